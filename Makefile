@@ -1,0 +1,56 @@
+# wardaudit: every target builds what it needs from nothing (`make help` lists them).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+JOBS ?=
+
+.PHONY: help setup system-deps audit test bench lab lock clean-reports samples docs
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check setuptools==80.9.0 wheel==0.45.1
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --prefix $(VENV) --name wardaudit --display-name "wardaudit (.venv)" >/dev/null
+	@touch $@
+
+setup: $(STAMP) ## build .venv from requirements.lock (exact versions) and install the package
+
+system-deps: ## install Debian packages the tests need (chromium for the browser tests)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+	  else echo "chromium is missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; \
+	fi
+
+audit: setup ## run every ward in parameters/ and render reports/ (index: reports/index.html)
+	$(VENV)/bin/wardaudit run --all $(if $(JOBS),--jobs $(JOBS))
+
+test: setup system-deps ## run the whole test suite
+	$(PY) -m pytest -q
+
+bench: setup ## run the batch benchmark and write benchmarks/RESULTS.md
+	$(PY) benchmarks/bench.py
+
+samples: setup ## regenerate the PDF/DOCX renderings of the seeds (deterministic)
+	$(PY) scripts/render_samples.py
+
+docs: setup ## regenerate docs/rules.md from the rule docstrings
+	$(VENV)/bin/wardaudit rules --format markdown > docs/rules.md
+
+lab: setup ## open JupyterLab on the project's kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+lock: ## re-resolve dependencies from pyproject.toml into requirements.lock
+	rm -rf .lock-venv && python3 -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet '.[test]'
+	( head -2 requirements.lock; .lock-venv/bin/pip freeze | grep -v '^wardaudit' ) > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
+
+clean-reports: ## remove generated outputs (data/processed, reports)
+	rm -rf data/processed/* reports/*

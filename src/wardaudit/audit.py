@@ -1,0 +1,130 @@
+"""One report in, checked facts out: read → structure → facts → rules → findings document.
+
+:func:`audit_file` is what ``wardaudit check`` and the ward notebook call. :func:`audit_ward`
+audits every report of a ward and writes data/processed/<ward>/ (facts.csv, findings.json,
+document.json, tables/*.csv), re-using a result cached by content hash when nothing changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Paths, WardParams, relative, ward_sources
+from .document import Document
+from .findings import CheckResult, dumps, findings_document, sort_checks, summary
+from .iorw import write_frame_csv, write_text
+
+
+@dataclass
+class AuditResult:
+    document: Document
+    meta: dict[str, Any]
+    facts: list[Any]
+    checks: list[CheckResult]
+    ward: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def findings(self) -> dict[str, Any]:
+        report = {"number": self.meta.get("number"), "date": self.meta.get("date"),
+                  "period": self.meta.get("period")}
+        for k in ("kind", "level", "signer", "ward_name"):
+            if self.meta.get(k) is not None:
+                report[k] = self.meta[k]
+        return findings_document(source=self.document.source, ward=self.ward or self.meta.get("ward_name"),
+                                 report=report, checks=self.checks,
+                                 facts=[f.to_public() for f in self.facts],
+                                 notes=self.document.notes + self.notes)
+
+    def facts_frame(self):
+        from .facts import facts_frame
+        return facts_frame(self.facts)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summary(self.checks)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(c.status == "fail" and c.severity == "error" for c in self.checks) else 0
+
+
+def audit_document(doc: Document, params: WardParams | None = None, history: list[AuditResult] | None = None) -> AuditResult:
+    from .facts import extract_facts
+    from .metadata import extract_metadata
+    from .rules import AuditContext, run_rules
+
+    meta = extract_metadata(doc, expected_ward=params.ward if params else None)
+    facts = extract_facts(doc, meta)
+    ctx = AuditContext(document=doc, facts=facts, meta=meta, ward=params.ward if params else None,
+                       carried_over_in_denominator=params.carried_over_in_denominator if params else True,
+                       outline_profile=params.outline_profile if params else "auto",
+                       history=list(history or []))
+    checks = sort_checks(run_rules(ctx, params.rules_off if params else ()))
+    return AuditResult(document=doc, meta=meta, facts=facts, checks=checks,
+                       ward=params.ward if params else None)
+
+
+def audit_file(path: str | Path, params: WardParams | None = None, *, display_path: str | None = None,
+               history: list[AuditResult] | None = None) -> AuditResult:
+    from .ingest import read_document
+
+    doc = read_document(path, display_path=display_path, max_pages=params.max_pages if params else 200)
+    return audit_document(doc, params, history)
+
+
+# --- per-ward processing with an on-disk cache -------------------------------------------------
+
+def params_digest(params: WardParams) -> str:
+    return hashlib.sha256(json.dumps(params.model_dump(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _cache_key(sha: str, params: WardParams) -> str:
+    return hashlib.sha256(f"{sha}:{params_digest(params)}:{__version__}".encode()).hexdigest()[:24]
+
+
+def audit_ward(params: WardParams, paths: Paths | None = None, *, use_cache: bool = True) -> list[AuditResult]:
+    """Audit every report of a ward, oldest first, writing its processed outputs."""
+    from .document import Document as _Doc
+    from .ingest import read_document, sha256_file
+
+    paths = paths or Paths()
+    out_dir = paths.ward_processed(params.slug)
+    cache_dir = out_dir / "cache"
+    results: list[AuditResult] = []
+    for src in ward_sources(params, paths):
+        shown = relative(src, paths)
+        key = _cache_key(sha256_file(src), params)
+        cached = cache_dir / f"{key}.json"
+        if use_cache and cached.exists():
+            blob = json.loads(cached.read_text(encoding="utf-8"))
+            doc = _Doc.from_dict(blob["document"])
+            result = audit_document(doc, params, history=results)
+        else:
+            doc = read_document(src, display_path=shown, max_pages=params.max_pages)
+            result = audit_document(doc, params, history=results)
+            write_text(cached, json.dumps({"document": doc.to_dict()}, ensure_ascii=False))
+        results.append(result)
+    results.sort(key=lambda r: (r.meta.get("period", {}) or {}).get("end") or r.meta.get("date") or "")
+    write_ward_outputs(results, out_dir)
+    return results
+
+
+def write_ward_outputs(results: list[AuditResult], out_dir: Path) -> None:
+    import pandas as pd
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frames = [r.facts_frame() for r in results]
+    facts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    write_frame_csv(out_dir / "facts.csv", facts)
+    docs = [r.findings() for r in results]
+    write_text(out_dir / "findings.json", dumps(docs[-1] if len(docs) == 1 else {"reports": docs}))
+    tables_dir = out_dir / "tables"
+    for r in results:
+        stem = Path(r.document.source).stem
+        for i, t in enumerate(r.document.tables()):
+            name = f"{stem}_phu-luc-{t.appendix}_{i:02d}.csv" if t.appendix else f"{stem}_table_{i:02d}.csv"
+            write_frame_csv(tables_dir / name, t.to_frame())

@@ -1,0 +1,152 @@
+"""Every path the project uses, and the per-ward parameters (validated).
+
+Notebooks and the CLI ask this module for paths; nothing else holds a path literal. The project
+root is ``$WARDAUDIT_ROOT`` when set, else the nearest folder upwards from the working directory
+that has both ``parameters/`` and ``data/`` (so a notebook run from notebooks/ finds it).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .exceptions import ParametersError
+
+
+def project_root(start: Path | None = None) -> Path:
+    env = os.environ.get("WARDAUDIT_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for p in (here, *here.parents):
+        if (p / "parameters").is_dir() and (p / "data").is_dir():
+            return p
+    return here
+
+
+class Paths:
+    """The project's folders, from one root."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else project_root()
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def parameters(self) -> Path:
+        return self.root / "parameters"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def ward_raw(self, slug: str) -> Path:
+        return self.raw / slug
+
+    def ward_processed(self, slug: str) -> Path:
+        return self.processed / slug
+
+    def ward_params(self, slug: str) -> Path:
+        return self.parameters / f"{slug}.yaml"
+
+    def ward_report(self, slug: str) -> Path:
+        return self.reports / f"{slug}.html"
+
+
+class WardParams(BaseModel):
+    """parameters/<ward>.yaml. Unknown keys are refused so that a typo is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ward: str = Field(min_length=1, max_length=120, description="The ward's name as it should be spelt")
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}$", description="Folder name under data/raw/")
+    level: Literal["xã", "phường", "đặc khu"] = "xã"
+    province: str | None = None
+    sources: list[str] = Field(default_factory=list, description="Files under data/raw/<slug>/; empty: all")
+    period_start: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    period_end: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    carried_over_in_denominator: bool = True
+    outline_profile: str = "auto"
+    lang: Literal["vi", "en"] = "vi"
+    rules_off: list[str] = Field(default_factory=list)
+    max_pages: int = Field(default=200, ge=1, le=5000)
+
+    @field_validator("sources")
+    @classmethod
+    def _relative_sources(cls, v: list[str]) -> list[str]:
+        for s in v:
+            p = Path(s)
+            if p.is_absolute() or ".." in p.parts or s.startswith("~"):
+                raise ValueError(f"source {s!r} must be a path inside the ward's data/raw folder")
+        return v
+
+
+def load_params(path: str | Path, paths: Paths | None = None) -> WardParams:
+    """Read and validate one parameters file; errors name the file and the field."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParametersError(f"{shown}: không tìm thấy tệp tham số / parameters file not found", path=shown) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        first = " ".join(str(e).split())[:160]
+        raise ParametersError(f"{shown}: YAML không hợp lệ / invalid YAML: {first}", path=shown) from None
+    if not isinstance(data, dict):
+        raise ParametersError(f"{shown}: cần một bảng khóa: giá trị / expected a mapping of keys", path=shown)
+    data.setdefault("slug", path.stem)
+    try:
+        params = WardParams(**data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = ".".join(str(x) for x in err["loc"]) or "?"
+        raise ParametersError(f"{shown}: trường '{field}' không hợp lệ / invalid field '{field}': {err['msg']}",
+                              path=shown) from None
+    return params
+
+
+def ward_sources(params: WardParams, paths: Paths) -> list[Path]:
+    """The report files of a ward, refusing anything that resolves outside data/raw/<slug>/."""
+    from .ingest import supported_suffixes
+
+    folder = paths.ward_raw(params.slug)
+    raw_root = paths.raw.resolve()
+    if not folder.is_dir():
+        raise ParametersError(f"{folder}: thư mục của phường/xã không tồn tại / ward folder missing",
+                              path=str(folder), ward=params.ward)
+    if raw_root not in folder.resolve().parents:
+        raise ParametersError(f"{folder}: nằm ngoài data/raw / escapes data/raw", path=str(folder))
+    if params.sources:
+        files = [folder / s for s in params.sources]
+    else:
+        suffixes = set(supported_suffixes())
+        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+    out = []
+    for f in files:
+        resolved = f.resolve()
+        if folder.resolve() not in resolved.parents:
+            raise ParametersError(f"{f}: trỏ ra ngoài thư mục của phường/xã / points outside the ward folder",
+                                  path=str(f), ward=params.ward)
+        out.append(f)
+    return out
+
+
+def relative(path: Path, paths: Paths) -> str:
+    """A path as shown to users: relative to the project root when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(paths.root.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,115 @@
+"""Check results are data: frozen records, a findings document (schema wardaudit.findings/1),
+and a DataFrame with one row per check."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
+
+SCHEMA = "wardaudit.findings/1"
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+STATUS_ORDER = {"fail": 0, "pass": 1, "skip": 2}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    section: str
+    quote: str
+    page: int | None = None
+    line: int | None = None
+    file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"section": self.section, "quote": self.quote, "page": self.page, "line": self.line}
+        if self.file:
+            d["file"] = self.file
+        return d
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    rule: str
+    status: str  # pass | fail | skip
+    severity: str  # error | warning | info
+    message: str
+    values: dict[str, Any] = field(default_factory=dict)
+    evidence: tuple[Evidence, ...] = ()
+    key: str = ""  # what the check is about; used to avoid reporting one contradiction twice
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "status": self.status, "severity": self.severity,
+                "message": self.message, "values": _clean_values(self.values),
+                "evidence": [e.to_dict() for e in self.evidence]}
+
+    @property
+    def family(self) -> str:
+        return "".join(ch for ch in self.rule if ch.isalpha())
+
+
+def _clean_number(v: Any) -> Any:
+    if isinstance(v, float):
+        if math.isnan(v) or math.isinf(v):
+            return None
+        if v.is_integer() and abs(v) < 1e15:
+            return int(v)
+        return round(v, 6)
+    return v
+
+
+def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in values.items():
+        if isinstance(v, (list, tuple)):
+            out[k] = [_clean_number(x) for x in v]
+        else:
+            out[k] = _clean_number(v)
+    return out
+
+
+def sort_checks(checks: Iterable[CheckResult]) -> list[CheckResult]:
+    """Worst first: failures by severity, then passes, then skips; stable by rule code."""
+    return sorted(checks, key=lambda c: (STATUS_ORDER[c.status], SEVERITY_ORDER[c.severity], c.rule))
+
+
+def findings_document(*, source: str, ward: str | None, report: dict[str, Any], checks: list[CheckResult],
+                      facts: list[dict[str, Any]], notes: list[str] | None = None) -> dict[str, Any]:
+    doc = {"schema": SCHEMA, "source": source, "ward": ward, "report": report,
+           "checks": [c.to_dict() for c in sort_checks(checks)], "facts": facts}
+    if notes:
+        doc["notes"] = notes
+    return doc
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """UTF-8 JSON with Vietnamese unescaped, keys in a fixed order, stable across runs."""
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def checks_frame(checks: Iterable[CheckResult | dict[str, Any]]):
+    import pandas as pd
+
+    rows = []
+    for c in checks:
+        d = c.to_dict() if isinstance(c, CheckResult) else c
+        ev = d.get("evidence") or []
+        first = ev[0] if ev else {}
+        rows.append({"rule": d["rule"], "family": "".join(ch for ch in d["rule"] if ch.isalpha()),
+                     "status": d["status"], "severity": d["severity"], "message": d["message"],
+                     "expected": d["values"].get("expected", d["values"].get("computed")),
+                     "actual": d["values"].get("actual", d["values"].get("stated")),
+                     "section": first.get("section"), "page": first.get("page"), "line": first.get("line"),
+                     "quote": first.get("quote")})
+    return pd.DataFrame(rows, columns=["rule", "family", "status", "severity", "message", "expected", "actual",
+                                       "section", "page", "line", "quote"])
+
+
+def summary(checks: Iterable[CheckResult | dict[str, Any]]) -> dict[str, int]:
+    counts = {"checks": 0, "pass": 0, "fail": 0, "skip": 0, "error": 0, "warning": 0, "info": 0}
+    for c in checks:
+        d = c.to_dict() if isinstance(c, CheckResult) else c
+        counts["checks"] += 1
+        counts[d["status"]] += 1
+        if d["status"] == "fail":
+            counts[d["severity"]] += 1
+    return counts

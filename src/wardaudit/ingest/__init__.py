@@ -1,0 +1,79 @@
+"""Readers: one per format, registered by file suffix. :func:`read_document` is the entry point."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+from ..document import Document
+from ..exceptions import InputError, UnsupportedFormat
+from ..registry import Registry
+
+Reader = Callable[..., Document]
+readers: Registry[Reader] = Registry("reader")
+
+DEFAULT_MAX_PAGES = 200
+
+
+def reader(*suffixes: str):
+    """Register a reader function for the given suffixes (``".pdf"``)."""
+    def wrap(fn: Reader) -> Reader:
+        for s in suffixes:
+            readers.register(s, fn)
+        return fn
+    return wrap
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _load_readers() -> None:
+    # imported lazily so that `import wardaudit` stays cheap; each module registers itself
+    from . import text  # noqa: F401
+    for optional in ("pdf", "docx"):
+        try:
+            __import__(f"{__name__}.{optional}")
+        except ModuleNotFoundError as e:  # a reader module not written yet
+            if e.name != f"{__name__}.{optional}":
+                raise
+
+
+def read_document(path: str | Path, *, display_path: str | None = None,
+                  max_pages: int = DEFAULT_MAX_PAGES, structure: bool = True) -> Document:
+    """Read one report into a structured :class:`Document`.
+
+    Raises :class:`InputError` (one line naming the file) for anything unreadable.
+    """
+    path = Path(path)
+    shown = display_path or str(path)
+    if not readers:
+        _load_readers()
+    if not path.exists():
+        raise InputError(f"{shown}: không tìm thấy tệp / file not found", path=shown)
+    if path.is_dir():
+        raise InputError(f"{shown}: là thư mục, không phải tệp / is a directory", path=shown)
+    if path.stat().st_size == 0:
+        raise InputError(f"{shown}: tệp rỗng / the file is empty", path=shown)
+    suffix = path.suffix.lower()
+    if suffix not in readers:
+        known = ", ".join(readers)
+        raise UnsupportedFormat(
+            f"{shown}: định dạng {suffix or '(không có đuôi)'} không được hỗ trợ / unsupported format "
+            f"(supported: {known})", path=shown)
+    doc = readers.get(suffix)(path, display_path=shown, max_pages=max_pages)
+    doc.sha256 = sha256_file(path)
+    if structure:
+        from ..structure import annotate
+        annotate(doc)
+    return doc
+
+
+def supported_suffixes() -> list[str]:
+    if not readers:
+        _load_readers()
+    return list(readers)

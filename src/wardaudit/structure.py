@@ -1,0 +1,207 @@
+"""Section tree and appendices, built from the text of the blocks (the same for every format).
+
+Numbering styles rank the levels: ``Phần 1`` > ``I.`` > ``1.`` > ``1.1.`` > ``1.1.1.`` > ``a)``.
+A report that skips a level (no "Phần") still nests correctly because a heading closes every open
+heading of the same or a lower rank. Markdown ``#`` levels are ignored: converters set them
+inconsistently. Everything after the first appendix heading belongs to that appendix.
+"""
+from __future__ import annotations
+
+import re
+
+from .document import Appendix, Block, Document, Location, Section
+
+_PART = re.compile(r"^Phần\s+(thứ\s+)?(\d+|[IVXLC]+|nhất|hai|ba|bốn|năm)\b[.:]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_ROMAN = re.compile(r"^([IVXLC]{1,6})\.\s+(\S.*)$", re.DOTALL)
+_ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\.\s+|\s+(?=\D))(\S.*)$", re.DOTALL)
+_LETTER = re.compile(r"^([a-zđ])\)\s+(\S.*)$", re.DOTALL)
+_APPENDIX = re.compile(
+    r"^(?:\d{1,2}\.\s*)?PH[ỤU]\s*L[ỤU]C\s+(?:số\s+)?([IVXLC]{1,6}|\d{1,3})\b\s*[.:]?\s*(.*)$",
+    re.IGNORECASE | re.DOTALL)
+_APPENDIX_REF = re.compile(
+    r"(?i:Phụ\s+lục)\s+(?:số\s+)?((?:[IVXLC]{1,6}|\d{1,3})\b(?:\s*(?:,|;|và|-|–|đến)\s*(?:[IVXLC]{1,6}|\d{1,3})\b)*)")
+_DECLARED = re.compile(r"\(\s*0*(\d{1,4})\s+(nhiệm vụ|chỉ tiêu|mô hình|nội dung|dự án|đề xuất|kiến nghị)\s*\)",
+                       re.IGNORECASE)
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+RANK_PART, RANK_ROMAN, RANK_LETTER = 0, 1, 6
+
+
+def roman_to_int(s: str) -> int | None:
+    s = s.upper()
+    if not s or any(ch not in _ROMAN_VALUES for ch in s):
+        return None
+    total = 0
+    for i, ch in enumerate(s):
+        v = _ROMAN_VALUES[ch]
+        total += -v if i + 1 < len(s) and _ROMAN_VALUES[s[i + 1]] > v else v
+    return total
+
+
+def _first_line(text: str) -> str:
+    return text.strip().split("\n", 1)[0].strip()
+
+
+def classify_heading(text: str) -> tuple[int, str, str] | None:
+    """``(rank, number, title)`` when ``text`` is a numbered heading, else None.
+
+    A numbered line is a heading when it is short, or does not read as a finished sentence
+    (a list item such as "9.1. Đẩy mạnh ... hành chính." ends with a full stop and is long).
+    """
+    line = _first_line(text)
+    if not line or len(line) > 260:
+        return None
+    m = _PART.match(line)
+    if m:
+        return RANK_PART, f"Phần {m.group(2)}", m.group(3).strip()
+    finished = line.endswith(".") and len(line) > 120
+    m = _ROMAN.match(line)
+    if m and roman_to_int(m.group(1)) and not finished:
+        return RANK_ROMAN, m.group(1), m.group(2).strip()
+    m = _ARABIC.match(line)
+    if m and not finished and not re.match(r"^\d+\s*(%|/|,\d)", line):
+        number = m.group(1)
+        if "." not in number and not re.match(r"^\d{1,2}\.\s", line):
+            return None  # "1 hội nghị" is not a heading; "1. Hội nghị" is
+        depth = number.count(".") + 1
+        title = m.group(2).strip()
+        if not title or title[0].islower():
+            return None
+        return 1 + depth, number, title
+    m = _LETTER.match(line)
+    if m and not finished:
+        return RANK_LETTER, f"{m.group(1)})", m.group(2).strip()
+    return None
+
+
+def appendix_heading(text: str) -> tuple[str, str] | None:
+    line = " ".join(text.split())
+    if line.startswith(("(", "[")) or re.match(r"^(?:\(?\s*)?(Kèm|Có)\s", line, re.IGNORECASE):
+        return None
+    m = _APPENDIX.match(line)
+    if not m:
+        return None
+    return m.group(1).upper(), m.group(2).strip(" .:")
+
+
+def expand_refs(group: str) -> list[str]:
+    """'I, II và III' -> ['I', 'II', 'III']; 'I - III' -> ['I', 'II', 'III']."""
+    tokens = re.split(r"\s*(,|;|và|-|–|đến)\s*", group.strip())
+    ids: list[str] = []
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k].strip().upper()
+        if tok and tok not in {",", ";", "VÀ", "-", "–", "ĐẾN"}:
+            if ids and k >= 2 and tokens[k - 1] in {"-", "–", "đến"}:
+                a, b = ids[-1], tok
+                lo, hi = (roman_to_int(a), roman_to_int(b)) if not a.isdigit() else (int(a), int(b) if b.isdigit() else None)
+                if lo and hi and lo < hi <= lo + 30:
+                    for v in range(lo + 1, hi + 1):
+                        ids.append(str(v) if a.isdigit() else int_to_roman(v))
+                    k += 1
+                    continue
+            ids.append(tok)
+        k += 1
+    return ids
+
+
+def int_to_roman(n: int) -> str:
+    out = ""
+    for v, s in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+def annotate(doc: Document) -> Document:
+    """Mark headings, set each block's section path and appendix, build ``doc.sections`` and
+    ``doc.appendices`` and collect where the body cites an appendix."""
+    stack: list[tuple[int, Section]] = []
+    roots: list[Section] = []
+    appendices: list[Appendix] = []
+    refs: list[tuple[str, Location]] = []
+    current_appendix: Appendix | None = None
+    last_paragraph: Block | None = None
+    table_index = 0
+    blocks = doc.blocks
+    skip: set[int] = set()
+
+    for idx, block in enumerate(blocks):
+        if idx in skip:
+            continue
+        if block.kind == "table":
+            t = block.table
+            if current_appendix is not None:
+                block.appendix = t.appendix = current_appendix.id
+                current_appendix.tables.append(table_index)
+            if t.title is None and last_paragraph is not None:
+                t.title = _first_line(last_paragraph.text)[:300]
+            block.section = (f"Phụ lục {current_appendix.id}",) if current_appendix else tuple(s.number for _, s in stack)
+            table_index += 1
+            continue
+
+        app = appendix_heading(block.text)
+        if app:
+            app_id, title = app
+            if not title and idx + 1 < len(blocks) and blocks[idx + 1].kind == "paragraph":
+                title = " ".join(blocks[idx + 1].text.split())
+            declared = _DECLARED.search(block.text)
+            current_appendix = Appendix(id=app_id, title=" ".join(title.split()), location=block.location,
+                                        declared_count=int(declared.group(1)) if declared else None)
+            appendices.append(current_appendix)
+            block.kind, block.number, block.appendix = "heading", f"Phụ lục {app_id}", app_id
+            block.section = (f"Phụ lục {app_id}",)
+            block.level = 0
+            last_paragraph = block
+            continue
+
+        if current_appendix is not None:
+            block.appendix = current_appendix.id
+            block.section = (f"Phụ lục {current_appendix.id}",)
+            last_paragraph = block
+            continue
+
+        for m in _APPENDIX_REF.finditer(block.text):
+            for ref in expand_refs(m.group(1)):
+                refs.append((ref, block.location))
+
+        head = classify_heading(block.text)
+        if head:
+            rank, number, title = head
+            if not title and idx + 1 < len(blocks) and blocks[idx + 1].kind == "paragraph":
+                nxt = blocks[idx + 1]
+                if nxt.text.isupper() or len(nxt.text) < 160 and not classify_heading(nxt.text):
+                    title = " ".join(nxt.text.split())
+                    nxt.kind = "heading-title"
+                    skip.add(idx + 1)
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            path = tuple(s.number for _, s in stack) + (number,)
+            section = Section(number=number, title=" ".join(title.split()), level=len(stack), path=path,
+                              location=block.location)
+            (stack[-1][1].children if stack else roots).append(section)
+            stack.append((rank, section))
+            block.kind, block.number, block.level, block.section = "heading", number, section.level, path
+            last_paragraph = block
+            continue
+
+        block.section = tuple(s.number for _, s in stack)
+        last_paragraph = block
+
+    # the title line folded into its "Phần N" heading stays in the blocks as a paragraph of that section
+    for idx in skip:
+        blocks[idx].kind = "paragraph"
+        blocks[idx].section = blocks[idx - 1].section
+    doc.sections = roots
+    doc.appendices = appendices
+    doc.appendix_refs = refs
+    return doc
+
+
+def outline(doc: Document) -> list[str]:
+    """The section tree as indented lines ``"  1.1 Title"`` (tests and `extract --format text`)."""
+    lines = []
+    for s in doc.walk_sections():
+        lines.append("  " * s.level + f"{s.number} {s.title}".rstrip())
+    return lines
