@@ -1,0 +1,371 @@
+"""TREND: a ward's report against its own previous report (``ctx.history[-1]``).
+
+These rules need two reports, so their ``Okay:``/``Fail:`` examples are prose describing a pair
+of reports, not single snippets; tests/test_trend.py builds each pair from a seed report and
+checks the examples. With no earlier report of the ward every TREND rule answers ``skip``.
+
+Figures are compared by *scope*: the same metric, unit, kind, qualifier, role and group. A scope
+that holds two different values inside one report is ambiguous and is left alone.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from datetime import date
+from typing import Any, Iterable, Iterator
+
+from ..findings import CheckResult, Evidence
+from . import AuditContext, rule
+
+CUMULATIVE = "cumulative"
+#: How far apart two successive values must be (either way) to count as an order-of-magnitude jump.
+JUMP_FACTOR = 10.0
+#: A count jump is only reported when the larger value reaches this; 1 → 12 events is not a typo signal.
+JUMP_MIN_COUNT = 10
+#: Share of a task's key phrases (weighted) that one paragraph of the next report must contain.
+TASK_MATCH_THRESHOLD = 0.4
+
+_NEXT_PERIOD = re.compile(
+    r"(nhiệm vụ|mục tiêu|phương hướng|kế hoạch)[^.:\n]{0,80}?"
+    r"(tiếp theo|thời gian tới|sắp tới|kỳ tới|tuần tới|tháng tới|quý tới)",
+    re.IGNORECASE)
+_LABEL = re.compile(r"^\s*[-–+*•]\s*([^:.;]{3,120})(?::\s*(.*))?$", re.DOTALL)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+# Syllables that carry no topic: function words and report boilerplate. A task is recognised by
+# what it is about, not by "tiếp tục triển khai".
+_STOP = frozenset("""
+và các của cho trong với theo tại trên đến từ được đã sẽ đang là có không này đó những một
+việc về để do nên thì khi như hoặc cũng nhằm bảo đảm gắn sau trước người dân
+tiếp tục triển khai thực hiện tăng cường đẩy mạnh duy trì tổ chức chủ trì phối hợp
+hiệu quả nhiệm vụ mục tiêu trọng tâm tuần tháng quý năm ngày kỳ thời gian tới theo
+ubnd xã phường đặc khu ủy ban nhân dân địa phương địa bàn cơ sở cấp
+""".split())
+
+
+# --- shared helpers --------------------------------------------------------------------------
+
+def _public(fact: Any) -> dict[str, Any]:
+    if isinstance(fact, dict):
+        return fact
+    if hasattr(fact, "to_public"):
+        return fact.to_public()
+    return dict(vars(fact))
+
+
+def _number(v: Any) -> float | None:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+def _scope(f: dict[str, Any]) -> tuple:
+    return (f.get("metric"), f.get("unit"), f.get("kind"), f.get("qualifier"), f.get("role"), f.get("group"))
+
+
+def _scope_label(scope: tuple) -> str:
+    metric, unit, _kind, qualifier, role, group = scope
+    extra = ", ".join(str(x) for x in (qualifier, role, group) if x)
+    return f"{metric} ({extra})" if extra else str(metric)
+
+
+def _unambiguous(facts: Iterable[Any], keep) -> dict[tuple, dict[str, Any]]:
+    """Scope → the one fact of that scope; scopes stated with two different values are dropped."""
+    seen: dict[tuple, dict[str, Any]] = {}
+    ambiguous: set[tuple] = set()
+    for raw in facts:
+        f = _public(raw)
+        if not f.get("metric") or _number(f.get("value")) is None or not keep(f):
+            continue
+        s = _scope(f)
+        if s in seen and _number(seen[s]["value"]) != _number(f["value"]):
+            ambiguous.add(s)
+        seen.setdefault(s, f)
+    return {s: f for s, f in seen.items() if s not in ambiguous}
+
+
+def _evidence(f: dict[str, Any], source: str | None = None) -> Evidence:
+    return Evidence(section=f.get("section") or "", quote=f.get("quote") or "", page=_int(f.get("page")),
+                    line=_int(f.get("line")), file=f.get("file") or source)
+
+
+def _int(v: Any) -> int | None:
+    x = _number(v)
+    return int(x) if x is not None else None
+
+
+def _fmt(x: float) -> str:
+    """A figure the Vietnamese way: 1.234,5."""
+    if float(x).is_integer():
+        return f"{int(x):,}".replace(",", ".")
+    return f"{x:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _previous(ctx: AuditContext):
+    return ctx.history[-1] if ctx.history else None
+
+
+def _no_history(code: str, severity: str) -> CheckResult:
+    return CheckResult(code, "skip", severity, "Không có báo cáo kỳ trước của đơn vị để so sánh "
+                                               "/ no earlier report of this ward to compare with")
+
+
+def _report_label(meta: dict[str, Any]) -> str:
+    period = meta.get("period") or {}
+    end = period.get("end") or meta.get("date")
+    return f"kỳ đến {end}" if end else "kỳ trước"
+
+
+def _days(period: dict[str, Any] | None) -> int | None:
+    try:
+        return (date.fromisoformat(period["end"]) - date.fromisoformat(period["start"])).days + 1
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def _fact_period(f: dict[str, Any]) -> dict[str, str] | None:
+    p = f.get("period")
+    if isinstance(p, str) and "/" in p:
+        start, end = p.split("/", 1)
+        return {"start": start, "end": end}
+    return p if isinstance(p, dict) else None
+
+
+# --- TREND001 ---------------------------------------------------------------------------------
+
+@rule("TREND001", "Số lũy kế giảm so với báo cáo kỳ trước",
+      "Cumulative figure decreased since the previous report", "warning")
+def cumulative_not_decreasing(ctx: AuditContext) -> Iterator[CheckResult]:
+    """A cumulative figure ('lũy kế', qualifier ``cumulative``) must not fall between successive
+    reports of the same ward. Figures are paired by metric, unit, qualifier, role and group.
+
+    It cannot tell a genuine reset of the base ('lũy kế từ đầu năm' in a new year) from an error
+    unless the periods say so: pairs whose stated cumulative periods start on different days, or
+    whose reports end in different calendar years without stated periods, are not compared. It
+    cannot pair a figure whose metric the catalogue did not recognise.
+
+    Okay: the previous weekly report says 'lũy kế tiếp nhận 1.250 hồ sơ' and this one, a week
+        later, 'lũy kế tiếp nhận 1.310 hồ sơ'.
+    Fail: the previous weekly report says 'lũy kế tiếp nhận 1.250 hồ sơ' and this one, a week
+        later, 'lũy kế tiếp nhận 1.180 hồ sơ'.
+    """
+    prev = _previous(ctx)
+    if prev is None:
+        yield _no_history("TREND001", "warning")
+        return
+    keep = lambda f: f.get("qualifier") == CUMULATIVE  # noqa: E731
+    before = _unambiguous(prev.facts, keep)
+    now = _unambiguous(ctx.facts, keep)
+    prev_end = ((prev.meta.get("period") or {}).get("end") or prev.meta.get("date") or "")[:4]
+    this_end = ((ctx.meta.get("period") or {}).get("end") or ctx.meta.get("date") or "")[:4]
+    for scope in sorted(set(before) & set(now), key=repr):
+        a, b = before[scope], now[scope]
+        pa, pb = _fact_period(a), _fact_period(b)
+        if pa and pb:
+            if pa.get("start") != pb.get("start"):
+                continue
+        elif prev_end and this_end and prev_end != this_end:
+            continue
+        va, vb = _number(a["value"]), _number(b["value"])
+        label = _scope_label(scope)
+        values = {"expected": va, "actual": vb, "previous": va, "current": vb}
+        ev = (_evidence(b, ctx.document.source), _evidence(a, prev.document.source))
+        if vb < va:
+            yield CheckResult("TREND001", "fail", "warning",
+                              f"{label}: số lũy kế giảm từ {_fmt(va)} ({_report_label(prev.meta)}) "
+                              f"xuống {_fmt(vb)} / cumulative figure fell from {_fmt(va)} to {_fmt(vb)}",
+                              values, ev, key=f"TREND001:{label}")
+        else:
+            yield CheckResult("TREND001", "pass", "warning",
+                              f"{label}: số lũy kế {_fmt(va)} → {_fmt(vb)} không giảm / does not decrease",
+                              values, ev)
+
+
+# --- TREND002 ---------------------------------------------------------------------------------
+
+def _comparable_periods(prev_meta: dict[str, Any], meta: dict[str, Any], a: dict, b: dict) -> bool:
+    """Figures of a week and of six months differ by design: compare like with like only."""
+    pa, pb = _fact_period(a), _fact_period(b)
+    da, db = _days(pa), _days(pb)
+    if da is None or db is None:
+        da, db = _days(prev_meta.get("period")), _days(meta.get("period"))
+    if da is not None and db is not None:
+        return max(da, db) <= 2 * min(da, db)
+    kinds = prev_meta.get("kind"), meta.get("kind")
+    return kinds[0] is not None and kinds[0] == kinds[1]
+
+
+@rule("TREND002", "Số liệu thay đổi đột biến (gấp hoặc bằng 1/10) so với kỳ trước",
+      "Figure jumps by an order of magnitude since the previous report", "warning")
+def no_order_of_magnitude_jump(ctx: AuditContext) -> Iterator[CheckResult]:
+    """The same metric and scope, over periods of comparable length, should not grow tenfold or
+    shrink to a tenth between successive reports: such a jump is usually a misplaced thousands
+    separator ('1.250' read against '12.50'), a unit slip (triệu/tỷ) or a copied figure.
+
+    It cannot say which of the two reports is wrong, and a real tenfold change (a new service
+    launched) is reported too; that is why the severity is a warning. Zero values, counts below
+    ten and figures over periods whose lengths differ more than twofold are not compared.
+
+    Okay: two successive weekly reports say 'tiếp nhận 125 hồ sơ' and 'tiếp nhận 131 hồ sơ'.
+    Fail: two successive weekly reports say 'tiếp nhận 125 hồ sơ' and 'tiếp nhận 1.310 hồ sơ'.
+    """
+    prev = _previous(ctx)
+    if prev is None:
+        yield _no_history("TREND002", "warning")
+        return
+    keep = lambda f: f.get("qualifier") != "target"  # noqa: E731
+    before = _unambiguous(prev.facts, keep)
+    now = _unambiguous(ctx.facts, keep)
+    for scope in sorted(set(before) & set(now), key=repr):
+        a, b = before[scope], now[scope]
+        va, vb = _number(a["value"]), _number(b["value"])
+        if va <= 0 or vb <= 0 or not _comparable_periods(prev.meta, ctx.meta, a, b):
+            continue
+        if (a.get("kind") or b.get("kind")) == "count" and max(va, vb) < JUMP_MIN_COUNT:
+            continue
+        ratio = vb / va
+        label = _scope_label(scope)
+        values = {"expected": va, "actual": vb, "previous": va, "current": vb, "ratio": round(ratio, 4)}
+        ev = (_evidence(b, ctx.document.source), _evidence(a, prev.document.source))
+        if ratio >= JUMP_FACTOR or ratio <= 1 / JUMP_FACTOR:
+            yield CheckResult("TREND002", "fail", "warning",
+                              f"{label}: {_fmt(va)} ({_report_label(prev.meta)}) → {_fmt(vb)}, "
+                              f"gấp {_fmt(round(ratio, 2))} lần / changed ×{ratio:.2f}",
+                              values, ev, key=f"TREND002:{label}")
+        else:
+            yield CheckResult("TREND002", "pass", "warning",
+                              f"{label}: {_fmt(va)} → {_fmt(vb)}, thay đổi trong biên độ / within range",
+                              values, ev)
+
+
+# --- TREND003 ---------------------------------------------------------------------------------
+
+def _syllables(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", text).lower()
+    return _WORD.findall(text)
+
+
+def key_phrases(text: str) -> set[str]:
+    """The syllable pairs of a sentence that carry its topic (Vietnamese words are mostly two
+    syllables), leaving out pairs made of boilerplate syllables only."""
+    words = _syllables(text)
+    out = set()
+    for x, y in zip(words, words[1:]):
+        if x in _STOP and y in _STOP:
+            continue
+        out.add(f"{x} {y}")
+    return out
+
+
+def next_period_tasks(document) -> list[tuple[str, Any]]:
+    """The task sentences a report announces for the next period, with their blocks.
+
+    Taken from sections whose heading names the next period ('Nhiệm vụ tuần tiếp theo',
+    'Mục tiêu, nhiệm vụ trọng tâm ... tiếp theo', 'Nhiệm vụ, giải pháp thời gian tới') and from
+    labelled list items inside other sections ('- Mục tiêu, nhiệm vụ trọng tâm tuần tiếp theo: ...'
+    or the label alone followed by its paragraphs).
+    """
+    tasks: list[tuple[str, Any]] = []
+    in_section: tuple[str, ...] | None = None
+    in_label = False
+    for block in document.blocks:
+        if block.kind == "table" or block.appendix:
+            in_label = False
+            continue
+        text = " ".join(block.text.split())
+        if block.kind == "heading":
+            in_label = False
+            if _NEXT_PERIOD.search(text):
+                in_section = tuple(block.section)
+            elif in_section is not None and tuple(block.section[:len(in_section)]) != in_section:
+                in_section = None
+            continue
+        if in_section is not None and tuple(block.section[:len(in_section)]) != in_section:
+            in_section = None
+        label = _LABEL.match(text)
+        if label and _NEXT_PERIOD.search(label.group(1)):
+            rest = (label.group(2) or "").strip()
+            if rest:
+                tasks.append((rest, block))
+                in_label = False
+            else:
+                in_label = True
+            continue
+        if in_label and label and not label.group(2) and len(text) < 120:
+            in_label = False  # the next label of the same list ("- Giải pháp, kiến nghị đề xuất")
+            continue
+        if in_section is not None or in_label:
+            tasks.append((text.lstrip("-–+*• ").strip(), block))
+    return [(t, b) for t, b in tasks if len(key_phrases(t)) >= 3]
+
+
+def _weights(paragraphs: list[set[str]]) -> dict[str, float]:
+    """Rarer phrases weigh more (inverse document frequency over both reports' paragraphs)."""
+    df = Counter(p for para in paragraphs for p in para)
+    n = len(paragraphs) or 1
+    return {p: math.log((1 + n) / (1 + c)) + 1.0 for p, c in df.items()}
+
+
+def best_mention(task: str, paragraphs: list[tuple[str, Any]], weights: dict[str, float]) -> tuple[float, Any]:
+    """The paragraph that covers most of the task's weighted key phrases, and the share covered."""
+    want = key_phrases(task)
+    total = sum(weights.get(p, 1.0) for p in want) or 1.0
+    best, where = 0.0, None
+    for text, block in paragraphs:
+        have = key_phrases(text)
+        score = sum(weights.get(p, 1.0) for p in want & have) / total
+        if score > best:
+            best, where = score, block
+    return best, where
+
+
+@rule("TREND003", "Nhiệm vụ kỳ tới của báo cáo trước không được nhắc lại",
+      "Task announced for the next period is not mentioned in the next report", "warning")
+def announced_tasks_followed_up(ctx: AuditContext) -> Iterator[CheckResult]:
+    """Every task the previous report announced for the next period ('Nhiệm vụ tuần tiếp theo',
+    'Mục tiêu, nhiệm vụ trọng tâm ... tiếp theo', '... thời gian tới') should be mentioned
+    somewhere in this report: one paragraph must contain at least 40% of the task's key phrases
+    (syllable pairs, rarer ones weighing more).
+
+    It proves only that the task is, or is not, talked about; not that it was done. A task
+    reworded entirely (synonyms, abbreviations) is reported as missing, and a generic task
+    can be matched by an unrelated paragraph on the same topic.
+
+    Okay: the previous report lists under 'Nhiệm vụ tuần tiếp theo' 'lắp đặt wifi miễn phí tại
+        nhà văn hóa các xóm' and this report says 'đã lắp đặt wifi miễn phí tại 5 nhà văn hóa'.
+    Fail: the previous report lists that task and this report never mentions wifi or the
+        cultural houses.
+    """
+    prev = _previous(ctx)
+    if prev is None:
+        yield _no_history("TREND003", "warning")
+        return
+    tasks = next_period_tasks(prev.document)
+    if not tasks:
+        yield CheckResult("TREND003", "skip", "warning",
+                          "Báo cáo kỳ trước không nêu nhiệm vụ kỳ tới / the previous report announces "
+                          "no tasks for the next period")
+        return
+    paragraphs = [(" ".join(b.text.split()), b) for b in ctx.document.blocks if b.kind != "heading"]
+    previous_paragraphs = [key_phrases(b.text) for b in prev.document.blocks if b.kind != "heading"]
+    weights = _weights([key_phrases(t) for t, _ in paragraphs] + previous_paragraphs)
+    for task, block in tasks:
+        score, where = best_mention(task, paragraphs, weights)
+        short = task if len(task) <= 160 else task[:157] + "..."
+        then = Evidence(section=block.section_label, quote=task, page=block.location.page,
+                        line=block.location.line, file=prev.document.source)
+        values = {"coverage": round(score, 3), "threshold": TASK_MATCH_THRESHOLD}
+        if score >= TASK_MATCH_THRESHOLD and where is not None:
+            now = Evidence(section=where.section_label, quote=" ".join(where.text.split()),
+                           page=where.location.page, line=where.location.line, file=ctx.document.source)
+            yield CheckResult("TREND003", "pass", "warning",
+                              f"Nhiệm vụ kỳ trước được nhắc lại / announced task followed up: {short}",
+                              values, (now, then))
+        else:
+            yield CheckResult("TREND003", "fail", "warning",
+                              f"Nhiệm vụ kỳ trước không thấy nhắc lại trong báo cáo này / announced task "
+                              f"not mentioned: {short}", values, (then,), key=f"TREND003:{task[:80]}")
