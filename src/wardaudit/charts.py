@@ -1,0 +1,243 @@
+"""Charts of one ward's facts: targets vs results, the dossier flow, budget, task status.
+
+Each ``*_chart(facts, lang)`` takes facts (objects with ``to_public()`` or their dicts) and returns
+a matplotlib Figure, or None when the report has nothing to draw. Figures use one fixed style and
+no timestamps, so :func:`png_bytes` gives the same bytes for the same facts.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any, Iterable
+
+from .messages import t
+
+STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "wardaudit",
+    "path.simplify": True,
+}
+PALETTE = {"target": "#9fb7cc", "result": "#2b5d8a", "allocated": "#9fb7cc", "disbursed": "#1d6b2c",
+           "flow": "#2b5d8a", "late": "#a15c00", "pending": "#b3261e"}
+MAX_BARS = 25
+WIDTH_IN = 9.0
+
+# the dossier flow reads left to right in this order; other dossiers.* metrics follow
+DOSSIER_ORDER = ("carried_over", "received", "received_online", "received_direct", "resolved", "resolved_on_time",
+                 "resolved_early", "resolved_late", "pending", "pending_on_time", "pending_late", "returned")
+
+
+def _public(facts: Iterable[Any]) -> list[dict[str, Any]]:
+    out = []
+    for f in facts or []:
+        d = f.to_public() if hasattr(f, "to_public") else dict(f)
+        if isinstance(d.get("value"), (int, float)) and not isinstance(d.get("value"), bool):
+            out.append(d)
+    return out
+
+
+def _figure(n_bars: int):
+    # a bare Figure, not pyplot: no global figure list, so nothing is shown twice by the notebook's
+    # inline backend and nothing depends on the active backend
+    import matplotlib
+    import seaborn as sns
+    from matplotlib.figure import Figure
+
+    sns.set_theme(style="whitegrid", rc=STYLE)
+    matplotlib.rcParams.update(STYLE)
+    height = max(2.4, min(12.0, 0.32 * n_bars + 1.2))
+    return Figure(figsize=(WIDTH_IN, height))
+
+
+def _labels() -> dict[str, str]:
+    """Metric labels from the metric catalogue when it offers them."""
+    try:
+        from .catalogue import load_catalogue
+        out = {}
+        for m in load_catalogue().metrics:
+            label = getattr(m, "label", None) or getattr(m, "title", None) or getattr(m, "title_vi", None)
+            if label:
+                out[m.key] = label
+        return out
+    except Exception:  # noqa: BLE001 - labels are a nicety; the metric key is always readable
+        return {}
+
+
+def _label(d: dict[str, Any], labels: dict[str, str]) -> str:
+    key = d.get("metric") or "?"
+    text = labels.get(key) or key.split(".", 1)[-1].replace("_", " ")
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _hbar(ax, labels: list[str], series: list[tuple[str, list[float], str]]):
+    import numpy as np
+    y = np.arange(len(labels))
+    h = 0.8 / max(1, len(series))
+    for k, (name, values, color) in enumerate(series):
+        ax.barh(y + (k - (len(series) - 1) / 2) * h, values, height=h, label=name, color=color)
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels)
+    ax.invert_yaxis()
+    if len(series) > 1:
+        ax.legend(loc="lower right", frameon=False)
+
+
+def targets_chart(facts: Iterable[Any], lang: str = "vi"):
+    """Target against result for each indicator: facts qualified target/result sharing a group."""
+    pairs: dict[str, dict[str, dict[str, Any]]] = {}
+    order: list[str] = []
+    for d in _public(facts):
+        q = (d.get("qualifier") or "").lower()
+        g = d.get("group")
+        if q not in ("target", "result") or g in (None, ""):
+            continue
+        g = str(g)
+        if g not in pairs:
+            pairs[g] = {}
+            order.append(g)
+        pairs[g].setdefault(q, d)
+    groups = [g for g in order if "target" in pairs[g] and "result" in pairs[g]][:MAX_BARS]
+    if not groups:
+        return None
+    labels_cat = _labels()
+    labels, pct = [], []
+    tgt, res = [], []
+    for g in groups:
+        d_t, d_r = pairs[g]["target"], pairs[g]["result"]
+        labels.append(_short(f"{_label(d_t, labels_cat)} ({d_t.get('unit') or ''})".replace(" ()", "")))
+        tgt.append(float(d_t["value"]))
+        res.append(float(d_r["value"]))
+    fig = _figure(len(groups))
+    ax = fig.add_subplot(111)
+    # indicators have different units: show the result as a share of its target when every target is non-zero
+    if all(v != 0 for v in tgt):
+        pct = [100.0 * r / v for r, v in zip(res, tgt)]
+        _hbar(ax, labels, [(t("result", lang) + " / " + t("target", lang) + " (%)", pct, PALETTE["result"])])
+        ax.axvline(100, color="#b3261e", linewidth=1, linestyle="--")
+        for i, (v, r, p) in enumerate(zip(tgt, res, pct)):
+            ax.text(p, i, f"  {_fmt(r, lang)} / {_fmt(v, lang)}", va="center", fontsize=8)
+        ax.set_xlabel("%")
+    else:
+        _hbar(ax, labels, [(t("target", lang), tgt, PALETTE["target"]), (t("result", lang), res, PALETTE["result"])])
+        ax.set_xlabel(t("value", lang))
+    ax.set_title(t("chart_targets", lang))
+    fig.tight_layout()
+    return fig
+
+
+def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
+    """The dossier flow: received → resolved (on time / late) → pending, from dossiers.* facts."""
+    seen: dict[str, dict[str, Any]] = {}
+    for d in _public(facts):
+        m = d.get("metric") or ""
+        if m.startswith("dossiers.") and m not in seen and not (d.get("unit") or "").startswith("%") \
+                and (d.get("kind") or "") not in ("rate", "percent"):
+            seen[m] = d
+    if not seen:
+        return None
+    def rank(m: str) -> tuple[int, str]:
+        leaf = m.split(".", 1)[1]
+        return (DOSSIER_ORDER.index(leaf) if leaf in DOSSIER_ORDER else len(DOSSIER_ORDER), "")
+    metrics = sorted(seen, key=lambda m: rank(m))[:MAX_BARS]
+    labels_cat = _labels()
+    labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
+    values = [float(seen[m]["value"]) for m in metrics]
+    colors = [PALETTE["late"] if "late" in m else PALETTE["pending"] if "pending" in m else PALETTE["flow"]
+              for m in metrics]
+    fig = _figure(len(metrics))
+    ax = fig.add_subplot(111)
+    ax.barh(range(len(metrics)), values, color=colors)
+    ax.set_yticks(range(len(metrics)))
+    ax.set_yticklabels(labels)
+    ax.invert_yaxis()
+    for i, v in enumerate(values):
+        ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=8)
+    ax.set_xlabel(t("count", lang))
+    ax.set_title(t("chart_dossiers", lang))
+    fig.tight_layout()
+    return fig
+
+
+def budget_chart(facts: Iterable[Any], lang: str = "vi"):
+    """Allocated against disbursed money (budget.* facts), in million đồng."""
+    rows: dict[str, dict[str, float]] = {}
+    order: list[str] = []
+    labels_cat = _labels()
+    for d in _public(facts):
+        m = d.get("metric") or ""
+        if not m.startswith("budget.") or (d.get("unit") or "").startswith("%"):
+            continue
+        kind = "disbursed" if "disburs" in m or "spent" in m else "allocated" if ("alloc" in m or "plan" in m) else None
+        if kind is None:
+            continue
+        g = str(d.get("group") or d.get("section") or "")
+        label = _short(g if d.get("group") else _label(d, labels_cat))
+        if label not in rows:
+            rows[label] = {}
+            order.append(label)
+        rows[label].setdefault(kind, float(d["value"]) / 1e6)
+    order = order[:MAX_BARS]
+    if not order:
+        return None
+    fig = _figure(len(order) * 2)
+    ax = fig.add_subplot(111)
+    _hbar(ax, order, [(t("allocated", lang), [rows[k].get("allocated", 0.0) for k in order], PALETTE["allocated"]),
+                      (t("disbursed", lang), [rows[k].get("disbursed", 0.0) for k in order], PALETTE["disbursed"])])
+    ax.set_xlabel(t("million_dong", lang))
+    ax.set_title(t("chart_budget", lang))
+    fig.tight_layout()
+    return fig
+
+
+def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
+    """Task counts by status (tasks.* facts): assigned, done on time/late, in progress, overdue."""
+    seen: dict[str, dict[str, Any]] = {}
+    for d in _public(facts):
+        m = d.get("metric") or ""
+        if m.startswith("tasks.") and m not in seen and not (d.get("unit") or "").startswith("%") \
+                and (d.get("kind") or "") not in ("rate", "percent"):
+            seen[m] = d
+    if not seen:
+        return None
+    metrics = list(seen)[:MAX_BARS]
+    labels_cat = _labels()
+    fig = _figure(len(metrics))
+    ax = fig.add_subplot(111)
+    values = [float(seen[m]["value"]) for m in metrics]
+    colors = [PALETTE["pending"] if ("overdue" in m or "late" in m) else PALETTE["flow"] for m in metrics]
+    ax.barh(range(len(metrics)), values, color=colors)
+    ax.set_yticks(range(len(metrics)))
+    ax.set_yticklabels([_short(_label(seen[m], labels_cat)) for m in metrics])
+    ax.invert_yaxis()
+    for i, v in enumerate(values):
+        ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=8)
+    ax.set_xlabel(t("count", lang))
+    ax.set_title(t("chart_tasks", lang))
+    fig.tight_layout()
+    return fig
+
+
+CHARTS = (("chart_targets", targets_chart), ("chart_dossiers", dossiers_chart),
+          ("chart_budget", budget_chart), ("chart_tasks", tasks_chart))
+
+
+def _fmt(v: float, lang: str) -> str:
+    from .display import format_number
+    return format_number(int(v) if float(v).is_integer() else round(v, 2), lang)
+
+
+def png_bytes(fig) -> bytes:
+    """The figure as PNG without a software/date stamp (same facts, same bytes)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight")
+    return buf.getvalue()
