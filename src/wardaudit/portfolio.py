@@ -1,0 +1,847 @@
+"""The portfolio: every ward's processed outputs side by side, checks across wards, one index.
+
+:func:`load_portfolio` reads ``data/processed/<slug>/{findings.json, facts.csv}`` for every ward
+that has parameters or outputs, and ``reports/batch.json`` (the run manifest) for wards whose run
+failed. The functions below turn a :class:`Portfolio` into what notebooks/portfolio.ipynb shows:
+the wards table, a heatmap of failed checks (ward × rule family), the standard indicators against
+their targets (catalogue/targets.yaml), trends over a ward's successive reports, and the PORT
+checks across wards. A ward row describes the ward's latest report; the exports list the failed
+checks of every report.
+
+PORT checks compare wards with each other, so they are kept in their own registry
+(:data:`port_checks`), not in the per-report rule registry.
+
+:func:`execute_portfolio` runs the notebook with papermill and renders ``reports/index.html``;
+:func:`export_findings` writes ``reports/findings.csv`` and ``reports/findings.xlsx``.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import shutil
+import statistics
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import quote
+
+from .config import Paths, load_params, relative
+from .exceptions import AuditError, NotebookError
+from .findings import SEVERITY_ORDER, CheckResult, Evidence, summary
+from .iorw import atomic_path, write_frame_csv
+from .registry import Registry
+from .rules import FAMILIES
+
+NOTEBOOK = "portfolio.ipynb"
+INDEX = "index.html"
+#: Score weights of a check by severity (see :func:`score`).
+SCORE_WEIGHTS = {"error": 3, "warning": 2, "info": 1}
+#: |modified z| above which a ward's indicator is an outlier (Iglewicz and Hoaglin).
+OUTLIER_Z = 3.5
+#: PORT002 needs at least this many wards with a value to call one of them an outlier.
+OUTLIER_MIN_WARDS = 4
+
+# Wording of the portfolio; shared labels come from wardaudit.messages. key: (Vietnamese, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "title": ("Tổng hợp kiểm tra báo cáo các đơn vị", "Audit of all units' reports"),
+    "col_ward": ("Đơn vị", "Unit"),
+    "col_level": ("Cấp", "Level"),
+    "col_province": ("Tỉnh/thành phố", "Province"),
+    "col_kind": ("Loại báo cáo", "Report kind"),
+    "col_period": ("Kỳ báo cáo", "Period"),
+    "col_reports": ("Số báo cáo", "Reports"),
+    "col_checks": ("Số phép kiểm tra", "Checks"),
+    "col_passed": ("Đạt", "Passed"),
+    "col_failed": ("Không đạt", "Failed"),
+    "col_error": ("Lỗi", "Errors"),
+    "col_warning": ("Cảnh báo", "Warnings"),
+    "col_info": ("Thông tin", "Info"),
+    "col_score": ("Điểm", "Score"),
+    "col_report": ("Báo cáo kiểm tra", "Audit report"),
+    "col_status": ("Trạng thái", "Status"),
+    "open_report": ("xem", "open"),
+    "no_report": ("chưa có", "none yet"),
+    "status_ok": ("đã xử lý", "processed"),
+    "status_failed": ("lỗi", "failed"),
+    "status_missing": ("chưa xử lý", "not processed"),
+    "no_wards": ("Chưa có đơn vị nào được xử lý.", "No unit has been processed yet."),
+    "no_failures": ("Không có phép kiểm tra nào không đạt.", "No check failed."),
+    "no_indicators": ("Các báo cáo không nêu chỉ số chuẩn nào.", "No report states a standard indicator."),
+    "no_trends": ("Chưa có đơn vị nào có từ hai báo cáo trở lên.", "No unit has two or more reports yet."),
+    "no_port": ("Chưa có phép kiểm tra liên đơn vị nào chạy được.", "No cross-unit check could run."),
+    "heatmap_title": ("Số phép kiểm tra không đạt theo đơn vị và nhóm quy tắc",
+                      "Failed checks by unit and rule family"),
+    "target_national": ("Chỉ tiêu quốc gia", "National target"),
+    "target_provincial": ("Chỉ tiêu của tỉnh", "Provincial target"),
+    "fails_per_report": ("Số phép kiểm tra không đạt", "Failed checks"),
+    "report_end": ("Kỳ kết thúc", "Period end"),
+}
+
+
+def _t(key: str, lang: str = "vi") -> str:
+    vi, en = MESSAGES[key]
+    return en if lang == "en" else vi
+
+
+def _shared(key: str, lang: str, default: str) -> str:
+    try:
+        from .messages import has, t
+    except ImportError:
+        return default
+    return t(key, lang) if has(key) else default
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+@dataclass
+class WardRecord:
+    """One ward's processed outputs: its findings documents (oldest report first) and facts."""
+
+    slug: str
+    ward: str
+    level: str | None = None
+    province: str | None = None
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    facts: Any = None  # DataFrame, one row per fact (facts.csv)
+    status: str = "ok"  # ok | failed | missing
+    reason: str | None = None
+    html: str | None = None  # the ward's report relative to reports/, when it exists
+
+    @property
+    def latest(self) -> dict[str, Any] | None:
+        return self.reports[-1] if self.reports else None
+
+
+@dataclass
+class Portfolio:
+    wards: list[WardRecord]
+    paths: Paths
+    batch: dict[str, Any] = field(default_factory=dict)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _batch_entries(paths: Paths) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    blob = _read_json(paths.reports / "batch.json")
+    if not isinstance(blob, dict):
+        return {}, {}
+    entries = {}
+    for w in blob.get("wards") or []:
+        if isinstance(w, dict) and w.get("slug"):
+            entries[str(w["slug"])] = w
+    return blob, entries
+
+
+def _report_end(doc: dict[str, Any]) -> str:
+    report = doc.get("report") or {}
+    return (report.get("period") or {}).get("end") or report.get("date") or ""
+
+
+def _facts_frame(folder: Path, reports: list[dict[str, Any]]):
+    import pandas as pd
+
+    csv = folder / "facts.csv"
+    if csv.exists():
+        try:
+            return pd.read_csv(csv, dtype={"period": str, "qualifier": str, "file": str})
+        except (ValueError, OSError, pd.errors.EmptyDataError):
+            pass
+    rows = [{**f, "file": f.get("file") or d.get("source")} for d in reports for f in d.get("facts") or []]
+    return pd.DataFrame(rows)
+
+
+def load_portfolio(root: str | Path | None = None, paths: Paths | None = None) -> Portfolio:
+    """Every ward with parameters or processed outputs, in order of name.
+
+    ``root`` (the notebook's parameter) or ``paths`` chooses the project; by default the one
+    :class:`~wardaudit.config.Paths` finds. A ward whose run failed in ``reports/batch.json`` or
+    that has no findings.json is listed with its status and reason, never dropped.
+    """
+    paths = paths or Paths(Path(root) if root else None)
+    batch, entries = _batch_entries(paths)
+    slugs = {p.stem for p in paths.parameters.glob("*.yaml")} if paths.parameters.is_dir() else set()
+    if paths.processed.is_dir():
+        slugs |= {p.name for p in paths.processed.iterdir() if (p / "findings.json").exists()}
+    slugs |= set(entries)
+    wards = []
+    for slug in sorted(slugs):
+        rec = WardRecord(slug=slug, ward=slug)
+        entry = entries.get(slug, {})
+        if paths.ward_params(slug).exists():
+            try:
+                params = load_params(paths.ward_params(slug), paths)
+                rec.ward, rec.level, rec.province = params.ward, params.level, params.province
+            except AuditError as e:
+                rec.status, rec.reason = "failed", e.one_line()
+        folder = paths.ward_processed(slug)
+        blob = _read_json(folder / "findings.json")
+        if isinstance(blob, dict):
+            docs = blob["reports"] if isinstance(blob.get("reports"), list) else [blob]
+            rec.reports = sorted((d for d in docs if isinstance(d, dict)), key=_report_end)
+            rec.facts = _facts_frame(folder, rec.reports)
+            if rec.ward == slug and rec.reports and rec.reports[-1].get("ward"):
+                rec.ward = rec.reports[-1]["ward"]
+        elif rec.status == "ok":
+            rec.status = "missing"
+            rec.reason = "chưa có data/processed/{}/findings.json / not processed yet".format(slug)
+        if entry.get("ward") and rec.ward == slug:
+            rec.ward = entry["ward"]
+        if entry.get("status") == "failed":
+            rec.status, rec.reason = "failed", entry.get("reason") or rec.reason
+        if paths.ward_report(slug).exists():
+            rec.html = paths.ward_report(slug).name
+        wards.append(rec)
+    wards.sort(key=lambda r: (r.ward.casefold(), r.slug))
+    return Portfolio(wards=wards, paths=paths, batch=batch)
+
+
+# --- the wards table --------------------------------------------------------------------------
+
+def score(checks: Iterable[dict[str, Any]]) -> float | None:
+    """The share of checks passed, weighted by severity (error 3, warning 2, info 1), in percent.
+
+    Skipped checks do not count; None when no check passed or failed.
+    """
+    won = total = 0
+    for c in checks:
+        if c.get("status") not in ("pass", "fail"):
+            continue
+        w = SCORE_WEIGHTS.get(c.get("severity"), 1)
+        total += w
+        won += w if c["status"] == "pass" else 0
+    return round(100.0 * won / total, 1) if total else None
+
+
+def _period_text(doc: dict[str, Any]) -> str | None:
+    period = (doc.get("report") or {}).get("period") or {}
+    start, end = period.get("start"), period.get("end")
+    if start and end:
+        return f"{start} – {end}"
+    return end or start or (doc.get("report") or {}).get("date")
+
+
+WARD_COLUMNS = ["ward", "slug", "level", "province", "kind", "period", "reports", "checks", "passed",
+                "failed", "skipped", "error", "warning", "info", "score", "html", "status", "reason"]
+
+
+def wards_table(pf: Portfolio):
+    """One row per ward, describing its latest report: check counts by status and by severity of
+    the failures, the score, the link to reports/<slug>.html and the run status."""
+    import pandas as pd
+
+    rows = []
+    for w in pf.wards:
+        doc = w.latest or {}
+        s = summary(doc.get("checks") or [])
+        rows.append({"ward": w.ward, "slug": w.slug, "level": w.level, "province": w.province,
+                     "kind": (doc.get("report") or {}).get("kind"), "period": _period_text(doc) if doc else None,
+                     "reports": len(w.reports), "checks": s["checks"], "passed": s["pass"], "failed": s["fail"],
+                     "skipped": s["skip"], "error": s["error"], "warning": s["warning"], "info": s["info"],
+                     "score": score(doc.get("checks") or []), "html": w.html, "status": w.status,
+                     "reason": w.reason})
+    return pd.DataFrame(rows, columns=WARD_COLUMNS)
+
+
+def _e(x: Any) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    return html.escape(str(x), quote=True)
+
+
+def wards_table_html(pf: Portfolio, lang: str = "vi") -> str:
+    """The wards table as HTML; every value is escaped (report text is untrusted)."""
+    df = wards_table(pf)
+    if df.empty:
+        return f"<p>{_e(_t('no_wards', lang))}</p>"
+    cols = ["ward", "level", "province", "kind", "period", "reports", "checks", "passed", "failed",
+            "error", "warning", "info", "score", "html", "status"]
+    head = "".join(f"<th>{_e(_t('col_report' if c == 'html' else f'col_{c}', lang))}</th>" for c in cols)
+    body = []
+    for r in df.to_dict("records"):
+        cells = []
+        for c in cols:
+            v = r[c]
+            if c == "html":
+                cell = (f'<a href="{_e(quote(v))}">{_e(_t("open_report", lang))}</a>' if v
+                        else _e(_t("no_report", lang)))
+            elif c == "status":
+                cell = _e(_t(f"status_{v}", lang))
+                if r["reason"]:
+                    cell += f"<br><small>{_e(r['reason'])}</small>"
+            elif c == "score" and v is not None and not (isinstance(v, float) and math.isnan(v)):
+                cell = _e(f"{v:.1f}")
+            else:
+                cell = _e(v)
+            css = ' class="num"' if c in ("reports", "checks", "passed", "failed", "error", "warning",
+                                            "info", "score") else ""
+            cells.append(f"<td{css}>{cell}</td>")
+        status = _e(r["status"])
+        body.append(f'<tr class="ward-{status}" id="ward-{_e(r["slug"])}">{"".join(cells)}</tr>')
+    return (f'<table class="wardaudit-portfolio"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+# --- failures by rule family ------------------------------------------------------------------
+
+def _family(code: str) -> str:
+    return "".join(ch for ch in code if ch.isalpha())
+
+
+def heatmap_data(pf: Portfolio):
+    """Failed checks of each ward's latest report, ward × rule family (families that ran)."""
+    import pandas as pd
+
+    counts: dict[str, dict[str, int]] = {}
+    ran: set[str] = set()
+    for w in pf.wards:
+        row = counts.setdefault(w.ward, {})
+        for c in (w.latest or {}).get("checks") or []:
+            fam = _family(c.get("rule", ""))
+            ran.add(fam)
+            if c.get("status") == "fail":
+                row[fam] = row.get(fam, 0) + 1
+    order = [f for f in FAMILIES if f in ran] + sorted(ran - set(FAMILIES))
+    frame = pd.DataFrame([[counts[w].get(f, 0) for f in order] for w in counts],
+                         index=pd.Index(list(counts), name="ward"), columns=pd.Index(order, name="family"))
+    return frame.astype(int)
+
+
+def heatmap_figure(pf: Portfolio, lang: str = "vi"):
+    """The heatmap of :func:`heatmap_data` (a matplotlib Figure), or a note when nothing failed."""
+    data = heatmap_data(pf)
+    if data.empty or int(data.to_numpy().sum()) == 0:
+        return _note(_t("no_failures", lang))
+    import seaborn as sns
+    from matplotlib.figure import Figure
+
+    labels = [_shared(f"fam_{f}", lang, f) for f in data.columns]
+    fig = Figure(figsize=(1.2 + 1.1 * len(data.columns), 1.2 + 0.45 * len(data.index)))
+    ax = fig.subplots()
+    sns.heatmap(data, annot=True, fmt="d", cmap="Reds", cbar=False, linewidths=0.5, ax=ax,
+                xticklabels=labels, yticklabels=list(data.index))
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(_t("heatmap_title", lang))
+    ax.tick_params(axis="x", rotation=30)
+    fig.tight_layout()
+    return fig
+
+
+def _note(text: str):
+    from IPython.display import HTML
+
+    return HTML(f"<p><em>{_e(text)}</em></p>")
+
+
+# --- standard indicators ----------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def load_targets() -> dict[str, Any]:
+    """catalogue/targets.yaml: the standard indicators, their targets, province-wide metrics."""
+    import yaml
+
+    path = Path(__file__).resolve().parent / "catalogue" / "targets.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data.setdefault("indicators", [])
+    data.setdefault("province_wide", [])
+    data["provinces"] = data.get("provinces") or {}
+    return data
+
+
+def _num(v: Any) -> float | None:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+def _report_facts(w: WardRecord, doc: dict[str, Any]):
+    """The facts of one report of the ward (facts.csv rows whose file is the report's source)."""
+    import pandas as pd
+
+    facts = w.facts
+    if facts is None or facts.empty:
+        return pd.DataFrame(columns=["metric", "value"])
+    if "file" in facts.columns and doc.get("source") in set(facts["file"].dropna()):
+        return facts[facts["file"] == doc.get("source")]
+    if len(w.reports) == 1:
+        return facts
+    return pd.DataFrame([{**f, "file": f.get("file") or doc.get("source")} for f in doc.get("facts") or []],
+                        columns=list(facts.columns))
+
+
+def pick_fact(facts, metric: str) -> dict[str, Any] | None:
+    """The report's headline figure of ``metric``: the first stated result (not a target), in
+    reading order; None when the report does not state it."""
+    if facts is None or facts.empty or "metric" not in facts.columns:
+        return None
+    rows = facts[facts["metric"] == metric]
+    if "qualifier" in rows.columns:
+        rows = rows[rows["qualifier"].fillna("") != "target"]
+    rows = rows[rows["value"].map(_num).notna()]
+    if rows.empty:
+        return None
+    if "page" in rows.columns and "line" in rows.columns:
+        rows = rows.assign(_p=rows["page"].map(lambda x: _num(x) or 0), _l=rows["line"].map(lambda x: _num(x) or 0))
+        rows = rows.sort_values(["_p", "_l"], kind="stable")
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rows.iloc[0].to_dict().items()
+            if not k.startswith("_")}
+
+
+def indicator_value(facts, ind: dict[str, Any]) -> tuple[float | None, list[dict[str, Any]]]:
+    """An indicator's value in one report, with the facts it came from."""
+    if ind.get("metric"):
+        f = pick_fact(facts, ind["metric"])
+        return (_num(f["value"]), [f]) if f else (None, [])
+    num, den = pick_fact(facts, ind.get("numerator", "")), pick_fact(facts, ind.get("denominator", ""))
+    if not num or not den or not _num(den["value"]):
+        return None, []
+    return 100.0 * _num(num["value"]) / _num(den["value"]), [num, den]
+
+
+def _target(ind: dict[str, Any], province: str | None, targets: dict[str, Any]) -> tuple[float | None, float | None]:
+    national = next((_num(t.get("value")) for t in ind.get("targets") or [] if t.get("level") == "national"), None)
+    prov = (targets["provinces"].get(province) or {}).get(ind["key"]) if province else None
+    provincial = _num(prov.get("value") if isinstance(prov, dict) else prov)
+    return national, provincial
+
+
+INDICATOR_COLUMNS = ["ward", "slug", "province", "indicator", "label", "value", "report_end",
+                     "target_national", "target_provincial", "quote", "file", "page", "line"]
+
+
+def indicators_frame(pf: Portfolio, lang: str = "vi", *, all_reports: bool = False):
+    """The standard indicators of catalogue/targets.yaml per ward (latest report, or every report
+    with ``all_reports``), long format, with the national and provincial targets."""
+    import pandas as pd
+
+    targets = load_targets()
+    rows = []
+    for w in pf.wards:
+        for doc in (w.reports if all_reports else w.reports[-1:]):
+            facts = _report_facts(w, doc)
+            for ind in targets["indicators"]:
+                value, used = indicator_value(facts, ind)
+                if value is None:
+                    continue
+                national, provincial = _target(ind, w.province, targets)
+                first = used[0]
+                rows.append({"ward": w.ward, "slug": w.slug, "province": w.province, "indicator": ind["key"],
+                             "label": ind.get("label_en" if lang == "en" else "label_vi", ind["key"]),
+                             "value": round(value, 4), "report_end": _report_end(doc) or None,
+                             "target_national": national, "target_provincial": provincial,
+                             "quote": first.get("quote"), "file": first.get("file") or doc.get("source"),
+                             "page": _num(first.get("page")), "line": _num(first.get("line"))})
+    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
+
+
+def indicators_figure(pf: Portfolio, lang: str = "vi"):
+    """One panel per indicator: each ward's value as a bar, the targets as vertical lines."""
+    data = indicators_frame(pf, lang)
+    if data.empty:
+        return _note(_t("no_indicators", lang))
+    from matplotlib.figure import Figure
+
+    keys = [i["key"] for i in load_targets()["indicators"] if i["key"] in set(data["indicator"])]
+    wards = sorted(set(data["ward"]), key=str.casefold)
+    fig = Figure(figsize=(9, 0.6 + (0.9 + 0.32 * len(wards)) * len(keys)))
+    axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
+    for ax, key in zip(axes, keys):
+        part = data[data["indicator"] == key].set_index("ward").reindex(wards)
+        ax.barh(range(len(wards)), part["value"].fillna(0), color="#4C72B0")
+        ax.set_yticks(range(len(wards)), wards)
+        ax.invert_yaxis()
+        ax.set_title(part["label"].dropna().iloc[0], loc="left", fontsize=10)
+        national = part["target_national"].dropna()
+        if not national.empty:
+            ax.axvline(national.iloc[0], color="#C44E52", linestyle="--", label=_t("target_national", lang))
+        provincial = part["target_provincial"].dropna()
+        for v in sorted(set(provincial)):
+            ax.axvline(v, color="#DD8452", linestyle=":", label=_t("target_provincial", lang))
+        ax.set_xlim(0, max(100.0, float(part["value"].max()) * 1.05))
+        if national.size or provincial.size:
+            ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --- trends over a ward's reports -------------------------------------------------------------
+
+def trends_frame(pf: Portfolio, lang: str = "vi"):
+    """For wards with more than one report: each report's failed checks and standard indicators,
+    long format (ward, report_end, series, value)."""
+    import pandas as pd
+
+    rows = []
+    multi = Portfolio(wards=[w for w in pf.wards if len(w.reports) > 1], paths=pf.paths)
+    for w in multi.wards:
+        for doc in w.reports:
+            s = summary(doc.get("checks") or [])
+            rows.append({"ward": w.ward, "report_end": _report_end(doc) or None,
+                         "series": _t("fails_per_report", lang), "value": float(s["fail"])})
+    ind = indicators_frame(multi, lang, all_reports=True)
+    for r in ind.to_dict("records"):
+        rows.append({"ward": r["ward"], "report_end": r["report_end"], "series": r["label"], "value": r["value"]})
+    return pd.DataFrame(rows, columns=["ward", "report_end", "series", "value"])
+
+
+def trends_figure(pf: Portfolio, lang: str = "vi"):
+    """One panel per series, a line per ward with more than one report."""
+    data = trends_frame(pf, lang)
+    if data.empty:
+        return _note(_t("no_trends", lang))
+    from matplotlib.figure import Figure
+
+    series = list(dict.fromkeys(data["series"]))
+    fig = Figure(figsize=(9, 2.6 * len(series)))
+    axes = fig.subplots(len(series), 1, squeeze=False)[:, 0]
+    for ax, name in zip(axes, series):
+        part = data[data["series"] == name]
+        for ward, g in part.groupby("ward", sort=True):
+            g = g.sort_values("report_end")
+            ax.plot(g["report_end"].fillna("?"), g["value"], marker="o", label=ward)
+        ax.set_title(name, loc="left", fontsize=10)
+        ax.set_xlabel(_t("report_end", lang))
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --- PORT checks: across wards ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PortCheck:
+    code: str
+    title_vi: str
+    title_en: str
+    severity: str
+    func: Callable[[Portfolio], Iterable[CheckResult]]
+
+
+port_checks: Registry[PortCheck] = Registry("portfolio check")
+
+
+def port_check(code: str, title_vi: str, title_en: str, severity: str):
+    """Register a cross-ward check (``PORT`` + number) in :data:`port_checks`."""
+    if severity not in SEVERITY_ORDER:
+        raise ValueError(severity)
+
+    def wrap(fn):
+        port_checks.register(code, PortCheck(code, title_vi, title_en, severity, fn))
+        return fn
+    return wrap
+
+
+def run_port_checks(pf: Portfolio, off: Iterable[str] = ()) -> list[CheckResult]:
+    skip = {c.upper() for c in off}
+    out: list[CheckResult] = []
+    for code, check in port_checks.items():
+        if code not in skip:
+            out.extend(check.func(pf))
+    return out
+
+
+def _evidence(f: dict[str, Any], ward: str) -> Evidence:
+    return Evidence(section=str(f.get("section") or ward), quote=str(f.get("quote") or ""),
+                    page=int(_num(f.get("page"))) if _num(f.get("page")) is not None else None,
+                    line=int(_num(f.get("line"))) if _num(f.get("line")) is not None else None,
+                    file=f.get("file"))
+
+
+def _fmt(x: float) -> str:
+    if float(x).is_integer():
+        return f"{int(x):,}".replace(",", ".")
+    return f"{x:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+@port_check("PORT001", "Số liệu chung của tỉnh khác nhau giữa các đơn vị",
+            "Province-wide figure differs between units of the same province", "warning")
+def province_wide_figures_agree(pf: Portfolio) -> list[CheckResult]:
+    """Figures that every commune-level unit of a province takes from the province's own
+    catalogue (``province_wide`` in catalogue/targets.yaml: the number of commune-level
+    administrative procedures and its online split) must be the same in every unit's latest
+    report. The value most units state is taken as expected; each unit that differs fails.
+
+    It cannot tell which value is right when no value is stated by a majority, and the province
+    may have amended its catalogue between two units' reporting dates.
+    """
+    out: list[CheckResult] = []
+    by_province: dict[str, list[WardRecord]] = {}
+    for w in pf.wards:
+        if w.province and w.latest:
+            by_province.setdefault(w.province, []).append(w)
+    for province in sorted(by_province):
+        for metric in load_targets()["province_wide"]:
+            stated = []
+            for w in by_province[province]:
+                f = pick_fact(_report_facts(w, w.latest), metric)
+                if f is not None:
+                    stated.append((w, _num(f["value"]), f))
+            if len(stated) < 2:
+                continue
+            counts: dict[float, int] = {}
+            for _, v, _ in stated:
+                counts[v] = counts.get(v, 0) + 1
+            top = max(counts.values())
+            majority = [v for v, n in counts.items() if n == top]
+            expected = majority[0] if len(majority) == 1 else None
+            if len(counts) == 1:
+                out.append(CheckResult(
+                    "PORT001", "pass", "warning",
+                    f"{province}: {metric} = {_fmt(stated[0][1])} ở cả {len(stated)} đơn vị / same in all "
+                    f"{len(stated)} units", {"metric": metric, "province": province, "expected": stated[0][1],
+                                             "actual": stated[0][1], "units": len(stated)},
+                    tuple(_evidence(f, w.ward) for w, _, f in stated)))
+                continue
+            for w, v, f in stated:
+                if expected is not None and v == expected:
+                    continue
+                others = sorted({_fmt(x) for u, x, _ in stated if u is not w})
+                out.append(CheckResult(
+                    "PORT001", "fail", "warning",
+                    f"{w.ward}: {metric} = {_fmt(v)}, các đơn vị khác của {province} nêu {', '.join(others)} "
+                    f"/ other units of the province state {', '.join(others)}",
+                    {"ward": w.ward, "slug": w.slug, "metric": metric, "province": province,
+                     "expected": expected, "actual": v},
+                    (_evidence(f, w.ward),) + tuple(_evidence(g, u.ward) for u, x, g in stated if u is not w),
+                    key=f"PORT001:{province}:{metric}:{w.slug}"))
+    return out
+
+
+def modified_z(values: list[float]) -> list[float]:
+    """Iglewicz–Hoaglin modified z-scores: 0.6745 (x − median) / MAD; when the MAD is zero (most
+    units state the same value) the mean absolute deviation × 1.2533 stands in for it."""
+    med = statistics.median(values)
+    mad = statistics.median(abs(x - med) for x in values)
+    if mad > 0:
+        return [0.6745 * (x - med) / mad for x in values]
+    mean_ad = sum(abs(x - med) for x in values) / len(values)
+    if mean_ad == 0:
+        return [0.0 for _ in values]
+    return [(x - med) / (1.253314 * mean_ad) for x in values]
+
+
+@port_check("PORT002", "Chỉ số khác thường so với các đơn vị khác",
+            "Indicator is an outlier against the other units", "info")
+def indicator_outliers(pf: Portfolio) -> list[CheckResult]:
+    """A standard indicator (catalogue/targets.yaml) of a unit's latest report whose modified
+    z-score against all units exceeds 3.5 is reported; one pass per indicator otherwise.
+
+    An outlier is not an error: a unit may truly be ahead or behind. It needs at least four
+    units stating the indicator, and cannot see a figure that is wrong in every unit alike.
+    """
+    data = indicators_frame(pf)
+    out: list[CheckResult] = []
+    for key in [i["key"] for i in load_targets()["indicators"]]:
+        part = data[data["indicator"] == key]
+        if len(part) < OUTLIER_MIN_WARDS:
+            continue
+        values = [float(v) for v in part["value"]]
+        zs = modified_z(values)
+        med = statistics.median(values)
+        flagged = False
+        for r, z in zip(part.to_dict("records"), zs):
+            if abs(z) > OUTLIER_Z:
+                flagged = True
+                f = {"quote": r["quote"], "file": r["file"], "page": r["page"], "line": r["line"]}
+                out.append(CheckResult(
+                    "PORT002", "fail", "info",
+                    f"{r['ward']}: {r['label']} {_fmt(r['value'])}% khác thường (trung vị {_fmt(round(med, 2))}%, "
+                    f"z = {z:.1f}) / outlier against the median of {len(values)} units",
+                    {"ward": r["ward"], "slug": r["slug"], "indicator": key, "expected": med,
+                     "actual": r["value"], "z": round(z, 2)}, (_evidence(f, r["ward"]),),
+                    key=f"PORT002:{key}:{r['slug']}"))
+        if not flagged:
+            out.append(CheckResult("PORT002", "pass", "info",
+                                   f"{key}: không có giá trị khác thường trong {len(values)} đơn vị / "
+                                   f"no outlier among {len(values)} units",
+                                   {"indicator": key, "units": len(values)}))
+    return out
+
+
+def port_checks_frame(results: Iterable[CheckResult]):
+    """PORT results as rows: failures first."""
+    import pandas as pd
+
+    rows = []
+    for c in sorted(results, key=lambda c: ({"fail": 0, "pass": 1, "skip": 2}[c.status], c.rule, c.message)):
+        rows.append({"rule": c.rule, "status": c.status, "severity": c.severity,
+                     "ward": c.values.get("ward"), "message": c.message,
+                     "expected": c.values.get("expected"), "actual": c.values.get("actual")})
+    return pd.DataFrame(rows, columns=["rule", "status", "severity", "ward", "message", "expected", "actual"])
+
+
+def port_checks_html(pf: Portfolio, lang: str = "vi") -> str:
+    """The PORT checks as an escaped HTML table (tick marks for passes)."""
+    df = port_checks_frame(run_port_checks(pf))
+    if df.empty:
+        return f"<p><em>{_e(_t('no_port', lang))}</em></p>"
+    heads = [_shared("rule", lang, "Rule"), _shared("status", lang, "Status"), _shared("severity", lang, "Severity"),
+             _shared("message", lang, "Message")]
+    body = []
+    for r in df.to_dict("records"):
+        mark = "✓" if r["status"] == "pass" else ("✗" if r["status"] == "fail" else "–")
+        body.append(f'<tr class="check-{_e(r["status"])}"><td>{_e(r["rule"])}</td><td>{mark} '
+                    f'{_e(_shared("status_" + r["status"], lang, r["status"]))}</td>'
+                    f'<td>{_e(_shared("sev_" + r["severity"], lang, r["severity"]))}</td><td>{_e(r["message"])}</td></tr>')
+    head = "".join(f"<th>{_e(h)}</th>" for h in heads)
+    return f'<table class="wardaudit-port"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+# --- consolidated exports ---------------------------------------------------------------------
+
+FINDING_COLUMNS = ["ward", "slug", "province", "source", "rule", "family", "severity", "status", "message",
+                   "expected", "actual", "file", "page", "line", "section", "quote"]
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, (list, tuple, dict)):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return int(v)
+    return v
+
+
+def findings_frame(pf: Portfolio):
+    """Every failed check of every report of every ward, one row each, in a fixed order:
+    ward, report, severity (worst first), rule, location, message."""
+    import pandas as pd
+
+    rows = []
+    for w in pf.wards:
+        for doc in w.reports:
+            for c in doc.get("checks") or []:
+                if c.get("status") != "fail":
+                    continue
+                values = c.get("values") or {}
+                ev = (c.get("evidence") or [{}])[0]
+                rows.append({"ward": w.ward, "slug": w.slug, "province": w.province, "source": doc.get("source"),
+                             "rule": c.get("rule"), "family": _family(c.get("rule", "")),
+                             "severity": c.get("severity"), "status": c.get("status"), "message": c.get("message"),
+                             "expected": _cell(values.get("expected", values.get("computed"))),
+                             "actual": _cell(values.get("actual", values.get("stated"))),
+                             "file": ev.get("file") or doc.get("source"), "page": ev.get("page"),
+                             "line": ev.get("line"), "section": ev.get("section"), "quote": ev.get("quote")})
+    df = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    if df.empty:
+        return df
+    df["_sev"] = df["severity"].map(lambda s: SEVERITY_ORDER.get(s, 9))
+    df["_page"] = df["page"].map(lambda x: _num(x) if _num(x) is not None else -1)
+    df["_line"] = df["line"].map(lambda x: _num(x) if _num(x) is not None else -1)
+    df = df.sort_values(["slug", "source", "_sev", "rule", "file", "_page", "_line", "message"],
+                        kind="stable", na_position="first").drop(columns=["_sev", "_page", "_line"])
+    for col in ("page", "line"):
+        df[col] = df[col].map(_num).astype("Int64")
+    for col in ("expected", "actual"):
+        df[col] = df[col].map(lambda v: "" if v is None else (repr(v) if isinstance(v, float) else str(v)))
+    return df.reset_index(drop=True)
+
+
+def _excel_value(v: Any) -> Any:
+    """A plain Python value for a cell; missing values (NaN, NA) become empty cells."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    try:
+        import pandas as pd
+        if v is pd.NA:
+            return None
+    except ImportError:
+        pass
+    return v
+
+
+def _write_sheet(ws, frame) -> None:
+    from openpyxl.styles import Font
+
+    ws.append(list(frame.columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        ws.append([None] * len(frame.columns))
+        for j, v in enumerate(row, start=1):
+            cell = ws.cell(row=ws.max_row, column=j)
+            v = _excel_value(v)
+            if hasattr(v, "item"):
+                v = v.item()
+            cell.value = v
+            if isinstance(v, str):
+                cell.data_type = "s"  # report text is untrusted: '=...' in a quote stays text, never a formula
+    ws.freeze_panes = "A2"
+
+
+def export_findings(paths: Paths | None = None, pf: Portfolio | None = None) -> dict[str, str]:
+    """Write reports/findings.csv and reports/findings.xlsx: every failed check of every ward.
+
+    The CSV is byte-identical across runs on the same inputs. The workbook has the same table on
+    its first sheet and the cross-ward (PORT) checks on a second. Both are written atomically.
+    """
+    from openpyxl import Workbook
+
+    paths = paths or (pf.paths if pf else Paths())
+    pf = pf or load_portfolio(paths=paths)
+    frame = findings_frame(pf)
+    csv_path = write_frame_csv(paths.reports / "findings.csv", frame)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "findings"
+    _write_sheet(ws, frame)
+    _write_sheet(wb.create_sheet("portfolio"), port_checks_frame(run_port_checks(pf)))
+    xlsx_path = paths.reports / "findings.xlsx"
+    with atomic_path(xlsx_path) as tmp:
+        wb.save(tmp)
+    return {"csv": relative(csv_path, paths), "xlsx": relative(xlsx_path, paths), "rows": len(frame)}
+
+
+# --- running the portfolio notebook -----------------------------------------------------------
+
+def _render(ipynb: Path, html_path: Path, title: str) -> None:
+    from .notebook import render_html
+
+    render_html(ipynb, html_path, title)
+
+
+def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", kernel_name: str | None = None) -> dict:
+    """Run notebooks/portfolio.ipynb with papermill and render reports/index.html.
+
+    The executed notebook is kept as reports/portfolio.ipynb (it is the log: parameters and
+    outputs). Both files are replaced atomically, so a failed run leaves the previous index in
+    place. Also writes the findings exports. Returns ``{"status": "ok"|"failed", "html", ...}``.
+    """
+    import papermill as pm
+
+    paths = paths or Paths()
+    source = paths.notebooks / NOTEBOOK
+    if not source.exists():
+        return {"status": "failed", "reason": f"{relative(source, paths)}: không tìm thấy / not found"}
+    paths.reports.mkdir(parents=True, exist_ok=True)
+    exports = export_findings(paths)
+    work = Path(tempfile.mkdtemp(prefix=".portfolio.", dir=paths.reports))
+    try:
+        executed = work / NOTEBOOK
+        try:
+            pm.execute_notebook(str(source), str(executed), parameters={"root": str(paths.root), "lang": lang},
+                                cwd=str(paths.notebooks), kernel_name=kernel_name, progress_bar=False,
+                                log_output=False)
+        except Exception as e:  # noqa: BLE001 - papermill raises its own types; one line for the manifest
+            reason = " ".join(str(e).split())[:300]
+            raise NotebookError(f"{relative(source, paths)}: sổ tay tổng hợp chạy lỗi / portfolio notebook "
+                                f"failed: {reason}", path=relative(source, paths)) from None
+        page = work / INDEX
+        _render(executed, page, _t("title", lang))
+        os.replace(executed, paths.reports / NOTEBOOK)
+        os.replace(page, paths.reports / INDEX)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"status": "ok", "html": relative(paths.reports / INDEX, paths),
+            "notebook": relative(paths.reports / NOTEBOOK, paths), "findings_csv": exports["csv"],
+            "findings_xlsx": exports["xlsx"], "findings": exports["rows"]}
