@@ -668,3 +668,10 @@ def chart(fig: Any, key: str, lang: str = "vi") -> str:
 
 def run_failed_banner(reason: str, lang: str = "vi") -> str:
     return _wrap(f'<div class="banner-fail" role="alert">{esc(t("run_failed", lang, reason=reason))}</div>')
+
+
+def charts_section(facts: Any, lang: str = "vi") -> str:
+    """Every chart of :data:`wardaudit.charts.CHARTS`, each drawn or said to have nothing to draw."""
+    from .charts import CHARTS
+    facts = list(facts or [])
+    return charts_heading(lang) + "".join(chart(make(facts, lang), key, lang) for key, make in CHARTS)
