@@ -402,7 +402,10 @@ def indicator_value(facts, ind: dict[str, Any]) -> tuple[float | None, list[dict
     """An indicator's value in one report, with the facts it came from."""
     if ind.get("metric"):
         f = pick_fact(facts, ind["metric"])
-        return (_num(f["value"]), [f]) if f else (None, [])
+        if f is not None:
+            return _num(f["value"]), [f]
+    if not ind.get("numerator") or not ind.get("denominator"):
+        return None, []
     num, den = pick_fact(facts, ind.get("numerator", "")), pick_fact(facts, ind.get("denominator", ""))
     if not num or not den or not _num(den["value"]):
         return None, []
@@ -804,27 +807,27 @@ def export_findings(paths: Paths | None = None, pf: Portfolio | None = None) -> 
 
 # --- running the portfolio notebook -----------------------------------------------------------
 
-def _render(ipynb: Path, html_path: Path, title: str) -> None:
-    from .notebook import render_html
-
-    render_html(ipynb, html_path, title)
-
-
-def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", kernel_name: str | None = None) -> dict:
+def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", kernel_name: str = "python3") -> dict:
     """Run notebooks/portfolio.ipynb with papermill and render reports/index.html.
 
-    The executed notebook is kept as reports/portfolio.ipynb (it is the log: parameters and
-    outputs). Both files are replaced atomically, so a failed run leaves the previous index in
-    place. Also writes the findings exports. Returns ``{"status": "ok"|"failed", "html", ...}``.
+    Writes the findings exports first. The executed notebook is kept as reports/portfolio.ipynb
+    (the log: parameters and outputs). A notebook that fails is still rendered, under the failure
+    banner, and the result says ``failed`` with a one-line reason. Every file is replaced
+    atomically. Returns ``{"status": "ok"|"failed", "html", "notebook", ...}``.
     """
+    import nbformat
     import papermill as pm
+
+    from .notebook import clean_notebook, render_html
 
     paths = paths or Paths()
     source = paths.notebooks / NOTEBOOK
-    if not source.exists():
-        return {"status": "failed", "reason": f"{relative(source, paths)}: không tìm thấy / not found"}
+    if not source.is_file():
+        raise NotebookError(f"{relative(source, paths)}: không tìm thấy sổ tay / notebook not found",
+                            path=str(source))
     paths.reports.mkdir(parents=True, exist_ok=True)
     exports = export_findings(paths)
+    status, reason = "ok", None
     work = Path(tempfile.mkdtemp(prefix=".portfolio.", dir=paths.reports))
     try:
         executed = work / NOTEBOOK
@@ -832,16 +835,23 @@ def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", kernel_na
             pm.execute_notebook(str(source), str(executed), parameters={"root": str(paths.root), "lang": lang},
                                 cwd=str(paths.notebooks), kernel_name=kernel_name, progress_bar=False,
                                 log_output=False)
-        except Exception as e:  # noqa: BLE001 - papermill raises its own types; one line for the manifest
-            reason = " ".join(str(e).split())[:300]
-            raise NotebookError(f"{relative(source, paths)}: sổ tay tổng hợp chạy lỗi / portfolio notebook "
-                                f"failed: {reason}", path=relative(source, paths)) from None
-        page = work / INDEX
-        _render(executed, page, _t("title", lang))
+        except pm.PapermillExecutionError as e:
+            status, reason = "failed", " ".join(f"{e.ename}: {e.evalue}".split())[:300]
+        except Exception as e:  # noqa: BLE001 - kernel missing or dead: report it, render what exists
+            status, reason = "failed", " ".join(f"{type(e).__name__}: {e}".split())[:300]
+        nb = nbformat.read(str(executed if executed.exists() and executed.stat().st_size else source), as_version=4)
+        clean_notebook(nb)
+        nb.metadata["wardaudit"] = {"portfolio": True, "wards": len(load_portfolio(paths=paths).wards),
+                                    "status": status, **({"reason": reason} if reason else {})}
+        nbformat.write(nb, str(executed))
+        render_html(executed, work / INDEX, _t("title", lang), lang=lang, failed_reason=reason)
         os.replace(executed, paths.reports / NOTEBOOK)
-        os.replace(page, paths.reports / INDEX)
+        os.replace(work / INDEX, paths.reports / INDEX)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return {"status": "ok", "html": relative(paths.reports / INDEX, paths),
-            "notebook": relative(paths.reports / NOTEBOOK, paths), "findings_csv": exports["csv"],
-            "findings_xlsx": exports["xlsx"], "findings": exports["rows"]}
+    result = {"status": status, "html": relative(paths.reports / INDEX, paths),
+              "notebook": relative(paths.reports / NOTEBOOK, paths), "findings_csv": exports["csv"],
+              "findings_xlsx": exports["xlsx"], "findings": exports["rows"]}
+    if reason:
+        result["reason"] = reason
+    return result
