@@ -27,9 +27,10 @@ import tempfile
 import threading
 import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .config import Paths, WardParams, load_params, relative, ward_sources
@@ -127,11 +128,38 @@ def _count_findings(findings_path: Path) -> dict[str, int] | None:
     return counts
 
 
-def run_ward_task(slug: str, root: str, runner: Runner | None = None) -> dict:
+@contextmanager
+def _output_to(log: Path | None) -> Iterator[None]:
+    """Send this process's stdout/stderr (file descriptors 1 and 2, which the notebook kernel
+    inherits) to ``log`` for the duration, so kernel chatter does not garble the progress bar."""
+    if log is None:
+        yield
+        return
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for f in (fd, *saved):
+            os.close(f)
+
+
+def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output: bool = False) -> dict:
     """Run one ward and return a plain, picklable dict; never raises.
 
     ``runner(slug, paths)`` defaults to :func:`wardaudit.notebook.execute_ward`. Its errors become
-    ``{"status": "failed", "reason": <one line>}``.
+    ``{"status": "failed", "reason": <one line>}``. With ``log_output`` (a worker process of
+    our own, not a shared Dask worker) the run's console output goes to
+    ``data/processed/<slug>/run.log``.
     """
     started = time.perf_counter()
     paths = Paths(Path(root))
@@ -140,7 +168,8 @@ def run_ward_task(slug: str, root: str, runner: Runner | None = None) -> dict:
     try:
         if runner is None:
             from .notebook import execute_ward as runner
-        result = dict(runner(slug, paths))
+        with _output_to(paths.ward_processed(slug) / "run.log" if log_output else None):
+            result = dict(runner(slug, paths))
     except AuditError as e:
         result = {"status": "failed", "reason": e.one_line()}
     except Exception as e:  # noqa: BLE001 - a ward's failure must not stop the batch
@@ -269,15 +298,28 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
     return run, sum(s.stat().st_size for s in sources)
 
 
-def _remove_stale_temp_files(folders: Iterable[Path]) -> None:
-    """Drop the hidden temporaries (``.<name>.*.tmp``) an interrupted run may have left."""
-    for folder in folders:
-        if folder.is_dir():
-            for p in folder.rglob(".*.tmp"):
+# what an interrupted run leaves behind, always under a hidden name: iorw's temporaries, the
+# notebook papermill was still writing, the portfolio's scratch folder
+_LEFTOVERS = (".*.tmp", ".*.running.ipynb")
+
+
+def _remove_leftovers(paths: Paths, slugs: Iterable[str]) -> None:
+    """Remove the hidden partial files a killed run left in the folders this run writes to."""
+    import shutil
+
+    for folder in [paths.reports, *(paths.ward_processed(s) for s in slugs)]:
+        if not folder.is_dir():
+            continue
+        for pattern in _LEFTOVERS:
+            for p in folder.rglob(pattern):
                 try:
                     p.unlink()
                 except OSError:
                     pass
+    if paths.reports.is_dir():
+        for p in paths.reports.glob(".portfolio.*"):
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
 
 
 class _Progress:
@@ -336,9 +378,12 @@ def _run_local(todo: list[WardRun], paths: Paths, jobs: int, runner: Runner | No
     from concurrent.futures.process import BrokenProcessPool
 
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    if method == "forkserver" and runner is None:
+        # import the notebook machinery once in the fork server; every worker inherits it
+        ctx.set_forkserver_preload(["wardaudit.notebook", "papermill", "nbconvert"])
     pending = list(todo)
     while pending:
-        ctx = mp.get_context(method)
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=ctx,
                                    initializer=_worker_init, initargs=(str(paths.root), os.getpid(), runner is None))
         broken: list[WardRun] = []
@@ -346,7 +391,7 @@ def _run_local(todo: list[WardRun], paths: Paths, jobs: int, runner: Runner | No
             futures = {}
             for run in pending:
                 run.attempts += 1
-                futures[pool.submit(run_ward_task, run.slug, str(paths.root), runner)] = run
+                futures[pool.submit(run_ward_task, run.slug, str(paths.root), runner, True)] = run
             waiting = set(futures)
             while waiting:
                 done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
@@ -443,7 +488,8 @@ def _render_portfolio(runs: list[WardRun], paths: Paths, force: bool,
             return {"status": "failed", "reason": "wardaudit.portfolio chưa có / is not installed"}
     started = time.perf_counter()
     try:
-        result = dict(portfolio(paths))
+        with _output_to(paths.processed / "portfolio.log"):
+            result = dict(portfolio(paths))
     except AuditError as e:
         result = {"status": "failed", "reason": e.one_line()}
     except Exception as e:  # noqa: BLE001 - report it in the summary, the ward reports stand
@@ -514,7 +560,7 @@ def run_batch(wards: Iterable[str] | None = None, all_wards: bool = False, jobs:
     runs = [r for r, _ in prepared]
     # longest first: the big wards do not end up alone at the tail of the run
     todo = [r for r, size in sorted(prepared, key=lambda x: -x[1]) if r.status == "pending"]
-    _remove_stale_temp_files([paths.reports, *(paths.ward_processed(r.slug) for r in todo)])
+    _remove_leftovers(paths, [r.slug for r in todo])
 
     progress = _Progress(total=len(todo), skipped=sum(r.status == "skipped" for r in runs),
                          failed=sum(r.status == "failed" for r in runs), quiet=quiet)
