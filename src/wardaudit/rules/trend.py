@@ -20,6 +20,8 @@ from ..findings import CheckResult, Evidence
 from . import AuditContext, rule
 
 CUMULATIVE = "cumulative"
+# A figure whose own sentence says it is cumulative, when the extractor left the qualifier empty.
+_CUMULATIVE_WORDS = re.compile(r"\b(lũy kế|luỹ kế|cộng dồn|tính từ đầu năm)\b", re.IGNORECASE)
 #: How far apart two successive values must be (either way) to count as an order-of-magnitude jump.
 JUMP_FACTOR = 10.0
 #: A count jump is only reported when the larger value reaches this; 1 → 12 events is not a typo signal.
@@ -49,10 +51,14 @@ ubnd xã phường đặc khu ủy ban nhân dân địa phương địa bàn c�
 
 def _public(fact: Any) -> dict[str, Any]:
     if isinstance(fact, dict):
-        return fact
-    if hasattr(fact, "to_public"):
-        return fact.to_public()
-    return dict(vars(fact))
+        f = dict(fact)
+    elif hasattr(fact, "to_public"):
+        f = fact.to_public()
+    else:
+        f = dict(vars(fact))
+    if not f.get("qualifier") and _CUMULATIVE_WORDS.search(f.get("quote") or ""):
+        f["qualifier"] = CUMULATIVE
+    return f
 
 
 def _number(v: Any) -> float | None:
@@ -140,8 +146,8 @@ def _fact_period(f: dict[str, Any]) -> dict[str, str] | None:
 @rule("TREND001", "Số lũy kế giảm so với báo cáo kỳ trước",
       "Cumulative figure decreased since the previous report", "warning")
 def cumulative_not_decreasing(ctx: AuditContext) -> Iterator[CheckResult]:
-    """A cumulative figure ('lũy kế', qualifier ``cumulative``) must not fall between successive
-    reports of the same ward. Figures are paired by metric, unit, qualifier, role and group.
+    """A cumulative figure (qualifier ``cumulative``, or an unqualified figure whose sentence says
+    'lũy kế' / 'cộng dồn') must not fall between successive reports of the same ward. Figures are paired by metric, unit, qualifier, role and group.
 
     It cannot tell a genuine reset of the base ('lũy kế từ đầu năm' in a new year) from an error
     unless the periods say so: pairs whose stated cumulative periods start on different days, or
@@ -331,7 +337,7 @@ def announced_tasks_followed_up(ctx: AuditContext) -> Iterator[CheckResult]:
     somewhere in this report: one paragraph must contain at least 40% of the task's key phrases
     (syllable pairs, rarer ones weighing more).
 
-    It proves only that the task is, or is not, talked about; not that it was done. A task
+    It proves only that the task is, or is not, talked about; it cannot tell whether it was done. A task
     reworded entirely (synonyms, abbreviations) is reported as missing, and a generic task
     can be matched by an unrelated paragraph on the same topic.
 
