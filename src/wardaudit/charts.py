@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any, Iterable
 
-from .messages import t
+from .messages import has, t
 
 STYLE = {
     "figure.dpi": 100,
@@ -200,24 +200,36 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
 
 
 def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
-    """Task counts by status (tasks.* facts): assigned, done on time/late, in progress, overdue."""
+    """Task counts: the tasks.* figures the text states, and the listed task rows counted by status."""
     seen: dict[str, dict[str, Any]] = {}
+    by_status: dict[str, int] = {}
     for d in _public(facts):
         m = d.get("metric") or ""
-        if m.startswith("tasks.") and m not in seen and not (d.get("unit") or "").startswith("%") \
-                and (d.get("kind") or "") not in ("rate", "percent"):
+        if not m.startswith("tasks."):
+            continue
+        if d.get("role") == "row" or m == "tasks.row":
+            status = d.get("status") or "unknown"
+            by_status[status] = by_status.get(status, 0) + 1
+        elif m not in seen and not (d.get("unit") or "").startswith("%") and (d.get("kind") or "") not in ("rate", "percent"):
             seen[m] = d
-    if not seen:
+    if not seen and not by_status:
         return None
-    metrics = list(seen)[:MAX_BARS]
     labels_cat = _labels()
-    fig = _figure(len(metrics))
-    ax = fig.add_subplot(111)
+    metrics = list(seen)[:MAX_BARS]
+    labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
     values = [float(seen[m]["value"]) for m in metrics]
     colors = [PALETTE["pending"] if ("overdue" in m or "late" in m) else PALETTE["flow"] for m in metrics]
-    ax.barh(range(len(metrics)), values, color=colors)
-    ax.set_yticks(range(len(metrics)))
-    ax.set_yticklabels([_short(_label(seen[m], labels_cat)) for m in metrics])
+    for status in sorted(by_status):
+        key = f"task_status_{status}"
+        name = t(key, lang) if has(key) else status
+        labels.append(_short(f"{t('listed_tasks', lang)}: {name}"))
+        values.append(float(by_status[status]))
+        colors.append(PALETTE["pending"] if status in ("overdue", "late") else PALETTE["target"])
+    fig = _figure(len(labels))
+    ax = fig.add_subplot(111)
+    ax.barh(range(len(labels)), values, color=colors)
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels)
     ax.invert_yaxis()
     for i, v in enumerate(values):
         ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=8)

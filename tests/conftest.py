@@ -1,0 +1,46 @@
+"""Shared fixtures: a throw-away copy of the project (the seed wards' raw data, parameters and the
+notebooks) so that tests write their data/processed/ and reports/ outside the repository."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wardaudit.config import Paths
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_WARDS = ("nam-thanh-mien", "phu-thinh", "trung-thanh", "vinh-thong")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def copy_project(dest: Path, slugs: tuple[str, ...] = SEED_WARDS) -> Paths:
+    """Copy data/raw/<slug>/, parameters/<slug>.yaml and notebooks/ of the repo under ``dest``."""
+    for slug in slugs:
+        shutil.copytree(REPO / "data" / "raw" / slug, dest / "data" / "raw" / slug)
+        (dest / "parameters").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / "parameters" / f"{slug}.yaml", dest / "parameters" / f"{slug}.yaml")
+    shutil.copytree(REPO / "notebooks", dest / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (dest / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    (dest / "reports").mkdir(exist_ok=True)
+    return Paths(dest)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
+    """A copy of the four seed wards' inputs in tmp_path, with WARDAUDIT_ROOT pointing at it."""
+    paths = copy_project(tmp_path / "project")
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))
+    return paths
+
+
+@pytest.fixture(scope="session")
+def rendered_ward(tmp_path_factory: pytest.TempPathFactory):
+    """One seed ward run through the ward notebook once per session: (paths, execute_ward's dict)."""
+    from wardaudit.notebook import execute_ward
+
+    paths = copy_project(tmp_path_factory.mktemp("rendered") / "project", ("vinh-thong",))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WARDAUDIT_ROOT", str(paths.root))
+        result = execute_ward("vinh-thong", paths)
+    return paths, result
