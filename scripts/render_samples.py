@@ -88,9 +88,9 @@ def _register_fonts() -> None:
     from reportlab.pdfbase.ttfonts import TTFont
 
     ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(ttf / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(ttf / "DejaVuSans-Bold.ttf")))
+    for name, file in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf")):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(ttf / file)))
 
 
 def _column_widths(rows: list[list[str]], font_size: float, available: float) -> list[float]:

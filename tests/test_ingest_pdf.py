@@ -225,3 +225,49 @@ def test_error_names_display_path(tmp_path):
     with pytest.raises(InputError, match=r"^data/raw/ward/report\.pdf: ") as info:
         read_document(p, display_path="data/raw/ward/report.pdf")
     assert info.value.path == "data/raw/ward/report.pdf"
+
+
+# --- tables without ruling, low confidence ----------------------------------------------------------
+def _unruled_table_pdf(path: Path) -> None:
+    import matplotlib
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVuSans", str(ttf)))
+    c = canvas.Canvas(str(path), invariant=1)
+    c.setFont("DejaVuSans", 10)
+    c.drawString(72, 780, "1. Kết quả thực hiện")
+    c.drawString(72, 760, "Bảng số liệu như sau:")
+    rows = [["STT", "Chỉ tiêu", "Kế hoạch", "Kết quả"], ["1", "Hồ sơ trực tuyến", "100", "98"],
+            ["2", "Hồ sơ trực tiếp", "50", "47"], ["3", "Chữ ký số", "20", "25"]]
+    for i, r in enumerate(rows):
+        for x, t in zip([72, 130, 330, 430], r):
+            c.drawString(x, 720 - 16 * i, t)
+    c.drawString(72, 600, "Nhận xét: đạt kế hoạch.")
+    c.showPage()
+    c.save()
+
+
+def test_columns_without_ruling_fall_back_to_network(tmp_path):
+    p = tmp_path / "unruled.pdf"
+    _unruled_table_pdf(p)
+    doc = read_document(p)
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds == ["heading", "paragraph", "table", "paragraph"]
+    t = doc.tables()[0]
+    assert t.header == ["STT", "Chỉ tiêu", "Kế hoạch", "Kết quả"]
+    assert t.rows[0] == ["1", "Hồ sơ trực tuyến", "100", "98"] and len(t.rows) == 3
+    assert t.quality["flavor"] == "network"
+
+
+def test_low_confidence_tables_are_flagged_not_dropped(monkeypatch):
+    from wardaudit.ingest import pdf as pdf_reader
+
+    monkeypatch.setattr(pdf_reader, "LOW_ACCURACY", 101.0)  # every table is below the bar
+    doc = read_document(RENDERINGS / "vinh-thong.pdf")
+    assert len(doc.tables()) == 3
+    assert all(t.low_confidence for t in doc.tables())
+    assert any("page 14" in n for n in doc.notes)

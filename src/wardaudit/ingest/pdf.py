@@ -131,6 +131,7 @@ def _runs(textpage) -> list[_Run]:
     runs: list[_Run] = []
     chars: list[str] = []
     boxes: list[tuple[float, float, float, float]] = []
+    last: tuple[float, float, float, float] | None = None  # the last non-space character's box
 
     def flush():
         text = "".join(chars)
@@ -152,8 +153,11 @@ def _runs(textpage) -> list[_Run]:
         if not ch or ch in ("\ufffe", "\x02", "\u00ad"):
             continue
         box = textpage.get_charbox(i, loose=True)
-        if chars and not ch.isspace() and boxes and abs(box[1] - boxes[-1][1]) > 2.5 and not chars[-1].isspace():
-            flush()  # a new baseline without a generated line break
+        if not ch.isspace():
+            if last is not None and chars and (abs(box[1] - last[1]) > 2.5  # new baseline, no line break
+                                               or box[0] - last[2] > _COLUMN_GAP):  # next column
+                flush()
+            last = box
         chars.append(ch)
         boxes.append(box)
     flush()
@@ -178,13 +182,23 @@ def _inside(run: _Run, bbox: tuple[float, float, float, float], tol: float = 2.0
     return x0 - tol <= cx <= x1 + tol and y0 - tol <= cy <= y1 + tol
 
 
-def _looks_tabular(lines: list[_Line]) -> bool:
-    """Text laid out in columns: at least three lines with two or more wide gaps between runs."""
-    count = 0
-    for line in lines:
-        gaps = sum(1 for a, b in zip(line.runs, line.runs[1:]) if b.x0 - a.x1 > _COLUMN_GAP)
-        count += gaps >= 2
-    return count >= 3
+def _tabular_areas(lines: list[_Line]) -> list[str]:
+    """Areas of text laid out in columns without ruling: three or more consecutive lines with two
+    or more wide gaps between runs. As camelot ``table_areas`` strings ("x1,y1,x2,y2", top-left and
+    bottom-right), so that the paragraphs around them are not read as rows."""
+    areas: list[str] = []
+    block: list[_Line] = []
+    for line in lines + [None]:
+        gaps = 0 if line is None else sum(1 for a, b in zip(line.runs, line.runs[1:]) if b.x0 - a.x1 > _COLUMN_GAP)
+        if gaps >= 2:
+            block.append(line)
+            continue
+        if len(block) >= 3:
+            x0 = min(ln.x0 for ln in block) - 2
+            x1 = max(r.x1 for ln in block for r in ln.runs) + 2
+            areas.append(f"{x0:.1f},{block[0].top + 2:.1f},{x1:.1f},{block[-1].bottom - 2:.1f}")
+        block = []
+    return areas
 
 
 # --- ruling lines ----------------------------------------------------------------------------------
@@ -210,12 +224,13 @@ def _has_rulings(page) -> bool:
 
 
 # --- tables ----------------------------------------------------------------------------------------
-def _camelot_tables(path: Path, pages: list[int], flavor: str) -> list:
+def _camelot_tables(path: Path, pages: list[int], flavor: str, **kwargs) -> list:
     if not pages:
         return []
     import camelot
 
-    kwargs = {"engine": "vector"} if flavor == "lattice" else {}
+    if flavor == "lattice":
+        kwargs["engine"] = "vector"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return list(camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor=flavor,
@@ -367,10 +382,12 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
 
     for k, runs in enumerate(all_runs):
         pages.append(_Page(number=k + 1, lines=_visual_lines(runs)))
-    unruled_tabular = [p.number for p in pages if p.number not in ruled and _looks_tabular(p.lines)]
     try:
-        found = ([(ct, "lattice") for ct in _camelot_tables(path, ruled, "lattice")]
-                 + [(ct, "network") for ct in _camelot_tables(path, unruled_tabular, "network")])
+        found = [(ct, "lattice") for ct in _camelot_tables(path, ruled, "lattice")]
+        for p in pages:
+            areas = _tabular_areas(p.lines) if p.number not in ruled else []
+            if areas:  # columns of text without ruling: camelot's text-alignment parser
+                found += [(ct, "network") for ct in _camelot_tables(path, [p.number], "network", table_areas=areas)]
     except Exception as e:  # camelot failing on one odd page must not lose the text
         found = []
         doc.notes.append(f"Không tách được bảng: {e} / table extraction failed: {e}")
