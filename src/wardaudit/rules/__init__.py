@@ -91,6 +91,11 @@ def load_rules() -> Registry[Rule]:
     """Import every rule module (each registers its rules) and return the registry."""
     if not len(rules):
         from . import budget, completeness, crossref, footing, meta, rates, structure_rules, targets  # noqa: F401
+        try:
+            from . import trend  # noqa: F401  (rules over a ward's successive reports)
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.trend":
+                raise
     return rules
 
 

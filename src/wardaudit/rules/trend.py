@@ -4,7 +4,8 @@ These rules need two reports, so their ``Okay:``/``Fail:`` examples are prose de
 of reports, not single snippets; tests/test_trend.py builds each pair from a seed report and
 checks the examples. With no earlier report of the ward every TREND rule answers ``skip``.
 
-Figures are compared by *scope*: the same metric, unit, kind, qualifier, role and group. A scope
+Figures are compared by *scope*: the same metric, unit, kind, qualifier, scope (xã/tỉnh), role and
+group. A scope
 that holds two different values inside one report is ambiguous and is left alone.
 """
 from __future__ import annotations
@@ -70,12 +71,13 @@ def _number(v: Any) -> float | None:
 
 
 def _scope(f: dict[str, Any]) -> tuple:
-    return (f.get("metric"), f.get("unit"), f.get("kind"), f.get("qualifier"), f.get("role"), f.get("group"))
+    return (f.get("metric"), f.get("unit"), f.get("kind"), f.get("qualifier"), f.get("scope"), f.get("role"),
+            f.get("group"))
 
 
 def _scope_label(scope: tuple) -> str:
-    metric, unit, _kind, qualifier, role, group = scope
-    extra = ", ".join(str(x) for x in (qualifier, role, group) if x)
+    metric, unit, _kind, qualifier, where, role, group = scope
+    extra = ", ".join(str(x) for x in (qualifier, where, role, group) if x)
     return f"{metric} ({extra})" if extra else str(metric)
 
 

@@ -1,0 +1,520 @@
+"""Every figure in a report becomes a typed, located fact: metric, value (normalised unit), unit as
+written, period, qualifier, scope, section, quote and location; totals with their parts and rates
+with their numerators share a group id, so the reconciliation rules can work on relations.
+
+How a metric is recognised (catalogue/metrics.yaml): the figure's family comes from the noun it
+counts ("hồ sơ", "nhiệm vụ", …) or its unit (%, đồng); within the family the metric whose phrase
+is the longest match in the words right after the figure, else in its clause before it, else in
+its sentence before it. Parts of a total are recognised within the total's partition.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable
+
+from .catalogue import Catalogue, Metric, load_catalogue
+from .document import Block, Document, Table
+from .metadata import parse_period
+from .numbers_vi import Figure, find_figures
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
+_CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNORECASE)
+_PARTS_MARKER = re.compile(r"\b(?:trong đó|bao gồm|gồm|cụ thể)\b[\s:,]*(?:có\s+|là\s+)?$", re.IGNORECASE)
+_TARGET_WORDS = re.compile(r"dự kiến|mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đề ra|duy trì tỷ lệ|kết quả dự kiến", re.IGNORECASE)
+_TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(chưa|không)\b", re.IGNORECASE)
+_SCOPE = re.compile(r"cấp\s+(xã|tỉnh|trung ương|huyện)", re.IGNORECASE)
+_YEAR_START = re.compile(r"^\W*(?:Trong\s+)?năm\s+(\d{4})\b", re.IGNORECASE)
+_AS_OF = re.compile(r"(?:đến|tính đến)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
+_CUMULATIVE = re.compile(r"lũy kế|luỹ kế|cộng dồn", re.IGNORECASE)
+_STATUS = {
+    "completed": re.compile(r"^(đã\s+)?hoàn thành|^xong", re.IGNORECASE),
+    "in_progress": re.compile(r"đang (triển khai|thực hiện)|đang", re.IGNORECASE),
+    "overdue": re.compile(r"quá hạn|chậm", re.IGNORECASE),
+    "not_started": re.compile(r"chưa (triển khai|thực hiện)", re.IGNORECASE),
+}
+
+
+@dataclass
+class Fact:
+    id: str
+    metric: str | None
+    value: float
+    unit: str | None
+    kind: str
+    period: str | None
+    qualifier: str | None
+    role: str | None
+    group: str | None
+    scope: str | None
+    section: str
+    quote: str
+    file: str
+    page: int | None
+    line: int | None
+    raw: str
+    decimals: int = 0
+    denominator: float | None = None
+    origin: str = "text"  # text | table
+    label: str | None = None
+    status: str | None = None
+
+    def to_public(self) -> dict[str, Any]:
+        d = {"metric": self.metric, "value": _num(self.value), "unit": self.unit, "kind": self.kind,
+             "period": self.period, "qualifier": self.qualifier, "role": self.role, "group": self.group,
+             "scope": self.scope, "section": self.section, "quote": self.quote, "page": self.page,
+             "line": self.line, "file": self.file, "raw": self.raw, "origin": self.origin}
+        if self.denominator is not None:
+            d["denominator"] = _num(self.denominator)
+        if self.label:
+            d["label"] = self.label
+        if self.status:
+            d["status"] = self.status
+        return d
+
+    @property
+    def period_end(self) -> str | None:
+        if not self.period:
+            return None
+        return self.period.lstrip("@").split("/")[-1] or None
+
+
+def _num(v: float) -> float | int:
+    return int(v) if float(v).is_integer() else round(v, 6)
+
+
+COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role", "group", "scope", "section",
+           "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status"]
+
+
+def facts_frame(facts: Iterable[Fact]):
+    import pandas as pd
+
+    return pd.DataFrame([asdict(f) for f in facts], columns=COLUMNS)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _quote(text: str, span: tuple[int, int], fig: Figure, limit: int = 320) -> str:
+    s, e = span
+    if e - s <= limit:
+        return text[s:e].strip()
+    a = max(s, fig.start - limit // 2)
+    b = min(e, fig.end + limit // 2)
+    return text[a:b].strip()
+
+
+def _family_of(fig: Figure, left: str, right: str, cat: Catalogue) -> str | None:
+    if fig.kind == "percent":
+        return "rate"
+    if fig.kind == "money":
+        return "budget"
+    r = right.lower().lstrip(" :)")
+    for fam, nouns in cat.families.items():
+        if any(r.startswith(n) for n in nouns):
+            return fam
+    best, pos = None, -1
+    low = left.lower()
+    for fam, nouns in cat.families.items():
+        for n in nouns:
+            i = low.rfind(n)
+            if i > pos:
+                best, pos = fam, i
+    return best
+
+
+def _period_string(p: dict | None) -> str | None:
+    if not p:
+        return None
+    return f"{p.get('start') or ''}/{p.get('end') or ''}"
+
+
+def _year_period(year: str) -> dict:
+    return {"start": f"{year}-01-01", "end": f"{year}-12-31"}
+
+
+class _Extractor:
+    def __init__(self, doc: Document, meta: dict[str, Any]):
+        self.doc = doc
+        self.meta = meta
+        self.cat = load_catalogue()
+        self.facts: list[Fact] = []
+        self.report_period = meta.get("period")
+        self.section_titles = {s.path: s.title for s in doc.walk_sections()}
+        self._group = 0
+
+    def new_group(self) -> str:
+        self._group += 1
+        return f"G{self._group:03d}"
+
+    def add(self, **kw) -> Fact:
+        f = Fact(id=f"F{len(self.facts) + 1:04d}", **kw)
+        self.facts.append(f)
+        return f
+
+    def section_label(self, block: Block) -> str:
+        return " > ".join(block.section)
+
+    def in_target_section(self, block: Block) -> bool:
+        path = block.section
+        return any(_TARGET_SECTIONS.search(self.section_titles.get(path[:k], "") or "")
+                   for k in range(1, len(path) + 1))
+
+    # ---- metric resolution --------------------------------------------------------------------
+    def resolve(self, fig: Figure, left_clause: str, left_sentence: str, right: str,
+                candidates: list[Metric] | None = None) -> Metric | None:
+        cat = self.cat
+        if candidates is None:
+            fam = _family_of(fig, left_clause, right, cat) or _family_of(fig, left_sentence, right, cat)
+            if fam is None:
+                return None
+            candidates = [m for m in cat.in_family(fam) if not m.part_only]
+        for ctx in (right.lower(), left_clause.lower(), left_sentence.lower()):
+            m, n = cat.best(ctx, candidates)
+            if m:
+                return m
+        return None
+
+    # ---- text ---------------------------------------------------------------------------------
+    def text_block(self, block: Block, section_period: dict | None, pending_total: Fact | None) -> Fact | None:
+        """Facts of one paragraph. Returns a total whose parts follow in the next bullet blocks."""
+        text = block.text
+        figures = find_figures(text)
+        if not figures:
+            return None
+        target_section = self.in_target_section(block)
+        carry_total: Fact | None = None
+        for s, e in _sentences(text):
+            sent_figs = [f for f in figures if s <= f.start < e]
+            if not sent_figs:
+                continue
+            sentence = text[s:e]
+            sent_period = self.sentence_period(sentence) or section_period
+            is_target = target_section or bool(_TARGET_WORDS.search(sentence))
+            group_total: Fact | None = None
+            group_id: str | None = None
+            prev_fact: Fact | None = None
+            prev_end = s
+            for k, fig in enumerate(sent_figs):
+                nxt_start = sent_figs[k + 1].start if k + 1 < len(sent_figs) else e
+                left_sentence = text[s:fig.start]
+                left_window = text[prev_end:fig.start]
+                cut = list(_CLAUSE_BREAK.finditer(left_window))
+                left_clause = left_window[cut[-1].end():] if cut else left_window
+                right_full = text[fig.end:nxt_start]
+                rb = re.search(r"[,;.()]", right_full)
+                right = right_full[:rb.start()] if rb else right_full
+                negated = bool(_NEGATION.search(right)) and fig.kind == "percent"
+                candidates = None
+                role = None
+                if group_total is not None and fig.kind in ("count", "money", "ratio") and \
+                        _compatible(fig, group_total):
+                    parts = [p for ps in (self.cat.get(group_total.metric).parts if self.cat.get(group_total.metric) else ())
+                             for p in ps]
+                    candidates = [self.cat.get(p) for p in parts if self.cat.get(p)] or None
+                    role = "part"
+                if role == "part" and group_closed(text, group_total, fig, s):
+                    group_total, group_id, role, candidates = None, None, None, None
+                metric = None if negated else self.resolve(fig, left_clause, left_sentence, right, candidates)
+                if metric is None and role == "part" and candidates:
+                    group_total, group_id, role = None, None, None
+                    metric = self.resolve(fig, left_clause, left_sentence, right)
+                if fig.kind == "percent" and prev_fact is not None and prev_fact.metric and (
+                        metric is None or not _CLAUSE_HAS_RATE_WORDS.search(left_clause + right)):
+                    via = [m for m in self.cat.metrics if m.numerator == prev_fact.metric]
+                    if via and (metric is None or metric.key not in {v.key for v in via}):
+                        metric = via[0]
+                qualifier = fig.qualifier
+                if _CUMULATIVE.search(left_clause + right):
+                    qualifier = qualifier or "cumulative"
+                if is_target and qualifier is None:
+                    qualifier = "target"
+                period = self.fact_period(metric, sentence, sent_period)
+                scope_m = _SCOPE.search(left_sentence[-120:] + right)
+                fact = self.add(metric=metric.key if metric else None, value=fig.value,
+                                unit=_unit_text(fig, right), kind=fig.kind, period=period,
+                                qualifier=qualifier, role=role, group=group_id if role == "part" else None,
+                                scope=scope_m.group(1).lower() if scope_m else None,
+                                section=self.section_label(block), quote=_quote(text, (s, e), fig),
+                                file=block.location.file, page=block.location.page, line=block.location.line,
+                                raw=fig.raw, decimals=fig.decimals, denominator=fig.denominator)
+                if fig.kind == "percent" and prev_fact is not None and prev_fact.kind in ("count", "ratio"):
+                    gid = prev_fact.group if prev_fact.role == "numerator" else self.new_group()
+                    prev_fact.group = prev_fact.group or gid
+                    if prev_fact.role is None:
+                        prev_fact.role = "numerator"
+                    fact.group, fact.role = prev_fact.group, "rate"
+                elif fig.kind == "count" and prev_fact is not None and prev_fact.kind == "percent" \
+                        and text[prev_fact_end(prev_fact, text, s):fig.start].strip().startswith("("):
+                    # '100% hồ sơ ... (12.294 hồ sơ)': the count in brackets is the rate's numerator
+                    rate_metric = self.cat.get(prev_fact.metric)
+                    if rate_metric and rate_metric.numerator:
+                        fact.metric = rate_metric.numerator
+                    gid = prev_fact.group or self.new_group()
+                    prev_fact.group, prev_fact.role = gid, "rate"
+                    fact.group, fact.role = gid, "numerator"
+                if _PARTS_MARKER.search(right_full) and fig.kind in ("count", "money", "ratio"):
+                    group_total, group_id = fact, self.new_group()
+                    fact.role, fact.group = "total", group_id
+                    if not right_full.strip(" :,").lower().replace("trong đó", "").strip(" :,") and k == len(sent_figs) - 1:
+                        carry_total = fact
+                prev_fact = fact
+                prev_end = fig.end
+        # a paragraph ending in 'trong đó:' hands its total to the bullets that follow
+        tail = text.rstrip()
+        if tail.endswith((":", "trong đó", "gồm")) and self.facts and self.facts[-1].role == "total":
+            return self.facts[-1]
+        return carry_total
+
+    def attach_part(self, total: Fact, block: Block) -> None:
+        """The first figure of a bullet after 'trong đó:' is a part of ``total``."""
+        first = next((f for f in self.facts if f.file == block.location.file and f.line == block.location.line
+                      and f.page == block.location.page and f.kind in ("count", "ratio", "money")), None)
+        if first is None:
+            return
+        first.group, first.role = total.group, "part"
+        metric = self.cat.get(total.metric)
+        if metric and metric.parts:
+            cands = [self.cat.get(p) for ps in metric.parts for p in ps if self.cat.get(p)]
+            low = block.text.lower()
+            m, n = self.cat.best(low[: low.find(first.raw) if first.raw in block.text else len(low)], cands)
+            if m:
+                first.metric = m.key
+
+    def sentence_period(self, sentence: str) -> dict | None:
+        p = parse_period(sentence)
+        if p and p.get("start"):
+            return p
+        m = _YEAR_START.match(sentence)
+        if m:
+            return _year_period(m.group(1))
+        return None
+
+    def fact_period(self, metric: Metric | None, sentence: str, period: dict | None) -> str | None:
+        base = period or self.report_period
+        if metric is not None and metric.stock:
+            m = _AS_OF.search(sentence)
+            if m:
+                d, mo, y = m.groups()
+                return f"@{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+            end = (base or {}).get("end")
+            return f"@{end}" if end else None
+        return _period_string(base)
+
+    def run_text(self) -> None:
+        section_period: dict | None = None
+        current_section: tuple = ()
+        pending_total: Fact | None = None
+        for block in self.doc.blocks:
+            if block.kind == "table":
+                pending_total = None
+                continue
+            if block.section[:2] != current_section[:2]:
+                current_section = block.section
+                section_period = None
+            if block.kind == "heading":
+                pending_total = None
+                continue
+            n_before = len(self.facts)
+            is_bullet = bool(re.match(r"^\s*(?:[-+•]|\(\d+\)|\d+\))", block.text))
+            total = self.text_block(block, section_period, pending_total)
+            if pending_total is not None and is_bullet and len(self.facts) > n_before:
+                self.attach_part(pending_total, block)
+            elif not is_bullet:
+                pending_total = None
+            if total is not None:
+                pending_total = total
+            if len(self.facts) == n_before:
+                p = self.sentence_period(block.text)
+                if p:
+                    section_period = p
+
+    # ---- tables -------------------------------------------------------------------------------
+    def run_tables(self) -> None:
+        for block in self.doc.blocks:
+            if block.kind != "table" or block.table is None:
+                continue
+            t = block.table
+            if _is_indicator_table(t):
+                self.indicator_table(block, t)
+            elif _status_column(t) is not None:
+                self.task_table(block, t)
+            else:
+                self.numeric_table(block, t)
+
+    def _table_period(self, header: str) -> tuple[str | None, str | None]:
+        end = (self.report_period or {}).get("end") or ""
+        year = end[:4]
+        low = header.lower()
+        if "lũy kế" in low or "luỹ kế" in low:
+            return _period_string(self.report_period), "cumulative"
+        m = re.search(r"(\d+)\s+tháng\s+đầu\s+năm", low)
+        if m and year:
+            months = int(m.group(1))
+            last_day = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}[months]
+            return f"{year}-01-01/{year}-{months:02d}-{last_day}", None
+        p = parse_period(header)
+        if p:
+            return _period_string(p), None
+        return _period_string(self.report_period), None
+
+    def indicator_table(self, block: Block, t: Table) -> None:
+        cols = _indicator_columns(t)
+        label_col, unit_col, target_col, result_col = cols
+        for i, row in enumerate(t.rows):
+            label = row[label_col] if label_col is not None and label_col < len(row) else ""
+            target = row[target_col] if target_col < len(row) else ""
+            result = row[result_col] if result_col < len(row) else ""
+            tf = find_figures(target)
+            rf = find_figures(result)
+            if not tf and not rf:
+                continue
+            unit = row[unit_col] if unit_col is not None and unit_col < len(row) else None
+            is_pct = (unit or "").strip() == "%"
+            pool = [m for m in self.cat.metrics if (m.kind == "percent") == is_pct and not m.part_only]
+            metric = self.cat.best(label.lower(), pool)[0] if label else None
+            gid = self.new_group()
+            loc = t.row_location(i)
+            for figs, qual, cell in ((tf, "target", target), (rf, "result", result)):
+                if not figs:
+                    continue
+                f = figs[0]
+                kind = "percent" if (unit or "").strip() == "%" else f.kind
+                self.add(metric=metric.key if metric else None, value=f.value, unit=unit or None, kind=kind,
+                         period=_period_string(self.report_period), qualifier=qual if not f.qualifier else f"{qual}:{f.qualifier}",
+                         role=qual, group=gid, scope=None, section=" > ".join(block.section), quote=cell,
+                         file=loc.file, page=loc.page, line=loc.line, raw=f.raw, decimals=f.decimals,
+                         origin="table", label=f"{row[0]} {label}".strip())
+
+    def task_table(self, block: Block, t: Table) -> None:
+        col = _status_column(t)
+        name_col = 1 if len(t.header) > 1 else 0
+        for i, row in enumerate(t.rows):
+            status_text = row[col] if col < len(row) else ""
+            if not status_text or not row[0] or not re.match(r"^\d+\.?$", row[0].strip()):
+                continue
+            status = next((k for k, rx in _STATUS.items() if rx.search(status_text)), "other")
+            loc = t.row_location(i)
+            self.add(metric="tasks.row", value=1, unit="nhiệm vụ", kind="count",
+                     period=_period_string(self.report_period), qualifier=None, role="row", group=None,
+                     scope=None, section=" > ".join(block.section), quote=status_text, file=loc.file,
+                     page=loc.page, line=loc.line, raw=row[0], origin="table",
+                     label=row[name_col][:160], status=status)
+
+    def numeric_table(self, block: Block, t: Table) -> None:
+        gid = None
+        title_total = None
+        if t.title:
+            m = re.search(r":\s*([\d.]+)\s*,?\s*trong đó", t.title)
+            figs = find_figures(t.title)
+            if m and figs:
+                fig = figs[-1]
+                metric = self.resolve(fig, t.title[:fig.start], t.title[:fig.start], "")
+                gid = self.new_group()
+                loc = t.location
+                title_total = self.add(metric=metric.key if metric else None, value=fig.value, unit=None,
+                                       kind=fig.kind, period=_period_string(self.report_period), qualifier=None,
+                                       role="total", group=gid, scope="all", section=" > ".join(block.section),
+                                       quote=t.title, file=loc.file, page=loc.page, line=(loc.line or 1) - 1 if loc.page is None else loc.line,
+                                       raw=fig.raw, origin="table")
+        for i, row in enumerate(t.rows):
+            loc = t.row_location(i)
+            row_label = " ".join(c for c in row[:2] if c and not re.fullmatch(r"[\d.,/%\s]+", c))
+            for j, cell in enumerate(row):
+                if j == 0:
+                    continue
+                figs = find_figures(cell)
+                if not figs or not re.fullmatch(r"[\s\d.,%/≥≤<>]+", cell):
+                    continue
+                f = figs[0]
+                header = t.header[j] if j < len(t.header) else ""
+                context = f"{header} {row_label}".lower()
+                fam = _family_of(f, context, "", self.cat)
+                cands = self.cat.in_family(fam) if fam else self.cat.metrics
+                metric = self.cat.best(context, cands)[0]
+                period, qual = self._table_period(header)
+                scope = _SCOPE.search(header)
+                self.add(metric=metric.key if metric else None, value=f.value, unit=None, kind=f.kind, period=period,
+                         qualifier=qual, role="part" if title_total else None, group=gid, scope=scope.group(1).lower() if scope else None,
+                         section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
+                         raw=f.raw, decimals=f.decimals, denominator=f.denominator, origin="table",
+                         label=f"{header} | {row_label}".strip(" |"))
+
+
+_CLAUSE_HAS_RATE_WORDS = re.compile(r"trực tuyến|số hóa|số hoá|kết quả điện tử|tái sử dụng|hài lòng|thanh toán|phủ sóng",
+                                    re.IGNORECASE)
+
+
+def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
+    """A '(gồm …)' breakdown ends at its closing bracket."""
+    i = text.find(total.raw, start)
+    between = text[i + len(total.raw):fig.start] if i >= 0 else ""
+    opened = between.find("(")
+    return opened >= 0 and ")" in between[opened:]
+
+
+def prev_fact_end(fact: Fact, text: str, start: int) -> int:
+    i = text.find(fact.raw, start)
+    return i + len(fact.raw) if i >= 0 else start
+
+
+def _compatible(fig: Figure, total: Fact) -> bool:
+    kinds = {"count", "ratio"}
+    return (fig.kind in kinds and total.kind in kinds) or fig.kind == total.kind
+
+
+def _unit_text(fig: Figure, right: str) -> str | None:
+    if fig.kind == "percent":
+        return "%"
+    if fig.kind == "money":
+        return fig.unit_text
+    words = right.strip(" :").split()
+    if not words:
+        return None
+    two = " ".join(words[:2]).lower()
+    if two in ("hồ sơ", "thủ tục", "nhiệm vụ", "mô hình", "hội nghị", "tài khoản", "cán bộ", "văn bản", "cuộc họp"):
+        return two if two != "thủ tục" else "thủ tục"
+    return words[0].lower().strip(".,;:”\"’)") or None
+
+
+def _is_indicator_table(t: Table) -> bool:
+    h = [x.lower() for x in t.header]
+    return any("mục tiêu" in x or "kế hoạch" in x or "chỉ tiêu giao" in x for x in h) and any("kết quả" in x or "thực hiện" in x for x in h)
+
+
+def _indicator_columns(t: Table) -> tuple[int | None, int | None, int, int]:
+    h = [x.lower() for x in t.header]
+    target = next(i for i, x in enumerate(h) if "mục tiêu" in x or "kế hoạch" in x or "chỉ tiêu giao" in x)
+    result = next(i for i, x in enumerate(h) if ("kết quả" in x or "thực hiện" in x) and i != target)
+    label = next((i for i, x in enumerate(h) if "chỉ tiêu" in x and i != target), 1 if len(h) > 1 else None)
+    unit = next((i for i, x in enumerate(h) if "đơn vị" in x), None)
+    return label, unit, target, result
+
+
+def _status_column(t: Table) -> int | None:
+    h = [x.lower() for x in t.header]
+    for i, x in enumerate(h):
+        if any(k in x for k in ("tiến độ", "kết quả thực hiện", "tình trạng", "trạng thái")):
+            values = [r[i] for r in t.rows if i < len(r) and r[i]]
+            if values and sum(1 for v in values if any(rx.search(v) for rx in _STATUS.values())) >= len(values) / 2:
+                return i
+    return None
+
+
+def extract_facts(doc: Document, meta: dict[str, Any]) -> list[Fact]:
+    ex = _Extractor(doc, meta)
+    ex.run_text()
+    ex.run_tables()
+    return ex.facts

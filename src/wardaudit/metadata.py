@@ -1,0 +1,184 @@
+"""The report's own metadata: number, place and date line, kind, reporting period, the ward's name
+and level with every spelling found, and the signer."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from .document import Document
+
+_NUMBER = re.compile(r"^\s*Số\s*:?\s*(?P<num>[^\s/]*)\s*/\s*(?P<suffix>[A-ZĐ][\w\-Đ]*)", re.IGNORECASE)
+_DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})?",
+                        re.IGNORECASE)
+_DMY = r"(\d{1,2})/(\d{1,2})/(\d{4})"
+_RANGE = re.compile(r"từ\s+(?:ngày\s+)?" + _DMY + r"\s+đến\s+(?:hết\s+)?(?:ngày\s+)?" + _DMY, re.IGNORECASE)
+_RANGE_MONTH = re.compile(r"từ\s+(?:tháng\s+)?(\d{1,2})/(\d{1,2})/(\d{4})\s+đến\s+(?:hết\s+)?(?:ngày\s+)?" + _DMY,
+                          re.IGNORECASE)
+_UNTIL = re.compile(r"(?:tính\s+)?đến\s+(?:hết\s+)?ngày\s+" + _DMY, re.IGNORECASE)
+_QUARTER = re.compile(r"quý\s+(I{1,3}|IV)\s+năm\s+(\d{4})", re.IGNORECASE)
+_MONTH = re.compile(r"tháng\s+(\d{1,2})\s*/\s*(\d{4})", re.IGNORECASE)
+_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
+_UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_WORD = rf"[{_UPPER}][^\s,.;:()\"“”/]*"
+_NAME = rf"{_WORD}(?:\s+{_WORD}){{0,3}}"
+_WARD = re.compile(rf"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|địa bàn|của|tại)\s+(xã|phường|đặc khu)\s+(?P<name>{_NAME})")
+_SIGNER_TITLE = re.compile(r"\b(CHỦ TỊCH|PHÓ CHỦ TỊCH|TM\.|KT\.)")
+_STOP_NAME_WORDS = {"UBND", "Ủy", "Uỷ", "Sở", "Phòng", "Ban", "Tổ", "Lưu", "Nơi", "Trên", "Kính", "Các", "Hội", "Đảng"}
+
+
+def slugify(name: str) -> str:
+    text = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "ward"
+
+
+def fold(name: str) -> str:
+    """The name without diacritics, lowercase: 'Trưng Thành' and 'Trung Thành' fold to the same."""
+    return slugify(name).replace("-", " ")
+
+
+def _iso(d: str, m: str, y: str) -> str | None:
+    try:
+        return date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_period(text: str) -> dict[str, str | None] | None:
+    """The first period expression in ``text`` as {start, end} ISO dates (either may be None)."""
+    m = _RANGE.search(text)
+    if m:
+        return {"start": _iso(*m.group(1, 2, 3)), "end": _iso(*m.group(4, 5, 6))}
+    m = _QUARTER.search(text)
+    if m:
+        q = {"I": 1, "II": 2, "III": 3, "IV": 4}[m.group(1).upper()]
+        y = int(m.group(2))
+        end_month = 3 * q
+        end_day = 31 if end_month in (3, 12) else 30
+        return {"start": date(y, end_month - 2, 1).isoformat(), "end": date(y, end_month, end_day).isoformat()}
+    m = _UNTIL.search(text)
+    if m:
+        return {"start": None, "end": _iso(*m.group(1, 2, 3))}
+    return None
+
+
+def _signer(doc: Document) -> tuple[str | None, str | None]:
+    blocks = [b for b in doc.blocks if b.appendix is None]
+    for i, b in enumerate(blocks):
+        if b.kind == "table" or not _SIGNER_TITLE.search(b.text) or len(b.text) > 80:
+            continue
+        title = " ".join(b.text.split())
+        # a name may sit in the same block (after the title lines) or in the next short block
+        lines = [ln.strip() for ln in b.text.split("\n")]
+        candidates = [ln for ln in lines if not _SIGNER_TITLE.search(ln)] + \
+                     [blocks[j].text.strip() for j in range(i + 1, min(i + 3, len(blocks)))]
+        for c in candidates:
+            words = c.split()
+            if (2 <= len(words) <= 5 and all(w[0].isupper() for w in words) and not any(ch.isdigit() for ch in c)
+                    and not c.isupper() and words[0] not in _STOP_NAME_WORDS and "Phụ" not in c):
+                return title, c
+        return title, None
+    return None, None
+
+
+def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"number": None, "number_line": None, "date": None, "date_parts": None,
+                            "place": None, "kind": None, "title": None, "period": None, "ward_name": None,
+                            "level": None, "name_variants": [], "signer": None, "signer_title": None,
+                            "authority": None}
+    body = [b for b in doc.blocks if b.kind != "table" and b.appendix is None]
+    head = body[:12]
+    for b in head:
+        first = b.text.strip().split("\n")[0]
+        m = _NUMBER.match(first)
+        if m and meta["number_line"] is None:
+            meta["number_line"] = {"text": first.strip(), "line": b.location.line, "page": b.location.page}
+            meta["number"] = f"{m.group('num')}/{m.group('suffix')}" if m.group("num") else None
+        m = _DATE_LINE.match(first)
+        if m and meta["date_parts"] is None:
+            parts = {"day": m.group("d"), "month": m.group("m"), "year": m.group("y")}
+            meta["date_parts"] = {k: (int(v) if v else None) for k, v in parts.items()}
+            meta["date_line"] = {"text": first.strip(), "line": b.location.line, "page": b.location.page}
+            meta["place"] = m.group("place").strip()
+            if all(parts.values()):
+                meta["date"] = _iso(parts["day"], parts["month"], parts["year"])
+    # the title: the paragraph after "BÁO CÁO"
+    for i, b in enumerate(head):
+        if b.text.strip().upper() in ("BÁO CÁO", "BÁO CÁO TÓM TẮT") and i + 1 < len(head):
+            meta["title"] = " ".join(head[i + 1].text.split())
+            break
+    title = (meta["title"] or "").lower()
+    if "tuần" in title:
+        meta["kind"] = "tuần"
+    elif "sơ kết" in title or "tổng kết" in title:
+        meta["kind"] = "sơ kết"
+    elif "6 tháng" in title or "sáu tháng" in title:
+        meta["kind"] = "6 tháng"
+    elif "quý" in title:
+        meta["kind"] = "quý"
+    elif re.search(r"tháng\s+\d", title):
+        meta["kind"] = "tháng"
+    elif "năm" in title:
+        meta["kind"] = "năm"
+    period = parse_period(meta["title"] or "")
+    if not period or not period.get("start"):
+        for b in body:
+            p = parse_period(b.text)
+            if p and p.get("start"):
+                end = (period or {}).get("end")
+                # a range in the body is the report's period only if it ends where the title says
+                # (weekly reports also name next week's dates)
+                if end is None or p["end"] == end:
+                    period = {"start": p["start"], "end": end or p["end"]}
+                break
+    if not period and meta["title"]:
+        m = _MONTH.search(meta["title"])
+        if m:
+            y, mo = int(m.group(2)), int(m.group(1))
+            period = {"start": date(y, mo, 1).isoformat(), "end": None}
+    meta["period"] = period
+
+    # ward name and level, with every spelling
+    found: list[tuple[str, str, Any]] = []
+    for b in doc.blocks:
+        if b.kind == "table":
+            for r_i, row in enumerate(b.table.rows):
+                for cell in row:
+                    for m in _WARD.finditer(cell):
+                        found.append((m.group(1), _trim_name(m.group("name")), b.table.row_location(r_i)))
+            continue
+        for m in _WARD.finditer(b.text):
+            found.append((m.group(1), _trim_name(m.group("name")), b.location))
+    names = Counter(n for _, n, _ in found if n)
+    levels = Counter(lv for lv, _, _ in found)
+    if names:
+        meta["ward_name"] = names.most_common(1)[0][0]
+        meta["level"] = levels.most_common(1)[0][0]
+    if meta["place"] and meta["place"] not in names and not meta["place"].lower().startswith(("số", "ngày")):
+        found.append((meta["level"], meta["place"], doc.blocks[0].location if doc.blocks else None))
+    variants: dict[str, list] = {}
+    for lv, n, loc in found:
+        variants.setdefault(n, []).append(loc)
+    meta["name_variants"] = [{"name": n, "count": len(locs),
+                              "locations": [{"page": loc.page, "line": loc.line} for loc in locs if loc][:20]}
+                             for n, locs in sorted(variants.items(), key=lambda kv: -len(kv[1]))]
+    meta["expected_ward"] = expected_ward
+    meta["signer_title"], meta["signer"] = _signer(doc)
+    for b in head:
+        if b.text.strip().startswith("Kính gửi"):
+            meta["authority"] = b.text.split(":", 1)[-1].strip()
+    return meta
+
+
+def _trim_name(name: str) -> str:
+    words = name.split()
+    # stop at words that begin another phrase ("Trung Thành Đã", "Vĩnh Thông UBND")
+    out = []
+    for w in words:
+        if w in _STOP_NAME_WORDS or w.isupper() and len(w) > 1 and out:
+            break
+        out.append(w)
+    return " ".join(out)

@@ -1,0 +1,155 @@
+"""Vietnamese figures: '12.456' is twelve thousand, '98,70%' a rate, '0,316 tỷ đồng' = 316.000.000
+đồng, '02' a count with a leading zero, '34/34' done/total, 'trên 94%' a lower bound.
+
+Dates, years, document numbers ('Kế hoạch số 13/KH-UBND ngày 10/3/2026', '57-NQ/TW'), phone
+numbers, section numbers and names with digits ('Chợ 4.0', '5G') are found and marked as not
+measurements, so that no fact is ever taken from them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONEY_SCALE = {"đồng": 1, "nghìn đồng": 1_000, "ngàn đồng": 1_000, "triệu đồng": 1_000_000,
+               "tỷ đồng": 1_000_000_000, "tỉ đồng": 1_000_000_000}
+SPELLED = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8,
+           "chín": 9, "mười": 10}
+# nouns a spelt-out number may count (anything else: 'một số', 'hai con số' are not figures)
+COUNT_NOUNS = ("hồ sơ", "nhiệm vụ", "mô hình", "hội nghị", "lớp", "thôn", "xóm", "tổ dân phố", "cán bộ",
+               "công chức", "văn bản", "thủ tục", "cuộc họp", "phiên họp", "đợt", "sáng kiến", "kiến nghị")
+
+_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_FIGURE = re.compile(
+    r"(?P<qual>(?:trên|hơn|gần|khoảng|dưới|tối thiểu|tối đa|ít nhất|đạt trên)\s+|[≥≤<>]\s*)?"
+    r"(?P<num>" + _NUM + r")"
+    r"(?:\s*/\s*(?P<den>" + _NUM + r"))?"
+    r"(?P<pct>\s*%)?"
+    r"(?P<money>\s+(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*đồng)?",
+    re.IGNORECASE)
+_SPELLED = re.compile(r"\b(?P<word>" + "|".join(SPELLED) + r")\s+(?P<noun>" + "|".join(COUNT_NOUNS) + r")\b",
+                      re.IGNORECASE)
+
+# spans that are not measurements
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/\d{4}\b|\b\d{1,2}-\d{1,2}-\d{4}\b")
+_DATE_WORDS = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|tháng\s+\d{1,2}(?:\s*(?:năm\s+)?\d{4})?"
+                         r"|năm\s+\d{4}|quý\s+[IV]+|\b(?:19|20)\d{2}\s*-\s*(?:19|20)\d{2}\b"
+                         r"|giai đoạn\s+\d{4}", re.IGNORECASE)
+_DOC_NUMBER = re.compile(r"\b\d+[A-Za-zĐđ]*(?:[-/][A-ZĐa-zđ][\wĐđ&.]*)+|số\s*:?\s*\d+(?:/\d+)?|(?:Nghị quyết|Kế hoạch|Đề án|"
+                         r"Chỉ thị|Quyết định|Công văn|Thông báo|Chương trình|Báo cáo|Kết luận|Nghị định|Luật|"
+                         r"Thông tư|Văn bản|Mục|Phụ lục|Vấn đề|Bước|Giai đoạn|Điều|Khoản|Phần|TDP|Tổ|Khu|Xóm|Thôn|"
+                         r"Nhóm|tổ dân phố số|mức độ|mức|cấp độ|loại|hạng)\s+(?:số\s+)?\d+\b", re.IGNORECASE)
+_PHONE = re.compile(r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\d.])")
+_NAMES = re.compile(r"\b\d\.0\b|\b\d+\s*G\b|\b\d+\s*Nhà\b|\bhai con số\b|\b\d+\s*con số\b|https?://\S+|\b[\w.]+@[\w.]+|"
+                    r"\b\w+\.(?:vn|gov|com)\S*|\b\d+\s*Gbps\b|\b\d+\s*Gb/s\b|\b\d+\s*Mbps\b", re.IGNORECASE)
+_LIST_MARK = re.compile(r"(?:^|\n)\s*(?:[-+•]\s*)?(?:\(\d+\)|\d+(?:\.\d+)*\.(?!\d)|[a-zđ]\)|[IVX]+\.)\s")
+_DURATION = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure found in text. ``value`` is normalised (money in đồng); ``decimals`` is the number
+    of decimals as written, which sets the tolerance a stated rate is checked with."""
+
+    start: int
+    end: int
+    raw: str
+    value: float
+    kind: str  # count | percent | money | ratio
+    decimals: int = 0
+    denominator: float | None = None
+    qualifier: str | None = None  # lower_bound | upper_bound | approx | at_least | at_most
+    scale: int = 1
+    unit_text: str | None = None
+
+
+def parse_number(token: str) -> float:
+    """'12.456' -> 12456; '98,70' -> 98.7; '1.056.000' -> 1056000; '02' -> 2; '0,316' -> 0.316."""
+    token = token.strip()
+    if not re.fullmatch(_NUM, token):
+        raise ValueError(f"not a Vietnamese number: {token!r}")
+    integer, _, frac = token.partition(",")
+    integer = integer.replace(".", "")
+    return float(f"{int(integer)}.{frac}") if frac else float(int(integer))
+
+
+def decimals_of(token: str) -> int:
+    return len(token.partition(",")[2])
+
+
+def format_number(value: float, decimals: int | None = None) -> str:
+    """Format in Vietnamese: 12456 -> '12.456'; 98.7 -> '98,70' with decimals=2."""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else min(6, len(repr(float(value)).split(".")[1]))
+    text = f"{abs(value):,.{decimals}f}"
+    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return ("-" if value < 0 else "") + text
+
+
+def _excluded_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for rx in (_DATE, _DATE_WORDS, _DOC_NUMBER, _PHONE, _NAMES, _LIST_MARK):
+        spans.extend(m.span() for m in rx.finditer(text))
+    return spans
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+_QUALIFIERS = {"trên": "lower_bound", "hơn": "lower_bound", "đạt trên": "lower_bound", "gần": "approx",
+               "khoảng": "approx", "dưới": "upper_bound", "tối thiểu": "at_least", "ít nhất": "at_least",
+               "tối đa": "at_most", "≥": "at_least", ">": "lower_bound", "≤": "at_most", "<": "upper_bound"}
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every measurement in ``text``, in order; dates, years, document and section numbers skipped."""
+    excluded = _excluded_spans(text)
+    out: list[Figure] = []
+    for m in _FIGURE.finditer(text):
+        num_span = m.span("num")
+        if _overlaps(num_span, excluded):
+            continue
+        # a number glued to letters (e.g. 'KHCN2') or part of a longer token
+        before = text[num_span[0] - 1] if num_span[0] > 0 else " "
+        after = text[m.end("num")] if m.end("num") < len(text) else " "
+        if before.isalpha() or (after.isalpha() and not m.group("pct")):
+            continue
+        if before in "-/" or (after in "-/" and not m.group("den")):
+            continue
+        num_token = m.group("num")
+        value = parse_number(num_token)
+        qual = _QUALIFIERS.get(" ".join((m.group("qual") or "").lower().split()))
+        decimals = decimals_of(num_token)
+        den = m.group("den")
+        start = m.start("qual") if m.group("qual") else num_span[0]
+        if den is not None:
+            d = parse_number(den)
+            out.append(Figure(start, m.end("den"), text[start:m.end("den")], value, "ratio", decimals, d, qual))
+            continue
+        if m.group("pct"):
+            out.append(Figure(start, m.end("pct"), text[start:m.end("pct")], value, "percent", decimals, None, qual))
+            continue
+        if m.group("money"):
+            unit = " ".join(m.group("money").lower().split()).replace("tỉ", "tỷ").replace("ngàn", "nghìn")
+            scale = MONEY_SCALE.get(unit, 1)
+            out.append(Figure(start, m.end("money"), text[start:m.end("money")], round(value * scale, 6), "money",
+                              decimals, None, qual, scale, unit))
+            continue
+        if _DURATION.match(text[m.end("num"):m.end("num") + 8]):
+            continue  # '01 năm 06 tháng', '1,5 năm' are durations, not measurements
+        if 1900 <= value <= 2100 and decimals == 0 and "." not in num_token and not re.match(
+                r"\s*(hồ sơ|thủ tục|nhiệm vụ|văn bản|TTHC|DVC)", text[m.end("num"):], re.IGNORECASE):
+            continue  # a bare year
+        out.append(Figure(start, m.end("num"), text[start:m.end("num")], value, "count", decimals, None, qual))
+    for m in _SPELLED.finditer(text):
+        if _overlaps(m.span(), excluded) or any(f.start <= m.start() < f.end for f in out):
+            continue
+        out.append(Figure(m.start(), m.end("word"), m.group("word"), float(SPELLED[m.group("word").lower()]),
+                          "count"))
+    out.sort(key=lambda f: f.start)
+    return out
+
+
+def tolerance(decimals: int) -> float:
+    """Half a unit of the last written decimal: 98,70% is checked to 0,005; 39% to 0,5."""
+    return 0.5 * 10 ** (-decimals)

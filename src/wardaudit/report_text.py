@@ -1,0 +1,28 @@
+"""The human-readable form of `wardaudit check`: failures worst first, then the tick marks."""
+from __future__ import annotations
+
+from .findings import summary
+
+_MARK = {"fail": "✗", "pass": "✓", "skip": "–"}
+
+
+def render_text(result, show_passed: bool = True) -> str:
+    meta = result.meta
+    s = summary(result.checks)
+    period = meta.get("period") or {}
+    lines = [f"# {result.document.source}",
+             f"Đơn vị / ward: {meta.get('level') or ''} {meta.get('ward_name') or '(không rõ)'}".rstrip(),
+             f"Số / number: {meta.get('number') or '(trống)'} · Ngày / date: {meta.get('date') or '(trống)'} · "
+             f"Kỳ / period: {period.get('start') or '?'} → {period.get('end') or '?'}",
+             f"Kiểm tra / checks: {s['checks']} · đạt / passed: {s['pass']} · lỗi / errors: {s['error']} · "
+             f"cảnh báo / warnings: {s['warning']} · thông tin / info: {s['info']}", ""]
+    for c in result.checks:
+        if c.status != "fail" and not show_passed:
+            continue
+        sev = c.severity.upper() if c.status == "fail" else c.status
+        lines.append(f"{_MARK[c.status]} {c.rule:9} {sev:8} {c.message}")
+        if c.status == "fail":
+            for e in c.evidence:
+                where = ", ".join(x for x in (e.section, f"tr. {e.page}" if e.page else "", f"dòng {e.line}" if e.line else "") if x)
+                lines.append(f"      [{where}] “{' '.join(e.quote.split())[:160]}”")
+    return "\n".join(lines) + "\n"

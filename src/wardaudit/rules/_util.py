@@ -1,0 +1,56 @@
+"""Small helpers shared by the rule modules."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from ..findings import CheckResult, Evidence
+from ..numbers_vi import format_number, tolerance
+
+
+def ev(fact) -> Evidence:
+    return Evidence(section=fact.section, quote=fact.quote, page=fact.page, line=fact.line, file=fact.file,
+                    figure=fact.raw)
+
+
+def fmt(v: float, decimals: int | None = None) -> str:
+    return format_number(v, decimals)
+
+
+def result(code: str, ok: bool, severity: str, message: str, values: dict, evidence: Iterable[Evidence],
+           key: str = "") -> CheckResult:
+    return CheckResult(rule=code, status="pass" if ok else "fail", severity=severity, message=message,
+                       values=values, evidence=tuple(evidence), key=key)
+
+
+def skip(code: str, severity: str, message: str) -> CheckResult:
+    return CheckResult(rule=code, status="skip", severity=severity, message=message)
+
+
+def is_target(f) -> bool:
+    return (f.qualifier or "").startswith("target") or f.role == "target"
+
+
+def comparable(facts, metric: str, *, period: str | None = None, results_only: bool = True):
+    out = [f for f in facts if f.metric == metric and (not results_only or not is_target(f))]
+    if period is not None:
+        out = [f for f in out if f.period == period]
+    return out
+
+
+def by_key(facts, key) -> dict:
+    d = defaultdict(list)
+    for f in facts:
+        d[key(f)].append(f)
+    return d
+
+
+def close(a: float, b: float, decimals: int = 0) -> bool:
+    return abs(a - b) <= tolerance(decimals) + 1e-9
+
+
+def same_place(a, b, max_lines: int = 6) -> bool:
+    """Facts from the same sentence/neighbourhood (same file, same page, lines close)."""
+    if a.file != b.file or a.page != b.page or a.line is None or b.line is None:
+        return False
+    return abs(a.line - b.line) <= max_lines

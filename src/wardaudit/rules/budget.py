@@ -1,0 +1,61 @@
+"""BUDG: money — disbursed against allocated, unit slips by a factor of 1.000."""
+from __future__ import annotations
+
+from . import AuditContext, rule
+from ._util import ev, fmt, is_target, result
+
+
+def _year(f) -> str | None:
+    end = f.period_end
+    return end[:4] if end else None
+
+
+@rule("BUDG001", "Giải ngân vượt kinh phí bố trí", "Disbursed exceeds allocated", "error")
+def disbursed_within_allocated(ctx: AuditContext):
+    """Money disbursed cannot exceed the money allocated for the same year; when multiplying the
+    allocation by 1.000 removes the contradiction the message says the unit was likely mistyped.
+    Cannot see allocations the report does not state.
+
+    Okay: Năm 2026, tổng kinh phí bố trí là 500 triệu đồng. Đến thời điểm báo cáo đã giải ngân 120 triệu đồng.
+    Fail: Năm 2026, tổng kinh phí bố trí là 100 triệu đồng. Đến thời điểm báo cáo đã giải ngân 120 triệu đồng.
+    """
+    allocated = [f for f in ctx.facts if f.metric == "budget.allocated" and not is_target(f)]
+    disbursed = [f for f in ctx.facts if f.metric == "budget.disbursed" and not is_target(f)]
+    for d in disbursed:
+        same = [a for a in allocated if _year(a) == _year(d)] or allocated
+        if not same:
+            continue
+        a = max(same, key=lambda f: f.value)
+        ok = d.value <= a.value + 1e-6
+        hint = ""
+        if not ok and a.value * 1000 >= d.value:
+            hint = f"; có thể viết nhầm đơn vị: {fmt(a.value)} đồng nhiều khả năng là {fmt(a.value * 1000)} đồng (×1.000)"
+        yield result("BUDG001", ok, "error",
+                     f"Giải ngân {fmt(d.value)} đồng " + ("≤" if ok else ">") + f" kinh phí bố trí {fmt(a.value)} đồng" + hint,
+                     {"expected": a.value, "actual": d.value, "allocated": a.value, "disbursed": d.value},
+                     [ev(a), ev(d)], key=f"budget:{a.id}")
+
+
+@rule("BUDG002", "Số tiền lệch đơn vị 1.000 lần", "Amounts whose units disagree by 1.000", "warning")
+def unit_slip(ctx: AuditContext):
+    """An amount written in đồng that is a thousandth of the amounts it is compared with (its parts,
+    the disbursement, the same budget elsewhere) was plainly meant in nghìn/triệu. Proves a
+    ×1.000 disagreement between related amounts; cannot know the intended unit for certain.
+
+    Okay: Kinh phí bố trí là 300 triệu đồng. Dự án camera là 200 triệu đồng. Mua sắm thiết bị là 100 triệu đồng.
+    Fail: Kinh phí bố trí là 300.000 đồng. Dự án camera là 200 triệu đồng. Mua sắm thiết bị là 100 triệu đồng.
+    """
+    money = [f for f in ctx.facts if f.kind == "money" and f.value > 0 and not is_target(f)]
+    for a in [f for f in money if f.metric == "budget.allocated"]:
+        others = [f for f in money if f is not a and f.metric in ("budget.disbursed", "budget.item", "budget.allocated")
+                  and (f.line == a.line or abs((f.line or 0) - (a.line or 0)) <= 4)]
+        if not others:
+            continue
+        biggest = max(f.value for f in others)
+        slip = biggest > a.value * 50 and a.value * 1000 >= biggest and (a.unit or "") == "đồng"
+        yield result("BUDG002", not slip, "warning",
+                     (f"Kinh phí {a.raw} có vẻ sai đơn vị: các khoản liên quan lên tới {fmt(biggest)} đồng; "
+                      f"nhiều khả năng là {fmt(a.value * 1000)} đồng / likely written in the wrong unit") if slip else
+                     f"Đơn vị tiền của {a.raw} thống nhất với các khoản liên quan",
+                     {"expected": a.value * 1000 if slip else a.value, "actual": a.value}, [ev(a)] + [ev(f) for f in others],
+                     key=f"budget:{a.id}")

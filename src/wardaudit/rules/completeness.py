@@ -1,0 +1,56 @@
+"""COMPL: is there anything to verify, and are the outline's required sections there?"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from . import AuditContext, rule
+from ._util import result
+
+
+@lru_cache(maxsize=1)
+def outline_profiles() -> dict:
+    return yaml.safe_load(resources.files("wardaudit.catalogue").joinpath("outlines.yaml").read_text(encoding="utf-8"))
+
+
+@rule("COMPL001", "Báo cáo không có chỉ tiêu định lượng", "No quantitative indicator", "warning")
+def has_figures(ctx: AuditContext):
+    """A progress report must give figures an auditor can verify: counts or amounts of a known
+    metric (dossiers, procedures, tasks, budget …). Percentages alone cannot be checked. Proves the
+    report gives nothing checkable; cannot say which figures were expected.
+
+    Okay: Tổng số hồ sơ tiếp nhận là 120 hồ sơ.
+    Fail: Công tác chuyển đổi số được quan tâm, đạt kết quả tích cực.
+    """
+    checkable = [f for f in ctx.facts if f.metric and f.kind in ("count", "money", "ratio") and f.metric != "tasks.row"]
+    yield result("COMPL001", bool(checkable), "warning",
+                 f"Có {len(checkable)} số liệu định lượng có thể đối chiếu" if checkable else
+                 "Báo cáo không có số liệu định lượng nào có thể đối chiếu (chỉ có nhận định chung) / no quantitative indicator",
+                 {"actual": len(checkable)}, [])
+
+
+@rule("COMPL002", "Thiếu mục bắt buộc của đề cương", "Required section of the outline missing", "warning")
+def required_sections(ctx: AuditContext):
+    """The reporting outline (catalogue/outlines.yaml; chosen per ward by `outline_profile`, or by the
+    report kind when 'auto') lists sections a report must have; each is found by keywords in the
+    headings. Proves a required heading is absent; cannot judge what the section says.
+
+    Okay: I. KẾT QUẢ THỰC HIỆN\\n\\nNội dung.\\n\\nII. KHÓ KHĂN, VƯỚNG MẮC\\n\\nNội dung.\\n\\nIII. NHIỆM VỤ THỜI GIAN TỚI\\n\\nNội dung.\\n\\nIV. KIẾN NGHỊ\\n\\nNội dung.
+    Fail: I. KẾT QUẢ THỰC HIỆN\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
+    """
+    profiles = outline_profiles()
+    name = ctx.outline_profile
+    if name == "auto":
+        name = profiles["by_kind"].get(ctx.meta.get("kind") or "", profiles["default"])
+    profile = profiles["profiles"].get(name)
+    if profile is None:
+        yield result("COMPL002", False, "warning", f"Không có đề cương '{name}' / unknown outline profile", {}, [])
+        return
+    titles = " | ".join(f"{s.number} {s.title}".lower() for s in ctx.document.walk_sections())
+    for item in profile:
+        ok = any(k in titles for k in item["any"])
+        yield result("COMPL002", ok, "warning",
+                     f"Mục '{item['name']}' " + ("có trong báo cáo" if ok else "không có trong báo cáo / required section missing")
+                     + f" (đề cương {name})", {"actual": item["name"]}, [], key=f"outline:{item['name']}")

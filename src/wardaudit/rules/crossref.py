@@ -1,0 +1,129 @@
+"""XREF: the same figure wherever it recurs, period splits against period totals, task lists."""
+from __future__ import annotations
+
+from ..catalogue import load_catalogue
+from . import AuditContext, rule
+from ._util import by_key, close, ev, fmt, is_target, result
+
+
+def _qual_class(f) -> str:
+    q = (f.qualifier or "").split(":")[0]
+    return {"result": "", "": ""}.get(q, q)
+
+
+@rule("XREF001", "Cùng số liệu nhưng nêu khác nhau", "The same figure stated with different values", "error")
+def same_figure(ctx: AuditContext):
+    """The same metric for the same period and scope must have one value wherever it is stated —
+    in another section, or in the body and an appendix. Proves two values for one quantity;
+    cannot tell which is right. Targets, bounds ('trên'), and cumulative figures are compared only
+    with their own kind.
+
+    Okay: Tổng số TTHC: 358.\\n\\nI. KẾT QUẢ\\n\\nTổng số thủ tục hành chính là 358 thủ tục.
+    Fail: Tổng số TTHC: 358.\\n\\nI. KẾT QUẢ\\n\\nTổng số thủ tục hành chính là 356 thủ tục.
+    """
+    cat = load_catalogue()
+    facts = [f for f in ctx.facts if f.metric and f.metric != "tasks.row" and not is_target(f)
+             and f.qualifier not in ("lower_bound", "approx", "upper_bound")
+             and (cat.get(f.metric) is None or cat.get(f.metric).xref)]
+    groups = by_key(facts, lambda f: (f.metric, f.period, f.scope or "", _qual_class(f)))
+    for (metric, period, scope, _), fs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        # figures in one sentence describe different things ('05 thôn lõm sóng; 01 thôn trắng sóng')
+        places = {(f.file, f.page, f.line, f.quote) for f in fs}
+        if len(fs) < 2 or len(places) < 2:
+            continue
+        decimals = min(f.decimals for f in fs)
+        values = []
+        for f in fs:
+            if not any(close(f.value, v, decimals) for v in values):
+                values.append(f.value)
+        ok = len(values) == 1
+        m = cat.get(metric)
+        unit = m.unit if m and m.unit else ""
+        where = "; ".join(f"{f.raw} ({f.section or 'đầu báo cáo'})" for f in fs)
+        yield result("XREF001", ok, "error",
+                     (f"{metric} ({period or 'kỳ báo cáo'}): {fmt(values[0])} {unit} thống nhất ở {len(fs)} chỗ" if ok else
+                      f"{metric} ({period or 'kỳ báo cáo'}) được nêu khác nhau: {where} / stated with different values"),
+                     {"expected": fs[0].value, "actual": [f.value for f in fs]}, [ev(f) for f in fs],
+                     key=f"xref:{metric}:{period}:{scope}")
+
+
+def _span(period: str | None):
+    if not period or period.startswith("@") or "/" not in period:
+        return None
+    a, b = period.split("/")
+    return (a or None, b or None)
+
+
+@rule("XREF002", "Tổng theo kỳ không khớp các kỳ thành phần", "Period split does not reconcile with the period total", "error")
+def period_split(ctx: AuditContext):
+    """A total for a period must reconcile with the same figure for its sub-periods (year 1 + year 2).
+    Dossiers carried over from the first sub-period into the second are already counted in the
+    first; when the total equals the plain sum although the second part declares carried-over
+    dossiers, they were counted twice. Cannot split a period the report does not split.
+
+    Okay: Từ ngày 01/7/2025 đến ngày 31/3/2026 xã tiếp nhận 300 hồ sơ.\\n\\nNăm 2025, UBND xã tiếp nhận 100 hồ sơ, đã giải quyết 100 hồ sơ. Từ ngày 01/01/2026 đến ngày 31/3/2026, UBND xã tiếp nhận 200 hồ sơ, đã giải quyết 150 hồ sơ.
+    Fail: Từ ngày 01/7/2025 đến ngày 31/3/2026 xã tiếp nhận 310 hồ sơ.\\n\\nNăm 2025, UBND xã tiếp nhận 100 hồ sơ, đã giải quyết 100 hồ sơ. Từ ngày 01/01/2026 đến ngày 31/3/2026, UBND xã tiếp nhận 200 hồ sơ, đã giải quyết 150 hồ sơ.
+    """
+    facts = [f for f in ctx.facts if not is_target(f) and f.origin == "text"]
+    for metric in ("dossiers.received", "dossiers.resolved"):
+        ms = [f for f in facts if f.metric == metric and _span(f.period)]
+        done = set()
+        for total in ms:
+            ta, tb = _span(total.period)
+            if not ta or not tb:
+                continue
+            subs = [f for f in ms if f is not total and _span(f.period) != (ta, tb)
+                    and (_span(f.period)[1] or "") <= tb and (_span(f.period)[1] or "") >= ta]
+            firsts = [f for f in subs if _span(f.period)[1] and _span(f.period)[1] < tb]
+            lasts = [f for f in subs if _span(f.period)[1] == tb and (_span(f.period)[0] or "") > ta]
+            if not firsts or not lasts:
+                continue
+            first, last = firsts[0], lasts[0]
+            key = (metric, total.value, first.id, last.id)
+            if key in done:
+                continue
+            done.add(key)
+            plain = first.value + last.value
+            carried = [f for f in facts if f.metric == "dossiers.carried_over" and f.period == last.period] \
+                if metric == "dossiers.received" else []
+            c = carried[0].value if carried else 0
+            if carried and abs(total.value - plain) < 1e-6:
+                yield result("XREF002", False, "error",
+                             f"{metric}: tổng kỳ {fmt(total.value)} = {fmt(first.value)} + {fmt(last.value)}, nhưng "
+                             f"{fmt(c)} hồ sơ chuyển từ kỳ trước đã được tính ở cả hai kỳ; số hồ sơ thực nhận là "
+                             f"{fmt(total.value - c)} / carried-over dossiers counted in both periods",
+                             {"expected": total.value - c, "actual": total.value, "carried_over": c,
+                              "parts": [first.value, last.value]},
+                             [ev(total), ev(first), ev(last), ev(carried[0])], key=f"split:{metric}:{total.period}")
+                continue
+            ok = abs(total.value - plain) < 1e-6 or (carried and abs(total.value - (plain - c)) < 1e-6)
+            yield result("XREF002", ok, "error",
+                         f"{metric}: tổng kỳ {fmt(total.value)} " + ("=" if ok else "≠") +
+                         f" {fmt(first.value)} + {fmt(last.value)}" + (f" − {fmt(c)} chuyển kỳ" if carried else ""),
+                         {"expected": plain - c, "actual": total.value, "parts": [first.value, last.value]},
+                         [ev(total), ev(first), ev(last)], key=f"split:{metric}:{total.period}")
+
+
+@rule("XREF003", "Số nhiệm vụ theo trạng thái khác danh sách", "Task counts by status differ from the task list", "error")
+def tasks_by_status(ctx: AuditContext):
+    """The completed / in-progress task counts stated in the body must match the task rows listed in
+    the appendices with that status. Proves a mismatch; cannot judge whether a status is true.
+
+    Okay: Số nhiệm vụ đã hoàn thành: 1.\\n\\nPhụ lục 1. Nhiệm vụ\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
+    Fail: Số nhiệm vụ đã hoàn thành: 2.\\n\\nPhụ lục 1. Nhiệm vụ\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
+    """
+    rows = [f for f in ctx.facts if f.metric == "tasks.row"]
+    if not rows:
+        return
+    for metric, status in (("tasks.completed", "completed"), ("tasks.in_progress", "in_progress"), ("tasks.overdue", "overdue")):
+        stated = [f for f in ctx.facts if f.metric == metric and f.origin == "text" and not is_target(f)]
+        if not stated:
+            continue
+        listed = [f for f in rows if f.status == status]
+        s = stated[0]
+        ok = int(s.value) == len(listed)
+        yield result("XREF003", ok, "error",
+                     f"{metric}: báo cáo nêu {fmt(s.value)}, danh sách có {len(listed)} nhiệm vụ"
+                     + ("" if ok else " / differs from the task list"),
+                     {"expected": len(listed), "actual": s.value}, [ev(s)] + [ev(f) for f in listed[:8]],
+                     key=f"tasks:{metric}")

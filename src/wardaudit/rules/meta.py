@@ -1,0 +1,112 @@
+"""META: the report's identity — number, date, the ward's name, the signer."""
+from __future__ import annotations
+
+from ..findings import Evidence
+from ..metadata import fold
+from . import AuditContext, rule
+from ._util import result
+
+
+def _head_evidence(ctx: AuditContext, key: str) -> list[Evidence]:
+    line = ctx.meta.get(key)
+    if not line:
+        return []
+    return [Evidence(section="", quote=line["text"], page=line.get("page"), line=line.get("line"),
+                     file=ctx.document.source)]
+
+
+@rule("META001", "Thiếu số hiệu văn bản", "Report number missing", "warning")
+def report_number(ctx: AuditContext):
+    """A report must carry its number ('Số: 12/BC-UBND'). Proves the number field is blank or absent;
+    cannot tell whether the number, when present, is the right one.
+
+    Okay: Số: 15/BC-UBND\\n\\nBÁO CÁO\\n\\nKết quả tháng 5
+    Fail: Số: /BC-UBND\\n\\nBÁO CÁO\\n\\nKết quả tháng 5
+    """
+    number = ctx.meta.get("number")
+    yield result("META001", bool(number), "warning",
+                 f"Số hiệu báo cáo: {number}" if number else "Báo cáo chưa ghi số hiệu (Số: /...) / report number is blank",
+                 {"actual": number}, _head_evidence(ctx, "number_line"))
+
+
+@rule("META002", "Ngày báo cáo thiếu hoặc không đầy đủ", "Report date missing or partial", "warning")
+def report_date(ctx: AuditContext):
+    """The place-and-date line must give day, month and year. Proves a blank day or month (e.g.
+    'ngày tháng 6 năm 2026'); cannot check that the date is plausible for the period.
+
+    Okay: Hà Nội, ngày 12 tháng 6 năm 2026\\n\\nBÁO CÁO
+    Fail: Hà Nội, ngày tháng 6 năm 2026\\n\\nBÁO CÁO
+    """
+    parts = ctx.meta.get("date_parts")
+    if parts is None:
+        yield result("META002", False, "warning", "Không tìm thấy dòng địa danh, ngày tháng / no place-and-date line",
+                     {}, [], key="date")
+        return
+    missing = [k for k in ("day", "month", "year") if not parts.get(k)]
+    names = {"day": "ngày", "month": "tháng", "year": "năm"}
+    yield result("META002", not missing, "warning",
+                 f"Ngày báo cáo: {ctx.meta.get('date')}" if not missing else
+                 "Ngày báo cáo để trống " + ", ".join(names[m] for m in missing) + " / date is missing its "
+                 + ", ".join(missing), {"actual": parts}, _head_evidence(ctx, "date_line"), key="date")
+
+
+@rule("META003", "Tên xã/phường viết không thống nhất", "Ward name spelt differently", "warning")
+def ward_name_spelling(ctx: AuditContext):
+    """The ward's name must be spelt the same everywhere; diacritics count ('Trung' and 'Trưng' are
+    different names). Proves two spellings that fold to the same letters without diacritics, or the
+    name in parameters/ differing from the report. Cannot know which spelling is right.
+
+    Okay: UBND xã Hòa An báo cáo.\\n\\nTrên địa bàn xã Hòa An có 3 thôn.
+    Fail: UBND xã Hòa An báo cáo.\\n\\nTrên địa bàn xã Hoà Ăn có 3 thôn.
+    """
+    variants = ctx.meta.get("name_variants") or []
+    main = ctx.meta.get("ward_name")
+    if not main:
+        return
+    folded = fold(main)
+    close = [v for v in variants if v["name"] != main and fold(v["name"]) == folded]
+    evidence = []
+    for v in [next(x for x in variants if x["name"] == main)] + close:
+        loc = v["locations"][0] if v["locations"] else {}
+        evidence.append(Evidence(section="", quote=v["name"], page=loc.get("page"), line=loc.get("line"),
+                                 file=ctx.document.source, figure=v["name"]))
+    names = ", ".join(f"'{v['name']}' ({v['count']} lần)" for v in [{"name": main, "count": sum(
+        x["count"] for x in variants if x["name"] == main)}] + close)
+    yield result("META003", not close, "warning",
+                 f"Tên đơn vị viết thống nhất: '{main}'" if not close else
+                 f"Tên đơn vị viết khác nhau: {names} / the ward's name is spelt differently",
+                 {"expected": main, "actual": [v["name"] for v in close]}, evidence, key="ward-name")
+
+
+@rule("META004", "Thiếu người ký", "Signer missing", "warning")
+def signer(ctx: AuditContext):
+    """The report must be signed: a signing title (TM./KT. CHỦ TỊCH …) followed by a name. Proves the
+    name is missing; cannot verify the signer's authority.
+
+    Okay: Nội dung.\\n\\nKT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH\\n\\nNguyễn Văn An
+    Fail: Nội dung.\\n\\nKT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH
+    """
+    name = ctx.meta.get("signer")
+    title = ctx.meta.get("signer_title")
+    yield result("META004", bool(name), "warning",
+                 f"Người ký: {name}" if name else (f"Có chức danh '{title}' nhưng không có tên người ký / no signer's name"
+                                                   if title else "Không có phần ký / the report is not signed"),
+                 {"actual": name}, [])
+
+
+@rule("META005", "Báo cáo không đúng đơn vị", "Report names another ward than expected", "warning")
+def expected_ward(ctx: AuditContext):
+    """The report in a ward's folder should be that ward's: compares the name in parameters/ with
+    the name the report uses most. Cannot run without parameters (skipped).
+
+    Okay: UBND xã Hòa An báo cáo kết quả.
+    """
+    expected = ctx.ward
+    found = ctx.meta.get("ward_name")
+    if not expected or not found:
+        return
+    ok = found == expected or fold(found) == fold(expected)
+    yield result("META005", ok, "warning",
+                 f"Báo cáo của '{found}' đúng với tham số" if ok else
+                 f"Báo cáo ghi tên '{found}' nhưng thư mục là của '{expected}' / report names another ward",
+                 {"expected": expected, "actual": found}, [], key="wrong-ward")

@@ -1,0 +1,204 @@
+"""STRUCT: numbering, appendices cited and present, declared counts, pasted-twice content."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..findings import Evidence
+from ..structure import roman_to_int
+from . import AuditContext, rule
+from ._util import result
+
+
+def _ordinal(number: str) -> tuple[str, int] | None:
+    if number.startswith("Phần"):
+        tail = number.split()[-1]
+        v = int(tail) if tail.isdigit() else roman_to_int(tail)
+        return ("part", v) if v else None
+    if number.endswith(")"):
+        return "letter", ord(number[0]) - ord("a") + 1 if number[0] != "đ" else 5
+    if number.isdigit() or re.fullmatch(r"\d+(\.\d+)+", number):
+        return "arabic", int(number.split(".")[-1])
+    v = roman_to_int(number)
+    return ("roman", v) if v else None
+
+
+def _sec_ev(ctx, s) -> Evidence:
+    return Evidence(section=" > ".join(s.path), quote=f"{s.number}. {s.title}".strip(), page=s.location.page,
+                    line=s.location.line, file=ctx.document.source, figure=s.number)
+
+
+@rule("STRUCT001", "Đánh số mục bị nhảy hoặc lặp", "Section numbering skips or repeats", "warning")
+def numbering(ctx: AuditContext):
+    """Sibling headings must be numbered 1, 2, 3 … (I, II, III …; a), b) …) without a gap or a
+    repeat. Proves a skipped or repeated number among siblings of the same style; cannot tell a
+    missing section from a mistyped number.
+
+    Okay: I. KẾT QUẢ\\n\\n1. Chỉ đạo\\n\\nNội dung.\\n\\n2. Thực hiện\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
+    Fail: I. KẾT QUẢ\\n\\n1. Chỉ đạo\\n\\nNội dung.\\n\\n3. Thực hiện\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
+    """
+    def check(children, parent_label):
+        groups: dict[str, list] = {}
+        for s in children:
+            o = _ordinal(s.number)
+            if o:
+                groups.setdefault(o[0], []).append((o[1], s))
+        for style, items in groups.items():
+            values = [v for v, _ in items]
+            expected = list(range(values[0], values[0] + len(values))) if values else []
+            ok = values == expected and (values[0] == 1 if values else True)
+            bad = [s for (v, s), e in zip(items, expected) if v != e] or ([items[0][1]] if not ok else [])
+            nums = ", ".join(s.number for _, s in items)
+            yield result("STRUCT001", ok, "warning",
+                         f"Đánh số mục {parent_label}: {nums}" + ("" if ok else " — bị nhảy hoặc lặp / numbering skips or repeats"),
+                         {"actual": [s.number for _, s in items]}, [_sec_ev(ctx, s) for s in (bad if not ok else [x for _, x in items[:1]])],
+                         key=f"numbering:{parent_label}:{style}")
+        for s in children:
+            if s.children:
+                yield from check(s.children, " > ".join(s.path))
+    yield from check(ctx.document.sections, "gốc")
+
+
+@rule("STRUCT002", "Phụ lục được nhắc đến nhưng không có", "Appendix cited but absent", "warning")
+def appendix_cited_present(ctx: AuditContext):
+    """Every appendix the body cites ('Có Phụ lục IX kèm theo') must be attached. Proves a cited id
+    with no appendix heading; cannot judge an appendix's content.
+
+    Okay: Kết quả (Có Phụ lục I kèm theo).\\n\\nPhụ lục I. Danh mục\\n\\nNội dung phụ lục.
+    Fail: Kết quả (Có Phụ lục II kèm theo).\\n\\nPhụ lục I. Danh mục\\n\\nNội dung phụ lục.
+    """
+    present = {a.id for a in ctx.document.appendices}
+    seen = set()
+    for ref, loc in ctx.document.appendix_refs:
+        if ref in seen:
+            continue
+        seen.add(ref)
+        ok = ref in present
+        yield result("STRUCT002", ok, "warning",
+                     f"Phụ lục {ref} được nhắc đến và có kèm theo" if ok else
+                     f"Phụ lục {ref} được nhắc đến nhưng không có trong báo cáo / appendix {ref} is cited but absent",
+                     {"actual": ref}, [Evidence(section="", quote=f"Phụ lục {ref}", page=loc.page, line=loc.line,
+                                                file=ctx.document.source, figure=f"Phụ lục {ref}")],
+                     key=f"appendix:{ref}")
+
+
+@rule("STRUCT003", "Phụ lục không được nhắc đến trong báo cáo", "Appendix never cited in the body", "info")
+def appendix_never_cited(ctx: AuditContext):
+    """An attached appendix the body never cites is context for the auditor (it may be stray).
+    Proves no citation; cannot tell whether the appendix belongs to this report.
+
+    Okay: Kết quả (Có Phụ lục I kèm theo).\\n\\nPhụ lục I. Danh mục\\n\\nNội dung phụ lục.
+    Fail: Kết quả thực hiện tốt.\\n\\nPhụ lục I. Danh mục\\n\\nNội dung phụ lục.
+    """
+    cited = {r for r, _ in ctx.document.appendix_refs}
+    for a in ctx.document.appendices:
+        ok = a.id in cited
+        yield result("STRUCT003", ok, "info",
+                     f"Phụ lục {a.id} được nhắc đến trong báo cáo" if ok else
+                     f"Phụ lục {a.id} ({a.title[:60]}) không được nhắc đến trong phần báo cáo / never cited",
+                     {"actual": a.id}, [Evidence(section=f"Phụ lục {a.id}", quote=f"Phụ lục {a.id}. {a.title}"[:200],
+                                                 page=a.location.page, line=a.location.line, file=ctx.document.source)])
+
+
+def _listed_rows(ctx, appendix_id):
+    rows = []
+    tables = ctx.document.tables()
+    for a in ctx.document.appendices:
+        if a.id == appendix_id:
+            for ti in a.tables:
+                t = tables[ti]
+                for i, r in enumerate(t.rows):
+                    if r and re.fullmatch(r"\d{1,3}\.?", r[0].strip()):
+                        rows.append((t, i))
+    return rows
+
+
+@rule("STRUCT004", "Số lượng khai báo khác số dòng liệt kê", "Declared count differs from the rows listed", "error")
+def declared_counts(ctx: AuditContext):
+    """A count an appendix declares in its title ('(06 nhiệm vụ)'), or the tasks the body says were
+    assigned, must equal the numbered rows listed. Proves a mismatch between a stated count and the
+    numbered rows; cannot see rows that were never written down.
+
+    Okay: Phụ lục 1. Nhiệm vụ (02 nhiệm vụ)\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
+    Fail: Phụ lục 1. Nhiệm vụ (03 nhiệm vụ)\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
+    """
+    tables = ctx.document.tables()
+    total_rows = 0
+    for a in ctx.document.appendices:
+        rows = _listed_rows(ctx, a.id)
+        total_rows += sum(1 for f in ctx.facts if f.metric == "tasks.row" and any(
+            f.line == t.row_location(i).line and f.page == t.row_location(i).page for t, i in rows))
+        if a.declared_count is None:
+            continue
+        ok = len(rows) == a.declared_count
+        yield result("STRUCT004", ok, "error",
+                     f"Phụ lục {a.id} khai báo {a.declared_count}, liệt kê {len(rows)} dòng"
+                     + ("" if ok else " / declared count differs from the rows listed"),
+                     {"expected": a.declared_count, "actual": len(rows)},
+                     [Evidence(section=f"Phụ lục {a.id}", quote=a.title[:200], page=a.location.page,
+                               line=a.location.line, file=ctx.document.source, figure=f"{a.declared_count:02d}")],
+                     key=f"declared:{a.id}")
+    task_rows = [f for f in ctx.facts if f.metric == "tasks.row"]
+    assigned = [f for f in ctx.facts if f.metric == "tasks.assigned" and f.origin == "text"]
+    if task_rows and assigned:
+        a = assigned[0]
+        ok = int(a.value) == len(task_rows)
+        yield result("STRUCT004", ok, "error",
+                     f"Tổng số nhiệm vụ được giao {int(a.value)}; các phụ lục liệt kê {len(task_rows)} nhiệm vụ"
+                     + ("" if ok else " / assigned tasks differ from the tasks listed"),
+                     {"expected": a.value, "actual": len(task_rows)},
+                     [Evidence(section=a.section, quote=a.quote, page=a.page, line=a.line, file=a.file, figure=a.raw)],
+                     key="declared:tasks")
+
+
+@rule("STRUCT005", "Bảng hoặc đoạn văn bị lặp", "The same table or passage pasted twice", "warning")
+def pasted_twice(ctx: AuditContext):
+    """The same table (same header and the same rows, or most of them) pasted twice is a slip that
+    can hide a changed figure. Proves repetition; cannot know which copy is meant.
+
+    Okay: | A | B |\\n|---|---|\\n| 1 | 2 |\\n\\nĐoạn giữa.\\n\\n| C | D |\\n|---|---|\\n| 3 | 4 |
+    Fail: | A | B |\\n|---|---|\\n| 1 | 2 |\\n\\nĐoạn giữa.\\n\\n| A | B |\\n|---|---|\\n| 1 | 2 |
+    """
+    tables = [b for b in ctx.document.blocks if b.kind == "table" and b.table is not None]
+    reported = set()
+    for i, bi in enumerate(tables):
+        for bj in tables[i + 1:]:
+            a, b = bi.table, bj.table
+            if a.header != b.header or not a.rows or not b.rows:
+                continue
+            ra = Counter(tuple(r) for r in a.rows)
+            rb = Counter(tuple(r) for r in b.rows)
+            common = sum((ra & rb).values())
+            keys_a = [r[0] for r in a.rows if r and r[0]]
+            keys_b = [r[0] for r in b.rows if r and r[0]]
+            overlap = common / max(1, min(len(a.rows), len(b.rows)))
+            if overlap >= 0.5 or (keys_b and keys_b == keys_a[:len(keys_b)] and len(keys_b) >= 2):
+                reported.add(id(bj))
+                same = a.rows == b.rows
+                yield result("STRUCT005", False, "warning",
+                             ("Bảng bị lặp nguyên văn" if same else "Bảng bị lặp với nội dung khác nhau")
+                             + f" ({bi.location.label()} và {bj.location.label()}) / table pasted twice",
+                             {"actual": len(b.rows), "expected": len(a.rows)},
+                             [Evidence(section=bi.section_label, quote=" | ".join(a.header)[:200], page=bi.location.page,
+                                       line=bi.location.line, file=ctx.document.source),
+                              Evidence(section=bj.section_label, quote=" | ".join(b.header)[:200], page=bj.location.page,
+                                       line=bj.location.line, file=ctx.document.source)],
+                             key=f"dup-table:{bj.location.anchor()}")
+    if tables and not reported:
+        yield result("STRUCT005", True, "warning", f"{len(tables)} bảng, không bảng nào bị lặp", {}, [])
+    seen: dict[str, object] = {}
+    for b in ctx.document.blocks:
+        if b.kind != "paragraph" or len(b.text) < 120:
+            continue
+        norm = " ".join(b.text.split())
+        if norm in seen:
+            first = seen[norm]
+            yield result("STRUCT005", False, "info",
+                         f"Đoạn văn lặp lại nguyên văn ({first.location.label()} và {b.location.label()}) / passage repeated",
+                         {}, [Evidence(section=first.section_label, quote=norm[:200], page=first.location.page,
+                                       line=first.location.line, file=ctx.document.source),
+                              Evidence(section=b.section_label, quote=norm[:200], page=b.location.page,
+                                       line=b.location.line, file=ctx.document.source)],
+                         key=f"dup-para:{b.location.anchor()}")
+        else:
+            seen[norm] = b
