@@ -19,7 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import Block, Document, Location, Table
+from ..document import Block, Document, Location
 from ..exceptions import InputError
 from ..tables import RawTable, build_table, clean_cell, is_continuation, stitch
 from . import reader
@@ -74,7 +74,6 @@ class _PageTable:
     first_on_page: bool = False
     last_on_page: bool = False
     header_repeated: bool = False
-    table: Table | None = None
 
 
 @dataclass
