@@ -77,6 +77,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Failed checks by unit and rule family"),
     "target_national": ("Chỉ tiêu quốc gia", "National target"),
     "target_provincial": ("Chỉ tiêu của tỉnh", "Provincial target"),
+    "indicators_title": ("Chỉ số chuẩn so với chỉ tiêu", "Standard indicators against targets"),
+    "trends_title": ("Xu hướng qua các kỳ báo cáo", "Trends over the reports"),
     "fails_per_report": ("Số phép kiểm tra không đạt", "Failed checks"),
     "report_end": ("Kỳ kết thúc", "Period end"),
 }
@@ -316,12 +318,13 @@ def heatmap_data(pf: Portfolio):
 
 
 def heatmap_figure(pf: Portfolio, lang: str = "vi"):
-    """The heatmap of :func:`heatmap_data` (a matplotlib Figure), or a note when nothing failed."""
+    """The heatmap of :func:`heatmap_data` (a matplotlib Figure), or None when nothing failed."""
     data = heatmap_data(pf)
     if data.empty or int(data.to_numpy().sum()) == 0:
-        return _note(_t("no_failures", lang))
+        return None
     import seaborn as sns
-    from matplotlib.figure import Figure
+
+    Figure = _figure_class()
 
     labels = [_shared(f"fam_{f}", lang, f) for f in data.columns]
     fig = Figure(figsize=(1.2 + 1.1 * len(data.columns), 1.2 + 0.45 * len(data.index)))
@@ -336,10 +339,39 @@ def heatmap_figure(pf: Portfolio, lang: str = "vi"):
     return fig
 
 
-def _note(text: str):
-    from IPython.display import HTML
+def _figure_class():
+    """matplotlib's bare Figure (no pyplot: nothing is shown twice), in the charts' fixed style."""
+    import matplotlib
+    from matplotlib.figure import Figure
 
-    return HTML(f"<p><em>{_e(text)}</em></p>")
+    from .charts import STYLE
+
+    matplotlib.rcParams.update(STYLE)
+    return Figure
+
+
+def figure_html(fig, empty_text: str, alt: str) -> str:
+    """A figure as an embedded PNG <img> (same data, same bytes), or the escaped ``empty_text``."""
+    import base64
+
+    from .charts import png_bytes
+
+    if fig is None:
+        return f"<p><em>{_e(empty_text)}</em></p>"
+    data = base64.b64encode(png_bytes(fig)).decode("ascii")
+    return f'<img class="wardaudit-chart" alt="{_e(alt)}" src="data:image/png;base64,{data}">'
+
+
+def heatmap_html(pf: Portfolio, lang: str = "vi") -> str:
+    return figure_html(heatmap_figure(pf, lang), _t("no_failures", lang), _t("heatmap_title", lang))
+
+
+def indicators_html(pf: Portfolio, lang: str = "vi") -> str:
+    return figure_html(indicators_figure(pf, lang), _t("no_indicators", lang), _t("indicators_title", lang))
+
+
+def trends_html(pf: Portfolio, lang: str = "vi") -> str:
+    return figure_html(trends_figure(pf, lang), _t("no_trends", lang), _t("trends_title", lang))
 
 
 # --- standard indicators ----------------------------------------------------------------------
@@ -380,22 +412,41 @@ def _report_facts(w: WardRecord, doc: dict[str, Any]):
                         columns=list(facts.columns))
 
 
-def pick_fact(facts, metric: str) -> dict[str, Any] | None:
-    """The report's headline figure of ``metric``: the first stated result (not a target), in
-    reading order; None when the report does not state it."""
-    if facts is None or facts.empty or "metric" not in facts.columns:
+#: Scopes of a figure that are the ward's own (``scope`` of facts.csv); "tỉnh", "all" are not.
+WARD_SCOPES = frozenset({"xã", "phường", "đặc khu", "cấp xã"})
+
+
+def ward_facts(facts, metric: str):
+    """The rows of ``metric`` that are the ward's own results: not targets, not the province's
+    or the whole table's figure, with a numeric value; in reading order."""
+    import numpy as np
+
+    if facts is None or facts.empty or "metric" not in facts.columns or "value" not in facts.columns:
         return None
-    rows = facts[facts["metric"] == metric]
+    rows = facts[(facts["metric"] == metric).to_numpy(dtype=bool)]
     if "qualifier" in rows.columns:
-        rows = rows[rows["qualifier"].fillna("") != "target"]
-    rows = rows[rows["value"].map(_num).notna()]
-    if rows.empty:
-        return None
-    if "page" in rows.columns and "line" in rows.columns:
+        rows = rows[(rows["qualifier"].fillna("") != "target").to_numpy(dtype=bool)]
+    if "scope" in rows.columns:
+        own = [not isinstance(x, str) or x.strip().lower() in WARD_SCOPES for x in rows["scope"]]
+        rows = rows[np.array(own, dtype=bool)]
+    rows = rows[np.array([_num(v) is not None for v in rows["value"]], dtype=bool)]
+    if "page" in rows.columns and "line" in rows.columns and not rows.empty:
         rows = rows.assign(_p=rows["page"].map(lambda x: _num(x) or 0), _l=rows["line"].map(lambda x: _num(x) or 0))
-        rows = rows.sort_values(["_p", "_l"], kind="stable")
-    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rows.iloc[0].to_dict().items()
-            if not k.startswith("_")}
+        rows = rows.sort_values(["_p", "_l"], kind="stable").drop(columns=["_p", "_l"])
+    return rows
+
+
+def _record(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+
+
+def pick_fact(facts, metric: str) -> dict[str, Any] | None:
+    """The report's headline figure of ``metric``: the first of :func:`ward_facts`; None when the
+    report does not state it."""
+    rows = ward_facts(facts, metric)
+    if rows is None or rows.empty:
+        return None
+    return _record(rows.iloc[0].to_dict())
 
 
 def indicator_value(facts, ind: dict[str, Any]) -> tuple[float | None, list[dict[str, Any]]]:
@@ -409,7 +460,10 @@ def indicator_value(facts, ind: dict[str, Any]) -> tuple[float | None, list[dict
     num, den = pick_fact(facts, ind.get("numerator", "")), pick_fact(facts, ind.get("denominator", ""))
     if not num or not den or not _num(den["value"]):
         return None, []
-    return 100.0 * _num(num["value"]) / _num(den["value"]), [num, den]
+    ratio = 100.0 * _num(num["value"]) / _num(den["value"])
+    # a computed share above 100% pairs figures of different scope (one item against the total);
+    # the per-report rules judge the figures themselves
+    return (ratio, [num, den]) if ratio <= 100.0 else (None, [])
 
 
 def _target(ind: dict[str, Any], province: str | None, targets: dict[str, Any]) -> tuple[float | None, float | None]:
@@ -449,11 +503,12 @@ def indicators_frame(pf: Portfolio, lang: str = "vi", *, all_reports: bool = Fal
 
 
 def indicators_figure(pf: Portfolio, lang: str = "vi"):
-    """One panel per indicator: each ward's value as a bar, the targets as vertical lines."""
+    """One panel per indicator: each ward's value as a bar, the targets as vertical lines; None
+    when no report states an indicator."""
     data = indicators_frame(pf, lang)
     if data.empty:
-        return _note(_t("no_indicators", lang))
-    from matplotlib.figure import Figure
+        return None
+    Figure = _figure_class()
 
     keys = [i["key"] for i in load_targets()["indicators"] if i["key"] in set(data["indicator"])]
     wards = sorted(set(data["ward"]), key=str.casefold)
@@ -499,11 +554,11 @@ def trends_frame(pf: Portfolio, lang: str = "vi"):
 
 
 def trends_figure(pf: Portfolio, lang: str = "vi"):
-    """One panel per series, a line per ward with more than one report."""
+    """One panel per series, a line per ward with more than one report; None when no ward has two."""
     data = trends_frame(pf, lang)
     if data.empty:
-        return _note(_t("no_trends", lang))
-    from matplotlib.figure import Figure
+        return None
+    Figure = _figure_class()
 
     series = list(dict.fromkeys(data["series"]))
     fig = Figure(figsize=(9, 2.6 * len(series)))
@@ -573,10 +628,12 @@ def province_wide_figures_agree(pf: Portfolio) -> list[CheckResult]:
     """Figures that every commune-level unit of a province takes from the province's own
     catalogue (``province_wide`` in catalogue/targets.yaml: the number of commune-level
     administrative procedures and its online split) must be the same in every unit's latest
-    report. The value most units state is taken as expected; each unit that differs fails.
+    report. The value stated by most units (at least two) is expected; a unit that never states
+    it fails. Figures scoped to the province or to the whole table ('tỉnh', 'all') are ignored.
 
-    It cannot tell which value is right when no value is stated by a majority, and the province
-    may have amended its catalogue between two units' reporting dates.
+    It cannot tell which value is right when no value is shared by two units, nor see a unit that
+    also states the expected value elsewhere (XREF rules compare a report with itself), and the
+    province may have amended its catalogue between two units' reporting dates.
     """
     out: list[CheckResult] = []
     by_province: dict[str, list[WardRecord]] = {}
@@ -585,38 +642,44 @@ def province_wide_figures_agree(pf: Portfolio) -> list[CheckResult]:
             by_province.setdefault(w.province, []).append(w)
     for province in sorted(by_province):
         for metric in load_targets()["province_wide"]:
-            stated = []
+            stated = []  # (ward, {value: first fact stating it})
             for w in by_province[province]:
-                f = pick_fact(_report_facts(w, w.latest), metric)
-                if f is not None:
-                    stated.append((w, _num(f["value"]), f))
+                rows = ward_facts(_report_facts(w, w.latest), metric)
+                if rows is not None and not rows.empty:
+                    values: dict[float, dict[str, Any]] = {}
+                    for r in rows.to_dict("records"):
+                        values.setdefault(_num(r["value"]), _record(r))
+                    stated.append((w, values))
             if len(stated) < 2:
                 continue
-            counts: dict[float, int] = {}
-            for _, v, _ in stated:
-                counts[v] = counts.get(v, 0) + 1
-            top = max(counts.values())
-            majority = [v for v, n in counts.items() if n == top]
-            expected = majority[0] if len(majority) == 1 else None
-            if len(counts) == 1:
+            support: dict[float, int] = {}
+            for _, values in stated:
+                for v in values:
+                    support[v] = support.get(v, 0) + 1
+            top = max(support.values())
+            best = [v for v, n in support.items() if n == top]
+            expected = best[0] if top >= 2 and len(best) == 1 else None
+            facts_of = {w.slug: values.get(expected) or next(iter(values.values())) for w, values in stated}
+            evidence = tuple(_evidence(facts_of[w.slug], w.ward) for w, _ in stated)
+            if expected is not None and all(expected in values for _, values in stated):
                 out.append(CheckResult(
                     "PORT001", "pass", "warning",
-                    f"{province}: {metric} = {_fmt(stated[0][1])} ở cả {len(stated)} đơn vị / same in all "
-                    f"{len(stated)} units", {"metric": metric, "province": province, "expected": stated[0][1],
-                                             "actual": stated[0][1], "units": len(stated)},
-                    tuple(_evidence(f, w.ward) for w, _, f in stated)))
+                    f"{province}: {metric} = {_fmt(expected)} ở cả {len(stated)} đơn vị / same in all "
+                    f"{len(stated)} units", {"metric": metric, "province": province, "expected": expected,
+                                             "actual": expected, "units": len(stated)}, evidence))
                 continue
-            for w, v, f in stated:
-                if expected is not None and v == expected:
+            for w, values in stated:
+                if expected is not None and expected in values:
                     continue
-                others = sorted({_fmt(x) for u, x, _ in stated if u is not w})
+                actual = next(iter(values))
+                others = sorted({_fmt(x) for u, vals in stated if u is not w for x in vals})
                 out.append(CheckResult(
                     "PORT001", "fail", "warning",
-                    f"{w.ward}: {metric} = {_fmt(v)}, các đơn vị khác của {province} nêu {', '.join(others)} "
-                    f"/ other units of the province state {', '.join(others)}",
+                    f"{w.ward}: {metric} = {', '.join(_fmt(v) for v in values)}; các đơn vị khác của {province} "
+                    f"nêu {', '.join(others)} / other units of the province state {', '.join(others)}",
                     {"ward": w.ward, "slug": w.slug, "metric": metric, "province": province,
-                     "expected": expected, "actual": v},
-                    (_evidence(f, w.ward),) + tuple(_evidence(g, u.ward) for u, x, g in stated if u is not w),
+                     "expected": expected, "actual": actual},
+                    (_evidence(values[actual], w.ward),) + tuple(e for (u, _), e in zip(stated, evidence) if u is not w),
                     key=f"PORT001:{province}:{metric}:{w.slug}"))
     return out
 
