@@ -147,7 +147,8 @@ def annotate(doc: Document) -> Document:
             if not title and idx + 1 < len(blocks) and blocks[idx + 1].kind == "paragraph":
                 title = " ".join(blocks[idx + 1].text.split())
             declared = _DECLARED.search(block.text)
-            current_appendix = Appendix(id=app_id, title=" ".join(title.split()), location=block.location,
+            title = re.split(r"\s*\(\s*Kèm theo", title, flags=re.IGNORECASE)[0]
+            current_appendix = Appendix(id=app_id, title=" ".join(title.split()).rstrip(" ."), location=block.location,
                                         declared_count=int(declared.group(1)) if declared else None)
             appendices.append(current_appendix)
             block.kind, block.number, block.appendix = "heading", f"Phụ lục {app_id}", app_id

@@ -37,8 +37,10 @@ def decode_bytes(data: bytes, shown: str) -> tuple[str, str | None]:
         except UnicodeDecodeError:
             raise InputError(f"{shown}: tệp UTF-16 bị hỏng / broken UTF-16 text", path=shown) from None
     sample = data[:4000]
-    if sample and sample.count(b"\x00") > len(sample) // 4:
-        enc = "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
+    odd_nul = sample[1::2].count(0) / max(1, len(sample[1::2]))
+    even_nul = sample[0::2].count(0) / max(1, len(sample[0::2]))
+    if len(sample) >= 4 and max(odd_nul, even_nul) > 0.3 and min(odd_nul, even_nul) < 0.05:
+        enc = "utf-16-le" if odd_nul > even_nul else "utf-16-be"
         try:
             return data.decode(enc), "UTF-16"
         except UnicodeDecodeError:
