@@ -422,7 +422,8 @@ def _run_dask(todo: list[WardRun], paths: Paths, scheduler: str, runner: Runner 
 
     token = hashlib.sha256(f"{time.time_ns()}:{os.getpid()}".encode()).hexdigest()[:8]
     try:
-        client = Client(scheduler, timeout="20s", set_as_default=False)
+        # the connect timeout is dask's distributed.comm.timeouts.connect
+        client = Client(scheduler, set_as_default=False)
     except Exception as e:  # noqa: BLE001 - an unreachable scheduler is one line, not a traceback
         raise AuditError(f"{scheduler}: không kết nối được Dask scheduler / cannot reach the Dask "
                          f"scheduler: {_one_line(str(e), 160)}") from None
