@@ -77,6 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Failed checks by unit and rule family"),
     "target_national": ("Chỉ tiêu quốc gia", "National target"),
     "target_provincial": ("Chỉ tiêu của tỉnh", "Provincial target"),
+    "not_stated": ("không nêu", "not stated"),
     "indicators_title": ("Chỉ số chuẩn so với chỉ tiêu", "Standard indicators against targets"),
     "trends_title": ("Xu hướng qua các kỳ báo cáo", "Trends over the reports"),
     "fails_per_report": ("Số phép kiểm tra không đạt", "Failed checks"),
@@ -516,7 +517,9 @@ def indicators_figure(pf: Portfolio, lang: str = "vi"):
     axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
     for ax, key in zip(axes, keys):
         part = data[data["indicator"] == key].set_index("ward").reindex(wards)
-        ax.barh(range(len(wards)), part["value"].fillna(0), color="#4C72B0")
+        bars = ax.barh(range(len(wards)), part["value"].fillna(0), color="#4C72B0")
+        ax.bar_label(bars, labels=[_t("not_stated", lang) if v is None or math.isnan(v) else _fmt(round(v, 2))
+                                   for v in part["value"]], padding=3, fontsize=8)
         ax.set_yticks(range(len(wards)), wards)
         ax.invert_yaxis()
         ax.set_title(part["label"].dropna().iloc[0], loc="left", fontsize=10)
@@ -526,9 +529,9 @@ def indicators_figure(pf: Portfolio, lang: str = "vi"):
         provincial = part["target_provincial"].dropna()
         for v in sorted(set(provincial)):
             ax.axvline(v, color="#DD8452", linestyle=":", label=_t("target_provincial", lang))
-        ax.set_xlim(0, max(100.0, float(part["value"].max()) * 1.05))
+        ax.set_xlim(0, max(100.0, float(part["value"].max()) * 1.05) * 1.12)
         if national.size or provincial.size:
-            ax.legend(loc="lower right", fontsize=8)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 
