@@ -28,8 +28,8 @@ MAX_BARS = 25
 WIDTH_IN = 9.0
 
 # the dossier flow reads left to right in this order; other dossiers.* metrics follow
-DOSSIER_ORDER = ("carried_over", "received", "received_online", "received_direct", "resolved", "resolved_on_time",
-                 "resolved_early", "resolved_late", "pending", "pending_on_time", "pending_late", "returned")
+DOSSIER_ORDER = ("carried_over", "received", "online", "direct", "postal", "resolved", "resolved_early",
+                 "resolved_on_time", "resolved_late", "pending", "pending_in_time", "pending_overdue", "returned")
 
 
 def _public(facts: Iterable[Any]) -> list[dict[str, Any]]:
@@ -54,24 +54,28 @@ def _figure(n_bars: int):
     return Figure(figsize=(WIDTH_IN, height))
 
 
-def _labels() -> dict[str, str]:
-    """Metric labels from the metric catalogue when it offers them."""
+def _labels(lang: str = "vi") -> dict[str, str]:
+    """Vietnamese metric labels: the metric catalogue's first phrase ("tổng số hồ sơ tiếp nhận")."""
+    if lang != "vi":
+        return {}
     try:
         from .catalogue import load_catalogue
-        out = {}
-        for m in load_catalogue().metrics:
-            label = getattr(m, "label", None) or getattr(m, "title", None) or getattr(m, "title_vi", None)
-            if label:
-                out[m.key] = label
-        return out
+        return {m.key: m.phrases[0] for m in load_catalogue().metrics if getattr(m, "phrases", None)}
     except Exception:  # noqa: BLE001 - labels are a nicety; the metric key is always readable
         return {}
 
 
 def _label(d: dict[str, Any], labels: dict[str, str]) -> str:
+    """A fact's own label (an indicator row's name), else its metric's label, else the metric key."""
     key = d.get("metric") or "?"
-    text = labels.get(key) or key.split(".", 1)[-1].replace("_", " ")
+    text = d.get("label") or labels.get(key) or key.split(".", 1)[-1].replace("_", " ")
+    text = text[:1].upper() + text[1:]
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _number_axis(ax, lang: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _fmt(v, lang)))
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -89,7 +93,7 @@ def _hbar(ax, labels: list[str], series: list[tuple[str, list[float], str]]):
     ax.set_yticklabels(labels)
     ax.invert_yaxis()
     if len(series) > 1:
-        ax.legend(loc="lower right", frameon=False)
+        ax.legend(loc="best", frameon=True)
 
 
 def targets_chart(facts: Iterable[Any], lang: str = "vi"):
@@ -109,7 +113,7 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     groups = [g for g in order if "target" in pairs[g] and "result" in pairs[g]][:MAX_BARS]
     if not groups:
         return None
-    labels_cat = _labels()
+    labels_cat = _labels(lang)
     labels, pct = [], []
     tgt, res = [], []
     for g in groups:
@@ -130,6 +134,7 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     else:
         _hbar(ax, labels, [(t("target", lang), tgt, PALETTE["target"]), (t("result", lang), res, PALETTE["result"])])
         ax.set_xlabel(t("value", lang))
+        _number_axis(ax, lang)
     ax.set_title(t("chart_targets", lang))
     fig.tight_layout()
     return fig
@@ -149,7 +154,7 @@ def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
         leaf = m.split(".", 1)[1]
         return (DOSSIER_ORDER.index(leaf) if leaf in DOSSIER_ORDER else len(DOSSIER_ORDER), "")
     metrics = sorted(seen, key=lambda m: rank(m))[:MAX_BARS]
-    labels_cat = _labels()
+    labels_cat = _labels(lang)
     labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
     values = [float(seen[m]["value"]) for m in metrics]
     colors = [PALETTE["late"] if "late" in m else PALETTE["pending"] if "pending" in m else PALETTE["flow"]
@@ -163,6 +168,7 @@ def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
     for i, v in enumerate(values):
         ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=8)
     ax.set_xlabel(t("count", lang))
+    _number_axis(ax, lang)
     ax.set_title(t("chart_dossiers", lang))
     fig.tight_layout()
     return fig
@@ -172,7 +178,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     """Allocated against disbursed money (budget.* facts), in million đồng."""
     rows: dict[str, dict[str, float]] = {}
     order: list[str] = []
-    labels_cat = _labels()
+    labels_cat = _labels(lang)
     for d in _public(facts):
         m = d.get("metric") or ""
         if not m.startswith("budget.") or (d.get("unit") or "").startswith("%"):
@@ -180,8 +186,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
         kind = "disbursed" if "disburs" in m or "spent" in m else "allocated" if ("alloc" in m or "plan" in m) else None
         if kind is None:
             continue
-        g = str(d.get("group") or d.get("section") or "")
-        label = _short(g if d.get("group") else _label(d, labels_cat))
+        label = _short(str(d.get("scope") or d.get("section") or t("total", lang)))
         if label not in rows:
             rows[label] = {}
             order.append(label)
@@ -194,6 +199,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     _hbar(ax, order, [(t("allocated", lang), [rows[k].get("allocated", 0.0) for k in order], PALETTE["allocated"]),
                       (t("disbursed", lang), [rows[k].get("disbursed", 0.0) for k in order], PALETTE["disbursed"])])
     ax.set_xlabel(t("million_dong", lang))
+    _number_axis(ax, lang)
     ax.set_title(t("chart_budget", lang))
     fig.tight_layout()
     return fig
@@ -214,7 +220,7 @@ def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
             seen[m] = d
     if not seen and not by_status:
         return None
-    labels_cat = _labels()
+    labels_cat = _labels(lang)
     metrics = list(seen)[:MAX_BARS]
     labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
     values = [float(seen[m]["value"]) for m in metrics]
@@ -234,6 +240,7 @@ def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
     for i, v in enumerate(values):
         ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=8)
     ax.set_xlabel(t("count", lang))
+    _number_axis(ax, lang)
     ax.set_title(t("chart_tasks", lang))
     fig.tight_layout()
     return fig

@@ -404,7 +404,9 @@ def header(results: Any, params: Any = None, lang: str = "vi") -> str:
     if p is not None and (getattr(p, "period_start", None) or getattr(p, "period_end", None)):
         rows.append((t("period_override", lang),
                      esc(t("period_range", lang, start=p.period_start or "…", end=p.period_end or "…"))))
-    out = [stylesheet(), f'<h1 class="wa-title">{esc(t("title", lang, ward=ward or "?"))}</h1>',
+    level = getattr(p, "level", None) or (results[0].meta.get("level") if results else None)
+    full = " ".join(x for x in (level, ward) if x) or "?"
+    out = [stylesheet(), f'<h1 class="wa-title">{esc(t("title", lang, ward=full))}</h1>',
            f"<h2>{esc(t('header', lang))}</h2>", _kv(rows)]
     if p is not None:
         off = ", ".join(getattr(p, "rules_off", []) or []) or t("none", lang)
