@@ -172,3 +172,28 @@ def test_manifest_carries_wards_this_run_did_not_touch(project):
     wards = {w["slug"]: w for w in manifest(project)["wards"]}
     assert wards[FAILING]["status"] == "failed" and wards[FAILING]["carried"] is True
     assert "carried" not in wards["trung-thanh"]
+
+
+SMALL = ["nam-thanh-mien", "phu-thinh"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REPO / "notebooks" / "ward_audit.ipynb").exists(), reason="no ward notebook yet")
+def test_real_notebook_reports_and_byte_identical_outputs_across_jobs(tmp_path, monkeypatch):
+    paths = make_project(tmp_path, SMALL)
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(tmp_path))
+    assert run_batch(wards=SMALL, jobs=1, quiet=True, paths=paths, portfolio=fake_portfolio) == 0
+    first = {}
+    for slug in SMALL:
+        html = paths.ward_report(slug).read_text(encoding="utf-8")
+        assert html.rstrip().endswith("</html>")
+        out = paths.ward_processed(slug)
+        first[slug] = {n: (out / n).read_bytes() for n in ("findings.json", "facts.csv")}
+        assert (out / "inputs.sha256").exists()
+    assert all(w["counts"] for w in manifest(paths)["wards"])
+
+    assert run_batch(wards=SMALL, jobs=2, force=True, quiet=True, paths=paths, portfolio=fake_portfolio) == 0
+    assert manifest(paths)["totals"]["ok"] == 2
+    for slug in SMALL:
+        out = paths.ward_processed(slug)
+        assert {n: (out / n).read_bytes() for n in ("findings.json", "facts.csv")} == first[slug], slug
