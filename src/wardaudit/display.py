@@ -97,7 +97,7 @@ def _prefix(i: int, n: int) -> str:
 
 
 def format_number(v: Any, lang: str = "vi") -> str:
-    """A number as an auditor writes it: ``12.294`` and ``98,7`` in Vietnamese, ``12,294`` in English."""
+    """A number as an auditor writes it: ``1.234`` and ``98,7`` in Vietnamese, ``1,234`` in English."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         if isinstance(v, (list, tuple)):
             return "; ".join(format_number(x, lang) for x in v)

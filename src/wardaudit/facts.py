@@ -258,7 +258,7 @@ class _Extractor:
                     fact.group, fact.role = prev_fact.group, "rate"
                 elif fig.kind == "count" and prev_fact is not None and prev_fact.kind == "percent" \
                         and text[prev_fact_end(prev_fact, text, s):fig.start].strip().startswith("("):
-                    # '100% hồ sơ ... (12.294 hồ sơ)': the count in brackets is the rate's numerator
+                    # '100% hồ sơ ... (1.234 hồ sơ)': the count in brackets is the rate's numerator
                     rate_metric = self.cat.get(prev_fact.metric)
                     if rate_metric and rate_metric.numerator:
                         fact.metric = rate_metric.numerator

@@ -19,7 +19,7 @@ class Evidence:
     page: int | None = None
     line: int | None = None
     file: str | None = None
-    figure: str | None = None  # the figure as written in the quote ("12.294"), for tick marks
+    figure: str | None = None  # the figure as written in the quote ("1.234"), for tick marks
 
     def to_dict(self) -> dict[str, Any]:
         d = {"section": self.section, "quote": self.quote, "page": self.page, "line": self.line}

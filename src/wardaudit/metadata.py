@@ -36,7 +36,7 @@ def slugify(name: str) -> str:
 
 
 def fold(name: str) -> str:
-    """The name without diacritics, lowercase: 'Trưng Thành' and 'Trung Thành' fold to the same."""
+    """The name without diacritics, lowercase: 'Hưng Long' and 'Hung Long' fold to the same."""
     return slugify(name).replace("-", " ")
 
 
@@ -175,7 +175,7 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
 
 def _trim_name(name: str) -> str:
     words = name.split()
-    # stop at words that begin another phrase ("Trung Thành Đã", "Vĩnh Thông UBND")
+    # stop at words that begin another phrase ("Hòa An Đã", "Tân Lập UBND")
     out = []
     for w in words:
         if w in _STOP_NAME_WORDS or w.isupper() and len(w) > 1 and out:

@@ -1,4 +1,4 @@
-"""Vietnamese figures: '12.456' is twelve thousand, '98,70%' a rate, '0,316 tỷ đồng' = 316.000.000
+"""Vietnamese figures: '12.345' is twelve thousand, '98,70%' a rate, '0,316 tỷ đồng' = 316.000.000
 đồng, '02' a count with a leading zero, '34/34' done/total, 'trên 94%' a lower bound.
 
 Dates, years, document numbers ('Kế hoạch số 13/KH-UBND ngày 10/3/2026', '57-NQ/TW'), phone
@@ -63,7 +63,7 @@ class Figure:
 
 
 def parse_number(token: str) -> float:
-    """'12.456' -> 12456; '98,70' -> 98.7; '1.056.000' -> 1056000; '02' -> 2; '0,316' -> 0.316."""
+    """'12.345' -> 12345; '98,70' -> 98.7; '2.500.000' -> 2500000; '02' -> 2; '0,316' -> 0.316."""
     token = token.strip()
     if not re.fullmatch(_NUM, token):
         raise ValueError(f"not a Vietnamese number: {token!r}")
@@ -77,7 +77,7 @@ def decimals_of(token: str) -> int:
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
-    """Format in Vietnamese: 12456 -> '12.456'; 98.7 -> '98,70' with decimals=2."""
+    """Format in Vietnamese: 12345 -> '12.345'; 98.7 -> '98,70' with decimals=2."""
     if decimals is None:
         decimals = 0 if float(value).is_integer() else min(6, len(repr(float(value)).split(".")[1]))
     text = f"{abs(value):,.{decimals}f}"
