@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -142,9 +143,10 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     inputs = [{"file": relative(p, paths), "sha256": _sha256(p)}
               for p in [*ward_sources(params, paths), params_path, source_nb]]
     status, reason = "ok", None
-    out_nb.parent.mkdir(parents=True, exist_ok=True)
-    running = out_nb.with_name(f".{out_nb.stem}.{os.getpid()}.running.ipynb")
-    try:
+    # papermill saves the notebook as it goes: outside the project, so that a killed run leaves no
+    # partial file under data/processed/ (the finished notebook is then written atomically)
+    with tempfile.TemporaryDirectory(prefix="wardaudit-") as scratch:
+        running = Path(scratch) / WARD_NOTEBOOK
         with _project_root_env(paths.root):
             try:
                 pm.execute_notebook(str(source_nb), str(running), parameters=nb_params, kernel_name=kernel_name,
@@ -157,9 +159,6 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
             nb = nbformat.read(str(running), as_version=4)
         else:  # nothing was written: render the unexecuted notebook under the failure banner
             nb = nbformat.read(str(source_nb), as_version=4)
-    finally:
-        if running.exists():
-            running.unlink()
     clean_notebook(nb)
     nb.metadata["wardaudit"] = {"ward": params.ward, "slug": slug, "parameters": nb_params,
                                 "inputs": inputs, "version": __version__, "run_at": stamp,
