@@ -231,3 +231,25 @@ def test_charts_section_embeds_png_data_only():
     html = display.charts_section(FACTS, "en")
     assert html.count('src="data:image/png;base64,') == len(charts.CHARTS)
     assert "http" not in html
+
+
+def test_several_reports_get_distinct_anchors_and_matching_links(result):
+    second = FakeResult(_doc(), dict(result.meta), _checks())
+    src = display.source_view([result, second])
+    ids = re.findall(r'id="([^"]+)"', src)
+    assert len(ids) == len(set(ids)) and "r1-L0-5" in ids and "r2-L0-5" in ids
+    links = set(re.findall(r'href="#([^"]+)"', display.findings([result, second])))
+    assert links == {"r1-L0-7", "r1-L0-13", "r1-L0-5", "r2-L0-7", "r2-L0-13", "r2-L0-5"}
+    assert links <= set(ids)
+
+
+def test_load_ward_applies_the_notebook_overrides(project):
+    from wardaudit.notebook import load_ward
+
+    ward = load_ward("vinh-thong", paths=project, lang="en", rules_off=["STRUCT"],
+                     carried_over_in_denominator=False)
+    assert ward.lang == "en" and ward.params.rules_off == ["STRUCT"]
+    assert ward.params.carried_over_in_denominator is False
+    assert ward.results and not [c for r in ward.results for c in r.checks if c.rule.startswith("STRUCT")]
+    assert "<h2>Report</h2>" in display.header(ward.results, ward.params, ward.lang)
+    assert (project.ward_processed("vinh-thong") / "findings.json").exists()
