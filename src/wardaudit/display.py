@@ -169,16 +169,6 @@ class Placement:
     placed: dict[tuple[int, int], bool] = field(default_factory=dict)
     unplaced: int = 0
 
-    def marked(self, status: str) -> dict[str, int]:
-        """How many figure spans each rule has with ``status`` (before merging overlaps)."""
-        out: dict[str, int] = {}
-        for spans in self.marks.values():
-            for m in spans:
-                if m.status == status:
-                    for r in m.rules:
-                        out[r] = out.get(r, 0) + 1
-        return out
-
 
 def _figure_pattern(figure: str) -> re.Pattern[str]:
     # a figure is not part of a longer number or word: "4" must not match in "40", "5G" or "4,5"
