@@ -467,8 +467,10 @@ def _portfolio_digest(runs: list[WardRun], paths: Paths) -> str:
     h.update(f"notebook\t{_sha256_file(nb) if nb.exists() else '-'}\n".encode())
     for d in sorted(p for p in paths.processed.iterdir() if p.is_dir()) if paths.processed.is_dir() else []:
         h.update(f"{d.name}\t{read_digest(d / DIGEST_FILE) or '-'}\n".encode())
+    # "ok" and "skipped" both mean the outputs match the digest above; only failures add news
     for r in sorted(runs, key=lambda r: r.slug):
-        h.update(f"{r.slug}\t{r.status}\t{r.reason or ''}\n".encode())
+        if r.status == "failed":
+            h.update(f"{r.slug}\tfailed\t{r.reason or ''}\n".encode())
     return h.hexdigest()
 
 
