@@ -298,9 +298,9 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
     return run, sum(s.stat().st_size for s in sources)
 
 
-# what an interrupted run leaves behind, always under a hidden name: iorw's temporaries, the
-# notebook papermill was still writing, the portfolio's scratch folder
-_LEFTOVERS = (".*.tmp", ".*.running.ipynb")
+# what an interrupted run leaves behind, always under a hidden name: iorw's temporaries and the
+# portfolio's scratch folder (the ward notebook is executed in a system temporary folder)
+_LEFTOVERS = (".*.tmp",)
 
 
 def _remove_leftovers(paths: Paths, slugs: Iterable[str]) -> None:
