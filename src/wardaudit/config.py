@@ -6,6 +6,7 @@ that has both ``parameters/`` and ``data/`` (so a notebook run from notebooks/ f
 """
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from pathlib import Path
 from typing import Literal
@@ -82,15 +83,23 @@ class WardParams(BaseModel):
     outline_profile: str = "auto"
     lang: Literal["vi", "en"] = "vi"
     rules_off: list[str] = Field(default_factory=list)
-    max_pages: int = Field(default=200, ge=1, le=5000)
+    # strict: YAML's `true` is not a page count
+    max_pages: int = Field(default=200, ge=1, le=5000, strict=True)
+
+    @field_validator("period_start", "period_end", mode="before")
+    @classmethod
+    def _date_as_text(cls, v):
+        # an unquoted 2025-07-01 is a date to YAML; it means the same as the quoted one
+        return v.isoformat() if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime) else v
 
     @field_validator("sources")
     @classmethod
     def _relative_sources(cls, v: list[str]) -> list[str]:
         for s in v:
             p = Path(s)
-            if p.is_absolute() or ".." in p.parts or s.startswith("~"):
-                raise ValueError(f"source {s!r} must be a path inside the ward's data/raw folder")
+            if (not s.strip() or "\0" in s or p.is_absolute() or ".." in p.parts or s.startswith("~")
+                    or p == Path(".")):
+                raise ValueError(f"source {s!r} must be a file inside the ward's data/raw folder")
         return v
 
 
@@ -109,10 +118,10 @@ def load_params(path: str | Path, paths: Paths | None = None) -> WardParams:
         raise ParametersError(f"{shown}: cần một bảng khóa: giá trị / expected a mapping of keys", path=shown)
     data.setdefault("slug", path.stem)
     try:
-        params = WardParams(**data)
+        params = WardParams.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
-        field = ".".join(str(x) for x in err["loc"]) or "?"
+        field = ".".join(str(x) for x in err["loc"]) or repr(err["loc"][0] if err["loc"] else "")
         raise ParametersError(f"{shown}: trường '{field}' không hợp lệ / invalid field '{field}': {err['msg']}",
                               path=shown) from None
     return params
