@@ -18,9 +18,9 @@ from .document import Block, Document, Table
 from .metadata import parse_period
 from .numbers_vi import Figure, find_figures
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNORECASE)
-_PARTS_MARKER = re.compile(r"\b(?:trong đó|bao gồm|gồm|cụ thể)\b[\s:,]*(?:có\s+|là\s+)?$", re.IGNORECASE)
+_PARTS_MARKER = re.compile(r"\b(?:trong đó|bao gồm|gồm|cụ thể)\b", re.IGNORECASE)
 _TARGET_WORDS = re.compile(r"dự kiến|mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đề ra|duy trì tỷ lệ|kết quả dự kiến", re.IGNORECASE)
 _TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(chưa|không)\b", re.IGNORECASE)
@@ -126,7 +126,8 @@ def _family_of(fig: Figure, left: str, right: str, cat: Catalogue) -> str | None
         if any(r.startswith(n) for n in nouns):
             return fam
     best, pos = None, -1
-    low = left.lower()
+    # a bracketed aside ('(theo Kế hoạch số …)') does not name what the figure counts
+    low = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), left.lower())
     for fam, nouns in cat.families.items():
         for n in nouns:
             i = low.rfind(n)
@@ -181,8 +182,11 @@ class _Extractor:
             if fam is None:
                 return None
             candidates = [m for m in cat.in_family(fam) if not m.part_only]
-        for ctx in (right.lower(), left_clause.lower(), left_sentence.lower()):
-            m, n = cat.best(ctx, candidates)
+        order = ((right, "first"), (left_clause, "last"), (left_sentence, "last"))
+        if left_clause.rstrip().endswith(":"):  # 'Số hóa: 404/404 hồ sơ …' — the label names the figure
+            order = ((left_clause, "last"), (right, "first"), (left_sentence, "last"))
+        for ctx, prefer in order:
+            m, n = cat.best(ctx.lower(), candidates, prefer)
             if m:
                 return m
         return None
@@ -206,6 +210,7 @@ class _Extractor:
             group_total: Fact | None = None
             group_id: str | None = None
             prev_fact: Fact | None = None
+            sentence_facts: list[Fact] = []
             prev_end = s
             for k, fig in enumerate(sent_figs):
                 nxt_start = sent_figs[k + 1].start if k + 1 < len(sent_figs) else e
@@ -214,7 +219,9 @@ class _Extractor:
                 cut = list(_CLAUSE_BREAK.finditer(left_window))
                 left_clause = left_window[cut[-1].end():] if cut else left_window
                 right_full = text[fig.end:nxt_start]
-                rb = re.search(r"[,;.()]", right_full)
+                rb = re.search(r"[;.]|,\s*(?:tỷ lệ|tỉ lệ|trong đó|số\s)|\btrong đó\b|\bbao gồm\b"
+                               if fig.kind == "percent" else r"[,;.()]|\btrong đó\b|\bbao gồm\b|\bgồm\b",
+                               right_full, re.IGNORECASE)
                 right = right_full[:rb.start()] if rb else right_full
                 negated = bool(_NEGATION.search(right)) and fig.kind == "percent"
                 candidates = None
@@ -223,7 +230,9 @@ class _Extractor:
                         _compatible(fig, group_total):
                     parts = [p for ps in (self.cat.get(group_total.metric).parts if self.cat.get(group_total.metric) else ())
                              for p in ps]
-                    candidates = [self.cat.get(p) for p in parts if self.cat.get(p)] or None
+                    direct = [self.cat.get(p) for p in parts if self.cat.get(p)]
+                    nested = [self.cat.get(q) for m in direct for ps in m.parts for q in ps if self.cat.get(q)]
+                    candidates = (direct + nested) or None
                     role = "part"
                 if role == "part" and group_closed(text, group_total, fig, s):
                     group_total, group_id, role, candidates = None, None, None, None
@@ -231,6 +240,8 @@ class _Extractor:
                 if metric is None and role == "part" and candidates:
                     group_total, group_id, role = None, None, None
                     metric = self.resolve(fig, left_clause, left_sentence, right)
+                elif role == "part" and metric is not None and metric.key not in parts:
+                    role = None  # a part of a part ('hoàn thành đúng hạn' under 'hoàn thành'): not in this sum
                 if fig.kind == "percent" and prev_fact is not None and prev_fact.metric and (
                         metric is None or not _CLAUSE_HAS_RATE_WORDS.search(left_clause + right)):
                     via = [m for m in self.cat.metrics if m.numerator == prev_fact.metric]
@@ -266,11 +277,20 @@ class _Extractor:
                     prev_fact.group, prev_fact.role = gid, "rate"
                     fact.group, fact.role = gid, "numerator"
                 if _PARTS_MARKER.search(right_full) and fig.kind in ("count", "money", "ratio"):
-                    group_total, group_id = fact, self.new_group()
-                    fact.role, fact.group = "total", group_id
+                    owner = fact
+                    own = self.cat.get(fact.metric)
+                    if not (own and own.parts):
+                        owner = next((f for f in reversed(sentence_facts) if f.kind == fact.kind
+                                      and self.cat.get(f.metric) and self.cat.get(f.metric).parts), fact)
+                    group_total = owner
+                    if owner.group is None or owner.role != "total":
+                        owner.group = self.new_group()
+                    owner.role = "total"
+                    group_id = owner.group
                     if not right_full.strip(" :,").lower().replace("trong đó", "").strip(" :,") and k == len(sent_figs) - 1:
                         carry_total = fact
                 prev_fact = fact
+                sentence_facts.append(fact)
                 prev_end = fig.end
         # a paragraph ending in 'trong đó:' hands its total to the bullets that follow
         tail = text.rstrip()
@@ -421,14 +441,18 @@ class _Extractor:
             figs = find_figures(t.title)
             if m and figs:
                 fig = figs[-1]
-                metric = self.resolve(fig, t.title[:fig.start], t.title[:fig.start], "")
                 gid = self.new_group()
-                loc = t.location
-                title_total = self.add(metric=metric.key if metric else None, value=fig.value, unit=None,
-                                       kind=fig.kind, period=_period_string(self.report_period), qualifier=None,
-                                       role="total", group=gid, scope="all", section=" > ".join(block.section),
-                                       quote=t.title, file=loc.file, page=loc.page, line=(loc.line or 1) - 1 if loc.page is None else loc.line,
-                                       raw=fig.raw, origin="table")
+                title_total = next((f for f in reversed(self.facts) if f.origin == "text" and f.raw == fig.raw
+                                    and f.quote and f.quote in t.title), None)
+                if title_total is None:
+                    metric = self.resolve(fig, t.title[:fig.start], t.title[:fig.start], "")
+                    loc = t.location
+                    title_total = self.add(metric=metric.key if metric else None, value=fig.value, unit=None,
+                                           kind=fig.kind, period=_period_string(self.report_period), qualifier=None,
+                                           role="total", group=gid, scope="all", section=" > ".join(block.section),
+                                           quote=t.title, file=loc.file, page=loc.page, line=loc.line, raw=fig.raw,
+                                           origin="table")
+                title_total.role, title_total.group, title_total.scope = "total", gid, "all"
         for i, row in enumerate(t.rows):
             loc = t.row_location(i)
             row_label = " ".join(c for c in row[:2] if c and not re.fullmatch(r"[\d.,/%\s]+", c))

@@ -14,7 +14,7 @@ _NUMBER = re.compile(r"^\s*Số\s*:?\s*(?P<num>[^\s/]*)\s*/\s*(?P<suffix>[A-ZĐ]
 _DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})?",
                         re.IGNORECASE)
 _DMY = r"(\d{1,2})/(\d{1,2})/(\d{4})"
-_RANGE = re.compile(r"từ\s+(?:ngày\s+)?" + _DMY + r"\s+đến\s+(?:hết\s+)?(?:ngày\s+)?" + _DMY, re.IGNORECASE)
+_RANGE = re.compile(r"từ\s+(?:ngày\s+|tháng\s+)?" + _DMY + r"\s+đến\s+(?:hết\s+)?(?:ngày\s+)?" + _DMY, re.IGNORECASE)
 _RANGE_MONTH = re.compile(r"từ\s+(?:tháng\s+)?(\d{1,2})/(\d{1,2})/(\d{4})\s+đến\s+(?:hết\s+)?(?:ngày\s+)?" + _DMY,
                           re.IGNORECASE)
 _UNTIL = re.compile(r"(?:tính\s+)?đến\s+(?:hết\s+)?ngày\s+" + _DMY, re.IGNORECASE)
@@ -124,7 +124,7 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
     elif "năm" in title:
         meta["kind"] = "năm"
     period = parse_period(meta["title"] or "")
-    if not period or not period.get("start"):
+    if not period:  # a title that gives the end date is authoritative; otherwise the body's first range
         for b in body:
             p = parse_period(b.text)
             if p and p.get("start"):

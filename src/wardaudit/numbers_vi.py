@@ -20,7 +20,7 @@ COUNT_NOUNS = ("hồ sơ", "nhiệm vụ", "mô hình", "hội nghị", "lớp",
 
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _FIGURE = re.compile(
-    r"(?P<qual>(?:trên|hơn|gần|khoảng|dưới|tối thiểu|tối đa|ít nhất|đạt trên)\s+|[≥≤<>]\s*)?"
+    r"(?P<qual>(?:trên|hơn|gần|khoảng|dưới|tối thiểu|tối đa|ít nhất)\s+|[≥≤<>]\s*)?"
     r"(?P<num>" + _NUM + r")"
     r"(?:\s*/\s*(?P<den>" + _NUM + r"))?"
     r"(?P<pct>\s*%)?"
@@ -39,7 +39,7 @@ _DOC_NUMBER = re.compile(r"\b\d+[A-Za-zĐđ]*(?:[-/][A-ZĐa-zđ][\wĐđ&.]*)+|s�
                          r"Thông tư|Văn bản|Mục|Phụ lục|Vấn đề|Bước|Giai đoạn|Điều|Khoản|Phần|TDP|Tổ|Khu|Xóm|Thôn|"
                          r"Nhóm|tổ dân phố số|mức độ|mức|cấp độ|loại|hạng)\s+(?:số\s+)?\d+\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\d.])")
-_NAMES = re.compile(r"\b\d\.0\b|\b\d+\s*G\b|\b\d+\s*Nhà\b|\bhai con số\b|\b\d+\s*con số\b|https?://\S+|\b[\w.]+@[\w.]+|"
+_NAMES = re.compile(r"\b\d+\s*cấp độ\b|\b\d\.0\b|\b\d+\s*G\b|\b\d+\s*Nhà\b|\bhai con số\b|\b\d+\s*con số\b|https?://\S+|\b[\w.]+@[\w.]+|"
                     r"\b\w+\.(?:vn|gov|com)\S*|\b\d+\s*Gbps\b|\b\d+\s*Gb/s\b|\b\d+\s*Mbps\b", re.IGNORECASE)
 _LIST_MARK = re.compile(r"(?:^|\n)\s*(?:[-+•]\s*)?(?:\(\d+\)|\d+(?:\.\d+)*\.(?!\d)|[a-zđ]\)|[IVX]+\.)\s")
 _DURATION = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút)\b", re.IGNORECASE)

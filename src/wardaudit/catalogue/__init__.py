@@ -41,13 +41,27 @@ class Catalogue:
     def partitions_containing(self, part_key: str) -> list[tuple[Metric, tuple[str, ...]]]:
         return [(m, p) for m in self.metrics for p in m.parts if part_key in p]
 
-    def best(self, text: str, candidates: list[Metric]) -> tuple[Metric | None, int]:
-        """The candidate whose longest phrase occurs in ``text`` (lowercase), and that length."""
-        best, best_len = None, 0
+    def best(self, text: str, candidates: list[Metric], prefer: str = "longest") -> tuple[Metric | None, int]:
+        """The candidate named in ``text`` (lowercase) and its phrase length.
+
+        ``prefer``: "longest" phrase anywhere; "first" the phrase starting nearest the start (words
+        right after a figure); "last" the phrase ending nearest the end (words right before it).
+        Ties go to the longer phrase.
+        """
+        best, best_key, best_len = None, None, 0
         for m in candidates:
             for ph in m.phrases:
-                if len(ph) > best_len and ph in text:
-                    best, best_len = m, len(ph)
+                i = text.rfind(ph) if prefer == "last" else text.find(ph)
+                if i < 0:
+                    continue
+                if prefer == "first":
+                    key = (-i, len(ph))
+                elif prefer == "last":
+                    key = (i + len(ph), len(ph))
+                else:
+                    key = (len(ph),)
+                if best_key is None or key > best_key:
+                    best, best_key, best_len = m, key, len(ph)
         return best, best_len
 
 

@@ -88,14 +88,12 @@ class AuditContext:
 
 
 def load_rules() -> Registry[Rule]:
-    """Import every rule module (each registers its rules) and return the registry."""
-    if not len(rules):
-        from . import budget, completeness, crossref, footing, meta, rates, structure_rules, targets  # noqa: F401
-        try:
-            from . import trend  # noqa: F401  (rules over a ward's successive reports)
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.trend":
-                raise
+    """Import every rule module (each registers its rules once) and return the registry.
+
+    Always imports all of them: a caller that imported one rule module first must not be left
+    with a partial catalogue.
+    """
+    from . import budget, completeness, crossref, footing, meta, rates, structure_rules, targets, trend  # noqa: F401
     return rules
 
 

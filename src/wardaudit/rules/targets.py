@@ -6,8 +6,9 @@ import re
 from . import AuditContext, rule
 from ._util import by_key, ev, fmt, result
 
-_CLAIM = re.compile(r"(hoàn thành\s+(?:100%|tất cả|toàn bộ|đầy đủ)|đã hoàn thành các nhiệm vụ|bảo đảm hoàn thành đúng tiến độ"
-                    r"|hoàn thành đúng tiến độ)", re.IGNORECASE)
+_CLAIM_ALL = re.compile(r"(hoàn thành\s+(?:100%|tất cả|toàn bộ)(?:\s+các)?\s+nhiệm vụ|đã hoàn thành (?:tất cả|toàn bộ)(?: các)? nhiệm vụ)",
+                        re.IGNORECASE)
+_CLAIM_ON_TIME = re.compile(r"(hoàn thành đúng tiến độ|không (?:có|phát sinh) nhiệm vụ (?:chậm|quá hạn)[\w ]*)", re.IGNORECASE)
 
 
 @rule("TGT001", "Kết quả thấp hơn mục tiêu", "Result below target", "warning")
@@ -34,30 +35,40 @@ def result_vs_target(ctx: AuditContext):
 
 @rule("TGT002", "Khẳng định hoàn thành trái với số liệu", "Completion claim contradicted by the figures", "warning")
 def completion_claim(ctx: AuditContext):
-    """A narrative claim that every task is completed ('hoàn thành 100%', 'hoàn thành đúng tiến độ')
-    is contradicted when the report's own counts show tasks not completed. Proves the contradiction
-    between words and figures; cannot read every way of saying 'done'.
+    """A narrative claim that every task is completed ('hoàn thành 100% nhiệm vụ', 'đã hoàn thành tất cả
+    nhiệm vụ') is contradicted when the report's own counts show fewer completed than assigned; a
+    claim of completion on schedule ('hoàn thành đúng tiến độ') when its counts show overdue or late
+    tasks. Tasks still in progress within their deadline do not contradict 'đúng tiến độ'. Proves
+    the contradiction between words and figures; cannot read every way of saying 'done'.
 
-    Okay: Tổng số nhiệm vụ được giao: 4, trong đó số nhiệm vụ đã hoàn thành: 4. Các nhiệm vụ bảo đảm hoàn thành đúng tiến độ.
-    Fail: Tổng số nhiệm vụ được giao: 10, trong đó số nhiệm vụ đã hoàn thành: 4. Các nhiệm vụ bảo đảm hoàn thành đúng tiến độ.
+    Okay: Tổng số nhiệm vụ được giao: 4, trong đó số nhiệm vụ đã hoàn thành: 4. Xã đã hoàn thành 100% nhiệm vụ.
+    Fail: Tổng số nhiệm vụ được giao: 10, trong đó số nhiệm vụ đã hoàn thành: 4. Xã đã hoàn thành 100% nhiệm vụ.
     """
-    assigned = next((f for f in ctx.facts if f.metric == "tasks.assigned" and f.origin == "text"), None)
-    completed = next((f for f in ctx.facts if f.metric == "tasks.completed" and f.origin == "text"), None)
-    if assigned is None or completed is None:
-        return
+    def stated(metric):
+        return next((f for f in ctx.facts if f.metric == metric and f.origin == "text" and f.qualifier != "target"), None)
+
+    assigned, completed = stated("tasks.assigned"), stated("tasks.completed")
+    late = [f for f in (stated("tasks.overdue"), stated("tasks.completed_late")) if f is not None]
+    from ..findings import Evidence
     for b in ctx.document.blocks:
         if b.kind != "paragraph" or b.appendix:
             continue
-        m = _CLAIM.search(b.text)
-        if not m:
-            continue
-        ok = completed.value >= assigned.value
-        from ..findings import Evidence
+        m = _CLAIM_ALL.search(b.text)
+        if m and assigned is not None and completed is not None:
+            ok = completed.value >= assigned.value
+            figures = [assigned, completed]
+            detail = f"hoàn thành {fmt(completed.value)}/{fmt(assigned.value)} nhiệm vụ"
+        else:
+            m = _CLAIM_ON_TIME.search(b.text)
+            if not m or not late:
+                continue
+            ok = all(f.value == 0 for f in late)
+            figures = late
+            detail = ", ".join(f"{f.metric} = {fmt(f.value)}" for f in late)
         yield result("TGT002", ok, "warning",
-                     f"Báo cáo khẳng định '{m.group(1)}'; số liệu: hoàn thành {fmt(completed.value)}/{fmt(assigned.value)} nhiệm vụ"
+                     f"Báo cáo khẳng định '{m.group(1)}'; số liệu: {detail}"
                      + ("" if ok else " / the claim is contradicted by the figures"),
-                     {"expected": assigned.value, "actual": completed.value},
+                     {"expected": assigned.value if assigned else None, "actual": completed.value if completed else None},
                      [Evidence(section=b.section_label, quote=b.text[:300], page=b.location.page, line=b.location.line,
-                               file=ctx.document.source, figure=m.group(1)), ev(assigned), ev(completed)],
+                               file=ctx.document.source, figure=m.group(1))] + [ev(f) for f in figures],
                      key="tgt:claim")
-        return
