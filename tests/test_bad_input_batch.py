@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 
 import pytest
@@ -84,15 +85,24 @@ def test_reason_in_cli_summary(batch, slug):
 @pytest.mark.parametrize("slug", sorted(BAD))
 def test_reason_in_ward_report(batch, slug):
     paths, _, _ = batch
-    page = html.unescape(paths.ward_report(slug).read_text(encoding="utf-8"))
-    assert BAD[slug][2] in page and BAD[slug][0] in page
+    page = paths.ward_report(slug).read_text(encoding="utf-8")
+    # in the banner at the top of the page, not only in the failing cell's traceback
+    banner = re.search(r'<div class="banner-fail"[^>]*>(.*?)</div>', page, re.S)
+    assert banner, "no failure banner"
+    text = html.unescape(banner.group(1))
+    assert BAD[slug][2] in text and BAD[slug][0] in text
 
 
 @pytest.mark.parametrize("slug", sorted(BAD))
 def test_reason_on_portfolio(batch, slug):
     paths, _, _ = batch
     page = html.unescape((paths.reports / "index.html").read_text(encoding="utf-8"))
-    assert BAD[slug][2] in page and BAD[slug][0] in page
+    # the ward's row in the wards table carries the reason
+    row = re.search(rf'<tr class="ward-(\w+)" id="ward-{slug}">(.*?)</tr>', page, re.S)
+    assert row is not None, f"no row for {slug}"
+    assert row.group(1) == "failed"
+    row = row.group(2)
+    assert BAD[slug][2] in row and BAD[slug][0] in row
 
 
 def test_wrong_ward_gets_meta005_warning(batch):
