@@ -94,3 +94,20 @@ def test_every_quote_is_in_the_source_at_its_location(slug):
             assert clean(f.raw) in window, f
         else:
             assert f.raw in f.quote or clean(f.raw) in clean(f.quote), f
+
+
+@pytest.mark.parametrize("slug", ["trung-thanh", "vinh-thong"])
+@pytest.mark.parametrize("ext", ["pdf", "docx"])
+def test_pdf_and_docx_renderings_give_the_same_facts_and_findings(slug, ext):
+    from collections import Counter
+
+    params = load_params(ROOT / "parameters" / f"{slug}.yaml")
+    text = audit_file(_seed(slug), params)
+    other = audit_file(ROOT / "tests" / "fixtures" / "renderings" / f"{slug}.{ext}", params)
+
+    def key(facts):
+        return Counter((f.metric, round(f.value, 4), f.period, f.qualifier, f.role) for f in facts)
+
+    assert key(other.facts) == key(text.facts)
+    failing = lambda r: Counter((c.rule, c.severity) for c in r.checks if c.status == "fail")  # noqa: E731
+    assert failing(other) == failing(text)

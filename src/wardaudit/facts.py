@@ -59,6 +59,7 @@ class Fact:
     origin: str = "text"  # text | table
     label: str | None = None
     status: str | None = None
+    block: int | None = None  # index of the block it came from: 'near' means near in the document
 
     def to_public(self) -> dict[str, Any]:
         d = {"metric": self.metric, "value": _num(self.value), "unit": self.unit, "kind": self.kind,
@@ -155,13 +156,14 @@ class _Extractor:
         self.report_period = meta.get("period")
         self.section_titles = {s.path: s.title for s in doc.walk_sections()}
         self._group = 0
+        self.current_block: int | None = None
 
     def new_group(self) -> str:
         self._group += 1
         return f"G{self._group:03d}"
 
     def add(self, **kw) -> Fact:
-        f = Fact(id=f"F{len(self.facts) + 1:04d}", **kw)
+        f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, **kw)
         self.facts.append(f)
         return f
 
@@ -337,7 +339,8 @@ class _Extractor:
         section_period: dict | None = None
         current_section: tuple = ()
         pending_total: Fact | None = None
-        for block in self.doc.blocks:
+        for bi, block in enumerate(self.doc.blocks):
+            self.current_block = bi
             if block.kind == "table":
                 pending_total = None
                 continue
@@ -363,9 +366,10 @@ class _Extractor:
 
     # ---- tables -------------------------------------------------------------------------------
     def run_tables(self) -> None:
-        for block in self.doc.blocks:
+        for bi, block in enumerate(self.doc.blocks):
             if block.kind != "table" or block.table is None:
                 continue
+            self.current_block = bi
             t = block.table
             if _is_indicator_table(t):
                 self.indicator_table(block, t)

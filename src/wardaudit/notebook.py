@@ -9,13 +9,20 @@ Determinism: papermill's and nbclient's timing metadata are stripped before rend
 injected parameters cell gets a fixed id, so two runs on the same inputs give the same HTML bytes
 except for the run timestamp in the page footer. Parameters, input hashes and the package version
 are recorded in the output notebook's metadata (``metadata.wardaudit``): the notebook is the log.
+
+Cost: a batch worker keeps one :class:`WarmKernel` and runs ward after ward on it (papermill still
+injects the parameters and executes every cell), resetting the kernel's namespace in between, so
+the kernel start and the imports are paid once per worker instead of once per ward. The HTML
+exporter is built once per process.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import os
 import re
+import subprocess
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -113,14 +120,172 @@ def clean_notebook(nb: Any) -> Any:
     return nb
 
 
+# --- a kernel kept across wards ------------------------------------------------------------------
+
+# Run silently (no history, no execution count) before each ward: IPython empties the user
+# namespace, the output cache and the In/Out history and restarts the execution counter at 1, as
+# on a fresh kernel. Imported modules stay: that is the point, and they hold no ward's data.
+_RESET_CODE = "get_ipython().reset(new_session=True)"
+WARM_ENGINE = "wardaudit-warm"
+
+
+class WarmKernel:
+    """One notebook kernel that runs ward after ward: started once, reset before every ward.
+
+    It is bound to one project root and working directory (the kernel inherits
+    ``WARDAUDIT_ROOT`` and its cwd when it starts) and to the thread that created it (its
+    client's sockets belong to that thread's event loop). :func:`warm_kernel` hands out one per
+    (thread, root, kernel name); batch workers use it through ``execute_ward(reuse_kernel=True)``.
+    A kernel that dies or times out is shut down and the next ward gets a new one.
+    """
+
+    def __init__(self, kernel_name: str, paths: Paths, startup_timeout: float = 60):
+        import nbformat
+        from nbclient import NotebookClient
+
+        self.kernel_name, self.root = kernel_name, paths.root
+        self.cwd = paths.notebooks
+        self.startup_timeout = startup_timeout
+        # nbclient starts the kernel exactly as papermill's engine would (same kernel manager,
+        # arguments and in-memory history); it is only a holder here
+        self._client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=kernel_name,
+                                      startup_timeout=startup_timeout,
+                                      resources={"metadata": {"path": str(self.cwd)}})
+        self.wards = 0
+
+    @property
+    def km(self) -> Any:
+        return self._client.km
+
+    @property
+    def kc(self) -> Any:
+        return self._client.kc
+
+    def start(self) -> WarmKernel:
+        """Launch the kernel process and return at once; :meth:`reset` waits until it is ready."""
+        if self.km is None or not self.km.has_kernel:
+            with _project_root_env(self.root):
+                self._client.km = self._client.create_kernel_manager()
+                # its console output would garble the batch's progress bar; what a cell prints
+                # reaches the notebook through the kernel's own channels
+                self._client.start_new_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return self
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+        return self.km is not None and self.km.has_kernel and bool(run_sync(self.km.is_alive)())
+
+    def reset(self, timeout: float = 60) -> None:
+        """Empty the kernel's namespace and restart its counter; (re)start it and wait if needed."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None and self.km.has_kernel and not self.alive():
+            self.shutdown()
+        self.start()
+        if self.kc is None:
+            self._client.start_new_kernel_client()  # waits until the kernel answers
+        # waits for the reply and reads iopub up to the kernel's idle status, so nothing of the
+        # reset is left for the notebook's client to read
+        reply = run_sync(self.kc.execute_interactive)(_RESET_CODE, silent=True, store_history=False,
+                                                      timeout=timeout, output_hook=lambda msg: None)
+        if reply["content"].get("status") != "ok":
+            raise NotebookError(f"kernel reset failed: {reply['content'].get('evalue')}")
+        self.wards += 1
+
+    def shutdown(self) -> None:
+        if self.km is not None:
+            try:
+                self._client._cleanup_kernel()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+            self._client.km = None
+            self._client.kc = None
+
+
+_warm: dict[tuple[int, str, str], WarmKernel] = {}
+_warm_finalizer: list[Any] = []
+
+
+def warm_kernel(paths: Paths, kernel_name: str = "python3", *, start: bool = True) -> WarmKernel:
+    """This thread's kernel for ``paths.root`` (started when ``start``; reused while alive)."""
+    key = (threading.get_ident(), str(paths.root), kernel_name)
+    kernel = _warm.get(key)
+    if kernel is None:
+        kernel = _warm[key] = WarmKernel(kernel_name, paths)
+        if not _warm_finalizer:
+            _register_shutdown()
+    if start:
+        kernel.start()
+    return kernel
+
+
+def _register_shutdown() -> None:
+    import atexit
+    from multiprocessing import util
+
+    # a multiprocessing worker leaves through os._exit, skipping atexit: its finalizers still run
+    # (a killed worker's kernel notices its parent is gone and exits on its own)
+    _warm_finalizer.append(util.Finalize(None, shutdown_warm_kernels, exitpriority=10))
+    atexit.register(shutdown_warm_kernels)
+
+
+def shutdown_warm_kernels() -> None:
+    """Shut down every kernel :func:`warm_kernel` started in this process."""
+    while _warm:
+        _, kernel = _warm.popitem()
+        kernel.shutdown()
+
+
+def _execute_on(source_nb: Path, running: Path, nb_params: dict[str, Any], kernel_name: str, paths: Paths,
+                kernel: WarmKernel | None) -> None:
+    """papermill parameterises and executes the notebook, on ``kernel`` or on a fresh one."""
+    import papermill as pm
+
+    kwargs: dict[str, Any] = {}
+    if kernel is not None:
+        kernel.reset()
+        kwargs = {"engine_name": WARM_ENGINE, "warm_kernel": kernel}
+    pm.execute_notebook(str(source_nb), str(running), parameters=nb_params, kernel_name=kernel_name,
+                        cwd=str(paths.notebooks), progress_bar=False, log_output=False, **kwargs)
+
+
+def _register_warm_engine() -> None:
+    """papermill's nbclient engine, on a kernel (manager and client) that outlives the notebook."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    if WARM_ENGINE in papermill_engines._engines:
+        return
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None,
+                                     warm_kernel=None, **kwargs):
+            client = PapermillNotebookClient(nb_man, km=warm_kernel.km, timeout=execution_timeout,
+                                             startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
+                                             log_output=log_output, stdout_file=stdout_file,
+                                             stderr_file=stderr_file)
+            # the same client too: a new one per ward would leave its sockets open (the client
+            # does not own the kernel, so it does not close them)
+            client.kc = warm_kernel.kc
+            return client.execute()
+
+    papermill_engines.register(WARM_ENGINE, WarmKernelEngine)
+
+
 def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "python3",
-                 parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+                 parameters: dict[str, Any] | None = None, reuse_kernel: bool = False) -> dict[str, Any]:
     """Run notebooks/ward_audit.ipynb for one ward and render reports/<slug>.html.
 
     Returns a plain dict: ``ward``, ``status`` ("ok" | "failed"), ``reason`` (one line, failures
     only), ``notebook`` and ``html`` (paths), ``seconds``. A notebook that fails is still rendered,
     with the failing cell's error and a banner. Raises :class:`NotebookError` only when there is
     nothing to render (the parameters file or the notebook cannot be read).
+
+    With ``reuse_kernel`` the notebook runs on this thread's :class:`WarmKernel` (reset first)
+    instead of a kernel started for it; the outputs are the same.
     """
     import nbformat
     import papermill as pm
@@ -142,6 +307,10 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
 
     inputs = [{"file": relative(p, paths), "sha256": _sha256(p)}
               for p in [*ward_sources(params, paths), params_path, source_nb]]
+    kernel = None
+    if reuse_kernel:
+        _register_warm_engine()
+        kernel = warm_kernel(paths, kernel_name)
     status, reason = "ok", None
     # papermill saves the notebook as it goes: outside the project, so that a killed run leaves no
     # partial file under data/processed/ (the finished notebook is then written atomically)
@@ -149,12 +318,13 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
         running = Path(scratch) / WARD_NOTEBOOK
         with _project_root_env(paths.root):
             try:
-                pm.execute_notebook(str(source_nb), str(running), parameters=nb_params, kernel_name=kernel_name,
-                                    cwd=str(paths.notebooks), progress_bar=False, log_output=False)
+                _execute_on(source_nb, running, nb_params, kernel_name, paths, kernel)
             except pm.PapermillExecutionError as e:
                 status, reason = "failed", _one_line(f"{e.ename}: {e.evalue}")
             except Exception as e:  # noqa: BLE001 - kernel missing or dead: report it, render what exists
                 status, reason = "failed", _one_line(f"{type(e).__name__}: {e}")
+                if kernel is not None:  # its state is unknown: the next ward gets a new kernel
+                    kernel.shutdown()
         if running.exists() and running.stat().st_size:
             nb = nbformat.read(str(running), as_version=4)
         else:  # nothing was written: render the unexecuted notebook under the failure banner
@@ -163,10 +333,12 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     nb.metadata["wardaudit"] = {"ward": params.ward, "slug": slug, "parameters": nb_params,
                                 "inputs": inputs, "version": __version__, "run_at": stamp,
                                 "status": status, **({"reason": reason} if reason else {})}
-    write_text(out_nb, nbformat.writes(nb) + "\n")
+    text = nbformat.writes(nb) + "\n"
+    write_text(out_nb, text)
     title = f"{params.ward} · wardaudit"
-    render_html(out_nb, html_path, title, stamp=stamp, lang=params.lang, failed_reason=reason,
-                exclude_markdown=True)
+    # render what was just written, without reading it back from disk
+    _render_page(nbformat.reads(text, as_version=4), html_path, title, stamp=stamp, lang=params.lang,
+                 failed_reason=reason, exclude_markdown=True)
     result = {"ward": slug, "status": status, "notebook": str(out_nb), "html": str(html_path),
               "seconds": round(time.perf_counter() - started, 3)}
     if reason:
@@ -191,6 +363,20 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src da
 _EXTERNAL = re.compile(r"<script\b[^>]*>.*?</script>|<link\b[^>]*>", re.S | re.I)
 
 
+_exporters: dict[bool, Any] = {}
+
+
+def _exporter(exclude_markdown: bool) -> Any:
+    """One HTML exporter per process and option: building it (templates, filters) costs more
+    than a render. It keeps no state from one notebook to the next."""
+    if exclude_markdown not in _exporters:
+        from nbconvert import HTMLExporter
+        _exporters[exclude_markdown] = HTMLExporter(template_name="basic", exclude_input=True,
+                                                    exclude_input_prompt=True, exclude_output_prompt=True,
+                                                    exclude_markdown=exclude_markdown, embed_images=True)
+    return _exporters[exclude_markdown]
+
+
 def render_html(ipynb_path: str | Path, html_path: str | Path, title: str, *, stamp: str | None = None,
                 lang: str = "vi", failed_reason: str | None = None, exclude_markdown: bool = False) -> Path:
     """Render an executed notebook to a self-contained HTML page (inputs hidden), atomically.
@@ -200,17 +386,20 @@ def render_html(ipynb_path: str | Path, html_path: str | Path, title: str, *, st
     the page that changes between two renders of the same notebook.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
+    nb = nbformat.read(str(ipynb_path), as_version=4)
+    return _render_page(nb, html_path, title, stamp=stamp, lang=lang, failed_reason=failed_reason,
+                        exclude_markdown=exclude_markdown)
+
+
+def _render_page(nb: Any, html_path: str | Path, title: str, *, stamp: str | None, lang: str,
+                 failed_reason: str | None, exclude_markdown: bool) -> Path:
     from .display import CSS, esc, run_failed_banner
     from .iorw import write_text
     from .messages import t
 
-    nb = nbformat.read(str(ipynb_path), as_version=4)
     clean_notebook(nb)
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, exclude_markdown=exclude_markdown, embed_images=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter(exclude_markdown).from_notebook_node(nb)
     body = _EXTERNAL.sub("", body)
     stamp = stamp or _dt.datetime.now(_dt.timezone.utc).strftime(STAMP_FORMAT)
     banner = run_failed_banner(failed_reason, lang) if failed_reason else ""

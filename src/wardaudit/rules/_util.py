@@ -49,8 +49,9 @@ def close(a: float, b: float, decimals: int = 0) -> bool:
     return abs(a - b) <= tolerance(decimals) + 1e-9
 
 
-def same_place(a, b, max_lines: int = 6) -> bool:
-    """Facts from the same sentence/neighbourhood (same file, same page, lines close)."""
-    if a.file != b.file or a.page != b.page or a.line is None or b.line is None:
+def same_place(a, b, max_blocks: int = 3) -> bool:
+    """Facts stated close together: the same block (0) or within ``max_blocks`` blocks of each other
+    in reading order — the same in every format, unlike line numbers."""
+    if a.file != b.file or a.block is None or b.block is None:
         return False
-    return abs(a.line - b.line) <= max_lines
+    return abs(a.block - b.block) <= max_blocks

@@ -61,7 +61,7 @@ def total_equals_parts(ctx: AuditContext):
                 cands = [f for f in facts if f.metric == key and f.period == total.period and f.scope == total.scope
                          and f.role != "total" and same_place(f, total, 0)]
                 if cands:
-                    chosen.append(min(cands, key=lambda f: abs((f.line or 0) - (total.line or 0))))
+                    chosen.append(min(cands, key=lambda f: abs((f.block or 0) - (total.block or 0))))
             if len(chosen) < max(2, len(partition) - 1) or len(chosen) < 2:
                 continue
             s = sum(f.value for f in chosen)
@@ -87,13 +87,13 @@ def dossier_flow(ctx: AuditContext):
     facts = [f for f in ctx.facts if not is_target(f) and f.origin == "text"]
     for rec in [f for f in facts if f.metric == "dossiers.received"]:
         end = rec.period_end
-        res = [f for f in facts if f.metric == "dossiers.resolved" and f.period == rec.period and same_place(f, rec, 4)]
-        pend = [f for f in facts if f.metric == "dossiers.pending" and f.period == f"@{end}" and same_place(f, rec, 4)]
+        res = [f for f in facts if f.metric == "dossiers.resolved" and f.period == rec.period and same_place(f, rec, 2)]
+        pend = [f for f in facts if f.metric == "dossiers.pending" and f.period == f"@{end}" and same_place(f, rec, 2)]
         if not res or not pend:
             continue
-        r = min(res, key=lambda f: abs((f.line or 0) - (rec.line or 0)))
-        p = min(pend, key=lambda f: abs((f.line or 0) - (rec.line or 0)))
-        wd = [f for f in facts if f.metric == "dossiers.withdrawn" and f.period == rec.period and same_place(f, rec, 4)]
+        r = min(res, key=lambda f: abs((f.block or 0) - (rec.block or 0)))
+        p = min(pend, key=lambda f: abs((f.block or 0) - (rec.block or 0)))
+        wd = [f for f in facts if f.metric == "dossiers.withdrawn" and f.period == rec.period and same_place(f, rec, 2)]
         w = wd[0].value if wd else 0
         s = r.value + p.value + w
         ok = abs(s - rec.value) < 1e-6

@@ -19,10 +19,10 @@ def _denominator(ctx: AuditContext, rate, numerator):
         return None, None
     cands = [f for f in ctx.facts if f.metric == den_metric and f.period == rate.period and not is_target(f)
              and f.origin == "text"]
-    near = [f for f in cands if same_place(f, rate, 0)] or [f for f in cands if same_place(f, rate, 6)] or cands
+    near = [f for f in cands if same_place(f, rate, 0)] or [f for f in cands if same_place(f, rate, 3)] or cands
     if not near:
         return None, None
-    den = min(near, key=lambda f: (abs((f.line or 0) - (rate.line or 0)), -f.value))
+    den = min(near, key=lambda f: (abs((f.block or 0) - (rate.block or 0)), -f.value))
     value = den.value
     if den_metric == "dossiers.received" and not ctx.carried_over_in_denominator:
         carried = [f for f in ctx.facts if f.metric == "dossiers.carried_over" and f.period == den.period
