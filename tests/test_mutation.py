@@ -8,6 +8,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def _harness():
     spec = importlib.util.spec_from_file_location("mutation", ROOT / "benchmarks" / "mutation.py")
     mod = importlib.util.module_from_spec(spec)
+    import sys
+    sys.modules[spec.name] = mod  # dataclasses look their module up there
     spec.loader.exec_module(mod)
     return mod
 
