@@ -108,3 +108,11 @@ def test_rules_can_be_switched_off():
     params = load_params(ROOT / "parameters" / "trung-thanh.yaml").model_copy(update={"rules_off": ["XREF", "BUDG001"]})
     rules = {c.rule for c in audit_file(_seed("trung-thanh"), params).checks}
     assert not any(r.startswith("XREF") for r in rules) and "BUDG001" not in rules and "FOOT002" in rules
+
+
+def test_docs_rules_md_is_generated_from_the_docstrings(capsys):
+    from wardaudit.cli import main
+
+    main(["rules", "--format", "markdown"])
+    assert capsys.readouterr().out == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), \
+        "docs/rules.md is stale: run `make docs`"

@@ -59,3 +59,28 @@ def unit_slip(ctx: AuditContext):
                      f"Đơn vị tiền của {a.raw} thống nhất với các khoản liên quan",
                      {"expected": a.value * 1000 if slip else a.value, "actual": a.value}, [ev(a)] + [ev(f) for f in others],
                      key=f"budget:{a.id}")
+
+
+@rule("BUDG003", "Đã phân bổ + chưa phân bổ ≠ tổng", "Allocated + unallocated ≠ total", "error")
+def allocated_plus_unallocated(ctx: AuditContext):
+    """A budget total must equal what was allocated plus what remains unallocated, when the three are
+    stated together. Proves the arithmetic gap; cannot see amounts the report leaves out.
+
+    Okay: Tổng dự toán kinh phí năm 2026 là 500 triệu đồng; đã được phân bổ 300 triệu đồng, còn lại chưa phân bổ 200 triệu đồng.
+    Fail: Tổng dự toán kinh phí năm 2026 là 500 triệu đồng; đã được phân bổ 300 triệu đồng, còn lại chưa phân bổ 100 triệu đồng.
+    """
+    from ._util import same_place
+
+    money = [f for f in ctx.facts if f.kind == "money" and not is_target(f)]
+    for total in [f for f in money if f.metric == "budget.total"]:
+        alloc = [f for f in money if f.metric == "budget.allocated" and same_place(f, total, 1)]
+        rest = [f for f in money if f.metric == "budget.unallocated" and same_place(f, total, 1)]
+        if not alloc or not rest:
+            continue
+        a, r = alloc[0], rest[0]
+        ok = abs(a.value + r.value - total.value) < 1e-6
+        yield result("BUDG003", ok, "error",
+                     f"Tổng {fmt(total.value)} đồng " + ("=" if ok else "≠") + f" đã phân bổ {fmt(a.value)} + "
+                     f"chưa phân bổ {fmt(r.value)} = {fmt(a.value + r.value)} đồng",
+                     {"expected": total.value, "actual": a.value + r.value}, [ev(total), ev(a), ev(r)],
+                     key=f"foot:{total.id}")  # the same contradiction FOOT001 would report

@@ -1,6 +1,11 @@
 """FOOT: totals against their parts, and the dossier flow identity."""
 from __future__ import annotations
 
+import re
+
+from ..findings import Evidence
+from ..numbers_vi import find_figures
+
 from ..catalogue import load_catalogue
 from . import AuditContext, rule
 from ._util import by_key, ev, fmt, is_target, result, same_place
@@ -102,3 +107,74 @@ def dossier_flow(ctx: AuditContext):
                      f"đang giải quyết {fmt(p.value)}" + (f" + rút {fmt(w)}" if wd else "") + f" = {fmt(s)}",
                      {"expected": rec.value, "actual": s, "received": rec.value, "resolved": r.value,
                       "pending": p.value}, [ev(rec), ev(r), ev(p)], key=f"flow:{rec.id}")
+
+
+_TOTAL_LABEL = re.compile(r"^(tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
+
+
+def _cell_value(cell: str):
+    figs = find_figures(cell)
+    if len(figs) == 1 and figs[0].kind in ("count", "money", "percent") and re.fullmatch(r"[\s\d.,%]+", cell):
+        return figs[0]
+    return None
+
+
+@rule("FOOT003", "Dòng/cột tổng của bảng khác tổng các dòng/cột", "Table total row or column ≠ sum", "error")
+def table_totals(ctx: AuditContext):
+    """A table's total row ('Tổng', 'Cộng', 'Tổng cộng') must equal the sum of the rows above it in each
+    numeric column; a 'Tổng' column under a spanning header must equal the sum of its sibling columns.
+    Percentages are not summed. Proves an arithmetic difference; cannot tell which cell is wrong.
+
+    Okay: | STT | Đơn vị | Số hồ sơ |\\n|---|---|---|\\n| 1 | Thôn A | 10 |\\n| 2 | Thôn B | 15 |\\n| | Tổng cộng | 25 |
+    Fail: | STT | Đơn vị | Số hồ sơ |\\n|---|---|---|\\n| 1 | Thôn A | 10 |\\n| 2 | Thôn B | 15 |\\n| | Tổng cộng | 27 |
+    """
+    for block in ctx.document.blocks:
+        t = block.table
+        if block.kind != "table" or t is None or not t.rows:
+            continue
+        for i, row in enumerate(t.rows):
+            label = " ".join(c for c in row[:2] if c)
+            if not _TOTAL_LABEL.match(label.strip()):
+                continue
+            above = [r for r in t.rows[:i] if not _TOTAL_LABEL.match(" ".join(c for c in r[:2] if c).strip())]
+            for j, cell in enumerate(row):
+                total = _cell_value(cell) if j >= 1 else None
+                if total is None or total.kind == "percent":
+                    continue
+                addends = [v for v in (_cell_value(r[j]) if j < len(r) else None for r in above) if v is not None]
+                if len(addends) < 2:
+                    continue
+                s = sum(v.value for v in addends)
+                ok = abs(s - total.value) < 1e-6
+                loc = t.row_location(i)
+                yield result("FOOT003", ok, "error",
+                             f"{t.header[j] if j < len(t.header) else 'Cột ' + str(j)}: dòng tổng {fmt(total.value)} "
+                             + ("=" if ok else "≠") + f" tổng các dòng {fmt(s)}",
+                             {"expected": s, "actual": total.value, "parts": [v.value for v in addends]},
+                             [Evidence(section=block.section_label, quote=cell, page=loc.page, line=loc.line,
+                                       file=ctx.document.source, figure=total.raw)],
+                             key=f"table-total:{loc.anchor()}:{j}")
+        # a 'Tổng' sub-column beside its siblings under one spanning header ('Số hồ sơ / Tổng')
+        groups: dict[str, list[int]] = {}
+        for j, h in enumerate(t.header):
+            if " / " in h:
+                groups.setdefault(h.rsplit(" / ", 1)[0], []).append(j)
+        for parent, cols in groups.items():
+            tcols = [j for j in cols if _TOTAL_LABEL.match(t.header[j].rsplit(" / ", 1)[1].strip())]
+            if len(tcols) != 1 or len(cols) < 3:
+                continue
+            tj = tcols[0]
+            for i, row in enumerate(t.rows):
+                total = _cell_value(row[tj]) if tj < len(row) else None
+                parts = [_cell_value(row[j]) for j in cols if j != tj and j < len(row)]
+                if total is None or total.kind == "percent" or any(p is None for p in parts):
+                    continue
+                s = sum(p.value for p in parts)
+                ok = abs(s - total.value) < 1e-6
+                loc = t.row_location(i)
+                yield result("FOOT003", ok, "error",
+                             f"{parent}: cột tổng {fmt(total.value)} " + ("=" if ok else "≠") + f" tổng các cột {fmt(s)}",
+                             {"expected": s, "actual": total.value}, [Evidence(section=block.section_label, quote=row[tj],
+                                                                                page=loc.page, line=loc.line,
+                                                                                file=ctx.document.source, figure=total.raw)],
+                             key=f"table-total-col:{loc.anchor()}:{tj}")

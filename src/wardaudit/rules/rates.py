@@ -84,3 +84,47 @@ def rate_range(ctx: AuditContext):
         yield result("RATE002", ok, "error",
                      f"Tỷ lệ {f.raw} " + ("trong khoảng 0–100%" if ok else "nằm ngoài khoảng 0–100% / outside 0–100%"),
                      {"actual": f.value}, [ev(f)], key=f"range:{f.id}")
+
+
+@rule("RATE003", "Tỷ trọng các phần không khớp số liệu", "Shares of one whole contradict their counts", "error")
+def shares_of_a_whole(ctx: AuditContext):
+    """Shares given for the parts of one whole ('358 thủ tục, trong đó toàn trình 196 (54,7%), một phần
+    162 (45,3%)') must equal part / whole at the precision written, and, when every part has one, add up
+    to 100%. Proves a share that contradicts its counts; cannot check shares given without counts.
+
+    Okay: Tổng số thủ tục hành chính là 200 thủ tục, trong đó toàn trình 150 thủ tục (75%), một phần 50 thủ tục (25%).
+    Fail: Tổng số thủ tục hành chính là 200 thủ tục, trong đó toàn trình 150 thủ tục (70%), một phần 50 thủ tục (30%).
+    """
+    groups: dict[str, list] = {}
+    for f in ctx.facts:
+        if f.group:
+            groups.setdefault(f.group, []).append(f)
+    for gid, members in groups.items():
+        totals = [f for f in members if f.role == "total" and f.kind in ("count", "money")]
+        if len(totals) != 1:
+            continue
+        total = totals[0]
+        ordered = sorted(members, key=lambda f: f.id)
+        shares = []
+        for i, f in enumerate(ordered):
+            if f.kind == "percent" and i > 0 and ordered[i - 1].role == "part":
+                shares.append((ordered[i - 1], f))
+        if not shares or not total.value:
+            continue
+        for part, share in shares:
+            computed = 100.0 * part.value / total.value
+            ok = abs(computed - share.value) <= tolerance(share.decimals) + 1e-9
+            yield result("RATE003", ok, "error",
+                         f"Tỷ trọng {share.raw} của {fmt(part.value)}/{fmt(total.value)} "
+                         + ("=" if ok else "≠") + f" {fmt(computed, max(1, share.decimals))}%",
+                         {"stated": share.value, "computed": round(computed, 4), "expected": round(computed, 4),
+                          "actual": share.value, "numerator": part.value, "denominator": total.value},
+                         [ev(share), ev(part), ev(total)], key=f"share:{share.id}")
+        parts = [f for f in members if f.role == "part"]
+        if len(shares) == len(parts) >= 2:
+            s = sum(sh.value for _, sh in shares)
+            tol = sum(tolerance(sh.decimals) for _, sh in shares) + 1e-9
+            ok = abs(s - 100) <= tol
+            yield result("RATE003", ok, "error",
+                         f"Tổng tỷ trọng các phần = {fmt(s, 2)}%" + ("" if ok else " ≠ 100% / shares do not add up to 100%"),
+                         {"expected": 100, "actual": s}, [ev(sh) for _, sh in shares], key=f"shares:{gid}")
