@@ -137,7 +137,7 @@ def _family_of(fig: Figure, left: str, right: str, cat: Catalogue) -> str | None
     return best
 
 
-def _period_string(p: dict | None) -> str | None:
+def period_string(p: dict | None) -> str | None:
     if not p:
         return None
     return f"{p.get('start') or ''}/{p.get('end') or ''}"
@@ -333,7 +333,7 @@ class _Extractor:
                 return f"@{int(y):04d}-{int(mo):02d}-{int(d):02d}"
             end = (base or {}).get("end")
             return f"@{end}" if end else None
-        return _period_string(base)
+        return period_string(base)
 
     def run_text(self) -> None:
         section_period: dict | None = None
@@ -383,7 +383,7 @@ class _Extractor:
         year = end[:4]
         low = header.lower()
         if "lũy kế" in low or "luỹ kế" in low:
-            return _period_string(self.report_period), "cumulative"
+            return period_string(self.report_period), "cumulative"
         m = re.search(r"(\d+)\s+tháng\s+đầu\s+năm", low)
         if m and year:
             months = int(m.group(1))
@@ -391,8 +391,8 @@ class _Extractor:
             return f"{year}-01-01/{year}-{months:02d}-{last_day}", None
         p = parse_period(header)
         if p:
-            return _period_string(p), None
-        return _period_string(self.report_period), None
+            return period_string(p), None
+        return period_string(self.report_period), None
 
     def indicator_table(self, block: Block, t: Table) -> None:
         cols = _indicator_columns(t)
@@ -417,7 +417,7 @@ class _Extractor:
                 f = figs[0]
                 kind = "percent" if (unit or "").strip() == "%" else f.kind
                 self.add(metric=metric.key if metric else None, value=f.value, unit=unit or None, kind=kind,
-                         period=_period_string(self.report_period), qualifier=qual if not f.qualifier else f"{qual}:{f.qualifier}",
+                         period=period_string(self.report_period), qualifier=qual if not f.qualifier else f"{qual}:{f.qualifier}",
                          role=qual, group=gid, scope=None, section=" > ".join(block.section), quote=cell,
                          file=loc.file, page=loc.page, line=loc.line, raw=f.raw, decimals=f.decimals,
                          origin="table", label=f"{row[0]} {label}".strip())
@@ -432,7 +432,7 @@ class _Extractor:
             status = next((k for k, rx in _STATUS.items() if rx.search(status_text)), "other")
             loc = t.row_location(i)
             self.add(metric="tasks.row", value=1, unit="nhiệm vụ", kind="count",
-                     period=_period_string(self.report_period), qualifier=None, role="row", group=None,
+                     period=period_string(self.report_period), qualifier=None, role="row", group=None,
                      scope=None, section=" > ".join(block.section), quote=status_text, file=loc.file,
                      page=loc.page, line=loc.line, raw=row[0], origin="table",
                      label=row[name_col][:160], status=status)
@@ -452,7 +452,7 @@ class _Extractor:
                     metric = self.resolve(fig, t.title[:fig.start], t.title[:fig.start], "")
                     loc = t.location
                     title_total = self.add(metric=metric.key if metric else None, value=fig.value, unit=None,
-                                           kind=fig.kind, period=_period_string(self.report_period), qualifier=None,
+                                           kind=fig.kind, period=period_string(self.report_period), qualifier=None,
                                            role="total", group=gid, scope="all", section=" > ".join(block.section),
                                            quote=t.title, file=loc.file, page=loc.page, line=loc.line, raw=fig.raw,
                                            origin="table")

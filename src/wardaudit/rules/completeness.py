@@ -54,3 +54,33 @@ def required_sections(ctx: AuditContext):
         yield result("COMPL002", ok, "warning",
                      f"Mục '{item['name']}' " + ("có trong báo cáo" if ok else "không có trong báo cáo / required section missing")
                      + f" (đề cương {name})", {"actual": item["name"]}, [], key=f"outline:{item['name']}")
+
+
+_BLANK_FIELD = __import__("re").compile(r"\b(tỷ lệ|tỉ lệ)\s*(?::\s*)?(?=[(;,.]|$)", __import__("re").IGNORECASE | __import__("re").MULTILINE)
+
+
+@rule("COMPL003", "Trường số liệu bỏ trống", "A figure field left blank", "warning")
+def blank_fields(ctx: AuditContext):
+    """A field of the reporting template left without its figure ('đã giải ngân: 0 đồng, tỷ lệ (trong đó …)')
+    is a figure the auditor cannot check. Proves the label has no value; cannot tell whether the figure
+    was unknown or forgotten.
+
+    Okay: Đã giải ngân 100 triệu đồng, tỷ lệ 50%.
+    Fail: Đã giải ngân 100 triệu đồng, tỷ lệ (trong đó: vốn tỉnh 100 triệu đồng).
+    """
+    from ..findings import Evidence
+
+    found = False
+    for b in ctx.document.blocks:
+        if b.kind != "paragraph":
+            continue
+        for m in _BLANK_FIELD.finditer(b.text):
+            found = True
+            start = max(0, m.start() - 80)
+            yield result("COMPL003", False, "warning",
+                         f"Trường '{m.group(1)}' bỏ trống, không có số liệu / the field has no figure",
+                         {}, [Evidence(section=b.section_label, quote=b.text[start:m.end() + 40].strip(),
+                                       page=b.location.page, line=b.location.line, file=ctx.document.source,
+                                       figure=m.group(1))], key=f"blank:{b.location.anchor()}:{m.start()}")
+    if not found:
+        yield result("COMPL003", True, "warning", "Không có trường 'tỷ lệ' nào bị bỏ trống", {}, [])

@@ -202,3 +202,39 @@ def pasted_twice(ctx: AuditContext):
                          key=f"dup-para:{b.location.anchor()}")
         else:
             seen[norm] = b
+
+
+_ATTACHED_TO = re.compile(r"Kèm theo\s+(Báo cáo|Công văn|Kế hoạch|Tờ trình|Quyết định|Thông báo)\s+số", re.IGNORECASE)
+_TYPE_CODE = {"báo cáo": "BC", "công văn": "UBND", "kế hoạch": "KH", "tờ trình": "TTr", "quyết định": "QĐ",
+              "thông báo": "TB"}
+
+
+@rule("STRUCT006", "Phụ lục ghi kèm theo văn bản khác", "Appendix says it belongs to another document", "warning")
+def appendix_belongs_to_report(ctx: AuditContext):
+    """Each appendix's 'Kèm theo Báo cáo số …' line must name the same kind of document as the report
+    itself (a report's appendix that says 'Kèm theo Công văn số …' was copied from another document).
+    Proves the mismatch of document kinds; cannot compare blank numbers.
+
+    Okay: Số: 12/BC-UBND\\n\\nBÁO CÁO\\n\\nNội dung (Có Phụ lục 1 kèm theo).\\n\\nPhụ lục 1. Danh mục\\n\\n(Kèm theo Báo cáo số 12/BC-UBND)
+    Fail: Số: 12/BC-UBND\\n\\nBÁO CÁO\\n\\nNội dung (Có Phụ lục 1 kèm theo).\\n\\nPhụ lục 1. Danh mục\\n\\n(Kèm theo Công văn số 35/UBND)
+    """
+    title_kind = "báo cáo" if any(b.text.strip().upper().startswith("BÁO CÁO") for b in ctx.document.blocks[:12]) else None
+    number_line = (ctx.meta.get("number_line") or {}).get("text", "")
+    if not title_kind and "/BC" in number_line:
+        title_kind = "báo cáo"
+    if not title_kind:
+        return
+    for b in ctx.document.blocks:
+        if b.kind == "table" or not b.appendix:
+            continue
+        m = _ATTACHED_TO.search(b.text)
+        if not m:
+            continue
+        kind = m.group(1).lower()
+        ok = kind == title_kind
+        yield result("STRUCT006", ok, "warning",
+                     f"Phụ lục {b.appendix} kèm theo {m.group(1)}" + ("" if ok else
+                     f", nhưng văn bản này là {title_kind} / the appendix names another document"),
+                     {"expected": title_kind, "actual": kind},
+                     [Evidence(section=b.section_label, quote=b.text[:200], page=b.location.page, line=b.location.line,
+                               file=ctx.document.source, figure=m.group(1))], key=f"attached:{b.appendix}")

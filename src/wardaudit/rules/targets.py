@@ -6,7 +6,8 @@ import re
 from . import AuditContext, rule
 from ._util import by_key, ev, fmt, result
 
-_CLAIM_ALL = re.compile(r"(hoàn thành\s+(?:100%|tất cả|toàn bộ)(?:\s+các)?\s+nhiệm vụ|đã hoàn thành (?:tất cả|toàn bộ)(?: các)? nhiệm vụ)",
+_CLAIM_ALL = re.compile(r"(hoàn thành\s+(?:100%|tất cả|toàn bộ)(?:\s+các)?\s+nhiệm vụ|đã hoàn thành (?:tất cả|toàn bộ)(?: các)? nhiệm vụ"
+                        r"|không (?:có|phát sinh|còn) nhiệm vụ[^.;]{0,40}chưa hoàn thành)",
                         re.IGNORECASE)
 _CLAIM_ON_TIME = re.compile(r"(hoàn thành đúng tiến độ|không (?:có|phát sinh) nhiệm vụ (?:chậm|quá hạn)[\w ]*)", re.IGNORECASE)
 
@@ -72,3 +73,61 @@ def completion_claim(ctx: AuditContext):
                      [Evidence(section=b.section_label, quote=b.text[:300], page=b.location.page, line=b.location.line,
                                file=ctx.document.source, figure=m.group(1))] + [ev(f) for f in figures],
                      key="tgt:claim")
+
+
+_MAINTAIN = re.compile(r"\bduy trì\b", re.IGNORECASE)
+_FULL_COVERAGE = re.compile(r"(phủ kín(?: địa bàn)?|phủ sóng (?:toàn bộ|100%|khắp))", re.IGNORECASE)
+
+
+@rule("TGT003", "Khẳng định trái với số liệu của chính báo cáo", "A claim the report's own counts contradict", "warning")
+def claims_vs_counts(ctx: AuditContext):
+    """Two claims the report's own figures can refute: 'duy trì tỷ lệ … đạt Y%' (keep the rate at Y%)
+    when the counts stated for the period give a lower rate, and full coverage ('phủ kín địa bàn')
+    when a coverage figure stated elsewhere is below 100%. Proves the words and the figures
+    disagree; cannot say which is right.
+
+    Okay: Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó 99 hồ sơ tiếp nhận trực tuyến, 1 hồ sơ tiếp nhận trực tiếp.\\n\\nKết quả dự kiến: Duy trì tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 99%.
+    Fail: Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó 80 hồ sơ tiếp nhận trực tuyến, 20 hồ sơ tiếp nhận trực tiếp.\\n\\nKết quả dự kiến: Duy trì tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 99%.
+    """
+    from ..catalogue import load_catalogue
+    from ..numbers_vi import tolerance
+
+    cat = load_catalogue()
+    for f in ctx.facts:
+        if f.kind != "percent" or not _MAINTAIN.search(f.quote[:max(0, f.quote.find(f.raw))]):
+            continue
+        metric = cat.get(f.metric)
+        if not metric or not metric.numerator or not metric.denominator:
+            continue
+        from ..facts import period_string
+        rp = period_string(ctx.meta.get("period"))
+        num = [g for g in ctx.facts if g.metric == metric.numerator and g.period == rp and g.origin == "text"
+               and not (g.qualifier or "").startswith("target")]
+        den = [g for g in ctx.facts if g.metric == metric.denominator and g.period == rp and g.origin == "text"
+               and not (g.qualifier or "").startswith("target")]
+        if not num or not den or not den[0].value:
+            continue
+        computed = 100.0 * num[0].value / den[0].value
+        ok = computed >= f.value - tolerance(f.decimals) - 1e-9
+        yield result("TGT003", ok, "warning",
+                     f"Báo cáo nêu 'duy trì' {f.raw}, nhưng số liệu kỳ báo cáo cho {fmt(computed, 2)}% "
+                     f"({fmt(num[0].value)}/{fmt(den[0].value)})" + ("" if ok else " / the rate to 'maintain' is not the current one"),
+                     {"expected": round(computed, 4), "actual": f.value}, [ev(f), ev(num[0]), ev(den[0])],
+                     key=f"maintain:{f.id}")
+    coverage = [f for f in ctx.facts if (f.metric or "").startswith("coverage.") and f.kind == "percent"
+                and not (f.qualifier or "").startswith("target") and f.role != "target" and f.origin == "text"]
+    from ..findings import Evidence
+    for b in ctx.document.blocks:
+        if b.kind != "paragraph" or b.appendix:
+            continue
+        m = _FULL_COVERAGE.search(b.text)
+        if not m or not coverage:
+            continue
+        low = [f for f in coverage if f.value < 100]
+        ok = not low
+        yield result("TGT003", ok, "warning",
+                     f"Báo cáo khẳng định '{m.group(1)}'" + ("; các tỷ lệ phủ sóng đều 100%" if ok else
+                     "; nhưng " + ", ".join(f"{f.metric} = {f.raw}" for f in low) + " / full coverage is claimed but a coverage figure is below 100%"),
+                     {"actual": [f.value for f in low] or 100}, [Evidence(section=b.section_label, quote=b.text[:300],
+                     page=b.location.page, line=b.location.line, file=ctx.document.source, figure=m.group(1))]
+                     + [ev(f) for f in low], key=f"coverage-claim:{b.location.anchor()}")
