@@ -11,8 +11,8 @@ from typing import Any
 from .document import Document
 
 _NUMBER = re.compile(r"^\s*Số\s*:?\s*(?P<num>[^\s/]*)\s*/\s*(?P<suffix>[A-ZĐ][\w\-Đ]*)", re.IGNORECASE)
-_DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})?",
-                        re.IGNORECASE)
+_DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*(?:(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})?"
+                        r"|(?P<d2>\d{1,2})\s*/\s*(?P<m2>\d{1,2})\s*/\s*(?P<y2>\d{4}))", re.IGNORECASE)
 _DMY = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 _RANGE = re.compile(r"từ\s+(?:ngày\s+|tháng\s+)?" + _DMY + r"\s+đến\s+(?:hết\s+)?(?:ngày\s+)?" + _DMY, re.IGNORECASE)
 _RANGE_MONTH = re.compile(r"từ\s+(?:tháng\s+)?(\d{1,2})/(\d{1,2})/(\d{4})\s+đến\s+(?:hết\s+)?(?:ngày\s+)?" + _DMY,
@@ -24,7 +24,8 @@ _YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _WORD = rf"[{_UPPER}][^\s,.;:()\"“”/]*"
 _NAME = rf"{_WORD}(?:\s+{_WORD}){{0,3}}"
-_WARD = re.compile(rf"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|địa bàn|của|tại)\s+(xã|phường|đặc khu)\s+(?P<name>{_NAME})")
+_WARD = re.compile(rf"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|địa bàn|của|tại)\s+"
+                   rf"(xã|phường|đặc khu|XÃ|PHƯỜNG|ĐẶC KHU)\s+(?P<name>{_NAME})")
 _SIGNER_TITLE = re.compile(r"\b(CHỦ TỊCH|PHÓ CHỦ TỊCH|TM\.|KT\.)")
 _STOP_NAME_WORDS = {"UBND", "Ủy", "Uỷ", "Sở", "Phòng", "Ban", "Tổ", "Lưu", "Nơi", "Trên", "Kính", "Các", "Hội", "Đảng"}
 
@@ -99,7 +100,8 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
             meta["number"] = f"{m.group('num')}/{m.group('suffix')}" if m.group("num") else None
         m = _DATE_LINE.match(first)
         if m and meta["date_parts"] is None:
-            parts = {"day": m.group("d"), "month": m.group("m"), "year": m.group("y")}
+            parts = {"day": m.group("d") or m.group("d2"), "month": m.group("m") or m.group("m2"),
+                     "year": m.group("y") or m.group("y2")}
             meta["date_parts"] = {k: (int(v) if v else None) for k, v in parts.items()}
             meta["date_line"] = {"text": first.strip(), "line": b.location.line, "page": b.location.page}
             meta["place"] = m.group("place").strip()
@@ -152,6 +154,7 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
             continue
         for m in _WARD.finditer(b.text):
             found.append((m.group(1), _trim_name(m.group("name")), b.location))
+    found = [(lv.lower(), _same_case(n, found), loc) for lv, n, loc in found if n]
     names = Counter(n for _, n, _ in found if n)
     levels = Counter(lv for lv, _, _ in found)
     if names:
@@ -173,12 +176,23 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
     return meta
 
 
+def _same_case(name: str, found) -> str:
+    """'PHÚ AN' (a header in capitals) is spelt like 'Phú An' when such a spelling exists."""
+    if not name.isupper():
+        return name
+    for _, other, _ in found:
+        if other and not other.isupper() and other.upper() == name:
+            return other
+    return name.title()
+
+
 def _trim_name(name: str) -> str:
     words = name.split()
     # stop at words that begin another phrase ("Hòa An Đã", "Tân Lập UBND")
     out = []
+    all_caps = name.isupper()
     for w in words:
-        if w in _STOP_NAME_WORDS or w.isupper() and len(w) > 1 and out:
+        if w in _STOP_NAME_WORDS or (not all_caps and w.isupper() and len(w) > 1 and out):
             break
         out.append(w)
     return " ".join(out)
