@@ -20,6 +20,7 @@ class Metric:
     denominator: str | None = None
     stock: bool = False
     part_only: bool = False  # recognised only as a part of a total (e.g. budget by field)
+    label: str | None = None  # Vietnamese name shown to auditors
     xref: bool = True  # False for catch-all metrics whose recurrences need not be the same quantity
 
 
@@ -34,6 +35,11 @@ class Catalogue:
 
     def get(self, key: str | None) -> Metric | None:
         return self.by_key.get(key) if key else None
+
+    def label(self, key: str | None) -> str:
+        """The Vietnamese name of a metric, or its key when it has none."""
+        m = self.by_key.get(key) if key else None
+        return (m.label or m.key) if m else (key or "số liệu")
 
     def in_family(self, family: str) -> list[Metric]:
         return [m for m in self.metrics if m.family == family]
@@ -72,6 +78,6 @@ def load_catalogue() -> Catalogue:
     metrics = [Metric(key=m["key"], family=m["family"], kind=m["kind"], unit=m.get("unit"),
                       phrases=tuple(p.lower() for p in m.get("phrases", ())),
                       parts=tuple(tuple(p) for p in m.get("parts", ())),
-                      numerator=m.get("numerator"), denominator=m.get("denominator"), stock=bool(m.get("stock")), part_only=bool(m.get("part_only")), xref=m.get("xref", True))
+                      numerator=m.get("numerator"), denominator=m.get("denominator"), stock=bool(m.get("stock")), part_only=bool(m.get("part_only")), xref=m.get("xref", True), label=m.get("label"))
                for m in data["metrics"]]
     return Catalogue(families=families, metrics=metrics)

@@ -55,3 +55,18 @@ def same_place(a, b, max_blocks: int = 3) -> bool:
     if a.file != b.file or a.block is None or b.block is None:
         return False
     return abs(a.block - b.block) <= max_blocks
+
+
+def period_label(period: str | None) -> str:
+    """'@2026-06-06' -> 'đến 06/06/2026'; '2025-07-01/2026-06-06' -> '01/07/2025–06/06/2026'."""
+    def vi(d: str) -> str:
+        y, m, dd = d.split("-")
+        return f"{dd}/{m}/{y}"
+    if not period:
+        return "kỳ báo cáo"
+    if period.startswith("@"):
+        return f"đến {vi(period[1:])}"
+    start, _, end = period.partition("/")
+    if start and end:
+        return f"{vi(start)}–{vi(end)}"
+    return f"đến {vi(end)}" if end else f"từ {vi(start)}"

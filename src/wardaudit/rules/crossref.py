@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..catalogue import load_catalogue
 from . import AuditContext, rule
-from ._util import by_key, close, ev, fmt, is_target, result
+from ._util import by_key, close, ev, fmt, is_target, period_label, result
 
 
 def _qual_class(f) -> str:
@@ -41,8 +41,8 @@ def same_figure(ctx: AuditContext):
         unit = m.unit if m and m.unit else ""
         where = "; ".join(f"{f.raw} ({f.section or 'đầu báo cáo'})" for f in fs)
         yield result("XREF001", ok, "error",
-                     (f"{metric} ({period or 'kỳ báo cáo'}): {fmt(values[0])} {unit} thống nhất ở {len(fs)} chỗ" if ok else
-                      f"{metric} ({period or 'kỳ báo cáo'}) được nêu khác nhau: {where} / stated with different values"),
+                     (f"{cat.label(metric)} ({period_label(period)}): {fmt(values[0])} {unit} thống nhất ở {len(fs)} chỗ" if ok else
+                      f"{cat.label(metric)} ({period_label(period)}) được nêu khác nhau: {where} / stated with different values"),
                      {"expected": fs[0].value, "actual": [f.value for f in fs]}, [ev(f) for f in fs],
                      key=f"xref:{metric}:{period}:{scope}")
 
@@ -89,7 +89,7 @@ def period_split(ctx: AuditContext):
             c = carried[0].value if carried else 0
             if carried and abs(total.value - plain) < 1e-6:
                 yield result("XREF002", False, "error",
-                             f"{metric}: tổng kỳ {fmt(total.value)} = {fmt(first.value)} + {fmt(last.value)}, nhưng "
+                             f"{load_catalogue().label(metric)}: tổng kỳ {fmt(total.value)} = {fmt(first.value)} + {fmt(last.value)}, nhưng "
                              f"{fmt(c)} hồ sơ chuyển từ kỳ trước đã được tính ở cả hai kỳ; số hồ sơ thực nhận là "
                              f"{fmt(total.value - c)} / carried-over dossiers counted in both periods",
                              {"expected": total.value - c, "actual": total.value, "carried_over": c,
@@ -98,7 +98,7 @@ def period_split(ctx: AuditContext):
                 continue
             ok = abs(total.value - plain) < 1e-6 or (carried and abs(total.value - (plain - c)) < 1e-6)
             yield result("XREF002", ok, "error",
-                         f"{metric}: tổng kỳ {fmt(total.value)} " + ("=" if ok else "≠") +
+                         f"{load_catalogue().label(metric)}: tổng kỳ {fmt(total.value)} " + ("=" if ok else "≠") +
                          f" {fmt(first.value)} + {fmt(last.value)}" + (f" − {fmt(c)} chuyển kỳ" if carried else ""),
                          {"expected": plain - c, "actual": total.value, "parts": [first.value, last.value]},
                          [ev(total), ev(first), ev(last)], key=f"split:{metric}:{total.period}")
@@ -123,7 +123,7 @@ def tasks_by_status(ctx: AuditContext):
         s = stated[0]
         ok = int(s.value) == len(listed)
         yield result("XREF003", ok, "error",
-                     f"{metric}: báo cáo nêu {fmt(s.value)}, danh sách có {len(listed)} nhiệm vụ"
+                     f"{load_catalogue().label(metric)}: báo cáo nêu {fmt(s.value)}, danh sách có {len(listed)} nhiệm vụ"
                      + ("" if ok else " / differs from the task list"),
                      {"expected": len(listed), "actual": s.value}, [ev(s)] + [ev(f) for f in listed[:8]],
                      key=f"tasks:{metric}")

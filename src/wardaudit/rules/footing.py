@@ -12,7 +12,7 @@ from ._util import by_key, ev, fmt, is_target, result, same_place
 
 
 def _name(metric: str | None) -> str:
-    return metric or "số liệu"
+    return load_catalogue().label(metric)
 
 
 @rule("FOOT001", "Tổng khác tổng các phần", "Total differs from the sum of its parts", "error")
@@ -73,7 +73,7 @@ def total_equals_parts(ctx: AuditContext):
             ok = abs(s - total.value) < 1e-6
             checked_totals.add(total.id)
             yield result("FOOT001", ok, "error",
-                         f"{total.metric}: tổng {fmt(total.value)} " + ("= " if ok else "≠ ")
+                         f"{_name(total.metric)}: tổng {fmt(total.value)} " + ("= " if ok else "≠ ")
                          + " + ".join(fmt(f.value) for f in chosen) + f" = {fmt(s)}",
                          {"expected": total.value, "actual": s, "parts": [f.value for f in chosen]},
                          [ev(total)] + [ev(f) for f in chosen], key=f"foot:{total.id}")
