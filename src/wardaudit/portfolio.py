@@ -45,56 +45,13 @@ OUTLIER_Z = 3.5
 #: PORT002 needs at least this many wards with a value to call one of them an outlier.
 OUTLIER_MIN_WARDS = 4
 
-# Wording of the portfolio; shared labels come from wardaudit.messages. key: (Vietnamese, English)
-MESSAGES: dict[str, tuple[str, str]] = {
-    "title": ("Tổng hợp kiểm tra báo cáo các đơn vị", "Audit of all units' reports"),
-    "col_ward": ("Đơn vị", "Unit"),
-    "col_level": ("Cấp", "Level"),
-    "col_province": ("Tỉnh/thành phố", "Province"),
-    "col_kind": ("Loại báo cáo", "Report kind"),
-    "col_period": ("Kỳ báo cáo", "Period"),
-    "col_reports": ("Số báo cáo", "Reports"),
-    "col_checks": ("Số phép kiểm tra", "Checks"),
-    "col_passed": ("Đạt", "Passed"),
-    "col_failed": ("Không đạt", "Failed"),
-    "col_error": ("Lỗi", "Errors"),
-    "col_warning": ("Cảnh báo", "Warnings"),
-    "col_info": ("Thông tin", "Info"),
-    "col_score": ("Điểm", "Score"),
-    "col_report": ("Báo cáo kiểm tra", "Audit report"),
-    "col_status": ("Trạng thái", "Status"),
-    "open_report": ("xem", "open"),
-    "no_report": ("chưa có", "none yet"),
-    "status_ok": ("đã xử lý", "processed"),
-    "status_failed": ("lỗi", "failed"),
-    "status_missing": ("chưa xử lý", "not processed"),
-    "no_wards": ("Chưa có đơn vị nào được xử lý.", "No unit has been processed yet."),
-    "no_failures": ("Không có phép kiểm tra nào không đạt.", "No check failed."),
-    "no_indicators": ("Các báo cáo không nêu chỉ số chuẩn nào.", "No report states a standard indicator."),
-    "no_trends": ("Chưa có đơn vị nào có từ hai báo cáo trở lên.", "No unit has two or more reports yet."),
-    "no_port": ("Chưa có phép kiểm tra liên đơn vị nào chạy được.", "No cross-unit check could run."),
-    "heatmap_title": ("Số phép kiểm tra không đạt theo đơn vị và nhóm quy tắc",
-                      "Failed checks by unit and rule family"),
-    "target_national": ("Chỉ tiêu quốc gia", "National target"),
-    "target_provincial": ("Chỉ tiêu của tỉnh", "Provincial target"),
-    "not_stated": ("không nêu", "not stated"),
-    "indicators_title": ("Chỉ số chuẩn so với chỉ tiêu", "Standard indicators against targets"),
-    "trends_title": ("Xu hướng qua các kỳ báo cáo", "Trends over the reports"),
-    "fails_per_report": ("Số phép kiểm tra không đạt", "Failed checks"),
-    "report_end": ("Kỳ kết thúc", "Period end"),
-}
-
-
 def _t(key: str, lang: str = "vi") -> str:
-    vi, en = MESSAGES[key]
-    return en if lang == "en" else vi
+    from .messages import t
+    return t(f"portfolio.{key}", lang)
 
 
 def _shared(key: str, lang: str, default: str) -> str:
-    try:
-        from .messages import has, t
-    except ImportError:
-        return default
+    from .messages import has, t
     return t(key, lang) if has(key) else default
 
 
