@@ -178,7 +178,6 @@ SMALL = ["nam-thanh-mien", "phu-thinh"]
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (REPO / "notebooks" / "ward_audit.ipynb").exists(), reason="no ward notebook yet")
 def test_real_notebook_reports_and_byte_identical_outputs_across_jobs(tmp_path, monkeypatch):
     paths = make_project(tmp_path, SMALL)
     monkeypatch.setenv("WARDAUDIT_ROOT", str(tmp_path))

@@ -20,9 +20,8 @@ from wardaudit.notebook import execute_ward, render_html
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[1]
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make system-deps)")]
-playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.slow]
+import playwright.sync_api as playwright  # noqa: E402  (installed from requirements.lock)
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync", "--disable-quic"]
@@ -31,6 +30,7 @@ LOCAL = ("file://", "data:", "about:")
 
 @pytest.fixture(scope="module")
 def browser():
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make system-deps`"
     with playwright.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b
@@ -183,3 +183,31 @@ def test_hostile_report_text_never_runs_in_the_browser(browser, project, tmp_pat
     assert '<script>window.pwned="name"</script>Xã' in text
     assert "<script>window.pwned='cell'</script>" in text
     pg.page.close()
+
+
+def test_index_links_to_the_ward_and_the_finding_to_its_evidence(browser, tmp_path, monkeypatch):
+    """The shared index (a real batch over two wards): click through to a ward's report, then from a
+    finding to its evidence in the source view; no request leaves the page."""
+    from conftest import copy_project
+    from wardaudit.batch import run_batch
+
+    paths = copy_project(tmp_path / "project", ("phu-thinh", "vinh-thong"))
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))
+    assert run_batch(all_wards=True, jobs=2, quiet=True, paths=paths) == 0
+    index = paths.reports / "index.html"
+    pg = Page(browser, index.as_uri())
+    page = pg.page
+    assert "Vĩnh Thông" in page.inner_text("body") and "Phú Thịnh" in page.inner_text("body")
+    link = page.locator('a[href$="vinh-thong.html"]').first
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("vinh-thong.html")
+    assert page.locator(".source .mark-fail").count() > 0 and page.locator(".source .tick").count() > 0
+    ev = page.locator(".finding a.ev-link").first
+    target = ev.get_attribute("href")
+    ev.click()
+    page.wait_for_function("h => location.hash === h", arg=target)
+    assert page.evaluate("() => !!document.querySelector(':target') && !!document.querySelector(':target').closest('.source')")
+    page.screenshot(path=str(paths.reports / "screenshot-index-to-ward.png"))
+    assert pg.off_page() == [] and pg.dialogs == []
+    page.close()
