@@ -14,6 +14,8 @@ from wardaudit.audit import audit_ward
 from wardaudit.config import load_params
 from wardaudit.notebook import WARD_NOTEBOOK, execute_ward, render_html
 
+from conftest import copy_project
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 SLUG = "vinh-thong"
@@ -159,3 +161,55 @@ def test_a_failing_notebook_is_still_rendered_with_its_error(project):
     assert "ParametersError" in html  # the failing cell's traceback is shown
     nb = nbformat.read(result["notebook"], as_version=4)
     assert nb.metadata["wardaudit"]["status"] == "failed"
+
+
+# --- a kernel reused across wards (what a batch worker does) ---------------------------------------
+
+def _kernel_names(kernel) -> list[str]:
+    """The user-visible names in the warm kernel's namespace, after a reset as before a ward."""
+    from jupyter_core.utils import run_sync
+
+    kernel.reset()
+    out: list[str] = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+
+    run_sync(kernel.kc.execute_interactive)("print(sorted(k for k in dir() if not k.startswith('_')))",
+                                            store_history=False, timeout=60, output_hook=hook)
+    return ast.literal_eval("".join(out))
+
+
+def test_a_reused_kernel_gives_a_fresh_kernels_outputs_and_keeps_no_ward_state(rendered_ward, tmp_path, monkeypatch):
+    from wardaudit.notebook import shutdown_warm_kernels, warm_kernel
+
+    _, fresh = rendered_ward
+    other = "phu-thinh"
+    paths = copy_project(tmp_path / "project", (other, SLUG))
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))
+    strip = lambda raw: re.sub(rb'"run_at": "[^"]*"', b"", raw)  # noqa: E731
+    try:
+        kernel = warm_kernel(paths)
+        pid = kernel.km.provisioner.pid
+        clean = _kernel_names(kernel)
+        first = execute_ward(other, paths, reuse_kernel=True)
+        # the ward's variables are gone before the next ward: the namespace is a new kernel's again
+        after = _kernel_names(kernel)
+        assert after == clean and not {"ward", "slug", "report", "load_ward"} & set(after), after
+        warm = execute_ward(SLUG, paths, reuse_kernel=True)
+        assert kernel.km.provisioner.pid == pid and kernel.resets == 4  # one kernel, reset before each
+        assert first["status"] == warm["status"] == "ok", (first.get("reason"), warm.get("reason"))
+        # the same notebook (execution counts from 1) and the same page as on a fresh kernel
+        assert strip(Path(warm["notebook"]).read_bytes()) == strip(Path(fresh["notebook"]).read_bytes())
+        assert (STAMP.sub("", Path(warm["html"]).read_text(encoding="utf-8"))
+                == STAMP.sub("", Path(fresh["html"]).read_text(encoding="utf-8")))
+        # a kernel that died between wards is replaced, and the ward still runs
+        kernel.km.provisioner.process.kill()
+        kernel.km.provisioner.process.wait()
+        again = execute_ward(other, paths, reuse_kernel=True)
+        assert again["status"] == "ok", again.get("reason")
+        assert warm_kernel(paths, start=False).km.provisioner.pid != pid
+        assert strip(Path(again["notebook"]).read_bytes()) == strip(Path(first["notebook"]).read_bytes())
+    finally:
+        shutdown_warm_kernels()

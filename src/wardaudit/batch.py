@@ -29,6 +29,7 @@ import time
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -159,7 +160,9 @@ def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output
     ``runner(slug, paths)`` defaults to :func:`wardaudit.notebook.execute_ward`. Its errors become
     ``{"status": "failed", "reason": <one line>}``. With ``log_output`` (a worker process of
     our own, not a shared Dask worker) the run's console output goes to
-    ``data/processed/<slug>/run.log``.
+    ``data/processed/<slug>/run.log`` and the default runner reuses the worker's notebook kernel
+    (``execute_ward(reuse_kernel=True)``): it lives as long as the worker, which a Dask worker
+    shared with others may outlive the batch by far, so there each ward gets a kernel of its own.
     """
     started = time.perf_counter()
     paths = Paths(Path(root))
@@ -167,7 +170,8 @@ def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output
     os.environ["WARDAUDIT_ROOT"] = str(paths.root)
     try:
         if runner is None:
-            from .notebook import execute_ward as runner
+            from .notebook import execute_ward
+            runner = partial(execute_ward, reuse_kernel=log_output)
         with _output_to(paths.ward_processed(slug) / "run.log" if log_output else None):
             result = dict(runner(slug, paths))
     except AuditError as e:
@@ -216,8 +220,16 @@ def _worker_init(root: str, batch_pid: int, preload: bool) -> None:
     os.environ["WARDAUDIT_ROOT"] = root
     threading.Thread(target=_watch_parent, args=(batch_pid,), daemon=True,
                      name="wardaudit-parent-watch").start()
-    # pay the heavy imports (seconds) once per worker rather than once per ward
-    for name in ("wardaudit.notebook", "papermill", "nbconvert") if preload else ():
+    if not preload:
+        return
+    # pay the kernel start and the heavy imports (seconds) once per worker rather than once per
+    # ward: the kernel boots while this process imports
+    try:
+        from .notebook import warm_kernel
+        warm_kernel(Paths(Path(root)))
+    except Exception:  # noqa: BLE001 - the first ward starts it again and reports what failed
+        pass
+    for name in ("papermill", "nbconvert"):
         try:
             __import__(name)
         except Exception:  # noqa: BLE001 - the ward itself will report what is missing

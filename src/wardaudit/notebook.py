@@ -126,6 +126,9 @@ def clean_notebook(nb: Any) -> Any:
 # namespace, the output cache and the In/Out history and restarts the execution counter at 1, as
 # on a fresh kernel. Imported modules stay: that is the point, and they hold no ward's data.
 _RESET_CODE = "get_ipython().reset(new_session=True)"
+# run by the kernel as it starts, while the worker does its own start-up: the package modules
+# every ward's notebook imports (the names they bind are gone with the first reset)
+_WARMUP_IMPORTS = "import wardaudit.audit, wardaudit.display, wardaudit.notebook"
 WARM_ENGINE = "wardaudit-warm"
 
 
@@ -150,8 +153,9 @@ class WarmKernel:
         # arguments and in-memory history); it is only a holder here
         self._client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=kernel_name,
                                       startup_timeout=startup_timeout,
-                                      resources={"metadata": {"path": str(self.cwd)}})
-        self.wards = 0
+                                      resources={"metadata": {"path": str(self.cwd)}},
+                                      extra_arguments=[f"--IPKernelApp.exec_lines={_WARMUP_IMPORTS!r}"])
+        self.resets = 0
 
     @property
     def km(self) -> Any:
@@ -190,7 +194,7 @@ class WarmKernel:
                                                       timeout=timeout, output_hook=lambda msg: None)
         if reply["content"].get("status") != "ok":
             raise NotebookError(f"kernel reset failed: {reply['content'].get('evalue')}")
-        self.wards += 1
+        self.resets += 1
 
     def shutdown(self) -> None:
         if self.km is not None:
@@ -238,41 +242,57 @@ def shutdown_warm_kernels() -> None:
 
 def _execute_on(source_nb: Path, running: Path, nb_params: dict[str, Any], kernel_name: str, paths: Paths,
                 kernel: WarmKernel | None) -> None:
-    """papermill parameterises and executes the notebook, on ``kernel`` or on a fresh one."""
+    """papermill parameterises and executes the notebook, on ``kernel`` or on a fresh one.
+
+    On a warm kernel the notebook is written once, when the run ends or stops (papermill writes
+    it on a cell error; the engine on anything else, e.g. a dead kernel), not after every cell.
+    """
     import papermill as pm
 
     kwargs: dict[str, Any] = {}
     if kernel is not None:
+        _register_warm_engine()
         kernel.reset()
-        kwargs = {"engine_name": WARM_ENGINE, "warm_kernel": kernel}
+        kwargs = {"engine_name": WARM_ENGINE, "warm_kernel": kernel, "save_on_error": str(running),
+                  "request_save_on_cell_execute": False}
     pm.execute_notebook(str(source_nb), str(running), parameters=nb_params, kernel_name=kernel_name,
                         cwd=str(paths.notebooks), progress_bar=False, log_output=False, **kwargs)
 
 
 def _register_warm_engine() -> None:
-    """papermill's nbclient engine, on a kernel (manager and client) that outlives the notebook."""
+    """papermill's nbclient engine on a :class:`WarmKernel` (its manager and its client)."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
     from papermill.log import logger
 
-    if WARM_ENGINE in papermill_engines._engines:
+    if _warm_engine_registered:
         return
 
     class WarmKernelEngine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None,
-                                     warm_kernel=None, **kwargs):
+                                     warm_kernel=None, save_on_error=None, **kwargs):
             client = PapermillNotebookClient(nb_man, km=warm_kernel.km, timeout=execution_timeout,
                                              startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
                                              log_output=log_output, stdout_file=stdout_file,
                                              stderr_file=stderr_file)
-            # the same client too: a new one per ward would leave its sockets open (the client
-            # does not own the kernel, so it does not close them)
+            # the kernel's client too: one per ward would leave its sockets open (a client that
+            # does not own its kernel does not close them)
             client.kc = warm_kernel.kc
-            return client.execute()
+            try:
+                return client.execute()
+            except Exception:
+                if save_on_error:  # what ran so far, for the failure page
+                    write_ipynb(nb_man.nb, save_on_error)
+                raise
 
     papermill_engines.register(WARM_ENGINE, WarmKernelEngine)
+    _warm_engine_registered.append(WARM_ENGINE)
+
+
+_warm_engine_registered: list[str] = []
 
 
 def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "python3",
@@ -307,12 +327,9 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
 
     inputs = [{"file": relative(p, paths), "sha256": _sha256(p)}
               for p in [*ward_sources(params, paths), params_path, source_nb]]
-    kernel = None
-    if reuse_kernel:
-        _register_warm_engine()
-        kernel = warm_kernel(paths, kernel_name)
+    kernel = warm_kernel(paths, kernel_name) if reuse_kernel else None
     status, reason = "ok", None
-    # papermill saves the notebook as it goes: outside the project, so that a killed run leaves no
+    # papermill writes the running notebook outside the project, so that a killed run leaves no
     # partial file under data/processed/ (the finished notebook is then written atomically)
     with tempfile.TemporaryDirectory(prefix="wardaudit-") as scratch:
         running = Path(scratch) / WARD_NOTEBOOK
