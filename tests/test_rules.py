@@ -117,3 +117,18 @@ def test_docs_rules_md_is_generated_from_the_docstrings(capsys):
     main(["rules", "--format", "markdown"])
     assert capsys.readouterr().out == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), \
         "docs/rules.md is stale: run `make docs`"
+
+
+def test_a_synthetic_monthly_report_with_planted_faults():
+    """A report written for this test (not a seed, not fitted): each planted fault is found, each
+    consistent figure is ticked."""
+    result = audit_file(ROOT / "tests" / "fixtures" / "reports" / "synthetic-monthly.txt")
+    fails = {(c.rule, c.message.split(" / ")[0]) for c in result.checks if c.status == "fail"}
+    rules = {r for r, _ in fails}
+    assert {"FOOT001", "RATE001", "BUDG001", "STRUCT001"} <= rules
+    assert any("520 ≠ 480 + 45" in m for r, m in fails if r == "FOOT001")      # channels don't add up
+    assert any("12 ≠ 7 + 4 + 2" in m for r, m in fails if r == "FOOT001")      # task statuses don't add up
+    assert any("95,2%" in m for r, m in fails if r == "RATE001")               # 480/520 is 92,31%
+    passes = {c.rule for c in result.checks if c.status == "pass"}
+    assert {"FOOT002", "META001", "META002", "META003", "META004"} <= passes
+    assert result.meta["period"] == {"start": "2026-05-01", "end": "2026-05-31"}

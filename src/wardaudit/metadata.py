@@ -19,7 +19,7 @@ _RANGE_MONTH = re.compile(r"từ\s+(?:tháng\s+)?(\d{1,2})/(\d{1,2})/(\d{4})\s+�
                           re.IGNORECASE)
 _UNTIL = re.compile(r"(?:tính\s+)?đến\s+(?:hết\s+)?ngày\s+" + _DMY, re.IGNORECASE)
 _QUARTER = re.compile(r"quý\s+(I{1,3}|IV)\s+năm\s+(\d{4})", re.IGNORECASE)
-_MONTH = re.compile(r"tháng\s+(\d{1,2})\s*/\s*(\d{4})", re.IGNORECASE)
+_MONTH = re.compile(r"tháng\s+(\d{1,2})\s*(?:/|\s+năm\s+)\s*(\d{4})", re.IGNORECASE)
 _YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _WORD = rf"[{_UPPER}][^\s,.;:()\"“”/]*"
@@ -136,11 +136,15 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
                 if end is None or p["end"] == end:
                     period = {"start": p["start"], "end": end or p["end"]}
                 break
-    if not period and meta["title"]:
+    # 'tháng 5 năm 2026' is May; 'tháng 5/2026 (tính đến hết ngày 13/5/2026)' is a cut-off of figures
+    # that may run from the start of the year, so its start stays unknown
+    if meta["title"] and not period and meta["kind"] == "tháng":
         m = _MONTH.search(meta["title"])
-        if m:
+        if m and 1 <= int(m.group(1)) <= 12:
+            import calendar
             y, mo = int(m.group(2)), int(m.group(1))
-            period = {"start": date(y, mo, 1).isoformat(), "end": None}
+            end = date(y, mo, calendar.monthrange(y, mo)[1]).isoformat()
+            period = {"start": date(y, mo, 1).isoformat(), "end": end}
     meta["period"] = period
 
     # ward name and level, with every spelling

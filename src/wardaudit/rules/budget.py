@@ -28,7 +28,7 @@ def disbursed_within_allocated(ctx: AuditContext):
         a = max(same, key=lambda f: f.value)
         ok = d.value <= a.value + 1e-6
         hint = ""
-        if not ok and a.value * 1000 >= d.value:
+        if not ok and d.value >= 100 * a.value and a.value * 1000 >= d.value:
             hint = f"; có thể viết nhầm đơn vị: {fmt(a.value)} đồng nhiều khả năng là {fmt(a.value * 1000)} đồng (×1.000)"
         yield result("BUDG001", ok, "error",
                      f"Giải ngân {fmt(d.value)} đồng " + ("≤" if ok else ">") + f" kinh phí bố trí {fmt(a.value)} đồng" + hint,

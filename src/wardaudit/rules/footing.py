@@ -93,7 +93,8 @@ def dossier_flow(ctx: AuditContext):
     for rec in [f for f in facts if f.metric == "dossiers.received"]:
         end = rec.period_end
         res = [f for f in facts if f.metric == "dossiers.resolved" and f.period == rec.period and same_place(f, rec, 2)]
-        pend = [f for f in facts if f.metric == "dossiers.pending" and f.period == f"@{end}" and same_place(f, rec, 2)]
+        pend = [f for f in facts if f.metric == "dossiers.pending" and same_place(f, rec, 2)
+                and (f.period == f"@{end}" if end else f.period is None)]
         if not res or not pend:
             continue
         r = min(res, key=lambda f: abs((f.block or 0) - (rec.block or 0)))

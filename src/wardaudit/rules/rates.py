@@ -41,8 +41,17 @@ def rate_matches(ctx: AuditContext):
     Okay: Đã giải quyết 95 hồ sơ trên tổng số 100 hồ sơ tiếp nhận. Số hóa: 95/100 hồ sơ, tỷ lệ: 95%.
     Fail: Số hóa: 95/100 hồ sơ, tỷ lệ: 97%.
     """
-    for rate in [f for f in ctx.facts if f.kind == "percent" and f.role == "rate" and not is_target(f)]:
-        nums = [f for f in ctx.facts if f.group == rate.group and f.role == "numerator"]
+    cat = load_catalogue()
+    for rate in [f for f in ctx.facts if f.kind == "percent" and not is_target(f)
+                 and f.qualifier not in ("approx",) and (f.role == "rate" or f.role is None)]:
+        nums = [f for f in ctx.facts if f.group == rate.group and f.role == "numerator"] if rate.group else []
+        if not nums and rate.role is None:
+            # a rate stated on its own: its counts may be stated nearby for the same period
+            metric = cat.get(rate.metric)
+            if not metric or not metric.numerator:
+                continue
+            nums = [f for f in ctx.facts if f.metric == metric.numerator and f.period == rate.period
+                    and f.origin == "text" and not is_target(f) and same_place(f, rate, 6) and f.kind in ("count", "ratio")]
         if not nums:
             continue
         num = nums[0]
