@@ -117,7 +117,7 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
         meta["kind"] = "tuần"
     elif "sơ kết" in title or "tổng kết" in title:
         meta["kind"] = "sơ kết"
-    elif "6 tháng" in title or "sáu tháng" in title:
+    elif re.search(r"(?<!\d)(?:6|sáu) tháng(?!\s*\d)", title):  # not 'Đề án 06 tháng 5'
         meta["kind"] = "6 tháng"
     elif "quý" in title:
         meta["kind"] = "quý"
