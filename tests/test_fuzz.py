@@ -100,16 +100,9 @@ def _check_document(text: str, doc: Document) -> None:
         assert 1 <= loc.line <= n_lines
 
 
-# tables.stitch keeps the first part's header when a later part is wider (see
-# test_stitched_table_wider_than_its_header); until that is fixed, stitched tables are only held
-# to the other invariants
-STITCH_WIDTH_FIXED = False
-
-
 def _check_table(t, n_lines: int) -> None:
     assert t.header, "a table without a header"
-    if t.parts == 1 or STITCH_WIDTH_FIXED:
-        assert all(len(r) == len(t.header) for r in t.rows), (t.header, t.rows)
+    assert all(len(r) == len(t.header) for r in t.rows), (t.header, t.rows)
     assert len(t.row_locations) == len(t.rows)
     assert all(loc.line is not None and 1 <= loc.line <= n_lines for loc in t.row_locations)
     assert 1 <= t.location.line <= n_lines
@@ -200,8 +193,6 @@ def test_tables_from_random_tsv_and_pipe_text():
     assert _counts["hypothesis"] - before == TABLE_EXAMPLES
 
 
-@pytest.mark.xfail(strict=True, reason="tables.stitch keeps the first part's header when the continuation "
-                                        "is wider; set STITCH_WIDTH_FIXED once this passes")
 @pytest.mark.parametrize("text", [
     "\t\t\t0\n\n\t\t\t\n\t\t\t0\n---\t---\t---\t---\t-",
     "\t\t\t\t\t\t1\n\t\t\t\t\t\t\t0\n\n\t\t\t\t\t\t1\n\t\t\t\t\t\t\n\t\t\t\t\t\t\n\t\t\t\t\t\t0",
@@ -212,8 +203,6 @@ def test_stitched_table_wider_than_its_header(text):
     assert all(len(r) == len(t.header) for r in t.rows), (t.header, t.rows)
 
 
-@pytest.mark.xfail(strict=True, reason="ingest.read_document loads the pdf/docx readers only while the registry "
-                                        "is empty; importing wardaudit.ingest.text first leaves them out")
 def test_importing_one_reader_first_keeps_the_others():
     import subprocess
     import sys
@@ -320,19 +309,10 @@ def _read_one(path: str, max_pages: int) -> tuple[str, str, float]:
     return (*outcome, time.perf_counter() - started)
 
 
-# exceptions the readers still let escape, each pinned by a strict xfail below; remove an entry
-# when its reader is fixed (the xfail then passes and fails the run as a reminder)
-KNOWN_READER_GAPS = {
-    "PdfiumError: Failed to load page": "test_pdf_page_that_fails_to_load",
-    "NotImplementedError: zip file version": "test_docx_zip_needing_unsupported_version",
-}
-
-
 def _variant(src: str, k: int) -> tuple[str, bytes, int]:
     return _variants(RENDERINGS / src, VARIANTS_PER_FILE)[k]
 
 
-@pytest.mark.xfail(strict=True, reason="ingest.pdf: pdf[k] raises PdfiumError for a damaged page object")
 @pytest.mark.parametrize("src, k", [("trung-thanh.pdf", 28), ("vinh-thong.pdf", 0)])
 def test_pdf_page_that_fails_to_load(tmp_path, src, k):
     from wardaudit.ingest import read_document
@@ -345,8 +325,6 @@ def test_pdf_page_that_fails_to_load(tmp_path, src, k):
         assert name in e.one_line()
 
 
-@pytest.mark.xfail(strict=True, reason="ingest.docx: zipfile raises NotImplementedError for a central "
-                                        "directory entry claiming an unsupported zip version")
 def test_docx_zip_needing_unsupported_version(tmp_path):
     from wardaudit.ingest import read_document
 
@@ -385,8 +363,7 @@ def test_corrupted_renderings_give_a_document_or_a_one_line_input_error(tmp_path
 
     assert not broken, f"a worker died (crash, or a case over {CASE_SECONDS}s): {broken[:5]}"
     others = {n: r for n, r in results.items() if r[0] == "other"}
-    known = {n: r for n, r in others.items() if any(r[1].startswith(k) for k in KNOWN_READER_GAPS)}
-    assert not set(others) - set(known), f"exceptions other than InputError: {others}"
+    assert not others, f"exceptions other than InputError: {others}"
     for name, (kind, detail, seconds) in results.items():
         assert seconds < CASE_SECONDS
         if kind == "input-error":

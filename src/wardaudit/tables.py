@@ -190,6 +190,9 @@ def stitch(prev: Table, nxt: Table) -> Table:
         quality = {"parts": [q for q in (prev.quality, nxt.quality) if q]}
         if prev.quality and "parts" in prev.quality:
             quality = {"parts": prev.quality["parts"] + ([nxt.quality] if nxt.quality else [])}
-    return Table(header=prev.header, rows=rows, location=prev.location, appendix=prev.appendix,
+    width = max([len(prev.header), len(nxt.header)] + [len(r) for r in rows])
+    header = list(prev.header) + [""] * (width - len(prev.header))
+    rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    return Table(header=header, rows=rows, location=prev.location, appendix=prev.appendix,
                  title=prev.title, quality=quality, row_locations=locs,
                  parts=prev.parts + nxt.parts, low_confidence=prev.low_confidence or nxt.low_confidence)

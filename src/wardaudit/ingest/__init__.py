@@ -51,8 +51,7 @@ def read_document(path: str | Path, *, display_path: str | None = None,
     """
     path = Path(path)
     shown = display_path or str(path)
-    if not readers:
-        _load_readers()
+    _load_readers()  # idempotent: a reader module imported first must not leave the others out
     if not path.exists():
         raise InputError(f"{shown}: không tìm thấy tệp / file not found", path=shown)
     if path.is_dir():
@@ -65,7 +64,17 @@ def read_document(path: str | Path, *, display_path: str | None = None,
         raise UnsupportedFormat(
             f"{shown}: định dạng {suffix or '(không có đuôi)'} không được hỗ trợ / unsupported format "
             f"(supported: {known})", path=shown)
-    doc = readers.get(suffix)(path, display_path=shown, max_pages=max_pages)
+    try:
+        doc = readers.get(suffix)(path, display_path=shown, max_pages=max_pages)
+    except InputError:
+        raise
+    except (MemoryError, RecursionError):
+        raise InputError(f"{shown}: tệp quá lớn hoặc quá phức tạp để đọc / too large or too deeply nested to read",
+                         path=shown) from None
+    except Exception as e:  # noqa: BLE001 - a damaged file is bad input: one line naming it, never a traceback
+        detail = " ".join(str(e).split())[:160]
+        raise InputError(f"{shown}: tệp bị hỏng, không đọc được / damaged file, could not be read "
+                         f"({type(e).__name__}: {detail})", path=shown) from None
     doc.sha256 = sha256_file(path)
     if structure:
         from ..structure import annotate
@@ -74,6 +83,5 @@ def read_document(path: str | Path, *, display_path: str | None = None,
 
 
 def supported_suffixes() -> list[str]:
-    if not readers:
-        _load_readers()
+    _load_readers()
     return list(readers)

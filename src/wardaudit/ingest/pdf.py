@@ -347,6 +347,8 @@ def _page_ranges(pages: list[int]) -> str:
 @reader(".pdf")
 def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
     """Read a PDF report into a :class:`Document` (blocks in reading order, tables stitched)."""
+    import pypdfium2 as pdfium
+
     shown = display_path
     pdf = _open(path, shown)
     doc = Document(source=shown, format="pdf", sha256="")
@@ -360,8 +362,14 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
         all_runs: list[list[_Run]] = []
         ruled: list[int] = []
         for k in range(n_read):
-            page = pdf[k]
-            textpage = page.get_textpage()
+            try:
+                page = pdf[k]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError:
+                # a damaged page object: keep every other page, say which one was lost
+                doc.notes.append(f"Trang {k + 1} bị hỏng, không đọc được / page {k + 1} is damaged and was skipped")
+                all_runs.append([])
+                continue
             all_runs.append(_runs(textpage))
             if _has_rulings(page):
                 ruled.append(k + 1)
