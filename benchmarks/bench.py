@@ -8,7 +8,10 @@ Measures, on benchmarks/corpus/ (made by benchmarks/synth.py, a project of its o
 4. `wardaudit check` alone per ward (the floor: reading and checking, no notebook);
 5. peak memory per worker (VmHWM of the worker processes and their notebook kernels, sampled
    from /proc; RUSAGE_CHILDREN as a cross-check);
-6. projected time for 100 and 3,321 wards on this machine and per added worker.
+6. projected time for 100 and 3,321 wards on this machine and per added worker;
+7. where one ward's time goes at one job (phases.py: the ward notebook on a warm kernel, cold
+   cache, timed per phase), and the machine's load average around each run (other processes on
+   the same cores inflate every number; the ratios are from the same run).
 
 Prints a markdown table with PASS/MISS against the targets (ratios measured in this same run) and
 writes benchmarks/RESULTS.md.
@@ -180,7 +183,7 @@ def bench(n_wards: int) -> dict:
     slugs = wards_of(corpus)
     env = {**os.environ, "WARDAUDIT_ROOT": str(corpus), "PYTHONWARNINGS": "ignore"}
     wardaudit = str(BIN / "wardaudit")
-    r: dict = {"machine": info, "wards": len(slugs)}
+    r: dict = {"machine": info, "wards": len(slugs), "load_before": os.getloadavg()}
     print(f"corpus: {len(slugs)} synthetic wards in {corpus} · {cores} cores · {info['memory_gib']} GiB",
           file=sys.stderr)
 
@@ -237,6 +240,16 @@ def bench(n_wards: int) -> dict:
     r["warm_total"], r["warm_status"] = s, manifest(corpus)["totals"]
     print(f"warm: {s:.2f}s {r['warm_status']}", file=sys.stderr)
 
+    # (7) where a ward's time goes (one job, warm kernel, cold cache)
+    clean(corpus)
+    out = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "phases.py"), str(corpus)],
+                         env=env, cwd=corpus, capture_output=True, text=True)
+    try:
+        r["phases"] = json.loads(out.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        sys.stderr.write(out.stderr[-2000:])
+    r["load_after"] = os.getloadavg()
+
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     r["rusage_children_maxrss_mb"] = round(ru.ru_maxrss / 1024, 1)
     return r
@@ -246,6 +259,43 @@ def bench(n_wards: int) -> dict:
 
 def _verdict(ok: bool, miss: str) -> str:
     return "PASS" if ok else f"MISS ({miss})"
+
+
+def _load(avg) -> str:
+    return "/".join(f"{x:.2f}" for x in avg) if avg else "?"
+
+
+def _phases_text(r: dict) -> list[str]:
+    ph = r.get("phases")
+    if not ph:
+        return []
+    n = ph["wards"]
+    rows = [(name, secs) for name, secs in ph["seconds"].items()]
+    total = sum(secs for _, secs in rows)
+    lines = ["## Where a ward's time goes", "",
+             f"benchmarks/phases.py: the {n} wards one after another in one process on one warm kernel, "
+             f"cold cache (as `--jobs 1`); {total:.1f} s in all, {total / n:.2f} s per ward. The kernel start "
+             "and the first imports are paid once, by the first ward.", "",
+             "| phase | total s | per ward s | share |", "|---|---:|---:|---:|"]
+    for name, secs in rows:
+        lines.append(f"| {name} | {secs:.2f} | {secs / n:.3f} | {100 * secs / total:.0f}% |")
+    return lines + [""]
+
+
+def _efficiency_note(r: dict, eff: float) -> list[str]:
+    """What bounds the parallel efficiency, from this run's own numbers."""
+    cores = r["machine"]["cores"]
+    if cores < 2 or eff >= 0.8:
+        return []
+    one, par = r["cold1_ward_seconds"]["median"], r[f"cold{cores}_ward_seconds"]["median"]
+    if not one or not par:
+        return []
+    return [f"Parallel efficiency: the same ward takes longer inside a worker when {cores} run at once "
+            f"(median {one} s at one job, {par} s at {cores}: {100 * (par / one - 1):+.0f}%), so the {cores} "
+            "workers did not get a core each; the load average before the run "
+            f"({_load(r.get('load_before'))}) says how much of the machine other processes were using. The "
+            f"rest is the per-worker start (a kernel and its imports), paid once per worker, which {r['wards']} wards "
+            "amortise less at more workers.", ""]
 
 
 def report(r: dict) -> str:
@@ -270,7 +320,9 @@ def report(r: dict) -> str:
         "faults planted; a few are the PDF renderings).",
         "",
         f"Machine: {cores} cores ({r['machine']['cpu']}), {r['machine']['memory_gib']} GiB memory, "
-        f"{r['machine']['system']}, Python {r['machine']['python']}.",
+        f"{r['machine']['system']}, Python {r['machine']['python']}. Load average (1/5/15 min) before the "
+        f"run {_load(r.get('load_before'))}, after it {_load(r.get('load_after'))}: a load above zero "
+        "before the run is other work sharing these cores.",
         "",
         "## Measurements",
         "",
@@ -295,6 +347,7 @@ def report(r: dict) -> str:
         f"kernel {per_worker_mb} MB, the batch process {mem.get('batch_mb', 0)} MB. "
         f"RUSAGE_CHILDREN max RSS over the whole benchmark: {r['rusage_children_maxrss_mb']} MB.",
         "",
+        *_phases_text(r),
         "## Targets (ratios from this run)",
         "",
         "| target | measured | verdict |",
@@ -310,6 +363,7 @@ def report(r: dict) -> str:
         f"| peak memory per worker < 600 MB (worker + its kernel) | {per_worker_mb} MB | "
         f"{_verdict(0 < per_worker_mb < 600, f'{per_worker_mb - 600:.0f} MB over' if per_worker_mb else 'not measured')} |",
         "",
+        *_efficiency_note(r, eff),
         "## Projections on this machine",
         "",
         f"From the measured per-ward time at one job ({one:.2f} s) and the measured parallel efficiency "
