@@ -284,18 +284,26 @@ def _phases_text(r: dict) -> list[str]:
 
 def _efficiency_note(r: dict, eff: float) -> list[str]:
     """What bounds the parallel efficiency, from this run's own numbers."""
-    cores = r["machine"]["cores"]
+    cores, n = r["machine"]["cores"], r["wards"]
     if cores < 2 or eff >= 0.8:
         return []
-    one, par = r["cold1_ward_seconds"]["median"], r[f"cold{cores}_ward_seconds"]["median"]
-    if not one or not par:
+    one, par = r["cold1_ward_seconds"], r[f"cold{cores}_ward_seconds"]
+    if not one["median"] or not par["median"]:
         return []
-    return [f"Parallel efficiency: the same ward takes longer inside a worker when {cores} run at once "
-            f"(median {one} s at one job, {par} s at {cores}: {100 * (par / one - 1):+.0f}%), so the {cores} "
-            "workers did not get a core each; the load average before the run "
-            f"({_load(r.get('load_before'))}) says how much of the machine other processes were using. The "
-            f"rest is the per-worker start (a kernel and its imports), paid once per worker, which {r['wards']} wards "
-            "amortise less at more workers.", ""]
+    # the start of a worker: outside any ward (pool, fork server imports) plus what the first ward
+    # of a worker pays on top of a typical ward (the kernel's start and first imports)
+    start1 = r["cold1_wards"] - one["sum"] + (one["max"] - one["median"])
+    startp = r[f"cold{cores}_wards"] - par["sum"] / cores + (par["max"] - par["median"])
+    ideal = (start1 + n * one["median"]) / (cores * (start1 + n * one["median"] / cores))
+    return [f"Parallel efficiency, what bounds it: (1) the start of a worker (pool and imports, then its kernel "
+            f"and the kernel's first imports, paid by its first ward) took up to {start1:.1f} s at one job and "
+            f"{startp:.1f} s at {cores} (upper bounds: the first wards, longest first, are also the PDF ones), "
+            f"against {one['median']} s for a typical ward: with {n} wards, {cores} free cores would give about "
+            f"{100 * ideal:.0f}% at best; (2) the same ward took longer "
+            f"inside a worker when {cores} ran at once (median {one['median']} s at one job, {par['median']} s "
+            f"at {cores}: {100 * (par['median'] / one['median'] - 1):+.0f}%), so the workers did not get a core "
+            f"each: the load average before the run ({_load(r.get('load_before'))}) is other work on these "
+            "cores.", ""]
 
 
 def report(r: dict) -> str:
