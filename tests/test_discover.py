@@ -65,3 +65,22 @@ def test_missing_raw_folder_is_one_line(tmp_path):
 ])
 def test_guess_level(text, level):
     assert _guess_level(text) == level
+
+
+def test_discovered_parameters_are_readable_by_others(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from wardaudit.batch import discover
+    from wardaudit.config import Paths
+
+    (tmp_path / "data" / "raw" / "tan-an").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "tan-an" / "r.txt").write_text("UBND xã Tân An báo cáo.\n", encoding="utf-8")
+    (tmp_path / "parameters").mkdir()
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(tmp_path))
+    old = os.umask(0o022)
+    try:
+        written = discover(tmp_path / "data" / "raw")
+    finally:
+        os.umask(old)
+    assert written and stat.S_IMODE(written[0].stat().st_mode) == 0o644

@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable, Iterator
 from . import __version__
 from .config import Paths, WardParams, load_params, relative, ward_sources
 from .exceptions import AuditError, ParametersError
-from .iorw import write_text
+from .iorw import file_mode, write_text
 
 MANIFEST_SCHEMA = "wardaudit.batch/1"
 DIGEST_FILE = "inputs.sha256"
@@ -688,6 +688,7 @@ def _create_new(target: Path, text: str) -> bool:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, file_mode())  # mkstemp's 0600 would hide the file from other users
         # a hard link is atomic and, unlike a rename, refuses to replace a file created meanwhile
         os.link(tmp, target)
         return True

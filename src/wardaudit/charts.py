@@ -258,5 +258,5 @@ def _fmt(v: float, lang: str) -> str:
 def png_bytes(fig) -> bytes:
     """The figure as PNG without a software/date stamp (same facts, same bytes)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(buf, format="png", metadata={"Software": None})  # laid out once by tight_layout
     return buf.getvalue()

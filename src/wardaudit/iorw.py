@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Iterator
 
 
+def file_mode() -> int:
+    """The mode ``open`` gives a new file here: 0666 less the umask."""
+    return 0o666 & ~_umask()
+
+
 def _umask() -> int:
     """The process umask, read without changing it where the system allows."""
     try:
@@ -40,7 +45,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb") as f:
             os.fsync(f.fileno())
-        os.chmod(tmp_path, 0o666 & ~_umask())
+        os.chmod(tmp_path, file_mode())
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():
