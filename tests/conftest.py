@@ -44,3 +44,19 @@ def rendered_ward(tmp_path_factory: pytest.TempPathFactory):
         mp.setenv("WARDAUDIT_ROOT", str(paths.root))
         result = execute_ward("vinh-thong", paths)
     return paths, result
+
+
+def norm_cell(cell: str) -> str:
+    return " ".join(cell.split())
+
+
+def cell_agreement(expected, got) -> tuple[int, int]:
+    """(equal cells, cells) over header and rows of tables paired in order (readers' tests)."""
+    equal = total = 0
+    for a, b in zip(expected, got):
+        for ra, rb in zip([a.header] + a.rows, [b.header] + b.rows):
+            width = max(len(ra), len(rb))
+            ra, rb = ra + [""] * (width - len(ra)), rb + [""] * (width - len(rb))
+            total += width
+            equal += sum(norm_cell(x) == norm_cell(y) for x, y in zip(ra, rb))
+    return equal, total

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import cell_agreement
 
 from wardaudit.exceptions import InputError
 from wardaudit.ingest import read_document
@@ -18,22 +19,6 @@ TEXT_FORMS = {
     "trung-thanh": ROOT / "data/raw/trung-thanh/000_faad2a6d99a2e313.txt",
     "vinh-thong": ROOT / "data/raw/vinh-thong/004_94104b2cdd07920c.md",
 }
-
-
-def _norm(cell: str) -> str:
-    return " ".join(cell.split())
-
-
-def cell_agreement(expected, got) -> tuple[int, int]:
-    """(equal cells, cells) over header and rows of tables paired in order."""
-    equal = total = 0
-    for a, b in zip(expected, got):
-        for ra, rb in zip([a.header] + a.rows, [b.header] + b.rows):
-            width = max(len(ra), len(rb))
-            ra, rb = ra + [""] * (width - len(ra)), rb + [""] * (width - len(rb))
-            total += width
-            equal += sum(_norm(x) == _norm(y) for x, y in zip(ra, rb))
-    return equal, total
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import cell_agreement, norm_cell as _norm
 
 from wardaudit.exceptions import InputError
 from wardaudit.ingest import read_document
@@ -20,22 +21,6 @@ TEXT_FORMS = {
 }
 # the pages of the renderings that hold tables (checked in test_table_pages_are_the_ruled_pages)
 TABLE_PAGES = {"trung-thanh": "14-17", "vinh-thong": "14-18"}
-
-
-def _norm(cell: str) -> str:
-    return " ".join(cell.split())
-
-
-def cell_agreement(expected, got) -> tuple[int, int]:
-    """(equal cells, cells) over header and rows of tables paired in order."""
-    equal = total = 0
-    for a, b in zip(expected, got):
-        for ra, rb in zip([a.header] + a.rows, [b.header] + b.rows):
-            width = max(len(ra), len(rb))
-            ra, rb = ra + [""] * (width - len(ra)), rb + [""] * (width - len(rb))
-            total += width
-            equal += sum(_norm(x) == _norm(y) for x, y in zip(ra, rb))
-    return equal, total
 
 
 @pytest.fixture(scope="module")

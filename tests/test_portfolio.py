@@ -192,3 +192,25 @@ def test_indicators_use_stated_rate_or_ratio():
     assert frame.loc["rate.online", "value"] == 92.5
     assert frame.loc["budget.disbursement", "value"] == 25.0
     assert frame.loc["rate.online", "target_national"] is not None
+
+
+def test_two_units_with_the_same_name_stay_distinct(tmp_path, monkeypatch):
+    """Ward names repeat across provinces; the index must not merge two units that share one."""
+    import shutil
+
+    from conftest import copy_project
+    from wardaudit.audit import audit_ward
+    from wardaudit.config import load_params
+    from wardaudit import portfolio as P
+
+    paths = copy_project(tmp_path / "p", ("vinh-thong",))
+    shutil.copytree(paths.raw / "vinh-thong", paths.raw / "vinh-thong-2")
+    text = (paths.parameters / "vinh-thong.yaml").read_text(encoding="utf-8").replace("slug: vinh-thong", "slug: vinh-thong-2")
+    (paths.parameters / "vinh-thong-2.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))
+    for slug in ("vinh-thong", "vinh-thong-2"):
+        audit_ward(load_params(paths.ward_params(slug)), paths)
+    pf = P.load_portfolio(paths=paths)
+    assert len({w.ward for w in pf.wards}) == 2
+    assert len(P.heatmap_data(pf)) == 2
+    assert P.indicators_figure(pf) is not None  # no duplicate labels in the chart's index

@@ -16,6 +16,8 @@ PORT checks compare wards with each other, so they are kept in their own registr
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import html
 import json
 import math
@@ -160,6 +162,12 @@ def load_portfolio(root: str | Path | None = None, paths: Paths | None = None) -
         if paths.ward_report(slug).exists():
             rec.html = paths.ward_report(slug).name
         wards.append(rec)
+    # one name can belong to several units (an 'An Bình' in many provinces): tables, charts and
+    # exports are keyed by the shown name, so a shared name carries its folder to stay distinct
+    names = Counter(r.ward for r in wards)
+    for r in wards:
+        if names[r.ward] > 1:
+            r.ward = f"{r.ward} ({r.slug})"
     wards.sort(key=lambda r: (r.ward.casefold(), r.slug))
     return Portfolio(wards=wards, paths=paths, batch=batch)
 
