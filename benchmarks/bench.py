@@ -16,7 +16,7 @@ Measures, on benchmarks/corpus/ (made by benchmarks/synth.py, a project of its o
 Prints a markdown table with PASS/MISS against the targets (ratios measured in this same run) and
 writes benchmarks/RESULTS.md.
 
-    python benchmarks/bench.py [--wards 12]
+    python benchmarks/bench.py [--wards 30]
 """
 from __future__ import annotations
 
@@ -396,7 +396,7 @@ def report(r: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description="the batch benchmark")
-    ap.add_argument("--wards", type=int, default=12, help="synthetic wards in the corpus (≥ 10)")
+    ap.add_argument("--wards", type=int, default=30, help="synthetic wards in the corpus (≥ 10; a province has ~100)")
     args = ap.parse_args()
     r = bench(max(10, args.wards))
     text = report(r)
