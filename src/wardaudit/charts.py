@@ -140,6 +140,23 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     return fig
 
 
+def _count_bars(labels: list[str], values: list[float], colors: list[str], title_key: str, lang: str):
+    """Horizontal bars of counts, each labelled with its value, top to bottom in the given order."""
+    fig = _figure(len(labels))
+    ax = fig.add_subplot(111)
+    ax.barh(range(len(labels)), values, color=colors)
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels)
+    ax.invert_yaxis()
+    for i, v in enumerate(values):
+        ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=8)
+    ax.set_xlabel(t("count", lang))
+    _number_axis(ax, lang)
+    ax.set_title(t(title_key, lang))
+    fig.tight_layout()
+    return fig
+
+
 def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
     """The dossier flow: received → resolved (on time / late) → pending, from dossiers.* facts."""
     seen: dict[str, dict[str, Any]] = {}
@@ -159,19 +176,7 @@ def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
     values = [float(seen[m]["value"]) for m in metrics]
     colors = [PALETTE["late"] if "late" in m else PALETTE["pending"] if "pending" in m else PALETTE["flow"]
               for m in metrics]
-    fig = _figure(len(metrics))
-    ax = fig.add_subplot(111)
-    ax.barh(range(len(metrics)), values, color=colors)
-    ax.set_yticks(range(len(metrics)))
-    ax.set_yticklabels(labels)
-    ax.invert_yaxis()
-    for i, v in enumerate(values):
-        ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=8)
-    ax.set_xlabel(t("count", lang))
-    _number_axis(ax, lang)
-    ax.set_title(t("chart_dossiers", lang))
-    fig.tight_layout()
-    return fig
+    return _count_bars(labels, values, colors, "chart_dossiers", lang)
 
 
 def budget_chart(facts: Iterable[Any], lang: str = "vi"):
@@ -231,19 +236,7 @@ def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
         labels.append(_short(f"{t('listed_tasks', lang)}: {name}"))
         values.append(float(by_status[status]))
         colors.append(PALETTE["pending"] if status in ("overdue", "late") else PALETTE["target"])
-    fig = _figure(len(labels))
-    ax = fig.add_subplot(111)
-    ax.barh(range(len(labels)), values, color=colors)
-    ax.set_yticks(range(len(labels)))
-    ax.set_yticklabels(labels)
-    ax.invert_yaxis()
-    for i, v in enumerate(values):
-        ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=8)
-    ax.set_xlabel(t("count", lang))
-    _number_axis(ax, lang)
-    ax.set_title(t("chart_tasks", lang))
-    fig.tight_layout()
-    return fig
+    return _count_bars(labels, values, colors, "chart_tasks", lang)
 
 
 CHARTS = (("chart_targets", targets_chart), ("chart_dossiers", dossiers_chart),
