@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterable, Iterator
 from . import __version__
 from .config import Paths, WardParams, load_params, relative, ward_sources
 from .exceptions import AuditError, ParametersError
+from .ingest import sha256_file
 from .iorw import file_mode, write_text
 
 MANIFEST_SCHEMA = "wardaudit.batch/1"
@@ -52,14 +53,6 @@ Runner = Callable[..., dict]
 
 # --- what a ward's audit reads ------------------------------------------------------------------
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 _package_digest_cache: str | None = None
 
 
@@ -75,7 +68,7 @@ def package_digest() -> str:
         for p in sorted(root.rglob("*")):
             if not p.is_file() or "__pycache__" in p.parts or p.suffix in (".pyc", ".pyo"):
                 continue
-            h.update(f"{p.relative_to(root).as_posix()}\t{_sha256_file(p)}\n".encode())
+            h.update(f"{p.relative_to(root).as_posix()}\t{sha256_file(p)}\n".encode())
         _package_digest_cache = h.hexdigest()
     return _package_digest_cache
 
@@ -90,10 +83,10 @@ def ward_inputs_digest(params: WardParams, paths: Paths, params_file: Path) -> s
     h = hashlib.sha256(f"{MANIFEST_SCHEMA}\n".encode())
     folder = paths.ward_raw(params.slug)
     for src in ward_sources(params, paths):
-        h.update(f"raw\t{src.relative_to(folder).as_posix()}\t{_sha256_file(src)}\n".encode())
-    h.update(f"params\t{_sha256_file(params_file)}\n".encode())
+        h.update(f"raw\t{src.relative_to(folder).as_posix()}\t{sha256_file(src)}\n".encode())
+    h.update(f"params\t{sha256_file(params_file)}\n".encode())
     notebook = paths.notebooks / WARD_NOTEBOOK
-    h.update(f"notebook\t{_sha256_file(notebook) if notebook.exists() else '-'}\n".encode())
+    h.update(f"notebook\t{sha256_file(notebook) if notebook.exists() else '-'}\n".encode())
     h.update(f"package\t{package_digest()}\n".encode())
     return h.hexdigest()
 
@@ -476,7 +469,7 @@ def _write_manifest(runs: list[WardRun], paths: Paths, meta: dict[str, Any]) -> 
 def _portfolio_digest(runs: list[WardRun], paths: Paths) -> str:
     h = hashlib.sha256(f"{package_digest()}\n".encode())
     nb = paths.notebooks / PORTFOLIO_NOTEBOOK
-    h.update(f"notebook\t{_sha256_file(nb) if nb.exists() else '-'}\n".encode())
+    h.update(f"notebook\t{sha256_file(nb) if nb.exists() else '-'}\n".encode())
     for d in sorted(p for p in paths.processed.iterdir() if p.is_dir()) if paths.processed.is_dir() else []:
         h.update(f"{d.name}\t{read_digest(d / DIGEST_FILE) or '-'}\n".encode())
     # "ok" and "skipped" both mean the outputs match the digest above; only failures add news
