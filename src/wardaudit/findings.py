@@ -39,11 +39,15 @@ class CheckResult:
     values: dict[str, Any] = field(default_factory=dict)
     evidence: tuple[Evidence, ...] = ()
     key: str = ""  # what the check is about; used to avoid reporting one contradiction twice
+    relation: dict[str, Any] | None = None  # the relation checked: kind, cue, strength, scope
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "status": self.status, "severity": self.severity,
-                "message": self.message, "values": _clean_values(self.values),
-                "evidence": [e.to_dict() for e in self.evidence]}
+        d = {"rule": self.rule, "status": self.status, "severity": self.severity,
+             "message": self.message, "values": _clean_values(self.values),
+             "evidence": [e.to_dict() for e in self.evidence]}
+        if self.relation:
+            d["relation"] = dict(self.relation)
+        return d
 
     @property
     def family(self) -> str:
@@ -78,10 +82,22 @@ def sort_checks(checks: Iterable[CheckResult]) -> list[CheckResult]:
 def findings_document(*, source: str, ward: str | None, report: dict[str, Any], checks: list[CheckResult],
                       facts: list[dict[str, Any]], notes: list[str] | None = None) -> dict[str, Any]:
     doc = {"schema": SCHEMA, "source": source, "ward": ward, "report": report,
-           "checks": [c.to_dict() for c in sort_checks(checks)], "facts": facts}
+           "checks": [c.to_dict() for c in sort_checks(checks)], "facts": facts,
+           "unchecked": unchecked(checks)}
     if notes:
         doc["notes"] = notes
     return doc
+
+
+def unchecked(checks: Iterable[CheckResult]) -> dict[str, Any]:
+    """How many related figures could not be checked, and why (relations of ambiguous strength)."""
+    reasons: dict[str, int] = {}
+    for c in checks:
+        rel = c.relation or {}
+        if c.status == "skip" and rel.get("strength") == "ambiguous":
+            why = rel.get("reason") or "không xác định được quan hệ"
+            reasons[why] = reasons.get(why, 0) + 1
+    return {"count": sum(reasons.values()), "reasons": dict(sorted(reasons.items()))}
 
 
 def dumps(doc: dict[str, Any]) -> str:
