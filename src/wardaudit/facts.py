@@ -62,6 +62,7 @@ class Fact:
     cue: str | None = None  # for a total: the words or layout that hand it its parts (trong đó, gồm, …)
     phrase: str | None = None  # the catalogue phrase that named its metric
     period_source: str | None = None  # sentence | section | report: where its period was stated
+    base: str | None = None  # for a rate: the id of its numerator; for a share: of its part
 
     def to_public(self) -> dict[str, Any]:
         d = {"metric": self.metric, "value": _num(self.value), "unit": self.unit, "kind": self.kind,
@@ -273,7 +274,7 @@ class _Extractor:
                             else "sentence")
             if role == "part" and metric is None:
                 fact.label = left_clause.strip(" :-+•;,(").strip()[:80] or None
-            self.link_rate(fact, fig, prev_fact, text, s, left_clause)
+            self.link_rate(fact, fig, prev_fact, text, s, left_clause, sentence_facts)
             if _partition_cue(right_full, self.cues) and fig.kind in ("count", "money", "ratio"):
                 owner = self.open_group(state, fact, sentence_facts, right_full)
                 if not right_full.strip(" :,").lower().replace("trong đó", "").strip(" :,") \
@@ -330,33 +331,41 @@ class _Extractor:
         state.total, state.group_id = owner, owner.group
         return owner
 
-    def link_rate(self, fact: Fact, fig: Figure, prev_fact: Fact | None, text: str, s: int, left_clause: str) -> None:
-        """A rate right after a count is that count's rate; a count in brackets right after a rate is
-        its numerator; 'chiếm X%' after a count is the count's share of a whole."""
-        if prev_fact is None:
-            return
-        if fig.kind == "percent" and prev_fact.kind in ("count", "ratio"):
-            if self.cues.share.search(left_clause):
-                fact.role, fact.cue = "share", "chiếm"
-                fact.group = prev_fact.group if prev_fact.role == "part" else fact.group
-                fact.label = prev_fact.id
+    def link_rate(self, fact: Fact, fig: Figure, prev_fact: Fact | None, text: str, s: int, left_clause: str,
+                  sentence_facts: list[Fact]) -> None:
+        """Tie a rate to its numerator in the same sentence; a count in brackets right after a rate is
+        its numerator; 'chiếm X%' or '(X%)' right after a part is that part's share of the whole."""
+        between = text[prev_fact_end(prev_fact, text, s):fig.start] if prev_fact is not None else ""
+        if fig.kind == "percent":
+            if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
+                    self.cues.share.search(left_clause) or (between.rstrip().endswith("(") and prev_fact.role == "part")):
+                fact.role, fact.cue, fact.base = "share", "chiếm" if self.cues.share.search(left_clause) else "(%)", prev_fact.id
+                fact.group = prev_fact.group if prev_fact.role == "part" else None
                 return
-            gid = prev_fact.group if prev_fact.role == "numerator" else self.new_group()
-            prev_fact.group = prev_fact.group or gid
-            if prev_fact.role is None:
-                prev_fact.role = "numerator"
-            fact.group, fact.role = prev_fact.group, "rate"
+            metric = self.cat.get(fact.metric)
+            num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
+                        and f.metric == metric.numerator and f.kind in ("count", "ratio")), None)
+            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between:
+                num = prev_fact
+            if num is None:
+                return
+            fact.role, fact.base = "rate", num.id
+            if num.role in (None, "numerator"):
+                num.role = "numerator"
+                num.group = num.group or self.new_group()
+                fact.group = num.group
             m = self.cues.rate.search(left_clause)
             fact.cue = m.group(0).lower() if m else None
-        elif fig.kind == "count" and prev_fact.kind == "percent" \
-                and text[prev_fact_end(prev_fact, text, s):fig.start].strip().startswith("("):
-            # '100% hồ sơ ... (1.234 hồ sơ)': the count in brackets is the rate's numerator
+        elif fig.kind in ("count", "ratio") and prev_fact is not None and prev_fact.kind == "percent" \
+                and between.strip().startswith("("):
+            # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
             rate_metric = self.cat.get(prev_fact.metric)
             if rate_metric and rate_metric.numerator:
                 fact.metric = rate_metric.numerator
             gid = prev_fact.group or self.new_group()
-            prev_fact.group, prev_fact.role = gid, "rate"
+            prev_fact.group, prev_fact.role, prev_fact.base = gid, "rate", fact.id
             fact.group, fact.role = gid, "numerator"
+            prev_fact.cue = prev_fact.cue or "(số liệu trong ngoặc)"
 
     def scope_of(self, left_sentence: str, right_full: str) -> str | None:
         """Whom a figure is about: a scope named in its own clause after it, else the one named last
@@ -411,7 +420,7 @@ class _Extractor:
         items = _BulletList()
         for bi, block in enumerate(self.doc.blocks):
             self.current_block = bi
-            if block.kind in ("table", "heading"):
+            if block.kind == "table" or (block.kind == "heading" and not _heading_with_figures(block.text)):
                 items.end()
                 if block.kind == "heading" and block.section[:2] != current_section[:2]:
                     current_section, section_period = block.section, None
@@ -554,6 +563,12 @@ class _Extractor:
 
 _CLAUSE_HAS_RATE_WORDS = re.compile(r"trực tuyến|số hóa|số hoá|kết quả điện tử|tái sử dụng|hài lòng|thanh toán|phủ sóng",
                                     re.IGNORECASE)
+
+
+def _heading_with_figures(text: str) -> bool:
+    """A numbered item that is a sentence with figures ('1. Tiếp nhận hồ sơ: UBND phường tiếp nhận
+    3.805 hồ sơ, trong đó …'), not a bare title."""
+    return len(text) >= 60 and bool(re.search(r"[:,]", text)) and bool(find_figures(text))
 
 
 _BULLET = re.compile(r"^\s*([-+•*]|\(\d+\)|\d+\)|[a-zđ]\))\s*")

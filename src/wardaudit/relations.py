@@ -161,7 +161,9 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
         if rate.kind != "percent" or is_target(rate) or rate.role not in ("rate", None):
             continue
         metric = cat.get(rate.metric)
-        nums = [f for f in facts if rate.group and f.group == rate.group and f.role == "numerator"]
+        by_id = {f.id: f for f in facts}
+        nums = [by_id[rate.base]] if rate.base in by_id else \
+            [f for f in facts if rate.group and f.group == rate.group and f.role == "numerator"]
         if not nums:
             if rate.role == "rate" or rate.qualifier == "cumulative":
                 continue
@@ -234,10 +236,11 @@ def shares(facts: list[Any]) -> list[Relation]:
         totals = [f for f in members if f.role == "total" and f.kind in ("count", "money")]
         if len(totals) != 1 or not totals[0].value:
             continue
-        ordered = sorted(members, key=lambda f: f.id)
-        for i, f in enumerate(ordered):
-            if f.kind == "percent" and i > 0 and ordered[i - 1].role == "part":
-                out.append(Relation("share", (f, ordered[i - 1], totals[0]), f.cue or "(tỷ trọng)",
+        by_id = {f.id: f for f in members}
+        for f in members:
+            part = by_id.get(f.base)
+            if f.role == "share" and part is not None and part.role == "part":
+                out.append(Relation("share", (f, part, totals[0]), f.cue or "(%)",
                                     Strength.EXPLICIT, totals[0].scope if totals[0].scope != "all" else None))
     return out
 
