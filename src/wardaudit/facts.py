@@ -234,7 +234,8 @@ class _Extractor:
         sent_period = self.sentence_period(sentence)
         period_source = "sentence" if sent_period else ("section" if section_period else "report")
         sent_period = sent_period or section_period
-        is_target = target_section or bool(self.cues.target.search(sentence))
+        # a target word before the figure makes it a target ('chỉ tiêu … tối thiểu 80%'); after it,
+        # the figure is a result measured against one ('đạt 76,4%, chưa đạt chỉ tiêu')
         state = _Group()
         prev_fact: Fact | None = None
         sentence_facts: list[Fact] = []
@@ -260,7 +261,7 @@ class _Extractor:
             qualifier = fig.qualifier
             if self.cues.cumulative.search(left_clause + right):
                 qualifier = qualifier or "cumulative"
-            if is_target and qualifier is None:
+            if (target_section or self.cues.target.search(left_sentence)) and qualifier is None:
                 qualifier = "target"
             period = self.fact_period(metric, sentence, sent_period)
             fact = self.add(metric=metric.key if metric else None, value=fig.value,
@@ -641,11 +642,16 @@ def _same_unit(fig: Figure, right: str, total: Fact) -> bool:
 
 
 def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
-    """A '(gồm …)' breakdown ends at its closing bracket."""
+    """A '(gồm …)' breakdown ends at its closing bracket (brackets inside it, '(chiếm 62,5%)', do not)."""
+    if not (total.cue or "").startswith("("):
+        return False
     i = text.find(total.raw, start)
     between = text[i + len(total.raw):fig.start] if i >= 0 else ""
-    opened = between.find("(")
-    return opened >= 0 and ")" in between[opened:]
+    depth = 0
+    for ch in between:
+        depth += ch == "("
+        depth -= ch == ")"
+    return depth <= 0 and "(" in between
 
 
 def prev_fact_end(fact: Fact, text: str, start: int) -> int:

@@ -62,7 +62,7 @@ def ward_name_spelling(ctx: AuditContext):
     variants = ctx.meta.get("name_variants") or []
     main = ctx.meta.get("ward_name")
     expected = ctx.meta.get("expected_ward")
-    if expected and fold(expected) == fold(main or "") and any(v["name"] == expected for v in variants):
+    if expected and any(fold(v["name"]) == fold(expected) for v in variants):
         main = expected  # the name in parameters/ is how the ward is spelt
     if not main:
         return
