@@ -248,8 +248,8 @@ class _Extractor:
             cut = list(_CLAUSE_BREAK.finditer(left_window))
             left_clause = left_window[cut[-1].end():] if cut else left_window
             right_full = text[fig.end:nxt_start]
-            rb = re.search(r"[;.]|,\s*(?:tỷ lệ|tỉ lệ|trong đó|số\s)|\btrong đó\b|\bbao gồm\b"
-                           if fig.kind == "percent" else r"[,;.()]|\btrong đó\b|\bbao gồm\b|\bgồm\b",
+            rb = re.search(r"[;.:]|,\s*(?:tỷ lệ|tỉ lệ|trong đó|số\s)|\btrong đó\b|\bbao gồm\b"
+                           if fig.kind == "percent" else r"[,;.():]|\btrong đó\b|\bbao gồm\b|\bgồm\b",
                            right_full, re.IGNORECASE)
             right = right_full[:rb.start()] if rb else right_full
             metric, role = self.resolve_in_group(state, fig, text, s, left_clause, left_sentence, right)
@@ -389,8 +389,14 @@ class _Extractor:
             m, n = self.cat.best(low[: low.find(first.raw) if first.raw in block.text else len(low)], cands)
             if m:
                 first.metric = m.key
-        if any(a.metric and a.metric == first.metric for a in attached):
-            return False
+        own = {p for ps in (metric.parts if metric else ()) for p in ps}
+        if first.metric == total.metric or first.metric not in own:
+            # a named part ('- Xã Phú Lộc: 18.906 tài khoản'): what it counts is the total's, for one unit
+            first.metric = None
+            first.label = block.text[:block.text.find(first.raw)].strip(" -+•*:;,").strip()[:80] or None
+        if any((a.metric, a.value) == (first.metric, first.value) or (a.metric and a.metric == first.metric)
+               for a in attached):
+            return False  # a restatement of a part already listed
         first.group, first.role = total.group, "part"
         attached.append(first)
         return True
@@ -628,7 +634,8 @@ def _partition_cue(right: str, cues) -> str | None:
     Bracketed breakdowns are named '(gồm)' / '(trong đó)'."""
     m = cues.partition.search(right)
     if not m:
-        return None
+        # '8.746 hồ sơ: trước hạn 6.912 hồ sơ, …' — a colon right after the figure and its noun
+        return ":" if re.match(r"^\s*[^\W\d][\w ]{0,20}:\s*\S", right) else None
     word = m.group(0).lower()
     return f"({word})" if "(" in right[:m.start()] else word
 

@@ -69,6 +69,12 @@ class Relation:
             return "warning"
         return base
 
+    def weaker(self) -> "Relation":
+        """The same relation at most inferred (an approximate figure makes any check a review)."""
+        if self.strength is not Strength.EXPLICIT:
+            return self
+        return Relation(self.kind, self.members, self.cue, Strength.INFERRED, self.scope, self.exhaustive, self.reason)
+
     def to_dict(self) -> dict[str, Any]:
         d = {"kind": self.kind, "cue": self.cue, "strength": self.strength.value, "scope": self.scope}
         if self.reason:
@@ -183,6 +189,10 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
         den, den_strength, reason = _denominator(facts, rate, num, den_metric, cues)
         if den is None:
             out.append(Relation("ratio", (rate, num), cue, Strength.AMBIGUOUS, rate.scope, reason=reason))
+            continue
+        if (den.qualifier or num.qualifier or "") in ("lower_bound", "upper_bound", "approx", "at_least", "at_most"):
+            out.append(Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
+                                reason="tử số hoặc mẫu số là số ước lượng"))
             continue
         if den.scope != num.scope or den.scope != rate.scope:
             out.append(Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,

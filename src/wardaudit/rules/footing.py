@@ -35,6 +35,12 @@ def total_equals_parts(ctx: AuditContext):
         s = sum(f.value for f in parts)
         values = {"expected": total.value, "actual": s, "parts": [f.value for f in parts]}
         evidence = [ev(total)] + [ev(f) for f in parts]
+        if total.qualifier in ("lower_bound", "at_least", "upper_bound", "at_most", "approx"):
+            ok = _within_bound(s, total)
+            yield judge("FOOT001", "error", rel if total.qualifier != "approx" else rel.weaker(), ok,
+                        f"{_name(total.metric)}: tổng {total.raw} " + ("thỏa" if ok else "không thỏa")
+                        + f" với tổng các phần {' + '.join(fmt(f.value) for f in parts)} = {fmt(s)}", values, evidence)
+            continue
         if not rel.exhaustive:
             if total.kind != "money" and s > total.value + 1e-9:
                 yield judge("FOOT001", "error", rel, False,
@@ -45,6 +51,20 @@ def total_equals_parts(ctx: AuditContext):
         yield judge("FOOT001", "error", rel, ok,
                     f"{_name(total.metric)}: tổng {fmt(total.value)} " + ("= " if ok else "≠ ")
                     + " + ".join(fmt(f.value) for f in parts) + f" = {fmt(s)}", values, evidence)
+
+
+def _within_bound(s: float, total) -> bool:
+    """'hơn 1.200 hồ sơ, gồm 947 … và 289 …': the parts' sum must satisfy the bound, not equal it."""
+    q = total.qualifier
+    if q == "lower_bound":
+        return s > total.value - 1e-9
+    if q == "at_least":
+        return s >= total.value - 1e-9
+    if q == "upper_bound":
+        return s < total.value + 1e-9
+    if q == "at_most":
+        return s <= total.value + 1e-9
+    return abs(s - total.value) <= 0.05 * total.value  # 'khoảng 1.200': within 5%
 
 
 @rule("FOOT002", "Tiếp nhận ≠ đã giải quyết + đang giải quyết", "Received ≠ resolved + pending", "error")
