@@ -252,7 +252,7 @@ class _Extractor:
                            if fig.kind == "percent" else r"[,;.():]|\btrong đó\b|\bbao gồm\b|\bgồm\b",
                            right_full, re.IGNORECASE)
             right = right_full[:rb.start()] if rb else right_full
-            metric, role = self.resolve_in_group(state, fig, text, s, left_clause, left_sentence, right)
+            metric, role = self.resolve_in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
             if fig.kind == "percent" and prev_fact is not None and prev_fact.metric and (
                     metric is None or not _CLAUSE_HAS_RATE_WORDS.search(left_clause + right)):
                 via = [m for m in self.cat.metrics if m.numerator == prev_fact.metric]
@@ -287,7 +287,7 @@ class _Extractor:
         return carry_total
 
     def resolve_in_group(self, state: "_Group", fig: Figure, text: str, s: int, left_clause: str,
-                         left_sentence: str, right: str) -> tuple[Metric | None, str | None]:
+                         left_sentence: str, right: str, left_window: str) -> tuple[Metric | None, str | None]:
         """The figure's metric, and 'part' when it is a part of the sentence's open total.
 
         Within an open partition a figure counting the same thing as the total is a part even when
@@ -304,7 +304,8 @@ class _Extractor:
         direct = [self.cat.get(p) for p in parts if self.cat.get(p)]
         nested = [self.cat.get(q) for m in direct for ps in m.parts for q in ps if self.cat.get(q)]
         candidates = (direct + nested) or None
-        metric = self.resolve(fig, left_clause, left_sentence, right, candidates) if candidates else None
+        # a part is named between the previous figure and itself, not by earlier parts of the sentence
+        metric = self.resolve(fig, left_clause, left_window, right, candidates) if candidates else None
         if metric is not None:
             # a part of a part ('hoàn thành đúng hạn' under 'hoàn thành') is not in this sum
             return metric, ("part" if metric.key in parts else None)
@@ -344,9 +345,12 @@ class _Extractor:
                 fact.group = prev_fact.group if prev_fact.role == "part" else None
                 return
             metric = self.cat.get(fact.metric)
+            # the numerator is in the rate's own clause chain: no ';' between them, the same scope
             num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
-                        and f.metric == metric.numerator and f.kind in ("count", "ratio")), None)
-            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between:
+                        and f.metric == metric.numerator and f.kind in ("count", "ratio") and f.scope == fact.scope
+                        and ";" not in text[prev_fact_end(f, text, s):fig.start]), None)
+            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between \
+                    and prev_fact.scope == fact.scope:
                 num = prev_fact
             if num is None:
                 return
