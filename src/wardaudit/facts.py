@@ -298,7 +298,7 @@ class _Extractor:
             return (None if negated else self.resolve(fig, left_clause, left_sentence, right)), None
         if group_closed(text, total, fig, s):
             state.close()
-            return self.resolve(fig, left_clause, left_sentence, right), None
+            return self.resolve(fig, left_clause, left_window, right), None
         own = self.cat.get(total.metric)
         parts = [p for ps in (own.parts if own else ()) for p in ps]
         direct = [self.cat.get(p) for p in parts if self.cat.get(p)]
@@ -309,7 +309,7 @@ class _Extractor:
         if metric is not None:
             # a part of a part ('hoàn thành đúng hạn' under 'hoàn thành') is not in this sum
             return metric, ("part" if metric.key in parts else None)
-        plain = self.resolve(fig, left_clause, left_sentence, right)
+        plain = self.resolve(fig, left_clause, left_window, right)
         if plain is not None and plain.key != total.metric and plain.family != "rate":
             state.close()  # another quantity: the breakdown is over
             return plain, None
