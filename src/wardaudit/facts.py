@@ -637,6 +637,8 @@ def _partition_cue(right: str, cues) -> str | None:
     """The cue right after a figure that opens its breakdown ('trong đó', 'gồm', '(gồm: …'), or None.
     Bracketed breakdowns are named '(gồm)' / '(trong đó)'."""
     m = cues.partition.search(right)
+    if not m and re.match(r"^\s*[^\W\d][\w ]{0,15}\(\s*[^\W\d][^()]*\d[^()]*[,;][^()]*\d", right):
+        return "( )"  # '604 hồ sơ (trực tuyến 531 hồ sơ, trực tiếp 73 hồ sơ)': a breakdown in brackets
     if not m:
         # '8.746 hồ sơ: trước hạn 6.912 hồ sơ, …' — a colon right after the figure and its noun
         return ":" if re.match(r"^\s*[^\W\d][\w ]{0,20}:\s*\S", right) else None
