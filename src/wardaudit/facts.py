@@ -564,7 +564,7 @@ class _Extractor:
                 cands = self.cat.in_family(fam) if fam else self.cat.metrics
                 metric = self.cat.best(context, cands)[0]
                 period, qual = self._table_period(header)
-                scope = self.cues.scope_in(header)
+                scope = self.cues.scope_in(header) or self.cues.scope_in(row_label)
                 self.add(metric=metric.key if metric else None, value=f.value, unit=None, kind=f.kind, period=period,
                          qualifier=qual, role="part" if title_total else None, group=gid, scope=scope[0] if scope else None,
                          section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
