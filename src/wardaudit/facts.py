@@ -276,8 +276,8 @@ class _Extractor:
             if role == "part" and metric is None:
                 fact.label = left_clause.strip(" :-+•;,(").strip()[:80] or None
             self.link_rate(fact, fig, prev_fact, text, s, left_clause, sentence_facts)
-            if _partition_cue(right_full, self.cues) and fig.kind in ("count", "money", "ratio"):
-                owner = self.open_group(state, fact, sentence_facts, right_full)
+            if _partition_cue(right_full, self.cues, text[fig.end:e]) and fig.kind in ("count", "money", "ratio"):
+                owner = self.open_group(state, fact, sentence_facts, right_full, text[fig.end:e])
                 if not right_full.strip(" :,").lower().replace("trong đó", "").strip(" :,") \
                         and k == len(sent_figs) - 1:
                     carry_total = owner
@@ -319,7 +319,8 @@ class _Extractor:
         state.close()
         return plain, None
 
-    def open_group(self, state: "_Group", fact: Fact, sentence_facts: list[Fact], right_full: str) -> Fact:
+    def open_group(self, state: "_Group", fact: Fact, sentence_facts: list[Fact], right_full: str,
+                   rest: str) -> Fact:
         """``fact`` (or the sentence's earlier total that has a partition) becomes the open total."""
         owner = fact
         own = self.cat.get(fact.metric)
@@ -329,7 +330,7 @@ class _Extractor:
         if owner.group is None or owner.role != "total":
             owner.group = self.new_group()
         owner.role = "total"
-        owner.cue = _partition_cue(right_full, self.cues)
+        owner.cue = _partition_cue(right_full, self.cues, rest)
         state.total, state.group_id = owner, owner.group
         return owner
 
@@ -633,11 +634,12 @@ class _Group:
         self.total, self.group_id = None, None
 
 
-def _partition_cue(right: str, cues) -> str | None:
+def _partition_cue(right: str, cues, rest: str = "") -> str | None:
     """The cue right after a figure that opens its breakdown ('trong đó', 'gồm', '(gồm: …'), or None.
     Bracketed breakdowns are named '(gồm)' / '(trong đó)'."""
     m = cues.partition.search(right)
-    if not m and re.match(r"^\s*[^\W\d][\w ]{0,15}\(\s*[^\W\d][^()]*\d[^()]*[,;][^()]*\d", right):
+    inside = re.match(r"^[^().;]{0,45}\(\s*([^()\d][^()]*)\)", rest) if not m and "(" in right else None
+    if inside and sum(f.kind != "percent" for f in find_figures(inside.group(1))) >= 2:
         return "( )"  # '604 hồ sơ (trực tuyến 531 hồ sơ, trực tiếp 73 hồ sơ)': a breakdown in brackets
     if not m:
         # '8.746 hồ sơ: trước hạn 6.912 hồ sơ, …' — a colon right after the figure and its noun
@@ -651,6 +653,8 @@ def _same_unit(fig: Figure, right: str, total: Fact) -> bool:
     if fig.kind == "money" or total.kind == "money":
         return fig.kind == total.kind
     unit = _unit_text(fig, right)
+    if unit in (None, "về", "của", "tại", "ở", "thuộc", "là", "đối", "cho", "do", "trên") and total.cue:
+        return True  # the noun is left out after the first part: '3 nhiệm vụ về thể chế; 5 về hạ tầng số'
     return bool(unit) and bool(total.unit) and unit == total.unit
 
 
