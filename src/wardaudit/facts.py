@@ -158,7 +158,8 @@ class _Extractor:
         self.meta = meta
         self.cat = load_catalogue()
         self.facts: list[Fact] = []
-        self.report_period = meta.get("period")
+        # a report whose title states no period is about the first period its text states
+        self.report_period = meta.get("period") or self.first_period(doc)
         self.section_titles = {s.path: s.title for s in doc.walk_sections()}
         self._group = 0
         self.current_block: int | None = None
@@ -405,6 +406,14 @@ class _Extractor:
         first.group, first.role = total.group, "part"
         attached.append(first)
         return True
+
+    def first_period(self, doc: Document) -> dict | None:
+        for block in doc.blocks[:40]:
+            if block.kind != "table":
+                p = self.sentence_period(block.text)
+                if p:
+                    return p
+        return None
 
     def sentence_period(self, sentence: str) -> dict | None:
         p = parse_period(sentence)
