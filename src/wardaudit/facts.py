@@ -311,7 +311,10 @@ class _Extractor:
             # a part of a part ('hoàn thành đúng hạn' under 'hoàn thành') is not in this sum
             return metric, ("part" if metric.key in parts else None)
         plain = self.resolve(fig, left_clause, left_window, right)
-        if plain is not None and plain.key != total.metric and plain.family != "rate":
+        counted = _unit_text(fig, right)
+        named_by_place = plain is not None and counted and counted == total.unit \
+            and counted not in self.cat.families.get(plain.family, ())
+        if plain is not None and plain.key != total.metric and plain.family != "rate" and not named_by_place:
             state.close()  # another quantity: the breakdown is over
             return plain, None
         if _same_unit(fig, right, total):

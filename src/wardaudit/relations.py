@@ -124,11 +124,18 @@ def partitions(facts: list[Any]) -> list[Relation]:
     return out
 
 
+def near_after(total, f) -> bool:
+    """``f`` is in the total's paragraph or one of the two blocks after it, in the same section."""
+    return f.file == total.file and f.section == total.section and f.block is not None \
+        and total.block is not None and 0 <= f.block - total.block <= 2
+
+
 def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Relation]:
-    """A total and the parts of one catalogue partition stated apart in the same paragraph, with no
-    cue word tying them: inferred."""
+    """A total and the parts of one catalogue partition stated apart — in its paragraph or the two
+    blocks after it, in the same section — with no cue word tying them: inferred."""
     cat = load_catalogue()
-    done = {r.members[0].id for r in explicit}
+    # a total broken down by named parts (villages, fields) may also be split by the catalogue's kinds
+    done = {r.members[0].id for r in explicit if any(p.metric for p in r.members[1:])}
     pool = [f for f in facts if f.metric and not is_target(f) and f.origin == "text" and f.kind != "percent"]
     out = []
     for total in pool:
@@ -139,9 +146,10 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
             chosen = []
             for key in partition:
                 cands = [f for f in pool if f.metric == key and f.period == total.period and f.scope == total.scope
-                         and f.role != "total" and same_block(f, total)]
+                         and f.role != "total" and near_after(total, f)]
                 if cands:
-                    chosen.append(min(cands, key=lambda f: abs((f.sentence or 0) - (total.sentence or 0))))
+                    chosen.append(min(cands, key=lambda f: (f.block - total.block, abs((f.sentence or 0)
+                                                                                         - (total.sentence or 0)))))
             if len(chosen) < max(2, len(partition) - 1):
                 continue
             out.append(Relation("partition", (total, *chosen), CATALOGUE_CUE, Strength.INFERRED, total.scope))
