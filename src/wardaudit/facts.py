@@ -63,6 +63,8 @@ class Fact:
     phrase: str | None = None  # the catalogue phrase that named its metric
     period_source: str | None = None  # sentence | section | report: where its period was stated
     base: str | None = None  # for a rate: the id of its numerator; for a share: of its part
+    end: int | None = None  # where the figure ends in its block's text (not published)
+    lead: str = ""  # the words right before the figure in its sentence (not published)
 
     def to_public(self) -> dict[str, Any]:
         d = {"metric": self.metric, "value": _num(self.value), "unit": self.unit, "kind": self.kind,
@@ -97,7 +99,7 @@ COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role
 def facts_frame(facts: Iterable[Fact]):
     import pandas as pd
 
-    return pd.DataFrame([asdict(f) for f in facts], columns=COLUMNS)
+    return pd.DataFrame([asdict(f) for f in facts], columns=COLUMNS)  # end, lead: working fields, not columns
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -272,6 +274,7 @@ class _Extractor:
                             quote=_quote(text, (s, e), fig), file=block.location.file, page=block.location.page,
                             line=block.location.line, raw=fig.raw, decimals=fig.decimals,
                             denominator=fig.denominator, phrase=self.last_phrase if metric else None,
+                            end=fig.end, lead=" ".join(left_sentence[-30:].split()).lower(),
                             period_source=period_source if not (metric and metric.stock and _AS_OF.search(sentence))
                             else "sentence")
             if role == "part" and metric is None:
@@ -367,7 +370,7 @@ class _Extractor:
             m = self.cues.rate.search(left_clause)
             fact.cue = m.group(0).lower() if m else None
         elif fig.kind in ("count", "ratio") and prev_fact is not None and prev_fact.kind == "percent" \
-                and between.strip().startswith("("):
+                and between.rstrip().endswith("(") and ";" not in between and ")" not in between:
             # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
             rate_metric = self.cat.get(prev_fact.metric)
             if rate_metric and rate_metric.numerator:
@@ -684,6 +687,8 @@ def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
 
 
 def prev_fact_end(fact: Fact, text: str, start: int) -> int:
+    if fact.end is not None:
+        return fact.end
     i = text.find(fact.raw, start)
     return i + len(fact.raw) if i >= 0 else start
 

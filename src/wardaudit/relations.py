@@ -20,6 +20,7 @@ within one scope; an inferred relation gives at most a warning ("cần rà soát
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable
@@ -222,7 +223,16 @@ def near(a, b) -> bool:
         and b.block is not None and 0 < b.block - a.block <= 2
 
 
+_BASE_WORDS = re.compile(r"(?:^|\s)(?:trong|trong số|trên tổng số|trên|tổng số|so với)\s*$")
+
+
 def _denominator(facts, rate, num, den_metric, cues):
+    # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
+    # as such in the rate's own sentence
+    introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == "count"
+                  and f.unit == num.unit and f.value >= num.value and _BASE_WORDS.search(f.lead[-14:])]
+    if introduced:
+        return introduced[0], Strength.EXPLICIT, ""
     if not den_metric:
         return None, None, "không rõ mẫu số của tỷ lệ"
     cands = [f for f in facts if f.metric == den_metric and f.period == rate.period and not is_target(f)
