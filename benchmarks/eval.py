@@ -86,18 +86,33 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
-def matches(rel: Relation, check: Check, must: float | None = None) -> bool:
-    """Does ``check`` speak about ``rel``? ``must``: a value the check has to contain as well."""
+def score(rel: Relation, check: Check) -> float:
+    """How well ``check`` covers ``rel``: the share of the relation's figures among the check's,
+    0 when fewer than min(2, n) of them are there (a name relation: 1 when the check names it)."""
     if rel.kind == "name":
         variant = str(rel.figures.get("variant") or "")
-        return check.rule.startswith("META") and check.status == "fail" and bool(variant) and variant in check.text
+        ok = check.rule.startswith("META") and check.status == "fail" and bool(variant) and variant in check.text
+        return 1.0 if ok else 0.0
     vals = values(rel)
     if not vals:
-        return False
+        return 0.0
     hits = sum(1 for v in vals if any(_close(v, c) for c in check.figures))
+    return hits / len(vals) if hits >= min(2, len(vals)) else 0.0
+
+
+def matches(rel: Relation, check: Check, must: float | None = None) -> bool:
+    """Does ``check`` speak about ``rel``? ``must``: a value the check has to contain as well."""
     if must is not None and not any(_close(must, c) for c in check.figures):
         return False
-    return hits >= min(2, len(vals))
+    return score(rel, check) > 0
+
+
+def attributed(check: Check, relations: list[Relation]) -> list[Relation]:
+    """The relations a check speaks about: those it matches best (a check about 12.456 = 12.294 +
+    160 is not about the rate 12.294/12.456 that shares two of its figures)."""
+    scores = [(score(r, check), r) for r in relations]
+    best = max((sc for sc, _ in scores), default=0.0)
+    return [r for sc, r in scores if sc > 0 and sc == best]
 
 
 def worst(checks: list[Check]) -> str | None:
@@ -144,6 +159,7 @@ class Tally:
     missed: list[str] = field(default_factory=list)
     disputes: list[str] = field(default_factory=list)
     planted_missed: list[str] = field(default_factory=list)
+    ticked_ids: set[str] = field(default_factory=set)
 
     @property
     def precision(self) -> float:
@@ -158,16 +174,16 @@ class Tally:
 def _score_passage(p: Passage, checks: list[Check], t: Tally) -> None:
     fails = [c for c in checks if c.status == "fail"]
     passes = [c for c in checks if c.status == "pass"]
-    faults = [r for r in p.relations if not r.holds and r.kind != "target"]
     for c in checks:
         if c.status == "skip" and not c.rule.startswith("TREND"):
             t.skips[c.rule] += 1
         if c.relation and c.status == "fail":
             t.relation_cues[f"{c.relation.get('kind')}/{c.relation.get('cue')}/{c.relation.get('strength')}"] += 1
+    about = {id(c): attributed(c, p.relations) for c in fails + passes}
     for rel in p.relations:
         if rel.kind == "target":
             continue
-        hit = [c for c in fails if matches(rel, c)]
+        hit = [c for c in fails if any(r is rel for r in about[id(c)])]
         if not rel.holds:
             t.faults += 1
             t.faults_any += bool(hit)
@@ -183,12 +199,14 @@ def _score_passage(p: Passage, checks: list[Check], t: Tally) -> None:
             t.disputes.append(f"{p.id}/{rel.id} ({rel.kind}) [{c.severity}] {c.rule}: {c.message}")
         if rel.strength == "explicit" and rel.kind != "name":
             t.explicit += 1
-            t.ticked += any(matches(rel, c) for c in passes)
+            if any(any(r is rel for r in about[id(c)]) for c in passes):
+                t.ticked += 1
+                t.ticked_ids.add(f"{p.id}/{rel.id}")
     for c in fails:
         if c.severity != "error":
             continue
         t.errors += 1
-        if any(matches(r, c) for r in faults):
+        if any(not r.holds and r.kind != "target" for r in about[id(c)]):
             t.justified += 1
         else:
             t.unjustified.append(f"{p.id} {c.rule}: {c.message}")

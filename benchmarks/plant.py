@@ -5,7 +5,8 @@ A passage is ``tests/fixtures/corpus/<id>.txt`` with its label ``<id>.yaml``; a 
 the relations the text states, each with the figures exactly as written (``"450#2"`` is the
 2nd occurrence of ``450`` in the text) and whether it holds. Figure keys by kind:
 
-- partition, period_split: ``total``, ``parts`` (sum of parts = total);
+- partition, period_split: ``total``, ``parts`` (sum of parts = total), optional ``overlap``:
+  figures counted in two parts (sum of parts - overlap = total);
 - ratio: ``rate``, ``numerator``, ``denominator`` (the rate may carry a bound: ``trên 99%``);
 - share: ``parts`` (percentages of one whole, summing to 100%);
 - recurrence: ``values`` (one quantity stated more than once; a coarser headline agrees with
@@ -13,6 +14,7 @@ the relations the text states, each with the figures exactly as written (``"450#
 - target: ``target``, ``result`` (holds = the target is met);
 - flow: ``allocated``, ``disbursed`` (holds = disbursed does not exceed allocated);
 - declared_count: ``declared``, ``rows`` (holds = as many rows as declared; rows are names);
+- claim: ``values`` (figures that contradict a sentence of the text; not recomputed);
 - name: ``expected``, ``variant`` (the unit's name and a misspelling of it).
 
 ``plant(passage, relation, kind)`` writes a copy of the text with exactly one figure (or one
@@ -30,13 +32,14 @@ from pathlib import Path
 
 import yaml
 
-from wardaudit.numbers_vi import Figure, find_figures, format_number, tolerance
+from wardaudit.numbers_vi import Figure, decimals_of, find_figures, format_number, parse_number, tolerance
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 SEED_LABELS = ROOT / "tests" / "fixtures" / "labels" / "seeds"
 KINDS = ("sum_part", "bracketed_part", "rate", "recurrence", "name")
 TEXT_KEYS = ("rows", "expected", "variant")  # label entries that are names, not figures
+_NUM_CORE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
 APPROX_POINTS = 1.0  # 'khoảng 80%', 'gần 99%': within one percentage point (2% of a count)
 
 
@@ -101,9 +104,13 @@ def parse(ref: str) -> Figure:
     """The figure a label string denotes ('trên 99%' keeps its bound, '1,2 tỷ đồng' is in đồng)."""
     raw, _ = split_ref(ref)
     figs = find_figures(raw)
-    if not figs:
+    if figs:
+        return figs[0]
+    core = _NUM_CORE.search(raw)  # a bare count the reader takes for a year ('2100' procedures)
+    if not core:
         raise ValueError(f"không đọc được số liệu {raw!r}")
-    return figs[0]
+    return Figure(core.start(), core.end(), core.group(0), parse_number(core.group(0)), "count",
+                  decimals_of(core.group(0)))
 
 
 def figure_refs(rel: Relation) -> list[tuple[str, str]]:
@@ -174,10 +181,12 @@ def recompute(rel: Relation) -> bool | None:
     k = rel.kind
     if k in ("partition", "period_split"):
         total, parts = _fig(rel, "total"), _figs(rel, "parts")
+        overlap = [parse(v) for v in rel.figures.get("overlap") or []]
+        got = sum(p.value for p in parts) - sum(o.value for o in overlap)
         tol = max([_tol(total)] + [_tol(p) for p in parts])
         if total.qualifier:
-            return _meets(sum(p.value for p in parts), total)
-        return abs(total.value - sum(p.value for p in parts)) <= tol + 1e-9
+            return _meets(got, total)
+        return abs(total.value - got) <= tol + 1e-9
     if k == "ratio":
         num, den = _fig(rel, "numerator"), _fig(rel, "denominator")
         if den.value == 0:
@@ -230,7 +239,6 @@ def label_problems(p: Passage) -> list[str]:
 
 # --- planting one fault ---------------------------------------------------------------------------
 
-_NUM_CORE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
 _LEVEL_WORDS = re.compile(r"^(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh|đặc khu)\s+", re.IGNORECASE)
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _MARKS = "\u0302\u0306\u031b"
