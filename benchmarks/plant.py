@@ -275,7 +275,7 @@ def _candidates(fig: Figure, rel: Relation, key: str) -> list[float]:
     if fig.kind == "percent":
         return [unscaled - 2, unscaled + 2] if unscaled >= 2 else [unscaled + 2]
     step = _step(unscaled) if fig.decimals == 0 else 10 ** (-fig.decimals) * 10
-    return [unscaled + step, unscaled - step]
+    return [unscaled + step, unscaled - step, unscaled + 10 * step, unscaled - 10 * step]  # wider for bounds
 
 
 def _change(p: Passage, rel: Relation, key: str, index: int | None) -> tuple[str, Relation] | None:
