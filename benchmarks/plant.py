@@ -307,22 +307,25 @@ def unit_name(p: Passage) -> str | None:
     return _LEVEL_WORDS.sub("", p.unit.strip()) if p.unit else None
 
 
-def misspell(name: str) -> str:
-    """A near-variant of a name: its first tone mark dropped (else a vowel mark, else Đ -> D)."""
+def misspell(name: str) -> str | None:
+    """A near-variant of a name: its first tone mark dropped (else a vowel mark, else Đ -> D);
+    None for a name written without diacritics."""
     nfd = unicodedata.normalize("NFD", name)
     for marks in (_TONES, _MARKS):
         i = next((i for i, ch in enumerate(nfd) if ch in marks), None)
         if i is not None:
             return unicodedata.normalize("NFC", nfd[:i] + nfd[i + 1:])
-    return name.replace("Đ", "D", 1).replace("đ", "d", 1) if "đ" in name.lower() else name + "h"
+    if "đ" in name.lower():
+        return name.replace("Đ", "D", 1) if "Đ" in name else name.replace("đ", "d", 1)
+    return None
 
 
 def _plant_name(p: Passage) -> tuple[str, Relation] | None:
     name = unit_name(p)
     hits = list(re.finditer(re.escape(name), p.text)) if name else []
-    if not hits:
+    variant = misspell(name) if name else None
+    if len(hits) < 2 or variant is None:  # a variant needs the right spelling elsewhere in the text
         return None
-    variant = misspell(name)
     s, e = hits[-1].span()  # the last mention: in the body, not the heading
     text = p.text[:s] + variant + p.text[e:]
     return text, Relation("planted-name", "name", {"expected": name, "variant": variant}, False, "none",
@@ -342,7 +345,9 @@ def applicable(p: Passage) -> list[tuple[str, Relation | None]]:
         elif rel.kind == "recurrence":
             out.append(("recurrence", rel))
     ward_level = (p.level or "") in ("xã", "phường")  # the tool audits communes and wards
-    if ward_level and unit_name(p) and unit_name(p) in p.text and not any(r.kind == "name" for r in p.relations):
+    name = unit_name(p)
+    if ward_level and name and p.text.count(name) >= 2 and misspell(name) \
+            and not any(r.kind == "name" for r in p.relations):
         out.append(("name", None))
     return out
 
