@@ -30,10 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from plant import (CORPUS, KINDS, ROOT, SEED_LABELS, Passage, Relation, applicable,  # noqa: E402
-                   load_corpus, plant, unit_name, values)
+from plant import (CORPUS, KINDS, ROOT, SEED_LABELS, LabelError, Passage, Relation, applicable,  # noqa: E402
+                   label_problems, load_corpus, load_passage, plant, unit_name, values)
 
 from wardaudit.audit import audit_file  # noqa: E402
+from wardaudit.exceptions import AuditError  # noqa: E402
 from wardaudit.config import WardParams, load_params  # noqa: E402
 from wardaudit.numbers_vi import find_figures  # noqa: E402
 
@@ -160,6 +161,7 @@ class Tally:
     disputes: list[str] = field(default_factory=list)
     planted_missed: list[str] = field(default_factory=list)
     ticked_ids: set[str] = field(default_factory=set)
+    failed: list[str] = field(default_factory=list)
     by_pattern: dict[str, Counter] = field(default_factory=dict)
 
     @property
@@ -248,15 +250,17 @@ def evaluate(passages: list[Passage], with_plants: bool = True) -> Tally:
     with tempfile.TemporaryDirectory(prefix="wardaudit-eval-") as tmp:
         for p in passages:
             before = (t.faults, t.faults_any, t.correct, t.disputed["error"], t.errors - t.justified)
-            _score_passage(p, audit_text(p, None, Path(tmp)), t)
-            _score_patterns(p, before, t)
-            if with_plants:
-                _score_plants(p, t, Path(tmp))
+            try:
+                _score_passage(p, audit_text(p, None, Path(tmp)), t)
+                _score_patterns(p, before, t)
+                if with_plants:
+                    _score_plants(p, t, Path(tmp))
+            except AuditError as e:  # the tool refused the passage: count it, carry on with the rest
+                t.failed.append(f"{p.id}: {' '.join(str(e).split())[:200]}")
     return t
 
 
 def load_seeds() -> list[Passage]:
-    from plant import load_passage
     return [load_passage(p) for p in sorted(SEED_LABELS.glob("*.yaml"))]
 
 
@@ -276,6 +280,7 @@ def summary(t: Tally) -> list[tuple[str, str]]:
         rows.append((f"planted {kind}: found at error / any",
                      f"{_pct(t.planted_error[kind], t.planted[kind])} / {_pct(t.planted_any[kind], t.planted[kind])}"))
     rows.append(("checks skipped (figures not checked)", str(sum(t.skips.values()))))
+    rows.append(("passages the tool could not audit", str(len(t.failed))))
     return rows
 
 
@@ -306,6 +311,7 @@ def render(corpus: Tally, seeds: Tally, n_corpus: int, n_seeds: int, seconds: fl
     lines.append("")
     for label, t in (("Corpus", corpus), ("Seeds", seeds)):
         lines += [f"## {label}", ""]
+        lines += _section("Passages the tool could not audit", t.failed) if t.failed else []
         lines += _section("Unjustified error findings", t.unjustified)
         lines += _section("Labelled faults not found at error level", t.missed)
         lines += _section("Correct relations disputed", t.disputes)
@@ -317,9 +323,17 @@ def render(corpus: Tally, seeds: Tally, n_corpus: int, n_seeds: int, seconds: fl
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+def main() -> int:
     start = time.perf_counter()
-    corpus_passages, seed_passages = load_corpus(CORPUS), load_seeds()
+    try:
+        corpus_passages, seed_passages = load_corpus(CORPUS), load_seeds()
+    except LabelError as e:
+        print(e, file=sys.stderr)
+        return 2
+    problems = [x for p in corpus_passages + seed_passages for x in label_problems(p)]
+    if problems:  # a wrong label would make every figure below wrong
+        print(f"{len(problems)} nhãn sai / wrong labels, first: {problems[0]}", file=sys.stderr)
+        return 2
     corpus, seeds = evaluate(corpus_passages), evaluate(seed_passages)
     seconds = time.perf_counter() - start
     OUT.write_text(render(corpus, seeds, len(corpus_passages), len(seed_passages), seconds), encoding="utf-8")
@@ -328,7 +342,8 @@ def main() -> None:
     for (name, a), (_, b) in zip(summary(corpus), summary(seeds)):
         print(f"{name:<{width}}  {a:<30}{b}")
     print(f"{len(corpus_passages)} passages, {len(seed_passages)} seeds in {seconds:.1f} s; wrote {OUT.relative_to(ROOT)}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

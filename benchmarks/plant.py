@@ -66,15 +66,25 @@ class Passage:
     lookalikes: list[dict] = field(default_factory=list)
 
 
+class LabelError(ValueError):
+    """A label that cannot be read; the message is one line naming the file."""
+
+
 def load_passage(label_path: Path) -> Passage:
     """Read one label and the text it describes (``source`` for a seed, else ``<id>.txt``)."""
-    data = yaml.safe_load(label_path.read_text(encoding="utf-8")) or {}
-    text_path = ROOT / data["source"] if data.get("source") else label_path.with_suffix(".txt")
-    rels = [Relation(id=str(r["id"]), kind=r["kind"], figures=r.get("figures") or {}, holds=bool(r["holds"]),
-                     cue=str(r.get("cue", "none")), strength=r.get("strength", "explicit"), fault=r.get("fault"))
-            for r in data.get("relations") or []]
-    return Passage(label_path.stem, text_path, text_path.read_text(encoding="utf-8"), data.get("unit"),
-                   data.get("level"), list(data.get("patterns") or []), rels, list(data.get("lookalikes") or []))
+    try:
+        data = yaml.safe_load(label_path.read_text(encoding="utf-8")) or {}
+        text_path = ROOT / data["source"] if data.get("source") else label_path.with_suffix(".txt")
+        rels = [Relation(id=str(r["id"]), kind=r["kind"], figures=r.get("figures") or {}, holds=bool(r["holds"]),
+                         cue=str(r.get("cue", "none")), strength=r.get("strength", "explicit"),
+                         fault=r.get("fault"))
+                for r in data.get("relations") or []]
+        text = text_path.read_text(encoding="utf-8")
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as e:
+        reason = " ".join(str(e).split())[:160] or type(e).__name__
+        raise LabelError(f"{label_path}: nhãn không đọc được / unreadable label: {reason}") from None
+    return Passage(label_path.stem, text_path, text, data.get("unit"), data.get("level"),
+                   list(data.get("patterns") or []), rels, list(data.get("lookalikes") or []))
 
 
 def load_corpus(folder: Path = CORPUS) -> list[Passage]:

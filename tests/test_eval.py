@@ -65,6 +65,10 @@ def test_report_lists_every_unjustified_error(corpus, seeds):
         assert line in text
 
 
+def test_every_passage_is_audited(corpus, seeds):
+    assert corpus.failed == [] and seeds.failed == []
+
+
 # --- seeds: nothing the issue #4 note lists is lost, nothing new ------------------------------------
 
 def test_seeds_every_labelled_fault_found(seeds):

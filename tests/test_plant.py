@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from plant import (CORPUS, SEED_LABELS, Relation, applicable, figure_refs, label_problems,  # noqa: E402
+from plant import (CORPUS, SEED_LABELS, LabelError, Relation, applicable, figure_refs, label_problems,  # noqa: E402
                    load_corpus, load_passage, locate, misspell, parse, plant, recompute, rewrite)
 
 PATTERNS = ("scope", "shares", "bounds", "base_of_rate", "list_boundaries", "brackets", "implicit_partition",
@@ -106,3 +106,13 @@ def test_planted_text_differs_in_one_figure_and_breaks_the_relation(p, kind, rel
     old, new = diff[0]
     assert ("," in old) == ("," in new) and len(old.partition(",")[2]) == len(new.partition(",")[2])
     assert ("." in old) == ("." in new) or parse(new).value < 1000 or parse(old).value < 1000
+
+
+def test_an_unreadable_label_is_one_line_naming_the_file(tmp_path):
+    (tmp_path / "x1.yaml").write_text("relations: [\n", encoding="utf-8")
+    with pytest.raises(LabelError) as e:
+        load_corpus(tmp_path)
+    assert str(tmp_path / "x1.yaml") in str(e.value) and "\n" not in str(e.value)
+    (tmp_path / "x1.yaml").write_text("relations: []\n", encoding="utf-8")  # its text is missing
+    with pytest.raises(LabelError, match="x1.yaml"):
+        load_corpus(tmp_path)
