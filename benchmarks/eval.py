@@ -87,33 +87,42 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
-def score(rel: Relation, check: Check) -> float:
-    """How well ``check`` covers ``rel``: the share of the relation's figures among the check's,
-    0 when fewer than min(2, n) of them are there (a name relation: 1 when the check names it)."""
+def _distinct(vals: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in vals:
+        if not any(_close(v, w) for w in out):
+            out.append(v)
+    return out
+
+
+def score(rel: Relation, check: Check) -> tuple[float, int]:
+    """How well ``check`` covers ``rel``: (share of the relation's distinct figure values among the
+    check's figures, how many), (0, 0) when fewer than min(2, n) are there. A name relation scores
+    (1, 1) when the check is a failing META check naming the variant."""
     if rel.kind == "name":
         variant = str(rel.figures.get("variant") or "")
         ok = check.rule.startswith("META") and check.status == "fail" and bool(variant) and variant in check.text
-        return 1.0 if ok else 0.0
-    vals = values(rel)
-    if not vals:
-        return 0.0
+        return (1.0, 1) if ok else (0.0, 0)
+    vals = _distinct(values(rel))
     hits = sum(1 for v in vals if any(_close(v, c) for c in check.figures))
-    return hits / len(vals) if hits >= min(2, len(vals)) else 0.0
+    if not vals or hits < min(2, len(vals)):
+        return (0.0, 0)
+    return (hits / len(vals), hits)
 
 
 def matches(rel: Relation, check: Check, must: float | None = None) -> bool:
     """Does ``check`` speak about ``rel``? ``must``: a value the check has to contain as well."""
     if must is not None and not any(_close(must, c) for c in check.figures):
         return False
-    return score(rel, check) > 0
+    return score(rel, check)[1] > 0
 
 
 def attributed(check: Check, relations: list[Relation]) -> list[Relation]:
-    """The relations a check speaks about: those it matches best (a check about 12.456 = 12.294 +
-    160 is not about the rate 12.294/12.456 that shares two of its figures)."""
+    """The relations a check speaks about: those it covers best, then with most figures (a check
+    about 12.456 = 12.294 + 160 is not about the rate 12.294/12.456 that shares two of them)."""
     scores = [(score(r, check), r) for r in relations]
-    best = max((sc for sc, _ in scores), default=0.0)
-    return [r for sc, r in scores if sc > 0 and sc == best]
+    best = max((sc for sc, _ in scores), default=(0.0, 0))
+    return [r for sc, r in scores if sc[1] > 0 and sc == best]
 
 
 def worst(checks: list[Check]) -> str | None:
