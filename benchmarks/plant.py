@@ -343,14 +343,17 @@ def _plant_name(p: Passage) -> tuple[str, Relation] | None:
 
 
 def applicable(p: Passage) -> list[tuple[str, Relation | None]]:
-    """Every (kind, relation) a fault can be planted into: relations that hold, and the name."""
+    """Every (kind, relation) a fault can be planted into: relations that hold, and the name.
+
+    An inferred partition is planted (the tool should warn); an inferred rate is not (issue 10: a
+    rate tied to its base only across sentences is not checked)."""
     out: list[tuple[str, Relation | None]] = []
     for rel in p.relations:
         if not rel.holds:
             continue
         if rel.kind in ("partition", "period_split"):
             out.append(("bracketed_part" if rel.cue == "brackets" else "sum_part", rel))
-        elif rel.kind == "ratio":
+        elif rel.kind == "ratio" and rel.strength == "explicit":  # a rate whose base is elsewhere is not checked
             out.append(("rate", rel))
         elif rel.kind == "recurrence":
             out.append(("recurrence", rel))

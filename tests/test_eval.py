@@ -50,6 +50,14 @@ def test_a_check_is_tied_to_the_relation_it_covers_best():
     assert matches(rate, check, must=160) and not matches(rate, check, must=98.7)
 
 
+def test_a_figure_repeated_in_a_relation_counts_once():
+    tasks = Relation("t", "partition", {"total": "27", "parts": ["3", "5", "4", "6", "3#2", "4#2", "2"]}, True)
+    assert not matches(tasks, _check("fail", [3.0], rule="STRUCT001", severity="warning"))
+    split = Relation("s", "partition", {"total": "512", "parts": ["512#2", "0"]}, True)
+    rate = Relation("r", "ratio", {"rate": "1,2%", "numerator": "0", "denominator": "512"}, False, fault="x")
+    assert attributed(_check("fail", [1.2, 0.0, 512.0]), [split, rate]) == [rate]
+
+
 def test_a_name_relation_needs_a_failing_meta_check_naming_the_variant():
     name = Relation("n", "name", {"expected": "Hòa Bình", "variant": "Hoà Bình"}, False, fault="x")
     said = Check("META003", "fail", "warning", "", [], "Tên đơn vị viết khác nhau: 'Hoà Bình'")
