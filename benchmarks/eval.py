@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from plant import (CORPUS, KINDS, ROOT, SEED_LABELS, LabelError, Passage, Relation, applicable,  # noqa: E402
-                   label_problems, load_corpus, load_passage, plant, unit_name, values)
+                   broken_by, label_problems, load_corpus, load_passage, parse, plant, unit_name, values)
 
 from wardaudit.audit import audit_file  # noqa: E402
 from wardaudit.exceptions import AuditError  # noqa: E402
@@ -243,9 +243,10 @@ def _score_plants(p: Passage, t: Tally, workdir: Path) -> None:
         if got is None:
             continue
         text, planted = got
-        changed = [v for v in values(planted) if not any(abs(v - w) < 1e-9 for w in values(rel))] if rel else []
-        must = changed[0] if changed else None
-        hit = [c for c in audit_text(p, text, workdir) if c.status == "fail" and matches(planted, c, must)]
+        must = parse(planted.planted_to).value if planted.planted_to else None
+        broken = broken_by(p, rel, planted)  # a changed figure may break more than the one relation
+        hit = [c for c in audit_text(p, text, workdir)
+               if c.status == "fail" and any(matches(b, c, must) for b in broken)]
         t.planted[kind] += 1
         t.planted_any[kind] += bool(hit)
         t.planted_error[kind] += worst(hit) == "error"

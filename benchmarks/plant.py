@@ -52,6 +52,8 @@ class Relation:
     cue: str = "none"
     strength: str = "explicit"
     fault: str | None = None
+    planted_from: str | None = None  # for a planted relation: the label figure changed ...
+    planted_to: str | None = None  # ... and what it now reads
 
 
 @dataclass
@@ -306,7 +308,8 @@ def _change(p: Passage, rel: Relation, key: str, index: int | None) -> tuple[str
             figures[key] = new_ref
         else:
             figures[key] = [new_ref if i == index else r for i, r in enumerate(refs)]
-        planted = Relation(rel.id, rel.kind, figures, False, rel.cue, rel.strength, f"cài lỗi: {raw} → {new_raw}")
+        planted = Relation(rel.id, rel.kind, figures, False, rel.cue, rel.strength, f"cài lỗi: {raw} → {new_raw}",
+                           planted_from=ref, planted_to=new_ref)
         if recompute(planted) is False:
             return text, planted
     return None
@@ -384,6 +387,31 @@ def plant(p: Passage, rel: Relation | None, kind: str) -> tuple[str, Relation] |
     if kind == "recurrence":
         return _change(p, rel, "values", len(rel.figures["values"]) - 1)
     raise ValueError(f"unknown kind {kind!r}")
+
+
+def broken_by(p: Passage, rel: Relation | None, planted: Relation) -> list[Relation]:
+    """The planted relation and every other relation of the passage that used the changed figure
+    (the same occurrence) and no longer holds: a check on any of them points at the fault."""
+    out = [planted]
+    if rel is None or planted.planted_from is None:
+        return out
+    span, new_raw = locate(p.text, planted.planted_from), split_ref(planted.planted_to)[0]
+    for other in p.relations:
+        if other is rel or not other.holds:
+            continue
+        figures, touched = {}, False
+        for key, val in other.figures.items():
+            items = val if isinstance(val, list) else [val]
+            if key not in TEXT_KEYS:
+                hit = [locate(p.text, str(r)) == span for r in items]
+                touched = touched or any(hit)
+                items = [new_raw if h else r for h, r in zip(hit, items)]
+            figures[key] = items if isinstance(val, list) else items[0]
+        changed = Relation(other.id, other.kind, figures, False, other.cue, other.strength, planted.fault,
+                           planted.planted_from, planted.planted_to)
+        if touched and recompute(changed) is False:
+            out.append(changed)
+    return out
 
 
 def main() -> None:

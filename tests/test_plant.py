@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from plant import (CORPUS, SEED_LABELS, LabelError, Relation, applicable, figure_refs, label_problems,  # noqa: E402
+from plant import (CORPUS, SEED_LABELS, LabelError, Relation, applicable, broken_by, figure_refs, label_problems,  # noqa: E402
                    load_corpus, load_passage, locate, misspell, parse, plant, recompute, rewrite)
 
 PATTERNS = ("scope", "shares", "bounds", "base_of_rate", "list_boundaries", "brackets", "implicit_partition",
@@ -75,6 +75,17 @@ def test_misspell_changes_one_mark():
     assert misspell("Hòa Bình") == "Hoa Bình"
     assert misspell("Trường Thi") == "Trương Thi"
     assert misspell("Đông") == "Đong"
+
+
+def test_a_planted_figure_breaks_every_relation_that_uses_it():
+    p = next(x for x in CORPUS_PASSAGES if x.id == "c045-headline-truncate")
+    rel = next(r for r in p.relations if r.kind == "recurrence")
+    _, planted = plant(p, rel, "recurrence")  # the body's 99,9% is also the rate of 2.517/2.520
+    assert sorted(r.kind for r in broken_by(p, rel, planted)) == ["ratio", "recurrence"]
+    rate = next(r for r in p.relations if r.kind == "ratio")
+    _, planted = plant(p, rate, "rate")  # 99,9% -> 97,9%: the lead's 99% no longer agrees either
+    assert [r.kind for r in broken_by(p, rate, planted)] == ["ratio", "recurrence"]
+    assert broken_by(p, None, plant(p, None, "name")[1])[0].kind == "name"
 
 
 def test_every_kind_can_be_planted():
