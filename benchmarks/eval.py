@@ -171,6 +171,8 @@ class Tally:
     planted_missed: list[str] = field(default_factory=list)
     ticked_ids: set[str] = field(default_factory=set)
     failed: list[str] = field(default_factory=list)
+    targets_unmet: int = 0
+    targets_flagged: int = 0
     by_pattern: dict[str, Counter] = field(default_factory=dict)
 
     @property
@@ -193,9 +195,11 @@ def _score_passage(p: Passage, checks: list[Check], t: Tally) -> None:
             t.relation_cues[f"{c.relation.get('kind')}/{c.relation.get('cue')}/{c.relation.get('strength')}"] += 1
     about = {id(c): attributed(c, p.relations) for c in fails + passes}
     for rel in p.relations:
-        if rel.kind == "target":
-            continue
         hit = [c for c in fails if any(r is rel for r in about[id(c)])]
+        if rel.kind == "target":  # a target not met is worth a warning, not an arithmetic fault
+            t.targets_unmet += not rel.holds
+            t.targets_flagged += (not rel.holds) and bool(hit)
+            continue
         if not rel.holds:
             t.faults += 1
             t.faults_any += bool(hit)
@@ -289,6 +293,7 @@ def summary(t: Tally) -> list[tuple[str, str]]:
     for kind in KINDS:
         rows.append((f"planted {kind}: found at error / any",
                      f"{_pct(t.planted_error[kind], t.planted[kind])} / {_pct(t.planted_any[kind], t.planted[kind])}"))
+    rows.append(("targets not met, flagged at any severity", _pct(t.targets_flagged, t.targets_unmet)))
     rows.append(("checks skipped (figures not checked)", str(sum(t.skips.values()))))
     rows.append(("passages the tool could not audit", str(len(t.failed))))
     return rows
