@@ -183,14 +183,14 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
             if rate.role == "rate" or rate.qualifier == "cumulative":
                 continue
             nums = [f for f in facts if metric and f.metric == metric.numerator and f.kind in ("count", "ratio")
-                    and f.period == rate.period and not is_target(f) and near(f, rate)]
+                    and f.period == rate.period and not is_target(f) and near(f, rate) and f.scope == rate.scope]
             if not nums:
                 out.append(Relation("ratio", (rate,), CATALOGUE_CUE, Strength.AMBIGUOUS, rate.scope,
                                     reason="tỷ lệ không kèm số liệu để tính lại"))
                 continue
         num = nums[0]
         cue = rate.cue or ("tỷ lệ" if rate.role == "rate" else CATALOGUE_CUE)
-        strength = Strength.EXPLICIT if same_sentence(num, rate) and rate.role == "rate" else Strength.INFERRED
+        strength = Strength.EXPLICIT if same_sentence(num, rate) else Strength.INFERRED
         if num.denominator:
             out.append(Relation("ratio", (rate, num), cue, strength, rate.scope))
             continue
@@ -229,10 +229,18 @@ _BASE_WORDS = re.compile(r"(?:^|\s)(?:trong|trong số|trên tổng số|trên|t
 def _denominator(facts, rate, num, den_metric, cues):
     # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
     # as such in the rate's own sentence
-    introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == "count"
+    by_id = {f.id: f for f in facts}
+    if rate.over in by_id:
+        return by_id[rate.over], Strength.EXPLICIT, ""
+    introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
                   and f.unit == num.unit and f.value >= num.value and _BASE_WORDS.search(f.lead[-14:])]
     if introduced:
         return introduced[0], Strength.EXPLICIT, ""
+    # 'tiếp nhận 1.148 hồ sơ, trong đó 734 hồ sơ trực tuyến, đạt 63,9%': the part's own total
+    whole = [f for f in facts if num.role == "part" and f.group == num.group and f.role == "total"
+             and same_sentence(f, rate)]
+    if whole:
+        return whole[0], Strength.EXPLICIT, ""
     if not den_metric:
         return None, None, "không rõ mẫu số của tỷ lệ"
     cands = [f for f in facts if f.metric == den_metric and f.period == rate.period and not is_target(f)
