@@ -118,8 +118,9 @@ def partitions(facts: list[Any]) -> list[Relation]:
         cue = total.cue or "trong đó"
         fills = any(all(p.metric in part for p in parts) and len(parts) >= 2 for part in (metric.parts if metric else ()))
         # one part after 'gồm' is an inclusion ('4.838 hồ sơ (gồm 98 hồ sơ chuyển sang)'), not a breakdown
+        # a bracket listing parts with no cue word ('604 hồ sơ (trực tuyến 531, trực tiếp 73)') lists them all
         exhaustive = len(parts) >= 2 and (bool(cues.exhaustive.fullmatch(cue.strip("()"))) or total.origin == "table"
-                                          or cue == "bảng dưới tiêu đề" or fills)
+                                          or cue in ("bảng dưới tiêu đề", "( )") or fills)
         out.append(Relation("partition", (total, *parts), cue, Strength.EXPLICIT, total.scope
                             if total.scope != "all" else None, exhaustive))
     return out
