@@ -363,7 +363,7 @@ class _Extractor:
             num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
                         and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
                         and f.scope == fact.scope and not _INTRODUCES_BASE.search(f.lead)
-                        and ";" not in text[prev_fact_end(f, text, s):fig.start]), None)
+                        and (fact.phrase or ";" not in text[prev_fact_end(f, text, s):fig.start])), None)
             if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
                     and ";" not in between and prev_fact.scope == fact.scope and not _INTRODUCES_BASE.search(prev_fact.lead):
                 num = prev_fact
@@ -559,7 +559,8 @@ class _Extractor:
         gid = None
         title_total = None
         if t.title:
-            m = re.search(r":\s*([\d.]+)\s*,?\s*trong đó", t.title)
+            m = re.search(r":\s*([\d.]+)\s*,?\s*trong đó", t.title) or (
+                re.search(r":\s*([\d.]+)(?:\s+[^\W\d]+){0,3}\s*\.?\s*$", t.title) if _one_numeric_column(t) else None)
             figs = find_figures(t.title)
             if m and figs:
                 fig = figs[-1]
@@ -741,6 +742,12 @@ def _indicator_columns(t: Table) -> tuple[int | None, int | None, int, int]:
     label = next((i for i, x in enumerate(h) if "chỉ tiêu" in x and i != target), 1 if len(h) > 1 else None)
     unit = next((i for i, x in enumerate(h) if "đơn vị" in x), None)
     return label, unit, target, result
+
+
+def _one_numeric_column(t: Table) -> bool:
+    """A table listing units with one figure each ('| 1 | Xã A | 9.806 |'): its title's figure is their total."""
+    numeric = {j for row in t.rows for j, c in enumerate(row) if j > 0 and re.fullmatch(r"\s*[\d.,]+\s*", c or "")}
+    return len(t.rows) >= 2 and len(numeric) == 1
 
 
 def _status_column(t: Table) -> int | None:

@@ -195,8 +195,12 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
         if num.denominator:
             out.append(Relation("ratio", (rate, num), cue, strength, rate.scope))
             continue
-        den_metric = metric.denominator if metric else None
-        den, den_strength, reason = _denominator(facts, rate, num, den_metric, cues)
+        den_metrics = metric.denominators if metric else ()
+        if not den_metrics:
+            # a rate the text does not name ('quá hạn 0 nhiệm vụ (0%)'): its base is the whole the
+            # numerator is a part of in the catalogue
+            den_metrics = tuple(m.key for m, _ in cat.partitions_containing(num.metric or ""))
+        den, den_strength, reason = _denominator(facts, rate, num, den_metrics, cues)
         if den is None:
             out.append(Relation("ratio", (rate, num), cue, Strength.AMBIGUOUS, rate.scope, reason=reason))
             continue
@@ -227,7 +231,7 @@ def near(a, b) -> bool:
 _BASE_WORDS = re.compile(r"(?:^|\s)(?:trong|trong số|trên tổng số|trên|tổng số|so với)\s*$")
 
 
-def _denominator(facts, rate, num, den_metric, cues):
+def _denominator(facts, rate, num, den_metrics, cues):
     # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
     # as such in the rate's own sentence
     by_id = {f.id: f for f in facts}
@@ -242,10 +246,10 @@ def _denominator(facts, rate, num, den_metric, cues):
              and same_sentence(f, rate)]
     if whole:
         return whole[0], Strength.EXPLICIT, ""
-    if not den_metric:
+    if not den_metrics:
         return None, None, "không rõ mẫu số của tỷ lệ"
-    cands = [f for f in facts if f.metric == den_metric and f.period == rate.period and not is_target(f)
-             and f.origin == "text" and f is not num]
+    cands = [f for f in facts if f.metric in den_metrics and f.period == rate.period and not is_target(f)
+             and f.origin == "text" and f is not num and f.scope == num.scope]
     here = [f for f in cands if same_sentence(f, rate)]
     if here:
         return here[0], Strength.EXPLICIT, ""
