@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -42,12 +42,14 @@ STAMP_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 
 @dataclass
 class WardAudit:
-    """One ward's parameters and the audit of each of its reports (oldest first)."""
+    """One ward's parameters, the audit of each of its reports (oldest first) and the auditor's
+    decisions on its findings (finding id → latest :class:`~wardaudit.review.Decision`)."""
 
     params: WardParams
     results: list[Any]
     paths: Paths
     lang: str = "vi"
+    reviews: dict[str, Any] = field(default_factory=dict)
 
     @property
     def latest(self) -> Any | None:
@@ -59,15 +61,51 @@ class WardAudit:
         return list(self.latest.facts) if self.latest else []
 
 
+AUDIT_STORE = "audit.pickle"
+
+
+def _audit_store_key(params: WardParams, paths: Paths) -> str:
+    """What the stored audit depends on: the report files, the parameters, the package."""
+    import hashlib
+
+    from .audit import params_digest
+    from .batch import package_digest
+    from .ingest import sha256_file
+
+    h = hashlib.sha256(f"{params_digest(params)}\n{package_digest()}\n".encode())
+    for src in ward_sources(params, paths):
+        h.update(f"{src.name}\t{sha256_file(src)}\n".encode())
+    return h.hexdigest()
+
+
+def _stored_audit(store: Path, key: str) -> list[Any] | None:
+    import pickle
+
+    try:
+        with open(store, "rb") as f:
+            blob = pickle.load(f)  # written by this package for this project (data/processed)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None
+    return blob.get("results") if isinstance(blob, dict) and blob.get("key") == key else None
+
+
 def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | None = None,
               rules_off: list[str] | None = None, period_start: str | None = None, period_end: str | None = None,
               carried_over_in_denominator: bool | None = None, outline_profile: str | None = None,
-              paths: Paths | None = None, use_cache: bool = True) -> WardAudit:
+              paths: Paths | None = None, use_cache: bool = True, reuse_audit: bool = False) -> WardAudit:
     """Read parameters/<slug>.yaml (or ``params_file``), apply the notebook's overrides, audit the ward.
 
-    An override left at None keeps the parameters file's value.
+    An override left at None keeps the parameters file's value. The auditor's decisions
+    (data/reviews/<slug>.yaml) annotate findings.json and travel in ``WardAudit.reviews``.
+    With ``reuse_audit`` (a re-run for changed decisions only) the audit stored by the last run
+    is used when the reports, parameters and package are unchanged: only findings.json is
+    rewritten, nothing is re-audited.
     """
-    from .audit import audit_ward
+    import pickle
+
+    from .audit import audit_ward, findings_text
+    from .iorw import write_bytes, write_text
+    from .review import latest, load_decisions
 
     paths = paths or Paths()
     params = load_params(Path(params_file) if params_file else paths.ward_params(slug), paths)
@@ -77,8 +115,17 @@ def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | N
                                    "outline_profile": outline_profile}.items() if v is not None}
     if overrides:
         params = WardParams(**{**params.model_dump(), **overrides})
-    results = audit_ward(params, paths, use_cache=use_cache)
-    return WardAudit(params=params, results=results, paths=paths, lang=params.lang)
+    state = latest(load_decisions(params.slug, paths))
+    reviews = {k: d.review() for k, d in state.items()}
+    out_dir = paths.ward_processed(params.slug)
+    key = _audit_store_key(params, paths)
+    results = _stored_audit(out_dir / AUDIT_STORE, key) if reuse_audit else None
+    if results is None:
+        results = audit_ward(params, paths, use_cache=use_cache, reviews=reviews)
+        write_bytes(out_dir / AUDIT_STORE, pickle.dumps({"key": key, "results": results}, protocol=5))
+    else:
+        write_text(out_dir / "findings.json", findings_text(results, reviews))
+    return WardAudit(params=params, results=results, paths=paths, lang=params.lang, reviews=state)
 
 
 # --- running and rendering --------------------------------------------------------------------------
