@@ -343,8 +343,9 @@ _warm_engine_registered: list[str] = []
 
 
 def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "python3",
-                 parameters: dict[str, Any] | None = None, reuse_kernel: bool = False) -> dict[str, Any]:
-    """Run notebooks/ward_audit.ipynb for one ward and render reports/<slug>.html.
+                 parameters: dict[str, Any] | None = None, reuse_kernel: bool = False,
+                 reuse_audit: bool = False) -> dict[str, Any]:
+    """Run notebooks/ward_audit.ipynb for one ward; render reports/<slug>.html and the letter.
 
     Returns a plain dict: ``ward``, ``status`` ("ok" | "failed"), ``reason`` (one line, failures
     only), ``notebook`` and ``html`` (paths), ``seconds``. A notebook that fails is still rendered,
@@ -352,7 +353,10 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     nothing to render (the parameters file or the notebook cannot be read).
 
     With ``reuse_kernel`` the notebook runs on this thread's :class:`WarmKernel` (reset first)
-    instead of a kernel started for it; the outputs are the same.
+    instead of a kernel started for it; the outputs are the same. With ``reuse_audit`` (only the
+    decisions changed) the notebook shows the stored audit (:func:`load_ward`). After a successful
+    run the letter to the ward, reports/<slug>-giai-trinh.docx, is written when a finding is under
+    ``query`` (and removed when none is).
     """
     import nbformat
     import papermill as pm
@@ -367,13 +371,14 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     if not source_nb.is_file():
         raise NotebookError(f"{relative(source_nb, paths)}: không tìm thấy sổ tay / notebook not found",
                             path=str(source_nb), ward=slug)
-    nb_params = {"slug": slug, "lang": params.lang, **(parameters or {})}
+    nb_params = {"slug": slug, "lang": params.lang, "reuse_audit": reuse_audit, **(parameters or {})}
     out_nb = paths.ward_processed(slug) / WARD_NOTEBOOK
     html_path = paths.ward_report(slug)
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime(STAMP_FORMAT)
 
     inputs = [{"file": relative(p, paths), "sha256": _sha256(p)}
-              for p in [*ward_sources(params, paths), params_path, source_nb]]
+              for p in [*ward_sources(params, paths), params_path, source_nb, paths.ward_reviews(slug)]
+              if p.exists()]
     kernel = warm_kernel(paths, kernel_name) if reuse_kernel else None
     status, reason = "ok", None
     # papermill writes the running notebook outside the project, so that a killed run leaves no
@@ -403,8 +408,12 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     # render what was just written, without reading it back from disk
     _render_page(nbformat.reads(text, as_version=4), html_path, title, stamp=stamp, lang=params.lang,
                  failed_reason=reason, exclude_markdown=True)
-    result = {"ward": slug, "status": status, "notebook": str(out_nb), "html": str(html_path),
-              "seconds": round(time.perf_counter() - started, 3)}
+    result = {"ward": slug, "status": status, "notebook": str(out_nb), "html": str(html_path)}
+    if status == "ok":
+        from .letter import write_letter
+        letter = write_letter(slug, paths)
+        result["letter"] = str(letter) if letter else None
+    result["seconds"] = round(time.perf_counter() - started, 3)
     if reason:
         result["reason"] = reason
     return result
