@@ -92,6 +92,8 @@ def parse_decisions(text: str, shown: str) -> list[Decision]:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if mark is not None and e.context_mark is not None and mark.line >= len(text.splitlines()):
+            mark = e.context_mark  # "end of file": the line where the unclosed construct began
         line = mark.line + 1 if mark else "?"
         problem = " ".join(str(e.problem or e).split())[:120]
         raise ReviewError(f"{shown}:{line}: YAML không hợp lệ / invalid YAML: {problem}", path=shown) from None
