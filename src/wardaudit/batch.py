@@ -387,7 +387,8 @@ def _apply(run: WardRun, result: dict, paths: Paths) -> None:
     reviews_file = paths.ward_processed(run.slug) / REVIEWS_DIGEST
     if run.status == "ok" and run.inputs_sha256:
         write_text(digest_file, run.inputs_sha256 + "\n")
-        write_text(reviews_file, (run.reviews_sha256 or "-") + "\n")
+        if run.reviews_sha256:
+            write_text(reviews_file, run.reviews_sha256 + "\n")
     elif run.status == "failed":
         # the outputs on disk no longer match these inputs: never skip this ward next time
         for f in (digest_file, reviews_file):

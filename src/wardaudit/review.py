@@ -132,12 +132,12 @@ def latest(decisions: Iterable[Decision]) -> dict[str, Decision]:
 
 
 def decisions_digest(slug: str, paths: Paths) -> str:
-    """A hash of the ward's decisions file ("-" when it has none), kept apart from the inputs'."""
+    """A hash of the ward's decisions file, kept apart from the inputs' (no file hashes as empty)."""
     path = paths.ward_reviews(slug)
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
-        return "-"
+        return hashlib.sha256(b"").hexdigest()
 
 
 # --- the ward's failing checks -------------------------------------------------------------------
