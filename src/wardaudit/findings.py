@@ -40,6 +40,7 @@ class CheckResult:
     values: dict[str, Any] = field(default_factory=dict)
     evidence: tuple[Evidence, ...] = ()
     key: str = ""  # what the check is about; used to avoid reporting one contradiction twice
+    relation: dict[str, Any] | None = None  # the relation checked: kind, cue, strength, scope
 
     @property
     def id(self) -> str:
@@ -55,6 +56,8 @@ class CheckResult:
         d = {"id": self.id, "rule": self.rule, "status": self.status, "severity": self.severity,
              "message": self.message, "values": _clean_values(self.values),
              "evidence": [e.to_dict() for e in self.evidence]}
+        if self.relation:
+            d["relation"] = dict(self.relation)
         if review is not None:
             d["review"] = review
         return d
@@ -102,10 +105,21 @@ def findings_document(*, source: str, ward: str | None, report: dict[str, Any], 
     reviews = reviews or {}
     doc = {"schema": SCHEMA, "source": source, "ward": ward, "report": report,
            "checks": [c.to_dict(reviews.get(c.id) if c.status == "fail" else None) for c in sort_checks(checks)],
-           "facts": facts}
+           "facts": facts, "unchecked": unchecked(checks)}
     if notes:
         doc["notes"] = notes
     return doc
+
+
+def unchecked(checks: Iterable[CheckResult]) -> dict[str, Any]:
+    """How many related figures could not be checked, and why (relations of ambiguous strength)."""
+    reasons: dict[str, int] = {}
+    for c in checks:
+        rel = c.relation or {}
+        if c.status == "skip" and rel.get("strength") == "ambiguous":
+            why = rel.get("reason") or "không xác định được quan hệ"
+            reasons[why] = reasons.get(why, 0) + 1
+    return {"count": sum(reasons.values()), "reasons": dict(sorted(reasons.items()))}
 
 
 def dumps(doc: dict[str, Any]) -> str:

@@ -138,7 +138,8 @@ def find_figures(text: str) -> list[Figure]:
         if _DURATION.match(text[m.end("num"):m.end("num") + 8]):
             continue  # '01 năm 06 tháng', '1,5 năm' are durations, not measurements
         if 1900 <= value <= 2100 and decimals == 0 and "." not in num_token and not re.match(
-                r"\s*(hồ sơ|thủ tục|nhiệm vụ|văn bản|TTHC|DVC)", text[m.end("num"):], re.IGNORECASE):
+                r"\s*(hồ sơ|thủ tục|nhiệm vụ|văn bản|TTHC|DVC|,?\s*(?:trong đó|gồm|bao gồm)\b)", text[m.end("num"):],
+                re.IGNORECASE):
             continue  # a bare year
         out.append(Figure(start, m.end("num"), text[start:m.end("num")], value, "count", decimals, None, qual))
     for m in _SPELLED.finditer(text):

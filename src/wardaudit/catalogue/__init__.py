@@ -1,6 +1,7 @@
 """The metric catalogue (metrics.yaml): what a figure measures, and how parts relate to totals."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -81,3 +82,53 @@ def load_catalogue() -> Catalogue:
                       numerator=m.get("numerator"), denominator=m.get("denominator"), stock=bool(m.get("stock")), part_only=bool(m.get("part_only")), xref=m.get("xref", True), label=m.get("label"))
                for m in data["metrics"]]
     return Catalogue(families=families, metrics=metrics)
+
+
+def _words(phrases) -> re.Pattern[str]:
+    """One case-insensitive regex matching any of ``phrases`` as whole words, longest first."""
+    alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The cue vocabularies of cues.yaml, compiled once (see :func:`load_cues`)."""
+
+    exhaustive: re.Pattern[str]
+    subset: re.Pattern[str]
+    partition: re.Pattern[str]
+    share: re.Pattern[str]
+    rate: re.Pattern[str]
+    named_base: re.Pattern[str]
+    bounds: dict[str, re.Pattern[str]]
+    scopes: dict[str, re.Pattern[str]]
+    named_scope: re.Pattern[str]
+    target: re.Pattern[str]
+    cumulative: re.Pattern[str]
+    negation: re.Pattern[str]
+
+    def scope_in(self, text: str) -> tuple[str, int] | None:
+        """The scope named last in ``text`` (its name and end position), or None."""
+        best: tuple[str, int] | None = None
+        for name, rx in self.scopes.items():
+            for m in rx.finditer(text):
+                if best is None or m.end() > best[1]:
+                    best = (name, m.end())
+        for m in self.named_scope.finditer(text):
+            name = re.match(r"\s*((?:số\s+)?[\wÀ-ỹĐđ]+(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹđ]*)?)", text[m.end():])
+            if name and (best is None or m.end() > best[1]):
+                best = (f"{m.group(0).lower()} {name.group(1)}", m.end())
+        return best
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    data = yaml.safe_load(resources.files(__package__).joinpath("cues.yaml").read_text(encoding="utf-8"))
+    part = data["partition"]
+    return Cues(exhaustive=_words(part["exhaustive"]), subset=_words(part["subset"]),
+                partition=_words(part["exhaustive"] + part["subset"]), share=_words(data["share"]),
+                rate=_words(data["rate"]), named_base=_words(data["named_base"]),
+                bounds={k: _words(v) for k, v in data["bound"].items()},
+                scopes={k: _words(v) for k, v in data["scope"].items()},
+                named_scope=_words(data["named_scope"]), target=_words(data["target"]),
+                cumulative=_words(data["cumulative"]), negation=_words(data["negation"]))

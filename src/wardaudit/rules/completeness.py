@@ -81,6 +81,6 @@ def blank_fields(ctx: AuditContext):
                          f"Trường '{m.group(1)}' bỏ trống, không có số liệu / the field has no figure",
                          {}, [Evidence(section=b.section_label, quote=b.text[start:m.end() + 40].strip(),
                                        page=b.location.page, line=b.location.line, file=ctx.document.source,
-                                       figure=m.group(1))], key=f"blank:{b.location.anchor()}:{m.start()}")
+                                       figure=m.group(1))], key=f"blank:{b.section_label}:{' '.join(b.text[max(0, m.start() - 60):m.end()].split())}")
     if not found:
         yield result("COMPL003", True, "warning", "Không có trường 'tỷ lệ' nào bị bỏ trống", {}, [])

@@ -61,12 +61,15 @@ def ward_name_spelling(ctx: AuditContext):
     """
     variants = ctx.meta.get("name_variants") or []
     main = ctx.meta.get("ward_name")
+    expected = ctx.meta.get("expected_ward")
+    if expected and any(fold(v["name"]) == fold(expected) for v in variants):
+        main = expected  # the name in parameters/ is how the ward is spelt
     if not main:
         return
     folded = fold(main)
     close = [v for v in variants if v["name"] != main and fold(v["name"]) == folded]
     evidence = []
-    for v in [next(x for x in variants if x["name"] == main)] + close:
+    for v in [next((x for x in variants if x["name"] == main), {"name": main, "locations": []})] + close:
         loc = v["locations"][0] if v["locations"] else {}
         evidence.append(Evidence(section="", quote=v["name"], page=loc.get("page"), line=loc.get("line"),
                                  file=ctx.document.source, figure=v["name"]))

@@ -183,7 +183,7 @@ def pasted_twice(ctx: AuditContext):
                                        line=bi.location.line, file=ctx.document.source),
                               Evidence(section=bj.section_label, quote=" | ".join(b.header)[:200], page=bj.location.page,
                                        line=bj.location.line, file=ctx.document.source)],
-                             key=f"dup-table:{bj.location.anchor()}")
+                             key=f"dup-table:{bj.section_label}:{' | '.join(b.header)[:120]}")
     if tables and not reported:
         yield result("STRUCT005", True, "warning", f"{len(tables)} bảng, không bảng nào bị lặp", {}, [])
     seen: dict[str, object] = {}
@@ -199,7 +199,7 @@ def pasted_twice(ctx: AuditContext):
                                        line=first.location.line, file=ctx.document.source),
                               Evidence(section=b.section_label, quote=norm[:200], page=b.location.page,
                                        line=b.location.line, file=ctx.document.source)],
-                         key=f"dup-para:{b.location.anchor()}")
+                         key=f"dup-para:{b.section_label}:{norm[:120]}")
         else:
             seen[norm] = b
 

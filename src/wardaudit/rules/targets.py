@@ -31,7 +31,7 @@ def result_vs_target(ctx: AuditContext):
         yield result("TGT001", ok, "warning",
                      f"{label}: kết quả {fmt(r.value)} " + ("đạt" if ok else "thấp hơn") + f" mục tiêu {fmt(t.value)}"
                      + ("" if ok else " / result below target"),
-                     {"expected": t.value, "actual": r.value}, [ev(t), ev(r)], key=f"tgt:{gid}")
+                     {"expected": t.value, "actual": r.value}, [ev(t), ev(r)], key=f"tgt:{t.metric}:{label}")
 
 
 @rule("TGT002", "Khẳng định hoàn thành trái với số liệu", "Completion claim contradicted by the figures", "warning")
@@ -113,7 +113,7 @@ def claims_vs_counts(ctx: AuditContext):
                      f"Báo cáo nêu 'duy trì' {f.raw}, nhưng số liệu kỳ báo cáo cho {fmt(computed, 2)}% "
                      f"({fmt(num[0].value)}/{fmt(den[0].value)})" + ("" if ok else " / the rate to 'maintain' is not the current one"),
                      {"expected": round(computed, 4), "actual": f.value}, [ev(f), ev(num[0]), ev(den[0])],
-                     key=f"maintain:{f.id}")
+                     key=f"maintain:{f.metric}:{f.raw}")
     coverage = [f for f in ctx.facts if (f.metric or "").startswith("coverage.") and f.kind == "percent"
                 and not (f.qualifier or "").startswith("target") and f.role != "target" and f.origin == "text"]
     from ..findings import Evidence
@@ -130,4 +130,4 @@ def claims_vs_counts(ctx: AuditContext):
                      "; nhưng " + ", ".join(f"{f.metric} = {f.raw}" for f in low) + " / full coverage is claimed but a coverage figure is below 100%"),
                      {"actual": [f.value for f in low] or 100}, [Evidence(section=b.section_label, quote=b.text[:300],
                      page=b.location.page, line=b.location.line, file=ctx.document.source, figure=m.group(1))]
-                     + [ev(f) for f in low], key=f"coverage-claim:{b.location.anchor()}")
+                     + [ev(f) for f in low], key=f"coverage-claim:{b.section_label}:{m.group(1)}")

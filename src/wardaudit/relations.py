@@ -1,0 +1,301 @@
+"""Relations between facts: what the reconciliation rules check.
+
+A relation ties figures the report relates: a total and its parts (partition), a rate and its
+numerator and denominator (ratio), a part and its share of the whole (share), the same quantity
+stated twice (recurrence), received = resolved + pending (flow), a period and its sub-periods
+(period split), money allocated and disbursed (budget). Each relation carries
+
+- its **scope**: whom the figures are about (None: the reporting unit; 'toàn tỉnh', 'cấp xã',
+  'thôn Đông', … when the text names another unit or level);
+- its **cue**: the words or layout that make it a relation ('trong đó', '(gồm)', 'đạt tỷ lệ',
+  'chiếm', a bullet list, a table under a titled total, or 'danh mục' when only the metric
+  catalogue relates them);
+- its **strength**: *explicit* when the text itself states the relation (a cue word, the same
+  sentence); *inferred* when the catalogue relates figures across sentences; *ambiguous* when the
+  relation cannot be pinned down (a rate whose base is not tied to it, figures of different
+  scopes) — an ambiguous relation is not checked, only counted.
+
+Severity follows strength (:meth:`Relation.severity`): an error only for an explicit relation
+within one scope; an inferred relation gives at most a warning ("cần rà soát / needs review").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Iterable
+
+from .catalogue import load_catalogue, load_cues
+
+
+class Strength(str, Enum):
+    EXPLICIT = "explicit"
+    INFERRED = "inferred"
+    AMBIGUOUS = "ambiguous"
+
+
+STRENGTH_VI = {Strength.EXPLICIT: "nêu rõ trong văn bản", Strength.INFERRED: "suy ra theo danh mục",
+               Strength.AMBIGUOUS: "không xác định được"}
+CATALOGUE_CUE = "danh mục chỉ tiêu"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Figures the report relates, with the scope, cue and strength of that relation."""
+
+    kind: str
+    members: tuple[Any, ...]
+    cue: str
+    strength: Strength
+    scope: str | None = None
+    exhaustive: bool = True
+    reason: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable across re-runs and re-submissions: kind, metric, scope, period and the figures as
+        written — never fact ids or line numbers."""
+        head = self.members[0] if self.members else None
+        metric = getattr(head, "metric", "") or ""
+        period = getattr(head, "period", "") or ""
+        figures = "+".join(str(getattr(f, "raw", "")) for f in self.members)
+        return f"{self.kind}:{metric}:{self.scope or ''}:{period}:{figures}"
+
+    def severity(self, base: str) -> str | None:
+        """The severity a failure of this relation gets from a rule whose own severity is ``base``;
+        None when the relation is not to be checked."""
+        if self.strength is Strength.AMBIGUOUS:
+            return None
+        if self.strength is Strength.INFERRED and base == "error":
+            return "warning"
+        return base
+
+    def weaker(self) -> "Relation":
+        """The same relation at most inferred (an approximate figure makes any check a review)."""
+        if self.strength is not Strength.EXPLICIT:
+            return self
+        return Relation(self.kind, self.members, self.cue, Strength.INFERRED, self.scope, self.exhaustive, self.reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"kind": self.kind, "cue": self.cue, "strength": self.strength.value, "scope": self.scope}
+        if self.reason:
+            d["reason"] = self.reason
+        return d
+
+
+def same_sentence(a, b) -> bool:
+    return a.file == b.file and a.block is not None and a.block == b.block and a.sentence == b.sentence
+
+
+def same_block(a, b) -> bool:
+    return a.file == b.file and a.block is not None and a.block == b.block
+
+
+def is_target(f) -> bool:
+    return (f.qualifier or "").startswith("target") or f.role == "target"
+
+
+# --- partitions -------------------------------------------------------------------------------
+
+def partitions(facts: list[Any]) -> list[Relation]:
+    """Totals with the parts their text hands them ('trong đó', 'gồm', brackets, bullets, a table
+    under a titled total): explicit. Exhaustive when the cue means "consists of", the parts come
+    from a table under the total, or they fill one of the catalogue's partitions; otherwise the
+    parts may name only some of the whole and can only be checked for exceeding it."""
+    cat, cues = load_catalogue(), load_cues()
+    groups: dict[str, list[Any]] = {}
+    for f in facts:
+        if f.group and f.role in ("total", "part"):
+            groups.setdefault(f.group, []).append(f)
+    out = []
+    for members in groups.values():
+        totals = [f for f in members if f.role == "total"]
+        parts = [f for f in members if f.role == "part"]
+        if len(totals) != 1 or not parts:
+            continue
+        total = totals[0]
+        metric = cat.get(total.metric)
+        cue = total.cue or "trong đó"
+        fills = any(all(p.metric in part for p in parts) and len(parts) >= 2 for part in (metric.parts if metric else ()))
+        # one part after 'gồm' is an inclusion ('4.838 hồ sơ (gồm 98 hồ sơ chuyển sang)'), not a breakdown
+        exhaustive = len(parts) >= 2 and (bool(cues.exhaustive.fullmatch(cue.strip("()"))) or total.origin == "table"
+                                          or cue == "bảng dưới tiêu đề" or fills)
+        out.append(Relation("partition", (total, *parts), cue, Strength.EXPLICIT, total.scope
+                            if total.scope != "all" else None, exhaustive))
+    return out
+
+
+def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Relation]:
+    """A total and the parts of one catalogue partition stated apart in the same paragraph, with no
+    cue word tying them: inferred."""
+    cat = load_catalogue()
+    done = {r.members[0].id for r in explicit}
+    pool = [f for f in facts if f.metric and not is_target(f) and f.origin == "text" and f.kind != "percent"]
+    out = []
+    for total in pool:
+        metric = cat.get(total.metric)
+        if total.id in done or metric is None or not metric.parts:
+            continue
+        for partition in metric.parts:
+            chosen = []
+            for key in partition:
+                cands = [f for f in pool if f.metric == key and f.period == total.period and f.scope == total.scope
+                         and f.role != "total" and same_block(f, total)]
+                if cands:
+                    chosen.append(min(cands, key=lambda f: abs((f.sentence or 0) - (total.sentence or 0))))
+            if len(chosen) < max(2, len(partition) - 1):
+                continue
+            out.append(Relation("partition", (total, *chosen), CATALOGUE_CUE, Strength.INFERRED, total.scope))
+            break
+    return out
+
+
+# --- rates ------------------------------------------------------------------------------------
+
+def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[Relation]:
+    """A stated rate with its numerator and denominator.
+
+    The numerator is the count the rate follows in its clause ('đã giải quyết 950 hồ sơ, đạt tỷ lệ
+    95%'), or a count in brackets after it. The denominator is the numerator's own '/b', or the
+    catalogue's denominator metric stated in the same sentence (explicit); stated elsewhere in the
+    same paragraph, or named in words by the rate's sentence ('trên tổng số hồ sơ tiếp nhận') and
+    stated in the paragraphs just before, or — for a rate that names its own metric ('Tỷ lệ hồ sơ
+    trực tuyến đạt 95%') — with both counts in the two blocks before it (inferred). Anything else is not borrowed: the rate is
+    ambiguous and left unchecked."""
+    cat, cues = load_catalogue(), load_cues()
+    out = []
+    for rate in facts:
+        if rate.kind != "percent" or is_target(rate) or rate.role not in ("rate", None):
+            continue
+        metric = cat.get(rate.metric)
+        by_id = {f.id: f for f in facts}
+        nums = [by_id[rate.base]] if rate.base in by_id else \
+            [f for f in facts if rate.group and f.group == rate.group and f.role == "numerator"]
+        if not nums:
+            if rate.role == "rate" or rate.qualifier == "cumulative":
+                continue
+            nums = [f for f in facts if metric and f.metric == metric.numerator and f.kind in ("count", "ratio")
+                    and f.period == rate.period and not is_target(f) and near(f, rate)]
+            if not nums:
+                out.append(Relation("ratio", (rate,), CATALOGUE_CUE, Strength.AMBIGUOUS, rate.scope,
+                                    reason="tỷ lệ không kèm số liệu để tính lại"))
+                continue
+        num = nums[0]
+        cue = rate.cue or ("tỷ lệ" if rate.role == "rate" else CATALOGUE_CUE)
+        strength = Strength.EXPLICIT if same_sentence(num, rate) and rate.role == "rate" else Strength.INFERRED
+        if num.denominator:
+            out.append(Relation("ratio", (rate, num), cue, strength, rate.scope))
+            continue
+        den_metric = metric.denominator if metric else None
+        den, den_strength, reason = _denominator(facts, rate, num, den_metric, cues)
+        if den is None:
+            out.append(Relation("ratio", (rate, num), cue, Strength.AMBIGUOUS, rate.scope, reason=reason))
+            continue
+        if (den.qualifier or num.qualifier or "") in ("lower_bound", "upper_bound", "approx", "at_least", "at_most"):
+            out.append(Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
+                                reason="tử số hoặc mẫu số là số ước lượng"))
+            continue
+        if den.scope != num.scope or den.scope != rate.scope:
+            out.append(Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
+                                reason="tử số và mẫu số thuộc phạm vi khác nhau"))
+            continue
+        s = Strength.EXPLICIT if strength is Strength.EXPLICIT and den_strength is Strength.EXPLICIT else Strength.INFERRED
+        if rate.qualifier == "approx":
+            s = Strength.INFERRED
+        out.append(Relation("ratio", (rate, num, den), cue, s, rate.scope))
+    return out
+
+
+def near(a, b) -> bool:
+    """A rate that names its own metric ('Tỷ lệ hồ sơ trực tuyến đạt 95%') and its counts stated
+    in the same paragraph or in the two blocks before it, in the same section."""
+    if same_block(a, b):
+        return True
+    return bool(b.phrase) and a.file == b.file and a.section == b.section and a.block is not None \
+        and b.block is not None and 0 < b.block - a.block <= 2
+
+
+def _denominator(facts, rate, num, den_metric, cues):
+    if not den_metric:
+        return None, None, "không rõ mẫu số của tỷ lệ"
+    cands = [f for f in facts if f.metric == den_metric and f.period == rate.period and not is_target(f)
+             and f.origin == "text" and f is not num]
+    here = [f for f in cands if same_sentence(f, rate)]
+    if here:
+        return here[0], Strength.EXPLICIT, ""
+    para = [f for f in cands if same_block(f, rate)] or \
+        ([f for f in cands if near(f, rate)] if rate.role is None else [])
+    if para:
+        return min(para, key=lambda f: abs((f.sentence or 0) - (rate.sentence or 0))), Strength.INFERRED, ""
+    if cues.named_base.search(rate.quote or ""):
+        before = [f for f in cands if f.file == rate.file and f.block is not None and rate.block is not None
+                  and 0 < rate.block - f.block <= 3]
+        if before:
+            return max(before, key=lambda f: f.block), Strength.INFERRED, ""
+    return None, None, "mẫu số không được nêu cùng câu với tỷ lệ"
+
+
+def shares(facts: list[Any]) -> list[Relation]:
+    """A part's share of its total ('trong đó toàn trình 196 thủ tục (54,7%)', 'chiếm 86,5%'):
+    explicit, within an explicit partition."""
+    out = []
+    groups: dict[str, list[Any]] = {}
+    for f in facts:
+        if f.group:
+            groups.setdefault(f.group, []).append(f)
+    for members in groups.values():
+        totals = [f for f in members if f.role == "total" and f.kind in ("count", "money")]
+        if len(totals) != 1 or not totals[0].value:
+            continue
+        by_id = {f.id: f for f in members}
+        for f in members:
+            part = by_id.get(f.base)
+            if f.role == "share" and part is not None and part.role == "part":
+                out.append(Relation("share", (f, part, totals[0]), f.cue or "(%)",
+                                    Strength.EXPLICIT, totals[0].scope if totals[0].scope != "all" else None))
+    return out
+
+
+# --- recurrences ------------------------------------------------------------------------------
+
+def _qual_class(f) -> str:
+    q = (f.qualifier or "").split(":")[0]
+    return {"result": ""}.get(q, q)
+
+
+def recurrences(facts: list[Any]) -> list[Relation]:
+    """The same metric, period and scope stated in more than one place. Explicit when every
+    statement names its period (or date) itself and its metric in words specific enough (a catalogue
+    phrase of three words or more, e.g. 'đang giải quyết'); otherwise inferred (the catalogue says
+    they are one quantity). Shares, bounds, approximations and targets are not
+    recurrences of a value."""
+    cat = load_catalogue()
+    pool = [f for f in facts if f.metric and f.metric != "tasks.row" and not is_target(f)
+            and f.role not in ("share",) and f.qualifier not in ("lower_bound", "approx", "upper_bound",
+                                                                 "at_least", "at_most")
+            and (cat.get(f.metric) is None or cat.get(f.metric).xref)]
+    groups: dict[tuple, list[Any]] = {}
+    for f in pool:
+        groups.setdefault((f.metric, f.period, f.scope or "", _qual_class(f)), []).append(f)
+    out = []
+    for (_metric, _period, scope, _q), fs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        places = {(f.file, f.page, f.line, f.quote) for f in fs}
+        if len(fs) < 2 or len(places) < 2:
+            continue
+        explicit = all(f.period_source == "sentence" and f.origin == "text" and f.phrase
+                       and len(f.phrase.split()) >= 3 for f in fs)
+        out.append(Relation("recurrence", tuple(fs), "cùng chỉ tiêu, cùng kỳ" if explicit else CATALOGUE_CUE,
+                            Strength.EXPLICIT if explicit else Strength.INFERRED, scope or None))
+    return out
+
+
+def agree(a, b) -> bool:
+    """Two statements of one quantity agree: equal when written to the same precision; a coarser
+    headline ('99%') agrees with a finer one ('99,9%') within one unit of its last place."""
+    if a.decimals == b.decimals:
+        return abs(a.value - b.value) < 1e-9
+    coarse = min(a.decimals, b.decimals)
+    return abs(a.value - b.value) < 10 ** (-coarse) - 1e-12
+
+
+def relation_facts(relations: Iterable[Relation]) -> set[str]:
+    return {f.id for r in relations for f in r.members}
