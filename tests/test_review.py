@@ -186,16 +186,21 @@ def test_a_corrected_resubmission_keeps_the_other_ids_and_shows_the_fixed_one_as
     decide("trung-thanh", budget.id, "query", "kinh phí bố trí nhỏ hơn số giải ngân", paths=paths)
     decide("trung-thanh", other.id, "confirmed", "số liệu không cộng khớp", paths=paths)
 
-    # the ward sends a corrected report: the allocated amount lacked three zeros
+    # the ward sends a corrected report: the allocated amount lacked three zeros, and a sentence
+    # saying so is added above the other finding, so every line below it moves
     raw = next(paths.ward_raw("trung-thanh").iterdir())
     text = raw.read_text(encoding="utf-8")
     figure = budget.evidence[0].figure
     assert figure and text.count(figure) == 1 and figure.endswith(" đồng")
-    raw.write_text(text.replace(figure, figure.replace(" đồng", ".000 đồng")), encoding="utf-8")
+    lines = text.replace(figure, figure.replace(" đồng", ".000 đồng")).split("\n")
+    at = other.evidence[0].line - 1
+    lines[at:at] = ["Báo cáo này thay cho báo cáo đã gửi, điều chỉnh số kinh phí được bố trí.", ""]
+    raw.write_text("\n".join(lines), encoding="utf-8")
 
     again = load_ward("trung-thanh", paths=paths)
-    after = {c.id for c in again.results[0].checks if c.status == "fail"}
-    assert after == {c.id for c in before} - {budget.id}
+    failing = {c.id: c for c in again.results[0].checks if c.status == "fail"}
+    assert set(failing) == {c.id for c in before} - {budget.id}
+    assert failing[other.id].evidence[0].line == other.evidence[0].line + 2
     rows = {f["id"]: f for f in review_list("trung-thanh", paths)["findings"]}
     assert rows[budget.id]["found"] is False and rows[budget.id]["message"] == NO_LONGER_FOUND
     assert rows[other.id]["found"] is True and rows[other.id]["status"] == "confirmed"
