@@ -4,7 +4,6 @@ fails only its ward) and on a corrected re-submission."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
