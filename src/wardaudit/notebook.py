@@ -84,7 +84,7 @@ def _stored_audit(store: Path, key: str) -> list[Any] | None:
     try:
         with open(store, "rb") as f:
             blob = pickle.load(f)  # written by this package for this project (data/processed)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+    except Exception:  # noqa: BLE001 - unreadable or from other code: audit again instead
         return None
     return blob.get("results") if isinstance(blob, dict) and blob.get("key") == key else None
 
