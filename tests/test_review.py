@@ -209,3 +209,21 @@ def test_a_corrected_resubmission_keeps_the_other_ids_and_shows_the_fixed_one_as
     page = display.findings(again.results, reviews=again.reviews)
     gone = page.split('<section class="gone">', 1)[1]
     assert budget.id in gone and "no longer found" in gone and other.id not in gone
+
+
+def test_the_stored_audit_is_reused_only_for_the_same_reports(tmp_path):
+    paths = copy_project(tmp_path, ("trung-thanh",))
+    first = load_ward("trung-thanh", paths=paths)
+    budget = next(c for c in first.results[0].checks if c.status == "fail" and c.rule.startswith("BUDG"))
+    store = paths.ward_processed("trung-thanh") / "audit.pickle"
+    stamp = store.stat().st_mtime_ns
+    assert [c.id for c in load_ward("trung-thanh", paths=paths, reuse_audit=True).results[0].checks] == \
+        [c.id for c in first.results[0].checks]
+    assert store.stat().st_mtime_ns == stamp  # reused, not re-audited
+    raw = next(paths.ward_raw("trung-thanh").iterdir())
+    raw.write_text(raw.read_text(encoding="utf-8").replace(budget.evidence[0].figure, "9.999.000.000 đồng"),
+                   encoding="utf-8")
+    changed = load_ward("trung-thanh", paths=paths, reuse_audit=True)
+    assert budget.id not in {c.id for c in changed.results[0].checks if c.status == "fail"}
+    store.write_bytes(b"not a pickle")
+    assert load_ward("trung-thanh", paths=paths, reuse_audit=True).results[0].checks == changed.results[0].checks
