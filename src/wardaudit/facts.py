@@ -252,7 +252,7 @@ class _Extractor:
                            if fig.kind == "percent" else r"[,;.():]|\btrong đó\b|\bbao gồm\b|\bgồm\b",
                            right_full, re.IGNORECASE)
             right = right_full[:rb.start()] if rb else right_full
-            metric, role = self.resolve_in_group(state, fig, text, s, left_clause, left_sentence, right)
+            metric, role = self.resolve_in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
             if fig.kind == "percent" and prev_fact is not None and prev_fact.metric and (
                     metric is None or not _CLAUSE_HAS_RATE_WORDS.search(left_clause + right)):
                 via = [m for m in self.cat.metrics if m.numerator == prev_fact.metric]
@@ -276,8 +276,8 @@ class _Extractor:
             if role == "part" and metric is None:
                 fact.label = left_clause.strip(" :-+•;,(").strip()[:80] or None
             self.link_rate(fact, fig, prev_fact, text, s, left_clause, sentence_facts)
-            if _partition_cue(right_full, self.cues) and fig.kind in ("count", "money", "ratio"):
-                owner = self.open_group(state, fact, sentence_facts, right_full)
+            if _partition_cue(right_full, self.cues, text[fig.end:e]) and fig.kind in ("count", "money", "ratio"):
+                owner = self.open_group(state, fact, sentence_facts, right_full, text[fig.end:e])
                 if not right_full.strip(" :,").lower().replace("trong đó", "").strip(" :,") \
                         and k == len(sent_figs) - 1:
                     carry_total = owner
@@ -287,7 +287,7 @@ class _Extractor:
         return carry_total
 
     def resolve_in_group(self, state: "_Group", fig: Figure, text: str, s: int, left_clause: str,
-                         left_sentence: str, right: str) -> tuple[Metric | None, str | None]:
+                         left_sentence: str, right: str, left_window: str) -> tuple[Metric | None, str | None]:
         """The figure's metric, and 'part' when it is a part of the sentence's open total.
 
         Within an open partition a figure counting the same thing as the total is a part even when
@@ -298,17 +298,18 @@ class _Extractor:
             return (None if negated else self.resolve(fig, left_clause, left_sentence, right)), None
         if group_closed(text, total, fig, s):
             state.close()
-            return self.resolve(fig, left_clause, left_sentence, right), None
+            return self.resolve(fig, left_clause, left_window, right), None
         own = self.cat.get(total.metric)
         parts = [p for ps in (own.parts if own else ()) for p in ps]
         direct = [self.cat.get(p) for p in parts if self.cat.get(p)]
         nested = [self.cat.get(q) for m in direct for ps in m.parts for q in ps if self.cat.get(q)]
         candidates = (direct + nested) or None
-        metric = self.resolve(fig, left_clause, left_sentence, right, candidates) if candidates else None
+        # a part is named between the previous figure and itself, not by earlier parts of the sentence
+        metric = self.resolve(fig, left_clause, left_window, right, candidates) if candidates else None
         if metric is not None:
             # a part of a part ('hoàn thành đúng hạn' under 'hoàn thành') is not in this sum
             return metric, ("part" if metric.key in parts else None)
-        plain = self.resolve(fig, left_clause, left_sentence, right)
+        plain = self.resolve(fig, left_clause, left_window, right)
         if plain is not None and plain.key != total.metric and plain.family != "rate":
             state.close()  # another quantity: the breakdown is over
             return plain, None
@@ -318,7 +319,8 @@ class _Extractor:
         state.close()
         return plain, None
 
-    def open_group(self, state: "_Group", fact: Fact, sentence_facts: list[Fact], right_full: str) -> Fact:
+    def open_group(self, state: "_Group", fact: Fact, sentence_facts: list[Fact], right_full: str,
+                   rest: str) -> Fact:
         """``fact`` (or the sentence's earlier total that has a partition) becomes the open total."""
         owner = fact
         own = self.cat.get(fact.metric)
@@ -328,7 +330,7 @@ class _Extractor:
         if owner.group is None or owner.role != "total":
             owner.group = self.new_group()
         owner.role = "total"
-        owner.cue = _partition_cue(right_full, self.cues)
+        owner.cue = _partition_cue(right_full, self.cues, rest)
         state.total, state.group_id = owner, owner.group
         return owner
 
@@ -344,9 +346,12 @@ class _Extractor:
                 fact.group = prev_fact.group if prev_fact.role == "part" else None
                 return
             metric = self.cat.get(fact.metric)
+            # the numerator is in the rate's own clause chain: no ';' between them, the same scope
             num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
-                        and f.metric == metric.numerator and f.kind in ("count", "ratio")), None)
-            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between:
+                        and f.metric == metric.numerator and f.kind in ("count", "ratio") and f.scope == fact.scope
+                        and ";" not in text[prev_fact_end(f, text, s):fig.start]), None)
+            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between \
+                    and prev_fact.scope == fact.scope:
                 num = prev_fact
             if num is None:
                 return
@@ -560,7 +565,7 @@ class _Extractor:
                 cands = self.cat.in_family(fam) if fam else self.cat.metrics
                 metric = self.cat.best(context, cands)[0]
                 period, qual = self._table_period(header)
-                scope = self.cues.scope_in(header)
+                scope = self.cues.scope_in(header) or self.cues.scope_in(row_label)
                 self.add(metric=metric.key if metric else None, value=f.value, unit=None, kind=f.kind, period=period,
                          qualifier=qual, role="part" if title_total else None, group=gid, scope=scope[0] if scope else None,
                          section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
@@ -629,10 +634,13 @@ class _Group:
         self.total, self.group_id = None, None
 
 
-def _partition_cue(right: str, cues) -> str | None:
+def _partition_cue(right: str, cues, rest: str = "") -> str | None:
     """The cue right after a figure that opens its breakdown ('trong đó', 'gồm', '(gồm: …'), or None.
     Bracketed breakdowns are named '(gồm)' / '(trong đó)'."""
     m = cues.partition.search(right)
+    inside = re.match(r"^[^().;]{0,45}\(\s*([^()\d][^()]*)\)", rest) if not m and "(" in right else None
+    if inside and sum(f.kind != "percent" for f in find_figures(inside.group(1))) >= 2:
+        return "( )"  # '604 hồ sơ (trực tuyến 531 hồ sơ, trực tiếp 73 hồ sơ)': a breakdown in brackets
     if not m:
         # '8.746 hồ sơ: trước hạn 6.912 hồ sơ, …' — a colon right after the figure and its noun
         return ":" if re.match(r"^\s*[^\W\d][\w ]{0,20}:\s*\S", right) else None
@@ -645,6 +653,8 @@ def _same_unit(fig: Figure, right: str, total: Fact) -> bool:
     if fig.kind == "money" or total.kind == "money":
         return fig.kind == total.kind
     unit = _unit_text(fig, right)
+    if unit in (None, "về", "của", "tại", "ở", "thuộc", "là", "đối", "cho", "do", "trên") and total.cue:
+        return True  # the noun is left out after the first part: '3 nhiệm vụ về thể chế; 5 về hạ tầng số'
     return bool(unit) and bool(total.unit) and unit == total.unit
 
 

@@ -234,6 +234,24 @@ def _denominator(facts, rate, num, den_metric, cues):
     return None, None, "mẫu số không được nêu cùng câu với tỷ lệ"
 
 
+def table_ratios(facts: list[Any]) -> list[Relation]:
+    """A table row with two counts and a 'Tỷ lệ' cell: the rate is the smaller count over the larger.
+    Only the layout relates them (which column is the base is not said): inferred."""
+    rows: dict[tuple, list[Any]] = {}
+    for f in facts:
+        if f.origin == "table" and not is_target(f) and f.role is None:
+            rows.setdefault((f.file, f.block, f.page, f.line), []).append(f)
+    out = []
+    for cells in rows.values():
+        rates = [f for f in cells if f.kind == "percent" and "tỷ lệ" in (f.label or "").lower().split("|")[0]]
+        counts = [f for f in cells if f.kind == "count"]
+        if len(rates) != 1 or len(counts) != 2 or not max(c.value for c in counts):
+            continue
+        num, den = sorted(counts, key=lambda f: f.value)
+        out.append(Relation("ratio", (rates[0], num, den), "cột tỷ lệ của bảng", Strength.INFERRED, rates[0].scope))
+    return out
+
+
 def shares(facts: list[Any]) -> list[Relation]:
     """A part's share of its total ('trong đó toàn trình 196 thủ tục (54,7%)', 'chiếm 86,5%'):
     explicit, within an explicit partition."""

@@ -102,7 +102,7 @@ def dossier_flow(ctx: AuditContext):
                      "pending": p.value}, [ev(rec), ev(r), ev(p)])
 
 
-_TOTAL_LABEL = re.compile(r"^(tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
+_TOTAL_LABEL = re.compile(r"^(tổng cộng|tổng số|tổng|cộng|toàn (?:tỉnh|huyện|thành phố|xã|phường))\b", re.IGNORECASE)
 
 
 def _cell_value(cell: str):
