@@ -564,12 +564,12 @@ def findings(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None =
         for ci, c in enumerate(checks):
             if c.status == "fail":
                 items.append((SEVERITY_ORDER.get(c.severity, 9), c.rule, i, ci, c, pl))
-    reviews = reviews or {}
+    reviewing, reviews = reviews is not None, reviews or {}
     shown, dismissed = [], []
     for _, _, i, ci, c, pl in sorted(items, key=lambda x: x[:4]):
         src = f' <span class="muted">{esc(results[i].document.source)}</span>' if n > 1 else ""
         d = reviews.get(c.id)
-        html_ = _finding_html(c, ci, pl, titles.get(c.rule, ""), src, _review_html(d, lang) if reviews else "", lang)
+        html_ = _finding_html(c, ci, pl, titles.get(c.rule, ""), src, _review_html(d, lang) if reviewing else "", lang)
         if d is not None and d.status == "query":
             html_ = html_.replace('<div class="finding ', '<div class="finding queried ', 1)
         (dismissed if d is not None and d.status == "dismissed" else shown).append(html_)
