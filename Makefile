@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 JOBS ?=
 
-.PHONY: help setup system-deps audit test bench lab lock clean-reports samples docs
+.PHONY: help setup system-deps audit test bench eval lab lock clean-reports samples docs
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ test: setup system-deps ## run the whole test suite
 
 bench: setup ## run the batch benchmark and write benchmarks/RESULTS.md
 	$(PY) benchmarks/bench.py
+
+eval: setup ## measure relations found on the labelled corpus and seeds; writes benchmarks/EVAL.md
+	$(PY) benchmarks/eval.py
 
 samples: setup ## regenerate the PDF/DOCX renderings of the seeds (deterministic)
 	$(PY) scripts/render_samples.py

@@ -63,6 +63,9 @@ class Fact:
     phrase: str | None = None  # the catalogue phrase that named its metric
     period_source: str | None = None  # sentence | section | report: where its period was stated
     base: str | None = None  # for a rate: the id of its numerator; for a share: of its part
+    over: str | None = None  # for a rate: the id of its base when the text states it with the rate
+    end: int | None = None  # where the figure ends in its block's text (not published)
+    lead: str = ""  # the words right before the figure in its sentence (not published)
 
     def to_public(self) -> dict[str, Any]:
         d = {"metric": self.metric, "value": _num(self.value), "unit": self.unit, "kind": self.kind,
@@ -97,7 +100,7 @@ COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role
 def facts_frame(facts: Iterable[Fact]):
     import pandas as pd
 
-    return pd.DataFrame([asdict(f) for f in facts], columns=COLUMNS)
+    return pd.DataFrame([asdict(f) for f in facts], columns=COLUMNS)  # end, lead: working fields, not columns
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -158,7 +161,8 @@ class _Extractor:
         self.meta = meta
         self.cat = load_catalogue()
         self.facts: list[Fact] = []
-        self.report_period = meta.get("period")
+        # a report whose title states no period is about the first period its text states
+        self.report_period = meta.get("period") or self.first_period(doc)
         self.section_titles = {s.path: s.title for s in doc.walk_sections()}
         self._group = 0
         self.current_block: int | None = None
@@ -193,7 +197,8 @@ class _Extractor:
                 return None
             candidates = [m for m in cat.in_family(fam) if not m.part_only]
         order = ((right, "first"), (left_clause, "last"), (left_sentence, "last"))
-        if left_clause.rstrip().endswith(":"):  # 'Số hóa: 404/404 hồ sơ …' — the label names the figure
+        if left_clause.rstrip().endswith(":") and len(left_clause.split()) <= 5:
+            # 'Số hóa: 404/404 hồ sơ …' — a short label names the figure
             order = ((left_clause, "last"), (right, "first"), (left_sentence, "last"))
         self.last_phrase = None
         for ctx, prefer in order:
@@ -271,6 +276,7 @@ class _Extractor:
                             quote=_quote(text, (s, e), fig), file=block.location.file, page=block.location.page,
                             line=block.location.line, raw=fig.raw, decimals=fig.decimals,
                             denominator=fig.denominator, phrase=self.last_phrase if metric else None,
+                            end=fig.end, lead=" ".join(left_sentence[-30:].split()).lower(),
                             period_source=period_source if not (metric and metric.stock and _AS_OF.search(sentence))
                             else "sentence")
             if role == "part" and metric is None:
@@ -310,7 +316,12 @@ class _Extractor:
             # a part of a part ('hoàn thành đúng hạn' under 'hoàn thành') is not in this sum
             return metric, ("part" if metric.key in parts else None)
         plain = self.resolve(fig, left_clause, left_window, right)
-        if plain is not None and plain.key != total.metric and plain.family != "rate":
+        counted = _unit_text(fig, right)
+        named_by_place = plain is not None and counted and counted == total.unit \
+            and counted not in self.cat.families.get(plain.family, ())
+        if total.metric is None and counted and counted == total.unit:
+            return plain, "part"  # '1.148 hồ sơ phát sinh nghĩa vụ tài chính, trong đó 734 hồ sơ thanh toán trực tuyến'
+        if plain is not None and plain.key != total.metric and plain.family != "rate" and not named_by_place:
             state.close()  # another quantity: the breakdown is over
             return plain, None
         if _same_unit(fig, right, total):
@@ -340,6 +351,8 @@ class _Extractor:
         its numerator; 'chiếm X%' or '(X%)' right after a part is that part's share of the whole."""
         between = text[prev_fact_end(prev_fact, text, s):fig.start] if prev_fact is not None else ""
         if fig.kind == "percent":
+            if _CHANGE.search(left_clause[-25:]) or _CHANGE_AFTER.match(text[fig.end:fig.end + 30]):
+                return  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
             if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
                     self.cues.share.search(left_clause) or (between.rstrip().endswith("(") and prev_fact.role == "part")):
                 fact.role, fact.cue, fact.base = "share", "chiếm" if self.cues.share.search(left_clause) else "(%)", prev_fact.id
@@ -348,10 +361,11 @@ class _Extractor:
             metric = self.cat.get(fact.metric)
             # the numerator is in the rate's own clause chain: no ';' between them, the same scope
             num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
-                        and f.metric == metric.numerator and f.kind in ("count", "ratio") and f.scope == fact.scope
+                        and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
+                        and f.scope == fact.scope and not _INTRODUCES_BASE.search(f.lead)
                         and ";" not in text[prev_fact_end(f, text, s):fig.start]), None)
-            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between \
-                    and prev_fact.scope == fact.scope:
+            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
+                    and ";" not in between and prev_fact.scope == fact.scope and not _INTRODUCES_BASE.search(prev_fact.lead):
                 num = prev_fact
             if num is None:
                 return
@@ -363,7 +377,12 @@ class _Extractor:
             m = self.cues.rate.search(left_clause)
             fact.cue = m.group(0).lower() if m else None
         elif fig.kind in ("count", "ratio") and prev_fact is not None and prev_fact.kind == "percent" \
-                and between.strip().startswith("("):
+                and between.rstrip().endswith("(") and ";" not in between and ")" not in between:
+            if prev_fact.base and fig.kind == "count":
+                # '2.712 tài khoản, đạt 98% số người thuộc diện cấp (2.890 người)': the rate has its
+                # numerator already, so the count in brackets is its base
+                prev_fact.over = fact.id
+                return
             # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
             rate_metric = self.cat.get(prev_fact.metric)
             if rate_metric and rate_metric.numerator:
@@ -405,6 +424,14 @@ class _Extractor:
         first.group, first.role = total.group, "part"
         attached.append(first)
         return True
+
+    def first_period(self, doc: Document) -> dict | None:
+        for block in doc.blocks[:40]:
+            if block.kind != "table":
+                p = self.sentence_period(block.text)
+                if p:
+                    return p
+        return None
 
     def sentence_period(self, sentence: str) -> dict | None:
         p = parse_period(sentence)
@@ -671,7 +698,14 @@ def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
     return depth <= 0 and "(" in between
 
 
+_CHANGE = re.compile(r"(?:tăng|giảm|cao hơn|thấp hơn|gấp)\s*(?:thêm\s*)?$", re.IGNORECASE)
+_CHANGE_AFTER = re.compile(r"\s*(?:so với|so cùng kỳ|so với cùng kỳ)", re.IGNORECASE)
+_INTRODUCES_BASE = re.compile(r"(?:trên tổng số|trên tổng|so với tổng số|trong tổng số|trong số)\s*$")
+
+
 def prev_fact_end(fact: Fact, text: str, start: int) -> int:
+    if fact.end is not None:
+        return fact.end
     i = text.find(fact.raw, start)
     return i + len(fact.raw) if i >= 0 else start
 

@@ -88,8 +88,16 @@ def format_number(value: float, decimals: int | None = None) -> str:
 def _excluded_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for rx in (_DATE, _DATE_WORDS, _DOC_NUMBER, _PHONE, _NAMES, _LIST_MARK):
-        spans.extend(m.span() for m in rx.finditer(text))
+        for m in rx.finditer(text):
+            # 'các thôn 10 hội nghị': a count of something after a place word is not the place's number
+            if rx is _DOC_NUMBER and (_COUNTED.match(text[m.end():].lstrip(".,0123456789"))
+                                      or re.search(r"tổng\s+$", text[max(0, m.start() - 8):m.start()], re.IGNORECASE)):
+                continue
+            spans.append(m.span())
     return spans
+
+
+_COUNTED = re.compile(r"\s+(?:" + "|".join(COUNT_NOUNS) + r"|thành viên|người|lượt|tài khoản|camera|hộ)\b", re.IGNORECASE)
 
 
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

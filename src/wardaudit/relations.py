@@ -20,6 +20,7 @@ within one scope; an inferred relation gives at most a warning ("cần rà soát
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable
@@ -124,11 +125,18 @@ def partitions(facts: list[Any]) -> list[Relation]:
     return out
 
 
+def near_after(total, f) -> bool:
+    """``f`` is in the total's paragraph or one of the two blocks after it, in the same section."""
+    return f.file == total.file and f.section == total.section and f.block is not None \
+        and total.block is not None and 0 <= f.block - total.block <= 2
+
+
 def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Relation]:
-    """A total and the parts of one catalogue partition stated apart in the same paragraph, with no
-    cue word tying them: inferred."""
+    """A total and the parts of one catalogue partition stated apart — in its paragraph or the two
+    blocks after it, in the same section — with no cue word tying them: inferred."""
     cat = load_catalogue()
-    done = {r.members[0].id for r in explicit}
+    # a total broken down by named parts (villages, fields) may also be split by the catalogue's kinds
+    done = {r.members[0].id for r in explicit if any(p.metric for p in r.members[1:])}
     pool = [f for f in facts if f.metric and not is_target(f) and f.origin == "text" and f.kind != "percent"]
     out = []
     for total in pool:
@@ -139,9 +147,10 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
             chosen = []
             for key in partition:
                 cands = [f for f in pool if f.metric == key and f.period == total.period and f.scope == total.scope
-                         and f.role != "total" and same_block(f, total)]
+                         and f.role != "total" and near_after(total, f)]
                 if cands:
-                    chosen.append(min(cands, key=lambda f: abs((f.sentence or 0) - (total.sentence or 0))))
+                    chosen.append(min(cands, key=lambda f: (f.block - total.block, abs((f.sentence or 0)
+                                                                                         - (total.sentence or 0)))))
             if len(chosen) < max(2, len(partition) - 1):
                 continue
             out.append(Relation("partition", (total, *chosen), CATALOGUE_CUE, Strength.INFERRED, total.scope))
@@ -174,14 +183,14 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
             if rate.role == "rate" or rate.qualifier == "cumulative":
                 continue
             nums = [f for f in facts if metric and f.metric == metric.numerator and f.kind in ("count", "ratio")
-                    and f.period == rate.period and not is_target(f) and near(f, rate)]
+                    and f.period == rate.period and not is_target(f) and near(f, rate) and f.scope == rate.scope]
             if not nums:
                 out.append(Relation("ratio", (rate,), CATALOGUE_CUE, Strength.AMBIGUOUS, rate.scope,
                                     reason="tỷ lệ không kèm số liệu để tính lại"))
                 continue
         num = nums[0]
         cue = rate.cue or ("tỷ lệ" if rate.role == "rate" else CATALOGUE_CUE)
-        strength = Strength.EXPLICIT if same_sentence(num, rate) and rate.role == "rate" else Strength.INFERRED
+        strength = Strength.EXPLICIT if same_sentence(num, rate) else Strength.INFERRED
         if num.denominator:
             out.append(Relation("ratio", (rate, num), cue, strength, rate.scope))
             continue
@@ -214,7 +223,24 @@ def near(a, b) -> bool:
         and b.block is not None and 0 < b.block - a.block <= 2
 
 
+_BASE_WORDS = re.compile(r"(?:^|\s)(?:trong|trong số|trên tổng số|trên|tổng số|so với)\s*$")
+
+
 def _denominator(facts, rate, num, den_metric, cues):
+    # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
+    # as such in the rate's own sentence
+    by_id = {f.id: f for f in facts}
+    if rate.over in by_id:
+        return by_id[rate.over], Strength.EXPLICIT, ""
+    introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
+                  and f.unit == num.unit and f.value >= num.value and _BASE_WORDS.search(f.lead[-14:])]
+    if introduced:
+        return introduced[0], Strength.EXPLICIT, ""
+    # 'tiếp nhận 1.148 hồ sơ, trong đó 734 hồ sơ trực tuyến, đạt 63,9%': the part's own total
+    whole = [f for f in facts if num.role == "part" and f.group == num.group and f.role == "total"
+             and same_sentence(f, rate)]
+    if whole:
+        return whole[0], Strength.EXPLICIT, ""
     if not den_metric:
         return None, None, "không rõ mẫu số của tỷ lệ"
     cands = [f for f in facts if f.metric == den_metric and f.period == rate.period and not is_target(f)
