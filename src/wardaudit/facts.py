@@ -351,7 +351,8 @@ class _Extractor:
         its numerator; 'chiếm X%' or '(X%)' right after a part is that part's share of the whole."""
         between = text[prev_fact_end(prev_fact, text, s):fig.start] if prev_fact is not None else ""
         if fig.kind == "percent":
-            if _CHANGE.search(left_clause[-25:]) or _CHANGE_AFTER.match(text[fig.end:fig.end + 30]):
+            if self.cues.ends_with(self.cues.change_before, left_clause) or \
+                    self.cues.starts_with(self.cues.change_after, text[fig.end:fig.end + 30]):
                 return  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
             if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
                     self.cues.share.search(left_clause) or (between.rstrip().endswith("(") and prev_fact.role == "part")):
@@ -362,10 +363,10 @@ class _Extractor:
             # the numerator is in the rate's own clause chain: no ';' between them, the same scope
             num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
                         and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
-                        and f.scope == fact.scope and not _INTRODUCES_BASE.search(f.lead)
+                        and f.scope == fact.scope and not _introduces_base(self.cues, f.lead)
                         and (fact.phrase or ";" not in text[prev_fact_end(f, text, s):fig.start])), None)
             if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
-                    and ";" not in between and prev_fact.scope == fact.scope and not _INTRODUCES_BASE.search(prev_fact.lead):
+                    and ";" not in between and prev_fact.scope == fact.scope and not _introduces_base(self.cues, prev_fact.lead):
                 num = prev_fact
             if num is None:
                 return
@@ -699,9 +700,11 @@ def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
     return depth <= 0 and "(" in between
 
 
-_CHANGE = re.compile(r"(?:tăng|giảm|cao hơn|thấp hơn|gấp)\s*(?:thêm\s*)?$", re.IGNORECASE)
-_CHANGE_AFTER = re.compile(r"\s*(?:so với|so cùng kỳ|so với cùng kỳ)", re.IGNORECASE)
-_INTRODUCES_BASE = re.compile(r"(?:trên tổng số|trên tổng|so với tổng số|trong tổng số|trong số)\s*$")
+def _introduces_base(cues, lead: str) -> bool:
+    """'… trên tổng số 905 hồ sơ': the words before a count make it a rate's base. Only the long
+    forms count here: a bare 'trong'/'trên' before a count is too common to exclude a numerator."""
+    return cues.ends_with(cues.introduces_base, lead) and len(lead.split()) >= 2 and \
+        any(lead.rstrip().endswith(w) for w in ("tổng số", "tổng", "trong số"))
 
 
 def prev_fact_end(fact: Fact, text: str, start: int) -> int:

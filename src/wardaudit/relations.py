@@ -20,7 +20,6 @@ within one scope; an inferred relation gives at most a warning ("cần rà soát
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable
@@ -230,9 +229,6 @@ def near(a, b) -> bool:
         and b.block is not None and 0 < b.block - a.block <= 2
 
 
-_BASE_WORDS = re.compile(r"(?:^|\s)(?:trong|trong số|trên tổng số|trên|tổng số|so với)\s*$")
-
-
 def _denominator(facts, rate, num, den_metrics, cues):
     # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
     # as such in the rate's own sentence
@@ -240,7 +236,7 @@ def _denominator(facts, rate, num, den_metrics, cues):
     if rate.over in by_id:
         return by_id[rate.over], Strength.EXPLICIT, ""
     introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
-                  and f.unit == num.unit and f.value >= num.value and _BASE_WORDS.search(f.lead[-14:])]
+                  and f.unit == num.unit and f.value >= num.value and cues.ends_with(cues.introduces_base, f.lead)]
     if introduced:
         return introduced[0], Strength.EXPLICIT, ""
     # 'tiếp nhận 1.148 hồ sơ, trong đó 734 hồ sơ trực tuyến, đạt 63,9%': the part's own total

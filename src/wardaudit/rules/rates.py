@@ -64,6 +64,8 @@ def rate_range(ctx: AuditContext):
     """A share cannot exceed 100% or be negative ('đạt trên 100%'). Proves an impossible share; growth
     rates ('tăng 120%') are not shares and are not checked.
 
+    Strength: explicit — a share stated above 100% is impossible on its face → error.
+
     Okay: Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 100%.
     Fail: Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 120%.
     """
