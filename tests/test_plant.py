@@ -11,7 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from plant import (CORPUS, HELDOUT, SEED_LABELS, LabelError, Relation, applicable, broken_by,  # noqa: E402
-                   figure_refs, label_problems, load_corpus, load_passage, locate, misspell, parse, plant, recompute, rewrite)
+                   figure_refs, label_problems, load_corpus, load_passage, locate, misspell, parse, plant,
+                   recompute, rewrite)
 
 PATTERNS = ("scope", "shares", "bounds", "base_of_rate", "list_boundaries", "brackets", "implicit_partition",
             "headline_rounding", "zeros", "title_table")
