@@ -6,7 +6,8 @@ apart and never used for tuning: its column is a measurement, not a target), the
 fault at a time into each relation that holds (benchmarks/plant.py) and audits again. A check
 matches a labelled relation when at least min(2, n) of the relation's n figure values are among
 the check's figures (the values of its evidence ``figure`` strings and the numbers in its
-``values``); a name relation is matched by a failing META check that mentions the variant. It prints and writes benchmarks/EVAL.md:
+``values``); a name relation is matched by a failing META check that mentions the variant.
+It prints and writes benchmarks/EVAL.md:
 
 - fault recall: labelled faults found by a failing check (at error level / at any level);
 - correct relations disputed: a failing check matches a relation that holds, per severity;
