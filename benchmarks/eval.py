@@ -172,6 +172,7 @@ class Tally:
     disputes: list[str] = field(default_factory=list)
     planted_missed: list[str] = field(default_factory=list)
     ticked_ids: set[str] = field(default_factory=set)
+    unticked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     targets_unmet: int = 0
     targets_flagged: int = 0
@@ -220,6 +221,8 @@ def _score_passage(p: Passage, checks: list[Check], t: Tally) -> None:
             if any(any(r is rel for r in about[id(c)]) for c in passes):
                 t.ticked += 1
                 t.ticked_ids.add(f"{p.id}/{rel.id}")
+            elif not hit:
+                t.unticked.append(f"{p.id}/{rel.id} ({rel.kind}, {rel.cue}): {rel.figures}")
     for c in fails:
         if c.severity != "error":
             continue
@@ -352,6 +355,7 @@ def render(corpus: Tally, seeds: Tally, n_corpus: int, n_seeds: int, seconds: fl
         lines += _section("Labelled faults not found at error level", t.missed)
         lines += _section("Correct relations disputed", t.disputes)
         lines += _section("Planted faults not found", t.planted_missed)
+        lines += _section("Correct explicit relations not ticked (no passing check names them)", t.unticked)
         lines += _section("Skipped checks by rule", [f"{k}: {v}" for k, v in sorted(t.skips.items())])
         if t.relation_cues:
             lines += _section("Failing checks by relation kind/cue/strength",

@@ -63,6 +63,7 @@ class Fact:
     phrase: str | None = None  # the catalogue phrase that named its metric
     period_source: str | None = None  # sentence | section | report: where its period was stated
     base: str | None = None  # for a rate: the id of its numerator; for a share: of its part
+    over: str | None = None  # for a rate: the id of its base when the text states it with the rate
     end: int | None = None  # where the figure ends in its block's text (not published)
     lead: str = ""  # the words right before the figure in its sentence (not published)
 
@@ -196,7 +197,8 @@ class _Extractor:
                 return None
             candidates = [m for m in cat.in_family(fam) if not m.part_only]
         order = ((right, "first"), (left_clause, "last"), (left_sentence, "last"))
-        if left_clause.rstrip().endswith(":"):  # 'Số hóa: 404/404 hồ sơ …' — the label names the figure
+        if left_clause.rstrip().endswith(":") and len(left_clause.split()) <= 5:
+            # 'Số hóa: 404/404 hồ sơ …' — a short label names the figure
             order = ((left_clause, "last"), (right, "first"), (left_sentence, "last"))
         self.last_phrase = None
         for ctx, prefer in order:
@@ -317,6 +319,8 @@ class _Extractor:
         counted = _unit_text(fig, right)
         named_by_place = plain is not None and counted and counted == total.unit \
             and counted not in self.cat.families.get(plain.family, ())
+        if total.metric is None and counted and counted == total.unit:
+            return plain, "part"  # '1.148 hồ sơ phát sinh nghĩa vụ tài chính, trong đó 734 hồ sơ thanh toán trực tuyến'
         if plain is not None and plain.key != total.metric and plain.family != "rate" and not named_by_place:
             state.close()  # another quantity: the breakdown is over
             return plain, None
@@ -347,6 +351,8 @@ class _Extractor:
         its numerator; 'chiếm X%' or '(X%)' right after a part is that part's share of the whole."""
         between = text[prev_fact_end(prev_fact, text, s):fig.start] if prev_fact is not None else ""
         if fig.kind == "percent":
+            if _CHANGE.search(left_clause[-25:]) or _CHANGE_AFTER.match(text[fig.end:fig.end + 30]):
+                return  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
             if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
                     self.cues.share.search(left_clause) or (between.rstrip().endswith("(") and prev_fact.role == "part")):
                 fact.role, fact.cue, fact.base = "share", "chiếm" if self.cues.share.search(left_clause) else "(%)", prev_fact.id
@@ -355,10 +361,11 @@ class _Extractor:
             metric = self.cat.get(fact.metric)
             # the numerator is in the rate's own clause chain: no ';' between them, the same scope
             num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
-                        and f.metric == metric.numerator and f.kind in ("count", "ratio") and f.scope == fact.scope
-                        and ";" not in text[prev_fact_end(f, text, s):fig.start]), None)
-            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between \
-                    and prev_fact.scope == fact.scope:
+                        and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
+                        and f.scope == fact.scope and not _INTRODUCES_BASE.search(f.lead)
+                        and (fact.phrase or ";" not in text[prev_fact_end(f, text, s):fig.start])), None)
+            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
+                    and ";" not in between and prev_fact.scope == fact.scope and not _INTRODUCES_BASE.search(prev_fact.lead):
                 num = prev_fact
             if num is None:
                 return
@@ -371,6 +378,11 @@ class _Extractor:
             fact.cue = m.group(0).lower() if m else None
         elif fig.kind in ("count", "ratio") and prev_fact is not None and prev_fact.kind == "percent" \
                 and between.rstrip().endswith("(") and ";" not in between and ")" not in between:
+            if prev_fact.base and fig.kind == "count":
+                # '2.712 tài khoản, đạt 98% số người thuộc diện cấp (2.890 người)': the rate has its
+                # numerator already, so the count in brackets is its base
+                prev_fact.over = fact.id
+                return
             # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
             rate_metric = self.cat.get(prev_fact.metric)
             if rate_metric and rate_metric.numerator:
@@ -547,7 +559,8 @@ class _Extractor:
         gid = None
         title_total = None
         if t.title:
-            m = re.search(r":\s*([\d.]+)\s*,?\s*trong đó", t.title)
+            m = re.search(r":\s*([\d.]+)\s*,?\s*trong đó", t.title) or (
+                re.search(r":\s*([\d.]+)(?:\s+[^\W\d]+){0,3}\s*\.?\s*$", t.title) if _one_numeric_column(t) else None)
             figs = find_figures(t.title)
             if m and figs:
                 fig = figs[-1]
@@ -686,6 +699,11 @@ def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
     return depth <= 0 and "(" in between
 
 
+_CHANGE = re.compile(r"(?:tăng|giảm|cao hơn|thấp hơn|gấp)\s*(?:thêm\s*)?$", re.IGNORECASE)
+_CHANGE_AFTER = re.compile(r"\s*(?:so với|so cùng kỳ|so với cùng kỳ)", re.IGNORECASE)
+_INTRODUCES_BASE = re.compile(r"(?:trên tổng số|trên tổng|so với tổng số|trong tổng số|trong số)\s*$")
+
+
 def prev_fact_end(fact: Fact, text: str, start: int) -> int:
     if fact.end is not None:
         return fact.end
@@ -724,6 +742,12 @@ def _indicator_columns(t: Table) -> tuple[int | None, int | None, int, int]:
     label = next((i for i, x in enumerate(h) if "chỉ tiêu" in x and i != target), 1 if len(h) > 1 else None)
     unit = next((i for i, x in enumerate(h) if "đơn vị" in x), None)
     return label, unit, target, result
+
+
+def _one_numeric_column(t: Table) -> bool:
+    """A table listing units with one figure each ('| 1 | Xã A | 9.806 |'): its title's figure is their total."""
+    numeric = {j for row in t.rows for j, c in enumerate(row) if j > 0 and re.fullmatch(r"\s*[\d.,]+\s*", c or "")}
+    return len(t.rows) >= 2 and len(numeric) == 1
 
 
 def _status_column(t: Table) -> int | None:

@@ -37,12 +37,12 @@ _DATE_WORDS = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})
 _DOC_NUMBER = re.compile(r"\b\d+[A-Za-zĐđ]*(?:[-/][A-ZĐa-zđ][\wĐđ&.]*)+|số\s*:?\s*\d+(?:/\d+)?|(?:Nghị quyết|Kế hoạch|Đề án|"
                          r"Chỉ thị|Quyết định|Công văn|Thông báo|Chương trình|Báo cáo|Kết luận|Nghị định|Luật|"
                          r"Thông tư|Văn bản|Mục|Phụ lục|Vấn đề|Bước|Giai đoạn|Điều|Khoản|Phần|TDP|Tổ|Khu|Xóm|Thôn|"
-                         r"Nhóm|tổ dân phố số|mức độ|mức|cấp độ|loại|hạng)\s+(?:số\s+)?\d+\b", re.IGNORECASE)
+                         r"Nhóm|tổ dân phố số|mức độ|mức|cấp độ|loại|hạng|Bảng|Biểu|Hình)\s+(?:số\s+)?\d+\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\d.])")
 _NAMES = re.compile(r"\b\d+\s*cấp độ\b|\b\d\.0\b|\b\d+\s*G\b|\b\d+\s*Nhà\b|\bhai con số\b|\b\d+\s*con số\b|https?://\S+|\b[\w.]+@[\w.]+|"
                     r"\b\w+\.(?:vn|gov|com)\S*|\b\d+\s*Gbps\b|\b\d+\s*Gb/s\b|\b\d+\s*Mbps\b", re.IGNORECASE)
 _LIST_MARK = re.compile(r"(?:^|\n)\s*(?:[-+•]\s*)?(?:\(\d+\)|\d+(?:\.\d+)*\.(?!\d)|[a-zđ]\)|[IVX]+\.)\s")
-_DURATION = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút)\b", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút|tuổi)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,8 @@ def _excluded_spans(text: str) -> list[tuple[int, int]]:
     for rx in (_DATE, _DATE_WORDS, _DOC_NUMBER, _PHONE, _NAMES, _LIST_MARK):
         for m in rx.finditer(text):
             # 'các thôn 10 hội nghị': a count of something after a place word is not the place's number
-            if rx is _DOC_NUMBER and _COUNTED.match(text[m.end():]):
+            if rx is _DOC_NUMBER and (_COUNTED.match(text[m.end():].lstrip(".,0123456789"))
+                                      or re.search(r"tổng\s+$", text[max(0, m.start() - 8):m.start()], re.IGNORECASE)):
                 continue
             spans.append(m.span())
     return spans

@@ -118,8 +118,9 @@ def partitions(facts: list[Any]) -> list[Relation]:
         cue = total.cue or "trong đó"
         fills = any(all(p.metric in part for p in parts) and len(parts) >= 2 for part in (metric.parts if metric else ()))
         # one part after 'gồm' is an inclusion ('4.838 hồ sơ (gồm 98 hồ sơ chuyển sang)'), not a breakdown
+        # a bracket listing parts with no cue word ('604 hồ sơ (trực tuyến 531, trực tiếp 73)') lists them all
         exhaustive = len(parts) >= 2 and (bool(cues.exhaustive.fullmatch(cue.strip("()"))) or total.origin == "table"
-                                          or cue == "bảng dưới tiêu đề" or fills)
+                                          or cue in ("bảng dưới tiêu đề", "( )") or fills)
         out.append(Relation("partition", (total, *parts), cue, Strength.EXPLICIT, total.scope
                             if total.scope != "all" else None, exhaustive))
     return out
@@ -183,19 +184,23 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
             if rate.role == "rate" or rate.qualifier == "cumulative":
                 continue
             nums = [f for f in facts if metric and f.metric == metric.numerator and f.kind in ("count", "ratio")
-                    and f.period == rate.period and not is_target(f) and near(f, rate)]
+                    and f.period == rate.period and not is_target(f) and near(f, rate) and f.scope == rate.scope]
             if not nums:
                 out.append(Relation("ratio", (rate,), CATALOGUE_CUE, Strength.AMBIGUOUS, rate.scope,
                                     reason="tỷ lệ không kèm số liệu để tính lại"))
                 continue
         num = nums[0]
         cue = rate.cue or ("tỷ lệ" if rate.role == "rate" else CATALOGUE_CUE)
-        strength = Strength.EXPLICIT if same_sentence(num, rate) and rate.role == "rate" else Strength.INFERRED
+        strength = Strength.EXPLICIT if same_sentence(num, rate) else Strength.INFERRED
         if num.denominator:
             out.append(Relation("ratio", (rate, num), cue, strength, rate.scope))
             continue
-        den_metric = metric.denominator if metric else None
-        den, den_strength, reason = _denominator(facts, rate, num, den_metric, cues)
+        den_metrics = metric.denominators if metric else ()
+        if not den_metrics:
+            # a rate the text does not name ('quá hạn 0 nhiệm vụ (0%)'): its base is the whole the
+            # numerator is a part of in the catalogue
+            den_metrics = tuple(m.key for m, _ in cat.partitions_containing(num.metric or ""))
+        den, den_strength, reason = _denominator(facts, rate, num, den_metrics, cues)
         if den is None:
             out.append(Relation("ratio", (rate, num), cue, Strength.AMBIGUOUS, rate.scope, reason=reason))
             continue
@@ -226,17 +231,25 @@ def near(a, b) -> bool:
 _BASE_WORDS = re.compile(r"(?:^|\s)(?:trong|trong số|trên tổng số|trên|tổng số|so với)\s*$")
 
 
-def _denominator(facts, rate, num, den_metric, cues):
+def _denominator(facts, rate, num, den_metrics, cues):
     # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
     # as such in the rate's own sentence
-    introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == "count"
+    by_id = {f.id: f for f in facts}
+    if rate.over in by_id:
+        return by_id[rate.over], Strength.EXPLICIT, ""
+    introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
                   and f.unit == num.unit and f.value >= num.value and _BASE_WORDS.search(f.lead[-14:])]
     if introduced:
         return introduced[0], Strength.EXPLICIT, ""
-    if not den_metric:
+    # 'tiếp nhận 1.148 hồ sơ, trong đó 734 hồ sơ trực tuyến, đạt 63,9%': the part's own total
+    whole = [f for f in facts if num.role == "part" and f.group == num.group and f.role == "total"
+             and same_sentence(f, rate)]
+    if whole:
+        return whole[0], Strength.EXPLICIT, ""
+    if not den_metrics:
         return None, None, "không rõ mẫu số của tỷ lệ"
-    cands = [f for f in facts if f.metric == den_metric and f.period == rate.period and not is_target(f)
-             and f.origin == "text" and f is not num]
+    cands = [f for f in facts if f.metric in den_metrics and f.period == rate.period and not is_target(f)
+             and f.origin == "text" and f is not num and f.scope == num.scope]
     here = [f for f in cands if same_sentence(f, rate)]
     if here:
         return here[0], Strength.EXPLICIT, ""

@@ -23,6 +23,7 @@ class Metric:
     part_only: bool = False  # recognised only as a part of a total (e.g. budget by field)
     label: str | None = None  # Vietnamese name shown to auditors
     xref: bool = True  # False for catch-all metrics whose recurrences need not be the same quantity
+    denominators: tuple[str, ...] = ()  # every base the rate may be stated against (the first is usual)
 
 
 @dataclass
@@ -72,6 +73,14 @@ class Catalogue:
         return best, best_len
 
 
+def _first(v) -> str | None:
+    return v[0] if isinstance(v, list) else v
+
+
+def _all(v) -> tuple[str, ...]:
+    return tuple(v) if isinstance(v, list) else ((v,) if v else ())
+
+
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
     data = yaml.safe_load(resources.files(__package__).joinpath("metrics.yaml").read_text(encoding="utf-8"))
@@ -79,7 +88,8 @@ def load_catalogue() -> Catalogue:
     metrics = [Metric(key=m["key"], family=m["family"], kind=m["kind"], unit=m.get("unit"),
                       phrases=tuple(p.lower() for p in m.get("phrases", ())),
                       parts=tuple(tuple(p) for p in m.get("parts", ())),
-                      numerator=m.get("numerator"), denominator=m.get("denominator"), stock=bool(m.get("stock")), part_only=bool(m.get("part_only")), xref=m.get("xref", True), label=m.get("label"))
+                      numerator=m.get("numerator"), denominator=_first(m.get("denominator")),
+                      denominators=_all(m.get("denominator")), stock=bool(m.get("stock")), part_only=bool(m.get("part_only")), xref=m.get("xref", True), label=m.get("label"))
                for m in data["metrics"]]
     return Catalogue(families=families, metrics=metrics)
 

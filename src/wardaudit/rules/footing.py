@@ -46,6 +46,9 @@ def total_equals_parts(ctx: AuditContext):
                 yield judge("FOOT001", "error", rel, False,
                             f"{_name(total.metric)}: các phần ({' + '.join(fmt(f.value) for f in parts)} = {fmt(s)}) "
                             f"lớn hơn tổng {fmt(total.value)}", values, evidence)
+            elif len(parts) >= 2 and abs(s - total.value) < 1e-6:
+                yield judge("FOOT001", "error", rel, True, f"{_name(total.metric)}: tổng {fmt(total.value)} = "
+                            + " + ".join(fmt(f.value) for f in parts) + f" = {fmt(s)}", values, evidence)
             continue
         ok = abs(s - total.value) < 1e-6
         yield judge("FOOT001", "error", rel, ok,

@@ -44,9 +44,9 @@ def rate_matches(ctx: AuditContext):
         computed = 100.0 * num.value / den
         tol = tolerance(rate.decimals) + 1e-9
         if rate.qualifier in ("lower_bound", "at_least"):
-            ok = computed > rate.value - tol
+            ok = computed >= rate.value - 1e-9  # a bound is a threshold, not a rounded value
         elif rate.qualifier in ("upper_bound", "at_most"):
-            ok = computed < rate.value + tol
+            ok = computed <= rate.value + 1e-9
         elif rate.qualifier == "approx":
             ok = abs(computed - rate.value) <= max(1.0, tol)
         else:
