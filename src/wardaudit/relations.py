@@ -192,6 +192,8 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
         num = nums[0]
         cue = rate.cue or ("tỷ lệ" if rate.role == "rate" else CATALOGUE_CUE)
         strength = Strength.EXPLICIT if same_sentence(num, rate) else Strength.INFERRED
+        if rate.qualifier == "approx":
+            strength = Strength.INFERRED  # 'khoảng 80%': checked within a point, as a review
         if num.denominator:
             out.append(Relation("ratio", (rate, num), cue, strength, rate.scope))
             continue
@@ -306,9 +308,14 @@ def shares(facts: list[Any]) -> list[Relation]:
 
 # --- recurrences ------------------------------------------------------------------------------
 
+_LOOSE = ("lower_bound", "upper_bound", "approx", "at_least", "at_most")
+
+
 def _qual_class(f) -> str:
+    """Statements compared with each other: results with results (bounds and approximations
+    included, compared as what they say), cumulative with cumulative."""
     q = (f.qualifier or "").split(":")[0]
-    return {"result": ""}.get(q, q)
+    return "" if q in _LOOSE or q == "result" else q
 
 
 def recurrences(facts: list[Any]) -> list[Relation]:
@@ -319,9 +326,7 @@ def recurrences(facts: list[Any]) -> list[Relation]:
     recurrences of a value."""
     cat = load_catalogue()
     pool = [f for f in facts if f.metric and f.metric != "tasks.row" and not is_target(f)
-            and f.role not in ("share",) and f.qualifier not in ("lower_bound", "approx", "upper_bound",
-                                                                 "at_least", "at_most")
-            and (cat.get(f.metric) is None or cat.get(f.metric).xref)]
+            and f.role not in ("share",) and (cat.get(f.metric) is None or cat.get(f.metric).xref)]
     groups: dict[tuple, list[Any]] = {}
     for f in pool:
         groups.setdefault((f.metric, f.period, f.scope or "", _qual_class(f)), []).append(f)
@@ -331,7 +336,7 @@ def recurrences(facts: list[Any]) -> list[Relation]:
         if len(fs) < 2 or len(places) < 2:
             continue
         explicit = all(f.period_source == "sentence" and f.origin == "text" and f.phrase
-                       and len(f.phrase.split()) >= 3 for f in fs)
+                       and len(f.phrase.split()) >= 3 and f.qualifier not in _LOOSE for f in fs)
         out.append(Relation("recurrence", tuple(fs), "cùng chỉ tiêu, cùng kỳ" if explicit else CATALOGUE_CUE,
                             Strength.EXPLICIT if explicit else Strength.INFERRED, scope or None))
     return out
@@ -339,11 +344,26 @@ def recurrences(facts: list[Any]) -> list[Relation]:
 
 def agree(a, b) -> bool:
     """Two statements of one quantity agree: equal when written to the same precision; a coarser
-    headline ('99%') agrees with a finer one ('99,9%') within one unit of its last place."""
+    headline ('99%') agrees with a finer one ('99,9%') within one unit of its last place; a bound
+    ('trên 99%') agrees with what satisfies it; an approximation ('khoảng 2.500') with what is
+    within one percentage point (a rate) or 2% (a count) of it."""
+    for x, y in ((a, b), (b, a)):
+        if x.qualifier in _LOOSE:
+            return True if y.qualifier in _LOOSE else _meets(y.value, x)
     if a.decimals == b.decimals:
         return abs(a.value - b.value) < 1e-9
     coarse = min(a.decimals, b.decimals)
     return abs(a.value - b.value) < 10 ** (-coarse) - 1e-12
+
+
+def _meets(v: float, bound) -> bool:
+    q = bound.qualifier
+    if q in ("lower_bound", "at_least"):
+        return v >= bound.value - 1e-9
+    if q in ("upper_bound", "at_most"):
+        return v <= bound.value + 1e-9
+    slack = 1.0 if bound.kind == "percent" else 0.02 * abs(bound.value)
+    return abs(v - bound.value) <= slack + 1e-9
 
 
 def relation_facts(relations: Iterable[Relation]) -> set[str]:
