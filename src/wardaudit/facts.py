@@ -64,6 +64,7 @@ class Fact:
     period_source: str | None = None  # sentence | section | report: where its period was stated
     base: str | None = None  # for a rate: the id of its numerator; for a share: of its part
     over: str | None = None  # for a rate: the id of its base when the text states it with the rate
+    listed: int | None = None  # for a count ending in 'gồm:': the items listed after it, one per bullet
     end: int | None = None  # where the figure ends in its block's text (not published)
     lead: str = ""  # the words right before the figure in its sentence (not published)
 
@@ -319,6 +320,11 @@ class _Extractor:
         counted = _unit_text(fig, right)
         named_by_place = plain is not None and counted and counted == total.unit \
             and counted not in self.cat.families.get(plain.family, ())
+        own_family = self.cat.get(total.metric).family if self.cat.get(total.metric) else None
+        if counted and own_family and counted in self.cat.families.get(own_family, ()) and counted != total.unit:
+            # '126 văn bản, trong đó: 14 kế hoạch, 37 quyết định, 69 công văn': kinds of what the total counts
+            self.last_phrase = None
+            return None, "part"
         if total.metric is None and counted and counted == total.unit:
             return plain, "part"  # '1.148 hồ sơ phát sinh nghĩa vụ tài chính, trong đó 734 hồ sơ thanh toán trực tuyến'
         if plain is not None and plain.key != total.metric and plain.family != "rate" and not named_by_place:
@@ -358,6 +364,9 @@ class _Extractor:
                     self.cues.share.search(left_clause) or (between.rstrip().endswith("(") and prev_fact.role == "part")):
                 fact.role, fact.cue, fact.base = "share", "chiếm" if self.cues.share.search(left_clause) else "(%)", prev_fact.id
                 fact.group = prev_fact.group if prev_fact.role == "part" else None
+                return
+            if self.cues.share.search(left_clause):
+                fact.role, fact.cue = "share", "chiếm"  # a share of a whole the text does not count here
                 return
             metric = self.cat.get(fact.metric)
             # the numerator is in the rate's own clause chain: no ';' between them, the same scope
@@ -471,7 +480,9 @@ class _Extractor:
             n_before = len(self.facts)
             marker = _bullet_marker(block.text)
             total = self.text_block(block, section_period, items.total)
-            if items.takes(marker) and len(self.facts) > n_before:
+            if items.takes(marker) and len(self.facts) == n_before:
+                items.listed += 1  # an item with no figure: one of the things the total counts
+            elif items.takes(marker) and len(self.facts) > n_before:
                 if not self.attach_part(items.total, block, items.parts):
                     items.end()
             elif items.ends_at(marker):
@@ -482,6 +493,7 @@ class _Extractor:
                 p = self.sentence_period(block.text)
                 if p:
                     section_period = p
+        items.end()
 
     # ---- tables -------------------------------------------------------------------------------
     def run_tables(self) -> None:
@@ -634,12 +646,16 @@ class _BulletList:
         self.outer: str | None = None
         self.marker: str | None = None
         self.parts: list[Fact] = []
+        self.listed = 0
 
     def start(self, total: Fact, marker: str | None) -> None:
-        self.total, self.outer, self.marker, self.parts = total, marker, None, []
+        self.end()
+        self.total, self.outer, self.marker, self.parts, self.listed = total, marker, None, [], 0
 
     def end(self) -> None:
-        self.total, self.marker, self.parts = None, None, []
+        if self.total is not None and self.listed and not self.parts:
+            self.total.listed = self.listed  # '04 văn bản, gồm:' followed by the items, one per bullet
+        self.total, self.marker, self.parts, self.listed = None, None, [], 0
 
     def takes(self, marker: str | None) -> bool:
         if self.total is None or marker is None or marker == self.outer:

@@ -20,6 +20,7 @@ within one scope; an inferred relation gives at most a warning ("cần rà soát
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable
@@ -118,8 +119,9 @@ def partitions(facts: list[Any]) -> list[Relation]:
         fills = any(all(p.metric in part for p in parts) and len(parts) >= 2 for part in (metric.parts if metric else ()))
         # one part after 'gồm' is an inclusion ('4.838 hồ sơ (gồm 98 hồ sơ chuyển sang)'), not a breakdown
         # a bracket listing parts with no cue word ('604 hồ sơ (trực tuyến 531, trực tiếp 73)') lists them all
+        periods = all(_PERIOD_NAME.match(p.label or "") for p in parts)  # 'quý I …, quý II …, quý III …'
         exhaustive = len(parts) >= 2 and (bool(cues.exhaustive.fullmatch(cue.strip("()"))) or total.origin == "table"
-                                          or cue in ("bảng dưới tiêu đề", "( )") or fills)
+                                          or cue in ("bảng dưới tiêu đề", "( )") or fills or periods)
         out.append(Relation("partition", (total, *parts), cue, Strength.EXPLICIT, total.scope
                             if total.scope != "all" else None, exhaustive))
     return out
@@ -129,6 +131,26 @@ def near_after(total, f) -> bool:
     """``f`` is in the total's paragraph or one of the two blocks after it, in the same section."""
     return f.file == total.file and f.section == total.section and f.block is not None \
         and total.block is not None and 0 <= f.block - total.block <= 2
+
+
+_PERIOD_NAME = re.compile(r"^\W*(?:quý|tháng|năm|tuần|đợt|6 tháng|9 tháng)\s+\S", re.IGNORECASE)
+
+
+def share_sets(facts: list[Any]) -> list[Relation]:
+    """Shares stated with 'chiếm' side by side — in one sentence, or one per bullet of a list — are
+    shares of one whole: together they cannot exceed 100%. No count ties them, so the relation is
+    inferred; only a sum above 100% is a finding (the list may leave parts out)."""
+    runs: list[list[Any]] = []
+    for f in facts:
+        if f.kind != "percent" or f.role != "share" or f.cue != "chiếm" or f.base:
+            continue
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.file == f.file and last.section == f.section and f.block is not None \
+                and last.block is not None and f.block - last.block <= 1 and f.scope == last.scope:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    return [Relation("share", tuple(run), "chiếm", Strength.INFERRED, run[0].scope) for run in runs if len(run) >= 2]
 
 
 def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Relation]:

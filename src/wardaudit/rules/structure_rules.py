@@ -146,6 +146,18 @@ def declared_counts(ctx: AuditContext):
                      [Evidence(section=f"Phụ lục {a.id}", quote=a.title[:200], page=a.location.page,
                                line=a.location.line, file=ctx.document.source, figure=f"{a.declared_count:02d}")],
                      key=f"declared:{a.id}")
+    for f in ctx.facts:
+        if f.listed is None or f.kind != "count" or not float(f.value).is_integer():
+            continue
+        ok = int(f.value) == f.listed
+        yield result("STRUCT004", ok, "error",
+                     f"Nêu {f.raw} {f.unit or ''} nhưng liệt kê {f.listed} mục".replace("  ", " ") if not ok else
+                     f"Nêu {f.raw} {f.unit or ''}, liệt kê đủ {f.listed} mục".replace("  ", " "),
+                     {"expected": f.value, "actual": f.listed},
+                     [Evidence(section=f.section, quote=f.quote, page=f.page, line=f.line, file=f.file, figure=f.raw)],
+                     key=f"declared:{f.metric}:{f.section}:{f.raw}",
+                     relation={"kind": "declared_count", "cue": "gồm: + danh sách", "strength": "explicit",
+                               "scope": f.scope})
     task_rows = [f for f in ctx.facts if f.metric == "tasks.row"]
     assigned = [f for f in ctx.facts if f.metric == "tasks.assigned" and f.origin == "text"]
     if task_rows and assigned:
