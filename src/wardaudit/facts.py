@@ -260,7 +260,7 @@ class _Extractor:
             right = right_full[:rb.start()] if rb else right_full
             metric, role = self.resolve_in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
             if fig.kind == "percent" and prev_fact is not None and prev_fact.metric and (
-                    metric is None or not _CLAUSE_HAS_RATE_WORDS.search(left_clause + right)):
+                    metric is None or not _CLAUSE_HAS_RATE_WORDS.search(left_window + right)):
                 via = [m for m in self.cat.metrics if m.numerator == prev_fact.metric]
                 if via and (metric is None or metric.key not in {v.key for v in via}):
                     metric = via[0]
@@ -743,9 +743,11 @@ def _unit_text(fig: Figure, right: str) -> str | None:
     words = right.strip(" :").split()
     if not words:
         return None
-    two = " ".join(words[:2]).lower()
-    if two in ("hồ sơ", "thủ tục", "nhiệm vụ", "mô hình", "hội nghị", "tài khoản", "cán bộ", "văn bản", "cuộc họp"):
-        return two if two != "thủ tục" else "thủ tục"
+    two = " ".join(words[:2]).lower().strip(".,;:”\"’)")
+    nouns = {n for ns in load_catalogue().families.values() for n in ns if " " in n}
+    if two in nouns or two in ("hồ sơ", "thủ tục", "nhiệm vụ", "mô hình", "hội nghị", "tài khoản", "cán bộ",
+                               "văn bản", "cuộc họp", "kế hoạch", "quyết định", "công văn", "thành viên"):
+        return two
     return words[0].lower().strip(".,;:”\"’)") or None
 
 

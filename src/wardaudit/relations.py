@@ -136,6 +136,14 @@ def near_after(total, f) -> bool:
 _PERIOD_NAME = re.compile(r"^\W*(?:quý|tháng|năm|tuần|đợt|6 tháng|9 tháng)\s+\S", re.IGNORECASE)
 
 
+def stated_shares(facts: list[Any]) -> list[Relation]:
+    """'3.412 giao dịch, chiếm 43,1% tổng số giao dịch (8.262 giao dịch)': a share with its part
+    before it and its whole stated with it: explicit."""
+    by_id = {f.id: f for f in facts}
+    return [Relation("share", (f, by_id[f.base], by_id[f.over]), f.cue or "chiếm", Strength.EXPLICIT, f.scope)
+            for f in facts if f.role == "share" and f.base in by_id and f.over in by_id and by_id[f.over].value]
+
+
 def share_sets(facts: list[Any]) -> list[Relation]:
     """Shares stated with 'chiếm' side by side — in one sentence, or one per bullet of a list — are
     shares of one whole: together they cannot exceed 100%. No count ties them, so the relation is
@@ -317,6 +325,8 @@ def shares(facts: list[Any]) -> list[Relation]:
             continue
         by_id = {f.id: f for f in members}
         for f in members:
+            if f.over:
+                continue  # its whole is stated with it: see below
             part = by_id.get(f.base)
             if f.role == "share" and part is not None and part.role == "part":
                 out.append(Relation("share", (f, part, totals[0]), f.cue or "(%)",
