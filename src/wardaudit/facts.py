@@ -20,12 +20,9 @@ from .numbers_vi import Figure, find_figures
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNORECASE)
-_TARGET_WORDS = re.compile(r"dự kiến|mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đề ra|duy trì tỷ lệ|kết quả dự kiến", re.IGNORECASE)
 _TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(chưa|không)\b", re.IGNORECASE)
 _YEAR_START = re.compile(r"^\W*(?:Trong\s+)?năm\s+(\d{4})\b", re.IGNORECASE)
 _AS_OF = re.compile(r"(?:đến|tính đến)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
-_CUMULATIVE = re.compile(r"lũy kế|luỹ kế|cộng dồn", re.IGNORECASE)
 _STATUS = {
     "completed": re.compile(r"^(đã\s+)?hoàn thành|^xong", re.IGNORECASE),
     "in_progress": re.compile(r"đang (triển khai|thực hiện)|đang", re.IGNORECASE),

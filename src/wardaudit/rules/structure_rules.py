@@ -108,7 +108,6 @@ def appendix_never_cited(ctx: AuditContext):
 
 def _listed_rows(ctx, appendix_id):
     rows = []
-    tables = ctx.document.tables()
     for a in ctx.document.appendices:
         if a.id == appendix_id:
             for ti in a.tables:
@@ -130,7 +129,6 @@ def declared_counts(ctx: AuditContext):
     Okay: Phụ lục 1. Nhiệm vụ (02 nhiệm vụ)\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
     Fail: Phụ lục 1. Nhiệm vụ (03 nhiệm vụ)\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
     """
-    tables = ctx.document.tables()
     total_rows = 0
     for a in ctx.document.appendices:
         rows = _listed_rows(ctx, a.id)
