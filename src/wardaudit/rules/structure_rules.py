@@ -108,6 +108,7 @@ def appendix_never_cited(ctx: AuditContext):
 
 def _listed_rows(ctx, appendix_id):
     rows = []
+    tables = ctx.document.tables()
     for a in ctx.document.appendices:
         if a.id == appendix_id:
             for ti in a.tables:
