@@ -421,6 +421,12 @@ class _Extractor:
             if m:
                 first.metric = m.key
         own = {p for ps in (metric.parts if metric else ()) for p in ps}
+        other = self.cat.get(first.metric)
+        if other and first.metric != total.metric and first.metric not in own and not other.part_only \
+                and first.unit in self.cat.families.get(other.family, ()):
+            # '- Đã giải quyết 480 hồ sơ': another quantity of the same noun, the report's next item
+            # ('+ Tại nhà văn hóa thôn: 15 điểm' names a place, and stays a part)
+            return False
         if first.metric == total.metric or first.metric not in own:
             # a named part ('- Xã Phú Lộc: 18.906 tài khoản'): what it counts is the total's, for one unit
             first.metric = None
