@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from .catalogue import Catalogue, Metric, load_catalogue, load_cues
 from .document import Block, Document, Table
-from .metadata import parse_period
+from .metadata import fold, parse_period
 from .numbers_vi import Figure, find_figures
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
@@ -166,6 +166,7 @@ class _Extractor:
         self.current_block: int | None = None
         self.current_sentence: int | None = None
         self.cues = load_cues()
+        self.own_names = {fold(n) for n in (meta.get("expected_ward"), meta.get("ward_name")) if n}
         self.last_phrase: str | None = None
 
     def new_group(self) -> str:
@@ -404,6 +405,8 @@ class _Extractor:
         before it in its sentence; None when the sentence names none (the reporting unit)."""
         right = re.split(r"[,;.()]", right_full, maxsplit=1)[0]
         found = self.cues.scope_in(right) or self.cues.scope_in(left_sentence)
+        if found and self.own_names and fold(found[0].split(" ", 1)[-1]) in self.own_names:
+            return None  # the reporting unit named by its own name
         return found[0] if found else None
 
     def attach_part(self, total: Fact, block: Block, attached: list[Fact]) -> bool:

@@ -179,8 +179,10 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
                 cands = [f for f in pool if f.metric == key and f.period == total.period and f.scope == total.scope
                          and f.role != "total" and near_after(total, f)]
                 if cands:
-                    chosen.append(min(cands, key=lambda f: (f.block - total.block, abs((f.sentence or 0)
-                                                                                         - (total.sentence or 0)))))
+                    first = min(cands, key=lambda f: (f.block - total.block, abs((f.sentence or 0)
+                                                                                   - (total.sentence or 0))))
+                    # 'trước hạn 302 hồ sơ, đúng hạn 149 hồ sơ': both are on time, both count
+                    chosen += [f for f in cands if f.block == first.block and f.sentence == first.sentence]
             if len(chosen) < max(2, len(partition) - 1):
                 continue
             out.append(Relation("partition", (total, *chosen), CATALOGUE_CUE, Strength.INFERRED, total.scope))
@@ -360,6 +362,10 @@ def recurrences(facts: list[Any]) -> list[Relation]:
         groups.setdefault((f.metric, f.period, f.scope or "", _qual_class(f)), []).append(f)
     out = []
     for (_metric, _period, scope, _q), fs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        # parts of one breakdown that share a metric are parts by another dimension, not restatements
+        siblings = {g for g in (f.group for f in fs if f.role == "part") if g
+                    and sum(1 for x in fs if x.group == g and x.role == "part") >= 2}
+        fs = [f for f in fs if not (f.role == "part" and f.group in siblings)]
         places = {(f.file, f.page, f.line, f.quote) for f in fs}
         if len(fs) < 2 or len(places) < 2:
             continue
