@@ -23,6 +23,7 @@ from ..document import Block, Document, Location
 from ..exceptions import InputError
 from ..tables import RawTable, build_table, clean_cell, is_continuation, stitch
 from . import reader
+from .furniture import furniture_lines
 from .text import _BULLET, _NUMBERED, _ends_open, _starts_lower, table_text
 
 LOW_ACCURACY = 80.0
@@ -332,6 +333,17 @@ def _paragraphs(page: _Page, lines: list[_Line], file: str) -> list[_Para]:
     return paras
 
 
+def _drop_furniture(pages: list[_Page], heights: list[float], doc: Document) -> None:
+    """Remove running headers, footers and page numbers; one note says how many lines went."""
+    marked = furniture_lines([p.lines for p in pages], heights)
+    dropped = sum(len(m) for m in marked)
+    for page, m in zip(pages, marked):
+        page.lines = [ln for i, ln in enumerate(page.lines) if i not in m]
+    if dropped:
+        doc.notes.append(f"Đã bỏ {dropped} dòng đầu trang/chân trang/số trang / "
+                         f"dropped {dropped} running header, footer and page-number lines")
+
+
 # --- the reader ------------------------------------------------------------------------------------
 def _page_ranges(pages: list[int]) -> str:
     out, start = [], None
@@ -360,6 +372,7 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
                              f"read {n_read} of {total} pages, {total - n_read} skipped (max_pages)")
         pages: list[_Page] = []
         all_runs: list[list[_Run]] = []
+        heights: list[float] = []
         ruled: list[int] = []
         for k in range(n_read):
             try:
@@ -369,8 +382,10 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
                 # a damaged page object: keep every other page, say which one was lost
                 doc.notes.append(f"Trang {k + 1} bị hỏng, không đọc được / page {k + 1} is damaged and was skipped")
                 all_runs.append([])
+                heights.append(0.0)
                 continue
             all_runs.append(_runs(textpage))
+            heights.append(page.get_height())
             if _has_rulings(page):
                 ruled.append(k + 1)
             textpage.close()
@@ -389,6 +404,7 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
 
     for k, runs in enumerate(all_runs):
         pages.append(_Page(number=k + 1, lines=_visual_lines(runs)))
+    _drop_furniture(pages, heights, doc)
     try:
         found = [(ct, "lattice") for ct in _camelot_tables(path, ruled, "lattice")]
         for p in pages:
