@@ -126,12 +126,16 @@ def _open(path: Path, shown: str):
 
 # --- text layer ------------------------------------------------------------------------------------
 def _runs(textpage) -> list[_Run]:
+    import ctypes
+
     import pypdfium2.raw as pdfium_c
 
     runs: list[_Run] = []
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     chars: list[str] = []
     boxes: list[tuple[float, float, float, float]] = []
     last: tuple[float, float, float, float] | None = None  # the last non-space character's box
+    last_baseline = 0.0
 
     def flush():
         text = "".join(chars)
@@ -154,10 +158,12 @@ def _runs(textpage) -> list[_Run]:
             continue
         box = textpage.get_charbox(i, loose=True)
         if not ch.isspace():
-            if last is not None and chars and (abs(box[1] - last[1]) > 2.5  # new baseline, no line break
+            # the baseline is the glyph's origin: a box's bottom moves with a dot below (ụ, ậ)
+            pdfium_c.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
+            if last is not None and chars and (abs(origin_y.value - last_baseline) > 2.5  # new baseline
                                                or box[0] - last[2] > _COLUMN_GAP):  # next column
                 flush()
-            last = box
+            last, last_baseline = box, origin_y.value
         chars.append(ch)
         boxes.append(box)
     flush()
@@ -237,6 +243,15 @@ def _camelot_tables(path: Path, pages: list[int], flavor: str, **kwargs) -> list
                                      suppress_stdout=True, **kwargs))
 
 
+_WRAPPED_AFTER = re.compile(r"(?<=\w)([-/])\s*\n\s*(?=\w)")
+
+
+def _join_cell_lines(text: str) -> str:
+    """A cell's lines joined; a line wrapped after a hyphen or slash (``41-`` / ``KH/TU``) is
+    joined without a space, as the word was written."""
+    return _WRAPPED_AFTER.sub(r"\1", text)
+
+
 def span_grid(ct) -> list[list[str]]:
     """camelot's cells as text, each merged region's text moved to its top-left cell.
 
@@ -244,7 +259,7 @@ def span_grid(ct) -> list[list[str]]:
     header joining expects it at the top-left, as Word and the text form have it.
     """
     cells = ct.cells
-    grid = [[c.text for c in row] for row in cells]
+    grid = [[_join_cell_lines(c.text) for c in row] for row in cells]
     for i, row in enumerate(cells):
         for j, _ in enumerate(row):
             text = grid[i][j]
@@ -309,10 +324,24 @@ def _line_gap(lines: list[_Line]) -> float:
     return 0.2 * statistics.median(heights)
 
 
+def _ended_short(prev: _Line, ln: _Line, right: float) -> bool:
+    """Did ``prev`` end a paragraph? A wrapped line fills the width but for less than the next
+    line's first word; a line that stops earlier (a heading, a paragraph's last line) ended its
+    paragraph. A line ending in a colon introduces what follows and is not counted."""
+    text = ln.text
+    if not text or prev.text.rstrip().endswith(":"):
+        return False
+    char = (ln.runs[0].x1 - ln.runs[0].x0) / max(1, len(ln.runs[0].text))
+    first_word = len(text.split()[0]) * char
+    return prev.runs[-1].x1 + char + first_word < right - 2 * char
+
+
 def _paragraphs(page: _Page, lines: list[_Line], file: str) -> list[_Para]:
     if not lines:
         return []
     left = statistics.median(sorted(round(ln.x0) for ln in lines))
+    ends = sorted(ln.runs[-1].x1 for ln in lines)
+    right = ends[int(0.9 * (len(ends) - 1))]  # the text's right margin (a few lines may overhang)
     usual_gap = _line_gap(lines)
     paras: list[_Para] = []
     prev: _Line | None = None
@@ -323,7 +352,8 @@ def _paragraphs(page: _Page, lines: list[_Line], file: str) -> list[_Para]:
                or prev.bottom - ln.top > usual_gap + 2.5  # paragraph spacing
                or prev.bottom - ln.top < -1  # lines out of order: a new block
                or ln.number - prev.number > 1  # a table (or dropped line) in between
-               or ln.x0 > left + 8 and abs(ln.x0 - prev.x0) > 4)  # first-line indent, centred line
+               or ln.x0 > left + 8 and abs(ln.x0 - prev.x0) > 4  # first-line indent, centred line
+               or _ended_short(prev, ln, right))  # a heading or a paragraph's last line before
         if new:
             paras.append(_Para(lines=[text], location=Location(file, page.number, ln.number), page=page.number,
                                starts_marked=marked))
