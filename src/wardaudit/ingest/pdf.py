@@ -24,7 +24,7 @@ from ..exceptions import InputError
 from ..tables import RawTable, build_table, clean_cell, is_continuation, stitch
 from . import reader
 from .furniture import furniture_lines
-from .text import _BULLET, _NUMBERED, _ends_open, _starts_lower, table_text
+from .text import _BULLET, _NUMBERED, _ends_open, table_text
 
 LOW_ACCURACY = 80.0
 _APPENDIX_LINE = re.compile(r"^\s*(?:\d{1,2}\.\s*)?ph[ụu]\s*l[ụu]c\b", re.IGNORECASE)
@@ -349,7 +349,7 @@ def _paragraphs(page: _Page, lines: list[_Line], file: str) -> list[_Para]:
         text = ln.text
         marked = bool(_BULLET.match(text) or _NUMBERED.match(text) or _APPENDIX_LINE.match(text))
         new = (prev is None or marked
-               or prev.bottom - ln.top > usual_gap + 2.5  # paragraph spacing
+               or prev.bottom - ln.top > usual_gap + max(2.5, 0.35 * (ln.top - ln.bottom))  # paragraph spacing
                or prev.bottom - ln.top < -1  # lines out of order: a new block
                or ln.number - prev.number > 1  # a table (or dropped line) in between
                or ln.x0 > left + 8 and abs(ln.x0 - prev.x0) > 4  # first-line indent, centred line
@@ -505,7 +505,7 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
             prev_block = blocks[-1] if blocks else None
             if (isinstance(prev_item, _Para) and prev_item.page == it.page - 1 and prev_block is not None
                     and prev_block.kind == "paragraph" and not it.starts_marked
-                    and _ends_open(prev_block.text) and _starts_lower(it.text)):
+                    and _ends_open(prev_block.text)):  # no full stop before the break, no marker after
                 prev_block.text = f"{prev_block.text} {it.text}"  # cut by the page break
             else:
                 blocks.append(Block(kind="paragraph", text=it.text, location=it.location))
