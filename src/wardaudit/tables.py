@@ -12,6 +12,7 @@ _MD_EMPH = re.compile(r"(?<!\\)(\*{1,3}|_{2,3})")
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 _NUMERIC = re.compile(r"^[\s\d.,%/≥≤<>+\-–]+$")
 _END_OF_SENTENCE = re.compile(r"[.!?;:]\s*$")
+_GROUP_KEY = re.compile(r"^(?:[IVXLC]+|[A-Z])\.?$")  # I, II, A. : the key of a group title row
 
 
 def clean_cell(text: str) -> str:
@@ -173,8 +174,8 @@ def _first_key(t: Table) -> str | None:
 
 def _group_row(row: list[str]) -> bool:
     """A group title row (``II | Nhóm ...`` with nothing else): numbering may restart under it."""
-    return bool(row) and bool(row[0]) and sum(1 for c in row[1:] if c) <= 1 and not any(
-        is_numeric(c) for c in row[1:])
+    return (bool(row) and bool(_GROUP_KEY.match(row[0])) and sum(1 for c in row[1:] if c) <= 1
+            and not any(is_numeric(c) for c in row[1:]))
 
 
 def is_continuation(prev: Table, nxt: Table, *, header_repeated: bool | None = None) -> bool:

@@ -24,9 +24,10 @@ from ..exceptions import InputError
 from ..tables import RawTable, build_table, clean_cell, is_continuation, stitch
 from . import reader
 from .furniture import furniture_lines
-from .text import _BULLET, _NUMBERED, _ends_open, table_text
+from .text import _BULLET, _NUMBERED, _ends_open, _starts_lower, table_text
 
 LOW_ACCURACY = 80.0
+DEFAULT_MAX_INFLATE_MB = 256  # what a file may inflate to (docx parts, a scanned page's pixels x 4 bytes)
 _APPENDIX_LINE = re.compile(r"^\s*(?:\d{1,2}\.\s*)?ph[ụu]\s*l[ụu]c\b", re.IGNORECASE)
 _MIN_RULE_LENGTH = 8.0  # pt; shorter strokes are underlines of a glyph, bullets, ...
 _COLUMN_GAP = 18.0  # pt; a horizontal gap this wide between two runs of a line reads as a column
@@ -237,6 +238,8 @@ def _camelot_tables(path: Path, pages: list[int], flavor: str, **kwargs) -> list
 
     if flavor == "lattice":
         kwargs["engine"] = "vector"
+    elif flavor == "lattice-image":
+        flavor = "lattice"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return list(camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor=flavor,
@@ -386,9 +389,42 @@ def _page_ranges(pages: list[int]) -> str:
     return ", ".join(out)
 
 
+def _ocr_empty_pages(path: Path, shown: str, empty: list[int], all_runs: list[list[_Run]], doc: Document,
+                     cache_dir: Path | None, max_inflate_mb: int) -> tuple[Path, dict[int, float]]:
+    """OCR the pages without a text layer; their runs replaced by the OCR text. Returns the OCR'd
+    PDF (camelot reads its scanned pages) and each OCR'd page's mean confidence."""
+    import pypdfium2 as pdfium
+
+    from . import sha256_file
+    from .ocr import LOW_CONFIDENCE, default_cache_dir, ocr_pages
+
+    result = ocr_pages(path, empty, shown, sha256=sha256_file(path), cache_dir=cache_dir or default_cache_dir(),
+                       max_pixels=max_inflate_mb * (1 << 20) // 4)
+    pdf = pdfium.PdfDocument(str(result.pdf))
+    try:
+        for number in empty:
+            textpage = pdf[number - 1].get_textpage()
+            all_runs[number - 1] = _runs(textpage)
+            textpage.close()
+    finally:
+        pdf.close()
+    doc.notes.append(f"Trang {_page_ranges(empty)} là bản quét, đọc bằng OCR / pages {_page_ranges(empty)} "
+                     f"are scans, read by OCR (tesseract {'vie'})")
+    low = {p: c for p, c in sorted(result.confidence.items()) if c < LOW_CONFIDENCE}
+    for p, c in low.items():
+        doc.notes.append(f"Trang {p}: OCR có độ tin cậy thấp ({c:.0f}/100), cần đối chiếu bản gốc / "
+                         f"page {p}: low OCR confidence ({c:.0f}/100), check against the paper copy")
+    return result.pdf, result.confidence
+
+
 @reader(".pdf")
-def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
-    """Read a PDF report into a :class:`Document` (blocks in reading order, tables stitched)."""
+def read_pdf(path: Path, *, display_path: str, max_pages: int, cache_dir: Path | None = None,
+             max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB) -> Document:
+    """Read a PDF report into a :class:`Document` (blocks in reading order, tables stitched).
+
+    Pages without a text layer are OCR'd (:mod:`wardaudit.ingest.ocr`, cached under ``cache_dir``);
+    blocks read from them carry the page's mean OCR confidence.
+    """
     import pypdfium2 as pdfium
 
     shown = display_path
@@ -425,20 +461,27 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
     doc.pages = total
 
     empty = [k + 1 for k, runs in enumerate(all_runs) if not runs]
-    if n_read and len(empty) == n_read:
-        raise InputError(f"{shown}: không có lớp văn bản, cần OCR (trang {_page_ranges(empty)}) / "
-                         f"no text layer: OCR needed (pages {_page_ranges(empty)})", path=shown)
+    ocr_pdf, confidence = path, {}
     if empty:
-        doc.notes.append(f"Trang {_page_ranges(empty)} không có lớp văn bản, cần OCR / "
-                         f"pages {_page_ranges(empty)} have no text layer: OCR needed")
+        ocr_pdf, confidence = _ocr_empty_pages(path, shown, empty, all_runs, doc, cache_dir, max_inflate_mb)
+    still = [k + 1 for k, runs in enumerate(all_runs) if not runs]
+    if n_read and len(still) == n_read:
+        raise InputError(f"{shown}: không có lớp văn bản, OCR không đọc được chữ nào (trang {_page_ranges(still)}) / "
+                         f"no text layer: OCR found no text (pages {_page_ranges(still)})", path=shown)
+    if still:
+        doc.notes.append(f"Trang {_page_ranges(still)} không có chữ đọc được (kể cả bằng OCR) / "
+                         f"pages {_page_ranges(still)} have no readable text, even by OCR")
+    scanned = [p for p in empty if p not in still]
 
     for k, runs in enumerate(all_runs):
         pages.append(_Page(number=k + 1, lines=_visual_lines(runs)))
     _drop_furniture(pages, heights, doc)
     try:
         found = [(ct, "lattice") for ct in _camelot_tables(path, ruled, "lattice")]
+        # scanned pages: camelot's image path (the page rendered, ruling lines found by OpenCV)
+        found += [(ct, "lattice-image") for ct in _camelot_tables(ocr_pdf, scanned, "lattice-image")]
         for p in pages:
-            areas = _tabular_areas(p.lines) if p.number not in ruled else []
+            areas = _tabular_areas(p.lines) if p.number not in ruled and p.number not in scanned else []
             if areas:  # columns of text without ruling: camelot's text-alignment parser
                 found += [(ct, "network") for ct in _camelot_tables(path, [p.number], "network", table_areas=areas)]
     except Exception as e:  # camelot failing on one odd page must not lose the text
@@ -505,10 +548,15 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
             prev_block = blocks[-1] if blocks else None
             if (isinstance(prev_item, _Para) and prev_item.page == it.page - 1 and prev_block is not None
                     and prev_block.kind == "paragraph" and not it.starts_marked
-                    and _ends_open(prev_block.text)):  # no full stop before the break, no marker after
+                    and _ends_open(prev_block.text) and _starts_lower(it.text)):
                 prev_block.text = f"{prev_block.text} {it.text}"  # cut by the page break
             else:
                 blocks.append(Block(kind="paragraph", text=it.text, location=it.location))
         prev_item = it
+    for b in blocks:
+        pages_of = {loc.page for loc in (b.table.row_locations if b.table else [])} | {b.location.page}
+        scores = [confidence[p] for p in pages_of if p in confidence]
+        if scores:
+            b.ocr_confidence = min(scores)
     doc.blocks = blocks
     return doc
