@@ -22,12 +22,11 @@ from pathlib import Path
 from ..document import Block, Document, Location
 from ..exceptions import InputError
 from ..tables import RawTable, build_table, clean_cell, is_continuation, stitch
-from . import reader
+from . import DEFAULT_MAX_INFLATE_MB, reader
 from .furniture import furniture_lines
 from .text import _BULLET, _NUMBERED, _ends_open, _starts_lower, table_text
 
 LOW_ACCURACY = 80.0
-DEFAULT_MAX_INFLATE_MB = 256  # what a file may inflate to (docx parts, a scanned page's pixels x 4 bytes)
 _APPENDIX_LINE = re.compile(r"^\s*(?:\d{1,2}\.\s*)?ph[ụu]\s*l[ụu]c\b", re.IGNORECASE)
 _MIN_RULE_LENGTH = 8.0  # pt; shorter strokes are underlines of a glyph, bullets, ...
 _COLUMN_GAP = 18.0  # pt; a horizontal gap this wide between two runs of a line reads as a column
@@ -419,7 +418,7 @@ def _ocr_empty_pages(path: Path, shown: str, empty: list[int], all_runs: list[li
 
 @reader(".pdf")
 def read_pdf(path: Path, *, display_path: str, max_pages: int, cache_dir: Path | None = None,
-             max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB) -> Document:
+             max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, **_: object) -> Document:
     """Read a PDF report into a :class:`Document` (blocks in reading order, tables stitched).
 
     Pages without a text layer are OCR'd (:mod:`wardaudit.ingest.ocr`, cached under ``cache_dir``);
