@@ -13,6 +13,7 @@ Locations are ``(file, page, line)`` with ``line`` the 1-based visual line on th
 """
 from __future__ import annotations
 
+import difflib
 import re
 import statistics
 import warnings
@@ -74,7 +75,8 @@ class _PageTable:
     page: int
     first_on_page: bool = False
     last_on_page: bool = False
-    header_repeated: bool = False
+    header_repeated: bool = False  # continues the table before it (header repeated or same columns)
+    cols: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -238,7 +240,10 @@ def _camelot_tables(path: Path, pages: list[int], flavor: str, **kwargs) -> list
     if flavor == "lattice":
         kwargs["engine"] = "vector"
     elif flavor == "lattice-image":
+        # a scan: shorter ruling lines count (small tables), OCR lines crossing cells are split,
+        # and the ruling lines OCR read as glyphs ('|', '[') are stripped
         flavor = "lattice"
+        kwargs.update(line_scale=40, split_text=True, strip_text="|[]")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return list(camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor=flavor,
@@ -293,22 +298,37 @@ def _row_lines(ct, lines: list[_Line]) -> list[int]:
 
 def _page_table(ct, page: int, lines: list[_Line], file: str, flavor: str) -> _PageTable:
     report = dict(ct.parsing_report)
-    report.update(flavor=flavor, engine="vector" if flavor == "lattice" else None)
+    engine = {"lattice": "vector", "lattice-image": "image"}.get(flavor)
+    report.update(flavor=flavor.split("-")[0], engine=engine)
     numbers = _row_lines(ct, lines)
     locs = [Location(file, page, n) for n in numbers]
     raw = RawTable(cells=span_grid(ct), location=locs[0] if locs else Location(file, page, None),
                    row_locations=locs, quality=report)
-    return _PageTable(raw=raw, top=ct._bbox[3], page=page)
+    return _PageTable(raw=raw, top=ct._bbox[3], page=page, cols=[tuple(c) for c in ct.cols])
 
 
-def _repeated_header_rows(prev: RawTable, nxt: RawTable, limit: int = 3) -> int:
+def _same_row(a: list[str], b: list[str], fuzzy: bool) -> bool:
+    a, b = [clean_cell(c) for c in a], [clean_cell(c) for c in b]
+    if a == b:
+        return True
+    # OCR reads the same header a little differently on each page
+    return fuzzy and len(a) == len(b) and difflib.SequenceMatcher(None, " ".join(a), " ".join(b)).ratio() >= 0.85
+
+
+def _repeated_header_rows(prev: RawTable, nxt: RawTable, limit: int = 3, fuzzy: bool = False) -> int:
     """How many leading rows of ``nxt`` repeat the leading rows of ``prev`` (a repeated header)."""
     k = 0
     while (k < min(limit, len(prev.cells), len(nxt.cells) - 1)
-           and [clean_cell(c) for c in prev.cells[k]] == [clean_cell(c) for c in nxt.cells[k]]
+           and _same_row(prev.cells[k], nxt.cells[k], fuzzy)
            and any(c.strip() for c in nxt.cells[k])):
         k += 1
     return k
+
+
+def _same_layout(a: _PageTable, b: _PageTable, tolerance: float = 6.0) -> bool:
+    """Do two tables have the same columns (count and edges within ``tolerance`` pt)?"""
+    return (len(a.cols) == len(b.cols) > 1
+            and all(abs(x[0] - y[0]) <= tolerance and abs(x[1] - y[1]) <= tolerance for x, y in zip(a.cols, b.cols)))
 
 
 # --- paragraphs ------------------------------------------------------------------------------------
@@ -513,16 +533,19 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int, cache_dir: Path |
                 it.last_on_page = i == len(page_items) - 1
         items.extend(page_items)
 
-    # a table continued on the next page with its header repeated
+    # a table continued on the next page, with its header repeated or with the same columns
     for a, b in zip(items, items[1:]):
         if (isinstance(a, _PageTable) and isinstance(b, _PageTable) and b.page == a.page + 1
                 and a.last_on_page and b.first_on_page):
-            k = _repeated_header_rows(a.raw, b.raw)
+            k = _repeated_header_rows(a.raw, b.raw, fuzzy=b.raw.quality.get("engine") == "image")
             if k:
                 b.raw.header_rows = k
                 b.header_repeated = True
                 if a.raw.header_rows is None:
                     a.raw.header_rows = k
+            elif _same_layout(a, b):
+                b.raw.header_rows = 0  # no header: continuation rows never become header text
+                b.header_repeated = True
 
     blocks: list[Block] = []
     prev_item: _Para | _PageTable | None = None
