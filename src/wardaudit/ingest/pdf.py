@@ -209,6 +209,12 @@ def _tabular_areas(lines: list[_Line]) -> list[str]:
     return areas
 
 
+def _columned(lines: list[_Line], min_lines: int = 2) -> bool:
+    """Does a page have lines split into columns (wide gaps between runs), as a table's rows are?
+    Picks the scanned pages worth camelot's image path (rendering + OpenCV: ~0.4 s a page)."""
+    return sum(1 for ln in lines if any(b.x0 - a.x1 > _COLUMN_GAP for a, b in zip(ln.runs, ln.runs[1:]))) >= min_lines
+
+
 # --- ruling lines ----------------------------------------------------------------------------------
 def _has_rulings(page) -> bool:
     """Does the page draw at least two horizontal and two vertical strokes (a ruled table)?"""
@@ -498,7 +504,8 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int, cache_dir: Path |
     try:
         found = [(ct, "lattice") for ct in _camelot_tables(path, ruled, "lattice")]
         # scanned pages: camelot's image path (the page rendered, ruling lines found by OpenCV)
-        found += [(ct, "lattice-image") for ct in _camelot_tables(ocr_pdf, scanned, "lattice-image")]
+        found += [(ct, "lattice-image") for ct in _camelot_tables(
+            ocr_pdf, [p for p in scanned if _columned(pages[p - 1].lines)], "lattice-image")]
         for p in pages:
             areas = _tabular_areas(p.lines) if p.number not in ruled and p.number not in scanned else []
             if areas:  # columns of text without ruling: camelot's text-alignment parser
