@@ -122,6 +122,13 @@ def test_furniture_repeated_lines_and_page_numbers():
     assert marked[5] == set()
 
 
+def test_content_at_the_same_place_is_not_furniture():
+    # a numbered heading and a sentence whose figures do not count pages, atop every page
+    pages = [[_L(f"{k}. Mục {k}", 800), _L(f"Trang {k}: đã nhận {7 * k} hồ sơ, giải quyết {5 * k}", 780),
+              _L("Nội dung", 500)] for k in range(1, 6)]
+    assert furniture_lines(pages, [842.0] * 5) == [set()] * 5
+
+
 @pytest.mark.parametrize("text,expected", [
     ("Trang 3", True), ("Trang 3/12", True), ("3/12", True), ("- 3 -", True), ("12", True),
     ("Trang chủ", False), ("12 hồ sơ", False), ("98,70%", False)])

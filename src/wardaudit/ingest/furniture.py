@@ -33,9 +33,29 @@ class LineLike(Protocol):
     def bottom(self) -> float: ...
 
 
+_NUMBER = re.compile(r"\d+")
+_OUTLINE_START = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.|[IVXLC]+\.|[a-zđ]\)|[-+•*])\s", re.IGNORECASE)
+
+
 def _shape(text: str) -> str:
     """The line's text with digits folded, so running lines that carry a page number agree."""
-    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+    return _NUMBER.sub("#", " ".join(text.lower().split()))
+
+
+def _counts_pages(cluster: list[tuple[int, int, float, str]]) -> bool:
+    """Texts of one shape either all equal, or their numbers that vary move with the page (a
+    page counter: number minus page index constant), never like the figures of a section."""
+    texts = {c[3] for c in cluster}
+    if len(texts) == 1:
+        return True
+    if any(_OUTLINE_START.match(t) for t in texts):
+        return False  # a numbered heading or a bullet at the same place on each page is content
+    numbers = [[int(n) for n in _NUMBER.findall(c[3])] for c in cluster]
+    for j in range(len(numbers[0])):
+        column = [ns[j] for ns in numbers]
+        if len(set(column)) > 1 and len({n - c[0] for n, c in zip(column, cluster)}) > 1:
+            return False
+    return True
 
 
 def is_page_number(text: str) -> bool:
@@ -64,24 +84,24 @@ def furniture_lines(pages: Sequence[Sequence[LineLike]], heights: Sequence[float
     min_share
         A running line must recur on at least this share of the pages (and on two pages at least).
     """
-    where: dict[tuple[str, str], list[tuple[int, int, float]]] = defaultdict(list)
+    where: dict[tuple[str, str], list[tuple[int, int, float, str]]] = defaultdict(list)
     for p, (lines, height) in enumerate(zip(pages, heights)):
         for i, ln in enumerate(lines):
             band = _band(ln, height)
             if band:
-                where[(band, _shape(ln.text))].append((p, i, ln.bottom))
+                where[(band, _shape(ln.text))].append((p, i, ln.bottom, " ".join(ln.text.split())))
     out: list[set[int]] = [set() for _ in pages]
     needed = max(2, round(min_share * len(pages)))
     for hits in where.values():
         # cluster by height: the same text at the same place, page after page
         hits.sort(key=lambda h: h[2])
-        cluster: list[tuple[int, int, float]] = []
+        cluster: list[tuple[int, int, float, str]] = []
         for h in hits + [None]:
             if h is not None and (not cluster or h[2] - cluster[-1][2] <= _Y_TOLERANCE):
                 cluster.append(h)
                 continue
-            if len({c[0] for c in cluster}) >= needed:
-                for p, i, _ in cluster:
+            if len({c[0] for c in cluster}) >= needed and _counts_pages(sorted(cluster)):
+                for p, i, _, _ in cluster:
                     out[p].add(i)
             cluster = [h] if h is not None else []
     for p, (lines, height) in enumerate(zip(pages, heights)):
