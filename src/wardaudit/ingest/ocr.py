@@ -115,10 +115,12 @@ def ocr_pages(path: Path, pages: list[int], shown: str, *, sha256: str, cache_di
                          f"{', '.join(missing)} missing; install with: {INSTALL_HINT}", path=shown)
     check_pixels(path, pages, shown, max_pixels)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = pdf_out.with_suffix(".part.pdf")
-    conf = _run_ocrmypdf(path, partial, pages, shown)
-    meta.write_text(json.dumps(conf), encoding="utf-8")
-    partial.replace(pdf_out)  # the PDF last: a cache entry is complete when the PDF exists
+    # private names until complete: two workers OCR'ing the same file never see half an entry
+    partial = cache_dir / f"{key}.{os.getpid()}.part"
+    conf = _run_ocrmypdf(path, partial.with_suffix(".pdf"), pages, shown)
+    partial.with_suffix(".json").write_text(json.dumps(conf), encoding="utf-8")
+    partial.with_suffix(".json").replace(meta)
+    partial.with_suffix(".pdf").replace(pdf_out)  # the PDF last: an entry is complete when both exist
     return OcrResult(pdf=pdf_out, confidence=conf)
 
 
