@@ -9,7 +9,8 @@ written back as a .docx (python-docx) that has
   and its rows allowed to break across pages;
 
 then exported to PDF by LibreOffice headless (``soffice --convert-to pdf``) with a throw-away user
-profile. Both files go to ``tests/fixtures/renderings/office/``. Scans of the exports are made at
+profile; the export's creation date and ID are pinned, so a re-run over unchanged inputs leaves
+git clean. Both files go to ``tests/fixtures/renderings/office/``. Scans of the exports are made at
 test time (:func:`scan_pdf`), not committed.
 
 Usage: ``.venv/bin/python scripts/render_office.py [OUT_DIR]``
@@ -126,6 +127,24 @@ def export_pdf(docx_path: Path, out_dir: Path) -> Path:
     return out_dir / f"{docx_path.stem}.pdf"
 
 
+_CREATION = re.compile(rb"/CreationDate\(D:\d{14}")
+_DOC_ID = re.compile(rb"<[0-9A-F]{32}>")
+_CHECKSUM = re.compile(rb"/DocChecksum /[0-9A-F]{32}")
+
+
+def pin_pdf(pdf_path: Path, seed: bytes) -> None:
+    """Make LibreOffice's export byte-for-byte repeatable: the creation date fixed and the document
+    ID and checksum derived from the .docx (same lengths, so the cross-reference offsets stay right)."""
+    import hashlib
+
+    data = pdf_path.read_bytes()
+    data = _CREATION.sub(b"/CreationDate(D:" + FIXED_DATE.strftime("%Y%m%d%H%M%S").encode(), data)
+    doc_id = b"<" + hashlib.md5(seed).hexdigest().upper().encode() + b">"
+    data = _DOC_ID.sub(doc_id, data)
+    data = _CHECKSUM.sub(b"/DocChecksum /" + doc_id[1:-1], data)
+    pdf_path.write_bytes(data)
+
+
 def scan_pdf(pdf_path: Path, out: Path, *, dpi: int = 150, angle: float = 0.7) -> Path:
     """A scan of a PDF: each page rasterised in greyscale, turned by ``angle`` degrees, and saved
     as an image-only PDF (no text layer)."""
@@ -154,7 +173,9 @@ def render_all(out_dir: Path = DEFAULT_OUT) -> list[Path]:
         doc = read_document(src, display_path=str(src.relative_to(ROOT)))
         target = out_dir / f"{slug}.docx"
         render_docx(doc, target)
-        written += [target, export_pdf(target, out_dir)]
+        pdf = export_pdf(target, out_dir)
+        pin_pdf(pdf, target.read_bytes())
+        written += [target, pdf]
     return written
 
 
