@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 JOBS ?=
 OCR_DEBS := tesseract-ocr tesseract-ocr-vie ghostscript
 
-.PHONY: help setup system-deps audit test bench lab lock clean-reports samples docs
+.PHONY: help setup system-deps audit test bench eval lab lock clean-reports samples docs
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ test: setup system-deps ## run the whole test suite
 bench: setup system-deps ## run the batch and OCR benchmarks (benchmarks/RESULTS.md, benchmarks/OCR.md)
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/ocr.py
+
+eval: setup ## measure relations found on the labelled corpus, seeds and held-out set; writes benchmarks/EVAL.md
+	$(PY) benchmarks/eval.py
 
 samples: setup ## regenerate the PDF/DOCX renderings of the seeds (deterministic) and the office exports
 	$(PY) scripts/render_samples.py

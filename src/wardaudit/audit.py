@@ -28,7 +28,8 @@ class AuditResult:
     ward: str | None = None
     notes: list[str] = field(default_factory=list)
 
-    def findings(self) -> dict[str, Any]:
+    def findings(self, reviews: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The findings document; ``reviews`` (finding id → review) annotates failing checks."""
         report = {"number": self.meta.get("number"), "date": self.meta.get("date"),
                   "period": self.meta.get("period")}
         for k in ("kind", "level", "signer", "ward_name"):
@@ -37,7 +38,7 @@ class AuditResult:
         return findings_document(source=self.document.source, ward=self.ward or self.meta.get("ward_name"),
                                  report=report, checks=self.checks,
                                  facts=[f.to_public() for f in self.facts],
-                                 notes=self.document.notes + self.notes)
+                                 notes=self.document.notes + self.notes, reviews=reviews)
 
     def facts_frame(self):
         from .facts import facts_frame
@@ -87,8 +88,12 @@ def _cache_key(sha: str, params: WardParams) -> str:
     return hashlib.sha256(f"{sha}:{params_digest(params)}:{__version__}".encode()).hexdigest()[:24]
 
 
-def audit_ward(params: WardParams, paths: Paths | None = None, *, use_cache: bool = True) -> list[AuditResult]:
-    """Audit every report of a ward, oldest first, writing its processed outputs."""
+def audit_ward(params: WardParams, paths: Paths | None = None, *, use_cache: bool = True,
+               reviews: dict[str, dict[str, Any]] | None = None) -> list[AuditResult]:
+    """Audit every report of a ward, oldest first, writing its processed outputs.
+
+    ``reviews`` (finding id → the auditor's decision) annotates findings.json.
+    """
     from .document import Document as _Doc
     from .ingest import read_document, sha256_file
 
@@ -111,19 +116,25 @@ def audit_ward(params: WardParams, paths: Paths | None = None, *, use_cache: boo
             write_text(cached, json.dumps({"document": doc.to_dict()}, ensure_ascii=False))
         results.append(result)
     results.sort(key=lambda r: (r.meta.get("period", {}) or {}).get("end") or r.meta.get("date") or "")
-    write_ward_outputs(results, out_dir)
+    write_ward_outputs(results, out_dir, reviews)
     return results
 
 
-def write_ward_outputs(results: list[AuditResult], out_dir: Path) -> None:
+def findings_text(results: list[AuditResult], reviews: dict[str, dict[str, Any]] | None = None) -> str:
+    """findings.json: one document, or ``{"reports": [...]}`` when the ward has several."""
+    docs = [r.findings(reviews) for r in results]
+    return dumps(docs[-1] if len(docs) == 1 else {"reports": docs})
+
+
+def write_ward_outputs(results: list[AuditResult], out_dir: Path,
+                       reviews: dict[str, dict[str, Any]] | None = None) -> None:
     import pandas as pd
 
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = [r.facts_frame() for r in results]
     facts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     write_frame_csv(out_dir / "facts.csv", facts)
-    docs = [r.findings() for r in results]
-    write_text(out_dir / "findings.json", dumps(docs[-1] if len(docs) == 1 else {"reports": docs}))
+    write_text(out_dir / "findings.json", findings_text(results, reviews))
     tables_dir = out_dir / "tables"
     for r in results:
         stem = Path(r.document.source).stem

@@ -4,7 +4,10 @@
 
 1. validates ``parameters/<ward>.yaml`` (a bad file is a failed ward with a one-line reason);
 2. hashes everything the ward's audit reads (:func:`ward_inputs_digest`) and skips the ward when
-   the digest equals ``data/processed/<ward>/inputs.sha256`` and its report exists;
+   the digest equals ``data/processed/<ward>/inputs.sha256`` and its report exists; the auditor's
+   decisions (``data/reviews/<ward>.yaml``) are hashed apart (``reviews.sha256``): when only they
+   changed, the ward's page, letter and the index are re-rendered from the stored audit, without
+   re-auditing (a malformed decisions file is a failed ward with a one-line reason);
 3. runs :func:`run_ward_task` in a worker process (``concurrent.futures`` with a ``forkserver``
    or ``spawn`` context) or on a Dask cluster (``--scheduler tcp://HOST:PORT``; the workers must
    see the project folder at the same path);
@@ -41,6 +44,7 @@ from .iorw import file_mode, write_text
 
 MANIFEST_SCHEMA = "wardaudit.batch/1"
 DIGEST_FILE = "inputs.sha256"
+REVIEWS_DIGEST = "reviews.sha256"
 PORTFOLIO_DIGEST = "portfolio.sha256"
 WARD_NOTEBOOK = "ward_audit.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
@@ -147,7 +151,8 @@ def _output_to(log: Path | None) -> Iterator[None]:
             os.close(f)
 
 
-def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output: bool = False) -> dict:
+def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output: bool = False,
+                  reuse_audit: bool = False) -> dict:
     """Run one ward and return a plain, picklable dict; never raises.
 
     ``runner(slug, paths)`` defaults to :func:`wardaudit.notebook.execute_ward`. Its errors become
@@ -156,6 +161,7 @@ def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output
     ``data/processed/<slug>/run.log`` and the default runner reuses the worker's notebook kernel
     (``execute_ward(reuse_kernel=True)``): it lives as long as the worker, which a Dask worker
     shared with others may outlive the batch by far, so there each ward gets a kernel of its own.
+    ``reuse_audit`` (only the decisions changed) is passed on to the runner.
     """
     started = time.perf_counter()
     paths = Paths(Path(root))
@@ -166,7 +172,7 @@ def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output
             from .notebook import execute_ward
             runner = partial(execute_ward, reuse_kernel=log_output)
         with _output_to(paths.ward_processed(slug) / "run.log" if log_output else None):
-            result = dict(runner(slug, paths))
+            result = dict(runner(slug, paths, **({"reuse_audit": True} if reuse_audit else {})))
     except AuditError as e:
         result = {"status": "failed", "reason": e.one_line()}
     except Exception as e:  # noqa: BLE001 - a ward's failure must not stop the batch
@@ -241,12 +247,15 @@ class WardRun:
     seconds: float | None = None
     inputs_sha256: str | None = None
     counts: dict[str, int] | None = None
+    reviews_sha256: str | None = None
     attempts: int = 0
+    reuse_audit: bool = False  # only the decisions changed: re-render without re-auditing
     carried: bool = field(default=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out.pop("attempts")
+        out.pop("reuse_audit")
         if not self.carried:
             out.pop("carried")
         return out
@@ -289,6 +298,9 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
             raise ParametersError(f"{relative(missing[0], paths)}: không tìm thấy tệp / file not found",
                                   ward=params.ward)
         run.inputs_sha256 = ward_inputs_digest(params, paths, params_file)
+        from .review import decisions_digest, load_decisions
+        load_decisions(slug, paths)  # a malformed file fails this ward here, with its line
+        run.reviews_sha256 = decisions_digest(slug, paths)
     except AuditError as e:
         run.status, run.reason = "failed", e.one_line()
         return run, 0
@@ -298,8 +310,11 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
     report = paths.ward_report(slug)
     stored = read_digest(paths.ward_processed(slug) / DIGEST_FILE)
     if not force and stored == run.inputs_sha256 and report.exists():
-        run.status, run.html, run.seconds = "skipped", relative(report, paths), 0.0
-        run.counts = _count_findings(paths.ward_processed(slug) / "findings.json")
+        if read_digest(paths.ward_processed(slug) / REVIEWS_DIGEST) == run.reviews_sha256:
+            run.status, run.html, run.seconds = "skipped", relative(report, paths), 0.0
+            run.counts = _count_findings(paths.ward_processed(slug) / "findings.json")
+        else:
+            run.reuse_audit = True
     return run, sum(s.stat().st_size for s in sources)
 
 
@@ -369,11 +384,16 @@ def _apply(run: WardRun, result: dict, paths: Paths) -> None:
     elif paths.ward_report(run.slug).exists():
         run.html = relative(paths.ward_report(run.slug), paths)
     digest_file = paths.ward_processed(run.slug) / DIGEST_FILE
+    reviews_file = paths.ward_processed(run.slug) / REVIEWS_DIGEST
     if run.status == "ok" and run.inputs_sha256:
         write_text(digest_file, run.inputs_sha256 + "\n")
-    elif run.status == "failed" and digest_file.exists():
+        if run.reviews_sha256:
+            write_text(reviews_file, run.reviews_sha256 + "\n")
+    elif run.status == "failed":
         # the outputs on disk no longer match these inputs: never skip this ward next time
-        digest_file.unlink()
+        for f in (digest_file, reviews_file):
+            if f.exists():
+                f.unlink()
 
 
 def _run_local(todo: list[WardRun], paths: Paths, jobs: int, runner: Runner | None,
@@ -396,7 +416,7 @@ def _run_local(todo: list[WardRun], paths: Paths, jobs: int, runner: Runner | No
             futures = {}
             for run in pending:
                 run.attempts += 1
-                futures[pool.submit(run_ward_task, run.slug, str(paths.root), runner, True)] = run
+                futures[pool.submit(run_ward_task, run.slug, str(paths.root), runner, True, run.reuse_audit)] = run
             waiting = set(futures)
             while waiting:
                 done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
@@ -436,7 +456,7 @@ def _run_dask(todo: list[WardRun], paths: Paths, scheduler: str, runner: Runner 
         futures = {}
         for run in todo:
             run.attempts += 1
-            fut = client.submit(run_ward_task, run.slug, str(paths.root), runner,
+            fut = client.submit(run_ward_task, run.slug, str(paths.root), runner, False, run.reuse_audit,
                                 key=f"wardaudit-{run.slug}-{token}", pure=False, retries=MAX_ATTEMPTS - 1)
             futures[fut] = run
         for fut in as_completed(list(futures), loop=client.loop):
@@ -471,7 +491,7 @@ def _portfolio_digest(runs: list[WardRun], paths: Paths) -> str:
     nb = paths.notebooks / PORTFOLIO_NOTEBOOK
     h.update(f"notebook\t{sha256_file(nb) if nb.exists() else '-'}\n".encode())
     for d in sorted(p for p in paths.processed.iterdir() if p.is_dir()) if paths.processed.is_dir() else []:
-        h.update(f"{d.name}\t{read_digest(d / DIGEST_FILE) or '-'}\n".encode())
+        h.update(f"{d.name}\t{read_digest(d / DIGEST_FILE) or '-'}\t{read_digest(d / REVIEWS_DIGEST) or '-'}\n".encode())
     # "ok" and "skipped" both mean the outputs match the digest above; only failures add news
     for r in sorted(runs, key=lambda r: r.slug):
         if r.status == "failed":

@@ -1,4 +1,4 @@
-"""Command line: ``wardaudit extract|check|rules|metrics|run|discover``.
+"""Command line: ``wardaudit extract|check|rules|metrics|run|discover|review``.
 
 Exit codes of ``check``: 0 no error-severity finding, 1 at least one, 2 the input could not be read
 (one line on stderr naming the file, never a traceback).
@@ -111,6 +111,28 @@ def cmd_discover(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    from .config import relative
+    from .review import decide, review_list, review_text
+
+    if args.id is None:
+        if args.status or args.note is not None or args.by:
+            return _fail("wardaudit review: --status/--note/--by cần một ID / need a finding ID")
+        listing = review_list(args.ward)
+        if args.format == "json":
+            sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write(review_text(listing))
+        return 0
+    if not args.status or args.note is None:
+        return _fail("wardaudit review WARD ID: cần --status và --note / --status and --note are required")
+    from .config import Paths
+    paths = Paths()
+    d = decide(args.ward, args.id, args.status, args.note, by=args.by, paths=paths)
+    print(f"{d.id}: {d.status} ({d.by or '?'}, {d.at}) → {relative(paths.ward_reviews(Path(args.ward).stem), paths)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wardaudit", description="Kiểm tra báo cáo NQ57/Đề án 06 của xã/phường. "
                                 "Audit commune/ward progress reports.")
@@ -151,6 +173,16 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("discover", help="write parameters/<ward>.yaml for ward folders that have none")
     d.add_argument("raw_dir", nargs="?")
     d.set_defaults(func=cmd_discover)
+
+    from .review import STATUSES
+    rv = sub.add_parser("review", help="list a ward's failing checks with the auditor's decisions, or record one")
+    rv.add_argument("ward", help="the ward's slug (parameters/<ward>.yaml)")
+    rv.add_argument("id", nargs="?", help="a finding's id: record a decision on it")
+    rv.add_argument("--status", choices=list(STATUSES))
+    rv.add_argument("--note", help="why (shown on the ward page and, for a query, in the letter)")
+    rv.add_argument("--by", help="who decides (default: the login name)")
+    rv.add_argument("--format", choices=["text", "json"], default="text")
+    rv.set_defaults(func=cmd_review)
     return p
 
 

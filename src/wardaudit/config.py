@@ -43,6 +43,14 @@ class Paths:
         return self.root / "data" / "processed"
 
     @property
+    def reviews(self) -> Path:
+        """data/reviews/: the auditors' decisions, one append-only file per ward (never deleted)."""
+        return self.root / "data" / "reviews"
+
+    def ward_reviews(self, slug: str) -> Path:
+        return self.reviews / f"{slug}.yaml"
+
+    @property
     def parameters(self) -> Path:
         return self.root / "parameters"
 
@@ -65,6 +73,10 @@ class Paths:
 
     def ward_report(self, slug: str) -> Path:
         return self.reports / f"{slug}.html"
+
+    def ward_letter(self, slug: str) -> Path:
+        """reports/<slug>-giai-trinh.docx: the request for explanation of the queried findings."""
+        return self.reports / f"{slug}-giai-trinh.docx"
 
 
 class WardParams(BaseModel):

@@ -20,7 +20,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from .document import Block, Document, Location
 from .findings import SEVERITY_ORDER, CheckResult, Evidence, sort_checks, summary
@@ -47,6 +47,10 @@ CSS = """
 .wa .finding.sev-w{border-color:#e3c89a;border-left-color:#a15c00;background:#fffaf2}
 .wa .finding.sev-i{border-color:#c5d0d9;border-left-color:#4f6475;background:#f7f9fb}
 .wa .finding .msg{font-weight:bold;margin:4px 0}
+.wa .finding.queried{border-left-color:#6a3d9a;box-shadow:inset 0 0 0 1px #b79ad6}
+.wa .review{margin:4px 0;padding:2px 6px;background:#f1f3f5;font-size:13px}.wa .review.st-query{background:#efe7f8}
+.wa .review.st-confirmed{background:#fde2df}.wa .review.st-dismissed{background:#e8eef3}
+.wa section.dismissed .finding{opacity:.75;border-left-color:#8a949d;background:#f7f9fb}
 .wa blockquote{margin:4px 0 4px 10px;padding:2px 8px;border-left:3px solid #b9c3cc;background:#f6f7f8;white-space:pre-wrap}
 .wa .source{border:1px solid #c5d0d9;padding:8px 16px;background:#fff}
 .wa .source p{margin:6px 0;white-space:pre-wrap}
@@ -438,10 +442,19 @@ def _all_checks(results: list[Any]) -> list[CheckResult]:
     return [c for r in results for c in r.checks]
 
 
-def scorecard(results: Any, lang: str = "vi") -> str:
-    """Checks run, passed, failed (by severity) and skipped, overall and per rule family."""
+def _dismissed(c: CheckResult, reviews: Mapping[str, Any] | None) -> bool:
+    d = (reviews or {}).get(c.id)
+    return c.status == "fail" and d is not None and d.status == "dismissed"
+
+
+def scorecard(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None = None) -> str:
+    """Checks run, passed, failed (by severity) and skipped, overall and per rule family.
+
+    Failures the auditor dismissed (``reviews``: finding id → decision) are not counted.
+    """
     results = _as_list(results)
-    checks = _all_checks(results)
+    checks = [c for c in _all_checks(results) if not _dismissed(c, reviews)]
+    n_dismissed = sum(_dismissed(c, reviews) for c in _all_checks(results))
     s = summary(checks)
     out = [f"<h2>{esc(t('scorecard', lang))}</h2>"]
     cells = [("checks", t("checks_run", lang), ""), ("pass", t("passed", lang), "st-pass"),
@@ -453,6 +466,8 @@ def scorecard(results: Any, lang: str = "vi") -> str:
                                        for key, _, cls in cells) + "</tr></table>")
     out.append(f'<p class="muted">{esc(t("by_severity", lang))}: {esc(t("sev_error", lang))} {s["error"]} · '
                f'{esc(t("sev_warning", lang))} {s["warning"]} · {esc(t("sev_info", lang))} {s["info"]}</p>')
+    if n_dismissed:
+        out.append(f'<p class="muted" data-dismissed="{n_dismissed}">{esc(t("dismissed_not_counted", lang, n=n_dismissed))}</p>')
     fams: dict[str, list[CheckResult]] = {}
     for c in checks:
         fams.setdefault(_family(c.rule), []).append(c)
@@ -502,8 +517,42 @@ def _evidence_html(c: CheckResult, ci: int, pl: Placement | None, lang: str) -> 
     return f'<div class="ev"><b>{esc(t("evidence", lang))}</b><ul>{"".join(items)}</ul></div>'
 
 
-def findings(results: Any, lang: str = "vi") -> str:
-    """Failed checks, worst first, each with its values and evidence linked into the source view."""
+def _review_html(d: Any, lang: str) -> str:
+    """The auditor's decision on a finding: state, note, who and when."""
+    if d is None:
+        return f'<div class="review st-open" data-review="open"><b>{esc(t("review_open", lang))}</b></div>'
+    who = " · ".join(x for x in (d.by or "", d.at) if x)
+    note = f' <span class="note">{esc(d.note)}</span>' if d.note else ""
+    return (f'<div class="review st-{esc(d.status)}" data-review="{esc(d.status)}"><b>{esc(t("review_" + d.status, lang))}</b>'
+            f'{note} <span class="muted">({esc(who)})</span></div>')
+
+
+def _finding_html(c: CheckResult, ci: int, pl: Placement, title: str, src: str, review: str, lang: str) -> str:
+    sev = c.severity
+    return (f'<div class="finding sev-{sev[:1]}" data-rule="{esc(c.rule)}" data-id="{esc(c.id)}" id="f-{esc(c.id)}">'
+            f'<span class="badge sev-{esc(sev)}">{esc(t("sev_" + sev, lang) if sev in SEVERITY_ORDER else sev)}</span> '
+            f'<b class="rule">{esc(c.rule)}</b> <span class="muted">{esc(title)}</span>{src} <code class="fid">{esc(c.id)}</code>'
+            f'<div class="msg">{esc(c.message)}</div>{review}{_values_html(c.values, lang)}'
+            f'{_evidence_html(c, ci, pl, lang)}</div>')
+
+
+def _gone_html(gone: list[Any], lang: str) -> str:
+    if not gone:
+        return ""
+    rows = "".join(f'<tr data-id="{esc(d.id)}"><td><code>{esc(d.id)}</code></td><td>{esc(t("review_" + d.status, lang))}</td>'
+                   f'<td>{esc(d.note)}</td><td>{esc(d.by or "")}</td><td>{esc(d.at)}</td></tr>' for d in gone)
+    head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in ("finding_id", "status", "review_note", "review_by", "review_at"))
+    return (f'<section class="gone"><h3>{esc(t("no_longer_found", lang))}</h3>'
+            f'<p class="muted">{esc(t("no_longer_found_note", lang))}</p><table><tr>{head}</tr>{rows}</table></section>')
+
+
+def findings(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None = None) -> str:
+    """Failed checks, worst first, each with its values and evidence linked into the source view.
+
+    With ``reviews`` (finding id → the auditor's latest decision) each finding shows its state,
+    note, who and when; queried ones are marked; dismissed ones move to their own section,
+    "Đã loại trừ / dismissed"; decisions whose finding no longer appears are listed last.
+    """
     results = _as_list(results)
     titles = _rule_titles(lang)
     out = [f"<h2>{esc(t('findings', lang))}</h2>"]
@@ -515,17 +564,22 @@ def findings(results: Any, lang: str = "vi") -> str:
         for ci, c in enumerate(checks):
             if c.status == "fail":
                 items.append((SEVERITY_ORDER.get(c.severity, 9), c.rule, i, ci, c, pl))
-    if not items:
-        out.append(f"<p>{esc(t('no_findings', lang))}</p>")
+    reviewing, reviews = reviews is not None, reviews or {}
+    shown, dismissed = [], []
     for _, _, i, ci, c, pl in sorted(items, key=lambda x: x[:4]):
-        sev = c.severity
-        title = titles.get(c.rule, "")
         src = f' <span class="muted">{esc(results[i].document.source)}</span>' if n > 1 else ""
-        out.append(f'<div class="finding sev-{sev[:1]}" data-rule="{esc(c.rule)}">'
-                   f'<span class="badge sev-{esc(sev)}">{esc(t("sev_" + sev, lang) if sev in SEVERITY_ORDER else sev)}</span> '
-                   f'<b class="rule">{esc(c.rule)}</b> <span class="muted">{esc(title)}</span>{src}'
-                   f'<div class="msg">{esc(c.message)}</div>{_values_html(c.values, lang)}'
-                   f'{_evidence_html(c, ci, pl, lang)}</div>')
+        d = reviews.get(c.id)
+        html_ = _finding_html(c, ci, pl, titles.get(c.rule, ""), src, _review_html(d, lang) if reviewing else "", lang)
+        if d is not None and d.status == "query":
+            html_ = html_.replace('<div class="finding ', '<div class="finding queried ', 1)
+        (dismissed if d is not None and d.status == "dismissed" else shown).append(html_)
+    if not shown:
+        out.append(f"<p>{esc(t('no_findings', lang))}</p>")
+    out.extend(shown)
+    if dismissed:
+        out.append(f'<section class="dismissed"><h3>{esc(t("dismissed_section", lang))}</h3>{"".join(dismissed)}</section>')
+    current = {c.id for *_, c, _ in items}
+    out.append(_gone_html([reviews[k] for k in sorted(reviews) if k not in current], lang))
     return _wrap("".join(out))
 
 

@@ -48,3 +48,7 @@ class RegistryError(AuditError):
 
 class NotebookError(AuditError):
     """A ward notebook failed to execute or render."""
+
+
+class ReviewError(AuditError):
+    """A decisions file (data/reviews/<ward>.yaml) is malformed, or a decision is refused."""

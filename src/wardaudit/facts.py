@@ -13,18 +13,16 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
-from .catalogue import Catalogue, Metric, load_catalogue
+from .catalogue import Catalogue, Metric, load_catalogue, load_cues
 from .document import Block, Document, Table
 from .metadata import parse_period
 from .numbers_vi import Figure, find_figures
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNORECASE)
-_PARTS_MARKER = re.compile(r"\b(?:trong đó|bao gồm|gồm|cụ thể)\b", re.IGNORECASE)
 _TARGET_WORDS = re.compile(r"dự kiến|mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đề ra|duy trì tỷ lệ|kết quả dự kiến", re.IGNORECASE)
 _TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(chưa|không)\b", re.IGNORECASE)
-_SCOPE = re.compile(r"cấp\s+(xã|tỉnh|trung ương|huyện)", re.IGNORECASE)
 _YEAR_START = re.compile(r"^\W*(?:Trong\s+)?năm\s+(\d{4})\b", re.IGNORECASE)
 _AS_OF = re.compile(r"(?:đến|tính đến)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
 _CUMULATIVE = re.compile(r"lũy kế|luỹ kế|cộng dồn", re.IGNORECASE)
@@ -60,6 +58,15 @@ class Fact:
     label: str | None = None
     status: str | None = None
     block: int | None = None  # index of the block it came from: 'near' means near in the document
+    sentence: int | None = None  # index of its sentence within the block: (block, sentence) is one sentence
+    cue: str | None = None  # for a total: the words or layout that hand it its parts (trong đó, gồm, …)
+    phrase: str | None = None  # the catalogue phrase that named its metric
+    period_source: str | None = None  # sentence | section | report: where its period was stated
+    base: str | None = None  # for a rate: the id of its numerator; for a share: of its part
+    over: str | None = None  # for a rate: the id of its base when the text states it with the rate
+    listed: int | None = None  # for a count ending in 'gồm:': the items listed after it, one per bullet
+    end: int | None = None  # where the figure ends in its block's text (not published)
+    lead: str = ""  # the words right before the figure in its sentence (not published)
 
     def to_public(self) -> dict[str, Any]:
         d = {"metric": self.metric, "value": _num(self.value), "unit": self.unit, "kind": self.kind,
@@ -72,6 +79,8 @@ class Fact:
             d["label"] = self.label
         if self.status:
             d["status"] = self.status
+        if self.cue:
+            d["cue"] = self.cue
         return d
 
     @property
@@ -86,13 +95,13 @@ def _num(v: float) -> float | int:
 
 
 COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role", "group", "scope", "section",
-           "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status"]
+           "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status", "cue"]
 
 
 def facts_frame(facts: Iterable[Fact]):
     import pandas as pd
 
-    return pd.DataFrame([asdict(f) for f in facts], columns=COLUMNS)
+    return pd.DataFrame([asdict(f) for f in facts], columns=COLUMNS)  # end, lead: working fields, not columns
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -153,17 +162,21 @@ class _Extractor:
         self.meta = meta
         self.cat = load_catalogue()
         self.facts: list[Fact] = []
-        self.report_period = meta.get("period")
+        # a report whose title states no period is about the first period its text states
+        self.report_period = meta.get("period") or self.first_period(doc)
         self.section_titles = {s.path: s.title for s in doc.walk_sections()}
         self._group = 0
         self.current_block: int | None = None
+        self.current_sentence: int | None = None
+        self.cues = load_cues()
+        self.last_phrase: str | None = None
 
     def new_group(self) -> str:
         self._group += 1
         return f"G{self._group:03d}"
 
     def add(self, **kw) -> Fact:
-        f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, **kw)
+        f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, sentence=self.current_sentence, **kw)
         self.facts.append(f)
         return f
 
@@ -185,11 +198,15 @@ class _Extractor:
                 return None
             candidates = [m for m in cat.in_family(fam) if not m.part_only]
         order = ((right, "first"), (left_clause, "last"), (left_sentence, "last"))
-        if left_clause.rstrip().endswith(":"):  # 'Số hóa: 404/404 hồ sơ …' — the label names the figure
+        if left_clause.rstrip().endswith(":") and len(left_clause.split()) <= 5:
+            # 'Số hóa: 404/404 hồ sơ …' — a short label names the figure
             order = ((left_clause, "last"), (right, "first"), (left_sentence, "last"))
+        self.last_phrase = None
         for ctx, prefer in order:
             m, n = cat.best(ctx.lower(), candidates, prefer)
             if m:
+                low = ctx.lower()
+                self.last_phrase = next((ph for ph in sorted(m.phrases, key=len, reverse=True) if ph in low), None)
                 return m
         return None
 
@@ -202,111 +219,203 @@ class _Extractor:
             return None
         target_section = self.in_target_section(block)
         carry_total: Fact | None = None
-        for s, e in _sentences(text):
+        for si, (s, e) in enumerate(_sentences(text)):
             sent_figs = [f for f in figures if s <= f.start < e]
             if not sent_figs:
                 continue
-            sentence = text[s:e]
-            sent_period = self.sentence_period(sentence) or section_period
-            is_target = target_section or bool(_TARGET_WORDS.search(sentence))
-            group_total: Fact | None = None
-            group_id: str | None = None
-            prev_fact: Fact | None = None
-            sentence_facts: list[Fact] = []
-            prev_end = s
-            for k, fig in enumerate(sent_figs):
-                nxt_start = sent_figs[k + 1].start if k + 1 < len(sent_figs) else e
-                left_sentence = text[s:fig.start]
-                left_window = text[prev_end:fig.start]
-                cut = list(_CLAUSE_BREAK.finditer(left_window))
-                left_clause = left_window[cut[-1].end():] if cut else left_window
-                right_full = text[fig.end:nxt_start]
-                rb = re.search(r"[;.]|,\s*(?:tỷ lệ|tỉ lệ|trong đó|số\s)|\btrong đó\b|\bbao gồm\b"
-                               if fig.kind == "percent" else r"[,;.()]|\btrong đó\b|\bbao gồm\b|\bgồm\b",
-                               right_full, re.IGNORECASE)
-                right = right_full[:rb.start()] if rb else right_full
-                negated = bool(_NEGATION.search(right)) and fig.kind == "percent"
-                candidates = None
-                role = None
-                if group_total is not None and fig.kind in ("count", "money", "ratio") and \
-                        _compatible(fig, group_total):
-                    parts = [p for ps in (self.cat.get(group_total.metric).parts if self.cat.get(group_total.metric) else ())
-                             for p in ps]
-                    direct = [self.cat.get(p) for p in parts if self.cat.get(p)]
-                    nested = [self.cat.get(q) for m in direct for ps in m.parts for q in ps if self.cat.get(q)]
-                    candidates = (direct + nested) or None
-                    role = "part"
-                if role == "part" and group_closed(text, group_total, fig, s):
-                    group_total, group_id, role, candidates = None, None, None, None
-                metric = None if negated else self.resolve(fig, left_clause, left_sentence, right, candidates)
-                if metric is None and role == "part" and candidates:
-                    group_total, group_id, role = None, None, None
-                    metric = self.resolve(fig, left_clause, left_sentence, right)
-                elif role == "part" and metric is not None and metric.key not in parts:
-                    role = None  # a part of a part ('hoàn thành đúng hạn' under 'hoàn thành'): not in this sum
-                if fig.kind == "percent" and prev_fact is not None and prev_fact.metric and (
-                        metric is None or not _CLAUSE_HAS_RATE_WORDS.search(left_clause + right)):
-                    via = [m for m in self.cat.metrics if m.numerator == prev_fact.metric]
-                    if via and (metric is None or metric.key not in {v.key for v in via}):
-                        metric = via[0]
-                qualifier = fig.qualifier
-                if _CUMULATIVE.search(left_clause + right):
-                    qualifier = qualifier or "cumulative"
-                if is_target and qualifier is None:
-                    qualifier = "target"
-                period = self.fact_period(metric, sentence, sent_period)
-                scope_m = _SCOPE.search(left_sentence[-120:] + right)
-                fact = self.add(metric=metric.key if metric else None, value=fig.value,
-                                unit=_unit_text(fig, right), kind=fig.kind, period=period,
-                                qualifier=qualifier, role=role, group=group_id if role == "part" else None,
-                                scope=scope_m.group(1).lower() if scope_m else None,
-                                section=self.section_label(block), quote=_quote(text, (s, e), fig),
-                                file=block.location.file, page=block.location.page, line=block.location.line,
-                                raw=fig.raw, decimals=fig.decimals, denominator=fig.denominator)
-                if fig.kind == "percent" and prev_fact is not None and prev_fact.kind in ("count", "ratio"):
-                    gid = prev_fact.group if prev_fact.role == "numerator" else self.new_group()
-                    prev_fact.group = prev_fact.group or gid
-                    if prev_fact.role is None:
-                        prev_fact.role = "numerator"
-                    fact.group, fact.role = prev_fact.group, "rate"
-                elif fig.kind == "count" and prev_fact is not None and prev_fact.kind == "percent" \
-                        and text[prev_fact_end(prev_fact, text, s):fig.start].strip().startswith("("):
-                    # '100% hồ sơ ... (1.234 hồ sơ)': the count in brackets is the rate's numerator
-                    rate_metric = self.cat.get(prev_fact.metric)
-                    if rate_metric and rate_metric.numerator:
-                        fact.metric = rate_metric.numerator
-                    gid = prev_fact.group or self.new_group()
-                    prev_fact.group, prev_fact.role = gid, "rate"
-                    fact.group, fact.role = gid, "numerator"
-                if _PARTS_MARKER.search(right_full) and fig.kind in ("count", "money", "ratio"):
-                    owner = fact
-                    own = self.cat.get(fact.metric)
-                    if not (own and own.parts):
-                        owner = next((f for f in reversed(sentence_facts) if f.kind == fact.kind
-                                      and self.cat.get(f.metric) and self.cat.get(f.metric).parts), fact)
-                    group_total = owner
-                    if owner.group is None or owner.role != "total":
-                        owner.group = self.new_group()
-                    owner.role = "total"
-                    group_id = owner.group
-                    if not right_full.strip(" :,").lower().replace("trong đó", "").strip(" :,") and k == len(sent_figs) - 1:
-                        carry_total = fact
-                prev_fact = fact
-                sentence_facts.append(fact)
-                prev_end = fig.end
+            self.current_sentence = si
+            carry = self.sentence_facts(block, text, s, e, sent_figs, section_period, target_section)
+            carry_total = carry or carry_total
+        self.current_sentence = None
         # a paragraph ending in 'trong đó:' hands its total to the bullets that follow
         tail = text.rstrip()
         if tail.endswith((":", "trong đó", "gồm")) and self.facts and self.facts[-1].role == "total":
             return self.facts[-1]
         return carry_total
 
-    def attach_part(self, total: Fact, block: Block) -> None:
-        """The first figure of a bullet after 'trong đó:' is a part of ``total``."""
+    def sentence_facts(self, block: Block, text: str, s: int, e: int, sent_figs: list[Figure],
+                       section_period: dict | None, target_section: bool) -> Fact | None:
+        """Facts of one sentence; returns a total whose parts follow after the sentence."""
+        sentence = text[s:e]
+        sent_period = self.sentence_period(sentence)
+        period_source = "sentence" if sent_period else ("section" if section_period else "report")
+        sent_period = sent_period or section_period
+        # a target word before the figure makes it a target ('chỉ tiêu … tối thiểu 80%'); after it,
+        # the figure is a result measured against one ('đạt 76,4%, chưa đạt chỉ tiêu')
+        state = _Group()
+        prev_fact: Fact | None = None
+        sentence_facts: list[Fact] = []
+        carry_total: Fact | None = None
+        prev_end = s
+        for k, fig in enumerate(sent_figs):
+            nxt_start = sent_figs[k + 1].start if k + 1 < len(sent_figs) else e
+            left_sentence = text[s:fig.start]
+            left_window = text[prev_end:fig.start]
+            cut = list(_CLAUSE_BREAK.finditer(left_window))
+            left_clause = left_window[cut[-1].end():] if cut else left_window
+            right_full = text[fig.end:nxt_start]
+            rb = re.search(r"[;.:]|,\s*(?:tỷ lệ|tỉ lệ|trong đó|số\s)|\btrong đó\b|\bbao gồm\b"
+                           if fig.kind == "percent" else r"[,;.():]|\btrong đó\b|\bbao gồm\b|\bgồm\b",
+                           right_full, re.IGNORECASE)
+            right = right_full[:rb.start()] if rb else right_full
+            metric, role = self.resolve_in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
+            if fig.kind == "percent" and prev_fact is not None and prev_fact.metric and (
+                    metric is None or not _CLAUSE_HAS_RATE_WORDS.search(left_window + right)):
+                via = [m for m in self.cat.metrics if m.numerator == prev_fact.metric]
+                if via and (metric is None or metric.key not in {v.key for v in via}):
+                    metric = via[0]
+            qualifier = fig.qualifier
+            if self.cues.cumulative.search(left_clause + right):
+                qualifier = qualifier or "cumulative"
+            if (target_section or self.cues.target.search(left_sentence)) and qualifier is None:
+                qualifier = "target"
+            period = self.fact_period(metric, sentence, sent_period)
+            fact = self.add(metric=metric.key if metric else None, value=fig.value,
+                            unit=_unit_text(fig, right), kind=fig.kind, period=period,
+                            qualifier=qualifier, role=role, group=state.group_id if role == "part" else None,
+                            scope=self.scope_of(left_sentence, right_full), section=self.section_label(block),
+                            quote=_quote(text, (s, e), fig), file=block.location.file, page=block.location.page,
+                            line=block.location.line, raw=fig.raw, decimals=fig.decimals,
+                            denominator=fig.denominator, phrase=self.last_phrase if metric else None,
+                            end=fig.end, lead=" ".join(left_sentence[-30:].split()).lower(),
+                            period_source=period_source if not (metric and metric.stock and _AS_OF.search(sentence))
+                            else "sentence")
+            if role == "part" and metric is None:
+                fact.label = left_clause.strip(" :-+•;,(").strip()[:80] or None
+            self.link_rate(fact, fig, prev_fact, text, s, left_clause, sentence_facts)
+            if _partition_cue(right_full, self.cues, text[fig.end:e]) and fig.kind in ("count", "money", "ratio"):
+                owner = self.open_group(state, fact, sentence_facts, right_full, text[fig.end:e])
+                if not right_full.strip(" :,").lower().replace("trong đó", "").strip(" :,") \
+                        and k == len(sent_figs) - 1:
+                    carry_total = owner
+            prev_fact = fact
+            sentence_facts.append(fact)
+            prev_end = fig.end
+        return carry_total
+
+    def resolve_in_group(self, state: "_Group", fig: Figure, text: str, s: int, left_clause: str,
+                         left_sentence: str, right: str, left_window: str) -> tuple[Metric | None, str | None]:
+        """The figure's metric, and 'part' when it is a part of the sentence's open total.
+
+        Within an open partition a figure counting the same thing as the total is a part even when
+        the catalogue does not name it ('Bộ Công an: 120 hồ sơ'): a named part, metric unknown."""
+        total = state.total
+        negated = bool(self.cues.negation.search(right)) and fig.kind == "percent"
+        if total is None or fig.kind not in ("count", "money", "ratio") or not _compatible(fig, total):
+            return (None if negated else self.resolve(fig, left_clause, left_sentence, right)), None
+        if group_closed(text, total, fig, s):
+            state.close()
+            return self.resolve(fig, left_clause, left_window, right), None
+        own = self.cat.get(total.metric)
+        parts = [p for ps in (own.parts if own else ()) for p in ps]
+        direct = [self.cat.get(p) for p in parts if self.cat.get(p)]
+        nested = [self.cat.get(q) for m in direct for ps in m.parts for q in ps if self.cat.get(q)]
+        candidates = (direct + nested) or None
+        # a part is named between the previous figure and itself, not by earlier parts of the sentence
+        metric = self.resolve(fig, left_clause, left_window, right, candidates) if candidates else None
+        if metric is not None:
+            # a part of a part ('hoàn thành đúng hạn' under 'hoàn thành') is not in this sum
+            return metric, ("part" if metric.key in parts else None)
+        plain = self.resolve(fig, left_clause, left_window, right)
+        counted = _unit_text(fig, right)
+        named_by_place = plain is not None and counted and counted == total.unit \
+            and counted not in self.cat.families.get(plain.family, ())
+        own_family = self.cat.get(total.metric).family if self.cat.get(total.metric) else None
+        if counted and own_family and counted in self.cat.families.get(own_family, ()) and counted != total.unit:
+            # '126 văn bản, trong đó: 14 kế hoạch, 37 quyết định, 69 công văn': kinds of what the total counts
+            self.last_phrase = None
+            return None, "part"
+        if total.metric is None and counted and counted == total.unit:
+            return plain, "part"  # '1.148 hồ sơ phát sinh nghĩa vụ tài chính, trong đó 734 hồ sơ thanh toán trực tuyến'
+        if plain is not None and plain.key != total.metric and plain.family != "rate" and not named_by_place:
+            state.close()  # another quantity: the breakdown is over
+            return plain, None
+        if _same_unit(fig, right, total):
+            self.last_phrase = None
+            return None, "part"
+        state.close()
+        return plain, None
+
+    def open_group(self, state: "_Group", fact: Fact, sentence_facts: list[Fact], right_full: str,
+                   rest: str) -> Fact:
+        """``fact`` (or the sentence's earlier total that has a partition) becomes the open total."""
+        owner = fact
+        own = self.cat.get(fact.metric)
+        if not (own and own.parts):
+            owner = next((f for f in reversed(sentence_facts) if f.kind == fact.kind
+                          and self.cat.get(f.metric) and self.cat.get(f.metric).parts), fact)
+        if owner.group is None or owner.role != "total":
+            owner.group = self.new_group()
+        owner.role = "total"
+        owner.cue = _partition_cue(right_full, self.cues, rest)
+        state.total, state.group_id = owner, owner.group
+        return owner
+
+    def link_rate(self, fact: Fact, fig: Figure, prev_fact: Fact | None, text: str, s: int, left_clause: str,
+                  sentence_facts: list[Fact]) -> None:
+        """Tie a rate to its numerator in the same sentence; a count in brackets right after a rate is
+        its numerator; 'chiếm X%' or '(X%)' right after a part is that part's share of the whole."""
+        between = text[prev_fact_end(prev_fact, text, s):fig.start] if prev_fact is not None else ""
+        if fig.kind == "percent":
+            if self.cues.ends_with(self.cues.change_before, left_clause) or \
+                    self.cues.starts_with(self.cues.change_after, text[fig.end:fig.end + 30]):
+                return  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
+            if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
+                    self.cues.share.search(left_clause) or (between.rstrip().endswith("(") and prev_fact.role == "part")):
+                fact.role, fact.cue, fact.base = "share", "chiếm" if self.cues.share.search(left_clause) else "(%)", prev_fact.id
+                fact.group = prev_fact.group if prev_fact.role == "part" else None
+                return
+            if self.cues.share.search(left_clause):
+                fact.role, fact.cue = "share", "chiếm"  # a share of a whole the text does not count here
+                return
+            metric = self.cat.get(fact.metric)
+            # the numerator is in the rate's own clause chain: no ';' between them, the same scope
+            num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
+                        and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
+                        and f.scope == fact.scope and not _introduces_base(self.cues, f.lead)
+                        and (fact.phrase or ";" not in text[prev_fact_end(f, text, s):fig.start])), None)
+            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
+                    and ";" not in between and prev_fact.scope == fact.scope and not _introduces_base(self.cues, prev_fact.lead):
+                num = prev_fact
+            if num is None:
+                return
+            fact.role, fact.base = "rate", num.id
+            if num.role in (None, "numerator"):
+                num.role = "numerator"
+                num.group = num.group or self.new_group()
+                fact.group = num.group
+            m = self.cues.rate.search(left_clause)
+            fact.cue = m.group(0).lower() if m else None
+        elif fig.kind in ("count", "ratio") and prev_fact is not None and prev_fact.kind == "percent" \
+                and between.rstrip().endswith("(") and ";" not in between and ")" not in between:
+            if prev_fact.base and fig.kind == "count":
+                # '2.712 tài khoản, đạt 98% số người thuộc diện cấp (2.890 người)': the rate has its
+                # numerator already, so the count in brackets is its base
+                prev_fact.over = fact.id
+                return
+            # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
+            rate_metric = self.cat.get(prev_fact.metric)
+            if rate_metric and rate_metric.numerator:
+                fact.metric = rate_metric.numerator
+            gid = prev_fact.group or self.new_group()
+            prev_fact.group, prev_fact.role, prev_fact.base = gid, "rate", fact.id
+            fact.group, fact.role = gid, "numerator"
+            prev_fact.cue = prev_fact.cue or "(số liệu trong ngoặc)"
+
+    def scope_of(self, left_sentence: str, right_full: str) -> str | None:
+        """Whom a figure is about: a scope named in its own clause after it, else the one named last
+        before it in its sentence; None when the sentence names none (the reporting unit)."""
+        right = re.split(r"[,;.()]", right_full, maxsplit=1)[0]
+        found = self.cues.scope_in(right) or self.cues.scope_in(left_sentence)
+        return found[0] if found else None
+
+    def attach_part(self, total: Fact, block: Block, attached: list[Fact]) -> bool:
+        """The first figure of a bullet after 'trong đó:' is a part of ``total``. Returns False when
+        the bullet restates a part already listed (a recurrence, not one more part)."""
         first = next((f for f in self.facts if f.file == block.location.file and f.line == block.location.line
                       and f.page == block.location.page and f.kind in ("count", "ratio", "money")), None)
         if first is None:
-            return
-        first.group, first.role = total.group, "part"
+            return True
         metric = self.cat.get(total.metric)
         if metric and metric.parts:
             cands = [self.cat.get(p) for ps in metric.parts for p in ps if self.cat.get(p)]
@@ -314,6 +423,25 @@ class _Extractor:
             m, n = self.cat.best(low[: low.find(first.raw) if first.raw in block.text else len(low)], cands)
             if m:
                 first.metric = m.key
+        own = {p for ps in (metric.parts if metric else ()) for p in ps}
+        if first.metric == total.metric or first.metric not in own:
+            # a named part ('- Xã Phú Lộc: 18.906 tài khoản'): what it counts is the total's, for one unit
+            first.metric = None
+            first.label = block.text[:block.text.find(first.raw)].strip(" -+•*:;,").strip()[:80] or None
+        if any((a.metric, a.value) == (first.metric, first.value) or (a.metric and a.metric == first.metric)
+               for a in attached):
+            return False  # a restatement of a part already listed
+        first.group, first.role = total.group, "part"
+        attached.append(first)
+        return True
+
+    def first_period(self, doc: Document) -> dict | None:
+        for block in doc.blocks[:40]:
+            if block.kind != "table":
+                p = self.sentence_period(block.text)
+                if p:
+                    return p
+        return None
 
     def sentence_period(self, sentence: str) -> dict | None:
         p = parse_period(sentence)
@@ -338,31 +466,34 @@ class _Extractor:
     def run_text(self) -> None:
         section_period: dict | None = None
         current_section: tuple = ()
-        pending_total: Fact | None = None
+        items = _BulletList()
         for bi, block in enumerate(self.doc.blocks):
             self.current_block = bi
-            if block.kind == "table":
-                pending_total = None
+            if block.kind == "table" or (block.kind == "heading" and not _heading_with_figures(block.text)):
+                items.end()
+                if block.kind == "heading" and block.section[:2] != current_section[:2]:
+                    current_section, section_period = block.section, None
                 continue
             if block.section[:2] != current_section[:2]:
                 current_section = block.section
                 section_period = None
-            if block.kind == "heading":
-                pending_total = None
-                continue
             n_before = len(self.facts)
-            is_bullet = bool(re.match(r"^\s*(?:[-+•]|\(\d+\)|\d+\))", block.text))
-            total = self.text_block(block, section_period, pending_total)
-            if pending_total is not None and is_bullet and len(self.facts) > n_before:
-                self.attach_part(pending_total, block)
-            elif not is_bullet:
-                pending_total = None
+            marker = _bullet_marker(block.text)
+            total = self.text_block(block, section_period, items.total)
+            if items.takes(marker) and len(self.facts) == n_before:
+                items.listed += 1  # an item with no figure: one of the things the total counts
+            elif items.takes(marker) and len(self.facts) > n_before:
+                if not self.attach_part(items.total, block, items.parts):
+                    items.end()
+            elif items.ends_at(marker):
+                items.end()
             if total is not None:
-                pending_total = total
+                items.start(total, marker)
             if len(self.facts) == n_before:
                 p = self.sentence_period(block.text)
                 if p:
                     section_period = p
+        items.end()
 
     # ---- tables -------------------------------------------------------------------------------
     def run_tables(self) -> None:
@@ -441,7 +572,8 @@ class _Extractor:
         gid = None
         title_total = None
         if t.title:
-            m = re.search(r":\s*([\d.]+)\s*,?\s*trong đó", t.title)
+            m = re.search(r":\s*([\d.]+)\s*,?\s*trong đó", t.title) or (
+                re.search(r":\s*([\d.]+)(?:\s+[^\W\d]+){0,3}\s*\.?\s*$", t.title) if _one_numeric_column(t) else None)
             figs = find_figures(t.title)
             if m and figs:
                 fig = figs[-1]
@@ -457,6 +589,7 @@ class _Extractor:
                                            quote=t.title, file=loc.file, page=loc.page, line=loc.line, raw=fig.raw,
                                            origin="table")
                 title_total.role, title_total.group, title_total.scope = "total", gid, "all"
+                title_total.cue = "bảng dưới tiêu đề"
         for i, row in enumerate(t.rows):
             loc = t.row_location(i)
             row_label = " ".join(c for c in row[:2] if c and not re.fullmatch(r"[\d.,/%\s]+", c))
@@ -473,9 +606,9 @@ class _Extractor:
                 cands = self.cat.in_family(fam) if fam else self.cat.metrics
                 metric = self.cat.best(context, cands)[0]
                 period, qual = self._table_period(header)
-                scope = _SCOPE.search(header)
+                scope = self.cues.scope_in(header) or self.cues.scope_in(row_label)
                 self.add(metric=metric.key if metric else None, value=f.value, unit=None, kind=f.kind, period=period,
-                         qualifier=qual, role="part" if title_total else None, group=gid, scope=scope.group(1).lower() if scope else None,
+                         qualifier=qual, role="part" if title_total else None, group=gid, scope=scope[0] if scope else None,
                          section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
                          raw=f.raw, decimals=f.decimals, denominator=f.denominator, origin="table",
                          label=f"{header} | {row_label}".strip(" |"))
@@ -485,15 +618,114 @@ _CLAUSE_HAS_RATE_WORDS = re.compile(r"trực tuyến|số hóa|số hoá|kết q
                                     re.IGNORECASE)
 
 
+def _heading_with_figures(text: str) -> bool:
+    """A numbered item that is a sentence with figures ('1. Tiếp nhận hồ sơ: UBND phường tiếp nhận
+    3.805 hồ sơ, trong đó …'), not a bare title."""
+    return len(text) >= 60 and bool(re.search(r"[:,]", text)) and bool(find_figures(text))
+
+
+_BULLET = re.compile(r"^\s*([-+•*]|\(\d+\)|\d+\)|[a-zđ]\))\s*")
+
+
+def _bullet_marker(text: str) -> str | None:
+    """The list marker a block starts with ('-', '+', '•', '(1)' → '(n)', 'a)' → 'a)'), or None."""
+    m = _BULLET.match(text)
+    if not m:
+        return None
+    mk = m.group(1)
+    return "(n)" if mk.startswith("(") else ("n)" if mk[0].isdigit() else ("a)" if mk.endswith(")") else mk))
+
+
+class _BulletList:
+    """The bullets after a total ending in 'trong đó:'. The list is the run of blocks with the first
+    part's marker; it ends at a paragraph, a heading, a table, or the next item of the outer list
+    (the total's own marker)."""
+
+    def __init__(self) -> None:
+        self.total: Fact | None = None
+        self.outer: str | None = None
+        self.marker: str | None = None
+        self.parts: list[Fact] = []
+        self.listed = 0
+
+    def start(self, total: Fact, marker: str | None) -> None:
+        self.end()
+        self.total, self.outer, self.marker, self.parts, self.listed = total, marker, None, [], 0
+
+    def end(self) -> None:
+        if self.total is not None and self.listed and not self.parts:
+            self.total.listed = self.listed  # '04 văn bản, gồm:' followed by the items, one per bullet
+        self.total, self.marker, self.parts, self.listed = None, None, [], 0
+
+    def takes(self, marker: str | None) -> bool:
+        if self.total is None or marker is None or marker == self.outer:
+            return False
+        if self.marker is None:
+            self.marker = marker
+        return marker == self.marker
+
+    def ends_at(self, marker: str | None) -> bool:
+        return self.total is not None and (marker is None or marker == self.outer)
+
+
+class _Group:
+    """The total a sentence is breaking down, while its breakdown lasts."""
+
+    def __init__(self) -> None:
+        self.total: Fact | None = None
+        self.group_id: str | None = None
+
+    def close(self) -> None:
+        self.total, self.group_id = None, None
+
+
+def _partition_cue(right: str, cues, rest: str = "") -> str | None:
+    """The cue right after a figure that opens its breakdown ('trong đó', 'gồm', '(gồm: …'), or None.
+    Bracketed breakdowns are named '(gồm)' / '(trong đó)'."""
+    m = cues.partition.search(right)
+    inside = re.match(r"^[^().;]{0,45}\(\s*([^()\d][^()]*)\)", rest) if not m and "(" in right else None
+    if inside and sum(f.kind != "percent" for f in find_figures(inside.group(1))) >= 2:
+        return "( )"  # '604 hồ sơ (trực tuyến 531 hồ sơ, trực tiếp 73 hồ sơ)': a breakdown in brackets
+    if not m:
+        # '8.746 hồ sơ: trước hạn 6.912 hồ sơ, …' — a colon right after the figure and its noun
+        return ":" if re.match(r"^\s*[^\W\d][\w ]{0,20}:\s*\S", right) else None
+    word = m.group(0).lower()
+    return f"({word})" if "(" in right[:m.start()] else word
+
+
+def _same_unit(fig: Figure, right: str, total: Fact) -> bool:
+    """A figure counting the same noun (or money) as the total."""
+    if fig.kind == "money" or total.kind == "money":
+        return fig.kind == total.kind
+    unit = _unit_text(fig, right)
+    if unit in (None, "về", "của", "tại", "ở", "thuộc", "là", "đối", "cho", "do", "trên") and total.cue:
+        return True  # the noun is left out after the first part: '3 nhiệm vụ về thể chế; 5 về hạ tầng số'
+    return bool(unit) and bool(total.unit) and unit == total.unit
+
+
 def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
-    """A '(gồm …)' breakdown ends at its closing bracket."""
+    """A '(gồm …)' breakdown ends at its closing bracket (brackets inside it, '(chiếm 62,5%)', do not)."""
+    if not (total.cue or "").startswith("("):
+        return False
     i = text.find(total.raw, start)
     between = text[i + len(total.raw):fig.start] if i >= 0 else ""
-    opened = between.find("(")
-    return opened >= 0 and ")" in between[opened:]
+    depth = 0
+    for ch in between:
+        depth += ch == "("
+        depth -= ch == ")"
+    return depth <= 0 and "(" in between
+
+
+def _introduces_base(cues, lead: str) -> bool:
+    """'… trên tổng số 905 hồ sơ': the words before a count make it a rate's base. Only the long
+    forms count here: a bare 'trong'/'trên' before a count is too common to exclude a numerator."""
+    return cues.ends_with(cues.introduces_base, lead) and len(lead.split()) >= 2 and \
+        any(lead.rstrip().endswith(w) for w in ("tổng số", "tổng", "trong số"))
 
 
 def prev_fact_end(fact: Fact, text: str, start: int) -> int:
+    if fact.end is not None:
+        return fact.end
     i = text.find(fact.raw, start)
     return i + len(fact.raw) if i >= 0 else start
 
@@ -511,9 +743,11 @@ def _unit_text(fig: Figure, right: str) -> str | None:
     words = right.strip(" :").split()
     if not words:
         return None
-    two = " ".join(words[:2]).lower()
-    if two in ("hồ sơ", "thủ tục", "nhiệm vụ", "mô hình", "hội nghị", "tài khoản", "cán bộ", "văn bản", "cuộc họp"):
-        return two if two != "thủ tục" else "thủ tục"
+    two = " ".join(words[:2]).lower().strip(".,;:”\"’)")
+    nouns = {n for ns in load_catalogue().families.values() for n in ns if " " in n}
+    if two in nouns or two in ("hồ sơ", "thủ tục", "nhiệm vụ", "mô hình", "hội nghị", "tài khoản", "cán bộ",
+                               "văn bản", "cuộc họp", "kế hoạch", "quyết định", "công văn", "thành viên"):
+        return two
     return words[0].lower().strip(".,;:”\"’)") or None
 
 
@@ -529,6 +763,12 @@ def _indicator_columns(t: Table) -> tuple[int | None, int | None, int, int]:
     label = next((i for i, x in enumerate(h) if "chỉ tiêu" in x and i != target), 1 if len(h) > 1 else None)
     unit = next((i for i, x in enumerate(h) if "đơn vị" in x), None)
     return label, unit, target, result
+
+
+def _one_numeric_column(t: Table) -> bool:
+    """A table listing units with one figure each ('| 1 | Xã A | 9.806 |'): its title's figure is their total."""
+    numeric = {j for row in t.rows for j, c in enumerate(row) if j > 0 and re.fullmatch(r"\s*[\d.,]+\s*", c or "")}
+    return len(t.rows) >= 2 and len(numeric) == 1
 
 
 def _status_column(t: Table) -> int | None:

@@ -2,6 +2,7 @@
 and a DataFrame with one row per check."""
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -39,15 +40,37 @@ class CheckResult:
     values: dict[str, Any] = field(default_factory=dict)
     evidence: tuple[Evidence, ...] = ()
     key: str = ""  # what the check is about; used to avoid reporting one contradiction twice
+    relation: dict[str, Any] | None = None  # the relation checked: kind, cue, strength, scope
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "status": self.status, "severity": self.severity,
-                "message": self.message, "values": _clean_values(self.values),
-                "evidence": [e.to_dict() for e in self.evidence]}
+    @property
+    def id(self) -> str:
+        """A stable name for what this check is about: the rule and a hash of its relation key.
+
+        The key names the relation (metric, scope, period, figures), never a fact number or a
+        line, so the same contradiction keeps its id across re-runs and a corrected
+        re-submission. A check without a key falls back to its message.
+        """
+        return finding_id(self.rule, self.key or self.message)
+
+    def to_dict(self, review: dict[str, Any] | None = None) -> dict[str, Any]:
+        d = {"id": self.id, "rule": self.rule, "status": self.status, "severity": self.severity,
+             "message": self.message, "values": _clean_values(self.values),
+             "evidence": [e.to_dict() for e in self.evidence]}
+        if self.relation:
+            d["relation"] = dict(self.relation)
+        if review is not None:
+            d["review"] = review
+        return d
 
     @property
     def family(self) -> str:
         return "".join(ch for ch in self.rule if ch.isalpha())
+
+
+def finding_id(rule: str, basis: str) -> str:
+    """``RULE-<10 hex digits>``: the rule and a 40-bit BLAKE2b hash of ``basis``."""
+    digest = hashlib.blake2b(f"{rule}\n{basis}".encode("utf-8"), digest_size=5).hexdigest()
+    return f"{rule}-{digest}"
 
 
 def _clean_number(v: Any) -> Any:
@@ -76,12 +99,27 @@ def sort_checks(checks: Iterable[CheckResult]) -> list[CheckResult]:
 
 
 def findings_document(*, source: str, ward: str | None, report: dict[str, Any], checks: list[CheckResult],
-                      facts: list[dict[str, Any]], notes: list[str] | None = None) -> dict[str, Any]:
+                      facts: list[dict[str, Any]], notes: list[str] | None = None,
+                      reviews: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The findings document; ``reviews`` (finding id → decision) annotates the failing checks."""
+    reviews = reviews or {}
     doc = {"schema": SCHEMA, "source": source, "ward": ward, "report": report,
-           "checks": [c.to_dict() for c in sort_checks(checks)], "facts": facts}
+           "checks": [c.to_dict(reviews.get(c.id) if c.status == "fail" else None) for c in sort_checks(checks)],
+           "facts": facts, "unchecked": unchecked(checks)}
     if notes:
         doc["notes"] = notes
     return doc
+
+
+def unchecked(checks: Iterable[CheckResult]) -> dict[str, Any]:
+    """How many related figures could not be checked, and why (relations of ambiguous strength)."""
+    reasons: dict[str, int] = {}
+    for c in checks:
+        rel = c.relation or {}
+        if c.status == "skip" and rel.get("strength") == "ambiguous":
+            why = rel.get("reason") or "không xác định được quan hệ"
+            reasons[why] = reasons.get(why, 0) + 1
+    return {"count": sum(reasons.values()), "reasons": dict(sorted(reasons.items()))}
 
 
 def dumps(doc: dict[str, Any]) -> str:

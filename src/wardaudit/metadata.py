@@ -41,6 +41,27 @@ def fold(name: str) -> str:
     return slugify(name).replace("-", " ")
 
 
+_LEVEL_WORD = re.compile(r"(?<!\w)(xã|phường|đặc khu|thị trấn|huyện|quận|thị xã|tỉnh)\s+", re.IGNORECASE)
+
+
+def _spellings_of(doc: Document, expected: str) -> list[tuple[str, str, Any]]:
+    """Every '<level> <name>' whose name folds to the expected ward's name: its spellings as written
+    ('phường Tân Phong', 'Phường Tan Phong'), wherever the text names the unit."""
+    n = len(expected.split())
+    target = fold(expected)
+    out = []
+    for b in doc.blocks:
+        texts = [(b.text, b.location)] if b.kind != "table" or b.table is None else \
+            [(c, b.table.row_location(i)) for i, row in enumerate(b.table.rows) for c in row]
+        for text, loc in texts:
+            for m in _LEVEL_WORD.finditer(text):
+                words = re.findall(r"[\wÀ-ỹĐđ]+", text[m.end():m.end() + 60])[:n]
+                name = " ".join(words)
+                if len(words) == n and name[:1].isupper() and fold(name) == target and name.upper() != name:
+                    out.append((m.group(1), name, loc))
+    return out
+
+
 def _iso(d: str, m: str, y: str) -> str | None:
     try:
         return date(int(y), int(m), int(d)).isoformat()
@@ -158,6 +179,8 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
             continue
         for m in _WARD.finditer(b.text):
             found.append((m.group(1), _trim_name(m.group("name")), b.location))
+    if expected_ward:
+        found += _spellings_of(doc, expected_ward)
     found = [(lv.lower(), _same_case(n, found), loc) for lv, n, loc in found if n]
     names = Counter(n for _, n, _ in found if n)
     levels = Counter(lv for lv, _, _ in found)

@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -42,12 +42,14 @@ STAMP_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 
 @dataclass
 class WardAudit:
-    """One ward's parameters and the audit of each of its reports (oldest first)."""
+    """One ward's parameters, the audit of each of its reports (oldest first) and the auditor's
+    decisions on its findings (finding id → latest :class:`~wardaudit.review.Decision`)."""
 
     params: WardParams
     results: list[Any]
     paths: Paths
     lang: str = "vi"
+    reviews: dict[str, Any] = field(default_factory=dict)
 
     @property
     def latest(self) -> Any | None:
@@ -59,15 +61,51 @@ class WardAudit:
         return list(self.latest.facts) if self.latest else []
 
 
+AUDIT_STORE = "audit.pickle"
+
+
+def _audit_store_key(params: WardParams, paths: Paths) -> str:
+    """What the stored audit depends on: the report files, the parameters, the package."""
+    import hashlib
+
+    from .audit import params_digest
+    from .batch import package_digest
+    from .ingest import sha256_file
+
+    h = hashlib.sha256(f"{params_digest(params)}\n{package_digest()}\n".encode())
+    for src in ward_sources(params, paths):
+        h.update(f"{src.name}\t{sha256_file(src)}\n".encode())
+    return h.hexdigest()
+
+
+def _stored_audit(store: Path, key: str) -> list[Any] | None:
+    import pickle
+
+    try:
+        with open(store, "rb") as f:
+            blob = pickle.load(f)  # written by this package for this project (data/processed)
+    except Exception:  # noqa: BLE001 - unreadable or from other code: audit again instead
+        return None
+    return blob.get("results") if isinstance(blob, dict) and blob.get("key") == key else None
+
+
 def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | None = None,
               rules_off: list[str] | None = None, period_start: str | None = None, period_end: str | None = None,
               carried_over_in_denominator: bool | None = None, outline_profile: str | None = None,
-              paths: Paths | None = None, use_cache: bool = True) -> WardAudit:
+              paths: Paths | None = None, use_cache: bool = True, reuse_audit: bool = False) -> WardAudit:
     """Read parameters/<slug>.yaml (or ``params_file``), apply the notebook's overrides, audit the ward.
 
-    An override left at None keeps the parameters file's value.
+    An override left at None keeps the parameters file's value. The auditor's decisions
+    (data/reviews/<slug>.yaml) annotate findings.json and travel in ``WardAudit.reviews``.
+    With ``reuse_audit`` (a re-run for changed decisions only) the audit stored by the last run
+    is used when the reports, parameters and package are unchanged: only findings.json is
+    rewritten, nothing is re-audited.
     """
-    from .audit import audit_ward
+    import pickle
+
+    from .audit import audit_ward, findings_text
+    from .iorw import write_bytes, write_text
+    from .review import latest, load_decisions
 
     paths = paths or Paths()
     params = load_params(Path(params_file) if params_file else paths.ward_params(slug), paths)
@@ -77,8 +115,17 @@ def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | N
                                    "outline_profile": outline_profile}.items() if v is not None}
     if overrides:
         params = WardParams(**{**params.model_dump(), **overrides})
-    results = audit_ward(params, paths, use_cache=use_cache)
-    return WardAudit(params=params, results=results, paths=paths, lang=params.lang)
+    state = latest(load_decisions(params.slug, paths))
+    reviews = {k: d.review() for k, d in state.items()}
+    out_dir = paths.ward_processed(params.slug)
+    key = _audit_store_key(params, paths)
+    results = _stored_audit(out_dir / AUDIT_STORE, key) if reuse_audit else None
+    if results is None:
+        results = audit_ward(params, paths, use_cache=use_cache, reviews=reviews)
+        write_bytes(out_dir / AUDIT_STORE, pickle.dumps({"key": key, "results": results}, protocol=5))
+    else:
+        write_text(out_dir / "findings.json", findings_text(results, reviews))
+    return WardAudit(params=params, results=results, paths=paths, lang=params.lang, reviews=state)
 
 
 # --- running and rendering --------------------------------------------------------------------------
@@ -296,8 +343,9 @@ _warm_engine_registered: list[str] = []
 
 
 def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "python3",
-                 parameters: dict[str, Any] | None = None, reuse_kernel: bool = False) -> dict[str, Any]:
-    """Run notebooks/ward_audit.ipynb for one ward and render reports/<slug>.html.
+                 parameters: dict[str, Any] | None = None, reuse_kernel: bool = False,
+                 reuse_audit: bool = False) -> dict[str, Any]:
+    """Run notebooks/ward_audit.ipynb for one ward; render reports/<slug>.html and the letter.
 
     Returns a plain dict: ``ward``, ``status`` ("ok" | "failed"), ``reason`` (one line, failures
     only), ``notebook`` and ``html`` (paths), ``seconds``. A notebook that fails is still rendered,
@@ -305,7 +353,10 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     nothing to render (the parameters file or the notebook cannot be read).
 
     With ``reuse_kernel`` the notebook runs on this thread's :class:`WarmKernel` (reset first)
-    instead of a kernel started for it; the outputs are the same.
+    instead of a kernel started for it; the outputs are the same. With ``reuse_audit`` (only the
+    decisions changed) the notebook shows the stored audit (:func:`load_ward`). After a successful
+    run the letter to the ward, reports/<slug>-giai-trinh.docx, is written when a finding is under
+    ``query`` (and removed when none is).
     """
     import nbformat
     import papermill as pm
@@ -320,13 +371,14 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     if not source_nb.is_file():
         raise NotebookError(f"{relative(source_nb, paths)}: không tìm thấy sổ tay / notebook not found",
                             path=str(source_nb), ward=slug)
-    nb_params = {"slug": slug, "lang": params.lang, **(parameters or {})}
+    nb_params = {"slug": slug, "lang": params.lang, "reuse_audit": reuse_audit, **(parameters or {})}
     out_nb = paths.ward_processed(slug) / WARD_NOTEBOOK
     html_path = paths.ward_report(slug)
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime(STAMP_FORMAT)
 
     inputs = [{"file": relative(p, paths), "sha256": _sha256(p)}
-              for p in [*ward_sources(params, paths), params_path, source_nb]]
+              for p in [*ward_sources(params, paths), params_path, source_nb, paths.ward_reviews(slug)]
+              if p.exists()]
     kernel = warm_kernel(paths, kernel_name) if reuse_kernel else None
     status, reason = "ok", None
     # papermill writes the running notebook outside the project, so that a killed run leaves no
@@ -356,8 +408,12 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     # render what was just written, without reading it back from disk
     _render_page(nbformat.reads(text, as_version=4), html_path, title, stamp=stamp, lang=params.lang,
                  failed_reason=reason, exclude_markdown=True)
-    result = {"ward": slug, "status": status, "notebook": str(out_nb), "html": str(html_path),
-              "seconds": round(time.perf_counter() - started, 3)}
+    result = {"ward": slug, "status": status, "notebook": str(out_nb), "html": str(html_path)}
+    if status == "ok":
+        from .letter import write_letter
+        letter = write_letter(slug, paths)
+        result["letter"] = str(letter) if letter else None
+    result["seconds"] = round(time.perf_counter() - started, 3)
     if reason:
         result["reason"] = reason
     return result

@@ -37,12 +37,12 @@ _DATE_WORDS = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})
 _DOC_NUMBER = re.compile(r"\b\d+[A-Za-zĐđ]*(?:[-/][A-ZĐa-zđ][\wĐđ&.]*)+|số\s*:?\s*\d+(?:/\d+)?|(?:Nghị quyết|Kế hoạch|Đề án|"
                          r"Chỉ thị|Quyết định|Công văn|Thông báo|Chương trình|Báo cáo|Kết luận|Nghị định|Luật|"
                          r"Thông tư|Văn bản|Mục|Phụ lục|Vấn đề|Bước|Giai đoạn|Điều|Khoản|Phần|TDP|Tổ|Khu|Xóm|Thôn|"
-                         r"Nhóm|tổ dân phố số|mức độ|mức|cấp độ|loại|hạng)\s+(?:số\s+)?\d+\b", re.IGNORECASE)
+                         r"Nhóm|tổ dân phố số|mức độ|mức|cấp độ|loại|hạng|Bảng|Biểu|Hình)\s+(?:số\s+)?\d+\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\d.])")
 _NAMES = re.compile(r"\b\d+\s*cấp độ\b|\b\d\.0\b|\b\d+\s*G\b|\b\d+\s*Nhà\b|\bhai con số\b|\b\d+\s*con số\b|https?://\S+|\b[\w.]+@[\w.]+|"
                     r"\b\w+\.(?:vn|gov|com)\S*|\b\d+\s*Gbps\b|\b\d+\s*Gb/s\b|\b\d+\s*Mbps\b", re.IGNORECASE)
 _LIST_MARK = re.compile(r"(?:^|\n)\s*(?:[-+•]\s*)?(?:\(\d+\)|\d+(?:\.\d+)*\.(?!\d)|[a-zđ]\)|[IVX]+\.)\s")
-_DURATION = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút)\b", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút|tuổi)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,16 @@ def format_number(value: float, decimals: int | None = None) -> str:
 def _excluded_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for rx in (_DATE, _DATE_WORDS, _DOC_NUMBER, _PHONE, _NAMES, _LIST_MARK):
-        spans.extend(m.span() for m in rx.finditer(text))
+        for m in rx.finditer(text):
+            # 'các thôn 10 hội nghị': a count of something after a place word is not the place's number
+            if rx is _DOC_NUMBER and (_COUNTED.match(text[m.end():].lstrip(".,0123456789"))
+                                      or re.search(r"tổng\s+$", text[max(0, m.start() - 8):m.start()], re.IGNORECASE)):
+                continue
+            spans.append(m.span())
     return spans
+
+
+_COUNTED = re.compile(r"\s+(?:" + "|".join(COUNT_NOUNS) + r"|thành viên|người|lượt|tài khoản|camera|hộ)\b", re.IGNORECASE)
 
 
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -138,7 +146,8 @@ def find_figures(text: str) -> list[Figure]:
         if _DURATION.match(text[m.end("num"):m.end("num") + 8]):
             continue  # '01 năm 06 tháng', '1,5 năm' are durations, not measurements
         if 1900 <= value <= 2100 and decimals == 0 and "." not in num_token and not re.match(
-                r"\s*(hồ sơ|thủ tục|nhiệm vụ|văn bản|TTHC|DVC)", text[m.end("num"):], re.IGNORECASE):
+                r"\s*(hồ sơ|thủ tục|nhiệm vụ|văn bản|TTHC|DVC|,?\s*(?:trong đó|gồm|bao gồm)\b)", text[m.end("num"):],
+                re.IGNORECASE):
             continue  # a bare year
         out.append(Figure(start, m.end("num"), text[start:m.end("num")], value, "count", decimals, None, qual))
     for m in _SPELLED.finditer(text):

@@ -198,23 +198,28 @@ def _period_text(doc: dict[str, Any]) -> str | None:
 
 
 WARD_COLUMNS = ["ward", "slug", "level", "province", "kind", "period", "reports", "checks", "passed",
-                "failed", "skipped", "error", "warning", "info", "score", "html", "status", "reason"]
+                "failed", "skipped", "error", "warning", "info", "open", "confirmed", "query", "dismissed",
+                "score", "html", "status", "reason"]
 
 
 def wards_table(pf: Portfolio):
     """One row per ward, describing its latest report: check counts by status and by severity of
-    the failures, the score, the link to reports/<slug>.html and the run status."""
+    the failures, the failures by the auditor's review state (open, confirmed, query, dismissed),
+    the score, the link to reports/<slug>.html and the run status."""
     import pandas as pd
+
+    from .review_stats import review_counts
 
     rows = []
     for w in pf.wards:
         doc = w.latest or {}
         s = summary(doc.get("checks") or [])
+        reviewed = review_counts([doc] if doc else [])
         rows.append({"ward": w.ward, "slug": w.slug, "level": w.level, "province": w.province,
                      "kind": (doc.get("report") or {}).get("kind"), "period": _period_text(doc) if doc else None,
                      "reports": len(w.reports), "checks": s["checks"], "passed": s["pass"], "failed": s["fail"],
                      "skipped": s["skip"], "error": s["error"], "warning": s["warning"], "info": s["info"],
-                     "score": score(doc.get("checks") or []), "html": w.html, "status": w.status,
+                     **reviewed, "score": score(doc.get("checks") or []), "html": w.html, "status": w.status,
                      "reason": w.reason})
     return pd.DataFrame(rows, columns=WARD_COLUMNS)
 
@@ -231,7 +236,7 @@ def wards_table_html(pf: Portfolio, lang: str = "vi") -> str:
     if df.empty:
         return f"<p>{_e(_t('no_wards', lang))}</p>"
     cols = ["ward", "level", "province", "kind", "period", "reports", "checks", "passed", "failed",
-            "error", "warning", "info", "score", "html", "status"]
+            "error", "warning", "info", "open", "confirmed", "query", "dismissed", "score", "html", "status"]
     head = "".join(f"<th>{_e(_t('col_report' if c == 'html' else f'col_{c}', lang))}</th>" for c in cols)
     body = []
     for r in df.to_dict("records"):
@@ -250,12 +255,37 @@ def wards_table_html(pf: Portfolio, lang: str = "vi") -> str:
             else:
                 cell = _e(v)
             css = ' class="num"' if c in ("reports", "checks", "passed", "failed", "error", "warning",
-                                            "info", "score") else ""
+                                            "info", "open", "confirmed", "query", "dismissed", "score") else ""
             cells.append(f"<td{css}>{cell}</td>")
         status = _e(r["status"])
         body.append(f'<tr class="ward-{status}" id="ward-{_e(r["slug"])}">{"".join(cells)}</tr>')
     return (f'<table class="wardaudit-portfolio"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
+
+
+# --- the auditors' decisions: precision of each rule -------------------------------------------
+
+def rule_precision(pf: Portfolio, lang: str = "vi"):
+    """Per rule, across every ward's reports: findings, decisions and the dismissal rate
+    (:func:`wardaudit.review_stats.rule_precision`)."""
+    from .review_stats import rule_precision as _precision
+
+    titles = _rule_titles(lang)
+    return _precision(((w.slug, w.reports) for w in pf.wards), titles)
+
+
+def _rule_titles(lang: str) -> dict[str, str]:
+    from .rules import load_rules
+    return {code: (r.title_en if lang == "en" else r.title_vi) for code, r in load_rules().items()}
+
+
+def rule_precision_html(pf: Portfolio, lang: str = "vi") -> str:
+    """The rule precision table; a dismissal rate above 20% is highlighted."""
+    from .review_stats import PRECISION_COLUMNS, rule_precision_html as _html
+
+    labels = {c: _t(f"prec_{c}", lang) for c in PRECISION_COLUMNS}
+    return (f'<p class="muted">{_e(_t("prec_note", lang))}</p>'
+            + _html(rule_precision(pf, lang), labels, _t("no_failures", lang)))
 
 
 # --- failures by rule family ------------------------------------------------------------------
@@ -734,8 +764,9 @@ def port_checks_html(pf: Portfolio, lang: str = "vi") -> str:
 
 # --- consolidated exports ---------------------------------------------------------------------
 
-FINDING_COLUMNS = ["ward", "slug", "province", "source", "rule", "family", "severity", "status", "message",
-                   "expected", "actual", "file", "page", "line", "section", "quote"]
+FINDING_COLUMNS = ["ward", "slug", "province", "source", "id", "rule", "family", "severity", "status", "message",
+                   "expected", "actual", "file", "page", "line", "section", "quote",
+                   "review_status", "review_note", "review_by", "review_at"]
 
 
 def _cell(v: Any) -> Any:
@@ -759,8 +790,11 @@ def findings_frame(pf: Portfolio):
                     continue
                 values = c.get("values") or {}
                 ev = (c.get("evidence") or [{}])[0]
+                review = c.get("review") or {}
                 rows.append({"ward": w.ward, "slug": w.slug, "province": w.province, "source": doc.get("source"),
-                             "rule": c.get("rule"), "family": _family(c.get("rule", "")),
+                             "id": c.get("id"), "review_status": review.get("status") or "open",
+                             "review_note": review.get("note"), "review_by": review.get("by"),
+                             "review_at": review.get("at"), "rule": c.get("rule"), "family": _family(c.get("rule", "")),
                              "severity": c.get("severity"), "status": c.get("status"), "message": c.get("message"),
                              "expected": _cell(values.get("expected", values.get("computed"))),
                              "actual": _cell(values.get("actual", values.get("stated"))),

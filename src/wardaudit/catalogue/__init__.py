@@ -1,6 +1,7 @@
 """The metric catalogue (metrics.yaml): what a figure measures, and how parts relate to totals."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -22,6 +23,7 @@ class Metric:
     part_only: bool = False  # recognised only as a part of a total (e.g. budget by field)
     label: str | None = None  # Vietnamese name shown to auditors
     xref: bool = True  # False for catch-all metrics whose recurrences need not be the same quantity
+    denominators: tuple[str, ...] = ()  # every base the rate may be stated against (the first is usual)
 
 
 @dataclass
@@ -71,6 +73,14 @@ class Catalogue:
         return best, best_len
 
 
+def _first(v) -> str | None:
+    return v[0] if isinstance(v, list) else v
+
+
+def _all(v) -> tuple[str, ...]:
+    return tuple(v) if isinstance(v, list) else ((v,) if v else ())
+
+
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
     data = yaml.safe_load(resources.files(__package__).joinpath("metrics.yaml").read_text(encoding="utf-8"))
@@ -78,6 +88,70 @@ def load_catalogue() -> Catalogue:
     metrics = [Metric(key=m["key"], family=m["family"], kind=m["kind"], unit=m.get("unit"),
                       phrases=tuple(p.lower() for p in m.get("phrases", ())),
                       parts=tuple(tuple(p) for p in m.get("parts", ())),
-                      numerator=m.get("numerator"), denominator=m.get("denominator"), stock=bool(m.get("stock")), part_only=bool(m.get("part_only")), xref=m.get("xref", True), label=m.get("label"))
+                      numerator=m.get("numerator"), denominator=_first(m.get("denominator")),
+                      denominators=_all(m.get("denominator")), stock=bool(m.get("stock")), part_only=bool(m.get("part_only")), xref=m.get("xref", True), label=m.get("label"))
                for m in data["metrics"]]
     return Catalogue(families=families, metrics=metrics)
+
+
+def _words(phrases) -> re.Pattern[str]:
+    """One case-insensitive regex matching any of ``phrases`` as whole words, longest first."""
+    alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The cue vocabularies of cues.yaml, compiled once (see :func:`load_cues`)."""
+
+    exhaustive: re.Pattern[str]
+    subset: re.Pattern[str]
+    partition: re.Pattern[str]
+    share: re.Pattern[str]
+    rate: re.Pattern[str]
+    named_base: re.Pattern[str]
+    bounds: dict[str, re.Pattern[str]]
+    scopes: dict[str, re.Pattern[str]]
+    named_scope: re.Pattern[str]
+    target: re.Pattern[str]
+    cumulative: re.Pattern[str]
+    negation: re.Pattern[str]
+    change_before: re.Pattern[str]
+    change_after: re.Pattern[str]
+    introduces_base: re.Pattern[str]
+
+    def ends_with(self, rx: re.Pattern[str], text: str) -> bool:
+        """Does ``text`` end with one of the words of ``rx``?"""
+        return any(m.end() == len(text.rstrip()) for m in rx.finditer(text.rstrip()))
+
+    def starts_with(self, rx: re.Pattern[str], text: str) -> bool:
+        m = rx.search(text)
+        return bool(m) and not text[:m.start()].strip()
+
+    def scope_in(self, text: str) -> tuple[str, int] | None:
+        """The scope named last in ``text`` (its name and end position), or None."""
+        best: tuple[str, int] | None = None
+        for name, rx in self.scopes.items():
+            for m in rx.finditer(text):
+                if best is None or m.end() > best[1]:
+                    best = (name, m.end())
+        for m in self.named_scope.finditer(text):
+            name = re.match(r"\s*((?:số\s+)?[\wÀ-ỹĐđ]+(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹđ]*)?)", text[m.end():])
+            if name and (best is None or m.end() > best[1]):
+                best = (f"{m.group(0).lower()} {name.group(1)}", m.end())
+        return best
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    data = yaml.safe_load(resources.files(__package__).joinpath("cues.yaml").read_text(encoding="utf-8"))
+    part = data["partition"]
+    return Cues(exhaustive=_words(part["exhaustive"]), subset=_words(part["subset"]),
+                partition=_words(part["exhaustive"] + part["subset"]), share=_words(data["share"]),
+                rate=_words(data["rate"]), named_base=_words(data["named_base"]),
+                bounds={k: _words(v) for k, v in data["bound"].items()},
+                scopes={k: _words(v) for k, v in data["scope"].items()},
+                named_scope=_words(data["named_scope"]), target=_words(data["target"]),
+                cumulative=_words(data["cumulative"]), negation=_words(data["negation"]),
+                change_before=_words(data["change_before"]), change_after=_words(data["change_after"]),
+                introduces_base=_words(data["introduces_base"]))

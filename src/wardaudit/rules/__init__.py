@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Iterable
 
 from ..document import Document
@@ -82,6 +83,18 @@ class AuditContext:
     carried_over_in_denominator: bool = True
     outline_profile: str = "auto"
     history: list[Any] = field(default_factory=list)  # earlier AuditResults of the same ward
+
+    @cached_property
+    def relations(self) -> dict[str, list[Any]]:
+        """The report's relations by kind, built once (see :mod:`wardaudit.relations`)."""
+        from .. import relations as rel
+
+        explicit = rel.partitions(self.facts)
+        return {"partition": explicit + rel.catalogue_partitions(self.facts, explicit),
+                "ratio": rel.ratios(self.facts, self.carried_over_in_denominator) + rel.table_ratios(self.facts),
+                "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
+                "share_set": rel.share_sets(self.facts),
+                "recurrence": rel.recurrences(self.facts)}
 
     def evidence(self, fact) -> Evidence:
         return Evidence(section=fact.section, quote=fact.quote, page=fact.page, line=fact.line)

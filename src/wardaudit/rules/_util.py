@@ -18,13 +18,29 @@ def fmt(v: float, decimals: int | None = None) -> str:
 
 
 def result(code: str, ok: bool, severity: str, message: str, values: dict, evidence: Iterable[Evidence],
-           key: str = "") -> CheckResult:
+           key: str = "", relation: dict | None = None) -> CheckResult:
     return CheckResult(rule=code, status="pass" if ok else "fail", severity=severity, message=message,
-                       values=values, evidence=tuple(evidence), key=key)
+                       values=values, evidence=tuple(evidence), key=key, relation=relation)
 
 
 def skip(code: str, severity: str, message: str) -> CheckResult:
     return CheckResult(rule=code, status="skip", severity=severity, message=message)
+
+
+def judge(code: str, base: str, relation, ok: bool, message: str, values: dict,
+          evidence: Iterable[Evidence]) -> CheckResult:
+    """The result of checking ``relation``: severity follows its strength (an inferred relation
+    fails at most as a warning, worded "cần rà soát"); an ambiguous one is skipped, with its reason."""
+    severity = relation.severity(base)
+    rel = relation.to_dict()
+    if severity is None:
+        return CheckResult(rule=code, status="skip", severity=base,
+                           message=f"Không kiểm tra: {relation.reason or 'quan hệ không rõ'}",
+                           values=values, evidence=tuple(evidence), key=relation.key, relation=rel)
+    if not ok and severity != base:
+        message = f"Cần rà soát: {message}"
+    return CheckResult(rule=code, status="pass" if ok else "fail", severity=severity, message=message,
+                       values=values, evidence=tuple(evidence), key=relation.key, relation=rel)
 
 
 def is_target(f) -> bool:

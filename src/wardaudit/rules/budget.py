@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from . import AuditContext, rule
-from ._util import ev, fmt, is_target, result
+from ..relations import CATALOGUE_CUE, Relation, Strength, same_sentence
+from ._util import ev, fmt, is_target, judge, result
 
 
 def _year(f) -> str | None:
@@ -15,6 +16,8 @@ def disbursed_within_allocated(ctx: AuditContext):
     """Money disbursed cannot exceed the money allocated for the same year; when multiplying the
     allocation by 1.000 removes the contradiction the message says the unit was likely mistyped.
     Cannot see allocations the report does not state.
+
+    Strength: explicit when both amounts are in one sentence → error; otherwise inferred → warning.
 
     Okay: Năm 2026, tổng kinh phí bố trí là 500 triệu đồng. Đến thời điểm báo cáo đã giải ngân 120 triệu đồng.
     Fail: Năm 2026, tổng kinh phí bố trí là 100 triệu đồng. Đến thời điểm báo cáo đã giải ngân 120 triệu đồng.
@@ -30,10 +33,12 @@ def disbursed_within_allocated(ctx: AuditContext):
         hint = ""
         if not ok and d.value >= 100 * a.value and a.value * 1000 >= d.value:
             hint = f"; có thể viết nhầm đơn vị: {fmt(a.value)} đồng nhiều khả năng là {fmt(a.value * 1000)} đồng (×1.000)"
-        yield result("BUDG001", ok, "error",
+        rel = Relation("budget", (a, d), "cùng câu" if same_sentence(a, d) else CATALOGUE_CUE,
+                       Strength.EXPLICIT if same_sentence(a, d) else Strength.INFERRED, a.scope)
+        yield judge("BUDG001", "error", rel, ok,
                      f"Giải ngân {fmt(d.value)} đồng " + ("≤" if ok else ">") + f" kinh phí bố trí {fmt(a.value)} đồng" + hint,
                      {"expected": a.value, "actual": d.value, "allocated": a.value, "disbursed": d.value},
-                     [ev(a), ev(d)], key=f"budget:{a.id}")
+                     [ev(a), ev(d)])
 
 
 @rule("BUDG002", "Số tiền lệch đơn vị 1.000 lần", "Amounts whose units disagree by 1.000", "warning")
@@ -42,6 +47,8 @@ def unit_slip(ctx: AuditContext):
     the disbursement, the same budget elsewhere) was plainly meant in nghìn/triệu. Proves a
     ×1.000 disagreement between related amounts; cannot know the intended unit for certain.
 
+    Strength: no relation is stated; a ×1.000 gap between related amounts is inferred → warning.
+
     Okay: Kinh phí bố trí là 300 triệu đồng. Dự án camera là 200 triệu đồng. Mua sắm thiết bị là 100 triệu đồng.
     Fail: Kinh phí bố trí là 300.000 đồng. Dự án camera là 200 triệu đồng. Mua sắm thiết bị là 100 triệu đồng.
     """
@@ -49,8 +56,8 @@ def unit_slip(ctx: AuditContext):
     for a in [f for f in money if f.metric == "budget.allocated"]:
         others = [f for f in money if f is not a and f.metric in ("budget.disbursed", "budget.item", "budget.allocated")
                   and (f.line == a.line or abs((f.line or 0) - (a.line or 0)) <= 4)]
-        if not others:
-            continue
+        if not others or any(f.metric == "budget.disbursed" and f.value > a.value for f in others):
+            continue  # a disbursement above it: BUDG001 reports the contradiction and the likely slip
         biggest = max(f.value for f in others)
         slip = biggest > a.value * 50 and a.value * 1000 >= biggest and (a.unit or "") == "đồng"
         yield result("BUDG002", not slip, "warning",
@@ -58,13 +65,15 @@ def unit_slip(ctx: AuditContext):
                       f"nhiều khả năng là {fmt(a.value * 1000)} đồng / likely written in the wrong unit") if slip else
                      f"Đơn vị tiền của {a.raw} thống nhất với các khoản liên quan",
                      {"expected": a.value * 1000 if slip else a.value, "actual": a.value}, [ev(a)] + [ev(f) for f in others],
-                     key=f"budget:{a.id}")
+                     key=f"unit:{a.metric}:{a.period}:{a.raw}")
 
 
 @rule("BUDG003", "Đã phân bổ + chưa phân bổ ≠ tổng", "Allocated + unallocated ≠ total", "error")
 def allocated_plus_unallocated(ctx: AuditContext):
     """A budget total must equal what was allocated plus what remains unallocated, when the three are
     stated together. Proves the arithmetic gap; cannot see amounts the report leaves out.
+
+    Strength: explicit (the three amounts within one or two paragraphs) → error.
 
     Okay: Tổng dự toán kinh phí năm 2026 là 500 triệu đồng; đã được phân bổ 300 triệu đồng, còn lại chưa phân bổ 200 triệu đồng.
     Fail: Tổng dự toán kinh phí năm 2026 là 500 triệu đồng; đã được phân bổ 300 triệu đồng, còn lại chưa phân bổ 100 triệu đồng.
@@ -83,4 +92,6 @@ def allocated_plus_unallocated(ctx: AuditContext):
                      f"Tổng {fmt(total.value)} đồng " + ("=" if ok else "≠") + f" đã phân bổ {fmt(a.value)} + "
                      f"chưa phân bổ {fmt(r.value)} = {fmt(a.value + r.value)} đồng",
                      {"expected": total.value, "actual": a.value + r.value}, [ev(total), ev(a), ev(r)],
-                     key=f"foot:{total.id}")  # the same contradiction FOOT001 would report
+                     key=f"partition:{total.metric}:{total.scope or ''}:{total.period}:{total.raw}+{a.raw}+{r.raw}",
+                     relation={"kind": "partition", "cue": "đã phân bổ / chưa phân bổ", "strength": "explicit",
+                               "scope": total.scope})

@@ -3,48 +3,44 @@ from __future__ import annotations
 
 from ..catalogue import load_catalogue
 from . import AuditContext, rule
-from ._util import by_key, close, ev, fmt, is_target, period_label, result
-
-
-def _qual_class(f) -> str:
-    q = (f.qualifier or "").split(":")[0]
-    return {"result": "", "": ""}.get(q, q)
+from ..relations import CATALOGUE_CUE, Relation, Strength, agree
+from ._util import ev, fmt, is_target, judge, period_label, result
 
 
 @rule("XREF001", "Cùng số liệu nhưng nêu khác nhau", "The same figure stated with different values", "error")
 def same_figure(ctx: AuditContext):
     """The same metric for the same period and scope must have one value wherever it is stated —
-    in another section, or in the body and an appendix. Proves two values for one quantity;
-    cannot tell which is right. Targets, bounds ('trên'), and cumulative figures are compared only
-    with their own kind.
+    in another section, or in the body and an appendix. Checks recurrence relations. Figures about
+    different units (the province, a level, a village, a ministry's system) are different
+    quantities; shares, bounds ('trên'), approximations, targets and cumulative figures are not
+    compared with plain results. A coarser headline ('99%') agrees with a finer figure ('99,9%')
+    within one unit of its last place. Proves two values for one quantity; cannot tell which is
+    right, so no value is named as the expected one.
+
+    Strength: explicit (both statements name the period and the metric in the same words) →
+    error; inferred (the catalogue says they are one quantity) → warning.
 
     Okay: Tổng số TTHC: 358.\\n\\nI. KẾT QUẢ\\n\\nTổng số thủ tục hành chính là 358 thủ tục.
     Fail: Tổng số TTHC: 358.\\n\\nI. KẾT QUẢ\\n\\nTổng số thủ tục hành chính là 356 thủ tục.
     """
     cat = load_catalogue()
-    facts = [f for f in ctx.facts if f.metric and f.metric != "tasks.row" and not is_target(f)
-             and f.qualifier not in ("lower_bound", "approx", "upper_bound")
-             and (cat.get(f.metric) is None or cat.get(f.metric).xref)]
-    groups = by_key(facts, lambda f: (f.metric, f.period, f.scope or "", _qual_class(f)))
-    for (metric, period, scope, _), fs in sorted(groups.items(), key=lambda kv: str(kv[0])):
-        # figures in one sentence describe different things ('05 thôn lõm sóng; 01 thôn trắng sóng')
-        places = {(f.file, f.page, f.line, f.quote) for f in fs}
-        if len(fs) < 2 or len(places) < 2:
-            continue
-        decimals = min(f.decimals for f in fs)
-        values = []
+    for rel in ctx.relations["recurrence"]:
+        fs = rel.members
+        values: list = []
         for f in fs:
-            if not any(close(f.value, v, decimals) for v in values):
-                values.append(f.value)
+            if not any(agree(f, v) for v in values):
+                values.append(f)
         ok = len(values) == 1
+        metric, period = fs[0].metric, fs[0].period
         m = cat.get(metric)
         unit = m.unit if m and m.unit else ""
         where = "; ".join(f"{f.raw} ({f.section or 'đầu báo cáo'})" for f in fs)
-        yield result("XREF001", ok, "error",
-                     (f"{cat.label(metric)} ({period_label(period)}): {fmt(values[0])} {unit} thống nhất ở {len(fs)} chỗ" if ok else
-                      f"{cat.label(metric)} ({period_label(period)}) được nêu khác nhau: {where} / stated with different values"),
-                     {"expected": fs[0].value, "actual": [f.value for f in fs]}, [ev(f) for f in fs],
-                     key=f"xref:{metric}:{period}:{scope}")
+        scope = f" — {rel.scope}" if rel.scope else ""
+        yield judge("XREF001", "error", rel, ok,
+                    (f"{cat.label(metric)}{scope} ({period_label(period)}): {fmt(fs[0].value)} {unit} thống nhất ở "
+                     f"{len(fs)} chỗ" if ok else
+                     f"{cat.label(metric)}{scope} ({period_label(period)}) được nêu với {len(values)} giá trị khác nhau: {where}"),
+                    {"actual": [f.value for f in fs]}, [ev(f) for f in fs])
 
 
 def _span(period: str | None):
@@ -60,6 +56,8 @@ def period_split(ctx: AuditContext):
     Dossiers carried over from the first sub-period into the second are already counted in the
     first; when the total equals the plain sum although the second part declares carried-over
     dossiers, they were counted twice. Cannot split a period the report does not split.
+
+    Strength: inferred (the periods relate the figures, no cue word does) → warning.
 
     Okay: Từ ngày 01/7/2025 đến ngày 31/3/2026 xã tiếp nhận 300 hồ sơ.\\n\\nNăm 2025, UBND xã tiếp nhận 100 hồ sơ, đã giải quyết 100 hồ sơ. Từ ngày 01/01/2026 đến ngày 31/3/2026, UBND xã tiếp nhận 200 hồ sơ, đã giải quyết 150 hồ sơ.
     Fail: Từ ngày 01/7/2025 đến ngày 31/3/2026 xã tiếp nhận 310 hồ sơ.\\n\\nNăm 2025, UBND xã tiếp nhận 100 hồ sơ, đã giải quyết 100 hồ sơ. Từ ngày 01/01/2026 đến ngày 31/3/2026, UBND xã tiếp nhận 200 hồ sơ, đã giải quyết 150 hồ sơ.
@@ -87,27 +85,30 @@ def period_split(ctx: AuditContext):
             carried = [f for f in facts if f.metric == "dossiers.carried_over" and f.period == last.period] \
                 if metric == "dossiers.received" else []
             c = carried[0].value if carried else 0
+            rel = Relation("period_split", (total, first, last), CATALOGUE_CUE, Strength.INFERRED, total.scope)
             if carried and abs(total.value - plain) < 1e-6:
-                yield result("XREF002", False, "error",
+                yield judge("XREF002", "error", rel, False,
                              f"{load_catalogue().label(metric)}: tổng kỳ {fmt(total.value)} = {fmt(first.value)} + {fmt(last.value)}, nhưng "
                              f"{fmt(c)} hồ sơ chuyển từ kỳ trước đã được tính ở cả hai kỳ; số hồ sơ thực nhận là "
-                             f"{fmt(total.value - c)} / carried-over dossiers counted in both periods",
+                             f"{fmt(total.value - c)}",
                              {"expected": total.value - c, "actual": total.value, "carried_over": c,
                               "parts": [first.value, last.value]},
-                             [ev(total), ev(first), ev(last), ev(carried[0])], key=f"split:{metric}:{total.period}")
+                             [ev(total), ev(first), ev(last), ev(carried[0])])
                 continue
             ok = abs(total.value - plain) < 1e-6 or (carried and abs(total.value - (plain - c)) < 1e-6)
-            yield result("XREF002", ok, "error",
+            yield judge("XREF002", "error", rel, ok,
                          f"{load_catalogue().label(metric)}: tổng kỳ {fmt(total.value)} " + ("=" if ok else "≠") +
                          f" {fmt(first.value)} + {fmt(last.value)}" + (f" − {fmt(c)} chuyển kỳ" if carried else ""),
                          {"expected": plain - c, "actual": total.value, "parts": [first.value, last.value]},
-                         [ev(total), ev(first), ev(last)], key=f"split:{metric}:{total.period}")
+                         [ev(total), ev(first), ev(last)])
 
 
 @rule("XREF003", "Số nhiệm vụ theo trạng thái khác danh sách", "Task counts by status differ from the task list", "error")
 def tasks_by_status(ctx: AuditContext):
     """The completed / in-progress task counts stated in the body must match the task rows listed in
     the appendices with that status. Proves a mismatch; cannot judge whether a status is true.
+
+    Strength: explicit — the counts stated and the rows listed with that status → error.
 
     Okay: Số nhiệm vụ đã hoàn thành: 1.\\n\\nPhụ lục 1. Nhiệm vụ\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
     Fail: Số nhiệm vụ đã hoàn thành: 2.\\n\\nPhụ lục 1. Nhiệm vụ\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |

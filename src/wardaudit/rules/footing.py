@@ -7,8 +7,9 @@ from ..findings import Evidence
 from ..numbers_vi import find_figures
 
 from ..catalogue import load_catalogue
+from ..relations import CATALOGUE_CUE, Relation, Strength
 from . import AuditContext, rule
-from ._util import by_key, ev, fmt, is_target, result, same_place
+from ._util import ev, fmt, is_target, judge, result
 
 
 def _name(metric: str | None) -> str:
@@ -17,74 +18,66 @@ def _name(metric: str | None) -> str:
 
 @rule("FOOT001", "Tổng khác tổng các phần", "Total differs from the sum of its parts", "error")
 def total_equals_parts(ctx: AuditContext):
-    """A total must equal the sum of its stated parts ('trong đó …', 'gồm …', a table under a header
-    total, a partition of the metric catalogue for the same period and scope). Proves an arithmetic
-    difference; parts that are not a partition (a 'trong đó' naming only some of them) are checked
-    only for exceeding the total.
+    """A total must equal the sum of its parts. Checks partition relations: explicit ones, whose
+    text hands the total its parts ('trong đó …', 'gồm …', '(gồm: A: a; B: b)', bullets after
+    'trong đó:', a table under a titled total), and inferred ones (a total and the parts of one
+    catalogue partition stated in the same paragraph with no cue word). Proves an arithmetic
+    difference. Parts after a cue meaning "among which" that do not fill a catalogue partition may
+    name only some of the whole: they are checked only for exceeding it.
+
+    Strength: explicit → error; inferred → warning ("cần rà soát").
 
     Okay: Tổng số hồ sơ tiếp nhận là 1.000 hồ sơ, trong đó 400 hồ sơ tiếp nhận trực tiếp, 600 hồ sơ tiếp nhận trực tuyến.
     Fail: Tổng số hồ sơ tiếp nhận là 1.000 hồ sơ, trong đó 400 hồ sơ tiếp nhận trực tiếp, 700 hồ sơ tiếp nhận trực tuyến.
     """
-    cat = load_catalogue()
-    groups = by_key([f for f in ctx.facts if f.group and f.role in ("total", "part")], lambda f: f.group)
-    checked_totals = set()
-    for gid, members in groups.items():
-        totals = [f for f in members if f.role == "total"]
-        parts = [f for f in members if f.role == "part"]
-        if len(totals) != 1 or not parts:
-            continue
-        total = totals[0]
-        metric = cat.get(total.metric)
-        partition = next((p for p in (metric.parts if metric else ()) if all(f.metric in p for f in parts)), None)
+    for rel in ctx.relations["partition"]:
+        total, parts = rel.members[0], rel.members[1:]
         s = sum(f.value for f in parts)
-        exhaustive = partition is not None and (len(parts) >= 2 or len(set(p.metric for p in parts)) == len(partition))
-        if total.origin == "table" or (len(parts) >= 2 and partition is not None):
-            exhaustive = True
-        if not exhaustive:
-            if s > total.value + 1e-9 and total.kind != "money":
-                yield result("FOOT001", False, "error",
-                             f"Các phần ({fmt(s)}) lớn hơn tổng ({fmt(total.value)}) / parts exceed the total",
-                             {"expected": total.value, "actual": s, "parts": [f.value for f in parts]},
-                             [ev(total)] + [ev(f) for f in parts], key=f"foot:{total.id}")
+        values = {"expected": total.value, "actual": s, "parts": [f.value for f in parts]}
+        evidence = [ev(total)] + [ev(f) for f in parts]
+        if total.qualifier in ("lower_bound", "at_least", "upper_bound", "at_most", "approx"):
+            ok = _within_bound(s, total)
+            yield judge("FOOT001", "error", rel if total.qualifier != "approx" else rel.weaker(), ok,
+                        f"{_name(total.metric)}: tổng {total.raw} " + ("thỏa" if ok else "không thỏa")
+                        + f" với tổng các phần {' + '.join(fmt(f.value) for f in parts)} = {fmt(s)}", values, evidence)
+            continue
+        if not rel.exhaustive:
+            if total.kind != "money" and s > total.value + 1e-9:
+                yield judge("FOOT001", "error", rel, False,
+                            f"{_name(total.metric)}: các phần ({' + '.join(fmt(f.value) for f in parts)} = {fmt(s)}) "
+                            f"lớn hơn tổng {fmt(total.value)}", values, evidence)
+            elif len(parts) >= 2 and abs(s - total.value) < 1e-6:
+                yield judge("FOOT001", "error", rel, True, f"{_name(total.metric)}: tổng {fmt(total.value)} = "
+                            + " + ".join(fmt(f.value) for f in parts) + f" = {fmt(s)}", values, evidence)
             continue
         ok = abs(s - total.value) < 1e-6
-        checked_totals.add(total.id)
-        yield result("FOOT001", ok, "error",
-                     f"{_name(total.metric)}: tổng {fmt(total.value)} "
-                     + ("= " if ok else "≠ ") + " + ".join(fmt(f.value) for f in parts) + f" = {fmt(s)}",
-                     {"expected": total.value, "actual": s, "parts": [f.value for f in parts]},
-                     [ev(total)] + [ev(f) for f in parts], key=f"foot:{total.id}")
-    # catalogue partitions stated apart from each other (bullets, separate sentences)
-    facts = [f for f in ctx.facts if f.metric and not is_target(f) and f.origin == "text"]
-    for total in facts:
-        metric = cat.get(total.metric)
-        if total.id in checked_totals or metric is None or not metric.parts:
-            continue
-        for partition in metric.parts:
-            chosen = []
-            for key in partition:
-                cands = [f for f in facts if f.metric == key and f.period == total.period and f.scope == total.scope
-                         and f.role != "total" and same_place(f, total, 0)]
-                if cands:
-                    chosen.append(min(cands, key=lambda f: abs((f.block or 0) - (total.block or 0))))
-            if len(chosen) < max(2, len(partition) - 1) or len(chosen) < 2:
-                continue
-            s = sum(f.value for f in chosen)
-            ok = abs(s - total.value) < 1e-6
-            checked_totals.add(total.id)
-            yield result("FOOT001", ok, "error",
-                         f"{_name(total.metric)}: tổng {fmt(total.value)} " + ("= " if ok else "≠ ")
-                         + " + ".join(fmt(f.value) for f in chosen) + f" = {fmt(s)}",
-                         {"expected": total.value, "actual": s, "parts": [f.value for f in chosen]},
-                         [ev(total)] + [ev(f) for f in chosen], key=f"foot:{total.id}")
-            break
+        yield judge("FOOT001", "error", rel, ok,
+                    f"{_name(total.metric)}: tổng {fmt(total.value)} " + ("= " if ok else "≠ ")
+                    + " + ".join(fmt(f.value) for f in parts) + f" = {fmt(s)}", values, evidence)
+
+
+def _within_bound(s: float, total) -> bool:
+    """'hơn 1.200 hồ sơ, gồm 947 … và 289 …': the parts' sum must satisfy the bound, not equal it."""
+    q = total.qualifier
+    if q == "lower_bound":
+        return s > total.value - 1e-9
+    if q == "at_least":
+        return s >= total.value - 1e-9
+    if q == "upper_bound":
+        return s < total.value + 1e-9
+    if q == "at_most":
+        return s <= total.value + 1e-9
+    return abs(s - total.value) <= 0.05 * total.value  # 'khoảng 1.200': within 5%
 
 
 @rule("FOOT002", "Tiếp nhận ≠ đã giải quyết + đang giải quyết", "Received ≠ resolved + pending", "error")
 def dossier_flow(ctx: AuditContext):
     """Dossiers received in a period equal those resolved plus those still pending at its end (plus
-    withdrawn, when stated), where all are stated together for the same period. Proves an arithmetic
-    gap; cannot see dossiers the report does not mention.
+    withdrawn, when stated), where all three are stated within two paragraphs of the same section
+    for the same period and scope. No cue word states this identity, so the relation is inferred from the catalogue.
+    Proves an arithmetic gap; cannot see dossiers the report does not mention.
+
+    Strength: always inferred → warning ("cần rà soát").
 
     Okay: Năm 2025, UBND xã tiếp nhận 100 hồ sơ, đã giải quyết 90 hồ sơ, còn 10 hồ sơ đang giải quyết.
     Fail: Năm 2025, UBND xã tiếp nhận 100 hồ sơ, đã giải quyết 90 hồ sơ, còn 12 hồ sơ đang giải quyết.
@@ -92,25 +85,27 @@ def dossier_flow(ctx: AuditContext):
     facts = [f for f in ctx.facts if not is_target(f) and f.origin == "text"]
     for rec in [f for f in facts if f.metric == "dossiers.received"]:
         end = rec.period_end
-        res = [f for f in facts if f.metric == "dossiers.resolved" and f.period == rec.period and same_place(f, rec, 2)]
-        pend = [f for f in facts if f.metric == "dossiers.pending" and same_place(f, rec, 2)
-                and (f.period == f"@{end}" if end else f.period is None)]
+        near = [f for f in facts if f.scope == rec.scope and f.section == rec.section and f.file == rec.file
+                and f.block is not None and rec.block is not None and abs(f.block - rec.block) <= 2]
+        res = [f for f in near if f.metric == "dossiers.resolved" and f.period == rec.period]
+        pend = [f for f in near if f.metric == "dossiers.pending" and (f.period == f"@{end}" if end else f.period is None)]
         if not res or not pend:
             continue
-        r = min(res, key=lambda f: abs((f.block or 0) - (rec.block or 0)))
-        p = min(pend, key=lambda f: abs((f.block or 0) - (rec.block or 0)))
-        wd = [f for f in facts if f.metric == "dossiers.withdrawn" and f.period == rec.period and same_place(f, rec, 2)]
+        r = min(res, key=lambda f: (abs(f.block - rec.block), abs((f.sentence or 0) - (rec.sentence or 0))))
+        p = min(pend, key=lambda f: (abs(f.block - rec.block), abs((f.sentence or 0) - (rec.sentence or 0))))
+        wd = [f for f in near if f.metric == "dossiers.withdrawn" and f.period == rec.period]
+        rel = Relation("flow", (rec, r, p, *wd[:1]), CATALOGUE_CUE, Strength.INFERRED, rec.scope)
         w = wd[0].value if wd else 0
         s = r.value + p.value + w
         ok = abs(s - rec.value) < 1e-6
-        yield result("FOOT002", ok, "error",
-                     f"Tiếp nhận {fmt(rec.value)} " + ("= " if ok else "≠ ") + f"đã giải quyết {fmt(r.value)} + "
-                     f"đang giải quyết {fmt(p.value)}" + (f" + rút {fmt(w)}" if wd else "") + f" = {fmt(s)}",
-                     {"expected": rec.value, "actual": s, "received": rec.value, "resolved": r.value,
-                      "pending": p.value}, [ev(rec), ev(r), ev(p)], key=f"flow:{rec.id}")
+        yield judge("FOOT002", "error", rel, ok,
+                    f"Tiếp nhận {fmt(rec.value)} " + ("= " if ok else "≠ ") + f"đã giải quyết {fmt(r.value)} + "
+                    f"đang giải quyết {fmt(p.value)}" + (f" + rút {fmt(w)}" if wd else "") + f" = {fmt(s)}",
+                    {"expected": rec.value, "actual": s, "received": rec.value, "resolved": r.value,
+                     "pending": p.value}, [ev(rec), ev(r), ev(p)])
 
 
-_TOTAL_LABEL = re.compile(r"^(tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
+_TOTAL_LABEL = re.compile(r"^(tổng cộng|tổng số|tổng|cộng|toàn (?:tỉnh|huyện|thành phố|xã|phường))\b", re.IGNORECASE)
 
 
 def _cell_value(cell: str):
@@ -125,6 +120,8 @@ def table_totals(ctx: AuditContext):
     """A table's total row ('Tổng', 'Cộng', 'Tổng cộng') must equal the sum of the rows above it in each
     numeric column; a 'Tổng' column under a spanning header must equal the sum of its sibling columns.
     Percentages are not summed. Proves an arithmetic difference; cannot tell which cell is wrong.
+
+    Strength: explicit — the table's own total row or column states the sum → error.
 
     Okay: | STT | Đơn vị | Số hồ sơ |\\n|---|---|---|\\n| 1 | Thôn A | 10 |\\n| 2 | Thôn B | 15 |\\n| | Tổng cộng | 25 |
     Fail: | STT | Đơn vị | Số hồ sơ |\\n|---|---|---|\\n| 1 | Thôn A | 10 |\\n| 2 | Thôn B | 15 |\\n| | Tổng cộng | 27 |
@@ -154,7 +151,9 @@ def table_totals(ctx: AuditContext):
                              {"expected": s, "actual": total.value, "parts": [v.value for v in addends]},
                              [Evidence(section=block.section_label, quote=cell, page=loc.page, line=loc.line,
                                        file=ctx.document.source, figure=total.raw)],
-                             key=f"table-total:{loc.anchor()}:{j}")
+                             key=f"table-total:{block.section_label}:{t.header[j] if j < len(t.header) else j}:{total.raw}",
+                             relation={"kind": "partition", "cue": "dòng tổng của bảng", "strength": "explicit",
+                                       "scope": None})
         # a 'Tổng' sub-column beside its siblings under one spanning header ('Số hồ sơ / Tổng')
         groups: dict[str, list[int]] = {}
         for j, h in enumerate(t.header):
@@ -178,4 +177,6 @@ def table_totals(ctx: AuditContext):
                              {"expected": s, "actual": total.value}, [Evidence(section=block.section_label, quote=row[tj],
                                                                                 page=loc.page, line=loc.line,
                                                                                 file=ctx.document.source, figure=total.raw)],
-                             key=f"table-total-col:{loc.anchor()}:{tj}")
+                             key=f"table-total-col:{block.section_label}:{parent}:{total.raw}",
+                             relation={"kind": "partition", "cue": "cột tổng của bảng", "strength": "explicit",
+                                       "scope": None})

@@ -1,79 +1,62 @@
 """RATE: stated rates against their numerator and denominator, and rates out of range."""
 from __future__ import annotations
 
-from ..catalogue import load_catalogue
+import re
+
 from ..numbers_vi import tolerance
+from ..relations import Relation, Strength
 from . import AuditContext, rule
-from ._util import ev, fmt, is_target, result, same_place
-
-
-def _denominator(ctx: AuditContext, rate, numerator):
-    """The count the rate is 'of': the numerator's own '/b', the group's total, or the catalogue's
-    denominator metric stated for the same period nearby (then anywhere)."""
-    if numerator.denominator:
-        return numerator.denominator, None
-    cat = load_catalogue()
-    metric = cat.get(rate.metric)
-    den_metric = metric.denominator if metric else None
-    if not den_metric:
-        return None, None
-    cands = [f for f in ctx.facts if f.metric == den_metric and f.period == rate.period and not is_target(f)
-             and f.origin == "text"]
-    near = [f for f in cands if same_place(f, rate, 0)] or [f for f in cands if same_place(f, rate, 3)] or cands
-    if not near:
-        return None, None
-    den = min(near, key=lambda f: (abs((f.block or 0) - (rate.block or 0)), -f.value))
-    value = den.value
-    if den_metric == "dossiers.received" and not ctx.carried_over_in_denominator:
-        carried = [f for f in ctx.facts if f.metric == "dossiers.carried_over" and f.period == den.period
-                   and f.group == den.group and den.group]
-        value -= sum(f.value for f in carried)
-    return value, den
+from ._util import ev, fmt, judge, result
 
 
 @rule("RATE001", "Tỷ lệ không khớp tử số/mẫu số", "Stated rate ≠ numerator / denominator", "error")
 def rate_matches(ctx: AuditContext):
     """A stated rate must equal numerator/denominator at the precision it was written with (98,70%
-    is checked to 0,005; 39% to 0,5; 'trên 94%' only as a lower bound). The denominator is the
-    numerator's own '/b', or the metric's denominator stated for the same period (carried-over
-    dossiers in or out as the ward's parameters say). Cannot check a rate given without counts.
+    is checked to 0,005; 39% to 0,5; 'trên 94%' only as a lower bound, 'khoảng 90%' within a
+    point). Checks ratio relations: the numerator is the count the rate follows in its clause (or
+    a count in brackets after it); the denominator is the numerator's own '/b' or the base stated in
+    the same sentence (explicit), else stated in the same paragraph or named in words by the rate's
+    sentence ('trên tổng số hồ sơ tiếp nhận') and stated just before (inferred). A base stated
+    anywhere else is not borrowed: the rate is not checked, and counted as unchecked. Carried-over
+    dossiers are in or out of the denominator as the ward's parameters say.
+
+    Strength: explicit → error; inferred → warning; ambiguous (no base tied to the rate, or figures
+    of different scopes) → skipped.
 
     Okay: Đã giải quyết 95 hồ sơ trên tổng số 100 hồ sơ tiếp nhận. Số hóa: 95/100 hồ sơ, tỷ lệ: 95%.
     Fail: Số hóa: 95/100 hồ sơ, tỷ lệ: 97%.
     """
-    cat = load_catalogue()
-    for rate in [f for f in ctx.facts if f.kind == "percent" and not is_target(f)
-                 and f.qualifier not in ("approx",) and (f.role == "rate" or f.role is None)]:
-        nums = [f for f in ctx.facts if f.group == rate.group and f.role == "numerator"] if rate.group else []
-        if not nums and rate.role is None:
-            # a rate stated on its own: its counts may be stated nearby for the same period
-            metric = cat.get(rate.metric)
-            if not metric or not metric.numerator:
-                continue
-            nums = [f for f in ctx.facts if f.metric == metric.numerator and f.period == rate.period
-                    and f.origin == "text" and not is_target(f) and same_place(f, rate, 6) and f.kind in ("count", "ratio")]
-        if not nums:
+    for rel in ctx.relations["ratio"]:
+        if rel.strength is Strength.AMBIGUOUS:
+            yield judge("RATE001", "error", rel, True, "", {"stated": rel.members[0].value}, [ev(rel.members[0])])
             continue
-        num = nums[0]
-        den, den_fact = _denominator(ctx, rate, num)
+        rate, num = rel.members[0], rel.members[1]
+        den_fact = rel.members[2] if len(rel.members) > 2 else None
+        if den_fact is None and not num.denominator:
+            yield judge("RATE001", "error", rel, True, "", {}, [ev(rate)])
+            continue
+        den = num.denominator or den_fact.value
+        if den_fact is not None and den_fact.metric == "dossiers.received" and not ctx.carried_over_in_denominator:
+            den -= sum(f.value for f in ctx.facts if f.metric == "dossiers.carried_over"
+                       and f.period == den_fact.period and den_fact.group and f.group == den_fact.group)
         if not den:
-            yield result("RATE001", True, "error", f"Không xác định được mẫu số cho tỷ lệ {rate.raw}", {}, [ev(rate)])
-            continue
+            continue  # nothing to divide by ('0 hồ sơ'): no rate to check
         computed = 100.0 * num.value / den
         tol = tolerance(rate.decimals) + 1e-9
-        if rate.qualifier == "lower_bound":
-            ok = computed > rate.value - tol
-        elif rate.qualifier in ("approx",):
+        if rate.qualifier in ("lower_bound", "at_least"):
+            ok = computed >= rate.value - 1e-9  # a bound is a threshold, not a rounded value
+        elif rate.qualifier in ("upper_bound", "at_most"):
+            ok = computed <= rate.value + 1e-9
+        elif rate.qualifier == "approx":
             ok = abs(computed - rate.value) <= max(1.0, tol)
         else:
             ok = abs(computed - rate.value) <= tol
         evidence = [ev(rate), ev(num)] + ([ev(den_fact)] if den_fact is not None and den_fact is not num else [])
-        yield result("RATE001", ok, "error",
-                     f"Tỷ lệ {rate.raw} " + ("=" if ok else "≠") + f" {fmt(num.value)} / {fmt(den)} = "
-                     f"{fmt(computed, max(2, rate.decimals))}%",
-                     {"stated": rate.value, "computed": round(computed, 4), "numerator": num.value, "denominator": den,
-                      "expected": round(computed, 4), "actual": rate.value},
-                     evidence, key=f"rate:{rate.id}")
+        yield judge("RATE001", "error", rel, ok,
+                    f"Tỷ lệ {rate.raw} " + ("=" if ok else "≠") + f" {fmt(num.value)} / {fmt(den)} = "
+                    f"{fmt(computed, max(2, rate.decimals))}%",
+                    {"stated": rate.value, "computed": round(computed, 4), "numerator": num.value, "denominator": den,
+                     "expected": round(computed, 4), "actual": rate.value}, evidence)
 
 
 @rule("RATE002", "Tỷ lệ ngoài khoảng 0–100%", "Rate outside 0–100%", "error")
@@ -81,59 +64,74 @@ def rate_range(ctx: AuditContext):
     """A share cannot exceed 100% or be negative ('đạt trên 100%'). Proves an impossible share; growth
     rates ('tăng 120%') are not shares and are not checked.
 
+    Strength: explicit — a share stated above 100% is impossible on its face → error.
+
     Okay: Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 100%.
     Fail: Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 120%.
     """
     for f in ctx.facts:
-        if f.kind != "percent" or "tăng" in f.quote.lower()[:max(0, f.quote.find(f.raw))][-30:]:
+        if f.kind != "percent":
             continue
+        at = f.quote.find(f.raw)
+        before, after = f.quote.lower()[:max(0, at)][-40:], f.quote.lower()[at + len(f.raw):][:40] if at >= 0 else ""
+        if _NOT_A_SHARE.search(before) or _OF_SOMETHING_ELSE.search(after):
+            continue  # growth, or a per cent of the plan / of last year: not a share of a whole
         ok = 0 <= f.value <= 100 and not (f.value >= 100 and f.qualifier == "lower_bound")
         if ok and f.value != 100 and f.role not in ("rate",):
             continue  # only report in-range results where they matter: full rates and rates with counts
         yield result("RATE002", ok, "error",
-                     f"Tỷ lệ {f.raw} " + ("trong khoảng 0–100%" if ok else "nằm ngoài khoảng 0–100% / outside 0–100%"),
-                     {"actual": f.value}, [ev(f)], key=f"range:{f.id}")
+                     f"Tỷ lệ {f.raw} " + ("trong khoảng 0–100%" if ok else "nằm ngoài khoảng 0–100%"),
+                     {"actual": f.value}, [ev(f)], key=f"range:{f.metric}:{f.period}:{f.raw}")
+
+
+_NOT_A_SHARE = re.compile(r"tăng|giảm|vượt|bằng|gấp", re.IGNORECASE)
+_OF_SOMETHING_ELSE = re.compile(r"^\s*(?:so với|kế hoạch|chỉ tiêu|cùng kỳ|dự toán|mục tiêu|nhiệm vụ được giao)",
+                                re.IGNORECASE)
 
 
 @rule("RATE003", "Tỷ trọng các phần không khớp số liệu", "Shares of one whole contradict their counts", "error")
 def shares_of_a_whole(ctx: AuditContext):
     """Shares given for the parts of one whole ('358 thủ tục, trong đó toàn trình 196 (54,7%), một phần
-    162 (45,3%)') must equal part / whole at the precision written, and, when every part has one, add up
-    to 100%. Proves a share that contradicts its counts; cannot check shares given without counts.
+    162 (45,3%)', 'trực tuyến 860 hồ sơ, chiếm 86%') must equal part / whole at the precision written,
+    and, when every part of an exhaustive partition has one, add up to 100%. Shares are not rates of
+    one quantity: they are never compared with each other as recurrences. Cannot check shares given
+    without counts.
+
+    Strength: explicit (shares inside a stated partition) → error.
 
     Okay: Tổng số thủ tục hành chính là 200 thủ tục, trong đó toàn trình 150 thủ tục (75%), một phần 50 thủ tục (25%).
     Fail: Tổng số thủ tục hành chính là 200 thủ tục, trong đó toàn trình 150 thủ tục (70%), một phần 50 thủ tục (30%).
     """
-    groups: dict[str, list] = {}
-    for f in ctx.facts:
-        if f.group:
-            groups.setdefault(f.group, []).append(f)
-    for gid, members in groups.items():
-        totals = [f for f in members if f.role == "total" and f.kind in ("count", "money")]
-        if len(totals) != 1:
+    by_total: dict[str, list] = {}
+    for rel in ctx.relations["share"]:
+        share, part, total = rel.members
+        by_total.setdefault(total.id, []).append(rel)
+        computed = 100.0 * part.value / total.value
+        ok = abs(computed - share.value) <= tolerance(share.decimals) + 1e-9
+        yield judge("RATE003", "error", rel, ok,
+                    f"Tỷ trọng {share.raw} của {fmt(part.value)}/{fmt(total.value)} "
+                    + ("=" if ok else "≠") + f" {fmt(computed, max(1, share.decimals))}%",
+                    {"stated": share.value, "computed": round(computed, 4), "expected": round(computed, 4),
+                     "actual": share.value, "numerator": part.value, "denominator": total.value},
+                    [ev(share), ev(part), ev(total)])
+    for rel in ctx.relations["share_set"]:
+        s = sum(f.value for f in rel.members)
+        tol = sum(tolerance(f.decimals) for f in rel.members) + 1e-9
+        if s > 100 + tol:
+            yield judge("RATE003", "error", rel, False, f"Các tỷ trọng {' + '.join(f.raw for f in rel.members)} = "
+                        f"{fmt(s, 2)}%, vượt 100%", {"expected": 100, "actual": s}, [ev(f) for f in rel.members])
+    partitions = {r.members[0].id: r for r in ctx.relations["partition"]}
+    for tid, rels in by_total.items():
+        whole = partitions.get(tid)
+        if whole is None or len(rels) < 2:
             continue
-        total = totals[0]
-        ordered = sorted(members, key=lambda f: f.id)
-        shares = []
-        for i, f in enumerate(ordered):
-            if f.kind == "percent" and i > 0 and ordered[i - 1].role == "part":
-                shares.append((ordered[i - 1], f))
-        if not shares or not total.value:
-            continue
-        for part, share in shares:
-            computed = 100.0 * part.value / total.value
-            ok = abs(computed - share.value) <= tolerance(share.decimals) + 1e-9
-            yield result("RATE003", ok, "error",
-                         f"Tỷ trọng {share.raw} của {fmt(part.value)}/{fmt(total.value)} "
-                         + ("=" if ok else "≠") + f" {fmt(computed, max(1, share.decimals))}%",
-                         {"stated": share.value, "computed": round(computed, 4), "expected": round(computed, 4),
-                          "actual": share.value, "numerator": part.value, "denominator": total.value},
-                         [ev(share), ev(part), ev(total)], key=f"share:{share.id}")
-        parts = [f for f in members if f.role == "part"]
-        if len(shares) == len(parts) >= 2:
-            s = sum(sh.value for _, sh in shares)
-            tol = sum(tolerance(sh.decimals) for _, sh in shares) + 1e-9
-            ok = abs(s - 100) <= tol
-            yield result("RATE003", ok, "error",
-                         f"Tổng tỷ trọng các phần = {fmt(s, 2)}%" + ("" if ok else " ≠ 100% / shares do not add up to 100%"),
-                         {"expected": 100, "actual": s}, [ev(sh) for _, sh in shares], key=f"shares:{gid}")
+        s = sum(r.members[0].value for r in rels)
+        tol = sum(tolerance(r.members[0].decimals) for r in rels) + 1e-9
+        complete = whole.exhaustive and len(rels) == len(whole.members) - 1
+        if not complete and s <= 100 + tol:
+            continue  # shares of some of the parts: only a sum above 100% is impossible
+        ok = abs(s - 100) <= tol if complete else False
+        sum_rel = Relation("share", tuple(r.members[0] for r in rels), rels[0].cue, Strength.EXPLICIT, rels[0].scope)
+        yield judge("RATE003", "error", sum_rel, ok,
+                    f"Tổng tỷ trọng các phần = {fmt(s, 2)}%" + ("" if ok else " ≠ 100%"),
+                    {"expected": 100, "actual": s}, [ev(r.members[0]) for r in rels])

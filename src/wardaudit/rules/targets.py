@@ -17,6 +17,8 @@ def result_vs_target(ctx: AuditContext):
     """In an indicator table, the result must reach the target ('≥98' is met by 98). Proves a
     shortfall; cannot say whether the year is over (a mid-year shortfall may be on track).
 
+    Strength: explicit — the indicator table's target and result columns (warning: a shortfall is not an arithmetic error).
+
     Okay: | TT | Chỉ tiêu | Đơn vị tính | Mục tiêu | Kết quả |\\n|---|---|---|---|---|\\n| 1 | Tỷ lệ hồ sơ trực tuyến | % | 90 | 95 |
     Fail: | TT | Chỉ tiêu | Đơn vị tính | Mục tiêu | Kết quả |\\n|---|---|---|---|---|\\n| 1 | Tỷ lệ hồ sơ trực tuyến | % | 90 | 70 |
     """
@@ -31,7 +33,7 @@ def result_vs_target(ctx: AuditContext):
         yield result("TGT001", ok, "warning",
                      f"{label}: kết quả {fmt(r.value)} " + ("đạt" if ok else "thấp hơn") + f" mục tiêu {fmt(t.value)}"
                      + ("" if ok else " / result below target"),
-                     {"expected": t.value, "actual": r.value}, [ev(t), ev(r)], key=f"tgt:{gid}")
+                     {"expected": t.value, "actual": r.value}, [ev(t), ev(r)], key=f"tgt:{t.metric}:{label}")
 
 
 @rule("TGT002", "Khẳng định hoàn thành trái với số liệu", "Completion claim contradicted by the figures", "warning")
@@ -41,6 +43,8 @@ def completion_claim(ctx: AuditContext):
     claim of completion on schedule ('hoàn thành đúng tiến độ') when its counts show overdue or late
     tasks. Tasks still in progress within their deadline do not contradict 'đúng tiến độ'. Proves
     the contradiction between words and figures; cannot read every way of saying 'done'.
+
+    Strength: inferred — a claim in words against the report's own counts → warning.
 
     Okay: Tổng số nhiệm vụ được giao: 4, trong đó số nhiệm vụ đã hoàn thành: 4. Xã đã hoàn thành 100% nhiệm vụ.
     Fail: Tổng số nhiệm vụ được giao: 10, trong đó số nhiệm vụ đã hoàn thành: 4. Xã đã hoàn thành 100% nhiệm vụ.
@@ -86,6 +90,8 @@ def claims_vs_counts(ctx: AuditContext):
     when a coverage figure stated elsewhere is below 100%. Proves the words and the figures
     disagree; cannot say which is right.
 
+    Strength: inferred — a claim in words against the report's own figures → warning.
+
     Okay: Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó 99 hồ sơ tiếp nhận trực tuyến, 1 hồ sơ tiếp nhận trực tiếp.\\n\\nKết quả dự kiến: Duy trì tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 99%.
     Fail: Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó 80 hồ sơ tiếp nhận trực tuyến, 20 hồ sơ tiếp nhận trực tiếp.\\n\\nKết quả dự kiến: Duy trì tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 99%.
     """
@@ -113,7 +119,7 @@ def claims_vs_counts(ctx: AuditContext):
                      f"Báo cáo nêu 'duy trì' {f.raw}, nhưng số liệu kỳ báo cáo cho {fmt(computed, 2)}% "
                      f"({fmt(num[0].value)}/{fmt(den[0].value)})" + ("" if ok else " / the rate to 'maintain' is not the current one"),
                      {"expected": round(computed, 4), "actual": f.value}, [ev(f), ev(num[0]), ev(den[0])],
-                     key=f"maintain:{f.id}")
+                     key=f"maintain:{f.metric}:{f.raw}")
     coverage = [f for f in ctx.facts if (f.metric or "").startswith("coverage.") and f.kind == "percent"
                 and not (f.qualifier or "").startswith("target") and f.role != "target" and f.origin == "text"]
     from ..findings import Evidence
@@ -130,4 +136,4 @@ def claims_vs_counts(ctx: AuditContext):
                      "; nhưng " + ", ".join(f"{f.metric} = {f.raw}" for f in low) + " / full coverage is claimed but a coverage figure is below 100%"),
                      {"actual": [f.value for f in low] or 100}, [Evidence(section=b.section_label, quote=b.text[:300],
                      page=b.location.page, line=b.location.line, file=ctx.document.source, figure=m.group(1))]
-                     + [ev(f) for f in low], key=f"coverage-claim:{b.location.anchor()}")
+                     + [ev(f) for f in low], key=f"coverage-claim:{b.section_label}:{m.group(1)}")

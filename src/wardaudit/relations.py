@@ -1,0 +1,398 @@
+"""Relations between facts: what the reconciliation rules check.
+
+A relation ties figures the report relates: a total and its parts (partition), a rate and its
+numerator and denominator (ratio), a part and its share of the whole (share), the same quantity
+stated twice (recurrence), received = resolved + pending (flow), a period and its sub-periods
+(period split), money allocated and disbursed (budget). Each relation carries
+
+- its **scope**: whom the figures are about (None: the reporting unit; 'toàn tỉnh', 'cấp xã',
+  'thôn Đông', … when the text names another unit or level);
+- its **cue**: the words or layout that make it a relation ('trong đó', '(gồm)', 'đạt tỷ lệ',
+  'chiếm', a bullet list, a table under a titled total, or 'danh mục' when only the metric
+  catalogue relates them);
+- its **strength**: *explicit* when the text itself states the relation (a cue word, the same
+  sentence); *inferred* when the catalogue relates figures across sentences; *ambiguous* when the
+  relation cannot be pinned down (a rate whose base is not tied to it, figures of different
+  scopes) — an ambiguous relation is not checked, only counted.
+
+Severity follows strength (:meth:`Relation.severity`): an error only for an explicit relation
+within one scope; an inferred relation gives at most a warning ("cần rà soát / needs review").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Iterable
+
+from .catalogue import load_catalogue, load_cues
+
+
+class Strength(str, Enum):
+    EXPLICIT = "explicit"
+    INFERRED = "inferred"
+    AMBIGUOUS = "ambiguous"
+
+
+STRENGTH_VI = {Strength.EXPLICIT: "nêu rõ trong văn bản", Strength.INFERRED: "suy ra theo danh mục",
+               Strength.AMBIGUOUS: "không xác định được"}
+CATALOGUE_CUE = "danh mục chỉ tiêu"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Figures the report relates, with the scope, cue and strength of that relation."""
+
+    kind: str
+    members: tuple[Any, ...]
+    cue: str
+    strength: Strength
+    scope: str | None = None
+    exhaustive: bool = True
+    reason: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable across re-runs and re-submissions: kind, metric, scope, period and the figures as
+        written — never fact ids or line numbers."""
+        head = self.members[0] if self.members else None
+        metric = getattr(head, "metric", "") or ""
+        period = getattr(head, "period", "") or ""
+        figures = "+".join(str(getattr(f, "raw", "")) for f in self.members)
+        return f"{self.kind}:{metric}:{self.scope or ''}:{period}:{figures}"
+
+    def severity(self, base: str) -> str | None:
+        """The severity a failure of this relation gets from a rule whose own severity is ``base``;
+        None when the relation is not to be checked."""
+        if self.strength is Strength.AMBIGUOUS:
+            return None
+        if self.strength is Strength.INFERRED and base == "error":
+            return "warning"
+        return base
+
+    def weaker(self) -> "Relation":
+        """The same relation at most inferred (an approximate figure makes any check a review)."""
+        if self.strength is not Strength.EXPLICIT:
+            return self
+        return Relation(self.kind, self.members, self.cue, Strength.INFERRED, self.scope, self.exhaustive, self.reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"kind": self.kind, "cue": self.cue, "strength": self.strength.value, "scope": self.scope}
+        if self.reason:
+            d["reason"] = self.reason
+        return d
+
+
+def same_sentence(a, b) -> bool:
+    return a.file == b.file and a.block is not None and a.block == b.block and a.sentence == b.sentence
+
+
+def same_block(a, b) -> bool:
+    return a.file == b.file and a.block is not None and a.block == b.block
+
+
+def is_target(f) -> bool:
+    return (f.qualifier or "").startswith("target") or f.role == "target"
+
+
+# --- partitions -------------------------------------------------------------------------------
+
+def partitions(facts: list[Any]) -> list[Relation]:
+    """Totals with the parts their text hands them ('trong đó', 'gồm', brackets, bullets, a table
+    under a titled total): explicit. Exhaustive when the cue means "consists of", the parts come
+    from a table under the total, or they fill one of the catalogue's partitions; otherwise the
+    parts may name only some of the whole and can only be checked for exceeding it."""
+    cat, cues = load_catalogue(), load_cues()
+    groups: dict[str, list[Any]] = {}
+    for f in facts:
+        if f.group and f.role in ("total", "part"):
+            groups.setdefault(f.group, []).append(f)
+    out = []
+    for members in groups.values():
+        totals = [f for f in members if f.role == "total"]
+        parts = [f for f in members if f.role == "part"]
+        if len(totals) != 1 or not parts:
+            continue
+        total = totals[0]
+        metric = cat.get(total.metric)
+        cue = total.cue or "trong đó"
+        fills = any(all(p.metric in part for p in parts) and len(parts) >= 2 for part in (metric.parts if metric else ()))
+        # one part after 'gồm' is an inclusion ('4.838 hồ sơ (gồm 98 hồ sơ chuyển sang)'), not a breakdown
+        # a bracket listing parts with no cue word ('604 hồ sơ (trực tuyến 531, trực tiếp 73)') lists them all
+        periods = all(_PERIOD_NAME.match(p.label or "") for p in parts)  # 'quý I …, quý II …, quý III …'
+        exhaustive = len(parts) >= 2 and (bool(cues.exhaustive.fullmatch(cue.strip("()"))) or total.origin == "table"
+                                          or cue in ("bảng dưới tiêu đề", "( )") or fills or periods)
+        out.append(Relation("partition", (total, *parts), cue, Strength.EXPLICIT, total.scope
+                            if total.scope != "all" else None, exhaustive))
+    return out
+
+
+def near_after(total, f) -> bool:
+    """``f`` is in the total's paragraph or one of the two blocks after it, in the same section."""
+    return f.file == total.file and f.section == total.section and f.block is not None \
+        and total.block is not None and 0 <= f.block - total.block <= 2
+
+
+_PERIOD_NAME = re.compile(r"^\W*(?:quý|tháng|năm|tuần|đợt|6 tháng|9 tháng)\s+\S", re.IGNORECASE)
+
+
+def stated_shares(facts: list[Any]) -> list[Relation]:
+    """'3.412 giao dịch, chiếm 43,1% tổng số giao dịch (8.262 giao dịch)': a share with its part
+    before it and its whole stated with it: explicit."""
+    by_id = {f.id: f for f in facts}
+    return [Relation("share", (f, by_id[f.base], by_id[f.over]), f.cue or "chiếm", Strength.EXPLICIT, f.scope)
+            for f in facts if f.role == "share" and f.base in by_id and f.over in by_id and by_id[f.over].value]
+
+
+def share_sets(facts: list[Any]) -> list[Relation]:
+    """Shares stated with 'chiếm' side by side — in one sentence, or one per bullet of a list — are
+    shares of one whole: together they cannot exceed 100%. No count ties them, so the relation is
+    inferred; only a sum above 100% is a finding (the list may leave parts out)."""
+    runs: list[list[Any]] = []
+    for f in facts:
+        if f.kind != "percent" or f.role != "share" or f.cue != "chiếm" or f.base:
+            continue
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.file == f.file and last.section == f.section and f.block is not None \
+                and last.block is not None and f.block - last.block <= 1 and f.scope == last.scope:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    return [Relation("share", tuple(run), "chiếm", Strength.INFERRED, run[0].scope) for run in runs if len(run) >= 2]
+
+
+def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Relation]:
+    """A total and the parts of one catalogue partition stated apart — in its paragraph or the two
+    blocks after it, in the same section — with no cue word tying them: inferred."""
+    cat = load_catalogue()
+    # a total broken down by named parts (villages, fields) may also be split by the catalogue's kinds
+    done = {r.members[0].id for r in explicit if any(p.metric for p in r.members[1:])}
+    pool = [f for f in facts if f.metric and not is_target(f) and f.origin == "text" and f.kind != "percent"]
+    out = []
+    for total in pool:
+        metric = cat.get(total.metric)
+        if total.id in done or metric is None or not metric.parts:
+            continue
+        for partition in metric.parts:
+            chosen = []
+            for key in partition:
+                cands = [f for f in pool if f.metric == key and f.period == total.period and f.scope == total.scope
+                         and f.role != "total" and near_after(total, f)]
+                if cands:
+                    chosen.append(min(cands, key=lambda f: (f.block - total.block, abs((f.sentence or 0)
+                                                                                         - (total.sentence or 0)))))
+            if len(chosen) < max(2, len(partition) - 1):
+                continue
+            out.append(Relation("partition", (total, *chosen), CATALOGUE_CUE, Strength.INFERRED, total.scope))
+            break
+    return out
+
+
+# --- rates ------------------------------------------------------------------------------------
+
+def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[Relation]:
+    """A stated rate with its numerator and denominator.
+
+    The numerator is the count the rate follows in its clause ('đã giải quyết 950 hồ sơ, đạt tỷ lệ
+    95%'), or a count in brackets after it. The denominator is the numerator's own '/b', or the
+    catalogue's denominator metric stated in the same sentence (explicit); stated elsewhere in the
+    same paragraph, or named in words by the rate's sentence ('trên tổng số hồ sơ tiếp nhận') and
+    stated in the paragraphs just before, or — for a rate that names its own metric ('Tỷ lệ hồ sơ
+    trực tuyến đạt 95%') — with both counts in the two blocks before it (inferred). Anything else is not borrowed: the rate is
+    ambiguous and left unchecked."""
+    cat, cues = load_catalogue(), load_cues()
+    out = []
+    for rate in facts:
+        if rate.kind != "percent" or is_target(rate) or rate.role not in ("rate", None):
+            continue
+        metric = cat.get(rate.metric)
+        by_id = {f.id: f for f in facts}
+        nums = [by_id[rate.base]] if rate.base in by_id else \
+            [f for f in facts if rate.group and f.group == rate.group and f.role == "numerator"]
+        if not nums:
+            if rate.role == "rate" or rate.qualifier == "cumulative":
+                continue
+            nums = [f for f in facts if metric and f.metric == metric.numerator and f.kind in ("count", "ratio")
+                    and f.period == rate.period and not is_target(f) and near(f, rate) and f.scope == rate.scope]
+            if not nums:
+                out.append(Relation("ratio", (rate,), CATALOGUE_CUE, Strength.AMBIGUOUS, rate.scope,
+                                    reason="tỷ lệ không kèm số liệu để tính lại"))
+                continue
+        num = nums[0]
+        cue = rate.cue or ("tỷ lệ" if rate.role == "rate" else CATALOGUE_CUE)
+        strength = Strength.EXPLICIT if same_sentence(num, rate) else Strength.INFERRED
+        if rate.qualifier == "approx":
+            strength = Strength.INFERRED  # 'khoảng 80%': checked within a point, as a review
+        if num.denominator:
+            out.append(Relation("ratio", (rate, num), cue, strength, rate.scope))
+            continue
+        den_metrics = metric.denominators if metric else ()
+        if not den_metrics:
+            # a rate the text does not name ('quá hạn 0 nhiệm vụ (0%)'): its base is the whole the
+            # numerator is a part of in the catalogue
+            den_metrics = tuple(m.key for m, _ in cat.partitions_containing(num.metric or ""))
+        den, den_strength, reason = _denominator(facts, rate, num, den_metrics, cues)
+        if den is None:
+            out.append(Relation("ratio", (rate, num), cue, Strength.AMBIGUOUS, rate.scope, reason=reason))
+            continue
+        if (den.qualifier or num.qualifier or "") in ("lower_bound", "upper_bound", "approx", "at_least", "at_most"):
+            out.append(Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
+                                reason="tử số hoặc mẫu số là số ước lượng"))
+            continue
+        if den.scope != num.scope or den.scope != rate.scope:
+            out.append(Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
+                                reason="tử số và mẫu số thuộc phạm vi khác nhau"))
+            continue
+        s = Strength.EXPLICIT if strength is Strength.EXPLICIT and den_strength is Strength.EXPLICIT else Strength.INFERRED
+        if rate.qualifier == "approx":
+            s = Strength.INFERRED
+        out.append(Relation("ratio", (rate, num, den), cue, s, rate.scope))
+    return out
+
+
+def near(a, b) -> bool:
+    """A rate that names its own metric ('Tỷ lệ hồ sơ trực tuyến đạt 95%') and its counts stated
+    in the same paragraph or in the two blocks before it, in the same section."""
+    if same_block(a, b):
+        return True
+    return bool(b.phrase) and a.file == b.file and a.section == b.section and a.block is not None \
+        and b.block is not None and 0 < b.block - a.block <= 2
+
+
+def _denominator(facts, rate, num, den_metrics, cues):
+    # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
+    # as such in the rate's own sentence
+    by_id = {f.id: f for f in facts}
+    if rate.over in by_id:
+        return by_id[rate.over], Strength.EXPLICIT, ""
+    introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
+                  and f.unit == num.unit and f.value >= num.value and cues.ends_with(cues.introduces_base, f.lead)]
+    if introduced:
+        return introduced[0], Strength.EXPLICIT, ""
+    # 'tiếp nhận 1.148 hồ sơ, trong đó 734 hồ sơ trực tuyến, đạt 63,9%': the part's own total
+    whole = [f for f in facts if num.role == "part" and f.group == num.group and f.role == "total"
+             and same_sentence(f, rate)]
+    if whole:
+        return whole[0], Strength.EXPLICIT, ""
+    if not den_metrics:
+        return None, None, "không rõ mẫu số của tỷ lệ"
+    cands = [f for f in facts if f.metric in den_metrics and f.period == rate.period and not is_target(f)
+             and f.origin == "text" and f is not num and f.scope == num.scope]
+    here = [f for f in cands if same_sentence(f, rate)]
+    if here:
+        return here[0], Strength.EXPLICIT, ""
+    para = [f for f in cands if same_block(f, rate)] or \
+        ([f for f in cands if near(f, rate)] if rate.role is None else [])
+    if para:
+        return min(para, key=lambda f: abs((f.sentence or 0) - (rate.sentence or 0))), Strength.INFERRED, ""
+    if cues.named_base.search(rate.quote or ""):
+        before = [f for f in cands if f.file == rate.file and f.block is not None and rate.block is not None
+                  and 0 < rate.block - f.block <= 3]
+        if before:
+            return max(before, key=lambda f: f.block), Strength.INFERRED, ""
+    return None, None, "mẫu số không được nêu cùng câu với tỷ lệ"
+
+
+def table_ratios(facts: list[Any]) -> list[Relation]:
+    """A table row with two counts and a 'Tỷ lệ' cell: the rate is the smaller count over the larger.
+    Only the layout relates them (which column is the base is not said): inferred."""
+    rows: dict[tuple, list[Any]] = {}
+    for f in facts:
+        if f.origin == "table" and not is_target(f) and f.role is None:
+            rows.setdefault((f.file, f.block, f.page, f.line), []).append(f)
+    out = []
+    for cells in rows.values():
+        rates = [f for f in cells if f.kind == "percent" and "tỷ lệ" in (f.label or "").lower().split("|")[0]]
+        counts = [f for f in cells if f.kind == "count"]
+        if len(rates) != 1 or len(counts) != 2 or not max(c.value for c in counts):
+            continue
+        num, den = sorted(counts, key=lambda f: f.value)
+        out.append(Relation("ratio", (rates[0], num, den), "cột tỷ lệ của bảng", Strength.INFERRED, rates[0].scope))
+    return out
+
+
+def shares(facts: list[Any]) -> list[Relation]:
+    """A part's share of its total ('trong đó toàn trình 196 thủ tục (54,7%)', 'chiếm 86,5%'):
+    explicit, within an explicit partition."""
+    out = []
+    groups: dict[str, list[Any]] = {}
+    for f in facts:
+        if f.group:
+            groups.setdefault(f.group, []).append(f)
+    for members in groups.values():
+        totals = [f for f in members if f.role == "total" and f.kind in ("count", "money")]
+        if len(totals) != 1 or not totals[0].value:
+            continue
+        by_id = {f.id: f for f in members}
+        for f in members:
+            if f.over:
+                continue  # its whole is stated with it: see below
+            part = by_id.get(f.base)
+            if f.role == "share" and part is not None and part.role == "part":
+                out.append(Relation("share", (f, part, totals[0]), f.cue or "(%)",
+                                    Strength.EXPLICIT, totals[0].scope if totals[0].scope != "all" else None))
+    return out
+
+
+# --- recurrences ------------------------------------------------------------------------------
+
+_LOOSE = ("lower_bound", "upper_bound", "approx", "at_least", "at_most")
+
+
+def _qual_class(f) -> str:
+    """Statements compared with each other: results with results (bounds and approximations
+    included, compared as what they say), cumulative with cumulative."""
+    q = (f.qualifier or "").split(":")[0]
+    return "" if q in _LOOSE or q == "result" else q
+
+
+def recurrences(facts: list[Any]) -> list[Relation]:
+    """The same metric, period and scope stated in more than one place. Explicit when every
+    statement names its period (or date) itself and its metric in words specific enough (a catalogue
+    phrase of three words or more, e.g. 'đang giải quyết'); otherwise inferred (the catalogue says
+    they are one quantity). Shares, bounds, approximations and targets are not
+    recurrences of a value."""
+    cat = load_catalogue()
+    pool = [f for f in facts if f.metric and f.metric != "tasks.row" and not is_target(f)
+            and f.role not in ("share",) and (cat.get(f.metric) is None or cat.get(f.metric).xref)]
+    groups: dict[tuple, list[Any]] = {}
+    for f in pool:
+        groups.setdefault((f.metric, f.period, f.scope or "", _qual_class(f)), []).append(f)
+    out = []
+    for (_metric, _period, scope, _q), fs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        places = {(f.file, f.page, f.line, f.quote) for f in fs}
+        if len(fs) < 2 or len(places) < 2:
+            continue
+        explicit = all(f.period_source == "sentence" and f.origin == "text" and f.phrase
+                       and len(f.phrase.split()) >= 3 and f.qualifier not in _LOOSE for f in fs)
+        out.append(Relation("recurrence", tuple(fs), "cùng chỉ tiêu, cùng kỳ" if explicit else CATALOGUE_CUE,
+                            Strength.EXPLICIT if explicit else Strength.INFERRED, scope or None))
+    return out
+
+
+def agree(a, b) -> bool:
+    """Two statements of one quantity agree: equal when written to the same precision; a coarser
+    headline ('99%') agrees with a finer one ('99,9%') within one unit of its last place; a bound
+    ('trên 99%') agrees with what satisfies it; an approximation ('khoảng 2.500') with what is
+    within one percentage point (a rate) or 2% (a count) of it."""
+    for x, y in ((a, b), (b, a)):
+        if x.qualifier in _LOOSE:
+            return True if y.qualifier in _LOOSE else _meets(y.value, x)
+    if a.decimals == b.decimals:
+        return abs(a.value - b.value) < 1e-9
+    coarse = min(a.decimals, b.decimals)
+    return abs(a.value - b.value) < 10 ** (-coarse) - 1e-12
+
+
+def _meets(v: float, bound) -> bool:
+    q = bound.qualifier
+    if q in ("lower_bound", "at_least"):
+        return v >= bound.value - 1e-9
+    if q in ("upper_bound", "at_most"):
+        return v <= bound.value + 1e-9
+    slack = 1.0 if bound.kind == "percent" else 0.02 * abs(bound.value)
+    return abs(v - bound.value) <= slack + 1e-9
+
+
+def relation_facts(relations: Iterable[Relation]) -> set[str]:
+    return {f.id for r in relations for f in r.members}

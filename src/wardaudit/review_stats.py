@@ -1,0 +1,80 @@
+"""What the auditors' decisions say, across wards: review counts per ward, precision per rule.
+
+Every failing check in findings.json carries its ``review`` when the auditor decided on it
+(:mod:`wardaudit.review`); one without is ``open``. :func:`review_counts` splits a ward's
+failures into open, confirmed, queried and dismissed. :func:`rule_precision` gives, for each
+rule, the share of its decided findings that the auditors dismissed across all wards: a rule
+whose findings are dismissed more than :data:`HIGH_DISMISSAL` of the time is imprecise.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any, Iterable, Mapping
+
+from .review import STATUSES, failing_checks
+
+#: Dismissal rate above which a rule is highlighted in the index.
+HIGH_DISMISSAL = 0.20
+PRECISION_COLUMNS = ["rule", "title", "wards", "findings", "decided", "confirmed", "query", "dismissed",
+                     "dismissal_rate"]
+
+
+def review_status(check: Mapping[str, Any]) -> str:
+    """A failing check's review state: its decision's status, else ``open``."""
+    return (check.get("review") or {}).get("status") or "open"
+
+
+def review_counts(docs: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Failing checks of a ward's reports by review state (each finding id counted once)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for c in failing_checks(docs):
+        counts[review_status(c)] += 1
+    return counts
+
+
+def rule_precision(wards: Iterable[tuple[str, list[Mapping[str, Any]]]], titles: Mapping[str, str] | None = None):
+    """One row per rule that failed anywhere: findings, decisions and the dismissal rate.
+
+    ``wards`` yields (slug, findings documents). The rate is dismissed / decided (confirmed,
+    queried or dismissed): findings nobody looked at yet say nothing about the rule's precision.
+    It is empty (NaN) for a rule with no decided finding.
+    """
+    import pandas as pd
+
+    per_rule: dict[str, dict[str, Any]] = {}
+    for slug, docs in wards:
+        for c in failing_checks(docs):
+            row = per_rule.setdefault(c["rule"], {"wards": set(), "findings": 0, **dict.fromkeys(STATUSES, 0)})
+            row["wards"].add(slug)
+            row["findings"] += 1
+            row[review_status(c)] += 1
+    rows = []
+    for rule in sorted(per_rule):
+        r = per_rule[rule]
+        decided = r["confirmed"] + r["query"] + r["dismissed"]
+        rows.append({"rule": rule, "title": (titles or {}).get(rule, ""), "wards": len(r["wards"]),
+                     "findings": r["findings"], "decided": decided, "confirmed": r["confirmed"],
+                     "query": r["query"], "dismissed": r["dismissed"],
+                     "dismissal_rate": round(r["dismissed"] / decided, 4) if decided else float("nan")})
+    return pd.DataFrame(rows, columns=PRECISION_COLUMNS)
+
+
+def rule_precision_html(frame, labels: Mapping[str, str], empty_text: str) -> str:
+    """The precision table; rows above :data:`HIGH_DISMISSAL` get ``class="high-dismissal"``."""
+    if frame.empty:
+        return f"<p>{html.escape(empty_text)}</p>"
+    head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in PRECISION_COLUMNS)
+    body = []
+    for r in frame.to_dict("records"):
+        rate = r["dismissal_rate"]
+        high = rate == rate and rate > HIGH_DISMISSAL  # NaN is never high
+        cells = []
+        for c in PRECISION_COLUMNS:
+            v = r[c]
+            if c == "dismissal_rate":
+                v = "" if v != v else f"{100 * v:.0f}%"
+            cls = ' class="num"' if c not in ("rule", "title") else ""
+            cells.append(f"<td{cls}>{html.escape(str(v))}</td>")
+        style = ' class="high-dismissal" style="background:#fde2df;font-weight:bold"' if high else ""
+        body.append(f'<tr data-rule="{html.escape(r["rule"])}"{style}>{"".join(cells)}</tr>')
+    return (f'<table class="rule-precision"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
