@@ -39,6 +39,7 @@ def run(out_md: Path) -> str:
 
     from wardaudit.ingest import ocr, read_document
 
+    load = os.getloadavg()[0]  # the machine is shared: a busy one makes OCR slower
     with tempfile.TemporaryDirectory(prefix="wardaudit-bench-ocr-") as tmp:
         tmp_path = Path(tmp)
         scan = scan_pdf(_first_pages(SOURCE, tmp_path / "part.pdf", PAGES), tmp_path / "scan.pdf")
@@ -57,7 +58,8 @@ def run(out_md: Path) -> str:
     lines = [
         "# OCR benchmark (`make bench`, benchmarks/ocr.py)",
         "",
-        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}.",
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
+        f"load average {load:.1f} when the run started (other work on the cores slows OCR).",
         f"Input: the first {doc.pages} pages of `{SOURCE.relative_to(ROOT)}`, scanned at 150 dpi greyscale, "
         "turned 0.7°, image-only PDF.",
         "",
