@@ -92,6 +92,9 @@ def test_scan_blocks_carry_ocr_confidence(slug, scanned):
     assert any("OCR" in n for n in doc.notes)
     again = Document.from_dict(doc.to_dict())  # the cache keeps the confidence
     assert [b.ocr_confidence for b in again.blocks] == [b.ocr_confidence for b in doc.blocks]
+    # every fact read from OCR text says so, with its page's mean confidence, in findings.json too
+    facts = got.findings()["facts"]
+    assert facts and all(0 < f["ocr"] <= 100 for f in facts)
 
 
 def test_scanned_tables_come_back(scanned):

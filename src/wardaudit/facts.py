@@ -62,6 +62,7 @@ class Fact:
     base: str | None = None  # for a rate: the id of its numerator; for a share: of its part
     over: str | None = None  # for a rate: the id of its base when the text states it with the rate
     listed: int | None = None  # for a count ending in 'gồm:': the items listed after it, one per bullet
+    ocr: float | None = None  # read by OCR: the page's mean word confidence (0–100)
     end: int | None = None  # where the figure ends in its block's text (not published)
     lead: str = ""  # the words right before the figure in its sentence (not published)
 
@@ -78,6 +79,8 @@ class Fact:
             d["status"] = self.status
         if self.cue:
             d["cue"] = self.cue
+        if self.ocr is not None:
+            d["ocr"] = round(self.ocr, 1)
         return d
 
     @property
@@ -92,7 +95,7 @@ def _num(v: float) -> float | int:
 
 
 COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role", "group", "scope", "section",
-           "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status", "cue"]
+           "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status", "cue", "ocr"]
 
 
 def facts_frame(facts: Iterable[Fact]):
@@ -174,6 +177,8 @@ class _Extractor:
         return f"G{self._group:03d}"
 
     def add(self, **kw) -> Fact:
+        block = self.doc.blocks[self.current_block] if self.current_block is not None else None
+        kw.setdefault("ocr", getattr(block, "ocr_confidence", None))
         f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, sentence=self.current_sentence, **kw)
         self.facts.append(f)
         return f
