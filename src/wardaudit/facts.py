@@ -321,7 +321,8 @@ class _Extractor:
             return metric, ("part" if metric.key in parts else None)
         plain = self.resolve(fig, left_clause, left_window, right)
         counted = _unit_text(fig, right)
-        named_by_place = plain is not None and counted and counted == total.unit \
+        elided = counted in _ELIDED or counted in _GENERIC_COUNTERS
+        named_by_place = plain is not None and (counted == total.unit or (elided and total.cue)) \
             and counted not in self.cat.families.get(plain.family, ())
         own_family = self.cat.get(total.metric).family if self.cat.get(total.metric) else None
         if counted and own_family and counted in self.cat.families.get(own_family, ()) and counted != total.unit:
@@ -362,7 +363,8 @@ class _Extractor:
         if fig.kind == "percent":
             if self.cues.ends_with(self.cues.change_before, left_clause) or \
                     self.cues.starts_with(self.cues.change_after, text[fig.end:fig.end + 30]):
-                return  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
+                fact.role = "change"  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
+                return
             if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
                     self.cues.share.search(left_clause) or (between.rstrip().endswith("(") and prev_fact.role == "part")):
                 fact.role, fact.cue, fact.base = "share", "chiếm" if self.cues.share.search(left_clause) else "(%)", prev_fact.id
@@ -390,11 +392,15 @@ class _Extractor:
             m = self.cues.rate.search(left_clause)
             fact.cue = m.group(0).lower() if m else None
         elif fig.kind in ("count", "ratio") and prev_fact is not None and prev_fact.kind == "percent" \
+                and prev_fact.role != "change" \
                 and between.rstrip().endswith("(") and ";" not in between and ")" not in between:
-            if prev_fact.base and fig.kind == "count":
+            if fig.kind == "count" and (prev_fact.base or _NAMES_A_BASE.search(between)):
                 # '2.712 tài khoản, đạt 98% số người thuộc diện cấp (2.890 người)': the rate has its
                 # numerator already, so the count in brackets is its base
                 prev_fact.over = fact.id
+                rate_metric = self.cat.get(prev_fact.metric)
+                if rate_metric and rate_metric.denominator and fact.metric == rate_metric.numerator:
+                    fact.metric = rate_metric.denominator  # '76,6% tổng số hồ sơ tiếp nhận (8.327 hồ sơ)'
                 return
             # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
             rate_metric = self.cat.get(prev_fact.metric)
@@ -709,9 +715,15 @@ def _same_unit(fig: Figure, right: str, total: Fact) -> bool:
     if fig.kind == "money" or total.kind == "money":
         return fig.kind == total.kind
     unit = _unit_text(fig, right)
-    if unit in (None, "về", "của", "tại", "ở", "thuộc", "là", "đối", "cho", "do", "trên") and total.cue:
-        return True  # the noun is left out after the first part: '3 nhiệm vụ về thể chế; 5 về hạ tầng số'
+    if (unit in _ELIDED or unit in _GENERIC_COUNTERS) and total.cue:
+        # the noun is left out after the first part ('3 nhiệm vụ về thể chế; 5 về hạ tầng số'), or
+        # the parts are counted as occurrences ('320 phản ánh, gồm: qua Zalo 96 lượt, …')
+        return True
     return bool(unit) and bool(total.unit) and unit == total.unit
+
+
+_ELIDED = (None, "về", "của", "tại", "ở", "thuộc", "là", "đối", "cho", "do", "trên")
+_GENERIC_COUNTERS = ("lượt", "trường hợp")
 
 
 def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
@@ -725,6 +737,11 @@ def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
         depth += ch == "("
         depth -= ch == ")"
     return depth <= 0 and "(" in between
+
+
+# '… tương đương 76,6% tổng số hồ sơ tiếp nhận (8.327 hồ sơ)', '… 78,1% số người dân từ 14 tuổi trở lên
+# (5.001 người)': the words between a rate and a bracketed count name its base
+_NAMES_A_BASE = re.compile(r"\btổng số\b|\btổng\b|\bsố (?:người|hộ|dân|công dân|cán bộ|đơn vị)\b", re.IGNORECASE)
 
 
 def _introduces_base(cues, lead: str) -> bool:
