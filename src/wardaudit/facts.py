@@ -321,7 +321,10 @@ class _Extractor:
             return metric, ("part" if metric.key in parts else None)
         plain = self.resolve(fig, left_clause, left_window, right)
         counted = _unit_text(fig, right)
-        elided = counted in _ELIDED or counted in _GENERIC_COUNTERS
+        if counted in _GENERIC_COUNTERS and total.cue and total.unit != counted:
+            self.last_phrase = None
+            return None, "part"  # '320 phản ánh, gồm: qua Zalo 96 lượt, …': occurrences of the total's items
+        elided = counted in _ELIDED
         named_by_place = plain is not None and (counted == total.unit or (elided and total.cue)) \
             and counted not in self.cat.families.get(plain.family, ())
         own_family = self.cat.get(total.metric).family if self.cat.get(total.metric) else None

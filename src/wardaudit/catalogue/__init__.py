@@ -138,8 +138,9 @@ class Cues:
                     best = (name, m.end())
         for m in self.named_scope.finditer(text):
             name = re.match(r"\s*((?:số\s+)?[\wÀ-ỹĐđ]+(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹđ]*)?)", text[m.end():])
-            if name and (m.group(0).lower() != "bản" or name.group(1)[:1].isupper()) and \
-                    (best is None or m.end() > best[1]):
+            # a name ('thôn Đông', 'tổ dân phố số 3', 'thôn 5'), not a word ('thôn, tổ dân phố có …')
+            if name and (name.group(1)[:1].isupper() or name.group(1)[:1].isdigit() or name.group(1).startswith("số ")) \
+                    and (best is None or m.end() > best[1]):
                 best = (f"{m.group(0).lower()} {name.group(1)}", m.end())
         for m in self.named_unit.finditer(text):
             words = []
