@@ -294,7 +294,22 @@ class _Extractor:
             prev_fact = fact
             sentence_facts.append(fact)
             prev_end = fig.end
+        self.total_after_parts(sentence_facts)
         return carry_total
+
+    def total_after_parts(self, facts: list[Fact]) -> None:
+        """'tháng 7 có 1.204 hồ sơ, tháng 8 có 1.318 hồ sơ, tháng 9 có 1.277 hồ sơ, tổng cộng 3.799 hồ sơ':
+        a total named as such after the figures of its noun in the same sentence."""
+        for k, total in enumerate(facts):
+            if total.group or total.kind not in ("count", "money") or not _TOTAL_AFTER.search(total.lead):
+                continue
+            parts = [f for f in facts[:k] if f.kind == total.kind and f.unit == total.unit and not f.group
+                     and f.role is None and f.qualifier == total.qualifier]
+            if len(parts) < 2:
+                continue
+            total.group, total.role, total.cue = self.new_group(), "total", _TOTAL_AFTER.search(total.lead).group(1)
+            for p in parts:
+                p.group, p.role = total.group, "part"
 
     def resolve_in_group(self, state: "_Group", fig: Figure, text: str, s: int, left_clause: str,
                          left_sentence: str, right: str, left_window: str) -> tuple[Metric | None, str | None]:
@@ -745,6 +760,9 @@ def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
 # '… tương đương 76,6% tổng số hồ sơ tiếp nhận (8.327 hồ sơ)', '… 78,1% số người dân từ 14 tuổi trở lên
 # (5.001 người)': the words between a rate and a bracketed count name its base
 _NAMES_A_BASE = re.compile(r"\btổng số\b|\btổng\b|\bsố (?:người|hộ|dân|công dân|cán bộ|đơn vị)\b", re.IGNORECASE)
+
+
+_TOTAL_AFTER = re.compile(r"\b(tổng cộng|tổng số|cộng)\b[^,;.:()\d]{0,25}$", re.IGNORECASE)
 
 
 def _introduces_base(cues, lead: str) -> bool:

@@ -183,8 +183,9 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
                                                                                    - (total.sentence or 0))))
                     # 'trước hạn 302 hồ sơ, đúng hạn 149 hồ sơ': both are on time, both count
                     chosen += [f for f in cands if f.block == first.block and f.sentence == first.sentence]
-            if len(chosen) < max(2, len(partition) - 1):
-                continue
+            together = all(same_sentence(f, total) for f in chosen)
+            if len(chosen) < 2 or (len(chosen) < len(partition) - 1 and not together):
+                continue  # two parts in the total's own sentence are enough; apart, most of them
             out.append(Relation("partition", (total, *chosen), CATALOGUE_CUE, Strength.INFERRED, total.scope))
             break
     return out
@@ -205,7 +206,11 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
     cat, cues = load_catalogue(), load_cues()
     out = []
     for rate in facts:
-        if rate.kind != "percent" or is_target(rate) or rate.role not in ("rate", None):
+        if rate.kind != "percent" or is_target(rate):
+            continue
+        # a share of a part stated outside any breakdown ('401 hồ sơ, chiếm 97,3%') is the part's rate
+        loose_share = rate.role == "share" and rate.base and not rate.group and not rate.over
+        if rate.role not in ("rate", None) and not loose_share:
             continue
         metric = cat.get(rate.metric)
         by_id = {f.id: f for f in facts}
