@@ -641,12 +641,29 @@ class _Extractor:
                 cands = self.cat.in_family(fam) if fam else self.cat.metrics
                 metric = self.cat.best(context, cands)[0]
                 period, qual = self._table_period(header)
-                scope = self.cues.scope_in(header) or self.cues.scope_in(row_label)
+                scope = self.cues.scope_in(header) or self.cues.scope_in(row_label) or \
+                    (self.row_scope(t, row_label),) if len(t.rows) >= 2 else \
+                    (self.cues.scope_in(header) or self.cues.scope_in(row_label))
                 self.add(metric=metric.key if metric else None, value=f.value, unit=None, kind=f.kind, period=period,
                          qualifier=qual, role="part" if title_total else None, group=gid, scope=scope[0] if scope else None,
                          section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
                          raw=f.raw, decimals=f.decimals, denominator=f.denominator, origin="table",
                          label=f"{header} | {row_label}".strip(" |"))
+
+
+    def row_scope(self, t: Table, row_label: str) -> str | None:
+        """In a table of several rows each row is its own unit ('Nhà văn hóa ấp Long Thạnh', 'Bãi Dương'
+        under 'Tổ dân phố'): its cells are not restatements of each other. A total row is the whole."""
+        name = " ".join(row_label.split())
+        if not name or _TOTAL_ROW.match(name) or self.cat.best(name.lower(), self.cat.metrics)[0] is not None:
+            return None  # a total row, or a row naming what is counted ('Đúng và trước hạn'), not a unit
+        kind = (t.header[1] if len(t.header) > 1 and not row_label.startswith(t.header[0]) else t.header[0]).strip()
+        if kind and (self.cues.named_scope.fullmatch(kind.lower()) or self.cues.named_unit.fullmatch(kind.lower())):
+            return f"{kind.lower()} {name}"
+        return name
+
+
+_TOTAL_ROW = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng|toàn (?:tỉnh|huyện|thành phố|xã|phường))\b", re.IGNORECASE)
 
 
 _CLAUSE_HAS_RATE_WORDS = re.compile(r"trực tuyến|số hóa|số hoá|kết quả điện tử|tái sử dụng|hài lòng|thanh toán|phủ sóng",

@@ -91,7 +91,8 @@ def _excluded_spans(text: str) -> list[tuple[int, int]]:
     for rx in (_DATE, _DATE_WORDS, _DOC_NUMBER, _PHONE, _NAMES, _LIST_MARK):
         for m in rx.finditer(text):
             # 'các thôn 10 hội nghị': a count of something after a place word is not the place's number
-            if rx is _DOC_NUMBER and (_COUNTED.match(text[m.end():].lstrip(".,0123456789"))
+            rest = re.sub(r"^(?:[.,]\d+)*", "", text[m.end():])  # the rest of the number token
+            if rx is _DOC_NUMBER and (_COUNTED.match(rest)
                                       or re.search(r"tổng\s+$", text[max(0, m.start() - 8):m.start()], re.IGNORECASE)):
                 continue
             spans.append(m.span())
