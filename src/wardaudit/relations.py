@@ -282,6 +282,12 @@ def _denominator(facts, rate, num, den_metrics, cues):
     if whole:
         return whole[0], Strength.EXPLICIT, ""
     if not den_metrics:
+        # 'nhận 26 văn bản đến, đã xử lý 26 văn bản, đạt 100%': with no named base, the one earlier count
+        # of the numerator's noun in the rate's sentence is the base — a reading, so inferred
+        earlier = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
+                   and f.unit and f.unit == num.unit and f.value >= num.value and (f.end or 0) < (num.end or 0)]
+        if len(earlier) == 1:
+            return earlier[0], Strength.INFERRED, ""
         return None, None, "không rõ mẫu số của tỷ lệ"
     cands = [f for f in facts if f.metric in den_metrics and f.period == rate.period and not is_target(f)
              and f.origin == "text" and f is not num and f.scope == num.scope]

@@ -149,7 +149,7 @@ class Cues:
                 if not w or not w[0].isupper():
                     break
                 words.append(w)
-            if words and (best is None or m.end() > best[1]):
+            if words and (best is None or m.end() >= best[1]):  # 'trên địa bàn huyện Sông Mai': the name wins
                 best = (f"{m.group(0).lower()} {' '.join(words)}", m.end())
         return best
 
