@@ -641,9 +641,9 @@ class _Extractor:
                 cands = self.cat.in_family(fam) if fam else self.cat.metrics
                 metric = self.cat.best(context, cands)[0]
                 period, qual = self._table_period(header)
-                scope = self.cues.scope_in(header) or self.cues.scope_in(row_label) or \
-                    (self.row_scope(t, row_label),) if len(t.rows) >= 2 else \
-                    (self.cues.scope_in(header) or self.cues.scope_in(row_label))
+                # a column's scope ('Cấp xã'), else in a table of several rows the row's own unit
+                row_unit = self.row_scope(t, row) if len(t.rows) >= 2 else None
+                scope = self.cues.scope_in(header) or ((row_unit,) if row_unit else self.cues.scope_in(row_label))
                 self.add(metric=metric.key if metric else None, value=f.value, unit=None, kind=f.kind, period=period,
                          qualifier=qual, role="part" if title_total else None, group=gid, scope=scope[0] if scope else None,
                          section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
@@ -651,13 +651,14 @@ class _Extractor:
                          label=f"{header} | {row_label}".strip(" |"))
 
 
-    def row_scope(self, t: Table, row_label: str) -> str | None:
+    def row_scope(self, t: Table, row: list[str]) -> str | None:
         """In a table of several rows each row is its own unit ('Nhà văn hóa ấp Long Thạnh', 'Bãi Dương'
         under 'Tổ dân phố'): its cells are not restatements of each other. A total row is the whole."""
-        name = " ".join(row_label.split())
+        col = next((j for j, c in enumerate(row[:2]) if c and not re.fullmatch(r"[\d.,/%\s]+", c)), None)
+        name = " ".join(row[col].split()) if col is not None else ""
         if not name or _TOTAL_ROW.match(name) or self.cat.best(name.lower(), self.cat.metrics)[0] is not None:
             return None  # a total row, or a row naming what is counted ('Đúng và trước hạn'), not a unit
-        kind = (t.header[1] if len(t.header) > 1 and not row_label.startswith(t.header[0]) else t.header[0]).strip()
+        kind = t.header[col].strip() if col < len(t.header) else ""
         if kind and (self.cues.named_scope.fullmatch(kind.lower()) or self.cues.named_unit.fullmatch(kind.lower())):
             return f"{kind.lower()} {name}"
         return name
