@@ -295,7 +295,21 @@ class _Extractor:
             sentence_facts.append(fact)
             prev_end = fig.end
         self.total_after_parts(sentence_facts)
+        self.inline_items(text, e, sentence_facts)
         return carry_total
+
+    def inline_items(self, text: str, e: int, facts: list[Fact]) -> None:
+        """'02 mô hình: "Thôn số" và "Chợ 4.0"', '05 xã: xã A, xã B, …': a count followed by a colon and
+        the items it counts, with no figure among them, declares how many are listed."""
+        for f in facts:
+            if f.kind != "count" or f.end is None or f.group or not float(f.value).is_integer():
+                continue
+            m = _INLINE_LIST.match(text[f.end:e])
+            if not m or find_figures(m.group("items")):
+                continue
+            items = [x for x in re.split(r"\s*[;,]\s*|\s+và\s+", m.group("items").strip(" .")) if x.strip()]
+            if len(items) >= 2 and f.listed is None:
+                f.listed, f.cue = len(items), "liệt kê sau dấu hai chấm"
 
     def total_after_parts(self, facts: list[Fact]) -> None:
         """'tháng 7 có 1.204 hồ sơ, tháng 8 có 1.318 hồ sơ, tháng 9 có 1.277 hồ sơ, tổng cộng 3.799 hồ sơ':
@@ -780,6 +794,7 @@ def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
 _NAMES_A_BASE = re.compile(r"\btổng số\b|\btổng\b|\bsố (?:người|hộ|dân|công dân|cán bộ|đơn vị)\b", re.IGNORECASE)
 
 
+_INLINE_LIST = re.compile(r"^\s*[^\W\d][^:;.\d]{0,60}?(?:,?\s*(?:bao gồm|gồm|là))?\s*:\s*(?P<items>[^.]+)")
 _TOTAL_AFTER = re.compile(r"\b(tổng cộng|tổng số|cộng)\b[^,;.:()\d]{0,25}$", re.IGNORECASE)
 
 

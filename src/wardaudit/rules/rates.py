@@ -120,6 +120,9 @@ def shares_of_a_whole(ctx: AuditContext):
         if s > 100 + tol:
             yield judge("RATE003", "error", rel, False, f"Các tỷ trọng {' + '.join(f.raw for f in rel.members)} = "
                         f"{fmt(s, 2)}%, vượt 100%", {"expected": 100, "actual": s}, [ev(f) for f in rel.members])
+        elif abs(s - 100) <= tol:
+            yield judge("RATE003", "error", rel, True, f"Các tỷ trọng {' + '.join(f.raw for f in rel.members)} = 100%",
+                        {"expected": 100, "actual": s}, [ev(f) for f in rel.members])
     partitions = {r.members[0].id: r for r in ctx.relations["partition"]}
     for tid, rels in by_total.items():
         whole = partitions.get(tid)
