@@ -234,6 +234,13 @@ class _Extractor:
         tail = text.rstrip()
         if tail.endswith((":", "trong đó", "gồm")) and self.facts and self.facts[-1].role == "total":
             return self.facts[-1]
+        last = self.facts[-1] if self.facts else None
+        if tail.endswith(":") and last is not None and last.block == self.current_block and last.end is not None \
+                and last.kind in ("count", "money") and not last.group \
+                and re.fullmatch(r"\s*[^\W\d][\w ]{0,20}:", tail[last.end:]):
+            # '- Đã giải quyết 302 hồ sơ:' followed by its parts, one per bullet
+            last.group, last.role, last.cue = self.new_group(), "total", ":"
+            return last
         return carry_total
 
     def sentence_facts(self, block: Block, text: str, s: int, e: int, sent_figs: list[Figure],

@@ -51,6 +51,8 @@ def rate_matches(ctx: AuditContext):
             ok = abs(computed - rate.value) <= max(1.0, tol)
         else:
             ok = abs(computed - rate.value) <= tol
+        if computed > 100 + 1e-9 and rate.value <= 100:
+            ok = False  # a share of at most 100% cannot come from a part larger than its whole
         evidence = [ev(rate), ev(num)] + ([ev(den_fact)] if den_fact is not None and den_fact is not num else [])
         yield judge("RATE001", "error", rel, ok,
                     f"Tỷ lệ {rate.raw} " + ("=" if ok else "≠") + f" {fmt(num.value)} / {fmt(den)} = "
