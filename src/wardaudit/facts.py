@@ -293,6 +293,7 @@ class _Extractor:
             if role == "part" and metric is None:
                 fact.label = left_clause.strip(" :-+•;,(").strip()[:80] or None
             self.link_rate(fact, fig, prev_fact, text, s, left_clause, sentence_facts)
+            self.back_reference(fact, right_full)
             if _partition_cue(right_full, self.cues, text[fig.end:e]) and fig.kind in ("count", "money", "ratio"):
                 owner = self.open_group(state, fact, sentence_facts, right_full, text[fig.end:e])
                 if not right_full.strip(" :,").lower().replace("trong đó", "").strip(" :,") \
@@ -449,6 +450,19 @@ class _Extractor:
             prev_fact.group, prev_fact.role, prev_fact.base = gid, "rate", fact.id
             fact.group, fact.role = gid, "numerator"
             prev_fact.cue = prev_fact.cue or "(số liệu trong ngoặc)"
+
+    def back_reference(self, fact: Fact, right_full: str) -> None:
+        """'6 đơn vị nêu trên', '1.512 hồ sơ trực tuyến … nêu trên': the figure restates one given earlier."""
+        if fact.kind not in ("count", "money") or not _BACK_REFERENCE.match(right_full):
+            return
+        earlier = [f for f in self.facts[:-1] if f.kind == fact.kind and f.unit == fact.unit and f.role != "share"
+                   and f.file == fact.file and (f.metric == fact.metric or f.metric is None or fact.metric is None)]
+        # which earlier figure it restates: the only one of its noun in the section, else one with its value
+        same_section = [f for f in earlier if f.section == fact.section]
+        same_value = [f for f in earlier if f.value == fact.value]
+        target = same_section[0] if len(same_section) == 1 else (same_value[-1] if same_value else None)
+        if target is not None:
+            fact.cue, fact.base = "nêu trên", target.id
 
     def scope_of(self, left_sentence: str, right_full: str) -> str | None:
         """Whom a figure is about: a scope named in its own clause after it, else the one named last
@@ -802,6 +816,7 @@ _NAMES_A_BASE = re.compile(r"\btổng số\b|\btổng\b|\bsố (?:người|hộ|
 
 
 _INLINE_LIST = re.compile(r"^\s*[^\W\d][^:;.\d]{0,60}?(?:,?\s*(?:bao gồm|gồm|là))?\s*:\s*(?P<items>[^.]+)")
+_BACK_REFERENCE = re.compile(r"^\s*[^\W\d][\w ]{0,30}?\b(?:nêu trên|kể trên|nói trên|trên đây)\b", re.IGNORECASE)
 _TOTAL_AFTER = re.compile(r"\b(tổng cộng|tổng số|cộng)\b[^,;.:()\d]{0,25}$", re.IGNORECASE)
 
 

@@ -387,6 +387,13 @@ def recurrences(facts: list[Any]) -> list[Relation]:
     return out
 
 
+def back_references(facts: list[Any]) -> list[Relation]:
+    """'Sở đề nghị 6 đơn vị nêu trên …': the text itself says the figure is one stated before: explicit."""
+    by_id = {f.id: f for f in facts}
+    return [Relation("recurrence", (by_id[f.base], f), "nêu trên", Strength.EXPLICIT, f.scope)
+            for f in facts if f.cue == "nêu trên" and f.base in by_id]
+
+
 def agree(a, b) -> bool:
     """Two statements of one quantity agree: equal when written to the same precision; a coarser
     headline ('99%') agrees with a finer one ('99,9%') within one unit of its last place; a bound
