@@ -37,7 +37,7 @@ test: setup system-deps ## run the whole test suite
 bench: setup ## run the batch benchmark and write benchmarks/RESULTS.md
 	$(PY) benchmarks/bench.py
 
-eval: setup ## measure relations found on the labelled corpus and seeds; writes benchmarks/EVAL.md
+eval: setup ## measure relations found on the labelled corpus, seeds and held-out set; writes benchmarks/EVAL.md
 	$(PY) benchmarks/eval.py
 
 samples: setup ## regenerate the PDF/DOCX renderings of the seeds (deterministic)

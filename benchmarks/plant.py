@@ -36,6 +36,7 @@ from wardaudit.numbers_vi import Figure, decimals_of, find_figures, format_numbe
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+HELDOUT = ROOT / "tests" / "fixtures" / "heldout"  # measured, never tuned against (see EVAL.md)
 SEED_LABELS = ROOT / "tests" / "fixtures" / "labels" / "seeds"
 KINDS = ("sum_part", "bracketed_part", "rate", "recurrence", "name")
 TEXT_KEYS = ("rows", "expected", "variant")  # label entries that are names, not figures

@@ -173,3 +173,8 @@ def test_rates_without_counts_are_not_checked_but_counted():
     rate = [c for c in result.checks if c.rule == "RATE001"]
     assert rate and all(c.status == "skip" for c in rate)
     assert result.findings()["unchecked"]["count"] == len(rate)
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_says_what_strength_of_relation_it_needs(code):
+    assert "Strength:" in RULES.get(code).doc, f"{code}: say which strength of relation it checks"

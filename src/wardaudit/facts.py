@@ -64,6 +64,7 @@ class Fact:
     period_source: str | None = None  # sentence | section | report: where its period was stated
     base: str | None = None  # for a rate: the id of its numerator; for a share: of its part
     over: str | None = None  # for a rate: the id of its base when the text states it with the rate
+    listed: int | None = None  # for a count ending in 'gồm:': the items listed after it, one per bullet
     end: int | None = None  # where the figure ends in its block's text (not published)
     lead: str = ""  # the words right before the figure in its sentence (not published)
 
@@ -259,7 +260,7 @@ class _Extractor:
             right = right_full[:rb.start()] if rb else right_full
             metric, role = self.resolve_in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
             if fig.kind == "percent" and prev_fact is not None and prev_fact.metric and (
-                    metric is None or not _CLAUSE_HAS_RATE_WORDS.search(left_clause + right)):
+                    metric is None or not _CLAUSE_HAS_RATE_WORDS.search(left_window + right)):
                 via = [m for m in self.cat.metrics if m.numerator == prev_fact.metric]
                 if via and (metric is None or metric.key not in {v.key for v in via}):
                     metric = via[0]
@@ -319,6 +320,11 @@ class _Extractor:
         counted = _unit_text(fig, right)
         named_by_place = plain is not None and counted and counted == total.unit \
             and counted not in self.cat.families.get(plain.family, ())
+        own_family = self.cat.get(total.metric).family if self.cat.get(total.metric) else None
+        if counted and own_family and counted in self.cat.families.get(own_family, ()) and counted != total.unit:
+            # '126 văn bản, trong đó: 14 kế hoạch, 37 quyết định, 69 công văn': kinds of what the total counts
+            self.last_phrase = None
+            return None, "part"
         if total.metric is None and counted and counted == total.unit:
             return plain, "part"  # '1.148 hồ sơ phát sinh nghĩa vụ tài chính, trong đó 734 hồ sơ thanh toán trực tuyến'
         if plain is not None and plain.key != total.metric and plain.family != "rate" and not named_by_place:
@@ -351,21 +357,25 @@ class _Extractor:
         its numerator; 'chiếm X%' or '(X%)' right after a part is that part's share of the whole."""
         between = text[prev_fact_end(prev_fact, text, s):fig.start] if prev_fact is not None else ""
         if fig.kind == "percent":
-            if _CHANGE.search(left_clause[-25:]) or _CHANGE_AFTER.match(text[fig.end:fig.end + 30]):
+            if self.cues.ends_with(self.cues.change_before, left_clause) or \
+                    self.cues.starts_with(self.cues.change_after, text[fig.end:fig.end + 30]):
                 return  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
             if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
                     self.cues.share.search(left_clause) or (between.rstrip().endswith("(") and prev_fact.role == "part")):
                 fact.role, fact.cue, fact.base = "share", "chiếm" if self.cues.share.search(left_clause) else "(%)", prev_fact.id
                 fact.group = prev_fact.group if prev_fact.role == "part" else None
                 return
+            if self.cues.share.search(left_clause):
+                fact.role, fact.cue = "share", "chiếm"  # a share of a whole the text does not count here
+                return
             metric = self.cat.get(fact.metric)
             # the numerator is in the rate's own clause chain: no ';' between them, the same scope
             num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
                         and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
-                        and f.scope == fact.scope and not _INTRODUCES_BASE.search(f.lead)
+                        and f.scope == fact.scope and not _introduces_base(self.cues, f.lead)
                         and (fact.phrase or ";" not in text[prev_fact_end(f, text, s):fig.start])), None)
             if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
-                    and ";" not in between and prev_fact.scope == fact.scope and not _INTRODUCES_BASE.search(prev_fact.lead):
+                    and ";" not in between and prev_fact.scope == fact.scope and not _introduces_base(self.cues, prev_fact.lead):
                 num = prev_fact
             if num is None:
                 return
@@ -470,7 +480,9 @@ class _Extractor:
             n_before = len(self.facts)
             marker = _bullet_marker(block.text)
             total = self.text_block(block, section_period, items.total)
-            if items.takes(marker) and len(self.facts) > n_before:
+            if items.takes(marker) and len(self.facts) == n_before:
+                items.listed += 1  # an item with no figure: one of the things the total counts
+            elif items.takes(marker) and len(self.facts) > n_before:
                 if not self.attach_part(items.total, block, items.parts):
                     items.end()
             elif items.ends_at(marker):
@@ -481,6 +493,7 @@ class _Extractor:
                 p = self.sentence_period(block.text)
                 if p:
                     section_period = p
+        items.end()
 
     # ---- tables -------------------------------------------------------------------------------
     def run_tables(self) -> None:
@@ -633,12 +646,16 @@ class _BulletList:
         self.outer: str | None = None
         self.marker: str | None = None
         self.parts: list[Fact] = []
+        self.listed = 0
 
     def start(self, total: Fact, marker: str | None) -> None:
-        self.total, self.outer, self.marker, self.parts = total, marker, None, []
+        self.end()
+        self.total, self.outer, self.marker, self.parts, self.listed = total, marker, None, [], 0
 
     def end(self) -> None:
-        self.total, self.marker, self.parts = None, None, []
+        if self.total is not None and self.listed and not self.parts:
+            self.total.listed = self.listed  # '04 văn bản, gồm:' followed by the items, one per bullet
+        self.total, self.marker, self.parts, self.listed = None, None, [], 0
 
     def takes(self, marker: str | None) -> bool:
         if self.total is None or marker is None or marker == self.outer:
@@ -699,9 +716,11 @@ def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
     return depth <= 0 and "(" in between
 
 
-_CHANGE = re.compile(r"(?:tăng|giảm|cao hơn|thấp hơn|gấp)\s*(?:thêm\s*)?$", re.IGNORECASE)
-_CHANGE_AFTER = re.compile(r"\s*(?:so với|so cùng kỳ|so với cùng kỳ)", re.IGNORECASE)
-_INTRODUCES_BASE = re.compile(r"(?:trên tổng số|trên tổng|so với tổng số|trong tổng số|trong số)\s*$")
+def _introduces_base(cues, lead: str) -> bool:
+    """'… trên tổng số 905 hồ sơ': the words before a count make it a rate's base. Only the long
+    forms count here: a bare 'trong'/'trên' before a count is too common to exclude a numerator."""
+    return cues.ends_with(cues.introduces_base, lead) and len(lead.split()) >= 2 and \
+        any(lead.rstrip().endswith(w) for w in ("tổng số", "tổng", "trong số"))
 
 
 def prev_fact_end(fact: Fact, text: str, start: int) -> int:
@@ -724,9 +743,11 @@ def _unit_text(fig: Figure, right: str) -> str | None:
     words = right.strip(" :").split()
     if not words:
         return None
-    two = " ".join(words[:2]).lower()
-    if two in ("hồ sơ", "thủ tục", "nhiệm vụ", "mô hình", "hội nghị", "tài khoản", "cán bộ", "văn bản", "cuộc họp"):
-        return two if two != "thủ tục" else "thủ tục"
+    two = " ".join(words[:2]).lower().strip(".,;:”\"’)")
+    nouns = {n for ns in load_catalogue().families.values() for n in ns if " " in n}
+    if two in nouns or two in ("hồ sơ", "thủ tục", "nhiệm vụ", "mô hình", "hội nghị", "tài khoản", "cán bộ",
+                               "văn bản", "cuộc họp", "kế hoạch", "quyết định", "công văn", "thành viên"):
+        return two
     return words[0].lower().strip(".,;:”\"’)") or None
 
 

@@ -119,8 +119,9 @@ def partitions(facts: list[Any]) -> list[Relation]:
         fills = any(all(p.metric in part for p in parts) and len(parts) >= 2 for part in (metric.parts if metric else ()))
         # one part after 'gồm' is an inclusion ('4.838 hồ sơ (gồm 98 hồ sơ chuyển sang)'), not a breakdown
         # a bracket listing parts with no cue word ('604 hồ sơ (trực tuyến 531, trực tiếp 73)') lists them all
+        periods = all(_PERIOD_NAME.match(p.label or "") for p in parts)  # 'quý I …, quý II …, quý III …'
         exhaustive = len(parts) >= 2 and (bool(cues.exhaustive.fullmatch(cue.strip("()"))) or total.origin == "table"
-                                          or cue in ("bảng dưới tiêu đề", "( )") or fills)
+                                          or cue in ("bảng dưới tiêu đề", "( )") or fills or periods)
         out.append(Relation("partition", (total, *parts), cue, Strength.EXPLICIT, total.scope
                             if total.scope != "all" else None, exhaustive))
     return out
@@ -130,6 +131,34 @@ def near_after(total, f) -> bool:
     """``f`` is in the total's paragraph or one of the two blocks after it, in the same section."""
     return f.file == total.file and f.section == total.section and f.block is not None \
         and total.block is not None and 0 <= f.block - total.block <= 2
+
+
+_PERIOD_NAME = re.compile(r"^\W*(?:quý|tháng|năm|tuần|đợt|6 tháng|9 tháng)\s+\S", re.IGNORECASE)
+
+
+def stated_shares(facts: list[Any]) -> list[Relation]:
+    """'3.412 giao dịch, chiếm 43,1% tổng số giao dịch (8.262 giao dịch)': a share with its part
+    before it and its whole stated with it: explicit."""
+    by_id = {f.id: f for f in facts}
+    return [Relation("share", (f, by_id[f.base], by_id[f.over]), f.cue or "chiếm", Strength.EXPLICIT, f.scope)
+            for f in facts if f.role == "share" and f.base in by_id and f.over in by_id and by_id[f.over].value]
+
+
+def share_sets(facts: list[Any]) -> list[Relation]:
+    """Shares stated with 'chiếm' side by side — in one sentence, or one per bullet of a list — are
+    shares of one whole: together they cannot exceed 100%. No count ties them, so the relation is
+    inferred; only a sum above 100% is a finding (the list may leave parts out)."""
+    runs: list[list[Any]] = []
+    for f in facts:
+        if f.kind != "percent" or f.role != "share" or f.cue != "chiếm" or f.base:
+            continue
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.file == f.file and last.section == f.section and f.block is not None \
+                and last.block is not None and f.block - last.block <= 1 and f.scope == last.scope:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    return [Relation("share", tuple(run), "chiếm", Strength.INFERRED, run[0].scope) for run in runs if len(run) >= 2]
 
 
 def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Relation]:
@@ -192,6 +221,8 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
         num = nums[0]
         cue = rate.cue or ("tỷ lệ" if rate.role == "rate" else CATALOGUE_CUE)
         strength = Strength.EXPLICIT if same_sentence(num, rate) else Strength.INFERRED
+        if rate.qualifier == "approx":
+            strength = Strength.INFERRED  # 'khoảng 80%': checked within a point, as a review
         if num.denominator:
             out.append(Relation("ratio", (rate, num), cue, strength, rate.scope))
             continue
@@ -228,9 +259,6 @@ def near(a, b) -> bool:
         and b.block is not None and 0 < b.block - a.block <= 2
 
 
-_BASE_WORDS = re.compile(r"(?:^|\s)(?:trong|trong số|trên tổng số|trên|tổng số|so với)\s*$")
-
-
 def _denominator(facts, rate, num, den_metrics, cues):
     # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
     # as such in the rate's own sentence
@@ -238,7 +266,7 @@ def _denominator(facts, rate, num, den_metrics, cues):
     if rate.over in by_id:
         return by_id[rate.over], Strength.EXPLICIT, ""
     introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
-                  and f.unit == num.unit and f.value >= num.value and _BASE_WORDS.search(f.lead[-14:])]
+                  and f.unit == num.unit and f.value >= num.value and cues.ends_with(cues.introduces_base, f.lead)]
     if introduced:
         return introduced[0], Strength.EXPLICIT, ""
     # 'tiếp nhận 1.148 hồ sơ, trong đó 734 hồ sơ trực tuyến, đạt 63,9%': the part's own total
@@ -297,6 +325,8 @@ def shares(facts: list[Any]) -> list[Relation]:
             continue
         by_id = {f.id: f for f in members}
         for f in members:
+            if f.over:
+                continue  # its whole is stated with it: see below
             part = by_id.get(f.base)
             if f.role == "share" and part is not None and part.role == "part":
                 out.append(Relation("share", (f, part, totals[0]), f.cue or "(%)",
@@ -306,9 +336,14 @@ def shares(facts: list[Any]) -> list[Relation]:
 
 # --- recurrences ------------------------------------------------------------------------------
 
+_LOOSE = ("lower_bound", "upper_bound", "approx", "at_least", "at_most")
+
+
 def _qual_class(f) -> str:
+    """Statements compared with each other: results with results (bounds and approximations
+    included, compared as what they say), cumulative with cumulative."""
     q = (f.qualifier or "").split(":")[0]
-    return {"result": ""}.get(q, q)
+    return "" if q in _LOOSE or q == "result" else q
 
 
 def recurrences(facts: list[Any]) -> list[Relation]:
@@ -319,9 +354,7 @@ def recurrences(facts: list[Any]) -> list[Relation]:
     recurrences of a value."""
     cat = load_catalogue()
     pool = [f for f in facts if f.metric and f.metric != "tasks.row" and not is_target(f)
-            and f.role not in ("share",) and f.qualifier not in ("lower_bound", "approx", "upper_bound",
-                                                                 "at_least", "at_most")
-            and (cat.get(f.metric) is None or cat.get(f.metric).xref)]
+            and f.role not in ("share",) and (cat.get(f.metric) is None or cat.get(f.metric).xref)]
     groups: dict[tuple, list[Any]] = {}
     for f in pool:
         groups.setdefault((f.metric, f.period, f.scope or "", _qual_class(f)), []).append(f)
@@ -331,7 +364,7 @@ def recurrences(facts: list[Any]) -> list[Relation]:
         if len(fs) < 2 or len(places) < 2:
             continue
         explicit = all(f.period_source == "sentence" and f.origin == "text" and f.phrase
-                       and len(f.phrase.split()) >= 3 for f in fs)
+                       and len(f.phrase.split()) >= 3 and f.qualifier not in _LOOSE for f in fs)
         out.append(Relation("recurrence", tuple(fs), "cùng chỉ tiêu, cùng kỳ" if explicit else CATALOGUE_CUE,
                             Strength.EXPLICIT if explicit else Strength.INFERRED, scope or None))
     return out
@@ -339,11 +372,26 @@ def recurrences(facts: list[Any]) -> list[Relation]:
 
 def agree(a, b) -> bool:
     """Two statements of one quantity agree: equal when written to the same precision; a coarser
-    headline ('99%') agrees with a finer one ('99,9%') within one unit of its last place."""
+    headline ('99%') agrees with a finer one ('99,9%') within one unit of its last place; a bound
+    ('trên 99%') agrees with what satisfies it; an approximation ('khoảng 2.500') with what is
+    within one percentage point (a rate) or 2% (a count) of it."""
+    for x, y in ((a, b), (b, a)):
+        if x.qualifier in _LOOSE:
+            return True if y.qualifier in _LOOSE else _meets(y.value, x)
     if a.decimals == b.decimals:
         return abs(a.value - b.value) < 1e-9
     coarse = min(a.decimals, b.decimals)
     return abs(a.value - b.value) < 10 ** (-coarse) - 1e-12
+
+
+def _meets(v: float, bound) -> bool:
+    q = bound.qualifier
+    if q in ("lower_bound", "at_least"):
+        return v >= bound.value - 1e-9
+    if q in ("upper_bound", "at_most"):
+        return v <= bound.value + 1e-9
+    slack = 1.0 if bound.kind == "percent" else 0.02 * abs(bound.value)
+    return abs(v - bound.value) <= slack + 1e-9
 
 
 def relation_facts(relations: Iterable[Relation]) -> set[str]:

@@ -116,6 +116,17 @@ class Cues:
     target: re.Pattern[str]
     cumulative: re.Pattern[str]
     negation: re.Pattern[str]
+    change_before: re.Pattern[str]
+    change_after: re.Pattern[str]
+    introduces_base: re.Pattern[str]
+
+    def ends_with(self, rx: re.Pattern[str], text: str) -> bool:
+        """Does ``text`` end with one of the words of ``rx``?"""
+        return any(m.end() == len(text.rstrip()) for m in rx.finditer(text.rstrip()))
+
+    def starts_with(self, rx: re.Pattern[str], text: str) -> bool:
+        m = rx.search(text)
+        return bool(m) and not text[:m.start()].strip()
 
     def scope_in(self, text: str) -> tuple[str, int] | None:
         """The scope named last in ``text`` (its name and end position), or None."""
@@ -141,4 +152,6 @@ def load_cues() -> Cues:
                 bounds={k: _words(v) for k, v in data["bound"].items()},
                 scopes={k: _words(v) for k, v in data["scope"].items()},
                 named_scope=_words(data["named_scope"]), target=_words(data["target"]),
-                cumulative=_words(data["cumulative"]), negation=_words(data["negation"]))
+                cumulative=_words(data["cumulative"]), negation=_words(data["negation"]),
+                change_before=_words(data["change_before"]), change_after=_words(data["change_after"]),
+                introduces_base=_words(data["introduces_base"]))

@@ -47,6 +47,8 @@ def unit_slip(ctx: AuditContext):
     the disbursement, the same budget elsewhere) was plainly meant in nghìn/triệu. Proves a
     ×1.000 disagreement between related amounts; cannot know the intended unit for certain.
 
+    Strength: no relation is stated; a ×1.000 gap between related amounts is inferred → warning.
+
     Okay: Kinh phí bố trí là 300 triệu đồng. Dự án camera là 200 triệu đồng. Mua sắm thiết bị là 100 triệu đồng.
     Fail: Kinh phí bố trí là 300.000 đồng. Dự án camera là 200 triệu đồng. Mua sắm thiết bị là 100 triệu đồng.
     """

@@ -21,6 +21,8 @@ def has_figures(ctx: AuditContext):
     metric (dossiers, procedures, tasks, budget …). Percentages alone cannot be checked. Proves the
     report gives nothing checkable; cannot say which figures were expected.
 
+    Strength: not a relation; reports what can be checked at all (warning).
+
     Okay: Tổng số hồ sơ tiếp nhận là 120 hồ sơ.
     Fail: Công tác chuyển đổi số được quan tâm, đạt kết quả tích cực.
     """
@@ -36,6 +38,8 @@ def required_sections(ctx: AuditContext):
     """The reporting outline (catalogue/outlines.yaml; chosen per ward by `outline_profile`, or by the
     report kind when 'auto') lists sections a report must have; each is found by keywords in the
     headings. Proves a required heading is absent; cannot judge what the section says.
+
+    Strength: not a relation; compares the outline with the expected sections (warning).
 
     Okay: I. KẾT QUẢ THỰC HIỆN\\n\\nNội dung.\\n\\nII. KHÓ KHĂN, VƯỚNG MẮC\\n\\nNội dung.\\n\\nIII. NHIỆM VỤ THỜI GIAN TỚI\\n\\nNội dung.\\n\\nIV. KIẾN NGHỊ\\n\\nNội dung.
     Fail: I. KẾT QUẢ THỰC HIỆN\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
@@ -64,6 +68,8 @@ def blank_fields(ctx: AuditContext):
     """A field of the reporting template left without its figure ('đã giải ngân: 0 đồng, tỷ lệ (trong đó …)')
     is a figure the auditor cannot check. Proves the label has no value; cannot tell whether the figure
     was unknown or forgotten.
+
+    Strength: not a relation; a blank field in the text itself (warning).
 
     Okay: Đã giải ngân 100 triệu đồng, tỷ lệ 50%.
     Fail: Đã giải ngân 100 triệu đồng, tỷ lệ (trong đó: vốn tỉnh 100 triệu đồng).

@@ -108,6 +108,8 @@ def tasks_by_status(ctx: AuditContext):
     """The completed / in-progress task counts stated in the body must match the task rows listed in
     the appendices with that status. Proves a mismatch; cannot judge whether a status is true.
 
+    Strength: explicit — the counts stated and the rows listed with that status → error.
+
     Okay: Số nhiệm vụ đã hoàn thành: 1.\\n\\nPhụ lục 1. Nhiệm vụ\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
     Fail: Số nhiệm vụ đã hoàn thành: 2.\\n\\nPhụ lục 1. Nhiệm vụ\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
     """

@@ -121,6 +121,8 @@ def table_totals(ctx: AuditContext):
     numeric column; a 'Tổng' column under a spanning header must equal the sum of its sibling columns.
     Percentages are not summed. Proves an arithmetic difference; cannot tell which cell is wrong.
 
+    Strength: explicit — the table's own total row or column states the sum → error.
+
     Okay: | STT | Đơn vị | Số hồ sơ |\\n|---|---|---|\\n| 1 | Thôn A | 10 |\\n| 2 | Thôn B | 15 |\\n| | Tổng cộng | 25 |
     Fail: | STT | Đơn vị | Số hồ sơ |\\n|---|---|---|\\n| 1 | Thôn A | 10 |\\n| 2 | Thôn B | 15 |\\n| | Tổng cộng | 27 |
     """

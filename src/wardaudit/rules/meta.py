@@ -20,6 +20,8 @@ def report_number(ctx: AuditContext):
     """A report must carry its number ('Số: 12/BC-UBND'). Proves the number field is blank or absent;
     cannot tell whether the number, when present, is the right one.
 
+    Strength: not a relation; the header as written (warning).
+
     Okay: Số: 15/BC-UBND\\n\\nBÁO CÁO\\n\\nKết quả tháng 5
     Fail: Số: /BC-UBND\\n\\nBÁO CÁO\\n\\nKết quả tháng 5
     """
@@ -33,6 +35,8 @@ def report_number(ctx: AuditContext):
 def report_date(ctx: AuditContext):
     """The place-and-date line must give day, month and year. Proves a blank day or month (e.g.
     'ngày tháng 6 năm 2026'); cannot check that the date is plausible for the period.
+
+    Strength: not a relation; the date line as written (warning).
 
     Okay: Hà Nội, ngày 12 tháng 6 năm 2026\\n\\nBÁO CÁO
     Fail: Hà Nội, ngày tháng 6 năm 2026\\n\\nBÁO CÁO
@@ -55,6 +59,8 @@ def ward_name_spelling(ctx: AuditContext):
     """The ward's name must be spelt the same everywhere; diacritics count ('Trung' and 'Trưng' are
     different names). Proves two spellings that fold to the same letters without diacritics, or the
     name in parameters/ differing from the report. Cannot know which spelling is right.
+
+    Strength: explicit — the text spells one unit two ways → warning.
 
     Okay: UBND xã Hòa An báo cáo.\\n\\nTrên địa bàn xã Hòa An có 3 thôn.
     Fail: UBND xã Hòa An báo cáo.\\n\\nTrên địa bàn xã Hoà Ăn có 3 thôn.
@@ -86,6 +92,8 @@ def signer(ctx: AuditContext):
     """The report must be signed: a signing title (TM./KT. CHỦ TỊCH …) followed by a name. Proves the
     name is missing; cannot verify the signer's authority.
 
+    Strength: not a relation; the signature block as written (warning).
+
     Okay: Nội dung.\\n\\nKT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH\\n\\nNguyễn Văn An
     Fail: Nội dung.\\n\\nKT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH
     """
@@ -101,6 +109,8 @@ def signer(ctx: AuditContext):
 def expected_ward(ctx: AuditContext):
     """The report in a ward's folder should be that ward's: compares the name in parameters/ with
     the name the report uses most. Cannot run without parameters (skipped).
+
+    Strength: explicit — the report names its unit; parameters/ names the expected one → warning.
 
     Okay: UBND xã Hòa An báo cáo kết quả.
     """

@@ -64,6 +64,8 @@ def rate_range(ctx: AuditContext):
     """A share cannot exceed 100% or be negative ('đạt trên 100%'). Proves an impossible share; growth
     rates ('tăng 120%') are not shares and are not checked.
 
+    Strength: explicit — a share stated above 100% is impossible on its face → error.
+
     Okay: Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 100%.
     Fail: Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 120%.
     """
@@ -112,6 +114,12 @@ def shares_of_a_whole(ctx: AuditContext):
                     {"stated": share.value, "computed": round(computed, 4), "expected": round(computed, 4),
                      "actual": share.value, "numerator": part.value, "denominator": total.value},
                     [ev(share), ev(part), ev(total)])
+    for rel in ctx.relations["share_set"]:
+        s = sum(f.value for f in rel.members)
+        tol = sum(tolerance(f.decimals) for f in rel.members) + 1e-9
+        if s > 100 + tol:
+            yield judge("RATE003", "error", rel, False, f"Các tỷ trọng {' + '.join(f.raw for f in rel.members)} = "
+                        f"{fmt(s, 2)}%, vượt 100%", {"expected": 100, "actual": s}, [ev(f) for f in rel.members])
     partitions = {r.members[0].id: r for r in ctx.relations["partition"]}
     for tid, rels in by_total.items():
         whole = partitions.get(tid)

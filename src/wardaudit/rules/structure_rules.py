@@ -34,6 +34,8 @@ def numbering(ctx: AuditContext):
     repeat. Proves a skipped or repeated number among siblings of the same style; cannot tell a
     missing section from a mistyped number.
 
+    Strength: explicit — the numbering as written (warning).
+
     Okay: I. KẾT QUẢ\\n\\n1. Chỉ đạo\\n\\nNội dung.\\n\\n2. Thực hiện\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
     Fail: I. KẾT QUẢ\\n\\n1. Chỉ đạo\\n\\nNội dung.\\n\\n3. Thực hiện\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
     """
@@ -64,6 +66,8 @@ def appendix_cited_present(ctx: AuditContext):
     """Every appendix the body cites ('Có Phụ lục IX kèm theo') must be attached. Proves a cited id
     with no appendix heading; cannot judge an appendix's content.
 
+    Strength: explicit — an appendix cited in the text and the appendices attached.
+
     Okay: Kết quả (Có Phụ lục I kèm theo).\\n\\nPhụ lục I. Danh mục\\n\\nNội dung phụ lục.
     Fail: Kết quả (Có Phụ lục II kèm theo).\\n\\nPhụ lục I. Danh mục\\n\\nNội dung phụ lục.
     """
@@ -86,6 +90,8 @@ def appendix_cited_present(ctx: AuditContext):
 def appendix_never_cited(ctx: AuditContext):
     """An attached appendix the body never cites is context for the auditor (it may be stray).
     Proves no citation; cannot tell whether the appendix belongs to this report.
+
+    Strength: explicit — the appendices attached and the citations in the text (info).
 
     Okay: Kết quả (Có Phụ lục I kèm theo).\\n\\nPhụ lục I. Danh mục\\n\\nNội dung phụ lục.
     Fail: Kết quả thực hiện tốt.\\n\\nPhụ lục I. Danh mục\\n\\nNội dung phụ lục.
@@ -119,6 +125,8 @@ def declared_counts(ctx: AuditContext):
     assigned, must equal the numbered rows listed. Proves a mismatch between a stated count and the
     numbered rows; cannot see rows that were never written down.
 
+    Strength: explicit — the declared count and the rows listed → error.
+
     Okay: Phụ lục 1. Nhiệm vụ (02 nhiệm vụ)\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
     Fail: Phụ lục 1. Nhiệm vụ (03 nhiệm vụ)\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
     """
@@ -138,6 +146,18 @@ def declared_counts(ctx: AuditContext):
                      [Evidence(section=f"Phụ lục {a.id}", quote=a.title[:200], page=a.location.page,
                                line=a.location.line, file=ctx.document.source, figure=f"{a.declared_count:02d}")],
                      key=f"declared:{a.id}")
+    for f in ctx.facts:
+        if f.listed is None or f.kind != "count" or not float(f.value).is_integer():
+            continue
+        ok = int(f.value) == f.listed
+        yield result("STRUCT004", ok, "error",
+                     f"Nêu {f.raw} {f.unit or ''} nhưng liệt kê {f.listed} mục".replace("  ", " ") if not ok else
+                     f"Nêu {f.raw} {f.unit or ''}, liệt kê đủ {f.listed} mục".replace("  ", " "),
+                     {"expected": f.value, "actual": f.listed},
+                     [Evidence(section=f.section, quote=f.quote, page=f.page, line=f.line, file=f.file, figure=f.raw)],
+                     key=f"declared:{f.metric}:{f.section}:{f.raw}",
+                     relation={"kind": "declared_count", "cue": "gồm: + danh sách", "strength": "explicit",
+                               "scope": f.scope})
     task_rows = [f for f in ctx.facts if f.metric == "tasks.row"]
     assigned = [f for f in ctx.facts if f.metric == "tasks.assigned" and f.origin == "text"]
     if task_rows and assigned:
@@ -155,6 +175,8 @@ def declared_counts(ctx: AuditContext):
 def pasted_twice(ctx: AuditContext):
     """The same table (same header and the same rows, or most of them) pasted twice is a slip that
     can hide a changed figure. Proves repetition; cannot know which copy is meant.
+
+    Strength: explicit — text repeated verbatim (warning / info).
 
     Okay: | A | B |\\n|---|---|\\n| 1 | 2 |\\n\\nĐoạn giữa.\\n\\n| C | D |\\n|---|---|\\n| 3 | 4 |
     Fail: | A | B |\\n|---|---|\\n| 1 | 2 |\\n\\nĐoạn giữa.\\n\\n| A | B |\\n|---|---|\\n| 1 | 2 |
@@ -214,6 +236,8 @@ def appendix_belongs_to_report(ctx: AuditContext):
     """Each appendix's 'Kèm theo Báo cáo số …' line must name the same kind of document as the report
     itself (a report's appendix that says 'Kèm theo Công văn số …' was copied from another document).
     Proves the mismatch of document kinds; cannot compare blank numbers.
+
+    Strength: explicit — the appendix's own heading names its document (warning).
 
     Okay: Số: 12/BC-UBND\\n\\nBÁO CÁO\\n\\nNội dung (Có Phụ lục 1 kèm theo).\\n\\nPhụ lục 1. Danh mục\\n\\n(Kèm theo Báo cáo số 12/BC-UBND)
     Fail: Số: 12/BC-UBND\\n\\nBÁO CÁO\\n\\nNội dung (Có Phụ lục 1 kèm theo).\\n\\nPhụ lục 1. Danh mục\\n\\n(Kèm theo Công văn số 35/UBND)

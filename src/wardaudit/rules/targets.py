@@ -17,6 +17,8 @@ def result_vs_target(ctx: AuditContext):
     """In an indicator table, the result must reach the target ('≥98' is met by 98). Proves a
     shortfall; cannot say whether the year is over (a mid-year shortfall may be on track).
 
+    Strength: explicit — the indicator table's target and result columns (warning: a shortfall is not an arithmetic error).
+
     Okay: | TT | Chỉ tiêu | Đơn vị tính | Mục tiêu | Kết quả |\\n|---|---|---|---|---|\\n| 1 | Tỷ lệ hồ sơ trực tuyến | % | 90 | 95 |
     Fail: | TT | Chỉ tiêu | Đơn vị tính | Mục tiêu | Kết quả |\\n|---|---|---|---|---|\\n| 1 | Tỷ lệ hồ sơ trực tuyến | % | 90 | 70 |
     """
@@ -41,6 +43,8 @@ def completion_claim(ctx: AuditContext):
     claim of completion on schedule ('hoàn thành đúng tiến độ') when its counts show overdue or late
     tasks. Tasks still in progress within their deadline do not contradict 'đúng tiến độ'. Proves
     the contradiction between words and figures; cannot read every way of saying 'done'.
+
+    Strength: inferred — a claim in words against the report's own counts → warning.
 
     Okay: Tổng số nhiệm vụ được giao: 4, trong đó số nhiệm vụ đã hoàn thành: 4. Xã đã hoàn thành 100% nhiệm vụ.
     Fail: Tổng số nhiệm vụ được giao: 10, trong đó số nhiệm vụ đã hoàn thành: 4. Xã đã hoàn thành 100% nhiệm vụ.
@@ -85,6 +89,8 @@ def claims_vs_counts(ctx: AuditContext):
     when the counts stated for the period give a lower rate, and full coverage ('phủ kín địa bàn')
     when a coverage figure stated elsewhere is below 100%. Proves the words and the figures
     disagree; cannot say which is right.
+
+    Strength: inferred — a claim in words against the report's own figures → warning.
 
     Okay: Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó 99 hồ sơ tiếp nhận trực tuyến, 1 hồ sơ tiếp nhận trực tiếp.\\n\\nKết quả dự kiến: Duy trì tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 99%.
     Fail: Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó 80 hồ sơ tiếp nhận trực tuyến, 20 hồ sơ tiếp nhận trực tiếp.\\n\\nKết quả dự kiến: Duy trì tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 99%.

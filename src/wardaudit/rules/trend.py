@@ -156,6 +156,8 @@ def cumulative_not_decreasing(ctx: AuditContext) -> Iterator[CheckResult]:
     whose reports end in different calendar years without stated periods, are not compared. It
     cannot pair a figure whose metric the catalogue did not recognise.
 
+    Strength: inferred — the same metric across the ward's reports → warning.
+
     Okay: the previous weekly report says 'lũy kế tiếp nhận 1.250 hồ sơ' and this one, a week
         later, 'lũy kế tiếp nhận 1.310 hồ sơ'.
     Fail: the previous weekly report says 'lũy kế tiếp nhận 1.250 hồ sơ' and this one, a week
@@ -217,6 +219,8 @@ def no_order_of_magnitude_jump(ctx: AuditContext) -> Iterator[CheckResult]:
     It cannot say which of the two reports is wrong, and a real tenfold change (a new service
     launched) is reported too; that is why the severity is a warning. Zero values, counts below
     ten and figures over periods whose lengths differ more than twofold are not compared.
+
+    Strength: inferred — the same metric across the ward's reports → warning.
 
     Okay: two successive weekly reports say 'tiếp nhận 125 hồ sơ' and 'tiếp nhận 131 hồ sơ'.
     Fail: two successive weekly reports say 'tiếp nhận 125 hồ sơ' and 'tiếp nhận 1.310 hồ sơ'.
@@ -342,6 +346,8 @@ def announced_tasks_followed_up(ctx: AuditContext) -> Iterator[CheckResult]:
     It proves only that the task is, or is not, talked about; it cannot tell whether it was done. A task
     reworded entirely (synonyms, abbreviations) is reported as missing, and a generic task
     can be matched by an unrelated paragraph on the same topic.
+
+    Strength: inferred — a task in an earlier report missing from this one → info.
 
     Okay: the previous report lists under 'Nhiệm vụ tuần tiếp theo' 'lắp đặt wifi miễn phí tại
         nhà văn hóa các xóm' and this report says 'đã lắp đặt wifi miễn phí tại 5 nhà văn hóa'.
