@@ -209,7 +209,7 @@ def bench(n_wards: int) -> dict:
     for slug in slugs:
         nb = naive_out / f"{slug}.ipynb"
         s1, rc1, _ = run([str(BIN / "papermill"), str(corpus / "notebooks" / "ward_audit.ipynb"), str(nb),
-                          "-p", "slug", slug, "-k", "python3", "--cwd", str(corpus / "notebooks"),
+                          "-p", "ward", slug, "-k", "python3", "--cwd", str(corpus / "notebooks"),
                           "--no-progress-bar"], env, corpus)
         s2, rc2, _ = run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb),
                           "--output-dir", str(naive_out)], env, corpus)
