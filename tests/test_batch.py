@@ -93,6 +93,9 @@ def test_a_failing_ward_does_not_stop_the_batch(project, capsys):
     assert f"{FAILING}:failed" in (project.reports / "index.html").read_text(encoding="utf-8")
     out = capsys.readouterr().out
     assert FAILING in out and "cell failed" in out
+    # a failed run and an error finding are told apart in words
+    assert "1 chạy lỗi / run failed" in out and "3 sai sót / errors, 0 cảnh báo / warnings" in out
+    assert "1 sai sót, 0 cảnh báo, 1 đạt" in out and "lỗi/failed" not in out
     # the failed ward records no digest, the others do
     assert not (project.ward_processed(FAILING) / "inputs.sha256").exists()
     assert (project.ward_processed("trung-thanh") / "inputs.sha256").exists()

@@ -368,7 +368,7 @@ class _Progress:
 
     def _postfix(self) -> None:
         if self.bar is not None:
-            self.bar.set_postfix_str(f"xong/done {self.done} · lỗi/failed {self.failed} · "
+            self.bar.set_postfix_str(f"xong/done {self.done} · chạy lỗi/run failed {self.failed} · "
                                      f"bỏ qua/skipped {self.skipped}", refresh=False)
 
     def update(self, run: WardRun) -> None:
@@ -546,9 +546,10 @@ def _render_portfolio(runs: list[WardRun], paths: Paths, force: bool,
 
 
 def _counts_text(counts: dict[str, int] | None) -> str:
+    """A ward's findings in words: errors (sai sót) and warnings (cảnh báo) are findings, not runs."""
     if not counts:
         return "-"
-    return f"{counts.get('error', 0)}E {counts.get('warning', 0)}W {counts.get('pass', 0)}✓"
+    return f"{counts.get('error', 0)} sai sót, {counts.get('warning', 0)} cảnh báo, {counts.get('pass', 0)} đạt"
 
 
 def summary_table(runs: list[WardRun], max_rows: int = 30) -> str:
@@ -557,11 +558,12 @@ def summary_table(runs: list[WardRun], max_rows: int = 30) -> str:
     rows = sorted(runs, key=lambda r: (order.get(r.status, 3), -(r.seconds or 0), r.slug))
     shown = rows[:max_rows]
     width = max([len("ward")] + [len(r.slug) for r in shown])
-    lines = [f"{'ward':{width}}  {'status':7}  {'seconds':>7}  {'findings':14}  reason",
-             f"{'-' * width}  {'-' * 7}  {'-' * 7}  {'-' * 14}  {'-' * 6}"]
+    lines = [f"{'ward':{width}}  {'lần chạy':9}  {'giây':>7}  {'phát hiện':32}  lý do",
+             f"{'-' * width}  {'-' * 9}  {'-' * 7}  {'-' * 32}  {'-' * 6}"]
+    run_words = {"ok": "xong", "failed": "chạy lỗi", "skipped": "bỏ qua"}
     for r in shown:
         secs = f"{r.seconds:7.1f}" if r.seconds is not None else f"{'-':>7}"
-        lines.append(f"{r.slug:{width}}  {r.status:7}  {secs}  {_counts_text(r.counts):14}  "
+        lines.append(f"{r.slug:{width}}  {run_words.get(r.status, r.status):9}  {secs}  {_counts_text(r.counts):32}  "
                      f"{_one_line(r.reason or '', 90)}")
     if len(rows) > len(shown):
         lines.append(f"… {len(rows) - len(shown)} phường/xã khác / more wards in reports/batch.json")
@@ -636,8 +638,11 @@ def run_batch(wards: Iterable[str] | None = None, all_wards: bool = False, jobs:
         print(summary_table(runs), file=out)
     ok = sum(r.status == "ok" for r in runs)
     skipped = sum(r.status == "skipped" for r in runs)
-    print(f"{len(runs)} phường/xã / wards: {ok} ok, {len(failed)} lỗi/failed, {skipped} bỏ qua/skipped "
-          f"(không đổi / unchanged) · {time.time() - started:.1f}s · {relative(manifest, paths)}", file=out)
+    found = {k: sum((r.counts or {}).get(k, 0) for r in runs) for k in ("error", "warning")}
+    print(f"{len(runs)} phường/xã / wards: {ok} chạy xong / ran, {len(failed)} chạy lỗi / run failed, "
+          f"{skipped} bỏ qua / skipped (không đổi / unchanged) · phát hiện / findings: {found['error']} sai sót / "
+          f"errors, {found['warning']} cảnh báo / warnings · {time.time() - started:.1f}s · "
+          f"{relative(manifest, paths)}", file=out)
     if index.get("status") == "failed":
         print(f"index: lỗi / failed: {index.get('reason')}", file=sys.stderr)
     elif not quiet:
