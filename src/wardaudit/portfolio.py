@@ -746,7 +746,8 @@ def port_checks_frame(results: Iterable[CheckResult]):
 
 
 def port_checks_html(pf: Portfolio, lang: str = "vi") -> str:
-    """The PORT checks as an escaped HTML table (tick marks for passes)."""
+    """The PORT checks as an escaped HTML table (tick marks for passes), in the page's language."""
+    from .wording import message
     df = port_checks_frame(run_port_checks(pf))
     if df.empty:
         return f"<p><em>{_e(_t('no_port', lang))}</em></p>"
@@ -757,7 +758,7 @@ def port_checks_html(pf: Portfolio, lang: str = "vi") -> str:
         mark = "✓" if r["status"] == "pass" else ("✗" if r["status"] == "fail" else "–")
         body.append(f'<tr class="check-{_e(r["status"])}"><td>{_e(r["rule"])}</td><td>{mark} '
                     f'{_e(_shared("status_" + r["status"], lang, r["status"]))}</td>'
-                    f'<td>{_e(_shared("sev_" + r["severity"], lang, r["severity"]))}</td><td>{_e(r["message"])}</td></tr>')
+                    f'<td>{_e(_shared("sev_" + r["severity"], lang, r["severity"]))}</td><td>{_e(message(r["message"], lang))}</td></tr>')
     head = "".join(f"<th>{_e(h)}</th>" for h in heads)
     return f'<table class="wardaudit-port"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 

@@ -33,7 +33,8 @@ def _labels() -> dict[str, str]:
     from .catalogue import load_catalogue
 
     cat = load_catalogue()
-    return {m.key: (m.label or m.key) for m in cat.metrics}
+    # a metric without a label is named by the first phrase the catalogue recognises it by
+    return {m.key: (m.label or (m.phrases[0] if m.phrases else "số liệu")) for m in cat.metrics}
 
 
 def metric_label(key: str) -> str:
