@@ -567,11 +567,13 @@ def _values_html(c: CheckResult, lang: str) -> str:
 
 def _quote_text(doc: Document | None, ev: Evidence) -> str:
     """The evidence's quote, widened to whole words of the block it was taken from."""
-    if doc is None or not ev.quote:
+    core = (ev.quote or "").strip().strip("…").strip()
+    if doc is None or len(core) < 12:  # a figure or a name is quoted whole
         return ev.quote or ""
-    core = ev.quote.strip().strip("…").strip()
-    for b in doc.blocks:
-        if b.kind != "table" and core and core in b.text:
+    blocks = [b for b in doc.blocks if b.kind != "table"]
+    at_line = [b for b in blocks if ev.line is not None and b.location.line == ev.line]
+    for b in at_line + blocks:
+        if core in b.text:
             return quote_at_words(ev.quote, b.text)
     return ev.quote
 
