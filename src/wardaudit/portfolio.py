@@ -745,6 +745,13 @@ def port_checks_frame(results: Iterable[CheckResult]):
     return pd.DataFrame(rows, columns=["rule", "status", "severity", "ward", "message", "expected", "actual"])
 
 
+def exports_html(lang: str = "vi") -> str:
+    """Links to the findings exports written beside the index (reports/findings.xlsx and .csv)."""
+    return (f'<p class="exports">{_e(_t("exports", lang))}: <a href="findings.xlsx">findings.xlsx</a> '
+            f'({_e(_t("exports_xlsx", lang))}) · <a href="findings.csv">findings.csv</a> '
+            f'({_e(_t("exports_csv", lang))})</p>')
+
+
 def port_checks_html(pf: Portfolio, lang: str = "vi") -> str:
     """The PORT checks as an escaped HTML table (tick marks for passes), in the page's language."""
     from .wording import message
@@ -829,10 +836,12 @@ def _excel_value(v: Any) -> Any:
     return v
 
 
-def _write_sheet(ws, frame) -> None:
+def _write_sheet(ws, frame, lang: str | None = None) -> None:
     from openpyxl.styles import Font
 
-    ws.append(list(frame.columns))
+    from .messages import has
+
+    ws.append([_t(f"export_{c}", lang) if lang and has(f"portfolio.export_{c}") else c for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
@@ -848,11 +857,12 @@ def _write_sheet(ws, frame) -> None:
     ws.freeze_panes = "A2"
 
 
-def export_findings(paths: Paths | None = None, pf: Portfolio | None = None) -> dict[str, str]:
+def export_findings(paths: Paths | None = None, pf: Portfolio | None = None, lang: str = "vi") -> dict[str, str]:
     """Write reports/findings.csv and reports/findings.xlsx: every failed check of every ward.
 
-    The CSV is byte-identical across runs on the same inputs. The workbook has the same table on
-    its first sheet and the cross-ward (PORT) checks on a second. Both are written atomically.
+    The CSV is byte-identical across runs on the same inputs, with the column names tools read.
+    The workbook, what an auditor opens, has the same table on its first sheet and the cross-ward
+    (PORT) checks on a second, with headers and sheet names in ``lang``. Both are written atomically.
     """
     from openpyxl import Workbook
 
@@ -862,9 +872,9 @@ def export_findings(paths: Paths | None = None, pf: Portfolio | None = None) -> 
     csv_path = write_frame_csv(paths.reports / "findings.csv", frame)
     wb = Workbook()
     ws = wb.active
-    ws.title = "findings"
-    _write_sheet(ws, frame)
-    _write_sheet(wb.create_sheet("portfolio"), port_checks_frame(run_port_checks(pf)))
+    ws.title = _t("export_sheet_findings", lang)
+    _write_sheet(ws, frame, lang)
+    _write_sheet(wb.create_sheet(_t("export_sheet_port", lang)), port_checks_frame(run_port_checks(pf)), lang)
     xlsx_path = paths.reports / "findings.xlsx"
     with atomic_path(xlsx_path) as tmp:
         wb.save(tmp)
@@ -892,7 +902,7 @@ def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", kernel_na
         raise NotebookError(f"{relative(source, paths)}: không tìm thấy sổ tay / notebook not found",
                             path=str(source))
     paths.reports.mkdir(parents=True, exist_ok=True)
-    exports = export_findings(paths)
+    exports = export_findings(paths, lang=lang)
     status, reason = "ok", None
     work = Path(tempfile.mkdtemp(prefix=".portfolio.", dir=paths.reports))
     try:
