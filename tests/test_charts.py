@@ -84,3 +84,41 @@ def test_budget_bars_are_named_for_the_money_and_overspending_is_red():
 def test_short_cuts_at_a_word_with_one_ellipsis():
     cut = charts._short("Dân số trưởng thành tiếp cận dịch vụ số trong y tế, giáo dục, bảo hiểm", 40)
     assert cut.endswith("…") and not cut.endswith(" …") and len(cut) <= 40 and cut.count("…") == 1
+
+
+# --- the index's charts ---------------------------------------------------------------------------
+
+def _ward(slug: str, name: str, facts, checks=()):
+    import pandas as pd
+
+    from wardaudit import portfolio
+
+    source = f"data/raw/{slug}/report.txt"
+    rows = [{"metric": m, "value": v, "unit": "%", "kind": "percent", "period": None, "qualifier": None,
+             "role": None, "group": None, "section": "I", "quote": f"{m} {v}", "page": None, "line": i + 1,
+             "file": source} for i, (m, v) in enumerate(facts)]
+    doc = {"source": source, "ward": name, "report": {"period": {"start": "2026-01-01", "end": "2026-05-31"}},
+           "checks": list(checks), "facts": rows}
+    return portfolio.WardRecord(slug=slug, ward=name, province="Tỉnh A", reports=[doc], facts=pd.DataFrame(rows))
+
+
+def test_every_ward_appears_in_every_indicator_panel_and_the_heatmap_weighs_severity():
+    from wardaudit import portfolio
+    from wardaudit.config import Paths
+
+    fail = lambda rule, sev: {"rule": rule, "status": "fail", "severity": sev, "message": "x"}  # noqa: E731
+    pf = portfolio.Portfolio(wards=[
+        _ward("a", "Phường A", [("rate.online", 90.0)], [fail("FOOT001", "error")]),
+        _ward("b", "Xã B", [], [fail("FOOT002", "warning"), fail("FOOT003", "warning")]),
+        _ward("c", "Xã C", [("rate.online", 70.0)], [{"rule": "FOOT001", "status": "pass", "severity": "error",
+                                                       "message": "ok"}])], paths=Paths())
+    fig = portfolio.indicators_figure(pf)
+    for ax in fig.axes:
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["Phường A", "Xã B", "Xã C"]
+        assert [t.get_text() for t in ax.texts][1] == "không nêu"  # Xã B states nothing
+    errors, warnings, weighted = portfolio.heatmap_severity(pf)
+    # one error outweighs two warnings
+    assert weighted.loc["Phường A", "FOOT"] == 3 and weighted.loc["Xã B", "FOOT"] == 2
+    heat = portfolio.heatmap_figure(pf)
+    cells = [t.get_text() for t in heat.axes[0].texts]
+    assert "1 sai sót" in cells and "2 cảnh báo" in cells

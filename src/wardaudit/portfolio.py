@@ -313,26 +313,59 @@ def heatmap_data(pf: Portfolio):
     return frame.astype(int)
 
 
+#: how much a failed check weighs in the heatmap's colour, by severity
+SEVERITY_WEIGHT = {"error": 3, "warning": 1, "info": 0}
+
+
+def heatmap_severity(pf: Portfolio):
+    """Failed checks of each ward's latest report by family and severity:
+    (errors frame, warnings frame, weighted frame), aligned with :func:`heatmap_data`."""
+    data = heatmap_data(pf)
+    frames = {sev: data * 0 for sev in ("error", "warning", "info")}
+    for w in pf.wards:
+        for c in (w.latest or {}).get("checks") or []:
+            fam, sev = _family(c.get("rule", "")), c.get("severity")
+            if c.get("status") == "fail" and sev in frames and fam in data.columns:
+                frames[sev].loc[w.ward, fam] += 1
+    weighted = sum(frames[s] * SEVERITY_WEIGHT[s] for s in frames)
+    return frames["error"], frames["warning"], weighted
+
+
 def heatmap_figure(pf: Portfolio, lang: str = "vi"):
-    """The heatmap of :func:`heatmap_data` (a matplotlib Figure), or None when nothing failed."""
+    """The heatmap of :func:`heatmap_data` (a matplotlib Figure), or None when nothing failed.
+    The colour weighs severity (an error counts as three warnings); each cell says how many
+    errors and warnings it holds."""
     data = heatmap_data(pf)
     if data.empty or int(data.to_numpy().sum()) == 0:
         return None
+    errors, warnings, weighted = heatmap_severity(pf)
+    annot = [[_cell_text(int(errors.iat[i, j]), int(warnings.iat[i, j]), int(data.iat[i, j]), lang)
+              for j in range(data.shape[1])] for i in range(data.shape[0])]
     import seaborn as sns
 
     Figure = _figure_class()
 
     labels = [_shared(f"fam_{f}", lang, f) for f in data.columns]
-    fig = Figure(figsize=(1.2 + 1.1 * len(data.columns), 1.2 + 0.45 * len(data.index)))
+    fig = Figure(figsize=(1.6 + 1.2 * len(data.columns), 1.4 + 0.7 * len(data.index)))
     ax = fig.subplots()
-    sns.heatmap(data, annot=True, fmt="d", cmap="Reds", cbar=False, linewidths=0.5, ax=ax,
-                xticklabels=labels, yticklabels=list(data.index))
+    sns.heatmap(weighted, annot=annot, fmt="", cmap="Reds", cbar=False, linewidths=0.5, ax=ax,
+                xticklabels=labels, yticklabels=list(data.index), annot_kws={"fontsize": 8})
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title(_t("heatmap_title", lang))
     ax.tick_params(axis="x", rotation=30)
     fig.tight_layout()
     return fig
+
+
+def _cell_text(errors: int, warnings: int, total: int, lang: str) -> str:
+    if not total:
+        return "0"
+    parts = [f"{errors} {_t('sev_error_short', lang)}" if errors else "",
+             f"{warnings} {_t('sev_warning_short', lang)}" if warnings else ""]
+    rest = total - errors - warnings
+    parts.append(f"{rest} {_t('sev_info_short', lang)}" if rest else "")
+    return "\n".join(p for p in parts if p)
 
 
 def _figure_class():
@@ -507,7 +540,8 @@ def indicators_figure(pf: Portfolio, lang: str = "vi"):
     Figure = _figure_class()
 
     keys = [i["key"] for i in load_targets()["indicators"] if i["key"] in set(data["indicator"])]
-    wards = sorted(set(data["ward"]), key=str.casefold)
+    # every ward in every panel: one that states nothing shows "không nêu"
+    wards = sorted({w.ward for w in pf.wards} | set(data["ward"]), key=str.casefold)
     fig = Figure(figsize=(9, 0.6 + (0.9 + 0.32 * len(wards)) * len(keys)))
     axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
     for ax, key in zip(axes, keys):
