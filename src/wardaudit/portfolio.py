@@ -22,6 +22,7 @@ import html
 import json
 import math
 import os
+import re
 import shutil
 import statistics
 import tempfile
@@ -251,7 +252,11 @@ def wards_table_html(pf: Portfolio, lang: str = "vi") -> str:
                 if r["reason"]:
                     cell += f"<br><small>{_e(r['reason'])}</small>"
             elif c == "score" and v is not None and not (isinstance(v, float) and math.isnan(v)):
-                cell = _e(f"{v:.1f}")
+                score_text = f"{v:.1f}"
+                cell = _e(score_text.replace(".", ",") if lang == "vi" else score_text)
+            elif c == "period" and v:
+                from .wording import display_date
+                cell = _e(re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: display_date(m.group(0)), str(v)))
             else:
                 cell = _e(v)
             css = ' class="num"' if c in ("reports", "checks", "passed", "failed", "error", "warning",
