@@ -242,6 +242,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "portfolio.no_port": ("Chưa có phép kiểm tra liên đơn vị nào chạy được.", "No cross-unit check could run."),
     "portfolio.heatmap_title": ("Phát hiện theo đơn vị và nhóm quy tắc (màu đậm hơn: nặng hơn; 1 sai sót = 3 cảnh báo)",
                                 "Findings by unit and rule family (darker: graver; 1 error = 3 warnings)"),
+    "portfolio.indicator_axis": ("Tỷ lệ báo cáo nêu (%)", "Rate stated in the report (%)"),
     "portfolio.sev_error_short": ("sai sót", "errors"),
     "portfolio.sev_warning_short": ("cảnh báo", "warnings"),
     "portfolio.sev_info_short": ("thông tin", "info"),

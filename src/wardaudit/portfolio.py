@@ -566,6 +566,7 @@ def indicators_figure(pf: Portfolio, lang: str = "vi"):
         ax.set_xlim(0, max(100.0, float(part["value"].max()) * 1.05) * 1.12)
         if national.size or provincial.size:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+        ax.set_xlabel(_t("indicator_axis", lang), fontsize=8)
     fig.tight_layout()
     return fig
 
