@@ -118,3 +118,22 @@ def test_quotes_are_cut_at_word_boundaries():
     text = "Hệ thống mạng điện tử HPnet hoạt động ổn định trên toàn xã"
     assert quote_at_words("ng điện tử HPnet…", text) == "…mạng điện tử HPnet…"
     assert quote_at_words("Hệ thống mạng", text) == "Hệ thống mạng…"
+
+
+def test_no_tick_on_heading_numbers_and_the_red_mark_on_the_variant_spelling(seed_pages):
+    variants_marked = 0
+    for slug in SEED_WARDS:
+        page = _page(seed_pages, slug)
+        for body in re.findall(r'<p class="h"[^>]*><span class="loc">[^<]*</span>(.*?)</p>', page, flags=re.S):
+            assert not re.match(r'\s*(?:#+\s*)?<span class="(?:tick|mark-fail)"', body), (slug, body[:120])
+            assert not re.match(r"\s*(?:Phần|PHẦN|Mục|Phụ lục|PHỤ LỤC)\s+<span", body), (slug, body[:120])
+        checks, _ = _checks(seed_pages, slug)
+        for c in checks:
+            if c["rule"] != "META003" or c["status"] != "fail":
+                continue
+            marked = [html.unescape(t) for t in re.findall(
+                r'<span class="mark-fail"[^>]*data-rules="[^"]*META003[^"]*"[^>]*>([^<]*)<', page)]
+            assert c["values"]["expected"] not in marked, (slug, marked)
+            assert set(marked) & set(c["values"]["actual"]), (slug, marked)
+            variants_marked += 1
+    assert variants_marked, "no seed has a variant spelling: this test proves nothing"

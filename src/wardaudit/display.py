@@ -258,6 +258,15 @@ def _anchor_ids(doc: Document, prefix: str) -> dict[tuple, str]:
     return ids
 
 
+def _heading_number(doc: Document, target: tuple, span: tuple[int, int] | None) -> bool:
+    """The span is a heading's own number ("Phần 1", "II.", "1.2."), not a figure of the report."""
+    if target[0] != "b" or span is None:
+        return False
+    b = doc.blocks[target[1]]
+    number = _HEADING_NUMBER.match(b.text) if b.kind == "heading" else None
+    return bool(number) and span[1] <= number.end()
+
+
 def _names_the_expected(c: CheckResult, ev: Evidence) -> bool:
     """The evidence of a failed check that shows the form it should take (the right spelling of a
     name beside its variants): linked, never marked red."""
@@ -278,6 +287,9 @@ def place_evidence(doc: Document, checks: Sequence[CheckResult], prefix: str = "
         for ei, ev in enumerate(c.evidence):
             target, span, link = _locate(doc, ev, pl, claimed)
             pl.links[(ci, ei)] = link
+            if target is not None and _heading_number(doc, target, span):
+                pl.placed[(ci, ei)] = False  # found, but a heading's own number takes no tick
+                continue
             if ev.figure and not _names_the_expected(c, ev):
                 pl.placed[(ci, ei)] = target is not None
                 if target is None:
@@ -703,11 +715,7 @@ def _block_html(doc: Document, bi: int, b: Block, pl: Placement, lang: str) -> s
     loc = f'<span class="loc">{esc(b.location.line if b.location.line is not None else "")}</span>'
     if b.kind == "table" and b.table is not None:
         return _table_html(bi, b, pl, lang)
-    marks = pl.marks.get(("b", bi))
-    if b.kind == "heading" and marks:
-        number = _HEADING_NUMBER.match(b.text)
-        marks = [m for m in marks if not number or m.start >= number.end()]
-    body = _marked_text(b.text, marks)
+    body = _marked_text(b.text, pl.marks.get(("b", bi)))
     if b.kind == "heading":
         return f'<p class="h"{_id_attr(pl, ("b", bi))}>{loc}{body}</p>'
     return f'<p{_id_attr(pl, ("b", bi))}>{loc}{body}</p>'

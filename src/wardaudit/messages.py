@@ -233,7 +233,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "portfolio.open_report": ("xem", "open"),
     "portfolio.no_report": ("chưa có", "none yet"),
     "portfolio.status_ok": ("đã xử lý", "processed"),
-    "portfolio.status_failed": ("lỗi", "failed"),
+    "portfolio.status_failed": ("chạy lỗi", "run failed"),
     "portfolio.status_missing": ("chưa xử lý", "not processed"),
     "portfolio.no_wards": ("Chưa có đơn vị nào được xử lý.", "No unit has been processed yet."),
     "portfolio.no_failures": ("Không có phép kiểm tra nào không đạt.", "No check failed."),
