@@ -112,6 +112,10 @@ def test_values_are_labelled_rounded_and_dates_are_dd_mm_yyyy():
     rows = dict(value_rows({"actual": [162, 64, 160]}, "XREF001", "vi"))
     assert rows == {"Các giá trị được nêu": "162; 64; 160"}  # none of them named as expected
     assert format_value({"day": None, "month": 6, "year": 2026}) == "…/06/2026"
+    # named figures, not a repeat of them as expected/actual
+    rows = dict(value_rows({"expected": 12456, "actual": 12454, "received": 12456, "resolved": 12294,
+                            "pending": 160}, "FOOT002", "vi"))
+    assert rows == {"Tiếp nhận": "12.456", "Đã giải quyết": "12.294", "Đang giải quyết": "160"}
 
 
 def test_quotes_are_cut_at_word_boundaries():

@@ -99,9 +99,11 @@ def value_rows(values: Mapping[str, Any], rule: str, lang: str = "vi") -> list[t
     stated = values.get("stated")
     # a recomputed rate to the stated precision (a float has lost trailing zeros: at least 2)
     decimals = max(_decimals(stated), 2) if isinstance(stated, float) else None
+    # named figures say more than "expected"/"actual", which then only repeat them
+    named = any(values.get(k) is not None for k in VALUE_ORDER if k not in ("expected", "actual"))
     rows = []
     for k in VALUE_ORDER:
-        if k not in values or values[k] is None:
+        if k not in values or values[k] is None or (named and k in ("expected", "actual")):
             continue
         name = "val_values_stated" if (k == "actual" and rule.startswith("XREF")) else f"val_{k}"
         if rule.startswith("XREF") and k == "expected":
