@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 JOBS ?=
+OCR_DEBS := tesseract-ocr tesseract-ocr-vie ghostscript
 
 .PHONY: help setup system-deps audit test bench eval lab lock clean-reports samples docs
 
@@ -21,11 +22,18 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## build .venv from requirements.lock (exact versions) and install the package
 
-system-deps: ## install Debian packages the tests need (chromium for the browser tests)
+system-deps: ## install Debian packages the tests need (chromium; OCR: tesseract vie, ghostscript; LibreOffice)
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
 	  else echo "chromium is missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; \
+	fi
+	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx vie \
+	    || ! command -v gs >/dev/null || ! command -v soffice >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      $(OCR_DEBS) libreoffice-writer-nogui fonts-dejavu-core >/dev/null; \
+	  else echo "OCR tools missing: run 'sudo apt-get install $(OCR_DEBS) libreoffice-writer-nogui'" >&2; exit 1; fi; \
 	fi
 
 audit: setup ## run every ward in parameters/ and render reports/ (index: reports/index.html)
@@ -34,14 +42,16 @@ audit: setup ## run every ward in parameters/ and render reports/ (index: report
 test: setup system-deps ## run the whole test suite
 	$(PY) -m pytest -q
 
-bench: setup ## run the batch benchmark and write benchmarks/RESULTS.md
+bench: setup system-deps ## run the batch and OCR benchmarks (benchmarks/RESULTS.md, benchmarks/OCR.md)
 	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/ocr.py
 
 eval: setup ## measure relations found on the labelled corpus, seeds and held-out set; writes benchmarks/EVAL.md
 	$(PY) benchmarks/eval.py
 
-samples: setup ## regenerate the PDF/DOCX renderings of the seeds (deterministic)
+samples: setup ## regenerate the PDF/DOCX renderings of the seeds (deterministic) and the office exports
 	$(PY) scripts/render_samples.py
+	$(PY) scripts/render_office.py
 
 docs: setup ## regenerate docs/rules.md from the rule docstrings
 	$(VENV)/bin/wardaudit rules --format markdown > docs/rules.md

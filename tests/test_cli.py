@@ -92,3 +92,16 @@ def test_check_text_output_lists_failures_first():
     lines = [l for l in out.stdout.splitlines() if l and l[0] in "✗✓"]
     first_pass = next(i for i, l in enumerate(lines) if l.startswith("✓"))
     assert all(l.startswith("✗") for l in lines[:first_pass]) and lines[0].split()[2] == "ERROR"
+
+
+def test_text_output_names_each_relation_and_what_was_not_checked(capsys):
+    """The human form says why two figures were compared (cue, strength) and how many were not."""
+    from wardaudit.cli import main
+
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    main(["check", str(next((raw / "trung-thanh").iterdir())), "--format", "text"])
+    out = capsys.readouterr().out
+    assert "[trong đó · nêu rõ / explicit]" in out  # a tick of an explicit partition
+    assert "Cần rà soát" in out and "suy ra / inferred]" in out
+    main(["check", str(next((raw / "phu-thinh").iterdir())), "--format", "text"])
+    assert "Không kiểm tra được / not checked: 1" in capsys.readouterr().out

@@ -100,3 +100,19 @@ def test_finding_keys_do_not_depend_on_line_numbers(tmp_path):
     a, _ = _checks(tmp_path, CASES["brackets"][0])
     b, _ = _checks(tmp_path, "I. KẾT QUẢ\n\nMở đầu báo cáo.\n\n" + CASES["brackets"][0])
     assert [c.key for c in a if c.status == "fail"] == [c.key for c in b if c.status == "fail"]
+
+
+def test_a_bullet_about_another_quantity_ends_the_breakdown(tmp_path):
+    text = ("Xã Đông Hải tiếp nhận 500 hồ sơ, trong đó:\n\n- Trực tuyến: 400 hồ sơ;\n\n- Trực tiếp: 100 hồ sơ.\n\n"
+            "- Đã giải quyết 480 hồ sơ, đạt 96%.")
+    checks, _ = _checks(tmp_path, text)
+    foot = [c for c in checks if c.rule == "FOOT001"]
+    assert [c.status for c in foot] == ["pass"] and foot[0].values["parts"] == [400, 100]
+
+
+def test_a_declared_count_against_the_bulleted_items(tmp_path):
+    ok = "UBND xã Đông Hải ban hành 03 văn bản, gồm:\n\n- Kế hoạch chuyển đổi số;\n\n- Quyết định kiện toàn Ban chỉ đạo;\n\n- Công văn hướng dẫn."
+    checks, _ = _checks(tmp_path, ok)
+    assert [c.status for c in checks if c.rule == "STRUCT004"] == ["pass"]
+    checks, _ = _checks(tmp_path, ok.replace("03 văn bản", "04 văn bản"))
+    assert [(c.status, c.severity) for c in checks if c.rule == "STRUCT004"] == [("fail", "error")]

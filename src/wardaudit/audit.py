@@ -73,7 +73,8 @@ def audit_file(path: str | Path, params: WardParams | None = None, *, display_pa
                history: list[AuditResult] | None = None) -> AuditResult:
     from .ingest import read_document
 
-    doc = read_document(path, display_path=display_path, max_pages=params.max_pages if params else 200)
+    doc = read_document(path, display_path=display_path, max_pages=params.max_pages if params else 200,
+                        **({"max_inflate_mb": params.max_inflate_mb} if params else {}))
     return audit_document(doc, params, history)
 
 
@@ -109,7 +110,8 @@ def audit_ward(params: WardParams, paths: Paths | None = None, *, use_cache: boo
             doc = _Doc.from_dict(blob["document"])
             result = audit_document(doc, params, history=results)
         else:
-            doc = read_document(src, display_path=shown, max_pages=params.max_pages)
+            doc = read_document(src, display_path=shown, max_pages=params.max_pages,
+                                max_inflate_mb=params.max_inflate_mb, cache_dir=paths.processed / "ocr")
             result = audit_document(doc, params, history=results)
             write_text(cached, json.dumps({"document": doc.to_dict()}, ensure_ascii=False))
         results.append(result)

@@ -97,6 +97,8 @@ class WardParams(BaseModel):
     rules_off: list[str] = Field(default_factory=list)
     # strict: YAML's `true` is not a page count
     max_pages: int = Field(default=200, ge=1, le=5000, strict=True)
+    # decompression bombs: what one report may inflate to (.docx parts; scanned pages' pixels x 4 bytes)
+    max_inflate_mb: int = Field(default=256, ge=1, le=16384, strict=True)
 
     @field_validator("period_start", "period_end", mode="before")
     @classmethod

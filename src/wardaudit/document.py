@@ -93,6 +93,7 @@ class Block:
     level: int | None = None
     appendix: str | None = None
     table: Table | None = None
+    ocr_confidence: float | None = None  # the page's mean OCR word confidence (0-100) when read by OCR
 
     @property
     def section_label(self) -> str:
@@ -177,7 +178,8 @@ class Document:
 
         blocks = [Block(kind=b["kind"], text=b["text"], location=loc(b["location"]),
                         section=tuple(b["section"]), number=b["number"], level=b["level"],
-                        appendix=b["appendix"], table=table(b["table"])) for b in d["blocks"]]
+                        appendix=b["appendix"], table=table(b["table"]),
+                        ocr_confidence=b.get("ocr_confidence")) for b in d["blocks"]]
         return cls(source=d["source"], format=d["format"], sha256=d["sha256"], blocks=blocks,
                    sections=[section(s) for s in d["sections"]],
                    appendices=[Appendix(id=a["id"], title=a["title"], location=loc(a["location"]),

@@ -15,17 +15,14 @@ from typing import Any, Iterable
 
 from .catalogue import Catalogue, Metric, load_catalogue, load_cues
 from .document import Block, Document, Table
-from .metadata import parse_period
+from .metadata import fold, parse_period
 from .numbers_vi import Figure, find_figures
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNORECASE)
-_TARGET_WORDS = re.compile(r"dự kiến|mục tiêu|phấn đấu|chỉ tiêu|kế hoạch đề ra|duy trì tỷ lệ|kết quả dự kiến", re.IGNORECASE)
 _TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(chưa|không)\b", re.IGNORECASE)
 _YEAR_START = re.compile(r"^\W*(?:Trong\s+)?năm\s+(\d{4})\b", re.IGNORECASE)
 _AS_OF = re.compile(r"(?:đến|tính đến)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
-_CUMULATIVE = re.compile(r"lũy kế|luỹ kế|cộng dồn", re.IGNORECASE)
 _STATUS = {
     "completed": re.compile(r"^(đã\s+)?hoàn thành|^xong", re.IGNORECASE),
     "in_progress": re.compile(r"đang (triển khai|thực hiện)|đang", re.IGNORECASE),
@@ -65,6 +62,7 @@ class Fact:
     base: str | None = None  # for a rate: the id of its numerator; for a share: of its part
     over: str | None = None  # for a rate: the id of its base when the text states it with the rate
     listed: int | None = None  # for a count ending in 'gồm:': the items listed after it, one per bullet
+    ocr: float | None = None  # read by OCR: the page's mean word confidence (0–100)
     end: int | None = None  # where the figure ends in its block's text (not published)
     lead: str = ""  # the words right before the figure in its sentence (not published)
 
@@ -81,6 +79,8 @@ class Fact:
             d["status"] = self.status
         if self.cue:
             d["cue"] = self.cue
+        if self.ocr is not None:
+            d["ocr"] = round(self.ocr, 1)
         return d
 
     @property
@@ -95,7 +95,7 @@ def _num(v: float) -> float | int:
 
 
 COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role", "group", "scope", "section",
-           "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status", "cue"]
+           "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status", "cue", "ocr"]
 
 
 def facts_frame(facts: Iterable[Fact]):
@@ -169,6 +169,7 @@ class _Extractor:
         self.current_block: int | None = None
         self.current_sentence: int | None = None
         self.cues = load_cues()
+        self.own_names = {fold(n) for n in (meta.get("expected_ward"), meta.get("ward_name")) if n}
         self.last_phrase: str | None = None
 
     def new_group(self) -> str:
@@ -176,6 +177,8 @@ class _Extractor:
         return f"G{self._group:03d}"
 
     def add(self, **kw) -> Fact:
+        block = self.doc.blocks[self.current_block] if self.current_block is not None else None
+        kw.setdefault("ocr", getattr(block, "ocr_confidence", None))
         f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, sentence=self.current_sentence, **kw)
         self.facts.append(f)
         return f
@@ -231,6 +234,13 @@ class _Extractor:
         tail = text.rstrip()
         if tail.endswith((":", "trong đó", "gồm")) and self.facts and self.facts[-1].role == "total":
             return self.facts[-1]
+        last = self.facts[-1] if self.facts else None
+        if tail.endswith(":") and last is not None and last.block == self.current_block and last.end is not None \
+                and last.kind in ("count", "money") and not last.group \
+                and re.fullmatch(r"\s*[^\W\d][\w ]{0,20}:", tail[last.end:]):
+            # '- Đã giải quyết 302 hồ sơ:' followed by its parts, one per bullet
+            last.group, last.role, last.cue = self.new_group(), "total", ":"
+            return last
         return carry_total
 
     def sentence_facts(self, block: Block, text: str, s: int, e: int, sent_figs: list[Figure],
@@ -283,6 +293,7 @@ class _Extractor:
             if role == "part" and metric is None:
                 fact.label = left_clause.strip(" :-+•;,(").strip()[:80] or None
             self.link_rate(fact, fig, prev_fact, text, s, left_clause, sentence_facts)
+            self.back_reference(fact, right_full)
             if _partition_cue(right_full, self.cues, text[fig.end:e]) and fig.kind in ("count", "money", "ratio"):
                 owner = self.open_group(state, fact, sentence_facts, right_full, text[fig.end:e])
                 if not right_full.strip(" :,").lower().replace("trong đó", "").strip(" :,") \
@@ -291,7 +302,36 @@ class _Extractor:
             prev_fact = fact
             sentence_facts.append(fact)
             prev_end = fig.end
+        self.total_after_parts(sentence_facts)
+        self.inline_items(text, e, sentence_facts)
         return carry_total
+
+    def inline_items(self, text: str, e: int, facts: list[Fact]) -> None:
+        """'02 mô hình: "Thôn số" và "Chợ 4.0"', '05 xã: xã A, xã B, …': a count followed by a colon and
+        the items it counts, with no figure among them, declares how many are listed."""
+        for f in facts:
+            if f.kind != "count" or f.end is None or f.group or not float(f.value).is_integer():
+                continue
+            m = _INLINE_LIST.match(text[f.end:e])
+            if not m or find_figures(m.group("items")):
+                continue
+            items = [x for x in re.split(r"\s*[;,]\s*|\s+và\s+", m.group("items").strip(" .")) if x.strip()]
+            if len(items) >= 2 and f.listed is None:
+                f.listed, f.cue = len(items), "liệt kê sau dấu hai chấm"
+
+    def total_after_parts(self, facts: list[Fact]) -> None:
+        """'tháng 7 có 1.204 hồ sơ, tháng 8 có 1.318 hồ sơ, tháng 9 có 1.277 hồ sơ, tổng cộng 3.799 hồ sơ':
+        a total named as such after the figures of its noun in the same sentence."""
+        for k, total in enumerate(facts):
+            if total.group or total.kind not in ("count", "money") or not _TOTAL_AFTER.search(total.lead):
+                continue
+            parts = [f for f in facts[:k] if f.kind == total.kind and f.unit == total.unit and not f.group
+                     and f.role is None and f.qualifier == total.qualifier]
+            if len(parts) < 2:
+                continue
+            total.group, total.role, total.cue = self.new_group(), "total", _TOTAL_AFTER.search(total.lead).group(1)
+            for p in parts:
+                p.group, p.role = total.group, "part"
 
     def resolve_in_group(self, state: "_Group", fig: Figure, text: str, s: int, left_clause: str,
                          left_sentence: str, right: str, left_window: str) -> tuple[Metric | None, str | None]:
@@ -318,7 +358,11 @@ class _Extractor:
             return metric, ("part" if metric.key in parts else None)
         plain = self.resolve(fig, left_clause, left_window, right)
         counted = _unit_text(fig, right)
-        named_by_place = plain is not None and counted and counted == total.unit \
+        if counted in _GENERIC_COUNTERS and total.cue and total.unit != counted:
+            self.last_phrase = None
+            return None, "part"  # '320 phản ánh, gồm: qua Zalo 96 lượt, …': occurrences of the total's items
+        elided = counted in _ELIDED
+        named_by_place = plain is not None and (counted == total.unit or (elided and total.cue)) \
             and counted not in self.cat.families.get(plain.family, ())
         own_family = self.cat.get(total.metric).family if self.cat.get(total.metric) else None
         if counted and own_family and counted in self.cat.families.get(own_family, ()) and counted != total.unit:
@@ -359,7 +403,8 @@ class _Extractor:
         if fig.kind == "percent":
             if self.cues.ends_with(self.cues.change_before, left_clause) or \
                     self.cues.starts_with(self.cues.change_after, text[fig.end:fig.end + 30]):
-                return  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
+                fact.role = "change"  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
+                return
             if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
                     self.cues.share.search(left_clause) or (between.rstrip().endswith("(") and prev_fact.role == "part")):
                 fact.role, fact.cue, fact.base = "share", "chiếm" if self.cues.share.search(left_clause) else "(%)", prev_fact.id
@@ -387,11 +432,15 @@ class _Extractor:
             m = self.cues.rate.search(left_clause)
             fact.cue = m.group(0).lower() if m else None
         elif fig.kind in ("count", "ratio") and prev_fact is not None and prev_fact.kind == "percent" \
+                and prev_fact.role != "change" \
                 and between.rstrip().endswith("(") and ";" not in between and ")" not in between:
-            if prev_fact.base and fig.kind == "count":
+            if fig.kind == "count" and (prev_fact.base or _NAMES_A_BASE.search(between)):
                 # '2.712 tài khoản, đạt 98% số người thuộc diện cấp (2.890 người)': the rate has its
                 # numerator already, so the count in brackets is its base
                 prev_fact.over = fact.id
+                rate_metric = self.cat.get(prev_fact.metric)
+                if rate_metric and rate_metric.denominator and fact.metric == rate_metric.numerator:
+                    fact.metric = rate_metric.denominator  # '76,6% tổng số hồ sơ tiếp nhận (8.327 hồ sơ)'
                 return
             # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
             rate_metric = self.cat.get(prev_fact.metric)
@@ -402,11 +451,26 @@ class _Extractor:
             fact.group, fact.role = gid, "numerator"
             prev_fact.cue = prev_fact.cue or "(số liệu trong ngoặc)"
 
+    def back_reference(self, fact: Fact, right_full: str) -> None:
+        """'6 đơn vị nêu trên', '1.512 hồ sơ trực tuyến … nêu trên': the figure restates one given earlier."""
+        if fact.kind not in ("count", "money") or not _BACK_REFERENCE.match(right_full):
+            return
+        earlier = [f for f in self.facts[:-1] if f.kind == fact.kind and f.unit == fact.unit and f.role != "share"
+                   and f.file == fact.file and (f.metric == fact.metric or f.metric is None or fact.metric is None)]
+        # which earlier figure it restates: the only one of its noun in the section, else one with its value
+        same_section = [f for f in earlier if f.section == fact.section]
+        same_value = [f for f in earlier if f.value == fact.value]
+        target = same_section[0] if len(same_section) == 1 else (same_value[-1] if same_value else None)
+        if target is not None:
+            fact.cue, fact.base = "nêu trên", target.id
+
     def scope_of(self, left_sentence: str, right_full: str) -> str | None:
         """Whom a figure is about: a scope named in its own clause after it, else the one named last
         before it in its sentence; None when the sentence names none (the reporting unit)."""
         right = re.split(r"[,;.()]", right_full, maxsplit=1)[0]
         found = self.cues.scope_in(right) or self.cues.scope_in(left_sentence)
+        if found and self.own_names and fold(found[0].split(" ", 1)[-1]) in self.own_names:
+            return None  # the reporting unit named by its own name
         return found[0] if found else None
 
     def attach_part(self, total: Fact, block: Block, attached: list[Fact]) -> bool:
@@ -424,6 +488,12 @@ class _Extractor:
             if m:
                 first.metric = m.key
         own = {p for ps in (metric.parts if metric else ()) for p in ps}
+        other = self.cat.get(first.metric)
+        if other and first.metric != total.metric and first.metric not in own and not other.part_only \
+                and first.unit in self.cat.families.get(other.family, ()):
+            # '- Đã giải quyết 480 hồ sơ': another quantity of the same noun, the report's next item
+            # ('+ Tại nhà văn hóa thôn: 15 điểm' names a place, and stays a part)
+            return False
         if first.metric == total.metric or first.metric not in own:
             # a named part ('- Xã Phú Lộc: 18.906 tài khoản'): what it counts is the total's, for one unit
             first.metric = None
@@ -606,12 +676,30 @@ class _Extractor:
                 cands = self.cat.in_family(fam) if fam else self.cat.metrics
                 metric = self.cat.best(context, cands)[0]
                 period, qual = self._table_period(header)
-                scope = self.cues.scope_in(header) or self.cues.scope_in(row_label)
+                # a column's scope ('Cấp xã'), else in a table of several rows the row's own unit
+                row_unit = self.row_scope(t, row) if len(t.rows) >= 2 else None
+                scope = self.cues.scope_in(header) or ((row_unit,) if row_unit else self.cues.scope_in(row_label))
                 self.add(metric=metric.key if metric else None, value=f.value, unit=None, kind=f.kind, period=period,
                          qualifier=qual, role="part" if title_total else None, group=gid, scope=scope[0] if scope else None,
                          section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
                          raw=f.raw, decimals=f.decimals, denominator=f.denominator, origin="table",
                          label=f"{header} | {row_label}".strip(" |"))
+
+
+    def row_scope(self, t: Table, row: list[str]) -> str | None:
+        """In a table of several rows each row is its own unit ('Nhà văn hóa ấp Long Thạnh', 'Bãi Dương'
+        under 'Tổ dân phố'): its cells are not restatements of each other. A total row is the whole."""
+        col = next((j for j, c in enumerate(row[:2]) if c and not re.fullmatch(r"[\d.,/%\s]+", c)), None)
+        name = " ".join(row[col].split()) if col is not None else ""
+        if not name or _TOTAL_ROW.match(name) or self.cat.best(name.lower(), self.cat.metrics)[0] is not None:
+            return None  # a total row, or a row naming what is counted ('Đúng và trước hạn'), not a unit
+        kind = t.header[col].strip() if col < len(t.header) else ""
+        if kind and (self.cues.named_scope.fullmatch(kind.lower()) or self.cues.named_unit.fullmatch(kind.lower())):
+            return f"{kind.lower()} {name}"
+        return name
+
+
+_TOTAL_ROW = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng|toàn (?:tỉnh|huyện|thành phố|xã|phường))\b", re.IGNORECASE)
 
 
 _CLAUSE_HAS_RATE_WORDS = re.compile(r"trực tuyến|số hóa|số hoá|kết quả điện tử|tái sử dụng|hài lòng|thanh toán|phủ sóng",
@@ -698,9 +786,15 @@ def _same_unit(fig: Figure, right: str, total: Fact) -> bool:
     if fig.kind == "money" or total.kind == "money":
         return fig.kind == total.kind
     unit = _unit_text(fig, right)
-    if unit in (None, "về", "của", "tại", "ở", "thuộc", "là", "đối", "cho", "do", "trên") and total.cue:
-        return True  # the noun is left out after the first part: '3 nhiệm vụ về thể chế; 5 về hạ tầng số'
+    if (unit in _ELIDED or unit in _GENERIC_COUNTERS) and total.cue:
+        # the noun is left out after the first part ('3 nhiệm vụ về thể chế; 5 về hạ tầng số'), or
+        # the parts are counted as occurrences ('320 phản ánh, gồm: qua Zalo 96 lượt, …')
+        return True
     return bool(unit) and bool(total.unit) and unit == total.unit
+
+
+_ELIDED = (None, "về", "của", "tại", "ở", "thuộc", "là", "đối", "cho", "do", "trên")
+_GENERIC_COUNTERS = ("lượt", "trường hợp")
 
 
 def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
@@ -714,6 +808,16 @@ def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
         depth += ch == "("
         depth -= ch == ")"
     return depth <= 0 and "(" in between
+
+
+# '… tương đương 76,6% tổng số hồ sơ tiếp nhận (8.327 hồ sơ)', '… 78,1% số người dân từ 14 tuổi trở lên
+# (5.001 người)': the words between a rate and a bracketed count name its base
+_NAMES_A_BASE = re.compile(r"\btổng số\b|\btổng\b|\bsố (?:người|hộ|dân|công dân|cán bộ|đơn vị)\b", re.IGNORECASE)
+
+
+_INLINE_LIST = re.compile(r"^\s*[^\W\d][^:;.\d]{0,60}?(?:,?\s*(?:bao gồm|gồm|là))?\s*:\s*(?P<items>[^.]+)")
+_BACK_REFERENCE = re.compile(r"^\s*[^\W\d][\w ]{0,30}?\b(?:nêu trên|kể trên|nói trên|trên đây)\b", re.IGNORECASE)
+_TOTAL_AFTER = re.compile(r"\b(tổng cộng|tổng số|cộng)\b[^,;.:()\d]{0,25}$", re.IGNORECASE)
 
 
 def _introduces_base(cues, lead: str) -> bool:

@@ -41,6 +41,7 @@ def fold(name: str) -> str:
     return slugify(name).replace("-", " ")
 
 
+_WARD_LEAD = re.compile(r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|địa bàn|của|tại)\s+$")
 _LEVEL_WORD = re.compile(r"(?<!\w)(xã|phường|đặc khu|thị trấn|huyện|quận|thị xã|tỉnh)\s+", re.IGNORECASE)
 
 
@@ -57,6 +58,8 @@ def _spellings_of(doc: Document, expected: str) -> list[tuple[str, str, Any]]:
             for m in _LEVEL_WORD.finditer(text):
                 words = re.findall(r"[\wÀ-ỹĐđ]+", text[m.end():m.end() + 60])[:n]
                 name = " ".join(words)
+                if _WARD_LEAD.search(text[:m.start()]):
+                    continue  # already counted by _WARD
                 if len(words) == n and name[:1].isupper() and fold(name) == target and name.upper() != name:
                     out.append((m.group(1), name, loc))
     return out

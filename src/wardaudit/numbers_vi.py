@@ -41,7 +41,8 @@ _DOC_NUMBER = re.compile(r"\b\d+[A-Za-zĐđ]*(?:[-/][A-ZĐa-zđ][\wĐđ&.]*)+|s�
 _PHONE = re.compile(r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\d.])")
 _NAMES = re.compile(r"\b\d+\s*cấp độ\b|\b\d\.0\b|\b\d+\s*G\b|\b\d+\s*Nhà\b|\bhai con số\b|\b\d+\s*con số\b|https?://\S+|\b[\w.]+@[\w.]+|"
                     r"\b\w+\.(?:vn|gov|com)\S*|\b\d+\s*Gbps\b|\b\d+\s*Gb/s\b|\b\d+\s*Mbps\b", re.IGNORECASE)
-_LIST_MARK = re.compile(r"(?:^|\n)\s*(?:[-+•]\s*)?(?:\(\d+\)|\d+(?:\.\d+)*\.(?!\d)|[a-zđ]\)|[IVX]+\.)\s")
+_LIST_MARK = re.compile(r"(?:^|\n)\s*(?:[-+•]\s*)?(?:\(\d+\)|\d+(?:\.\d+)*\.(?!\d)|[a-zđ]\)|[IVX]+\.)\s"
+                        r"|\(\d{1,2}\)(?=\s+[^\W\d])")  # '(1) làm sạch dữ liệu; (2) …' inside a sentence
 _DURATION = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút|tuổi)\b", re.IGNORECASE)
 
 
@@ -90,7 +91,8 @@ def _excluded_spans(text: str) -> list[tuple[int, int]]:
     for rx in (_DATE, _DATE_WORDS, _DOC_NUMBER, _PHONE, _NAMES, _LIST_MARK):
         for m in rx.finditer(text):
             # 'các thôn 10 hội nghị': a count of something after a place word is not the place's number
-            if rx is _DOC_NUMBER and (_COUNTED.match(text[m.end():].lstrip(".,0123456789"))
+            rest = re.sub(r"^(?:[.,]\d+)*", "", text[m.end():])  # the rest of the number token
+            if rx is _DOC_NUMBER and (_COUNTED.match(rest)
                                       or re.search(r"tổng\s+$", text[max(0, m.start() - 8):m.start()], re.IGNORECASE)):
                 continue
             spans.append(m.span())

@@ -245,7 +245,8 @@ def wards_table_html(pf: Portfolio, lang: str = "vi") -> str:
         for c in cols:
             v = r[c]
             if c == "html":
-                cell = (f'<a href="{_e(quote(v))}">{_e(_t("open_report", lang))}</a>' if v
+                # a ward not run yet (or dropped from parameters/) has no page: NaN, not a path
+                cell = (f'<a href="{_e(quote(v))}">{_e(_t("open_report", lang))}</a>' if isinstance(v, str) and v
                         else _e(_t("no_report", lang)))
             elif c == "status":
                 cell = _e(_t(f"status_{v}", lang))

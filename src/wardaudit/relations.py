@@ -179,10 +179,13 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
                 cands = [f for f in pool if f.metric == key and f.period == total.period and f.scope == total.scope
                          and f.role != "total" and near_after(total, f)]
                 if cands:
-                    chosen.append(min(cands, key=lambda f: (f.block - total.block, abs((f.sentence or 0)
-                                                                                         - (total.sentence or 0)))))
-            if len(chosen) < max(2, len(partition) - 1):
-                continue
+                    first = min(cands, key=lambda f: (f.block - total.block, abs((f.sentence or 0)
+                                                                                   - (total.sentence or 0))))
+                    # 'trước hạn 302 hồ sơ, đúng hạn 149 hồ sơ': both are on time, both count
+                    chosen += [f for f in cands if f.block == first.block and f.sentence == first.sentence]
+            together = all(same_sentence(f, total) for f in chosen)
+            if len(chosen) < 2 or (len(chosen) < len(partition) - 1 and not together):
+                continue  # two parts in the total's own sentence are enough; apart, most of them
             out.append(Relation("partition", (total, *chosen), CATALOGUE_CUE, Strength.INFERRED, total.scope))
             break
     return out
@@ -203,7 +206,11 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
     cat, cues = load_catalogue(), load_cues()
     out = []
     for rate in facts:
-        if rate.kind != "percent" or is_target(rate) or rate.role not in ("rate", None):
+        if rate.kind != "percent" or is_target(rate):
+            continue
+        # a share of a part stated outside any breakdown ('401 hồ sơ, chiếm 97,3%') is the part's rate
+        loose_share = rate.role == "share" and rate.base and not rate.group and not rate.over
+        if rate.role not in ("rate", None) and not loose_share:
             continue
         metric = cat.get(rate.metric)
         by_id = {f.id: f for f in facts}
@@ -275,6 +282,12 @@ def _denominator(facts, rate, num, den_metrics, cues):
     if whole:
         return whole[0], Strength.EXPLICIT, ""
     if not den_metrics:
+        # 'nhận 26 văn bản đến, đã xử lý 26 văn bản, đạt 100%': with no named base, the one earlier count
+        # of the numerator's noun in the rate's sentence is the base — a reading, so inferred
+        earlier = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
+                   and f.unit and f.unit == num.unit and f.value >= num.value and (f.end or 0) < (num.end or 0)]
+        if len(earlier) == 1:
+            return earlier[0], Strength.INFERRED, ""
         return None, None, "không rõ mẫu số của tỷ lệ"
     cands = [f for f in facts if f.metric in den_metrics and f.period == rate.period and not is_target(f)
              and f.origin == "text" and f is not num and f.scope == num.scope]
@@ -360,6 +373,10 @@ def recurrences(facts: list[Any]) -> list[Relation]:
         groups.setdefault((f.metric, f.period, f.scope or "", _qual_class(f)), []).append(f)
     out = []
     for (_metric, _period, scope, _q), fs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        # parts of one breakdown that share a metric are parts by another dimension, not restatements
+        siblings = {g for g in (f.group for f in fs if f.role == "part") if g
+                    and sum(1 for x in fs if x.group == g and x.role == "part") >= 2}
+        fs = [f for f in fs if not (f.role == "part" and f.group in siblings)]
         places = {(f.file, f.page, f.line, f.quote) for f in fs}
         if len(fs) < 2 or len(places) < 2:
             continue
@@ -368,6 +385,13 @@ def recurrences(facts: list[Any]) -> list[Relation]:
         out.append(Relation("recurrence", tuple(fs), "cùng chỉ tiêu, cùng kỳ" if explicit else CATALOGUE_CUE,
                             Strength.EXPLICIT if explicit else Strength.INFERRED, scope or None))
     return out
+
+
+def back_references(facts: list[Any]) -> list[Relation]:
+    """'Sở đề nghị 6 đơn vị nêu trên …': the text itself says the figure is one stated before: explicit."""
+    by_id = {f.id: f for f in facts}
+    return [Relation("recurrence", (by_id[f.base], f), "nêu trên", Strength.EXPLICIT, f.scope)
+            for f in facts if f.cue == "nêu trên" and f.base in by_id]
 
 
 def agree(a, b) -> bool:

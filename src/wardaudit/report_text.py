@@ -4,6 +4,7 @@ from __future__ import annotations
 from .findings import summary
 
 _MARK = {"fail": "✗", "pass": "✓", "skip": "–"}
+_STRENGTH = {"explicit": "nêu rõ / explicit", "inferred": "suy ra / inferred", "ambiguous": "không rõ / ambiguous"}
 
 
 def render_text(result, show_passed: bool = True) -> str:
@@ -15,12 +16,19 @@ def render_text(result, show_passed: bool = True) -> str:
              f"Số / number: {meta.get('number') or '(trống)'} · Ngày / date: {meta.get('date') or '(trống)'} · "
              f"Kỳ / period: {period.get('start') or '?'} → {period.get('end') or '?'}",
              f"Kiểm tra / checks: {s['checks']} · đạt / passed: {s['pass']} · lỗi / errors: {s['error']} · "
-             f"cảnh báo / warnings: {s['warning']} · thông tin / info: {s['info']}", ""]
+             f"cảnh báo / warnings: {s['warning']} · thông tin / info: {s['info']}"]
+    unchecked = result.findings().get("unchecked") or {}
+    if unchecked.get("count"):
+        lines.append(f"Không kiểm tra được / not checked: {unchecked['count']} ("
+                     + "; ".join(f"{why}: {n}" for why, n in unchecked["reasons"].items()) + ")")
+    lines.append("")
     for c in result.checks:
         if c.status != "fail" and not show_passed:
             continue
         sev = c.severity.upper() if c.status == "fail" else c.status
-        lines.append(f"{_MARK[c.status]} {c.rule:9} {sev:8} {c.message}")
+        rel = c.relation or {}
+        why = f"  [{rel['cue']} · {_STRENGTH.get(rel['strength'], rel['strength'])}]" if rel.get("cue") else ""
+        lines.append(f"{_MARK[c.status]} {c.rule:9} {sev:8} {c.message}{why}")
         if c.status == "fail":
             for e in c.evidence:
                 where = ", ".join(x for x in (e.section, f"tr. {e.page}" if e.page else "", f"dòng {e.line}" if e.line else "") if x)

@@ -12,6 +12,7 @@ _MD_EMPH = re.compile(r"(?<!\\)(\*{1,3}|_{2,3})")
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 _NUMERIC = re.compile(r"^[\s\d.,%/≥≤<>+\-–]+$")
 _END_OF_SENTENCE = re.compile(r"[.!?;:]\s*$")
+_GROUP_KEY = re.compile(r"^(?:[IVXLC]+|[A-Z])\.?$")  # I, II, A. : the key of a group title row
 
 
 def clean_cell(text: str) -> str:
@@ -88,12 +89,14 @@ def build_table(raw: RawTable, max_header_rows: int = 3) -> Table:
         locs.append(raw.row_locations[i] if i < len(raw.row_locations) else raw.location)
     if not rows:
         return Table(header=[], rows=[], location=raw.location, quality=raw.quality)
-    if not n_header:
+    if raw.header_rows == 0:
+        n_header = 0  # a continuation without its header: every row is a data row
+    if n_header is None:
         n_header = 1
         while (n_header < min(max_header_rows, len(rows) - 1)
                and _looks_like_header_row(rows[n_header])):
             n_header += 1
-    header = join_header_rows(rows[:n_header]) if n_header > 1 else rows[0]
+    header = join_header_rows(rows[:n_header]) if n_header > 1 else (rows[0] if n_header else [])
     body, body_locs = merge_split_rows(rows[n_header:], locs[n_header:])
     width = max([len(header)] + [len(r) for r in body])
     header = header + [""] * (width - len(header))
@@ -102,11 +105,18 @@ def build_table(raw: RawTable, max_header_rows: int = 3) -> Table:
                  quality=raw.quality)
 
 
-def _continues(prev: list[str], cur: list[str]) -> bool:
+def _continues(prev: list[str], cur: list[str], *, across_break: bool = False) -> bool:
     """Is ``cur`` the rest of ``prev`` cut by a page break? Its STT cell is empty and every cell it
-    fills either was empty in ``prev`` or continues an unfinished text there."""
+    fills either was empty in ``prev`` or continues an unfinished text there.
+
+    ``across_break``: ``cur`` is the first row after a page break and ``prev`` the last row before
+    it, in a table whose rows are numbered. Word breaks a row anywhere, even between sentences, so
+    the text need not start in lower case; it must still be text continuing text.
+    """
     if not cur or cur[0] or not prev:
         return False
+    if across_break and not prev[0]:
+        return False  # the row before the break has no number of its own: nothing says cur is its rest
     filled = [j for j, c in enumerate(cur) if c]
     if not filled:
         return False
@@ -115,9 +125,10 @@ def _continues(prev: list[str], cur: list[str]) -> bool:
         before = prev[j] if j < len(prev) else ""
         if not before:
             continue
-        if is_numeric(cur[j]) or is_numeric(before) or _END_OF_SENTENCE.search(before):
+        if is_numeric(cur[j]) or is_numeric(before):
             return False
-        if not _starts_lowercase(cur[j]) and not before.endswith(("-", ",")):
+        if not across_break and (_END_OF_SENTENCE.search(before)
+                                 or not _starts_lowercase(cur[j]) and not before.endswith(("-", ","))):
             return False
         text_continued = True
     # at least one cell must continue text, otherwise it is a row of its own
@@ -161,11 +172,19 @@ def _first_key(t: Table) -> str | None:
     return None
 
 
+def _group_row(row: list[str]) -> bool:
+    """A group title row (``II | Nhóm ...`` with nothing else): numbering may restart under it."""
+    return (bool(row) and bool(_GROUP_KEY.match(row[0])) and sum(1 for c in row[1:] if c) <= 1
+            and not any(is_numeric(c) for c in row[1:]))
+
+
 def is_continuation(prev: Table, nxt: Table, *, header_repeated: bool | None = None) -> bool:
     """Does ``nxt`` continue ``prev`` (a page break), rather than being another table or a copy?
 
-    Same header (repeated as Word does) and the numbering does not restart at a row already
-    present — a restart means the table was pasted again, which STRUCT rules report.
+    Same header (repeated as Word does, or established by the caller from the column layout) and
+    the numbering does not restart at a row already present, unless ``prev`` ends on a group title
+    under which the numbering starts again. A restart means the table was pasted again, which
+    STRUCT rules report.
     """
     if header_repeated is None:
         header_repeated = same_header(prev.header, nxt.header)
@@ -173,18 +192,25 @@ def is_continuation(prev: Table, nxt: Table, *, header_repeated: bool | None = N
         return False
     keys = {r[0].rstrip(".") for r in prev.rows if r and r[0]}
     first = _first_key(nxt)
-    if first is not None and first in keys:
+    if first is not None and first in keys and not (prev.rows and _group_row(prev.rows[-1])):
         # numbering restarts: a pasted copy, unless the first row continues the last one
         return False
     return True
 
 
 def stitch(prev: Table, nxt: Table) -> Table:
-    """``prev`` followed by the rows of ``nxt``; a first row that finishes prev's last row is merged."""
-    rows, locs = merge_split_rows(
-        [list(r) for r in prev.rows] + [list(r) for r in nxt.rows],
-        [prev.row_location(i) for i in range(len(prev.rows))]
-        + [nxt.row_location(i) for i in range(len(nxt.rows))])
+    """``prev`` followed by the rows of ``nxt``; a first row that finishes prev's last row is merged
+    (Word lets a row break across the page: its rest has an empty STT cell)."""
+    prev_rows = [list(r) for r in prev.rows]
+    next_rows = [list(r) for r in nxt.rows]
+    next_locs = [nxt.row_location(i) for i in range(len(nxt.rows))]
+    if prev_rows and next_rows and _continues(prev_rows[-1], next_rows[0], across_break=True):
+        last, first = prev_rows[-1], next_rows.pop(0)
+        next_locs.pop(0)
+        last += [""] * max(0, len(first) - len(last))
+        prev_rows[-1] = [f"{a} {b}".strip() if b else a for a, b in zip(last, first + [""] * len(last))]
+    rows, locs = merge_split_rows(prev_rows + next_rows,
+                                  [prev.row_location(i) for i in range(len(prev.rows))] + next_locs)
     quality = prev.quality
     if prev.quality or nxt.quality:
         quality = {"parts": [q for q in (prev.quality, nxt.quality) if q]}

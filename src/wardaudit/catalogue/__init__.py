@@ -113,6 +113,7 @@ class Cues:
     bounds: dict[str, re.Pattern[str]]
     scopes: dict[str, re.Pattern[str]]
     named_scope: re.Pattern[str]
+    named_unit: re.Pattern[str]
     target: re.Pattern[str]
     cumulative: re.Pattern[str]
     negation: re.Pattern[str]
@@ -137,8 +138,19 @@ class Cues:
                     best = (name, m.end())
         for m in self.named_scope.finditer(text):
             name = re.match(r"\s*((?:số\s+)?[\wÀ-ỹĐđ]+(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹđ]*)?)", text[m.end():])
-            if name and (best is None or m.end() > best[1]):
+            # a name ('thôn Đông', 'tổ dân phố số 3', 'thôn 5'), not a word ('thôn, tổ dân phố có …')
+            if name and (name.group(1)[:1].isupper() or name.group(1)[:1].isdigit() or name.group(1).startswith("số ")) \
+                    and (best is None or m.end() > best[1]):
                 best = (f"{m.group(0).lower()} {name.group(1)}", m.end())
+        for m in self.named_unit.finditer(text):
+            words = []
+            for w in re.findall(r"\S+", text[m.end():m.end() + 60])[:4]:
+                w = w.strip(".,;:()")
+                if not w or not w[0].isupper():
+                    break
+                words.append(w)
+            if words and (best is None or m.end() >= best[1]):  # 'trên địa bàn huyện Sông Mai': the name wins
+                best = (f"{m.group(0).lower()} {' '.join(words)}", m.end())
         return best
 
 
@@ -151,7 +163,8 @@ def load_cues() -> Cues:
                 rate=_words(data["rate"]), named_base=_words(data["named_base"]),
                 bounds={k: _words(v) for k, v in data["bound"].items()},
                 scopes={k: _words(v) for k, v in data["scope"].items()},
-                named_scope=_words(data["named_scope"]), target=_words(data["target"]),
+                named_scope=_words(data["named_scope"]), named_unit=_words(data["named_unit"]),
+                target=_words(data["target"]),
                 cumulative=_words(data["cumulative"]), negation=_words(data["negation"]),
                 change_before=_words(data["change_before"]), change_after=_words(data["change_after"]),
                 introduces_base=_words(data["introduces_base"]))

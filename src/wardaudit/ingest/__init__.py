@@ -13,6 +13,7 @@ Reader = Callable[..., Document]
 readers: Registry[Reader] = Registry("reader")
 
 DEFAULT_MAX_PAGES = 200
+DEFAULT_MAX_INFLATE_MB = 256  # what a file may inflate to: .docx parts, a scanned page's pixels x 4 bytes
 
 
 def reader(*suffixes: str):
@@ -44,8 +45,16 @@ def _load_readers() -> None:
 
 
 def read_document(path: str | Path, *, display_path: str | None = None,
-                  max_pages: int = DEFAULT_MAX_PAGES, structure: bool = True) -> Document:
+                  max_pages: int = DEFAULT_MAX_PAGES, structure: bool = True,
+                  max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, cache_dir: Path | None = None) -> Document:
     """Read one report into a structured :class:`Document`.
+
+    Parameters
+    ----------
+    max_inflate_mb
+        What the file may inflate to (a .docx's parts; a scanned page's pixels at 4 bytes each).
+    cache_dir
+        Where OCR results are kept by file hash (default: data/processed/ocr of the project).
 
     Raises :class:`InputError` (one line naming the file) for anything unreadable.
     """
@@ -65,7 +74,8 @@ def read_document(path: str | Path, *, display_path: str | None = None,
             f"{shown}: định dạng {suffix or '(không có đuôi)'} không được hỗ trợ / unsupported format "
             f"(supported: {known})", path=shown)
     try:
-        doc = readers.get(suffix)(path, display_path=shown, max_pages=max_pages)
+        doc = readers.get(suffix)(path, display_path=shown, max_pages=max_pages,
+                                  max_inflate_mb=max_inflate_mb, cache_dir=cache_dir)
     except InputError:
         raise
     except (MemoryError, RecursionError):

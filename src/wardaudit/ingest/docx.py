@@ -14,24 +14,46 @@ from pathlib import Path
 from ..document import Block, Document, Location
 from ..exceptions import InputError
 from ..tables import RawTable, build_table, is_continuation, stitch
-from . import reader
+from . import DEFAULT_MAX_INFLATE_MB, reader
 from .text import table_text
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:Heading|Tiêu đề|Title)\s*(\d)?", re.IGNORECASE)
 
 
-def _open(path: Path, shown: str):
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+MAX_RATIO = 100  # a part that inflates more than this, and past a few MB, is a bomb (XML: ~5-20x)
+_RATIO_FLOOR = 8 << 20  # bytes; small parts may compress as they like
 
+
+def check_inflate(infos: list[zipfile.ZipInfo], shown: str, max_inflate_mb: int) -> None:
+    """Refuse a zip whose directory promises a huge inflate, from the declared sizes alone
+    (nothing is decompressed): the total over ``max_inflate_mb`` or one part's ratio over
+    :data:`MAX_RATIO` once it is past a few MB."""
+    total = sum(i.file_size for i in infos)
+    if total > max_inflate_mb << 20:
+        raise InputError(f"{shown}: tệp .docx giải nén ra {total >> 20} MB, vượt giới hạn {max_inflate_mb} MB "
+                         f"(max_inflate_mb) / the .docx would inflate to {total >> 20} MB, over the "
+                         f"{max_inflate_mb} MB limit (decompression bomb?)", path=shown)
+    for i in infos:
+        if i.file_size > _RATIO_FLOOR and i.file_size > MAX_RATIO * max(1, i.compress_size):
+            raise InputError(f"{shown}: phần {i.filename} nén {i.file_size // max(1, i.compress_size)} lần, "
+                             f"nghi là bom giải nén / part {i.filename} inflates "
+                             f"{i.file_size // max(1, i.compress_size)}x (decompression bomb)", path=shown)
+
+
+def _open(path: Path, shown: str, max_inflate_mb: int):
     if not zipfile.is_zipfile(path):
         raise InputError(f"{shown}: không phải tệp .docx hợp lệ / not a valid .docx (not a zip)", path=shown)
     try:
         with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
+            infos = z.infolist()
+            names = {i.filename for i in infos}
     except zipfile.BadZipFile as e:
         raise InputError(f"{shown}: tệp .docx bị hỏng / corrupt .docx ({e})", path=shown) from None
+    check_inflate(infos, shown, max_inflate_mb)
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
     if "word/document.xml" not in names and "[Content_Types].xml" not in names:
         raise InputError(f"{shown}: thiếu phần nội dung (word/document.xml) / no document part", path=shown)
     try:
@@ -95,13 +117,17 @@ def _header_depth(table) -> int:
 
 
 @reader(".docx")
-def read_docx(path: Path, *, display_path: str, max_pages: int | None = None) -> Document:
-    """Read a .docx report into a :class:`Document` (``max_pages`` does not apply: no pages)."""
+def read_docx(path: Path, *, display_path: str, max_pages: int | None = None,
+              max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, **_: object) -> Document:
+    """Read a .docx report into a :class:`Document` (``max_pages`` does not apply: no pages).
+
+    A .docx whose zip directory promises more than ``max_inflate_mb`` is refused before anything
+    is inflated (:func:`check_inflate`)."""
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
     shown = display_path
-    document = _open(path, shown)
+    document = _open(path, shown, max_inflate_mb)
     blocks: list[Block] = []
     n_para = 0
     blank_since_table = True  # only empty paragraphs since the last table

@@ -10,70 +10,32 @@ Paragraphs are the text-layer lines outside the tables, joined by vertical spaci
 indent and numbering; a paragraph or a table cut by a page break is put back together (a table
 continued with its header row(s) repeated is stitched by :func:`wardaudit.tables.stitch`).
 Locations are ``(file, page, line)`` with ``line`` the 1-based visual line on the page.
+
+Word exports: running headers, footers and page numbers are dropped first
+(:mod:`wardaudit.ingest.furniture`); a table continued on the next page with its header repeated
+or with the same columns is one table (:mod:`wardaudit.ingest.pdf_tables`). Scans: pages without a
+text layer are OCR'd (:mod:`wardaudit.ingest.ocr`) and their tables read by camelot's image path.
+The text layer itself is read by :mod:`wardaudit.ingest.pdf_text`.
 """
 from __future__ import annotations
 
 import re
 import statistics
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..document import Block, Document, Location
 from ..exceptions import InputError
-from ..tables import RawTable, build_table, clean_cell, is_continuation, stitch
-from . import reader
+from ..tables import build_table, is_continuation, stitch
+from . import DEFAULT_MAX_INFLATE_MB, reader
+from .furniture import furniture_lines
+from .pdf_tables import PageTable, camelot_tables, mark_continuations, page_table
+from .pdf_text import Line, Run, columned, inside, page_runs, tabular_areas, visual_lines
 from .text import _BULLET, _NUMBERED, _ends_open, _starts_lower, table_text
 
 LOW_ACCURACY = 80.0
 _APPENDIX_LINE = re.compile(r"^\s*(?:\d{1,2}\.\s*)?ph[ụu]\s*l[ụu]c\b", re.IGNORECASE)
 _MIN_RULE_LENGTH = 8.0  # pt; shorter strokes are underlines of a glyph, bullets, ...
-_COLUMN_GAP = 18.0  # pt; a horizontal gap this wide between two runs of a line reads as a column
-
-
-@dataclass
-class _Run:
-    """Characters of one line as pdfium emitted them (a line, or a line of one table cell)."""
-
-    text: str
-    x0: float
-    x1: float
-    bottom: float
-    top: float
-
-
-@dataclass
-class _Line:
-    """A visual line of a page: the runs sharing a baseline, left to right."""
-
-    number: int
-    runs: list[_Run]
-
-    @property
-    def text(self) -> str:
-        return " ".join(r.text for r in self.runs)
-
-    @property
-    def x0(self) -> float:
-        return min(r.x0 for r in self.runs)
-
-    @property
-    def top(self) -> float:
-        return max(r.top for r in self.runs)
-
-    @property
-    def bottom(self) -> float:
-        return min(r.bottom for r in self.runs)
-
-
-@dataclass
-class _PageTable:
-    raw: RawTable
-    top: float
-    page: int
-    first_on_page: bool = False
-    last_on_page: bool = False
-    header_repeated: bool = False
 
 
 @dataclass
@@ -91,8 +53,8 @@ class _Para:
 @dataclass
 class _Page:
     number: int
-    lines: list[_Line] = field(default_factory=list)
-    tables: list[_PageTable] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    tables: list[PageTable] = field(default_factory=list)
 
 
 # --- opening ---------------------------------------------------------------------------------------
@@ -123,83 +85,6 @@ def _open(path: Path, shown: str):
     return pdf
 
 
-# --- text layer ------------------------------------------------------------------------------------
-def _runs(textpage) -> list[_Run]:
-    import pypdfium2.raw as pdfium_c
-
-    runs: list[_Run] = []
-    chars: list[str] = []
-    boxes: list[tuple[float, float, float, float]] = []
-    last: tuple[float, float, float, float] | None = None  # the last non-space character's box
-
-    def flush():
-        text = "".join(chars)
-        if text.strip():
-            lead = len(text) - len(text.lstrip())
-            trail = len(text.rstrip())
-            kept = [b for ch, b in zip(text[lead:trail], boxes[lead:trail]) if not ch.isspace()] or boxes
-            runs.append(_Run(text=" ".join(text.split()), x0=min(b[0] for b in kept), x1=max(b[2] for b in kept),
-                             bottom=statistics.median(b[1] for b in kept), top=max(b[3] for b in kept)))
-        chars.clear()
-        boxes.clear()
-
-    for i in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
-        ch = chr(code) if code else ""
-        if ch in ("\r", "\n"):
-            flush()
-            continue
-        if not ch or ch in ("\ufffe", "\x02", "\u00ad"):
-            continue
-        box = textpage.get_charbox(i, loose=True)
-        if not ch.isspace():
-            if last is not None and chars and (abs(box[1] - last[1]) > 2.5  # new baseline, no line break
-                                               or box[0] - last[2] > _COLUMN_GAP):  # next column
-                flush()
-            last = box
-        chars.append(ch)
-        boxes.append(box)
-    flush()
-    return runs
-
-
-def _visual_lines(runs: list[_Run]) -> list[_Line]:
-    """Runs sharing a baseline form one visual line; lines top to bottom, 1-based numbers."""
-    ordered = sorted(runs, key=lambda r: (-r.bottom, r.x0))
-    groups: list[list[_Run]] = []
-    for r in ordered:
-        if groups and abs(groups[-1][0].bottom - r.bottom) <= 2.0:
-            groups[-1].append(r)
-        else:
-            groups.append([r])
-    return [_Line(number=i + 1, runs=sorted(g, key=lambda r: r.x0)) for i, g in enumerate(groups)]
-
-
-def _inside(run: _Run, bbox: tuple[float, float, float, float], tol: float = 2.0) -> bool:
-    x0, y0, x1, y1 = bbox
-    cx, cy = (run.x0 + run.x1) / 2, (run.bottom + run.top) / 2
-    return x0 - tol <= cx <= x1 + tol and y0 - tol <= cy <= y1 + tol
-
-
-def _tabular_areas(lines: list[_Line]) -> list[str]:
-    """Areas of text laid out in columns without ruling: three or more consecutive lines with two
-    or more wide gaps between runs. As camelot ``table_areas`` strings ("x1,y1,x2,y2", top-left and
-    bottom-right), so that the paragraphs around them are not read as rows."""
-    areas: list[str] = []
-    block: list[_Line] = []
-    for line in lines + [None]:
-        gaps = 0 if line is None else sum(1 for a, b in zip(line.runs, line.runs[1:]) if b.x0 - a.x1 > _COLUMN_GAP)
-        if gaps >= 2:
-            block.append(line)
-            continue
-        if len(block) >= 3:
-            x0 = min(ln.x0 for ln in block) - 2
-            x1 = max(r.x1 for ln in block for r in ln.runs) + 2
-            areas.append(f"{x0:.1f},{block[0].top + 2:.1f},{x1:.1f},{block[-1].bottom - 2:.1f}")
-        block = []
-    return areas
-
-
 # --- ruling lines ----------------------------------------------------------------------------------
 def _has_rulings(page) -> bool:
     """Does the page draw at least two horizontal and two vertical strokes (a ruled table)?"""
@@ -222,79 +107,8 @@ def _has_rulings(page) -> bool:
     return False
 
 
-# --- tables ----------------------------------------------------------------------------------------
-def _camelot_tables(path: Path, pages: list[int], flavor: str, **kwargs) -> list:
-    if not pages:
-        return []
-    import camelot
-
-    if flavor == "lattice":
-        kwargs["engine"] = "vector"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return list(camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor=flavor,
-                                     suppress_stdout=True, **kwargs))
-
-
-def span_grid(ct) -> list[list[str]]:
-    """camelot's cells as text, each merged region's text moved to its top-left cell.
-
-    camelot leaves the text of a merged (spanning) cell in whichever sub-cell its centre falls in;
-    header joining expects it at the top-left, as Word and the text form have it.
-    """
-    cells = ct.cells
-    grid = [[c.text for c in row] for row in cells]
-    for i, row in enumerate(cells):
-        for j, _ in enumerate(row):
-            text = grid[i][j]
-            if not text.strip():
-                continue
-            a, b = i, j
-            moved = True
-            while moved:
-                moved = False
-                while b > 0 and not cells[a][b].left:
-                    b -= 1
-                    moved = True
-                while a > 0 and not cells[a][b].top:
-                    a -= 1
-                    moved = True
-            if (a, b) != (i, j) and not grid[a][b].strip():
-                grid[a][b], grid[i][j] = text, ""
-    return grid
-
-
-def _row_lines(ct, lines: list[_Line]) -> list[int]:
-    """For each camelot row, the number of the first visual line inside it."""
-    out = []
-    for top, bottom in ct.rows:
-        hit = next((ln.number for ln in lines if bottom - 1 <= (ln.bottom + ln.top) / 2 <= top + 1), None)
-        out.append(hit if hit is not None else (out[-1] if out else 1))
-    return out
-
-
-def _page_table(ct, page: int, lines: list[_Line], file: str, flavor: str) -> _PageTable:
-    report = dict(ct.parsing_report)
-    report.update(flavor=flavor, engine="vector" if flavor == "lattice" else None)
-    numbers = _row_lines(ct, lines)
-    locs = [Location(file, page, n) for n in numbers]
-    raw = RawTable(cells=span_grid(ct), location=locs[0] if locs else Location(file, page, None),
-                   row_locations=locs, quality=report)
-    return _PageTable(raw=raw, top=ct._bbox[3], page=page)
-
-
-def _repeated_header_rows(prev: RawTable, nxt: RawTable, limit: int = 3) -> int:
-    """How many leading rows of ``nxt`` repeat the leading rows of ``prev`` (a repeated header)."""
-    k = 0
-    while (k < min(limit, len(prev.cells), len(nxt.cells) - 1)
-           and [clean_cell(c) for c in prev.cells[k]] == [clean_cell(c) for c in nxt.cells[k]]
-           and any(c.strip() for c in nxt.cells[k])):
-        k += 1
-    return k
-
-
 # --- paragraphs ------------------------------------------------------------------------------------
-def _line_gap(lines: list[_Line]) -> float:
+def _line_gap(lines: list[Line]) -> float:
     """The gap between two lines of one paragraph: the tightest gap that recurs on the page.
 
     (The median would be the paragraph spacing on a page of one-line paragraphs.)
@@ -308,21 +122,36 @@ def _line_gap(lines: list[_Line]) -> float:
     return 0.2 * statistics.median(heights)
 
 
-def _paragraphs(page: _Page, lines: list[_Line], file: str) -> list[_Para]:
+def _ended_short(prev: Line, ln: Line, right: float) -> bool:
+    """Did ``prev`` end a paragraph? A wrapped line fills the width but for less than the next
+    line's first word; a line that stops earlier (a heading, a paragraph's last line) ended its
+    paragraph. A line ending in a colon introduces what follows and is not counted."""
+    text = ln.text
+    if not text or prev.text.rstrip().endswith(":"):
+        return False
+    char = (ln.runs[0].x1 - ln.runs[0].x0) / max(1, len(ln.runs[0].text))
+    first_word = len(text.split()[0]) * char
+    return prev.runs[-1].x1 + char + first_word < right - 2 * char
+
+
+def _paragraphs(page: _Page, lines: list[Line], file: str) -> list[_Para]:
     if not lines:
         return []
     left = statistics.median(sorted(round(ln.x0) for ln in lines))
+    ends = sorted(ln.runs[-1].x1 for ln in lines)
+    right = ends[int(0.9 * (len(ends) - 1))]  # the text's right margin (a few lines may overhang)
     usual_gap = _line_gap(lines)
     paras: list[_Para] = []
-    prev: _Line | None = None
+    prev: Line | None = None
     for ln in lines:
         text = ln.text
         marked = bool(_BULLET.match(text) or _NUMBERED.match(text) or _APPENDIX_LINE.match(text))
         new = (prev is None or marked
-               or prev.bottom - ln.top > usual_gap + 2.5  # paragraph spacing
+               or prev.bottom - ln.top > usual_gap + max(2.5, 0.35 * (ln.top - ln.bottom))  # paragraph spacing
                or prev.bottom - ln.top < -1  # lines out of order: a new block
                or ln.number - prev.number > 1  # a table (or dropped line) in between
-               or ln.x0 > left + 8 and abs(ln.x0 - prev.x0) > 4)  # first-line indent, centred line
+               or ln.x0 > left + 8 and abs(ln.x0 - prev.x0) > 4  # first-line indent, centred line
+               or _ended_short(prev, ln, right))  # a heading or a paragraph's last line before
         if new:
             paras.append(_Para(lines=[text], location=Location(file, page.number, ln.number), page=page.number,
                                starts_marked=marked))
@@ -330,6 +159,17 @@ def _paragraphs(page: _Page, lines: list[_Line], file: str) -> list[_Para]:
             paras[-1].lines.append(text)
         prev = ln
     return paras
+
+
+def _drop_furniture(pages: list[_Page], heights: list[float], doc: Document) -> None:
+    """Remove running headers, footers and page numbers; one note says how many lines went."""
+    marked = furniture_lines([p.lines for p in pages], heights)
+    dropped = sum(len(m) for m in marked)
+    for page, m in zip(pages, marked):
+        page.lines = [ln for i, ln in enumerate(page.lines) if i not in m]
+    if dropped:
+        doc.notes.append(f"Đã bỏ {dropped} dòng đầu trang/chân trang/số trang / "
+                         f"dropped {dropped} running header, footer and page-number lines")
 
 
 # --- the reader ------------------------------------------------------------------------------------
@@ -344,117 +184,124 @@ def _page_ranges(pages: list[int]) -> str:
     return ", ".join(out)
 
 
-@reader(".pdf")
-def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
-    """Read a PDF report into a :class:`Document` (blocks in reading order, tables stitched)."""
+def _ocr_empty_pages(path: Path, shown: str, empty: list[int], all_runs: list[list[Run]], doc: Document,
+                     cache_dir: Path | None, max_inflate_mb: int) -> tuple[Path, dict[int, float]]:
+    """OCR the pages without a text layer; their runs replaced by the OCR text. Returns the OCR'd
+    PDF (camelot reads its scanned pages) and each OCR'd page's mean confidence."""
     import pypdfium2 as pdfium
 
-    shown = display_path
-    pdf = _open(path, shown)
-    doc = Document(source=shown, format="pdf", sha256="")
+    from . import sha256_file
+    from .ocr import LOW_CONFIDENCE, default_cache_dir, ocr_pages
+
+    result = ocr_pages(path, empty, shown, sha256=sha256_file(path), cache_dir=cache_dir or default_cache_dir(),
+                       max_pixels=max_inflate_mb * (1 << 20) // 4)
+    pdf = pdfium.PdfDocument(str(result.pdf))
     try:
-        total = len(pdf)
-        n_read = min(total, max_pages) if max_pages else total
-        if total > n_read:
-            doc.notes.append(f"Chỉ đọc {n_read}/{total} trang, bỏ qua {total - n_read} trang / "
-                             f"read {n_read} of {total} pages, {total - n_read} skipped (max_pages)")
-        pages: list[_Page] = []
-        all_runs: list[list[_Run]] = []
-        ruled: list[int] = []
-        for k in range(n_read):
-            try:
-                page = pdf[k]
-                textpage = page.get_textpage()
-            except pdfium.PdfiumError:
-                # a damaged page object: keep every other page, say which one was lost
-                doc.notes.append(f"Trang {k + 1} bị hỏng, không đọc được / page {k + 1} is damaged and was skipped")
-                all_runs.append([])
-                continue
-            all_runs.append(_runs(textpage))
-            if _has_rulings(page):
-                ruled.append(k + 1)
+        for number in empty:
+            textpage = pdf[number - 1].get_textpage()
+            all_runs[number - 1] = page_runs(textpage)
             textpage.close()
-            page.close()
     finally:
         pdf.close()
-    doc.pages = total
+    doc.notes.append(f"Trang {_page_ranges(empty)} là bản quét, đọc bằng OCR / pages {_page_ranges(empty)} "
+                     f"are scans, read by OCR (tesseract {'vie'})")
+    low = {p: c for p, c in sorted(result.confidence.items()) if c < LOW_CONFIDENCE}
+    for p, c in low.items():
+        doc.notes.append(f"Trang {p}: OCR có độ tin cậy thấp ({c:.0f}/100), cần đối chiếu bản gốc / "
+                         f"page {p}: low OCR confidence ({c:.0f}/100), check against the paper copy")
+    return result.pdf, result.confidence
 
-    empty = [k + 1 for k, runs in enumerate(all_runs) if not runs]
-    if n_read and len(empty) == n_read:
-        raise InputError(f"{shown}: không có lớp văn bản, cần OCR (trang {_page_ranges(empty)}) / "
-                         f"no text layer: OCR needed (pages {_page_ranges(empty)})", path=shown)
-    if empty:
-        doc.notes.append(f"Trang {_page_ranges(empty)} không có lớp văn bản, cần OCR / "
-                         f"pages {_page_ranges(empty)} have no text layer: OCR needed")
 
-    for k, runs in enumerate(all_runs):
-        pages.append(_Page(number=k + 1, lines=_visual_lines(runs)))
+def _text_layer(pdf, n_read: int, doc: Document) -> tuple[list[list[Run]], list[float], list[int]]:
+    """Each page's runs and height, and the pages that draw ruling lines."""
+    import pypdfium2 as pdfium
+
+    all_runs: list[list[Run]] = []
+    heights: list[float] = []
+    ruled: list[int] = []
+    for k in range(n_read):
+        try:
+            page = pdf[k]
+            textpage = page.get_textpage()
+        except pdfium.PdfiumError:
+            # a damaged page object: keep every other page, say which one was lost
+            doc.notes.append(f"Trang {k + 1} bị hỏng, không đọc được / page {k + 1} is damaged and was skipped")
+            all_runs.append([])
+            heights.append(0.0)
+            continue
+        all_runs.append(page_runs(textpage))
+        heights.append(page.get_height())
+        if _has_rulings(page):
+            ruled.append(k + 1)
+        textpage.close()
+        page.close()
+    return all_runs, heights, ruled
+
+
+def _find_tables(path: Path, ocr_pdf: Path, pages: list[_Page], ruled: list[int], scanned: list[int],
+                 doc: Document) -> list[tuple[object, str]]:
+    """camelot on the pages that need it: vector ruling, the image path for scans, text alignment."""
     try:
-        found = [(ct, "lattice") for ct in _camelot_tables(path, ruled, "lattice")]
+        found = [(ct, "lattice") for ct in camelot_tables(path, ruled, "lattice")]
+        # scanned pages: camelot's image path (the page rendered, ruling lines found by OpenCV)
+        found += [(ct, "lattice-image") for ct in camelot_tables(
+            ocr_pdf, [p for p in scanned if columned(pages[p - 1].lines)], "lattice-image")]
         for p in pages:
-            areas = _tabular_areas(p.lines) if p.number not in ruled else []
+            areas = tabular_areas(p.lines) if p.number not in ruled and p.number not in scanned else []
             if areas:  # columns of text without ruling: camelot's text-alignment parser
-                found += [(ct, "network") for ct in _camelot_tables(path, [p.number], "network", table_areas=areas)]
+                found += [(ct, "network") for ct in camelot_tables(path, [p.number], "network", table_areas=areas)]
     except Exception as e:  # camelot failing on one odd page must not lose the text
         found = []
         doc.notes.append(f"Không tách được bảng: {e} / table extraction failed: {e}")
-    for ct, flavor in found:
-        page = pages[ct.page - 1]
-        page.tables.append(_page_table(ct, page.number, page.lines, shown, flavor))
+    return found
 
-    # blocks page by page: paragraphs outside the tables, tables at their position
-    items: list[_Para | _PageTable] = []
-    for page in pages:
-        boxes = [ct._bbox for ct, _ in found if ct.page == page.number]
-        kept: list[_Line] = []
-        for ln in page.lines:
-            runs = [r for r in ln.runs if not any(_inside(r, b) for b in boxes)]
-            if runs:
-                kept.append(_Line(number=ln.number, runs=runs))
-        placed: list[tuple[float, int, _Para | _PageTable]] = []
-        line_tops = {ln.number: ln.top for ln in kept}
-        for para in _paragraphs(page, kept, shown):
-            placed.append((-line_tops[para.location.line], 0, para))
-        for pt in page.tables:
-            placed.append((-pt.top, 1, pt))
-        placed.sort(key=lambda x: (x[0], x[1]))
-        page_items = [p[2] for p in placed]
-        for i, it in enumerate(page_items):
-            if isinstance(it, _PageTable):
-                it.first_on_page = i == 0
-                it.last_on_page = i == len(page_items) - 1
-        items.extend(page_items)
 
-    # a table continued on the next page with its header repeated
-    for a, b in zip(items, items[1:]):
-        if (isinstance(a, _PageTable) and isinstance(b, _PageTable) and b.page == a.page + 1
-                and a.last_on_page and b.first_on_page):
-            k = _repeated_header_rows(a.raw, b.raw)
-            if k:
-                b.raw.header_rows = k
-                b.header_repeated = True
-                if a.raw.header_rows is None:
-                    a.raw.header_rows = k
+def _page_items(page: _Page, boxes: list, shown: str) -> list[_Para | PageTable]:
+    """A page's paragraphs (lines outside the tables) and tables, top to bottom."""
+    kept: list[Line] = []
+    for ln in page.lines:
+        runs = [r for r in ln.runs if not any(inside(r, b) for b in boxes)]
+        if runs:
+            kept.append(Line(number=ln.number, runs=runs))
+    placed: list[tuple[float, int, _Para | PageTable]] = []
+    line_tops = {ln.number: ln.top for ln in kept}
+    for para in _paragraphs(page, kept, shown):
+        placed.append((-line_tops[para.location.line], 0, para))
+    for pt in page.tables:
+        placed.append((-pt.top, 1, pt))
+    placed.sort(key=lambda x: (x[0], x[1]))
+    items = [p[2] for p in placed]
+    for i, it in enumerate(items):
+        if isinstance(it, PageTable):
+            it.first_on_page = i == 0
+            it.last_on_page = i == len(items) - 1
+    return items
 
+
+def _table_block(it: PageTable, blocks: list[Block], prev_item: object, doc: Document) -> None:
+    t = build_table(it.raw)
+    t.low_confidence = bool(it.raw.quality and it.raw.quality.get("accuracy", 100) < LOW_ACCURACY)
+    if t.low_confidence:
+        doc.notes.append(f"Bảng ở trang {it.page} có độ chính xác thấp "
+                         f"({it.raw.quality.get('accuracy')}%), cần kiểm tra lại / "
+                         f"low-confidence table on page {it.page}")
+    if not t.header and not t.rows:
+        return
+    if (it.header_repeated and isinstance(prev_item, PageTable) and blocks and blocks[-1].kind == "table"
+            and is_continuation(blocks[-1].table, t, header_repeated=True)):
+        merged = stitch(blocks[-1].table, t)
+        blocks[-1] = Block(kind="table", text=table_text(merged), location=merged.location, table=merged)
+    else:
+        blocks.append(Block(kind="table", text=table_text(t), location=t.location, table=t))
+
+
+def _blocks(items: list[_Para | PageTable], doc: Document, confidence: dict[int, float]) -> list[Block]:
+    """Paragraphs and tables as blocks; what a page break cut is put back together."""
     blocks: list[Block] = []
-    prev_item: _Para | _PageTable | None = None
+    prev_item: _Para | PageTable | None = None
     for it in items:
-        if isinstance(it, _PageTable):
-            t = build_table(it.raw)
-            t.low_confidence = bool(it.raw.quality and it.raw.quality.get("accuracy", 100) < LOW_ACCURACY)
-            if t.low_confidence:
-                doc.notes.append(f"Bảng ở trang {it.page} có độ chính xác thấp "
-                                 f"({it.raw.quality.get('accuracy')}%), cần kiểm tra lại / "
-                                 f"low-confidence table on page {it.page}")
-            if not t.header and not t.rows:
-                prev_item = it
-                continue
-            if (it.header_repeated and isinstance(prev_item, _PageTable) and blocks and blocks[-1].kind == "table"
-                    and is_continuation(blocks[-1].table, t, header_repeated=True)):
-                merged = stitch(blocks[-1].table, t)
-                blocks[-1] = Block(kind="table", text=table_text(merged), location=merged.location, table=merged)
-            else:
-                blocks.append(Block(kind="table", text=table_text(t), location=t.location, table=t))
+        if isinstance(it, PageTable):
+            _table_block(it, blocks, prev_item, doc)
         else:
             prev_block = blocks[-1] if blocks else None
             if (isinstance(prev_item, _Para) and prev_item.page == it.page - 1 and prev_block is not None
@@ -464,5 +311,57 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int) -> Document:
             else:
                 blocks.append(Block(kind="paragraph", text=it.text, location=it.location))
         prev_item = it
-    doc.blocks = blocks
+    for b in blocks:  # a block read by OCR carries its page's (or its pages' lowest) confidence
+        pages_of = {loc.page for loc in (b.table.row_locations if b.table else [])} | {b.location.page}
+        scores = [confidence[p] for p in pages_of if p in confidence]
+        if scores:
+            b.ocr_confidence = min(scores)
+    return blocks
+
+
+@reader(".pdf")
+def read_pdf(path: Path, *, display_path: str, max_pages: int, cache_dir: Path | None = None,
+             max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, **_: object) -> Document:
+    """Read a PDF report into a :class:`Document` (blocks in reading order, tables stitched).
+
+    Pages without a text layer are OCR'd (:mod:`wardaudit.ingest.ocr`, cached under ``cache_dir``);
+    blocks read from them carry the page's mean OCR confidence.
+    """
+    shown = display_path
+    pdf = _open(path, shown)
+    doc = Document(source=shown, format="pdf", sha256="")
+    try:
+        total = len(pdf)
+        n_read = min(total, max_pages) if max_pages else total
+        if total > n_read:
+            doc.notes.append(f"Chỉ đọc {n_read}/{total} trang, bỏ qua {total - n_read} trang / "
+                             f"read {n_read} of {total} pages, {total - n_read} skipped (max_pages)")
+        all_runs, heights, ruled = _text_layer(pdf, n_read, doc)
+    finally:
+        pdf.close()
+    doc.pages = total
+
+    empty = [k + 1 for k, runs in enumerate(all_runs) if not runs]
+    ocr_pdf, confidence = path, {}
+    if empty:
+        ocr_pdf, confidence = _ocr_empty_pages(path, shown, empty, all_runs, doc, cache_dir, max_inflate_mb)
+    still = [k + 1 for k, runs in enumerate(all_runs) if not runs]
+    if n_read and len(still) == n_read:
+        raise InputError(f"{shown}: không có lớp văn bản, OCR không đọc được chữ nào (trang {_page_ranges(still)}) / "
+                         f"no text layer: OCR found no text (pages {_page_ranges(still)})", path=shown)
+    if still:
+        doc.notes.append(f"Trang {_page_ranges(still)} không có chữ đọc được (kể cả bằng OCR) / "
+                         f"pages {_page_ranges(still)} have no readable text, even by OCR")
+
+    pages = [_Page(number=k + 1, lines=visual_lines(runs)) for k, runs in enumerate(all_runs)]
+    _drop_furniture(pages, heights, doc)
+    found = _find_tables(path, ocr_pdf, pages, ruled, [p for p in empty if p not in still], doc)
+    for ct, flavor in found:
+        page = pages[ct.page - 1]
+        page.tables.append(page_table(ct, page.number, page.lines, shown, flavor))
+    items: list[_Para | PageTable] = []
+    for page in pages:
+        items.extend(_page_items(page, [ct._bbox for ct, _ in found if ct.page == page.number], shown))
+    mark_continuations(items)
+    doc.blocks = _blocks(items, doc, confidence)
     return doc

@@ -208,7 +208,7 @@ def table_text(t: Table) -> str:
 
 
 @reader(".txt", ".md", ".markdown", ".text")
-def read_text(path: Path, *, display_path: str, max_pages: int | None = None) -> Document:
+def read_text(path: Path, *, display_path: str, max_pages: int | None = None, **_: object) -> Document:
     data = path.read_bytes()
     text, encoding_note = decode_bytes(data, display_path)
     if not text.strip():

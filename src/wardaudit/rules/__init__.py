@@ -94,7 +94,7 @@ class AuditContext:
                 "ratio": rel.ratios(self.facts, self.carried_over_in_denominator) + rel.table_ratios(self.facts),
                 "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
                 "share_set": rel.share_sets(self.facts),
-                "recurrence": rel.recurrences(self.facts)}
+                "recurrence": rel.recurrences(self.facts) + rel.back_references(self.facts)}
 
     def evidence(self, fact) -> Evidence:
         return Evidence(section=fact.section, quote=fact.quote, page=fact.page, line=fact.line)

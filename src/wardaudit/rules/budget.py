@@ -22,7 +22,8 @@ def disbursed_within_allocated(ctx: AuditContext):
     Okay: Năm 2026, tổng kinh phí bố trí là 500 triệu đồng. Đến thời điểm báo cáo đã giải ngân 120 triệu đồng.
     Fail: Năm 2026, tổng kinh phí bố trí là 100 triệu đồng. Đến thời điểm báo cáo đã giải ngân 120 triệu đồng.
     """
-    allocated = [f for f in ctx.facts if f.metric == "budget.allocated" and not is_target(f)]
+    allocated = [f for f in ctx.facts if f.metric == "budget.allocated" and not is_target(f)] or \
+        [f for f in ctx.facts if f.metric == "budget.total" and not is_target(f)]  # 'tổng kinh phí được giao' 
     disbursed = [f for f in ctx.facts if f.metric == "budget.disbursed" and not is_target(f)]
     for d in disbursed:
         same = [a for a in allocated if _year(a) == _year(d)] or allocated

@@ -51,6 +51,8 @@ def rate_matches(ctx: AuditContext):
             ok = abs(computed - rate.value) <= max(1.0, tol)
         else:
             ok = abs(computed - rate.value) <= tol
+        if computed > 100 + 1e-9 and rate.value <= 100:
+            ok = False  # a share of at most 100% cannot come from a part larger than its whole
         evidence = [ev(rate), ev(num)] + ([ev(den_fact)] if den_fact is not None and den_fact is not num else [])
         yield judge("RATE001", "error", rel, ok,
                     f"Tỷ lệ {rate.raw} " + ("=" if ok else "≠") + f" {fmt(num.value)} / {fmt(den)} = "
@@ -120,6 +122,9 @@ def shares_of_a_whole(ctx: AuditContext):
         if s > 100 + tol:
             yield judge("RATE003", "error", rel, False, f"Các tỷ trọng {' + '.join(f.raw for f in rel.members)} = "
                         f"{fmt(s, 2)}%, vượt 100%", {"expected": 100, "actual": s}, [ev(f) for f in rel.members])
+        elif abs(s - 100) <= tol:
+            yield judge("RATE003", "error", rel, True, f"Các tỷ trọng {' + '.join(f.raw for f in rel.members)} = 100%",
+                        {"expected": 100, "actual": s}, [ev(f) for f in rel.members])
     partitions = {r.members[0].id: r for r in ctx.relations["partition"]}
     for tid, rels in by_total.items():
         whole = partitions.get(tid)

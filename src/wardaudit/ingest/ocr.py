@@ -1,0 +1,134 @@
+"""OCR for scanned pages: ocrmypdf with Tesseract's Vietnamese model, cached by file hash.
+
+Only the pages without a text layer are OCR'd (``--mode skip``: a page that has text is copied as
+it is), so a typed report whose signed last page is a scan costs one page of OCR. The result, a
+PDF with an invisible text layer under each scanned page, and each page's mean word confidence
+(from Tesseract's hOCR ``x_wconf``) are stored under the cache folder by the input's SHA-256: a
+second read of the same file runs no OCR.
+
+Before anything is rasterised, the images of the pages headed for OCR are counted in pixels; a
+page over the limit is refused (a decompression bomb), one line naming the file and the page.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..exceptions import InputError
+
+INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie ghostscript; pip install ocrmypdf"
+LANGUAGE = "vie"
+LOW_CONFIDENCE = 75.0  # mean word confidence (0-100) under which a page is flagged for review
+_WCONF = re.compile(r"x_wconf (\d+)")
+calls = 0  # OCR runs in this process (a warm re-run must leave it unchanged; see benchmarks/ocr.py)
+
+
+@dataclass
+class OcrResult:
+    """The OCR'd copy of a PDF and the mean confidence of each page that was OCR'd (1-based)."""
+
+    pdf: Path
+    confidence: dict[int, float]
+    cached: bool = False
+
+
+def missing_tools() -> list[str]:
+    """What the OCR path needs and this machine lacks (empty: ready)."""
+    missing = [tool for tool in ("tesseract", "gs") if shutil.which(tool) is None]
+    if "tesseract" not in missing:
+        langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split()
+        if LANGUAGE not in langs:
+            missing.append(f"tesseract-ocr-{LANGUAGE}")
+    try:
+        import ocrmypdf  # noqa: F401
+    except ImportError:
+        missing.append("ocrmypdf")
+    return missing
+
+
+def check_pixels(path: Path, pages: list[int], shown: str, max_pixels: int) -> None:
+    """Refuse a page whose images hold more than ``max_pixels`` pixels, before any is decoded."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for number in pages:
+            page = pdf[number - 1]
+            total = 0
+            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                w, h = obj.get_px_size()
+                total += w * h
+            page.close()
+            if total > max_pixels:
+                raise InputError(
+                    f"{shown}: ảnh ở trang {number} quá lớn để OCR ({total / 1e6:.0f} triệu điểm ảnh > "
+                    f"{max_pixels / 1e6:.0f}) / page {number} image too large to OCR "
+                    f"({total / 1e6:.0f} MP > {max_pixels / 1e6:.0f} MP; raise max_inflate_mb)", path=shown)
+    finally:
+        pdf.close()
+
+
+def _confidences(work: Path) -> dict[int, float]:
+    out = {}
+    for hocr in sorted(work.rglob("*_ocr_hocr.hocr")):
+        words = [int(x) for x in _WCONF.findall(hocr.read_text(encoding="utf-8", errors="replace"))]
+        if words:
+            out[int(hocr.name.split("_")[0])] = round(sum(words) / len(words), 1)
+    return out
+
+
+def _run_ocrmypdf(src: Path, dst: Path, pages: list[int], shown: str) -> dict[int, float]:
+    global calls
+    with tempfile.TemporaryDirectory(prefix="wardaudit-ocr-") as tmp:
+        env = dict(os.environ, TMPDIR=tmp)  # ocrmypdf keeps its work folder (-k) in here: the hOCR
+        cmd = [sys.executable, "-m", "ocrmypdf", "-l", LANGUAGE, "--mode", "skip", "--deskew",
+               "--pdf-renderer", "hocr", "--output-type", "pdf", "--optimize", "0", "-k", "-q",
+               "--jobs", str(min(2, os.cpu_count() or 1)), "--pages", ",".join(map(str, pages)),
+               str(src), str(dst)]
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        calls += 1
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ["?"])[-1][:160]
+            raise InputError(f"{shown}: OCR không thành công / OCR failed ({last})", path=shown)
+        return _confidences(Path(tmp))
+
+
+def ocr_pages(path: Path, pages: list[int], shown: str, *, sha256: str, cache_dir: Path,
+              max_pixels: int) -> OcrResult:
+    """OCR the given pages of ``path`` (1-based), or take the cached result of an earlier run."""
+    key = f"{sha256[:32]}-{'-'.join(map(str, pages))}" if len(pages) <= 8 else f"{sha256[:32]}-{len(pages)}p"
+    pdf_out, meta = cache_dir / f"{key}.pdf", cache_dir / f"{key}.json"
+    if pdf_out.exists() and meta.exists():
+        conf = {int(k): v for k, v in json.loads(meta.read_text(encoding="utf-8")).items()}
+        return OcrResult(pdf=pdf_out, confidence=conf, cached=True)
+    missing = missing_tools()
+    if missing:
+        raise InputError(f"{shown}: cần OCR nhưng thiếu {', '.join(missing)}; cài bằng / OCR needed but "
+                         f"{', '.join(missing)} missing; install with: {INSTALL_HINT}", path=shown)
+    check_pixels(path, pages, shown, max_pixels)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    # private names until complete: two workers OCR'ing the same file never see half an entry
+    partial = cache_dir / f"{key}.{os.getpid()}.part"
+    conf = _run_ocrmypdf(path, partial.with_suffix(".pdf"), pages, shown)
+    partial.with_suffix(".json").write_text(json.dumps(conf), encoding="utf-8")
+    partial.with_suffix(".json").replace(meta)
+    partial.with_suffix(".pdf").replace(pdf_out)  # the PDF last: an entry is complete when both exist
+    return OcrResult(pdf=pdf_out, confidence=conf)
+
+
+def default_cache_dir() -> Path:
+    """data/processed/ocr of the project (config.Paths), or the user's cache outside a project."""
+    from ..config import Paths
+
+    paths = Paths()
+    if (paths.root / "data").is_dir():
+        return paths.processed / "ocr"
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "wardaudit" / "ocr"

@@ -1,0 +1,146 @@
+"""PDF tables: camelot per page (vector ruling, image path for scans, text alignment), camelot's
+cells as text, and which table on a page continues the one at the foot of the page before.
+
+Each page's table keeps camelot's parsing report (accuracy, whitespace, flavor, engine); the reader
+(:mod:`wardaudit.ingest.pdf`) builds and stitches them with :mod:`wardaudit.tables`.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from ..document import Location
+from ..tables import RawTable, clean_cell
+
+
+@dataclass
+class PageTable:
+    raw: RawTable
+    top: float
+    page: int
+    first_on_page: bool = False
+    last_on_page: bool = False
+    header_repeated: bool = False  # continues the table before it (header repeated or same columns)
+    cols: list[tuple[float, float]] = field(default_factory=list)
+
+
+
+def mark_continuations(items: Sequence[object]) -> None:
+    """Mark each table that continues the table just before it on the previous page: its header
+    repeated (fuzzy on OCR text), or no header but the same columns (``header_rows = 0``: its
+    first rows are data, never header text)."""
+    for a, b in zip(items, items[1:]):
+        if (isinstance(a, PageTable) and isinstance(b, PageTable) and b.page == a.page + 1
+                and a.last_on_page and b.first_on_page):
+            k = _repeated_header_rows(a.raw, b.raw, fuzzy=b.raw.quality.get("engine") == "image")
+            if k:
+                b.raw.header_rows = k
+                b.header_repeated = True
+                if a.raw.header_rows is None:
+                    a.raw.header_rows = k
+            elif _same_layout(a, b):
+                b.raw.header_rows = 0
+                b.header_repeated = True
+
+
+def camelot_tables(path: Path, pages: list[int], flavor: str, **kwargs) -> list:
+    if not pages:
+        return []
+    import camelot
+
+    if flavor == "lattice":
+        kwargs["engine"] = "vector"
+    elif flavor == "lattice-image":
+        # a scan: shorter ruling lines count (small tables), OCR lines crossing cells are split,
+        # and the ruling lines OCR read as glyphs ('|', '[') are stripped
+        flavor = "lattice"
+        kwargs.update(line_scale=40, split_text=True, strip_text="|[]")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return list(camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor=flavor,
+                                     suppress_stdout=True, **kwargs))
+
+
+_WRAPPED_AFTER = re.compile(r"(?<=\w)([-/])\s*\n\s*(?=\w)")
+
+
+def _join_cell_lines(text: str) -> str:
+    """A cell's lines joined; a line wrapped after a hyphen or slash (``41-`` / ``KH/TU``) is
+    joined without a space, as the word was written."""
+    return _WRAPPED_AFTER.sub(r"\1", text)
+
+
+def span_grid(ct) -> list[list[str]]:
+    """camelot's cells as text, each merged region's text moved to its top-left cell.
+
+    camelot leaves the text of a merged (spanning) cell in whichever sub-cell its centre falls in;
+    header joining expects it at the top-left, as Word and the text form have it.
+    """
+    cells = ct.cells
+    grid = [[_join_cell_lines(c.text) for c in row] for row in cells]
+    for i, row in enumerate(cells):
+        for j, _ in enumerate(row):
+            text = grid[i][j]
+            if not text.strip():
+                continue
+            a, b = i, j
+            moved = True
+            while moved:
+                moved = False
+                while b > 0 and not cells[a][b].left:
+                    b -= 1
+                    moved = True
+                while a > 0 and not cells[a][b].top:
+                    a -= 1
+                    moved = True
+            if (a, b) != (i, j) and not grid[a][b].strip():
+                grid[a][b], grid[i][j] = text, ""
+    return grid
+
+
+def _row_lines(ct, lines: Sequence) -> list[int]:
+    """For each camelot row, the number of the first visual line inside it."""
+    out = []
+    for top, bottom in ct.rows:
+        hit = next((ln.number for ln in lines if bottom - 1 <= (ln.bottom + ln.top) / 2 <= top + 1), None)
+        out.append(hit if hit is not None else (out[-1] if out else 1))
+    return out
+
+
+def page_table(ct, page: int, lines: Sequence, file: str, flavor: str) -> PageTable:
+    report = dict(ct.parsing_report)
+    engine = {"lattice": "vector", "lattice-image": "image"}.get(flavor)
+    report.update(flavor=flavor.split("-")[0], engine=engine)
+    numbers = _row_lines(ct, lines)
+    locs = [Location(file, page, n) for n in numbers]
+    raw = RawTable(cells=span_grid(ct), location=locs[0] if locs else Location(file, page, None),
+                   row_locations=locs, quality=report)
+    return PageTable(raw=raw, top=ct._bbox[3], page=page, cols=[tuple(c) for c in ct.cols])
+
+
+def _same_row(a: list[str], b: list[str], fuzzy: bool) -> bool:
+    a, b = [clean_cell(c) for c in a], [clean_cell(c) for c in b]
+    if a == b:
+        return True
+    # OCR reads the same header a little differently on each page
+    return fuzzy and len(a) == len(b) and difflib.SequenceMatcher(None, " ".join(a), " ".join(b)).ratio() >= 0.85
+
+
+def _repeated_header_rows(prev: RawTable, nxt: RawTable, limit: int = 3, fuzzy: bool = False) -> int:
+    """How many leading rows of ``nxt`` repeat the leading rows of ``prev`` (a repeated header)."""
+    k = 0
+    while (k < min(limit, len(prev.cells), len(nxt.cells) - 1)
+           and _same_row(prev.cells[k], nxt.cells[k], fuzzy)
+           and any(c.strip() for c in nxt.cells[k])):
+        k += 1
+    return k
+
+
+def _same_layout(a: PageTable, b: PageTable, tolerance: float = 6.0) -> bool:
+    """Do two tables have the same columns (count and edges within ``tolerance`` pt)?"""
+    return (len(a.cols) == len(b.cols) > 1
+            and all(abs(x[0] - y[0]) <= tolerance and abs(x[1] - y[1]) <= tolerance for x, y in zip(a.cols, b.cols)))
