@@ -56,8 +56,8 @@ samples: setup ## regenerate the PDF/DOCX renderings of the seeds (deterministic
 docs: setup ## regenerate docs/rules.md from the rule docstrings
 	$(VENV)/bin/wardaudit rules --format markdown > docs/rules.md
 
-lab: setup ## open JupyterLab on the project's kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+lab: setup ## open JupyterLab on the project's kernel (--allow-root when run as root)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lock: ## re-resolve dependencies from pyproject.toml into requirements.lock
 	rm -rf .lock-venv && python3 -m venv .lock-venv

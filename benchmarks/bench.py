@@ -4,7 +4,8 @@ Measures, on benchmarks/corpus/ (made by benchmarks/synth.py, a project of its o
 
 1. the naive loop: per ward the `papermill` CLI, then the `jupyter nbconvert --to html` CLI;
 2. `wardaudit run --all --jobs 1` and `--jobs <cores>`, cold (no outputs);
-3. the warm re-run (nothing changed);
+3. the warm re-run (nothing changed), then the re-run after saving the ward notebook (re-rendered,
+   not re-audited: the wards whose stored audit was rewritten are counted);
 4. `wardaudit check` alone per ward (the floor: reading and checking, no notebook);
 5. peak memory per worker (VmHWM of the worker processes and their notebook kernels, sampled
    from /proc; RUSAGE_CHILDREN as a cross-check);
@@ -208,7 +209,7 @@ def bench(n_wards: int) -> dict:
     for slug in slugs:
         nb = naive_out / f"{slug}.ipynb"
         s1, rc1, _ = run([str(BIN / "papermill"), str(corpus / "notebooks" / "ward_audit.ipynb"), str(nb),
-                          "-p", "slug", slug, "-k", "python3", "--cwd", str(corpus / "notebooks"),
+                          "-p", "ward", slug, "-k", "python3", "--cwd", str(corpus / "notebooks"),
                           "--no-progress-bar"], env, corpus)
         s2, rc2, _ = run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb),
                           "--output-dir", str(naive_out)], env, corpus)
@@ -239,6 +240,15 @@ def bench(n_wards: int) -> dict:
     s, rc, _ = run([wardaudit, "run", "--all", "--jobs", str(cores), "--quiet"], env, corpus)
     r["warm_total"], r["warm_status"] = s, manifest(corpus)["totals"]
     print(f"warm: {s:.2f}s {r['warm_status']}", file=sys.stderr)
+
+    # (3b) the notebook saved in JupyterLab, nothing else changed: re-rendered, never re-audited
+    nb = corpus / "notebooks" / "ward_audit.ipynb"
+    stores = {p: p.stat().st_mtime_ns for p in (corpus / "data" / "processed").glob("*/audit.pickle")}
+    nb.write_text(nb.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    s, rc, _ = run([wardaudit, "run", "--all", "--jobs", str(cores), "--quiet"], env, corpus)
+    r["saved_total"], r["saved_status"] = s, manifest(corpus)["totals"]
+    r["saved_reaudited"] = sum(p.stat().st_mtime_ns != m for p, m in stores.items() if p.exists())
+    print(f"notebook saved: {s:.2f}s {r['saved_status']}, {r['saved_reaudited']} re-audited", file=sys.stderr)
 
     # (7) where a ward's time goes (one job, warm kernel, cold cache)
     clean(corpus)
@@ -341,6 +351,9 @@ def report(r: dict) -> str:
         f"| `wardaudit run --all --jobs 1`, cold | {r['cold1_total']:.1f} | {one:.2f} | wards phase {r['cold1_wards']:.1f} s; {r['cold1_status']} |",
         f"| `wardaudit run --all --jobs {cores}`, cold | {cold:.1f} | {par:.2f} | wards phase {r[f'cold{cores}_wards']:.1f} s, portfolio {portfolio:.1f} s; {r[f'cold{cores}_status']} |",
         f"| `wardaudit run --all --jobs {cores}`, warm (nothing changed) | {warm:.2f} | {warm / n:.3f} | {r['warm_status']} |",
+        f"| `wardaudit run --all --jobs {cores}` after saving the ward notebook (no input change) | "
+        f"{r['saved_total']:.2f} | {r['saved_total'] / n:.3f} | re-rendered from the stored audit; "
+        f"wards re-audited: {r['saved_reaudited']} (audit.pickle rewritten); {r['saved_status']} |",
         "",
         "Time inside the worker per ward (reports/batch.json): "
         + "; ".join(f"--jobs {j}: median {r[f'cold{j}_ward_seconds']['median']} s, max "

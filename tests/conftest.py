@@ -60,3 +60,16 @@ def cell_agreement(expected, got) -> tuple[int, int]:
             total += width
             equal += sum(norm_cell(x) == norm_cell(y) for x, y in zip(ra, rb))
     return equal, total
+
+
+@pytest.fixture(scope="session")
+def seed_pages(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """The four seed wards and the index run once per session by `wardaudit run --all` (real
+    notebooks, real kernel); the pages are under ``paths.reports``."""
+    from wardaudit.batch import run_batch
+
+    paths = copy_project(tmp_path_factory.mktemp("seed-pages") / "project")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WARDAUDIT_ROOT", str(paths.root))
+        assert run_batch(all_wards=True, jobs=2, paths=paths, quiet=True) == 0
+    return paths

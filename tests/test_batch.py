@@ -15,13 +15,17 @@ REPO = Path(__file__).resolve().parents[1]
 FAILING = "phu-thinh"
 
 
-def fake_runner(slug: str, paths: Paths) -> dict:
-    """Stands in for notebook.execute_ward: writes the outputs a ward run writes; one ward fails."""
+def fake_runner(slug: str, paths: Paths, reuse_audit: bool = False) -> dict:
+    """Stands in for notebook.execute_ward: writes the outputs a ward run writes; one ward fails.
+    Each call appends a line to runs.log, and one to audits.log when it would audit."""
     html = paths.ward_report(slug)
     out = paths.ward_processed(slug)
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "runs.log", "a", encoding="utf-8") as f:
         f.write(f"{os.getpid()}\n")
+    if not reuse_audit:
+        with open(out / "audits.log", "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
     if slug == FAILING:
         html.parent.mkdir(parents=True, exist_ok=True)
         html.write_text("<html><body>failed</body></html>", encoding="utf-8")
@@ -89,6 +93,9 @@ def test_a_failing_ward_does_not_stop_the_batch(project, capsys):
     assert f"{FAILING}:failed" in (project.reports / "index.html").read_text(encoding="utf-8")
     out = capsys.readouterr().out
     assert FAILING in out and "cell failed" in out
+    # a failed run and an error finding are told apart in words
+    assert "1 chạy lỗi / run failed" in out and "3 sai sót / errors, 0 cảnh báo / warnings" in out
+    assert "1 sai sót, 0 cảnh báo, 1 đạt" in out and "lỗi/failed" not in out
     # the failed ward records no digest, the others do
     assert not (project.ward_processed(FAILING) / "inputs.sha256").exists()
     assert (project.ward_processed("trung-thanh") / "inputs.sha256").exists()
@@ -126,14 +133,30 @@ def test_incremental_skip_touch_and_force(project):
     assert [runs(project, s) for s in wards] == [3, 3, 3]
 
 
-def test_a_changed_notebook_reruns_every_ward(project):
+def audits(paths: Paths, slug: str) -> int:
+    log = paths.ward_processed(slug) / "audits.log"
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def test_a_saved_notebook_rerenders_every_ward_without_reauditing(project):
     wards = ["nam-thanh-mien", "trung-thanh"]
     run_batch(wards=wards, jobs=1, paths=project, runner=fake_runner, portfolio=fake_portfolio)
+    assert [audits(project, s) for s in wards] == [1, 1]
     nb = project.notebooks / "ward_audit.ipynb"
     nb.parent.mkdir(exist_ok=True)
+    # what JupyterLab's save does to an unchanged notebook: same cells, rewritten bytes
     nb.write_text((nb.read_text(encoding="utf-8") if nb.exists() else "{}") + "\n", encoding="utf-8")
     run_batch(wards=wards, jobs=1, paths=project, runner=fake_runner, portfolio=fake_portfolio)
     assert statuses(project) == dict.fromkeys(wards, "ok")
+    assert [runs(project, s) for s in wards] == [2, 2]  # re-rendered …
+    assert [audits(project, s) for s in wards] == [1, 1]  # … from the stored audit
+    run_batch(wards=wards, jobs=1, paths=project, runner=fake_runner, portfolio=fake_portfolio)
+    assert statuses(project) == dict.fromkeys(wards, "skipped")
+    # a changed report is audited again
+    raw = next((project.raw / "trung-thanh").iterdir())
+    raw.write_bytes(raw.read_bytes() + b"\n")
+    run_batch(wards=wards, jobs=1, paths=project, runner=fake_runner, portfolio=fake_portfolio)
+    assert [audits(project, s) for s in wards] == [1, 2]
 
 
 def test_bad_parameters_are_a_failed_ward_with_a_reason(project):

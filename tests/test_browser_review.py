@@ -55,7 +55,7 @@ def test_the_page_shows_the_dismissed_section_the_notes_and_the_queried_mark(bro
 
     section = page.locator("section.dismissed")
     assert section.count() == 1 and section.is_visible()
-    assert section.locator("h3").inner_text().strip() == "Đã loại trừ / dismissed"
+    assert section.locator("h3").inner_text().strip() == "Đã loại trừ"
     moved = section.locator(f'[data-id="{dismiss}"]')
     assert moved.count() == 1 and moved.is_visible()
     assert "Chênh lệch do hồ sơ rút, đã đối chiếu" in moved.inner_text()

@@ -113,7 +113,7 @@ def test_header_shows_blanks_sources_and_hash(result):
     html = display.header([result], Params())
     assert html.count("(trống)") >= 2  # number and date are blank
     assert FILE in html and "ab" * 32 in html
-    assert "2026-05-13" in html and "tháng" in html
+    assert "13/05/2026" in html and "2026-05-13" not in html and "tháng" in html
     assert "(missing)" in display.header([result], Params(), "en")
 
 
@@ -129,7 +129,7 @@ def test_findings_worst_first_with_values_and_links(result):
     html = display.findings([result])
     rules = re.findall(r'<div class="finding [^"]*" data-rule="([^"]+)"', html)
     assert rules == ["RATE001", "XREF001"]  # failures only, error before warning
-    assert "98,7" in html and "98,12345" in html  # Vietnamese number format
+    assert "98,7" in html and "98,12" in html and "98,12345" not in html  # vi format, stated precision
     links = re.findall(r'href="#([^"]+)"', html)
     assert links == ["L0-7", "L0-13", "L0-5"]
 
@@ -251,5 +251,5 @@ def test_load_ward_applies_the_notebook_overrides(project):
     assert ward.lang == "en" and ward.params.rules_off == ["STRUCT"]
     assert ward.params.carried_over_in_denominator is False
     assert ward.results and not [c for r in ward.results for c in r.checks if c.rule.startswith("STRUCT")]
-    assert "<h2>Report</h2>" in display.header(ward.results, ward.params, ward.lang)
+    assert '<h2 id="sec-header">Report</h2>' in display.header(ward.results, ward.params, ward.lang)
     assert (project.ward_processed("vinh-thong") / "findings.json").exists()

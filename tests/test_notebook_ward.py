@@ -60,13 +60,14 @@ def test_ward_notebook_parameters_cell_and_section_order():
     params = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and cells[0] is params[0]
     names = {t.id for t in ast.walk(ast.parse(params[0].source)) if isinstance(t, ast.Name)}
-    assert {"slug", "params_file", "lang", "rules_off", "period_start", "period_end",
+    assert {"ward", "params_file", "lang", "rules_off", "period_start", "period_end",
             "carried_over_in_denominator", "outline_profile"} <= names
     calls = [re.search(r"report\.(\w+)\(", c.source) for c in cells]
     order = [m.group(1) for m in calls if m]
-    assert order == ["header", "scorecard", "findings", "source_view", "appendix_tables", "charts_section",
-                     "all_checks"]
-    assert nb.metadata.kernelspec.name == "python3"
+    # findings and charts before the report's text, which comes last (an appendix when printed)
+    assert order == ["header", "scorecard", "findings", "charts_section", "appendix_tables", "all_checks",
+                     "source_view"]
+    assert nb.metadata.kernelspec.name == "wardaudit"  # the kernel `make setup` installs
 
 
 # --- executed ----------------------------------------------------------------------------------
@@ -115,7 +116,7 @@ def test_output_notebook_records_provenance_not_timings(rendered_ward):
     assert f"parameters/{SLUG}.yaml" in files and f"notebooks/{WARD_NOTEBOOK}" in files
     assert any(f.startswith(f"data/raw/{SLUG}/") for f in files)
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in files.values())
-    assert meta["parameters"]["slug"] == SLUG
+    assert meta["parameters"]["ward"] == SLUG
     text = json.dumps(nb, ensure_ascii=False)
     for noisy in ("start_time", "end_time", "iopub.execute_input", ".running.ipynb"):
         assert noisy not in text
@@ -129,9 +130,9 @@ def test_html_is_self_contained_and_hides_inputs(rendered_ward):
     assert "Content-Security-Policy" in html
     assert "load_ward(" not in html and "report.header" not in html  # inputs are hidden
     assert len(STAMP.findall(html)) == 1
-    # sections in order: header, scorecard, findings, source view, appendix, charts, all checks
-    marks = ['class="kv"', 'data-count="checks"', "Phát hiện", 'class="source"', "Bảng phụ lục", "Biểu đồ",
-             'class="all-checks"']
+    # contents first; findings and charts before the report's text, which comes last
+    marks = ['class="contents"', 'class="kv"', 'data-count="checks"', 'id="sec-findings"', 'id="sec-charts"',
+             'id="sec-appendix"', 'class="all-checks"', 'class="source"']
     positions = [html.find(m) for m in marks]
     assert -1 not in positions and positions == sorted(positions)
 
@@ -158,7 +159,8 @@ def test_a_failing_notebook_is_still_rendered_with_its_error(project):
     assert "ParametersError" in result["reason"] and "\n" not in result["reason"]
     html = Path(result["html"]).read_text(encoding="utf-8")
     assert 'class="banner-fail"' in html and "chạy lỗi" in html
-    assert "ParametersError" in html  # the failing cell's traceback is shown
+    # the reason in one line, never the Python traceback of the failing cell
+    assert "ParametersError" in html and "Traceback" not in html and "<pre>" not in html
     nb = nbformat.read(result["notebook"], as_version=4)
     assert nb.metadata["wardaudit"]["status"] == "failed"
 
@@ -196,7 +198,7 @@ def test_a_reused_kernel_gives_a_fresh_kernels_outputs_and_keeps_no_ward_state(r
         first = execute_ward(other, paths, reuse_kernel=True)
         # the ward's variables are gone before the next ward: the namespace is a new kernel's again
         after = _kernel_names(kernel)
-        assert after == clean and not {"ward", "slug", "report", "load_ward"} & set(after), after
+        assert after == clean and not {"ward", "audit", "report", "load_ward"} & set(after), after
         warm = execute_ward(SLUG, paths, reuse_kernel=True)
         assert kernel.km.provisioner.pid == pid and kernel.resets == 4  # one kernel, reset before each
         assert first["status"] == warm["status"] == "ok", (first.get("reason"), warm.get("reason"))

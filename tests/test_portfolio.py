@@ -103,9 +103,13 @@ def test_exports_hold_every_failed_check(project):
     from openpyxl import load_workbook
 
     wb = load_workbook(project.reports / "findings.xlsx")
-    ws = wb["findings"]
+    ws = wb["Phát hiện"]
     assert ws.max_row - 1 == total
-    assert [c.value for c in ws[1]] == portfolio.FINDING_COLUMNS
+    # the workbook an auditor opens speaks the page's language; the CSV keeps the tools' names
+    heads = [c.value for c in ws[1]]
+    assert heads[:2] == ["Đơn vị", "Mã đơn vị"] and not set(heads) & set(portfolio.FINDING_COLUMNS)
+    portfolio.export_findings(project, lang="en")
+    assert [c.value for c in load_workbook(project.reports / "findings.xlsx")["Findings"][1]][:2] == ["Unit", "Unit code"]
 
 
 def test_portfolio_notebook_runs_and_links_every_ward(project):
@@ -116,6 +120,9 @@ def test_portfolio_notebook_runs_and_links_every_ward(project):
     for w in pf.wards:
         assert w.ward in page
         assert f'href="{w.slug}.html"' in page
+    # the index links the findings exports it wrote beside it
+    assert 'href="findings.xlsx"' in page and 'href="findings.csv"' in page
+    assert (project.reports / "findings.xlsx").is_file()
     assert "<script" not in page.lower()
     executed = json.loads((project.reports / "portfolio.ipynb").read_text(encoding="utf-8"))
     outputs = json.dumps([c.get("outputs", []) for c in executed["cells"]], ensure_ascii=False)

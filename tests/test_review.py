@@ -208,7 +208,7 @@ def test_a_corrected_resubmission_keeps_the_other_ids_and_shows_the_fixed_one_as
     assert reviewed == {other.id: "confirmed"}
     page = display.findings(again.results, reviews=again.reviews)
     gone = page.split('<section class="gone">', 1)[1]
-    assert budget.id in gone and "no longer found" in gone and other.id not in gone
+    assert budget.id in gone and "không còn phát hiện" in gone and other.id not in gone
 
 
 def test_the_stored_audit_is_reused_only_for_the_same_reports(tmp_path):

@@ -7,7 +7,8 @@
    the digest equals ``data/processed/<ward>/inputs.sha256`` and its report exists; the auditor's
    decisions (``data/reviews/<ward>.yaml``) are hashed apart (``reviews.sha256``): when only they
    changed, the ward's page, letter and the index are re-rendered from the stored audit, without
-   re-auditing (a malformed decisions file is a failed ward with a one-line reason);
+   re-auditing (a malformed decisions file is a failed ward with a one-line reason); so is the
+   ward notebook (``notebook.sha256``): saving it re-renders, it never re-audits;
 3. runs :func:`run_ward_task` in a worker process (``concurrent.futures`` with a ``forkserver``
    or ``spawn`` context) or on a Dask cluster (``--scheduler tcp://HOST:PORT``; the workers must
    see the project folder at the same path);
@@ -45,6 +46,7 @@ from .iorw import file_mode, write_text
 MANIFEST_SCHEMA = "wardaudit.batch/1"
 DIGEST_FILE = "inputs.sha256"
 REVIEWS_DIGEST = "reviews.sha256"
+NOTEBOOK_DIGEST = "notebook.sha256"
 PORTFOLIO_DIGEST = "portfolio.sha256"
 WARD_NOTEBOOK = "ward_audit.ipynb"
 PORTFOLIO_NOTEBOOK = "portfolio.ipynb"
@@ -81,18 +83,24 @@ def ward_inputs_digest(params: WardParams, paths: Paths, params_file: Path) -> s
     """One content hash over everything a ward's run depends on.
 
     The report files the ward reads (:func:`wardaudit.config.ward_sources`), its parameters file,
-    the ward notebook and the package (:func:`package_digest`). File names enter relative to the
-    ward folder, so a project copied elsewhere keeps its digests.
+    and the package (:func:`package_digest`): what the audit reads. The ward notebook only renders
+    the audit and is hashed apart (:func:`notebook_digest`), so saving it in JupyterLab re-renders
+    every ward from its stored audit instead of re-auditing. File names enter relative to the ward
+    folder, so a project copied elsewhere keeps its digests.
     """
     h = hashlib.sha256(f"{MANIFEST_SCHEMA}\n".encode())
     folder = paths.ward_raw(params.slug)
     for src in ward_sources(params, paths):
         h.update(f"raw\t{src.relative_to(folder).as_posix()}\t{sha256_file(src)}\n".encode())
     h.update(f"params\t{sha256_file(params_file)}\n".encode())
-    notebook = paths.notebooks / WARD_NOTEBOOK
-    h.update(f"notebook\t{sha256_file(notebook) if notebook.exists() else '-'}\n".encode())
     h.update(f"package\t{package_digest()}\n".encode())
     return h.hexdigest()
+
+
+def notebook_digest(paths: Paths) -> str:
+    """The ward notebook's content hash (what a ward's page is rendered with)."""
+    notebook = paths.notebooks / WARD_NOTEBOOK
+    return sha256_file(notebook) if notebook.exists() else "-"
 
 
 def read_digest(path: Path) -> str | None:
@@ -248,6 +256,7 @@ class WardRun:
     inputs_sha256: str | None = None
     counts: dict[str, int] | None = None
     reviews_sha256: str | None = None
+    notebook_sha256: str | None = None
     attempts: int = 0
     reuse_audit: bool = False  # only the decisions changed: re-render without re-auditing
     carried: bool = field(default=False, repr=False)
@@ -301,6 +310,7 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
         from .review import decisions_digest, load_decisions
         load_decisions(slug, paths)  # a malformed file fails this ward here, with its line
         run.reviews_sha256 = decisions_digest(slug, paths)
+        run.notebook_sha256 = notebook_digest(paths)
     except AuditError as e:
         run.status, run.reason = "failed", e.one_line()
         return run, 0
@@ -310,7 +320,9 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
     report = paths.ward_report(slug)
     stored = read_digest(paths.ward_processed(slug) / DIGEST_FILE)
     if not force and stored == run.inputs_sha256 and report.exists():
-        if read_digest(paths.ward_processed(slug) / REVIEWS_DIGEST) == run.reviews_sha256:
+        done = paths.ward_processed(slug)
+        if (read_digest(done / REVIEWS_DIGEST) == run.reviews_sha256
+                and read_digest(done / NOTEBOOK_DIGEST) == run.notebook_sha256):
             run.status, run.html, run.seconds = "skipped", relative(report, paths), 0.0
             run.counts = _count_findings(paths.ward_processed(slug) / "findings.json")
         else:
@@ -356,7 +368,7 @@ class _Progress:
 
     def _postfix(self) -> None:
         if self.bar is not None:
-            self.bar.set_postfix_str(f"xong/done {self.done} · lỗi/failed {self.failed} · "
+            self.bar.set_postfix_str(f"xong/done {self.done} · chạy lỗi/run failed {self.failed} · "
                                      f"bỏ qua/skipped {self.skipped}", refresh=False)
 
     def update(self, run: WardRun) -> None:
@@ -385,13 +397,16 @@ def _apply(run: WardRun, result: dict, paths: Paths) -> None:
         run.html = relative(paths.ward_report(run.slug), paths)
     digest_file = paths.ward_processed(run.slug) / DIGEST_FILE
     reviews_file = paths.ward_processed(run.slug) / REVIEWS_DIGEST
+    notebook_file = paths.ward_processed(run.slug) / NOTEBOOK_DIGEST
     if run.status == "ok" and run.inputs_sha256:
         write_text(digest_file, run.inputs_sha256 + "\n")
         if run.reviews_sha256:
             write_text(reviews_file, run.reviews_sha256 + "\n")
+        if run.notebook_sha256:
+            write_text(notebook_file, run.notebook_sha256 + "\n")
     elif run.status == "failed":
         # the outputs on disk no longer match these inputs: never skip this ward next time
-        for f in (digest_file, reviews_file):
+        for f in (digest_file, reviews_file, notebook_file):
             if f.exists():
                 f.unlink()
 
@@ -531,9 +546,10 @@ def _render_portfolio(runs: list[WardRun], paths: Paths, force: bool,
 
 
 def _counts_text(counts: dict[str, int] | None) -> str:
+    """A ward's findings in words: errors (sai sót) and warnings (cảnh báo) are findings, not runs."""
     if not counts:
         return "-"
-    return f"{counts.get('error', 0)}E {counts.get('warning', 0)}W {counts.get('pass', 0)}✓"
+    return f"{counts.get('error', 0)} sai sót, {counts.get('warning', 0)} cảnh báo, {counts.get('pass', 0)} đạt"
 
 
 def summary_table(runs: list[WardRun], max_rows: int = 30) -> str:
@@ -542,11 +558,12 @@ def summary_table(runs: list[WardRun], max_rows: int = 30) -> str:
     rows = sorted(runs, key=lambda r: (order.get(r.status, 3), -(r.seconds or 0), r.slug))
     shown = rows[:max_rows]
     width = max([len("ward")] + [len(r.slug) for r in shown])
-    lines = [f"{'ward':{width}}  {'status':7}  {'seconds':>7}  {'findings':14}  reason",
-             f"{'-' * width}  {'-' * 7}  {'-' * 7}  {'-' * 14}  {'-' * 6}"]
+    lines = [f"{'ward':{width}}  {'lần chạy':9}  {'giây':>7}  {'phát hiện':32}  lý do",
+             f"{'-' * width}  {'-' * 9}  {'-' * 7}  {'-' * 32}  {'-' * 6}"]
+    run_words = {"ok": "xong", "failed": "chạy lỗi", "skipped": "bỏ qua"}
     for r in shown:
         secs = f"{r.seconds:7.1f}" if r.seconds is not None else f"{'-':>7}"
-        lines.append(f"{r.slug:{width}}  {r.status:7}  {secs}  {_counts_text(r.counts):14}  "
+        lines.append(f"{r.slug:{width}}  {run_words.get(r.status, r.status):9}  {secs}  {_counts_text(r.counts):32}  "
                      f"{_one_line(r.reason or '', 90)}")
     if len(rows) > len(shown):
         lines.append(f"… {len(rows) - len(shown)} phường/xã khác / more wards in reports/batch.json")
@@ -621,8 +638,11 @@ def run_batch(wards: Iterable[str] | None = None, all_wards: bool = False, jobs:
         print(summary_table(runs), file=out)
     ok = sum(r.status == "ok" for r in runs)
     skipped = sum(r.status == "skipped" for r in runs)
-    print(f"{len(runs)} phường/xã / wards: {ok} ok, {len(failed)} lỗi/failed, {skipped} bỏ qua/skipped "
-          f"(không đổi / unchanged) · {time.time() - started:.1f}s · {relative(manifest, paths)}", file=out)
+    found = {k: sum((r.counts or {}).get(k, 0) for r in runs) for k in ("error", "warning")}
+    print(f"{len(runs)} phường/xã / wards: {ok} chạy xong / ran, {len(failed)} chạy lỗi / run failed, "
+          f"{skipped} bỏ qua / skipped (không đổi / unchanged) · phát hiện / findings: {found['error']} sai sót / "
+          f"errors, {found['warning']} cảnh báo / warnings · {time.time() - started:.1f}s · "
+          f"{relative(manifest, paths)}", file=out)
     if index.get("status") == "failed":
         print(f"index: lỗi / failed: {index.get('reason')}", file=sys.stderr)
     elif not quiet:

@@ -23,7 +23,8 @@ STYLE = {
     "path.simplify": True,
 }
 PALETTE = {"target": "#9fb7cc", "result": "#2b5d8a", "allocated": "#9fb7cc", "disbursed": "#1d6b2c",
-           "flow": "#2b5d8a", "late": "#a15c00", "pending": "#b3261e"}
+           "flow": "#2b5d8a", "late": "#b3261e", "pending": "#a15c00", "in_time": "#1d6b2c",
+           "met": "#2b5d8a", "below": "#b3261e", "over": "#b3261e"}
 MAX_BARS = 25
 WIDTH_IN = 9.0
 
@@ -79,8 +80,36 @@ def _number_axis(ax, lang: str) -> None:
 
 
 def _short(text: str, n: int = 60) -> str:
+    """One line of at most ``n`` characters, cut at a word and ending in a single ellipsis."""
     text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+    if len(text) <= n:
+        return text
+    cut = text[: n - 1].rstrip(" .…")
+    if " " in cut[n // 2:]:
+        cut = cut[: cut.rindex(" ")].rstrip(" ,;:.…")
+    return cut + "…"
+
+
+def _finish(fig, lang: str, legend: list[tuple[str, str]] | None = None, left_out: list[str] | None = None):
+    """Lay the figure out with its colour legend and the items it leaves out under the axes,
+    where they cover no bar and no axis label."""
+    import textwrap
+
+    from matplotlib.patches import Patch
+
+    height = fig.get_figheight()
+    bottom = 0.0
+    note = ""
+    if left_out:
+        note = "\n".join(textwrap.wrap(t("chart_left_out", lang, items="; ".join(left_out)), 150))
+        fig.text(0.01, 0.02 / height, note, fontsize=7.5, color="#5c6670", va="bottom")
+        bottom += (0.16 * (note.count("\n") + 1) + 0.05) / height
+    if legend:
+        fig.legend(handles=[Patch(facecolor=c, label=l) for l, c in legend], loc="lower center",
+                   bbox_to_anchor=(0.5, bottom), ncol=min(4, len(legend)), frameon=False, fontsize=8)
+        bottom += 0.3 / height
+    fig.tight_layout(rect=(0, min(bottom, 0.5), 1, 1))
+    return fig
 
 
 def _hbar(ax, labels: list[str], series: list[tuple[str, list[float], str]]):
@@ -92,8 +121,6 @@ def _hbar(ax, labels: list[str], series: list[tuple[str, list[float], str]]):
     ax.set_yticks(y)
     ax.set_yticklabels(labels)
     ax.invert_yaxis()
-    if len(series) > 1:
-        ax.legend(loc="best", frameon=True)
 
 
 def targets_chart(facts: Iterable[Any], lang: str = "vi"):
@@ -110,34 +137,50 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
             pairs[g] = {}
             order.append(g)
         pairs[g].setdefault(q, d)
-    groups = [g for g in order if "target" in pairs[g] and "result" in pairs[g]][:MAX_BARS]
+    paired = [g for g in order if "target" in pairs[g] and "result" in pairs[g]]
+    groups = paired[:MAX_BARS]
     if not groups:
         return None
     labels_cat = _labels(lang)
+    left_out = [_short(_label(next(iter(pairs[g].values())), labels_cat), 50) + " ("
+                + t("no_result" if "result" not in pairs[g] else "no_target" if "target" not in pairs[g]
+                    else "too_many", lang) + ")" for g in order if g not in groups]
     labels, pct = [], []
     tgt, res = [], []
     for g in groups:
         d_t, d_r = pairs[g]["target"], pairs[g]["result"]
-        labels.append(_short(f"{_label(d_t, labels_cat)} ({d_t.get('unit') or ''})".replace(" ()", "")))
+        unit = f" ({d_t.get('unit')})" if d_t.get("unit") else ""
+        name = _label(d_t, labels_cat)
+        cut = name.rstrip(" .…")
+        short = _short(cut, 60 - len(unit))
+        # a label the report (or the reader) already cut keeps one ellipsis, never two
+        labels.append((short if short.endswith("…") or cut == name else short + "…") + unit)
         tgt.append(float(d_t["value"]))
         res.append(float(d_r["value"]))
-    fig = _figure(len(groups))
+    fig = _figure(len(groups) + 3)
     ax = fig.add_subplot(111)
     # indicators have different units: show the result as a share of its target when every target is non-zero
     if all(v != 0 for v in tgt):
         pct = [100.0 * r / v for r, v in zip(res, tgt)]
-        _hbar(ax, labels, [(t("result", lang) + " / " + t("target", lang) + " (%)", pct, PALETTE["result"])])
-        ax.axvline(100, color="#b3261e", linewidth=1, linestyle="--")
+        colors = [PALETTE["met"] if p >= 100 else PALETTE["below"] for p in pct]
+        ax.barh(range(len(labels)), pct, height=0.7, color=colors)
+        ax.set_yticks(range(len(labels)))
+        ax.set_yticklabels(labels)
+        ax.invert_yaxis()
+        ax.axvline(100, color="#173f63", linewidth=1, linestyle="--")
         for i, (v, r, p) in enumerate(zip(tgt, res, pct)):
             ax.text(p, i, f"  {_fmt(r, lang)} / {_fmt(v, lang)}", va="center", fontsize=8)
-        ax.set_xlabel("%")
+        # room on the right for the longest value label
+        ax.set_xlim(0, max(pct + [100.0]) * 1.22)
+        ax.set_xlabel(t("pct_of_target", lang))
+        legend = [(t("target_met", lang), PALETTE["met"]), (t("target_below", lang), PALETTE["below"])]
     else:
         _hbar(ax, labels, [(t("target", lang), tgt, PALETTE["target"]), (t("result", lang), res, PALETTE["result"])])
+        legend = [(t("target", lang), PALETTE["target"]), (t("result", lang), PALETTE["result"])]
         ax.set_xlabel(t("value", lang))
         _number_axis(ax, lang)
     ax.set_title(t("chart_targets", lang))
-    fig.tight_layout()
-    return fig
+    return _finish(fig, lang, legend, left_out)
 
 
 def _count_bars(labels: list[str], values: list[float], colors: list[str], title_key: str, lang: str):
@@ -150,6 +193,7 @@ def _count_bars(labels: list[str], values: list[float], colors: list[str], title
     ax.invert_yaxis()
     for i, v in enumerate(values):
         ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=8)
+    ax.set_xlim(0, max(values + [1.0]) * 1.15)  # room for the value labels
     ax.set_xlabel(t("count", lang))
     _number_axis(ax, lang)
     ax.set_title(t(title_key, lang))
@@ -174,13 +218,28 @@ def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
     labels_cat = _labels(lang)
     labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
     values = [float(seen[m]["value"]) for m in metrics]
-    colors = [PALETTE["late"] if "late" in m else PALETTE["pending"] if "pending" in m else PALETTE["flow"]
-              for m in metrics]
-    return _count_bars(labels, values, colors, "chart_dossiers", lang)
+    colors = [_dossier_colour(m) for m in metrics]
+    fig = _count_bars(labels, values, colors, "chart_dossiers", lang)
+    used = [(t(f"dossier_{k}", lang), PALETTE[k]) for k in ("flow", "in_time", "pending", "late")
+            if PALETTE[k] in colors]
+    return _finish(fig, lang, used)
+
+
+def _dossier_colour(metric: str) -> str:
+    """Late or overdue: red; within the deadline or on time: green; still pending: amber."""
+    leaf = metric.split(".", 1)[-1]
+    if "late" in leaf or "overdue" in leaf:
+        return PALETTE["late"]
+    if "in_time" in leaf or "on_time" in leaf or "early" in leaf:
+        return PALETTE["in_time"]
+    if "pending" in leaf:
+        return PALETTE["pending"]
+    return PALETTE["flow"]
 
 
 def budget_chart(facts: Iterable[Any], lang: str = "vi"):
-    """Allocated against disbursed money (budget.* facts), in million đồng."""
+    """Allocated against disbursed money (budget.* facts), in million đồng; disbursed above the
+    allocation is drawn red and the legend says so."""
     rows: dict[str, dict[str, float]] = {}
     order: list[str] = []
     labels_cat = _labels(lang)
@@ -191,7 +250,9 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
         kind = "disbursed" if "disburs" in m or "spent" in m else "allocated" if ("alloc" in m or "plan" in m) else None
         if kind is None:
             continue
-        label = _short(str(d.get("scope") or d.get("section") or t("total", lang)))
+        # one pair per scope (the ward's own money when the text names none), the first stated
+        # figure of each kind: the same sum restated in another section is not a second bar
+        label = _short(str(d.get("scope") or t("budget_total", lang)), 45)
         if label not in rows:
             rows[label] = {}
             order.append(label)
@@ -199,15 +260,27 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     order = order[:MAX_BARS]
     if not order:
         return None
-    fig = _figure(len(order) * 2)
+    fig = _figure(len(order) * 2 + 2)
     ax = fig.add_subplot(111)
-    _hbar(ax, order, [(t("allocated", lang), [rows[k].get("allocated", 0.0) for k in order], PALETTE["allocated"]),
-                      (t("disbursed", lang), [rows[k].get("disbursed", 0.0) for k in order], PALETTE["disbursed"])])
+    import numpy as np
+    y = np.arange(len(order))
+    alloc = [rows[k].get("allocated", 0.0) for k in order]
+    spent = [rows[k].get("disbursed", 0.0) for k in order]
+    over = [PALETTE["over"] if s > a > 0 else PALETTE["disbursed"] for a, s in zip(alloc, spent)]
+    ax.barh(y - 0.2, alloc, height=0.4, color=PALETTE["allocated"])
+    ax.barh(y + 0.2, spent, height=0.4, color=over)
+    ax.set_yticks(y)
+    ax.set_yticklabels(order)
+    ax.invert_yaxis()
+    items = [(t("allocated", lang), PALETTE["allocated"])]
+    if PALETTE["disbursed"] in over:
+        items.append((t("disbursed", lang), PALETTE["disbursed"]))
+    if PALETTE["over"] in over:
+        items.append((t("over_budget", lang), PALETTE["over"]))
     ax.set_xlabel(t("million_dong", lang))
     _number_axis(ax, lang)
     ax.set_title(t("chart_budget", lang))
-    fig.tight_layout()
-    return fig
+    return _finish(fig, lang, items)
 
 
 def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
@@ -229,14 +302,17 @@ def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
     metrics = list(seen)[:MAX_BARS]
     labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
     values = [float(seen[m]["value"]) for m in metrics]
-    colors = [PALETTE["pending"] if ("overdue" in m or "late" in m) else PALETTE["flow"] for m in metrics]
+    colors = [PALETTE["late"] if ("overdue" in m or "late" in m) else PALETTE["flow"] for m in metrics]
     for status in sorted(by_status):
         key = f"task_status_{status}"
         name = t(key, lang) if has(key) else status
         labels.append(_short(f"{t('listed_tasks', lang)}: {name}"))
         values.append(float(by_status[status]))
-        colors.append(PALETTE["pending"] if status in ("overdue", "late") else PALETTE["target"])
-    return _count_bars(labels, values, colors, "chart_tasks", lang)
+        colors.append(PALETTE["late"] if status in ("overdue", "late") else PALETTE["target"])
+    fig = _count_bars(labels, values, colors, "chart_tasks", lang)
+    used = [(t(key, lang), PALETTE[c]) for key, c in (("tasks_stated", "flow"), ("tasks_listed", "target"),
+                                                      ("dossier_late", "late")) if PALETTE[c] in colors]
+    return _finish(fig, lang, used)
 
 
 CHARTS = (("chart_targets", targets_chart), ("chart_dossiers", dossiers_chart),

@@ -25,6 +25,8 @@ from typing import Any, Mapping, Sequence
 from .document import Block, Document, Location
 from .findings import SEVERITY_ORDER, CheckResult, Evidence, sort_checks, summary
 from .messages import t
+from .wording import (display_date, format_value, message, quote_at_words, relation_text, review_prefix,
+                      value_rows)
 
 __all__ = ["esc", "stylesheet", "header", "scorecard", "findings", "source_view", "appendix_tables",
            "all_checks", "chart", "place_evidence", "Placement", "format_number", "run_failed_banner"]
@@ -69,7 +71,39 @@ CSS = """
 .wa details>summary{cursor:pointer;font-weight:bold;color:#173f63;font-size:16px;margin:12px 0}
 .wa figure{margin:10px 0}.wa figure img{max-width:100%;border:1px solid #e0e4e8}
 .wa figcaption{font-size:13px;color:#173f63;font-weight:bold}
+.wa table th,.wa table td:not(.num){text-align:left}.wa table td.num{text-align:right}
+.wa .badge.to-review{background:#fff;color:#7a4500;border:1px solid #a15c00}
+.wa .finding.inferred{border-style:dashed;border-left-style:solid}
+.wa .relation{margin:2px 0 4px}
+.wa .values th{width:auto;font-weight:normal}
+.wa nav.contents ol{margin:4px 0 12px;padding-left:22px}
+.wa .unchecked ul{margin:2px 0 8px}
+nav.back{margin:0 0 6px;font-size:13px}
 """
+
+# Printing (A4): cards stay whole, badges keep their colour (and carry their text), nothing
+# collapsed prints as an empty page, the report's full text starts on its own pages as an appendix.
+PRINT_CSS = """
+@media print{
+ body{background:#fff}
+ main.page{box-shadow:none;max-width:none;padding:0}
+ nav.back,nav.contents{display:none}
+ .wa{max-width:none;font-size:11px}
+ .wa .finding,.wa figure,.wa .values,.wa table.score,.wa table.kv,.wa .unchecked{break-inside:avoid;page-break-inside:avoid}
+ .wa h2,.wa h3{break-after:avoid;page-break-after:avoid}
+ .wa .badge,.wa .banner-fail,.wa .finding,.wa .tick,.wa .mark-fail,.wa th,.wa .flag-low{print-color-adjust:exact;-webkit-print-color-adjust:exact}
+ .wa details:not([open]){display:none}
+ .wa .source-appendix{break-before:page;page-break-before:always}
+ .wa .source .loc{display:none}
+ .wa .tick:focus::after,.wa .mark-fail:focus::after{display:none}
+ .wa figure img{max-height:230mm}
+}
+"""
+
+# the page's sections, in the order the ward notebook shows them (ids of their headings)
+SECTIONS = (("sec-header", "header"), ("sec-score", "scorecard"), ("sec-findings", "findings"),
+            ("sec-charts", "charts"), ("sec-appendix", "appendix_tables"), ("sec-checks", "all_checks_title"),
+            ("sec-source", "source_view"))
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -224,7 +258,24 @@ def _anchor_ids(doc: Document, prefix: str) -> dict[tuple, str]:
     return ids
 
 
-def place_evidence(doc: Document, checks: Sequence[CheckResult], prefix: str = "") -> Placement:
+def _heading_number(doc: Document, target: tuple, span: tuple[int, int] | None) -> bool:
+    """The span is a heading's own number ("Phần 1", "II.", "1.2."), not a figure of the report."""
+    if target[0] != "b" or span is None:
+        return False
+    b = doc.blocks[target[1]]
+    number = _HEADING_NUMBER.match(b.text) if b.kind == "heading" else None
+    return bool(number) and span[1] <= number.end()
+
+
+def _names_the_expected(c: CheckResult, ev: Evidence) -> bool:
+    """The evidence of a failed check that shows the form it should take (the right spelling of a
+    name beside its variants): linked, never marked red."""
+    expected, actual = c.values.get("expected"), c.values.get("actual")
+    return (c.status == "fail" and isinstance(expected, str) and isinstance(actual, (list, tuple))
+            and ev.figure == expected and expected not in actual)
+
+
+def place_evidence(doc: Document, checks: Sequence[CheckResult], prefix: str = "", lang: str = "vi") -> Placement:
     """Locate every evidence of ``checks`` in ``doc`` (see the module docstring)."""
     pl = Placement(ids=_anchor_ids(doc, prefix))
     for ci, c in enumerate(checks):
@@ -236,13 +287,17 @@ def place_evidence(doc: Document, checks: Sequence[CheckResult], prefix: str = "
         for ei, ev in enumerate(c.evidence):
             target, span, link = _locate(doc, ev, pl, claimed)
             pl.links[(ci, ei)] = link
-            if ev.figure:
+            if target is not None and _heading_number(doc, target, span):
+                pl.placed[(ci, ei)] = False  # found, but a heading's own number takes no tick
+                continue
+            if ev.figure and not _names_the_expected(c, ev):
                 pl.placed[(ci, ei)] = target is not None
                 if target is None:
                     pl.unplaced += 1
                     continue
                 claimed.add((target, span))
-                note = f"{c.rule}: {c.message}"
+                rel = relation_text(c.relation, lang)
+                note = f"{c.rule}: {message(c.message, lang)}" + (f" ({rel})" if rel else "")
                 pl.marks.setdefault(target, []).append(_Mark(span[0], span[1], c.status, [note], [c.rule]))
     return pl
 
@@ -397,11 +452,12 @@ def header(results: Any, params: Any = None, lang: str = "vi") -> str:
             (t("province", lang), _blank(getattr(p, "province", None), lang))]
     if p is not None and (getattr(p, "period_start", None) or getattr(p, "period_end", None)):
         rows.append((t("period_override", lang),
-                     esc(t("period_range", lang, start=p.period_start or "…", end=p.period_end or "…"))))
+                     esc(t("period_range", lang, start=display_date(p.period_start) or "…",
+                           end=display_date(p.period_end) or "…"))))
     level = getattr(p, "level", None) or (results[0].meta.get("level") if results else None)
     full = " ".join(x for x in (level, ward) if x) or "?"
     out = [stylesheet(), f'<h1 class="wa-title">{esc(t("title", lang, ward=full))}</h1>',
-           f"<h2>{esc(t('header', lang))}</h2>", _kv(rows)]
+           contents(lang), f'<h2 id="sec-header">{esc(t("header", lang))}</h2>', _kv(rows)]
     if p is not None:
         off = ", ".join(getattr(p, "rules_off", []) or []) or t("none", lang)
         carried = t("carried_in" if getattr(p, "carried_over_in_denominator", True) else "carried_out", lang)
@@ -414,12 +470,13 @@ def header(results: Any, params: Any = None, lang: str = "vi") -> str:
         if len(results) > 1:
             out.append(f"<h3>{esc(t('report_n', lang, i=i + 1, n=len(results), source=doc.source))}</h3>")
         period = m.get("period") or {}
-        period_txt = (esc(t("period_range", lang, start=period.get("start") or "…", end=period.get("end") or "…"))
+        period_txt = (esc(t("period_range", lang, start=display_date(period.get("start")) or "…",
+                            end=display_date(period.get("end")) or "…"))
                       if isinstance(period, dict) and (period.get("start") or period.get("end")) else _blank(None, lang))
         rows = [(t("kind", lang), _blank(m.get("kind"), lang)),
                 (t("period", lang), period_txt),
                 (t("number", lang), _blank(m.get("number"), lang)),
-                (t("date", lang), _blank(m.get("date"), lang)),
+                (t("date", lang), _blank(display_date(m.get("date")), lang)),
                 (t("ward_in_report", lang), _blank(m.get("ward_name"), lang)),
                 (t("signer", lang), _blank(m.get("signer"), lang)),
                 (t("sources", lang), f'<code>{esc(doc.source)}</code> · {esc(t("format", lang))}: {esc(doc.format)}'
@@ -431,6 +488,13 @@ def header(results: Any, params: Any = None, lang: str = "vi") -> str:
             out.append(f"<p><b>{esc(t('notes', lang))}</b></p><ul>"
                        + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
     return _wrap("".join(out))
+
+
+def contents(lang: str = "vi") -> str:
+    """The contents list: the page's sections, linked (findings and charts before the report's text)."""
+    items = "".join(f'<li><a href="#{sid}">{esc(t(key, lang, n="").replace(" ()", ""))}</a></li>'
+                    for sid, key in SECTIONS)
+    return f'<nav class="contents"><b>{esc(t("contents", lang))}</b><ol>{items}</ol></nav>'
 
 
 def _kv(rows: list[tuple[str, str]]) -> str:
@@ -456,7 +520,7 @@ def scorecard(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None 
     checks = [c for c in _all_checks(results) if not _dismissed(c, reviews)]
     n_dismissed = sum(_dismissed(c, reviews) for c in _all_checks(results))
     s = summary(checks)
-    out = [f"<h2>{esc(t('scorecard', lang))}</h2>"]
+    out = [f'<h2 id="sec-score">{esc(t("scorecard", lang))}</h2>']
     cells = [("checks", t("checks_run", lang), ""), ("pass", t("passed", lang), "st-pass"),
              ("fail", t("failed", lang), "st-fail"), ("skip", t("skipped", lang), "st-skip"),
              ("error", t("sev_error", lang), ""), ("warning", t("sev_warning", lang), ""),
@@ -466,6 +530,7 @@ def scorecard(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None 
                                        for key, _, cls in cells) + "</tr></table>")
     out.append(f'<p class="muted">{esc(t("by_severity", lang))}: {esc(t("sev_error", lang))} {s["error"]} · '
                f'{esc(t("sev_warning", lang))} {s["warning"]} · {esc(t("sev_info", lang))} {s["info"]}</p>')
+    out.append(_unchecked_html(_all_checks(results), lang))
     if n_dismissed:
         out.append(f'<p class="muted" data-dismissed="{n_dismissed}">{esc(t("dismissed_not_counted", lang, n=n_dismissed))}</p>')
     fams: dict[str, list[CheckResult]] = {}
@@ -486,22 +551,46 @@ def scorecard(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None 
     return _wrap("".join(out))
 
 
+def _unchecked_html(checks: list[CheckResult], lang: str) -> str:
+    """How many related figures could not be checked, and why (the reasons are Vietnamese)."""
+    from .findings import unchecked
+
+    u = unchecked(checks)
+    if not u["count"]:
+        return f'<p class="unchecked muted" data-unchecked="0">{esc(t("unchecked_none", lang))}</p>'
+    items = "".join(f"<li>{esc(reason)}: {n}</li>" for reason, n in u["reasons"].items())
+    return (f'<div class="unchecked" data-unchecked="{u["count"]}"><p>{esc(t("unchecked", lang, n=u["count"]))}</p>'
+            f"<ul>{items}</ul></div>")
+
+
 def _has_message(key: str) -> bool:
     from .messages import has
     return has(key)
 
 
-def _values_html(values: dict[str, Any], lang: str) -> str:
-    if not values:
+def _values_html(c: CheckResult, lang: str) -> str:
+    """The check's values as labelled rows in the page's language (none when there is nothing)."""
+    rows = value_rows(c.values, c.rule, lang)
+    if not rows:
         return ""
-    order = ["expected", "actual", "stated", "computed"]
-    keys = [k for k in order if k in values] + [k for k in values if k not in order]
-    names = {"expected": t("expected", lang), "actual": t("actual", lang)}
-    return ('<table class="values"><tr>' + "".join(f"<th>{esc(names.get(k, k))}</th>" for k in keys) + "</tr><tr>"
-            + "".join(f'<td class="num">{esc(format_number(values[k], lang))}</td>' for k in keys) + "</tr></table>")
+    return ('<table class="values">' + "".join(f'<tr><th>{esc(k)}</th><td class="num">{esc(v)}</td></tr>'
+                                              for k, v in rows) + "</table>")
 
 
-def _evidence_html(c: CheckResult, ci: int, pl: Placement | None, lang: str) -> str:
+def _quote_text(doc: Document | None, ev: Evidence) -> str:
+    """The evidence's quote, widened to whole words of the block it was taken from."""
+    core = (ev.quote or "").strip().strip("…").strip()
+    if doc is None or len(core) < 12:  # a figure or a name is quoted whole
+        return ev.quote or ""
+    blocks = [b for b in doc.blocks if b.kind != "table"]
+    at_line = [b for b in blocks if ev.line is not None and b.location.line == ev.line]
+    for b in at_line + blocks:
+        if core in b.text:
+            return quote_at_words(ev.quote, b.text)
+    return ev.quote
+
+
+def _evidence_html(c: CheckResult, ci: int, pl: Placement | None, lang: str, doc: Document | None = None) -> str:
     if not c.evidence:
         return ""
     items = []
@@ -513,7 +602,7 @@ def _evidence_html(c: CheckResult, ci: int, pl: Placement | None, lang: str) -> 
         a = (f' <a href="#{esc(link)}" class="ev-link">{esc(t("go_to_source", lang))} →</a>' if link
              else f' <span class="muted">({esc(t("not_located", lang))})</span>')
         fig = f' <span class="muted">[{esc(ev.figure)}]</span>' if ev.figure else ""
-        items.append(f'<li><blockquote>{esc(ev.quote)}</blockquote><span class="muted">{esc(where)}</span>{fig}{a}</li>')
+        items.append(f'<li><blockquote>{esc(_quote_text(doc, ev))}</blockquote><span class="muted">{esc(where)}</span>{fig}{a}</li>')
     return f'<div class="ev"><b>{esc(t("evidence", lang))}</b><ul>{"".join(items)}</ul></div>'
 
 
@@ -527,13 +616,19 @@ def _review_html(d: Any, lang: str) -> str:
             f'{note} <span class="muted">({esc(who)})</span></div>')
 
 
-def _finding_html(c: CheckResult, ci: int, pl: Placement, title: str, src: str, review: str, lang: str) -> str:
+def _finding_html(c: CheckResult, ci: int, pl: Placement, title: str, src: str, review: str, lang: str,
+                  doc: Document | None = None) -> str:
     sev = c.severity
-    return (f'<div class="finding sev-{sev[:1]}" data-rule="{esc(c.rule)}" data-id="{esc(c.id)}" id="f-{esc(c.id)}">'
-            f'<span class="badge sev-{esc(sev)}">{esc(t("sev_" + sev, lang) if sev in SEVERITY_ORDER else sev)}</span> '
+    inferred, text = review_prefix(c.message)
+    flag = f' <span class="badge to-review" data-inferred="1">{esc(t("to_review", lang))}</span>' if inferred else ""
+    rel = relation_text(c.relation, lang)
+    rel_html = f'<div class="relation muted" data-strength="{esc((c.relation or {}).get("strength", ""))}">{esc(rel)}</div>' if rel else ""
+    return (f'<div class="finding sev-{sev[:1]}{" inferred" if inferred else ""}" data-rule="{esc(c.rule)}" '
+            f'data-id="{esc(c.id)}" id="f-{esc(c.id)}">'
+            f'<span class="badge sev-{esc(sev)}">{esc(t("sev_" + sev, lang) if sev in SEVERITY_ORDER else sev)}</span>{flag} '
             f'<b class="rule">{esc(c.rule)}</b> <span class="muted">{esc(title)}</span>{src} <code class="fid">{esc(c.id)}</code>'
-            f'<div class="msg">{esc(c.message)}</div>{review}{_values_html(c.values, lang)}'
-            f'{_evidence_html(c, ci, pl, lang)}</div>')
+            f'<div class="msg">{esc(message(text, lang))}</div>{rel_html}{review}{_values_html(c, lang)}'
+            f'{_evidence_html(c, ci, pl, lang, doc)}</div>')
 
 
 def _gone_html(gone: list[Any], lang: str) -> str:
@@ -555,12 +650,12 @@ def findings(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None =
     """
     results = _as_list(results)
     titles = _rule_titles(lang)
-    out = [f"<h2>{esc(t('findings', lang))}</h2>"]
+    out = [f'<h2 id="sec-findings">{esc(t("findings", lang))}</h2>']
     items = []
     n = len(results)
     for i, r in enumerate(results):
         checks = list(r.checks)
-        pl = place_evidence(r.document, checks, _prefix(i, n))
+        pl = place_evidence(r.document, checks, _prefix(i, n), lang)
         for ci, c in enumerate(checks):
             if c.status == "fail":
                 items.append((SEVERITY_ORDER.get(c.severity, 9), c.rule, i, ci, c, pl))
@@ -569,7 +664,8 @@ def findings(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None =
     for _, _, i, ci, c, pl in sorted(items, key=lambda x: x[:4]):
         src = f' <span class="muted">{esc(results[i].document.source)}</span>' if n > 1 else ""
         d = reviews.get(c.id)
-        html_ = _finding_html(c, ci, pl, titles.get(c.rule, ""), src, _review_html(d, lang) if reviewing else "", lang)
+        html_ = _finding_html(c, ci, pl, titles.get(c.rule, ""), src, _review_html(d, lang) if reviewing else "", lang,
+                              results[i].document)
         if d is not None and d.status == "query":
             html_ = html_.replace('<div class="finding ', '<div class="finding queried ', 1)
         (dismissed if d is not None and d.status == "dismissed" else shown).append(html_)
@@ -586,12 +682,13 @@ def findings(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None =
 def source_view(results: Any, lang: str = "vi") -> str:
     """Every block of every report in order, with anchors and tick marks on checked figures."""
     results = _as_list(results)
-    out = [f"<h2>{esc(t('source_view', lang))}</h2>", f'<p class="muted">{esc(t("legend", lang))}</p>']
+    out = [f'<h2 id="sec-source">{esc(t("source_view", lang))}</h2>', f'<p class="muted">{esc(t("legend", lang))}</p>',
+           f'<p class="muted print-note">{esc(t("print_note", lang))}</p>']
     n = len(results)
     unplaced = 0
     for i, r in enumerate(results):
         doc = r.document
-        pl = place_evidence(doc, list(r.checks), _prefix(i, n))
+        pl = place_evidence(doc, list(r.checks), _prefix(i, n), lang)
         unplaced += pl.unplaced
         if n > 1:
             out.append(f"<h3>{esc(t('report_n', lang, i=i + 1, n=n, source=doc.source))}</h3>")
@@ -600,13 +697,18 @@ def source_view(results: Any, lang: str = "vi") -> str:
             out.append(_block_html(doc, bi, b, pl, lang))
         out.append("</div>")
     if unplaced:
-        out.insert(2, f'<p class="muted">{esc(t("unplaced", lang, n=unplaced))}</p>')
-    return _wrap("".join(out))
+        out.insert(3, f'<p class="muted">{esc(t("unplaced", lang, n=unplaced))}</p>')
+    return f'<div class="wa source-appendix">{"".join(out)}</div>'
 
 
 def _id_attr(pl: Placement, key: tuple) -> str:
     a = pl.ids.get(key)
     return f' id="{esc(a)}"' if a else ""
+
+
+# a heading's own number ("Phần 1", "II.", "1.2.", "a)") is not a figure of the report
+_HEADING_NUMBER = re.compile(r"\s*(?:#+\s*)?(?:(?:Phần|PHẦN|Mục|MỤC|Chương|CHƯƠNG|Phụ lục|PHỤ LỤC)\s+)?"
+                             r"(?:[IVXLC]+|\d+|[a-zđ])(?:[.)]\d+)*[.):]?(?=\s|$)")
 
 
 def _block_html(doc: Document, bi: int, b: Block, pl: Placement, lang: str) -> str:
@@ -646,7 +748,7 @@ def _table_html(bi: int, b: Block, pl: Placement | None, lang: str) -> str:
 def appendix_tables(results: Any, lang: str = "vi") -> str:
     """The appendix tables as extracted, with extraction quality and a visible low-confidence flag."""
     results = _as_list(results)
-    out = [f"<h2>{esc(t('appendix_tables', lang))}</h2>"]
+    out = [f'<h2 id="sec-appendix">{esc(t("appendix_tables", lang))}</h2>']
     count = 0
     for r in results:
         for bi, b in enumerate(r.document.blocks):
@@ -682,20 +784,24 @@ def all_checks(results: Any, lang: str = "vi") -> str:
     for c in checks:
         ev = c.evidence[0] if c.evidence else None
         where = "" if ev is None else " · ".join(x for x in (ev.section or "", _loc_label(ev.page, ev.line, lang)) if x)
-        vals = "; ".join(f"{k}={format_number(v, lang)}" for k, v in c.values.items())
+        vals = "; ".join(f"{k}: {v}" for k, v in value_rows(c.values, c.rule, lang))
+        rel = relation_text(c.relation, lang)
         rows.append(f'<tr class="check st-{esc(c.status)}" data-rule="{esc(c.rule)}"><td><b>{esc(c.rule)}</b><br>'
                     f'<span class="muted">{esc(titles.get(c.rule, ""))}</span></td>'
                     f'<td class="st-{esc(c.status)}">{esc(t("status_" + c.status, lang) if c.status in ("pass", "fail", "skip") else c.status)}</td>'
                     f'<td>{esc(t("sev_" + c.severity, lang) if c.severity in SEVERITY_ORDER else c.severity)}</td>'
-                    f"<td>{esc(c.message)}</td><td>{esc(vals)}</td><td>{esc(where)}</td></tr>")
+                    f"<td>{esc(message(c.message, lang))}"
+                    + (f'<br><span class="relation muted">{esc(rel)}</span>' if rel else "")
+                    + f"</td><td>{esc(vals)}</td><td>{esc(where)}</td></tr>")
     summary_txt = esc(t("all_checks", lang, n=len(checks)))
     body = (("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>" + "".join(rows) + "</table>")
             if rows else f"<p>{esc(t('no_checks', lang))}</p>")
-    return _wrap(f'<details class="all-checks"><summary>{summary_txt}</summary>{body}</details>')
+    return _wrap(f'<h2 id="sec-checks">{esc(t("all_checks_title", lang))}</h2>'
+                 f'<details class="all-checks"><summary>{summary_txt}</summary>{body}</details>')
 
 
 def charts_heading(lang: str = "vi") -> str:
-    return _wrap(f"<h2>{esc(t('charts', lang))}</h2>")
+    return _wrap(f'<h2 id="sec-charts">{esc(t("charts", lang))}</h2>')
 
 
 def chart(fig: Any, key: str, lang: str = "vi") -> str:

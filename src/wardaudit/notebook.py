@@ -31,7 +31,7 @@ from typing import Any, Iterator
 
 from . import __version__
 from .config import Paths, WardParams, load_params, relative, ward_sources
-from .exceptions import NotebookError
+from .exceptions import NotebookError, ParametersError
 
 WARD_NOTEBOOK = "ward_audit.ipynb"
 INJECTED_CELL_ID = "injected-parameters"
@@ -89,6 +89,23 @@ def _stored_audit(store: Path, key: str) -> list[Any] | None:
     return blob.get("results") if isinstance(blob, dict) and blob.get("key") == key else None
 
 
+class UnknownWardError(ParametersError):
+    """A ward the project has no parameters file for; in a notebook it shows as its one line."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of the traceback
+        return [f"{type(self).__name__}: {self.one_line()}"]
+
+
+def _check_ward(slug: str, paths: Paths) -> None:
+    """One line listing the valid slugs when ``slug`` names no parameters file."""
+    if paths.ward_params(slug).is_file():
+        return
+    valid = sorted(p.stem for p in paths.parameters.glob("*.yaml"))
+    raise UnknownWardError(f"không có phường/xã '{slug}' (tệp tham số {relative(paths.ward_params(slug), paths)}); "
+                           f"tên hợp lệ: {', '.join(valid) or '(chưa có: chạy wardaudit discover)'}",
+                           path=relative(paths.ward_params(slug), paths), ward=slug)
+
+
 def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | None = None,
               rules_off: list[str] | None = None, period_start: str | None = None, period_end: str | None = None,
               carried_over_in_denominator: bool | None = None, outline_profile: str | None = None,
@@ -108,6 +125,8 @@ def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | N
     from .review import latest, load_decisions
 
     paths = paths or Paths()
+    if not params_file:
+        _check_ward(slug, paths)
     params = load_params(Path(params_file) if params_file else paths.ward_params(slug), paths)
     overrides = {k: v for k, v in {"lang": lang, "rules_off": list(rules_off) if rules_off is not None else None,
                                    "period_start": period_start, "period_end": period_end,
@@ -371,10 +390,11 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     if not source_nb.is_file():
         raise NotebookError(f"{relative(source_nb, paths)}: không tìm thấy sổ tay / notebook not found",
                             path=str(source_nb), ward=slug)
-    nb_params = {"slug": slug, "lang": params.lang, "reuse_audit": reuse_audit, **(parameters or {})}
+    nb_params = {"ward": slug, "lang": params.lang, "reuse_audit": reuse_audit, **(parameters or {})}
     out_nb = paths.ward_processed(slug) / WARD_NOTEBOOK
     html_path = paths.ward_report(slug)
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime(STAMP_FORMAT)
+    now = _dt.datetime.now(_dt.timezone.utc)
+    stamp = now.strftime(STAMP_FORMAT)
 
     inputs = [{"file": relative(p, paths), "sha256": _sha256(p)}
               for p in [*ward_sources(params, paths), params_path, source_nb, paths.ward_reviews(slug)]
@@ -405,9 +425,11 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     text = nbformat.writes(nb) + "\n"
     write_text(out_nb, text)
     title = f"{params.ward} · wardaudit"
+    from .wording import local_stamp
     # render what was just written, without reading it back from disk
-    _render_page(nbformat.reads(text, as_version=4), html_path, title, stamp=stamp, lang=params.lang,
-                 failed_reason=reason, exclude_markdown=True)
+    _render_page(nbformat.reads(text, as_version=4), html_path, title, stamp=local_stamp(now), lang=params.lang,
+                 failed_reason=reason, exclude_markdown=True, back_link="index.html",
+                 running_head=" · ".join(x for x in (params.ward, _report_name(params, paths)) if x))
     result = {"ward": slug, "status": status, "notebook": str(out_nb), "html": str(html_path)}
     if status == "ok":
         from .letter import write_letter
@@ -465,22 +487,56 @@ def render_html(ipynb_path: str | Path, html_path: str | Path, title: str, *, st
                         exclude_markdown=exclude_markdown)
 
 
+def _report_name(params: WardParams, paths: Paths) -> str:
+    """The report's file name(s), for the printed page's running head."""
+    try:
+        return ", ".join(p.name for p in ward_sources(params, paths))
+    except Exception:  # noqa: BLE001 - the head is a nicety; the page renders without it
+        return ""
+
+
+def _page_template() -> Any:
+    """The page template (templates/page.html.j2), autoescaped, loaded once per process."""
+    if "page" not in _templates:
+        import jinja2
+
+        env = jinja2.Environment(loader=jinja2.PackageLoader("wardaudit", "templates"),
+                                 autoescape=True, keep_trailing_newline=True)
+        # a string inside CSS ``content: "…"``: no quote or backslash can end it early
+        env.filters["css_string"] = lambda v: re.sub(r'["\\<>\n]', " ", str(v))
+        _templates["page"] = env.get_template("page.html.j2")
+    return _templates["page"]
+
+
+_templates: dict[str, Any] = {}
+
+
+def _without_tracebacks(nb: Any) -> None:
+    """A failed run's page shows its one-line reason, not the Python traceback under a cell."""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "error"
+                            and not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+
+
 def _render_page(nb: Any, html_path: str | Path, title: str, *, stamp: str | None, lang: str,
-                 failed_reason: str | None, exclude_markdown: bool) -> Path:
-    from .display import CSS, esc, run_failed_banner
+                 failed_reason: str | None, exclude_markdown: bool, back_link: str | None = None,
+                 running_head: str | None = None) -> Path:
+    from .display import CSS, PRINT_CSS
     from .iorw import write_text
     from .messages import t
+    from .wording import local_stamp
 
     clean_notebook(nb)
+    if failed_reason:
+        _without_tracebacks(nb)
     body, _ = _exporter(exclude_markdown).from_notebook_node(nb)
     body = _EXTERNAL.sub("", body)
-    stamp = stamp or _dt.datetime.now(_dt.timezone.utc).strftime(STAMP_FORMAT)
-    banner = run_failed_banner(failed_reason, lang) if failed_reason else ""
-    page = (f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{esc(title)}</title>\n<style>{PAGE_CSS}{CSS}</style>\n</head>\n<body>\n"
-            f'<main class="page">\n{banner}{body}\n'
-            f'<footer class="run-stamp">{esc(t("generated", lang, stamp=stamp, version=__version__))}</footer>\n'
-            f"</main>\n</body>\n</html>\n")
+    stamp = stamp or local_stamp()
+    page = _page_template().render(
+        lang=lang, csp=CSP, title=title, css=PAGE_CSS + CSS + PRINT_CSS, body=body,
+        back_link=back_link, back_text=t("back_to_index", lang),
+        failed_reason=t("run_failed", lang, reason=failed_reason) if failed_reason else None,
+        running_head=running_head or title, page_word=t("page_word", lang),
+        stamp_text=t("generated", lang, stamp=stamp, version=__version__))
     return write_text(html_path, page)

@@ -22,6 +22,7 @@ import html
 import json
 import math
 import os
+import re
 import shutil
 import statistics
 import tempfile
@@ -252,7 +253,11 @@ def wards_table_html(pf: Portfolio, lang: str = "vi") -> str:
                 if r["reason"]:
                     cell += f"<br><small>{_e(r['reason'])}</small>"
             elif c == "score" and v is not None and not (isinstance(v, float) and math.isnan(v)):
-                cell = _e(f"{v:.1f}")
+                score_text = f"{v:.1f}"
+                cell = _e(score_text.replace(".", ",") if lang == "vi" else score_text)
+            elif c == "period" and v:
+                from .wording import display_date
+                cell = _e(re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: display_date(m.group(0)), str(v)))
             else:
                 cell = _e(v)
             css = ' class="num"' if c in ("reports", "checks", "passed", "failed", "error", "warning",
@@ -314,26 +319,59 @@ def heatmap_data(pf: Portfolio):
     return frame.astype(int)
 
 
+#: how much a failed check weighs in the heatmap's colour, by severity
+SEVERITY_WEIGHT = {"error": 3, "warning": 1, "info": 0}
+
+
+def heatmap_severity(pf: Portfolio):
+    """Failed checks of each ward's latest report by family and severity:
+    (errors frame, warnings frame, weighted frame), aligned with :func:`heatmap_data`."""
+    data = heatmap_data(pf)
+    frames = {sev: data * 0 for sev in ("error", "warning", "info")}
+    for w in pf.wards:
+        for c in (w.latest or {}).get("checks") or []:
+            fam, sev = _family(c.get("rule", "")), c.get("severity")
+            if c.get("status") == "fail" and sev in frames and fam in data.columns:
+                frames[sev].loc[w.ward, fam] += 1
+    weighted = sum(frames[s] * SEVERITY_WEIGHT[s] for s in frames)
+    return frames["error"], frames["warning"], weighted
+
+
 def heatmap_figure(pf: Portfolio, lang: str = "vi"):
-    """The heatmap of :func:`heatmap_data` (a matplotlib Figure), or None when nothing failed."""
+    """The heatmap of :func:`heatmap_data` (a matplotlib Figure), or None when nothing failed.
+    The colour weighs severity (an error counts as three warnings); each cell says how many
+    errors and warnings it holds."""
     data = heatmap_data(pf)
     if data.empty or int(data.to_numpy().sum()) == 0:
         return None
+    errors, warnings, weighted = heatmap_severity(pf)
+    annot = [[_cell_text(int(errors.iat[i, j]), int(warnings.iat[i, j]), int(data.iat[i, j]), lang)
+              for j in range(data.shape[1])] for i in range(data.shape[0])]
     import seaborn as sns
 
     Figure = _figure_class()
 
     labels = [_shared(f"fam_{f}", lang, f) for f in data.columns]
-    fig = Figure(figsize=(1.2 + 1.1 * len(data.columns), 1.2 + 0.45 * len(data.index)))
+    fig = Figure(figsize=(1.6 + 1.2 * len(data.columns), 1.4 + 0.7 * len(data.index)))
     ax = fig.subplots()
-    sns.heatmap(data, annot=True, fmt="d", cmap="Reds", cbar=False, linewidths=0.5, ax=ax,
-                xticklabels=labels, yticklabels=list(data.index))
+    sns.heatmap(weighted, annot=annot, fmt="", cmap="Reds", cbar=False, linewidths=0.5, ax=ax,
+                xticklabels=labels, yticklabels=list(data.index), annot_kws={"fontsize": 8})
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title(_t("heatmap_title", lang))
     ax.tick_params(axis="x", rotation=30)
     fig.tight_layout()
     return fig
+
+
+def _cell_text(errors: int, warnings: int, total: int, lang: str) -> str:
+    if not total:
+        return "0"
+    parts = [f"{errors} {_t('sev_error_short', lang)}" if errors else "",
+             f"{warnings} {_t('sev_warning_short', lang)}" if warnings else ""]
+    rest = total - errors - warnings
+    parts.append(f"{rest} {_t('sev_info_short', lang)}" if rest else "")
+    return "\n".join(p for p in parts if p)
 
 
 def _figure_class():
@@ -508,7 +546,8 @@ def indicators_figure(pf: Portfolio, lang: str = "vi"):
     Figure = _figure_class()
 
     keys = [i["key"] for i in load_targets()["indicators"] if i["key"] in set(data["indicator"])]
-    wards = sorted(set(data["ward"]), key=str.casefold)
+    # every ward in every panel: one that states nothing shows "không nêu"
+    wards = sorted({w.ward for w in pf.wards} | set(data["ward"]), key=str.casefold)
     fig = Figure(figsize=(9, 0.6 + (0.9 + 0.32 * len(wards)) * len(keys)))
     axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
     for ax, key in zip(axes, keys):
@@ -528,6 +567,7 @@ def indicators_figure(pf: Portfolio, lang: str = "vi"):
         ax.set_xlim(0, max(100.0, float(part["value"].max()) * 1.05) * 1.12)
         if national.size or provincial.size:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+        ax.set_xlabel(_t("indicator_axis", lang), fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -746,8 +786,16 @@ def port_checks_frame(results: Iterable[CheckResult]):
     return pd.DataFrame(rows, columns=["rule", "status", "severity", "ward", "message", "expected", "actual"])
 
 
+def exports_html(lang: str = "vi") -> str:
+    """Links to the findings exports written beside the index (reports/findings.xlsx and .csv)."""
+    return (f'<p class="exports">{_e(_t("exports", lang))}: <a href="findings.xlsx">findings.xlsx</a> '
+            f'({_e(_t("exports_xlsx", lang))}) · <a href="findings.csv">findings.csv</a> '
+            f'({_e(_t("exports_csv", lang))})</p>')
+
+
 def port_checks_html(pf: Portfolio, lang: str = "vi") -> str:
-    """The PORT checks as an escaped HTML table (tick marks for passes)."""
+    """The PORT checks as an escaped HTML table (tick marks for passes), in the page's language."""
+    from .wording import message
     df = port_checks_frame(run_port_checks(pf))
     if df.empty:
         return f"<p><em>{_e(_t('no_port', lang))}</em></p>"
@@ -758,7 +806,7 @@ def port_checks_html(pf: Portfolio, lang: str = "vi") -> str:
         mark = "✓" if r["status"] == "pass" else ("✗" if r["status"] == "fail" else "–")
         body.append(f'<tr class="check-{_e(r["status"])}"><td>{_e(r["rule"])}</td><td>{mark} '
                     f'{_e(_shared("status_" + r["status"], lang, r["status"]))}</td>'
-                    f'<td>{_e(_shared("sev_" + r["severity"], lang, r["severity"]))}</td><td>{_e(r["message"])}</td></tr>')
+                    f'<td>{_e(_shared("sev_" + r["severity"], lang, r["severity"]))}</td><td>{_e(message(r["message"], lang))}</td></tr>')
     head = "".join(f"<th>{_e(h)}</th>" for h in heads)
     return f'<table class="wardaudit-port"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -829,10 +877,12 @@ def _excel_value(v: Any) -> Any:
     return v
 
 
-def _write_sheet(ws, frame) -> None:
+def _write_sheet(ws, frame, lang: str | None = None) -> None:
     from openpyxl.styles import Font
 
-    ws.append(list(frame.columns))
+    from .messages import has
+
+    ws.append([_t(f"export_{c}", lang) if lang and has(f"portfolio.export_{c}") else c for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
@@ -848,11 +898,12 @@ def _write_sheet(ws, frame) -> None:
     ws.freeze_panes = "A2"
 
 
-def export_findings(paths: Paths | None = None, pf: Portfolio | None = None) -> dict[str, str]:
+def export_findings(paths: Paths | None = None, pf: Portfolio | None = None, lang: str = "vi") -> dict[str, str]:
     """Write reports/findings.csv and reports/findings.xlsx: every failed check of every ward.
 
-    The CSV is byte-identical across runs on the same inputs. The workbook has the same table on
-    its first sheet and the cross-ward (PORT) checks on a second. Both are written atomically.
+    The CSV is byte-identical across runs on the same inputs, with the column names tools read.
+    The workbook, what an auditor opens, has the same table on its first sheet and the cross-ward
+    (PORT) checks on a second, with headers and sheet names in ``lang``. Both are written atomically.
     """
     from openpyxl import Workbook
 
@@ -862,9 +913,9 @@ def export_findings(paths: Paths | None = None, pf: Portfolio | None = None) -> 
     csv_path = write_frame_csv(paths.reports / "findings.csv", frame)
     wb = Workbook()
     ws = wb.active
-    ws.title = "findings"
-    _write_sheet(ws, frame)
-    _write_sheet(wb.create_sheet("portfolio"), port_checks_frame(run_port_checks(pf)))
+    ws.title = _t("export_sheet_findings", lang)
+    _write_sheet(ws, frame, lang)
+    _write_sheet(wb.create_sheet(_t("export_sheet_port", lang)), port_checks_frame(run_port_checks(pf)), lang)
     xlsx_path = paths.reports / "findings.xlsx"
     with atomic_path(xlsx_path) as tmp:
         wb.save(tmp)
@@ -892,7 +943,7 @@ def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", kernel_na
         raise NotebookError(f"{relative(source, paths)}: không tìm thấy sổ tay / notebook not found",
                             path=str(source))
     paths.reports.mkdir(parents=True, exist_ok=True)
-    exports = export_findings(paths)
+    exports = export_findings(paths, lang=lang)
     status, reason = "ok", None
     work = Path(tempfile.mkdtemp(prefix=".portfolio.", dir=paths.reports))
     try:
