@@ -73,3 +73,21 @@ def seed_pages(tmp_path_factory: pytest.TempPathFactory) -> Paths:
         mp.setenv("WARDAUDIT_ROOT", str(paths.root))
         assert run_batch(all_wards=True, jobs=2, paths=paths, quiet=True) == 0
     return paths
+
+
+# Debian's chromium, headless, with nothing that reaches the network (no browser download: the
+# machines have no internet but the package registries)
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module, driven by Playwright."""
+    import playwright.sync_api as playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make system-deps`"
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        yield b
+        b.close()

@@ -17,24 +17,11 @@ from wardaudit.findings import CheckResult, Evidence
 from wardaudit.ingest import read_document
 from wardaudit.notebook import execute_ward, render_html
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = [pytest.mark.slow]
-import playwright.sync_api as playwright  # noqa: E402  (installed from requirements.lock)
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
 LOCAL = ("file://", "data:", "about:")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make system-deps`"
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 class Page:

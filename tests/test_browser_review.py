@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, copy_project
+from conftest import copy_project
 from wardaudit.notebook import execute_ward, load_ward
 from wardaudit.review import decide
 
 pytestmark = [pytest.mark.slow]
-import playwright.sync_api as playwright  # noqa: E402  (installed from requirements.lock)
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
 WARD = "trung-thanh"
 
 
@@ -34,15 +31,6 @@ def reviewed_page(tmp_path_factory):
         result = execute_ward(WARD, paths)
     assert result["status"] == "ok", result.get("reason")
     return Path(result["html"]), dismiss.id, query.id, len(fails)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make system-deps`"
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def test_the_page_shows_the_dismissed_section_the_notes_and_the_queried_mark(browser, reviewed_page):

@@ -8,13 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import playwright.sync_api as playwright  # installed from requirements.lock
 
-from conftest import CHROMIUM, SEED_WARDS
+from conftest import SEED_WARDS
 
 pytestmark = pytest.mark.slow
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 # A4 less the @page margins (16 mm top and bottom, 12 mm each side) at 96 px per inch
 PAGE_HEIGHT_PX = (297 - 32) / 25.4 * 96
 PAGE_WIDTH_PX = (210 - 24) / 25.4 * 96
@@ -23,15 +21,6 @@ PAGE_WIDTH_PX = (210 - 24) / 25.4 * 96
 # (measured: 9, 8, 28 and 33 pages; 2.1, 1.9, 12.4 and 10.2 pages before the text)
 MAX_BODY_PAGES = 14
 MAX_PAGES = 40
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make system-deps`"
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def _pages_text(pdf: Path) -> list[str]:
