@@ -193,7 +193,7 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
 
 # --- rates ------------------------------------------------------------------------------------
 
-def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[Relation]:
+def ratios(facts: list[Any]) -> list[Relation]:
     """A stated rate with its numerator and denominator.
 
     The numerator is the count the rate follows in its clause ('đã giải quyết 950 hồ sơ, đạt tỷ lệ
@@ -204,6 +204,7 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
     trực tuyến đạt 95%') — with both counts in the two blocks before it (inferred). Anything else is not borrowed: the rate is
     ambiguous and left unchecked."""
     cat, cues = load_catalogue(), load_cues()
+    by_id = {f.id: f for f in facts}
     out = []
     for rate in facts:
         if rate.kind != "percent" or is_target(rate):
@@ -213,7 +214,6 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
         if rate.role not in ("rate", None) and not loose_share:
             continue
         metric = cat.get(rate.metric)
-        by_id = {f.id: f for f in facts}
         nums = [by_id[rate.base]] if rate.base in by_id else \
             [f for f in facts if rate.group and f.group == rate.group and f.role == "numerator"]
         if not nums:
@@ -238,7 +238,7 @@ def ratios(facts: list[Any], carried_over_in_denominator: bool = True) -> list[R
             # a rate the text does not name ('quá hạn 0 nhiệm vụ (0%)'): its base is the whole the
             # numerator is a part of in the catalogue
             den_metrics = tuple(m.key for m, _ in cat.partitions_containing(num.metric or ""))
-        den, den_strength, reason = _denominator(facts, rate, num, den_metrics, cues)
+        den, den_strength, reason = _denominator(facts, by_id, rate, num, den_metrics, cues)
         if den is None:
             out.append(Relation("ratio", (rate, num), cue, Strength.AMBIGUOUS, rate.scope, reason=reason))
             continue
@@ -266,10 +266,9 @@ def near(a, b) -> bool:
         and b.block is not None and 0 < b.block - a.block <= 2
 
 
-def _denominator(facts, rate, num, den_metrics, cues):
+def _denominator(facts, by_id, rate, num, den_metrics, cues):
     # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
     # as such in the rate's own sentence
-    by_id = {f.id: f for f in facts}
     if rate.over in by_id:
         return by_id[rate.over], Strength.EXPLICIT, ""
     introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
@@ -349,14 +348,14 @@ def shares(facts: list[Any]) -> list[Relation]:
 
 # --- recurrences ------------------------------------------------------------------------------
 
-_LOOSE = ("lower_bound", "upper_bound", "approx", "at_least", "at_most")
+LOOSE = ("lower_bound", "upper_bound", "approx", "at_least", "at_most")
 
 
 def _qual_class(f) -> str:
     """Statements compared with each other: results with results (bounds and approximations
     included, compared as what they say), cumulative with cumulative."""
     q = (f.qualifier or "").split(":")[0]
-    return "" if q in _LOOSE or q == "result" else q
+    return "" if q in LOOSE or q == "result" else q
 
 
 def recurrences(facts: list[Any]) -> list[Relation]:
@@ -381,7 +380,7 @@ def recurrences(facts: list[Any]) -> list[Relation]:
         if len(fs) < 2 or len(places) < 2:
             continue
         explicit = all(f.period_source == "sentence" and f.origin == "text" and f.phrase
-                       and len(f.phrase.split()) >= 3 and f.qualifier not in _LOOSE for f in fs)
+                       and len(f.phrase.split()) >= 3 and f.qualifier not in LOOSE for f in fs)
         out.append(Relation("recurrence", tuple(fs), "cùng chỉ tiêu, cùng kỳ" if explicit else CATALOGUE_CUE,
                             Strength.EXPLICIT if explicit else Strength.INFERRED, scope or None))
     return out
@@ -400,15 +399,17 @@ def agree(a, b) -> bool:
     ('trên 99%') agrees with what satisfies it; an approximation ('khoảng 2.500') with what is
     within one percentage point (a rate) or 2% (a count) of it."""
     for x, y in ((a, b), (b, a)):
-        if x.qualifier in _LOOSE:
-            return True if y.qualifier in _LOOSE else _meets(y.value, x)
+        if x.qualifier in LOOSE:
+            return True if y.qualifier in LOOSE else meets(y.value, x)
     if a.decimals == b.decimals:
         return abs(a.value - b.value) < 1e-9
     coarse = min(a.decimals, b.decimals)
     return abs(a.value - b.value) < 10 ** (-coarse) - 1e-12
 
 
-def _meets(v: float, bound) -> bool:
+def meets(v: float, bound) -> bool:
+    """Does ``v`` satisfy the figure ``bound`` states: a threshold for 'trên'/'dưới'/'tối thiểu', within a
+    point (a rate) or 2% (a count) for 'khoảng'/'gần'."""
     q = bound.qualifier
     if q in ("lower_bound", "at_least"):
         return v >= bound.value - 1e-9

@@ -91,7 +91,7 @@ class AuditContext:
 
         explicit = rel.partitions(self.facts)
         return {"partition": explicit + rel.catalogue_partitions(self.facts, explicit),
-                "ratio": rel.ratios(self.facts, self.carried_over_in_denominator) + rel.table_ratios(self.facts),
+                "ratio": rel.ratios(self.facts) + rel.table_ratios(self.facts),
                 "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
                 "share_set": rel.share_sets(self.facts),
                 "recurrence": rel.recurrences(self.facts) + rel.back_references(self.facts)}

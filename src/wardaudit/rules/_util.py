@@ -6,6 +6,7 @@ from typing import Iterable
 
 from ..findings import CheckResult, Evidence
 from ..numbers_vi import format_number, tolerance
+from ..relations import is_target  # noqa: F401  (rules import it from here)
 
 
 def ev(fact) -> Evidence:
@@ -43,8 +44,6 @@ def judge(code: str, base: str, relation, ok: bool, message: str, values: dict,
                        values=values, evidence=tuple(evidence), key=relation.key, relation=rel)
 
 
-def is_target(f) -> bool:
-    return (f.qualifier or "").startswith("target") or f.role == "target"
 
 
 def comparable(facts, metric: str, *, period: str | None = None, results_only: bool = True):

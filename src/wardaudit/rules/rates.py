@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..numbers_vi import tolerance
-from ..relations import Relation, Strength
+from ..relations import LOOSE, Relation, Strength, meets
 from . import AuditContext, rule
 from ._util import ev, fmt, judge, result
 
@@ -43,14 +43,8 @@ def rate_matches(ctx: AuditContext):
             continue  # nothing to divide by ('0 hồ sơ'): no rate to check
         computed = 100.0 * num.value / den
         tol = tolerance(rate.decimals) + 1e-9
-        if rate.qualifier in ("lower_bound", "at_least"):
-            ok = computed >= rate.value - 1e-9  # a bound is a threshold, not a rounded value
-        elif rate.qualifier in ("upper_bound", "at_most"):
-            ok = computed <= rate.value + 1e-9
-        elif rate.qualifier == "approx":
-            ok = abs(computed - rate.value) <= max(1.0, tol)
-        else:
-            ok = abs(computed - rate.value) <= tol
+        # a bound is a threshold, not a rounded value; an approximation is within a point
+        ok = meets(computed, rate) if rate.qualifier in LOOSE else abs(computed - rate.value) <= tol
         if computed > 100 + 1e-9 and rate.value <= 100:
             ok = False  # a share of at most 100% cannot come from a part larger than its whole
         evidence = [ev(rate), ev(num)] + ([ev(den_fact)] if den_fact is not None and den_fact is not num else [])
