@@ -36,9 +36,9 @@ from plant import (CORPUS, HELDOUT, KINDS, ROOT, SEED_LABELS, LabelError, Passag
                    broken_by, label_problems, load_corpus, load_passage, parse, plant, unit_name, values)
 
 from wardaudit.audit import audit_file  # noqa: E402
-from wardaudit.exceptions import AuditError  # noqa: E402
-from wardaudit.config import WardParams, load_params  # noqa: E402
-from wardaudit.numbers_vi import find_figures  # noqa: E402
+from wardaudit.errors import AuditError  # noqa: E402
+from wardaudit.project.config import WardParams, load_params  # noqa: E402
+from wardaudit.vi.numbers import find_figures  # noqa: E402
 
 RANK = {"info": 1, "warning": 2, "error": 3}
 OUT = ROOT / "benchmarks" / "EVAL.md"

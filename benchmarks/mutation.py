@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from wardaudit.audit import audit_file  # noqa: E402
-from wardaudit.config import load_params  # noqa: E402
-from wardaudit.metadata import fold  # noqa: E402
-from wardaudit.numbers_vi import format_number  # noqa: E402
+from wardaudit.project.config import load_params  # noqa: E402
+from wardaudit.extract.metadata import fold  # noqa: E402
+from wardaudit.vi.numbers import format_number  # noqa: E402
 
 KINDS = ("sum_part", "rate", "recurrence", "ward_name", "appendix_row", "section_number")
 

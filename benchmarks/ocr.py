@@ -37,7 +37,9 @@ def _first_pages(src: Path, out: Path, n: int) -> Path:
 def run(out_md: Path) -> str:
     from render_office import scan_pdf
 
-    from wardaudit.ingest import ocr, read_document
+    from wardaudit.ingest import read_document
+
+    from wardaudit.ingest.pdf import ocr
 
     load = os.getloadavg()[0]  # the machine is shared: a busy one makes OCR slower
     with tempfile.TemporaryDirectory(prefix="wardaudit-bench-ocr-") as tmp:

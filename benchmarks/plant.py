@@ -32,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from wardaudit.numbers_vi import Figure, decimals_of, find_figures, format_number, parse_number, tolerance
+from wardaudit.vi.numbers import Figure, decimals_of, find_figures, format_number, parse_number, tolerance
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import SEED_WARDS, copy_project  # noqa: E402
-from wardaudit.notebook import load_ward  # noqa: E402
+from wardaudit.run.ward import load_ward  # noqa: E402
 
 
 def main() -> None:

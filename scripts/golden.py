@@ -39,7 +39,7 @@ def main() -> int:
     sys.path.insert(0, str(REPO / "tests"))
     from conftest import SEED_WARDS, copy_project
 
-    from wardaudit.batch import run_batch
+    from wardaudit.batch.local import run_batch
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = copy_project(Path(tmp) / "project")

@@ -32,7 +32,7 @@ SAMPLES = {
 }
 DEFAULT_OUT = ROOT / "tests/fixtures/renderings"
 FIXED_DATE = dt.datetime(2026, 1, 1, 0, 0, 0)
-HEADER_SEP = " / "  # how wardaudit.tables.join_header_rows joins header levels
+HEADER_SEP = " / "  # how wardaudit.ingest.stitching.join_header_rows joins header levels
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

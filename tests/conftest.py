@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.config import Paths
+from wardaudit.project.config import Paths
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_WARDS = ("nam-thanh-mien", "phu-thinh", "trung-thanh", "vinh-thong")
@@ -37,7 +37,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
 @pytest.fixture(scope="session")
 def rendered_ward(tmp_path_factory: pytest.TempPathFactory):
     """One seed ward run through the ward notebook once per session: (paths, execute_ward's dict)."""
-    from wardaudit.notebook import execute_ward
+    from wardaudit.run.ward import execute_ward
 
     paths = copy_project(tmp_path_factory.mktemp("rendered") / "project", ("vinh-thong",))
     with pytest.MonkeyPatch.context() as mp:
@@ -66,7 +66,7 @@ def cell_agreement(expected, got) -> tuple[int, int]:
 def seed_pages(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     """The four seed wards and the index run once per session by `wardaudit run --all` (real
     notebooks, real kernel); the pages are under ``paths.reports``."""
-    from wardaudit.batch import run_batch
+    from wardaudit.batch.local import run_batch
 
     paths = copy_project(tmp_path_factory.mktemp("seed-pages") / "project")
     with pytest.MonkeyPatch.context() as mp:

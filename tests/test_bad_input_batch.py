@@ -11,8 +11,8 @@ import shutil
 import pytest
 
 from conftest import REPO, copy_project
-from wardaudit.batch import run_batch
-from wardaudit.config import Paths
+from wardaudit.batch.local import run_batch
+from wardaudit.project.config import Paths
 
 GOOD = ("nam-thanh-mien", "phu-thinh")
 # bad ward -> (file name, bytes, a part of the one-line reason the ward must show)

@@ -1,4 +1,4 @@
-"""wardaudit.batch: parallel, incremental runs over wards, the manifest, reproducibility."""
+"""wardaudit.batch.local: parallel, incremental runs over wards, the manifest, reproducibility."""
 from __future__ import annotations
 
 import json
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.batch import run_batch
-from wardaudit.config import Paths
+from wardaudit.batch.local import run_batch
+from wardaudit.project.config import Paths
 
 REPO = Path(__file__).resolve().parents[1]
 FAILING = "phu-thinh"
@@ -184,7 +184,7 @@ def test_a_runner_that_raises_becomes_a_reason(project):
 
 
 def raising_runner(slug: str, paths: Paths) -> dict:
-    from wardaudit.exceptions import NotebookError
+    from wardaudit.errors import NotebookError
     raise NotebookError("kernel died\nwhile running cell 3", ward=slug, path=f"notebooks/{slug}")
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.config import WardParams
-from wardaudit.exceptions import InputError
+from wardaudit.project.config import WardParams
+from wardaudit.errors import InputError
 from wardaudit.ingest import read_document, supported_suffixes
 from wardaudit.ingest.docx import check_inflate
 
@@ -105,7 +105,7 @@ def _pixel_bomb_pdf(path: Path, side: int) -> None:
 
 
 def test_pixel_bomb_refused_before_ocr(tmp_path):
-    from wardaudit.ingest import ocr
+    from wardaudit.ingest.pdf import ocr
 
     path = tmp_path / "scan.pdf"
     _pixel_bomb_pdf(path, 50_000)

@@ -10,12 +10,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from wardaudit import display
+from wardaudit.render import page as display
 from wardaudit.audit import audit_ward
-from wardaudit.config import load_params
-from wardaudit.findings import CheckResult, Evidence
+from wardaudit.project.config import load_params
+from wardaudit.model.findings import CheckResult, Evidence
 from wardaudit.ingest import read_document
-from wardaudit.notebook import execute_ward, render_html
+from wardaudit.run.ward import execute_ward, render_html
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -176,7 +176,7 @@ def test_index_links_to_the_ward_and_the_finding_to_its_evidence(browser, tmp_pa
     """The shared index (a real batch over two wards): click through to a ward's report, then from a
     finding to its evidence in the source view; no request leaves the page."""
     from conftest import copy_project
-    from wardaudit.batch import run_batch
+    from wardaudit.batch.local import run_batch
 
     paths = copy_project(tmp_path / "project", ("phu-thinh", "vinh-thong"))
     monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))

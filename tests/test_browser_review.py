@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project
-from wardaudit.notebook import execute_ward, load_ward
-from wardaudit.review import decide
+from wardaudit.run.ward import execute_ward, load_ward
+from wardaudit.review.decisions import decide
 
 pytestmark = [pytest.mark.slow]
 

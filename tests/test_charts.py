@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from matplotlib.colors import to_hex
 
-from wardaudit import charts
-from wardaudit.charts import PALETTE, budget_chart, dossiers_chart, targets_chart
+from wardaudit.render import charts
+from wardaudit.render.charts import PALETTE, budget_chart, dossiers_chart, targets_chart
 
 
 def _pair(group: str, label: str, target: float, result: float | None, unit: str = "%") -> list[dict]:
@@ -91,7 +91,7 @@ def test_short_cuts_at_a_word_with_one_ellipsis():
 def _ward(slug: str, name: str, facts, checks=()):
     import pandas as pd
 
-    from wardaudit import portfolio
+    from wardaudit.run import portfolio
 
     source = f"data/raw/{slug}/report.txt"
     rows = [{"metric": m, "value": v, "unit": "%", "kind": "percent", "period": None, "qualifier": None,
@@ -103,8 +103,8 @@ def _ward(slug: str, name: str, facts, checks=()):
 
 
 def test_every_ward_appears_in_every_indicator_panel_and_the_heatmap_weighs_severity():
-    from wardaudit import portfolio
-    from wardaudit.config import Paths
+    from wardaudit.run import portfolio
+    from wardaudit.project.config import Paths
 
     fail = lambda rule, sev: {"rule": rule, "status": "fail", "severity": sev, "message": "x"}  # noqa: E731
     pf = portfolio.Portfolio(wards=[

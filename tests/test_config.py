@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.config import Paths, WardParams, load_params, ward_sources
-from wardaudit.exceptions import ParametersError
+from wardaudit.project.config import Paths, WardParams, load_params, ward_sources
+from wardaudit.errors import ParametersError
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_missing_ward_folder(tree):
 
 def test_batch_refuses_a_slug_that_escapes(tree, tmp_path, capsys):
     """`wardaudit run ../outside`: the ward fails with a reason; nothing is read or written outside."""
-    from wardaudit.batch import run_batch
+    from wardaudit.batch.local import run_batch
 
     (tree.root / "notebooks").mkdir()
     before = sorted(p.name for p in tmp_path.iterdir())

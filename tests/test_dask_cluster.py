@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from test_batch import fake_portfolio, make_project
-from wardaudit.batch import run_batch
+from wardaudit.batch.local import run_batch
 
 pytestmark = pytest.mark.slow
 
@@ -99,7 +99,7 @@ def test_cluster_run_equals_local_run(tmp_path, cluster, monkeypatch):
 
 
 def test_unreachable_scheduler_is_one_line(tmp_path):
-    from wardaudit.exceptions import AuditError
+    from wardaudit.errors import AuditError
 
     import dask
 

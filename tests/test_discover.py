@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.batch import _guess_level, discover
-from wardaudit.config import Paths, load_params
-from wardaudit.exceptions import ParametersError
+from wardaudit.batch.local import _guess_level, discover
+from wardaudit.project.config import Paths, load_params
+from wardaudit.errors import ParametersError
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL = "nam-thanh-mien"
@@ -71,8 +71,8 @@ def test_discovered_parameters_are_readable_by_others(tmp_path, monkeypatch):
     import os
     import stat
 
-    from wardaudit.batch import discover
-    from wardaudit.config import Paths
+    from wardaudit.batch.local import discover
+    from wardaudit.project.config import Paths
 
     (tmp_path / "data" / "raw" / "tan-an").mkdir(parents=True)
     (tmp_path / "data" / "raw" / "tan-an" / "r.txt").write_text("UBND xã Tân An báo cáo.\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""wardaudit.display, messages and charts: escaping of hostile report text, tick-and-tie placement,
+"""wardaudit.render.page, messages and charts: escaping of hostile report text, tick-and-tie placement,
 the sections' content, number formatting, chart determinism."""
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
-from wardaudit import charts, display
-from wardaudit.document import Block, Document, Location, Table
-from wardaudit.exceptions import RegistryError
-from wardaudit.findings import CheckResult, Evidence, summary
-from wardaudit.messages import MESSAGES, t
+from wardaudit.render import charts
+
+from wardaudit.render import page as display
+from wardaudit.model.document import Block, Document, Location, Table
+from wardaudit.errors import RegistryError
+from wardaudit.model.findings import CheckResult, Evidence, summary
+from wardaudit.render.messages import MESSAGES, t
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -244,7 +246,7 @@ def test_several_reports_get_distinct_anchors_and_matching_links(result):
 
 
 def test_load_ward_applies_the_notebook_overrides(project):
-    from wardaudit.notebook import load_ward
+    from wardaudit.run.ward import load_ward
 
     ward = load_ward("vinh-thong", paths=project, lang="en", rules_off=["STRUCT"],
                      carried_over_in_denominator=False)

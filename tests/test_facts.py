@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.config import load_params
+from wardaudit.project.config import load_params
 from wardaudit.audit import audit_file
 
 ROOT = Path(__file__).resolve().parents[1]

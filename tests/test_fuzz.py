@@ -2,8 +2,8 @@
 builder (hypothesis), and randomly corrupted copies of the sample renderings through
 :func:`wardaudit.ingest.read_document`.
 
-Nothing may escape but the package's own errors (:class:`~wardaudit.exceptions.AuditError`), and a
-corrupted file gives a Document or an :class:`~wardaudit.exceptions.InputError` naming the file,
+Nothing may escape but the package's own errors (:class:`~wardaudit.errors.AuditError`), and a
+corrupted file gives a Document or an :class:`~wardaudit.errors.InputError` naming the file,
 within a bounded time. The number of cases run is checked against the plan and reported as a
 ``UserWarning`` (``fuzz: ...``) in pytest's warnings summary.
 """
@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 
 import wardaudit.ingest.docx  # noqa: F401 - see test_importing_one_reader_first_keeps_the_others
 import wardaudit.ingest.pdf  # noqa: F401
-from wardaudit.document import Document
-from wardaudit.exceptions import AuditError, InputError
+from wardaudit.model.document import Document
+from wardaudit.errors import AuditError, InputError
 from wardaudit.ingest.text import parse_text
-from wardaudit.structure import annotate
+from wardaudit.ingest.structure import annotate
 
 RENDERINGS = Path(__file__).parent / "fixtures" / "renderings"
 FILE = "fuzz.txt"

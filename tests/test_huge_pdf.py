@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.config import Paths, load_params
+from wardaudit.project.config import Paths, load_params
 from wardaudit.ingest import read_document
 
 PAGES = 500

@@ -6,7 +6,7 @@ import json
 
 
 def test_index_with_one_ward_run_of_four(project):
-    from wardaudit.batch import run_batch
+    from wardaudit.batch.local import run_batch
 
     code = run_batch(["vinh-thong"], paths=project, jobs=1, quiet=True)
     index = project.reports / "index.html"

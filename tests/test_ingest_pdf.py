@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import cell_agreement, norm_cell as _norm
 
-from wardaudit.exceptions import InputError
+from wardaudit.errors import InputError
 from wardaudit.ingest import read_document
-from wardaudit.structure import outline
+from wardaudit.ingest.structure import outline
 
 ROOT = Path(__file__).resolve().parents[1]
 RENDERINGS = ROOT / "tests/fixtures/renderings"

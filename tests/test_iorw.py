@@ -7,7 +7,7 @@ import stat
 import pandas as pd
 import pytest
 
-from wardaudit.iorw import atomic_path, write_bytes, write_frame_csv, write_text
+from wardaudit.project.iorw import atomic_path, write_bytes, write_frame_csv, write_text
 
 
 def _mode(path) -> int:

@@ -1,4 +1,4 @@
-"""wardaudit.letter: the request for explanation sent to the ward, read back with python-docx."""
+"""wardaudit.review.letter: the request for explanation sent to the ward, read back with python-docx."""
 from __future__ import annotations
 
 import json
@@ -6,8 +6,8 @@ import json
 import docx
 import pytest
 
-from wardaudit.config import Paths
-from wardaudit.letter import write_letter
+from wardaudit.project.config import Paths
+from wardaudit.review.letter import write_letter
 
 
 def _check(cid: str, rule: str, quote: str, review: dict | None, line: int) -> dict:

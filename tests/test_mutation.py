@@ -25,7 +25,7 @@ def test_recall_per_fault_kind_at_least_90_percent():
 
 def test_a_mutation_changes_exactly_one_place():
     harness = _harness()
-    from wardaudit.config import load_params
+    from wardaudit.project.config import load_params
     params = load_params(ROOT / "parameters" / "trung-thanh.yaml")
     src = next((ROOT / "data" / "raw" / "trung-thanh").iterdir())
     original = src.read_text(encoding="utf-8").splitlines()

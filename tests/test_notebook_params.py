@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from wardaudit.exceptions import ParametersError
-from wardaudit.notebook import WARD_NOTEBOOK, UnknownWardError, load_ward
+from wardaudit.errors import ParametersError
+from wardaudit.run.ward import WARD_NOTEBOOK, UnknownWardError, load_ward
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -11,8 +11,8 @@ import nbformat
 import pytest
 
 from wardaudit.audit import audit_ward
-from wardaudit.config import load_params
-from wardaudit.notebook import WARD_NOTEBOOK, execute_ward, render_html
+from wardaudit.project.config import load_params
+from wardaudit.run.ward import WARD_NOTEBOOK, execute_ward, render_html
 
 from conftest import copy_project
 
@@ -184,7 +184,7 @@ def _kernel_names(kernel) -> list[str]:
 
 
 def test_a_reused_kernel_gives_a_fresh_kernels_outputs_and_keeps_no_ward_state(rendered_ward, tmp_path, monkeypatch):
-    from wardaudit.notebook import shutdown_warm_kernels, warm_kernel
+    from wardaudit.run.ward import shutdown_warm_kernels, warm_kernel
 
     _, fresh = rendered_ward
     other = "phu-thinh"

@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from wardaudit.numbers_vi import find_figures, format_number, parse_number, tolerance
+from wardaudit.vi.numbers import find_figures, format_number, parse_number, tolerance
 
 
 @pytest.mark.parametrize("token,value", [("12.456", 12456), ("98,70", 98.7), ("99,9", 99.9), ("0,316", 0.316),

@@ -18,9 +18,10 @@ import pytest
 from conftest import SEED_WARDS
 
 from wardaudit.audit import audit_document
-from wardaudit.document import Document
-from wardaudit.exceptions import InputError
-from wardaudit.ingest import ocr, read_document
+from wardaudit.model.document import Document
+from wardaudit.errors import InputError
+from wardaudit.ingest import read_document
+from wardaudit.ingest.pdf import ocr
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = ROOT / "tests/fixtures/renderings/office"

@@ -12,10 +12,10 @@ import pytest
 from conftest import SEED_WARDS, cell_agreement
 
 from wardaudit.audit import audit_document
-from wardaudit.document import Location, Table
+from wardaudit.model.document import Location, Table
 from wardaudit.ingest import read_document
-from wardaudit.ingest.furniture import furniture_lines, is_page_number
-from wardaudit.tables import RawTable, build_table, is_continuation, stitch
+from wardaudit.ingest.pdf.furniture import furniture_lines, is_page_number
+from wardaudit.ingest.stitching import RawTable, build_table, is_continuation, stitch
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = ROOT / "tests/fixtures/renderings/office"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wardaudit import portfolio
-from wardaudit.config import Paths, load_params
-from wardaudit.findings import summary
+from wardaudit.run import portfolio
+from wardaudit.project.config import Paths, load_params
+from wardaudit.model.findings import summary
 
 from synthetic import copy_project
 
@@ -207,8 +207,8 @@ def test_two_units_with_the_same_name_stay_distinct(tmp_path, monkeypatch):
 
     from conftest import copy_project
     from wardaudit.audit import audit_ward
-    from wardaudit.config import load_params
-    from wardaudit import portfolio as P
+    from wardaudit.project.config import load_params
+    from wardaudit.run import portfolio as P
 
     paths = copy_project(tmp_path / "p", ("vinh-thong",))
     shutil.copytree(paths.raw / "vinh-thong", paths.raw / "vinh-thong-2")

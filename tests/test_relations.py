@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wardaudit.audit import audit_file
-from wardaudit.config import WardParams
+from wardaudit.project.config import WardParams
 
 RELATION_RULES = ("FOOT001", "FOOT002", "RATE001", "RATE003", "XREF001", "XREF002", "BUDG001", "STRUCT004")
 

@@ -1,4 +1,4 @@
-"""wardaudit.review: the decisions store, stable finding ids, the `review` command, and what the
+"""wardaudit.review.decisions: the decisions store, stable finding ids, the `review` command, and what the
 decisions change in a batch (survive --force, re-render without re-auditing, a malformed file
 fails only its ward) and on a corrected re-submission."""
 from __future__ import annotations
@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project
-from wardaudit import display
-from wardaudit.batch import run_batch
+from wardaudit.render import page as display
+from wardaudit.batch.local import run_batch
 from wardaudit.cli import main
-from wardaudit.config import Paths
-from wardaudit.exceptions import ReviewError
-from wardaudit.findings import CheckResult, Evidence
-from wardaudit.notebook import load_ward
-from wardaudit.review import NO_LONGER_FOUND, decide, latest, load_decisions, parse_decisions, review_list
+from wardaudit.project.config import Paths
+from wardaudit.errors import ReviewError
+from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.run.ward import load_ward
+from wardaudit.review.decisions import NO_LONGER_FOUND, decide, latest, load_decisions, parse_decisions, review_list
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "src/wardaudit/schema/findings.schema.json")
                     .read_text(encoding="utf-8"))

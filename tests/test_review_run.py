@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from conftest import copy_project
-from wardaudit.batch import run_batch
+from wardaudit.batch.local import run_batch
 from wardaudit.cli import main
 
 pytestmark = [pytest.mark.slow]

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from wardaudit.audit import audit_file
-from wardaudit.config import WardParams
+from wardaudit.project.config import WardParams
 from wardaudit.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +61,7 @@ def _seed(slug):
 
 @pytest.mark.parametrize("slug", sorted(SEED_EXPECTED))
 def test_seed_findings(slug):
-    from wardaudit.config import load_params
+    from wardaudit.project.config import load_params
 
     params = load_params(ROOT / "parameters" / f"{slug}.yaml")
     result = audit_file(_seed(slug), params)
@@ -73,7 +73,7 @@ def test_seed_findings(slug):
 
 
 def test_trung_thanh_contradictions_carry_their_figures():
-    from wardaudit.config import load_params
+    from wardaudit.project.config import load_params
 
     result = audit_file(_seed("trung-thanh"), load_params(ROOT / "parameters" / "trung-thanh.yaml"))
     by_rule = {c.rule: c for c in result.checks if c.status == "fail"}
@@ -85,7 +85,7 @@ def test_trung_thanh_contradictions_carry_their_figures():
 
 
 def test_carried_over_convention_changes_the_denominator():
-    from wardaudit.config import load_params
+    from wardaudit.project.config import load_params
 
     params = load_params(ROOT / "parameters" / "trung-thanh.yaml").model_copy(update={"carried_over_in_denominator": False})
     result = audit_file(_seed("trung-thanh"), params)
@@ -107,7 +107,7 @@ def test_findings_json_conforms_to_schema(slug, capsys):
 
 
 def test_rules_can_be_switched_off():
-    from wardaudit.config import load_params
+    from wardaudit.project.config import load_params
 
     params = load_params(ROOT / "parameters" / "trung-thanh.yaml").model_copy(update={"rules_off": ["XREF", "BUDG001"]})
     rules = {c.rule for c in audit_file(_seed("trung-thanh"), params).checks}
@@ -139,7 +139,7 @@ def test_a_synthetic_monthly_report_with_planted_faults():
 
 def test_a_total_in_a_title_is_ticked_against_the_table_below():
     """'Số thủ tục hành chính hiện nay: 2110, trong đó:' with the parts in the table under it."""
-    from wardaudit.config import load_params
+    from wardaudit.project.config import load_params
 
     result = audit_file(_seed("trung-thanh"), load_params(ROOT / "parameters" / "trung-thanh.yaml"))
     tick = [c for c in result.checks if c.rule == "FOOT001" and c.status == "pass" and c.values["expected"] == 2110]
@@ -149,7 +149,7 @@ def test_a_total_in_a_title_is_ticked_against_the_table_below():
 
 @pytest.mark.parametrize("slug", sorted(SEED_EXPECTED))
 def test_every_relation_check_says_its_cue_and_strength(slug):
-    from wardaudit.config import load_params
+    from wardaudit.project.config import load_params
 
     result = audit_file(_seed(slug), load_params(ROOT / "parameters" / f"{slug}.yaml"))
     for c in result.checks:
@@ -167,7 +167,7 @@ def test_every_relation_check_says_its_cue_and_strength(slug):
 def test_rates_without_counts_are_not_checked_but_counted():
     """phu-thinh states its rates with no counts: nothing to recompute, so RATE001 never passes
     them (a 'no denominator' is a skip, not a tick) and the report says how many it could not check."""
-    from wardaudit.config import load_params
+    from wardaudit.project.config import load_params
 
     result = audit_file(_seed("phu-thinh"), load_params(ROOT / "parameters" / "phu-thinh.yaml"))
     rate = [c for c in result.checks if c.rule == "RATE001"]

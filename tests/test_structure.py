@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from wardaudit.ingest import read_document
-from wardaudit.structure import classify_heading, expand_refs, outline
+from wardaudit.ingest.structure import classify_heading, expand_refs, outline
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted(p for p in (ROOT / "data" / "raw").glob("*/*") if p.is_file())
@@ -57,7 +57,7 @@ def test_multirow_header_joined():
 
 
 def test_metadata_reads_capital_headers_and_numeric_dates(tmp_path):
-    from wardaudit.metadata import extract_metadata
+    from wardaudit.extract.metadata import extract_metadata
 
     p = tmp_path / "r.txt"
     p.write_text("ỦY BAN NHÂN DÂN XÃ PHÚ AN\n\nSố: 12/BC-UBND\n\nPhú An, ngày 07/5/2026\n\nBÁO CÁO\n\nKết quả tuần\n\n"

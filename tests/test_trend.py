@@ -11,8 +11,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from wardaudit.config import WardParams
-from wardaudit.document import Document
+from wardaudit.project.config import WardParams
+from wardaudit.model.document import Document
 from wardaudit.rules import AuditContext, load_rules
 
 # the whole catalogue first: a rule module imported alone would leave the registry holding only it

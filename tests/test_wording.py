@@ -10,8 +10,8 @@ import re
 import pytest
 
 from wardaudit.catalogue import load_catalogue
-from wardaudit.messages import MESSAGES
-from wardaudit.wording import format_value, message, quote_at_words, relation_text, value_rows
+from wardaudit.render.messages import MESSAGES
+from wardaudit.render.wording import format_value, message, quote_at_words, relation_text, value_rows
 
 from conftest import SEED_WARDS
 

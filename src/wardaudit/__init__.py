@@ -9,9 +9,9 @@ __all__ = ["__version__", "audit_file", "audit_document", "read_document"]
 
 def __getattr__(name):  # lazy: keep `import wardaudit` cheap for the notebook kernel and workers
     if name in ("audit_file", "audit_document"):
-        from . import audit
+        from wardaudit import audit
         return getattr(audit, name)
     if name == "read_document":
-        from .ingest import read_document
+        from wardaudit.ingest import read_document
         return read_document
     raise AttributeError(name)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .config import Paths, WardParams, relative, ward_sources
-from .document import Document
-from .findings import CheckResult, dumps, findings_document, sort_checks, summary
-from .iorw import write_frame_csv, write_text
+from wardaudit import __version__
+from wardaudit.project.config import Paths, WardParams, relative, ward_sources
+from wardaudit.model.document import Document
+from wardaudit.model.findings import CheckResult, dumps, findings_document, sort_checks, summary
+from wardaudit.project.iorw import write_frame_csv, write_text
 
 
 @dataclass
@@ -41,7 +41,7 @@ class AuditResult:
                                  notes=self.document.notes + self.notes, reviews=reviews)
 
     def facts_frame(self):
-        from .facts import facts_frame
+        from wardaudit.extract.facts import facts_frame
         return facts_frame(self.facts)
 
     @property
@@ -54,9 +54,9 @@ class AuditResult:
 
 
 def audit_document(doc: Document, params: WardParams | None = None, history: list[AuditResult] | None = None) -> AuditResult:
-    from .facts import extract_facts
-    from .metadata import extract_metadata
-    from .rules import AuditContext, run_rules
+    from wardaudit.extract.facts import extract_facts
+    from wardaudit.extract.metadata import extract_metadata
+    from wardaudit.rules import AuditContext, run_rules
 
     meta = extract_metadata(doc, expected_ward=params.ward if params else None)
     facts = extract_facts(doc, meta)
@@ -71,7 +71,7 @@ def audit_document(doc: Document, params: WardParams | None = None, history: lis
 
 def audit_file(path: str | Path, params: WardParams | None = None, *, display_path: str | None = None,
                history: list[AuditResult] | None = None) -> AuditResult:
-    from .ingest import read_document
+    from wardaudit.ingest import read_document
 
     doc = read_document(path, display_path=display_path, max_pages=params.max_pages if params else 200,
                         **({"max_inflate_mb": params.max_inflate_mb} if params else {}))
@@ -94,8 +94,8 @@ def audit_ward(params: WardParams, paths: Paths | None = None, *, use_cache: boo
 
     ``reviews`` (finding id → the auditor's decision) annotates findings.json.
     """
-    from .document import Document as _Doc
-    from .ingest import read_document, sha256_file
+    from wardaudit.model.document import Document as _Doc
+    from wardaudit.ingest import read_document, sha256_file
 
     paths = paths or Paths()
     out_dir = paths.ward_processed(params.slug)

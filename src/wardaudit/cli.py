@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from .exceptions import AuditError
+from wardaudit.errors import AuditError
 
 
 def _fail(msg: str, code: int = 2) -> int:
@@ -19,19 +19,19 @@ def _fail(msg: str, code: int = 2) -> int:
 
 
 def _params_for(args) -> "object | None":
-    from .config import WardParams, load_params
+    from wardaudit.project.config import WardParams, load_params
 
     if getattr(args, "params", None):
         return load_params(args.params)
     if getattr(args, "ward", None):
-        from .metadata import slugify
+        from wardaudit.extract.metadata import slugify
         return WardParams(ward=args.ward, slug=slugify(args.ward))
     return None
 
 
 def cmd_extract(args) -> int:
-    from .ingest import read_document
-    from .structure import outline
+    from wardaudit.ingest import read_document
+    from wardaudit.ingest.structure import outline
 
     doc = read_document(args.file, max_pages=args.max_pages)
     if args.format == "json":
@@ -55,9 +55,9 @@ def cmd_extract(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .audit import audit_file
-    from .findings import dumps
-    from .report_text import render_text
+    from wardaudit.audit import audit_file
+    from wardaudit.model.findings import dumps
+    from wardaudit.render.text import render_text
 
     params = _params_for(args)
     result = audit_file(args.file, params)
@@ -69,7 +69,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from .rules import load_rules
+    from wardaudit.rules import load_rules
 
     reg = load_rules()
     if args.format == "json":
@@ -87,7 +87,7 @@ def cmd_rules(args) -> int:
 
 
 def cmd_metrics(args) -> int:
-    from .catalogue import load_catalogue
+    from wardaudit.catalogue import load_catalogue
 
     for m in load_catalogue().metrics:
         print(f"{m.key:32} {m.kind:8} {m.unit or '':10} {'; '.join(m.phrases[:3])}")
@@ -95,14 +95,14 @@ def cmd_metrics(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .batch import run_batch
+    from wardaudit.batch.local import run_batch
 
     return run_batch(wards=args.wards, all_wards=args.all, jobs=args.jobs, scheduler=args.scheduler,
                      force=args.force, quiet=args.quiet)
 
 
 def cmd_discover(args) -> int:
-    from .batch import discover
+    from wardaudit.batch.local import discover
 
     written = discover(Path(args.raw_dir) if args.raw_dir else None)
     for p in written:
@@ -112,8 +112,8 @@ def cmd_discover(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from .config import relative
-    from .review import decide, review_list, review_text
+    from wardaudit.project.config import relative
+    from wardaudit.review.decisions import decide, review_list, review_text
 
     if args.id is None:
         if args.status or args.note is not None or args.by:
@@ -126,7 +126,7 @@ def cmd_review(args) -> int:
         return 0
     if not args.status or args.note is None:
         return _fail("wardaudit review WARD ID: cần --status và --note / --status and --note are required")
-    from .config import Paths
+    from wardaudit.project.config import Paths
     paths = Paths()
     d = decide(args.ward, args.id, args.status, args.note, by=args.by, paths=paths)
     print(f"{d.id}: {d.status} ({d.by or '?'}, {d.at}) → {relative(paths.ward_reviews(Path(args.ward).stem), paths)}")
@@ -136,7 +136,7 @@ def cmd_review(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wardaudit", description="Kiểm tra báo cáo NQ57/Đề án 06 của xã/phường. "
                                 "Audit commune/ward progress reports.")
-    from . import __version__
+    from wardaudit import __version__
     p.add_argument("--version", action="version", version=f"wardaudit {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("raw_dir", nargs="?")
     d.set_defaults(func=cmd_discover)
 
-    from .review import STATUSES
+    from wardaudit.review.decisions import STATUSES
     rv = sub.add_parser("review", help="list a ward's failing checks with the auditor's decisions, or record one")
     rv.add_argument("ward", help="the ward's slug (parameters/<ward>.yaml)")
     rv.add_argument("id", nargs="?", help="a finding's id: record a decision on it")

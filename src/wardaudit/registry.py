@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Generic, Iterator, TypeVar
 
-from .exceptions import RegistryError
+from wardaudit.errors import RegistryError
 
 T = TypeVar("T")
 

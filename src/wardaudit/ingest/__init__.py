@@ -5,9 +5,9 @@ import hashlib
 from pathlib import Path
 from typing import Callable
 
-from ..document import Document
-from ..exceptions import InputError, UnsupportedFormat
-from ..registry import Registry
+from wardaudit.model.document import Document
+from wardaudit.errors import InputError, UnsupportedFormat
+from wardaudit.registry import Registry
 
 Reader = Callable[..., Document]
 readers: Registry[Reader] = Registry("reader")
@@ -35,7 +35,7 @@ def sha256_file(path: Path) -> str:
 
 def _load_readers() -> None:
     # imported lazily so that `import wardaudit` stays cheap; each module registers itself
-    from . import text  # noqa: F401
+    from wardaudit.ingest import text  # noqa: F401
     for optional in ("pdf", "docx"):
         try:
             __import__(f"{__name__}.{optional}")
@@ -87,7 +87,7 @@ def read_document(path: str | Path, *, display_path: str | None = None,
                          f"({type(e).__name__}: {detail})", path=shown) from None
     doc.sha256 = sha256_file(path)
     if structure:
-        from ..structure import annotate
+        from wardaudit.ingest.structure import annotate
         annotate(doc)
     return doc
 

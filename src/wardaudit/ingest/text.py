@@ -11,10 +11,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import Block, Document, Location, Table
-from ..exceptions import InputError
-from ..tables import RawTable, build_table, clean_cell, is_continuation, is_separator_row, same_header, stitch
-from . import reader
+from wardaudit.model.document import Block, Document, Location, Table
+from wardaudit.errors import InputError
+from wardaudit.ingest.stitching import RawTable, build_table, clean_cell, is_continuation, is_separator_row, same_header, stitch
+from wardaudit.ingest import reader
 
 _BULLET = re.compile(r"^\s*(?:[-+•*–]\s|\\\*\s|\d+\)\s|\(\d+\)\s)")
 _MD_HEADING = re.compile(r"^\s*(#{1,6})\s+")

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Iterable
 
-from ..document import Document
-from ..findings import CheckResult, Evidence
-from ..registry import Registry
+from wardaudit.model.document import Document
+from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.registry import Registry
 
 FAMILIES = ("META", "STRUCT", "FOOT", "RATE", "XREF", "BUDG", "TGT", "COMPL", "TREND", "PORT")
 
@@ -86,8 +86,8 @@ class AuditContext:
 
     @cached_property
     def relations(self) -> dict[str, list[Any]]:
-        """The report's relations by kind, built once (see :mod:`wardaudit.relations`)."""
-        from .. import relations as rel
+        """The report's relations by kind, built once (see :mod:`wardaudit.extract.relations`)."""
+        from wardaudit.extract import relations as rel
 
         explicit = rel.partitions(self.facts)
         return {"partition": explicit + rel.catalogue_partitions(self.facts, explicit),
@@ -106,7 +106,7 @@ def load_rules() -> Registry[Rule]:
     Always imports all of them: a caller that imported one rule module first must not be left
     with a partial catalogue.
     """
-    from . import budget, completeness, crossref, footing, meta, rates, structure_rules, targets, trend  # noqa: F401
+    from wardaudit.rules import budget, completeness, crossref, footing, meta, rates, structure_rules, targets, trend  # noqa: F401
     return rules
 
 

@@ -1,9 +1,9 @@
 """BUDG: money — disbursed against allocated, unit slips by a factor of 1.000."""
 from __future__ import annotations
 
-from . import AuditContext, rule
-from ..relations import CATALOGUE_CUE, Relation, Strength, same_sentence
-from ._util import ev, fmt, is_target, judge, result
+from wardaudit.rules import AuditContext, rule
+from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength, same_sentence
+from wardaudit.rules._util import ev, fmt, is_target, judge, result
 
 
 def _year(f) -> str | None:
@@ -79,7 +79,7 @@ def allocated_plus_unallocated(ctx: AuditContext):
     Okay: Tổng dự toán kinh phí năm 2026 là 500 triệu đồng; đã được phân bổ 300 triệu đồng, còn lại chưa phân bổ 200 triệu đồng.
     Fail: Tổng dự toán kinh phí năm 2026 là 500 triệu đồng; đã được phân bổ 300 triệu đồng, còn lại chưa phân bổ 100 triệu đồng.
     """
-    from ._util import same_place
+    from wardaudit.rules._util import same_place
 
     money = [f for f in ctx.facts if f.kind == "money" and not is_target(f)]
     for total in [f for f in money if f.metric == "budget.total"]:

@@ -6,8 +6,8 @@ from importlib import resources
 
 import yaml
 
-from . import AuditContext, rule
-from ._util import result
+from wardaudit.rules import AuditContext, rule
+from wardaudit.rules._util import result
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +74,7 @@ def blank_fields(ctx: AuditContext):
     Okay: Đã giải ngân 100 triệu đồng, tỷ lệ 50%.
     Fail: Đã giải ngân 100 triệu đồng, tỷ lệ (trong đó: vốn tỉnh 100 triệu đồng).
     """
-    from ..findings import Evidence
+    from wardaudit.model.findings import Evidence
 
     found = False
     for b in ctx.document.blocks:

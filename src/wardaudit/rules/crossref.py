@@ -1,10 +1,10 @@
 """XREF: the same figure wherever it recurs, period splits against period totals, task lists."""
 from __future__ import annotations
 
-from ..catalogue import load_catalogue
-from . import AuditContext, rule
-from ..relations import CATALOGUE_CUE, Relation, Strength, agree
-from ._util import ev, fmt, is_target, judge, period_label, result
+from wardaudit.catalogue import load_catalogue
+from wardaudit.rules import AuditContext, rule
+from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength, agree
+from wardaudit.rules._util import ev, fmt, is_target, judge, period_label, result
 
 
 @rule("XREF001", "Cùng số liệu nhưng nêu khác nhau", "The same figure stated with different values", "error")

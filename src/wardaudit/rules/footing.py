@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 
-from ..findings import Evidence
-from ..numbers_vi import find_figures
+from wardaudit.model.findings import Evidence
+from wardaudit.vi.numbers import find_figures
 
-from ..catalogue import load_catalogue
-from ..relations import CATALOGUE_CUE, Relation, Strength
-from . import AuditContext, rule
-from ._util import ev, fmt, is_target, judge, result
+from wardaudit.catalogue import load_catalogue
+from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength
+from wardaudit.rules import AuditContext, rule
+from wardaudit.rules._util import ev, fmt, is_target, judge, result
 
 
 def _name(metric: str | None) -> str:

@@ -1,10 +1,10 @@
 """META: the report's identity — number, date, the ward's name, the signer."""
 from __future__ import annotations
 
-from ..findings import Evidence
-from ..metadata import fold
-from . import AuditContext, rule
-from ._util import result
+from wardaudit.model.findings import Evidence
+from wardaudit.extract.metadata import fold
+from wardaudit.rules import AuditContext, rule
+from wardaudit.rules._util import result
 
 
 def _head_evidence(ctx: AuditContext, key: str) -> list[Evidence]:

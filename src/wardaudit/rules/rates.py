@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from ..numbers_vi import tolerance
-from ..relations import LOOSE, Relation, Strength, meets
-from . import AuditContext, rule
-from ._util import ev, fmt, judge, result
+from wardaudit.vi.numbers import tolerance
+from wardaudit.extract.relations import LOOSE, Relation, Strength, meets
+from wardaudit.rules import AuditContext, rule
+from wardaudit.rules._util import ev, fmt, judge, result
 
 
 @rule("RATE001", "Tỷ lệ không khớp tử số/mẫu số", "Stated rate ≠ numerator / denominator", "error")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..findings import Evidence
-from ..structure import roman_to_int
-from . import AuditContext, rule
-from ._util import result
+from wardaudit.model.findings import Evidence
+from wardaudit.ingest.structure import roman_to_int
+from wardaudit.rules import AuditContext, rule
+from wardaudit.rules._util import result
 
 
 def _ordinal(number: str) -> tuple[str, int] | None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from . import AuditContext, rule
-from ._util import by_key, ev, fmt, result
+from wardaudit.rules import AuditContext, rule
+from wardaudit.rules._util import by_key, ev, fmt, result
 
 _CLAIM_ALL = re.compile(r"(hoàn thành\s+(?:100%|tất cả|toàn bộ)(?:\s+các)?\s+nhiệm vụ|đã hoàn thành (?:tất cả|toàn bộ)(?: các)? nhiệm vụ"
                         r"|không (?:có|phát sinh|còn) nhiệm vụ[^.;]{0,40}chưa hoàn thành)",
@@ -54,7 +54,7 @@ def completion_claim(ctx: AuditContext):
 
     assigned, completed = stated("tasks.assigned"), stated("tasks.completed")
     late = [f for f in (stated("tasks.overdue"), stated("tasks.completed_late")) if f is not None]
-    from ..findings import Evidence
+    from wardaudit.model.findings import Evidence
     for b in ctx.document.blocks:
         if b.kind != "paragraph" or b.appendix:
             continue
@@ -95,8 +95,8 @@ def claims_vs_counts(ctx: AuditContext):
     Okay: Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó 99 hồ sơ tiếp nhận trực tuyến, 1 hồ sơ tiếp nhận trực tiếp.\\n\\nKết quả dự kiến: Duy trì tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 99%.
     Fail: Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó 80 hồ sơ tiếp nhận trực tuyến, 20 hồ sơ tiếp nhận trực tiếp.\\n\\nKết quả dự kiến: Duy trì tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 99%.
     """
-    from ..catalogue import load_catalogue
-    from ..numbers_vi import tolerance
+    from wardaudit.catalogue import load_catalogue
+    from wardaudit.vi.numbers import tolerance
 
     cat = load_catalogue()
     for f in ctx.facts:
@@ -105,7 +105,7 @@ def claims_vs_counts(ctx: AuditContext):
         metric = cat.get(f.metric)
         if not metric or not metric.numerator or not metric.denominator:
             continue
-        from ..facts import period_string
+        from wardaudit.extract.facts import period_string
         rp = period_string(ctx.meta.get("period"))
         num = [g for g in ctx.facts if g.metric == metric.numerator and g.period == rp and g.origin == "text"
                and not (g.qualifier or "").startswith("target")]
@@ -122,7 +122,7 @@ def claims_vs_counts(ctx: AuditContext):
                      key=f"maintain:{f.metric}:{f.raw}")
     coverage = [f for f in ctx.facts if (f.metric or "").startswith("coverage.") and f.kind == "percent"
                 and not (f.qualifier or "").startswith("target") and f.role != "target" and f.origin == "text"]
-    from ..findings import Evidence
+    from wardaudit.model.findings import Evidence
     for b in ctx.document.blocks:
         if b.kind != "paragraph" or b.appendix:
             continue

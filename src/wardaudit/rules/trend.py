@@ -17,8 +17,8 @@ from collections import Counter
 from datetime import date
 from typing import Any, Iterable, Iterator
 
-from ..findings import CheckResult, Evidence
-from . import AuditContext, rule
+from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.rules import AuditContext, rule
 
 CUMULATIVE = "cumulative"
 # A figure whose own sentence says it is cumulative, when the extractor left the qualifier empty.

@@ -1,7 +1,7 @@
 """The structured copy of a report: ordered blocks (heading, paragraph, table), each with provenance.
 
 Readers (``wardaudit.ingest``) produce a :class:`Document` whose blocks are paragraphs and tables
-in reading order; :func:`wardaudit.structure.annotate` then marks headings, builds the section tree
+in reading order; :func:`wardaudit.ingest.structure.annotate` then marks headings, builds the section tree
 and finds the appendices. Everything here converts to and from plain dicts (JSON cache, Dask).
 """
 from __future__ import annotations

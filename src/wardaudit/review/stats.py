@@ -1,7 +1,7 @@
 """What the auditors' decisions say, across wards: review counts per ward, precision per rule.
 
 Every failing check in findings.json carries its ``review`` when the auditor decided on it
-(:mod:`wardaudit.review`); one without is ``open``. :func:`review_counts` splits a ward's
+(:mod:`wardaudit.review.decisions`); one without is ``open``. :func:`review_counts` splits a ward's
 failures into open, confirmed, queried and dismissed. :func:`rule_precision` gives, for each
 rule, the share of its decided findings that the auditors dismissed across all wards: a rule
 whose findings are dismissed more than :data:`HIGH_DISMISSAL` of the time is imprecise.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import Any, Iterable, Mapping
 
-from .review import STATUSES, failing_checks
+from wardaudit.review.decisions import STATUSES, failing_checks
 
 #: Dismissal rate above which a rule is highlighted in the index.
 HIGH_DISMISSAL = 0.20

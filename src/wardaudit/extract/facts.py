@@ -13,10 +13,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
-from .catalogue import Catalogue, Metric, load_catalogue, load_cues
-from .document import Block, Document, Table
-from .metadata import fold, parse_period
-from .numbers_vi import Figure, find_figures
+from wardaudit.catalogue import Catalogue, Metric, load_catalogue, load_cues
+from wardaudit.model.document import Block, Document, Table
+from wardaudit.extract.metadata import fold, parse_period
+from wardaudit.vi.numbers import Figure, find_figures
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNORECASE)

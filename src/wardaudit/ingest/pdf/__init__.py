@@ -8,14 +8,14 @@ with accuracy below :data:`LOW_ACCURACY` is flagged, never dropped.
 
 Paragraphs are the text-layer lines outside the tables, joined by vertical spacing, first-line
 indent and numbering; a paragraph or a table cut by a page break is put back together (a table
-continued with its header row(s) repeated is stitched by :func:`wardaudit.tables.stitch`).
+continued with its header row(s) repeated is stitched by :func:`wardaudit.ingest.stitching.stitch`).
 Locations are ``(file, page, line)`` with ``line`` the 1-based visual line on the page.
 
 Word exports: running headers, footers and page numbers are dropped first
-(:mod:`wardaudit.ingest.furniture`); a table continued on the next page with its header repeated
-or with the same columns is one table (:mod:`wardaudit.ingest.pdf_tables`). Scans: pages without a
-text layer are OCR'd (:mod:`wardaudit.ingest.ocr`) and their tables read by camelot's image path.
-The text layer itself is read by :mod:`wardaudit.ingest.pdf_text`.
+(:mod:`wardaudit.ingest.pdf.furniture`); a table continued on the next page with its header repeated
+or with the same columns is one table (:mod:`wardaudit.ingest.pdf.tables`). Scans: pages without a
+text layer are OCR'd (:mod:`wardaudit.ingest.pdf.ocr`) and their tables read by camelot's image path.
+The text layer itself is read by :mod:`wardaudit.ingest.pdf.layout`.
 """
 from __future__ import annotations
 
@@ -24,14 +24,14 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import Block, Document, Location
-from ..exceptions import InputError
-from ..tables import build_table, is_continuation, stitch
-from . import DEFAULT_MAX_INFLATE_MB, reader
-from .furniture import furniture_lines
-from .pdf_tables import PageTable, camelot_tables, mark_continuations, page_table
-from .pdf_text import Line, Run, columned, inside, page_runs, tabular_areas, visual_lines
-from .text import _BULLET, _NUMBERED, _ends_open, _starts_lower, table_text
+from wardaudit.model.document import Block, Document, Location
+from wardaudit.errors import InputError
+from wardaudit.ingest.stitching import build_table, is_continuation, stitch
+from wardaudit.ingest import DEFAULT_MAX_INFLATE_MB, reader
+from wardaudit.ingest.pdf.furniture import furniture_lines
+from wardaudit.ingest.pdf.tables import PageTable, camelot_tables, mark_continuations, page_table
+from wardaudit.ingest.pdf.layout import Line, Run, columned, inside, page_runs, tabular_areas, visual_lines
+from wardaudit.ingest.text import _BULLET, _NUMBERED, _ends_open, _starts_lower, table_text
 
 LOW_ACCURACY = 80.0
 _APPENDIX_LINE = re.compile(r"^\s*(?:\d{1,2}\.\s*)?ph[ụu]\s*l[ụu]c\b", re.IGNORECASE)
@@ -190,8 +190,8 @@ def _ocr_empty_pages(path: Path, shown: str, empty: list[int], all_runs: list[li
     PDF (camelot reads its scanned pages) and each OCR'd page's mean confidence."""
     import pypdfium2 as pdfium
 
-    from . import sha256_file
-    from .ocr import LOW_CONFIDENCE, default_cache_dir, ocr_pages
+    from wardaudit.ingest import sha256_file
+    from wardaudit.ingest.pdf.ocr import LOW_CONFIDENCE, default_cache_dir, ocr_pages
 
     result = ocr_pages(path, empty, shown, sha256=sha256_file(path), cache_dir=cache_dir or default_cache_dir(),
                        max_pixels=max_inflate_mb * (1 << 20) // 4)
@@ -324,7 +324,7 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int, cache_dir: Path |
              max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, **_: object) -> Document:
     """Read a PDF report into a :class:`Document` (blocks in reading order, tables stitched).
 
-    Pages without a text layer are OCR'd (:mod:`wardaudit.ingest.ocr`, cached under ``cache_dir``);
+    Pages without a text layer are OCR'd (:mod:`wardaudit.ingest.pdf.ocr`, cached under ``cache_dir``);
     blocks read from them carry the page's mean OCR confidence.
     """
     shown = display_path

@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from .document import Block, Document, Location
-from .findings import SEVERITY_ORDER, CheckResult, Evidence, sort_checks, summary
-from .messages import t
-from .wording import (display_date, format_value, message, quote_at_words, relation_text, review_prefix,
+from wardaudit.model.document import Block, Document, Location
+from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, Evidence, sort_checks, summary
+from wardaudit.render.messages import t
+from wardaudit.render.wording import (display_date, format_value, message, quote_at_words, relation_text, review_prefix,
                       value_rows)
 
 __all__ = ["esc", "stylesheet", "header", "scorecard", "findings", "source_view", "appendix_tables",
@@ -161,7 +161,7 @@ def _blank(v: Any, lang: str) -> str:
 
 def _rule_titles(lang: str) -> dict[str, str]:
     try:
-        from .rules import load_rules
+        from wardaudit.rules import load_rules
         return {code: (r.title_en if lang == "en" else r.title_vi) for code, r in load_rules().items()}
     except Exception:  # noqa: BLE001 - titles are a nicety; the codes are always shown
         return {}
@@ -553,7 +553,7 @@ def scorecard(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None 
 
 def _unchecked_html(checks: list[CheckResult], lang: str) -> str:
     """How many related figures could not be checked, and why (the reasons are Vietnamese)."""
-    from .findings import unchecked
+    from wardaudit.model.findings import unchecked
 
     u = unchecked(checks)
     if not u["count"]:
@@ -564,7 +564,7 @@ def _unchecked_html(checks: list[CheckResult], lang: str) -> str:
 
 
 def _has_message(key: str) -> bool:
-    from .messages import has
+    from wardaudit.render.messages import has
     return has(key)
 
 
@@ -812,7 +812,7 @@ def chart(fig: Any, key: str, lang: str = "vi") -> str:
     title = t(key, lang)
     if fig is None:
         return _wrap(f'<p class="no-chart">{esc(t("nothing_to_draw", lang, chart=title))}</p>')
-    from .charts import png_bytes
+    from wardaudit.render.charts import png_bytes
     data = base64.b64encode(png_bytes(fig)).decode("ascii")
     return _wrap(f'<figure class="chart" data-chart="{esc(key)}"><figcaption>{esc(title)}</figcaption>'
                  f'<img alt="{esc(title)}" src="data:image/png;base64,{data}"></figure>')
@@ -823,7 +823,7 @@ def run_failed_banner(reason: str, lang: str = "vi") -> str:
 
 
 def charts_section(facts: Any, lang: str = "vi") -> str:
-    """Every chart of :data:`wardaudit.charts.CHARTS`, each drawn or said to have nothing to draw."""
-    from .charts import CHARTS
+    """Every chart of :data:`wardaudit.render.charts.CHARTS`, each drawn or said to have nothing to draw."""
+    from wardaudit.render.charts import CHARTS
     facts = list(facts or [])
     return charts_heading(lang) + "".join(chart(make(facts, lang), key, lang) for key, make in CHARTS)

@@ -1,7 +1,7 @@
 """The human-readable form of `wardaudit check`: failures worst first, then the tick marks."""
 from __future__ import annotations
 
-from .findings import summary
+from wardaudit.model.findings import summary
 
 _MARK = {"fail": "✗", "pass": "✓", "skip": "–"}
 _STRENGTH = {"explicit": "nêu rõ / explicit", "inferred": "suy ra / inferred", "ambiguous": "không rõ / ambiguous"}

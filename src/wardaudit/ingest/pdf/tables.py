@@ -2,7 +2,7 @@
 cells as text, and which table on a page continues the one at the foot of the page before.
 
 Each page's table keeps camelot's parsing report (accuracy, whitespace, flavor, engine); the reader
-(:mod:`wardaudit.ingest.pdf`) builds and stitches them with :mod:`wardaudit.tables`.
+(:mod:`wardaudit.ingest.pdf`) builds and stitches them with :mod:`wardaudit.ingest.stitching`.
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..document import Location
-from ..tables import RawTable, clean_cell
+from wardaudit.model.document import Location
+from wardaudit.ingest.stitching import RawTable, clean_cell
 
 
 @dataclass

@@ -5,7 +5,7 @@ appends one entry and nothing in the product rewrites or deletes the file. The l
 an id is the finding's review state (``open`` when none). A decision whose finding no longer
 appears in the ward's findings is kept and shown as "không còn phát hiện / no longer found".
 
-A malformed file raises :class:`~wardaudit.exceptions.ReviewError` naming the file and the line.
+A malformed file raises :class:`~wardaudit.errors.ReviewError` naming the file and the line.
 """
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from .config import Paths, relative
-from .exceptions import ReviewError
+from wardaudit.project.config import Paths, relative
+from wardaudit.errors import ReviewError
 
 STATUSES = ("open", "confirmed", "dismissed", "query")
 NO_LONGER_FOUND = "không còn phát hiện / no longer found"

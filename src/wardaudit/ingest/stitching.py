@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .document import Location, Table
+from wardaudit.model.document import Location, Table
 
 _TAG = re.compile(r"</?(?:b|strong|i|em|u|p|br|span|div|sup|sub)\b[^>]*>", re.IGNORECASE)
 _MD_EMPH = re.compile(r"(?<!\\)(\*{1,3}|_{2,3})")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .document import Appendix, Block, Document, Location, Section
+from wardaudit.model.document import Appendix, Block, Document, Location, Section
 
 _PART = re.compile(r"^Phần\s+(thứ\s+)?(\d+|[IVXLC]+|nhất|hai|ba|bốn|năm)\b[.:]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _ROMAN = re.compile(r"^([IVXLC]{1,6})\.\s+(\S.*)$", re.DOTALL)

@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..exceptions import InputError
+from wardaudit.errors import InputError
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie ghostscript; pip install ocrmypdf"
 LANGUAGE = "vie"
@@ -129,7 +129,7 @@ def ocr_pages(path: Path, pages: list[int], shown: str, *, sha256: str, cache_di
 
 def default_cache_dir() -> Path:
     """data/processed/ocr of the project (config.Paths), or the user's cache outside a project."""
-    from ..config import Paths
+    from wardaudit.project.config import Paths
 
     paths = Paths()
     if (paths.root / "data").is_dir():

@@ -16,7 +16,7 @@
 
 Then it writes ``reports/batch.json`` (the run manifest, which the portfolio reads for failed
 wards), renders the portfolio once and prints a one-screen summary. Every file is written
-atomically (:mod:`wardaudit.iorw`), so an interrupted batch leaves complete files or none.
+atomically (:mod:`wardaudit.project.iorw`), so an interrupted batch leaves complete files or none.
 
 :func:`discover` writes parameters files for ward folders that have none.
 """
@@ -37,11 +37,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import __version__
-from .config import Paths, WardParams, load_params, relative, ward_sources
-from .exceptions import AuditError, ParametersError
-from .ingest import sha256_file
-from .iorw import file_mode, write_text
+from wardaudit import __version__
+from wardaudit.project.config import Paths, WardParams, load_params, relative, ward_sources
+from wardaudit.errors import AuditError, ParametersError
+from wardaudit.ingest import sha256_file
+from wardaudit.project.iorw import file_mode, write_text
 
 MANIFEST_SCHEMA = "wardaudit.batch/1"
 DIGEST_FILE = "inputs.sha256"
@@ -69,7 +69,7 @@ def package_digest() -> str:
     """
     global _package_digest_cache
     if _package_digest_cache is None:
-        root = Path(__file__).resolve().parent
+        root = Path(__file__).resolve().parents[1]
         h = hashlib.sha256(f"wardaudit {__version__}\n".encode())
         for p in sorted(root.rglob("*")):
             if not p.is_file() or "__pycache__" in p.parts or p.suffix in (".pyc", ".pyo"):
@@ -82,7 +82,7 @@ def package_digest() -> str:
 def ward_inputs_digest(params: WardParams, paths: Paths, params_file: Path) -> str:
     """One content hash over everything a ward's run depends on.
 
-    The report files the ward reads (:func:`wardaudit.config.ward_sources`), its parameters file,
+    The report files the ward reads (:func:`wardaudit.project.config.ward_sources`), its parameters file,
     and the package (:func:`package_digest`): what the audit reads. The ward notebook only renders
     the audit and is hashed apart (:func:`notebook_digest`), so saving it in JupyterLab re-renders
     every ward from its stored audit instead of re-auditing. File names enter relative to the ward
@@ -163,7 +163,7 @@ def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output
                   reuse_audit: bool = False) -> dict:
     """Run one ward and return a plain, picklable dict; never raises.
 
-    ``runner(slug, paths)`` defaults to :func:`wardaudit.notebook.execute_ward`. Its errors become
+    ``runner(slug, paths)`` defaults to :func:`wardaudit.run.ward.execute_ward`. Its errors become
     ``{"status": "failed", "reason": <one line>}``. With ``log_output`` (a worker process of
     our own, not a shared Dask worker) the run's console output goes to
     ``data/processed/<slug>/run.log`` and the default runner reuses the worker's notebook kernel
@@ -177,7 +177,7 @@ def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output
     os.environ["WARDAUDIT_ROOT"] = str(paths.root)
     try:
         if runner is None:
-            from .notebook import execute_ward
+            from wardaudit.run.ward import execute_ward
             runner = partial(execute_ward, reuse_kernel=log_output)
         with _output_to(paths.ward_processed(slug) / "run.log" if log_output else None):
             result = dict(runner(slug, paths, **({"reuse_audit": True} if reuse_audit else {})))
@@ -232,7 +232,7 @@ def _worker_init(root: str, batch_pid: int, preload: bool) -> None:
     # pay the kernel start and the heavy imports (seconds) once per worker rather than once per
     # ward: the kernel boots while this process imports
     try:
-        from .notebook import warm_kernel
+        from wardaudit.run.ward import warm_kernel
         warm_kernel(Paths(Path(root)))
     except Exception:  # noqa: BLE001 - the first ward starts it again and reports what failed
         pass
@@ -307,7 +307,7 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
             raise ParametersError(f"{relative(missing[0], paths)}: không tìm thấy tệp / file not found",
                                   ward=params.ward)
         run.inputs_sha256 = ward_inputs_digest(params, paths, params_file)
-        from .review import decisions_digest, load_decisions
+        from wardaudit.review.decisions import decisions_digest, load_decisions
         load_decisions(slug, paths)  # a malformed file fails this ward here, with its line
         run.reviews_sha256 = decisions_digest(slug, paths)
         run.notebook_sha256 = notebook_digest(paths)
@@ -421,7 +421,7 @@ def _run_local(todo: list[WardRun], paths: Paths, jobs: int, runner: Runner | No
     ctx = mp.get_context(method)
     if method == "forkserver" and runner is None:
         # import the notebook machinery once in the fork server; every worker inherits it
-        ctx.set_forkserver_preload(["wardaudit.notebook", "papermill", "nbconvert"])
+        ctx.set_forkserver_preload(["wardaudit.run.ward", "papermill", "nbconvert"])
     pending = list(todo)
     while pending:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=ctx,
@@ -524,11 +524,11 @@ def _render_portfolio(runs: list[WardRun], paths: Paths, force: bool,
         return {"status": "skipped", "html": relative(index, paths)}
     if portfolio is None:
         try:
-            from .portfolio import execute_portfolio as portfolio
+            from wardaudit.run.portfolio import execute_portfolio as portfolio
         except ModuleNotFoundError as e:
             if e.name != f"{__package__}.portfolio":
                 raise
-            return {"status": "failed", "reason": "wardaudit.portfolio chưa có / is not installed"}
+            return {"status": "failed", "reason": "wardaudit.run.portfolio chưa có / is not installed"}
     started = time.perf_counter()
     try:
         with _output_to(paths.processed / "portfolio.log"):
@@ -587,8 +587,8 @@ def run_batch(wards: Iterable[str] | None = None, all_wards: bool = False, jobs:
     force
         Re-run wards whose inputs did not change.
     runner, portfolio
-        Stand-ins for :func:`wardaudit.notebook.execute_ward` and
-        :func:`wardaudit.portfolio.execute_portfolio` (tests). ``runner`` must be picklable: a
+        Stand-ins for :func:`wardaudit.run.ward.execute_ward` and
+        :func:`wardaudit.run.portfolio.execute_portfolio` (tests). ``runner`` must be picklable: a
         top-level function.
 
     Returns
@@ -672,7 +672,7 @@ def _name_from_slug(slug: str) -> str:
 
 def _guess_ward(folder: Path) -> tuple[str, str]:
     """(name, level) for a ward folder, from the report text when it can be read."""
-    from .ingest import read_document, supported_suffixes
+    from wardaudit.ingest import read_document, supported_suffixes
 
     name, level = None, None
     suffixes = set(supported_suffixes())
@@ -682,7 +682,7 @@ def _guess_ward(folder: Path) -> tuple[str, str]:
         except AuditError:
             continue
         try:
-            from .metadata import extract_metadata
+            from wardaudit.extract.metadata import extract_metadata
         except ModuleNotFoundError:
             extract_metadata = None
         if extract_metadata is not None:
@@ -734,7 +734,7 @@ def _create_new(target: Path, text: str) -> bool:
 def discover(raw_dir: Path | None = None, paths: Paths | None = None) -> list[Path]:
     """Write ``parameters/<slug>.yaml`` for every ward folder under ``raw_dir`` that has none.
 
-    The ward's name and level are guessed from its report (:func:`wardaudit.metadata.extract_metadata`
+    The ward's name and level are guessed from its report (:func:`wardaudit.extract.metadata.extract_metadata`
     when available, else the folder name and the "UBND xã/phường" phrases). An existing file is
     never overwritten. Returns the written paths.
     """

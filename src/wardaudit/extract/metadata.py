@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from .document import Document
+from wardaudit.model.document import Document
 
 _NUMBER = re.compile(r"^\s*Số\s*:?\s*(?P<num>[^\s/]*)\s*/\s*(?P<suffix>[A-ZĐ][\w\-Đ]*)", re.IGNORECASE)
 _DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*(?:(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})?"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any, Iterable
 
-from .messages import has, t
+from wardaudit.render.messages import has, t
 
 STYLE = {
     "figure.dpi": 100,
@@ -60,7 +60,7 @@ def _labels(lang: str = "vi") -> dict[str, str]:
     if lang != "vi":
         return {}
     try:
-        from .catalogue import load_catalogue
+        from wardaudit.catalogue import load_catalogue
         return {m.key: m.phrases[0] for m in load_catalogue().metrics if getattr(m, "phrases", None)}
     except Exception:  # noqa: BLE001 - labels are a nicety; the metric key is always readable
         return {}
@@ -320,7 +320,7 @@ CHARTS = (("chart_targets", targets_chart), ("chart_dossiers", dossiers_chart),
 
 
 def _fmt(v: float, lang: str) -> str:
-    from .display import format_number
+    from wardaudit.render.page import format_number
     return format_number(int(v) if float(v).is_integer() else round(v, 2), lang)
 
 

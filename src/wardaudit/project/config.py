@@ -14,7 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .exceptions import ParametersError
+from wardaudit.errors import ParametersError
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -143,7 +143,7 @@ def load_params(path: str | Path, paths: Paths | None = None) -> WardParams:
 
 def ward_sources(params: WardParams, paths: Paths) -> list[Path]:
     """The report files of a ward, refusing anything that resolves outside data/raw/<slug>/."""
-    from .ingest import supported_suffixes
+    from wardaudit.ingest import supported_suffixes
 
     folder = paths.ward_raw(params.slug)
     raw_root = paths.raw.resolve()

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import Any, Mapping
 
-from .messages import t
+from wardaudit.render.messages import t
 
 __all__ = ["message", "review_prefix", "value_rows", "format_value", "display_date", "local_stamp",
            "quote_at_words", "relation_text", "REVIEW_PREFIX"]
@@ -30,7 +30,7 @@ _KEY = re.compile(r"(?<![\w.])[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+(?![\w])")
 
 @lru_cache(maxsize=1)
 def _labels() -> dict[str, str]:
-    from .catalogue import load_catalogue
+    from wardaudit.catalogue import load_catalogue
 
     cat = load_catalogue()
     # a metric without a label is named by the first phrase the catalogue recognises it by
@@ -77,7 +77,7 @@ def _decimals(v: float) -> int:
 def format_value(v: Any, lang: str = "vi", decimals: int | None = None) -> str:
     """A value as an auditor writes it: thousands and decimal separators of the language, at most
     ``decimals`` decimals (default 2), a partial date as dd/mm/yyyy with dots for what is missing."""
-    from .display import format_number
+    from wardaudit.render.page import format_number
 
     if isinstance(v, Mapping) and {"day", "month", "year"} & set(v):
         parts = [v.get("day"), v.get("month"), v.get("year")]

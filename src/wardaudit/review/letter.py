@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .config import Paths, WardParams, load_params
-from .review import failing_checks, findings_documents
+from wardaudit.project.config import Paths, WardParams, load_params
+from wardaudit.review.decisions import failing_checks, findings_documents
 
 FONT = "Times New Roman"
 DOTS = "……"
@@ -26,7 +26,7 @@ def queried(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _rule_titles() -> dict[str, str]:
-    from .rules import load_rules
+    from wardaudit.rules import load_rules
     return {code: r.title_vi for code, r in load_rules().items()}
 
 
@@ -168,7 +168,7 @@ def write_letter(slug: str, paths: Paths | None = None) -> Path | None:
     Returns the letter's path, or None when there is nothing to ask (a letter left by an earlier
     run is removed then, since it would ask about findings no longer queried).
     """
-    from .iorw import atomic_path
+    from wardaudit.project.iorw import atomic_path
 
     paths = paths or Paths()
     params = load_params(paths.ward_params(slug), paths)

@@ -2,11 +2,11 @@
 
 Every label the HTML report and the charts show comes from here, so a translation or a change of
 wording is one edit. ``t("key")`` looks a message up; ``t("key", lang="en", n=3)`` formats it.
-An unknown key raises :class:`~wardaudit.exceptions.RegistryError` rather than showing the key.
+An unknown key raises :class:`~wardaudit.errors.RegistryError` rather than showing the key.
 """
 from __future__ import annotations
 
-from .exceptions import RegistryError
+from wardaudit.errors import RegistryError
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"

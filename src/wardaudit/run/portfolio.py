@@ -16,6 +16,8 @@ PORT checks compare wards with each other, so they are kept in their own registr
 """
 from __future__ import annotations
 
+from importlib import resources
+
 from collections import Counter
 
 import html
@@ -32,12 +34,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import quote
 
-from .config import Paths, load_params, relative
-from .exceptions import AuditError, NotebookError
-from .findings import SEVERITY_ORDER, CheckResult, Evidence, summary
-from .iorw import atomic_path, write_frame_csv
-from .registry import Registry
-from .rules import FAMILIES
+from wardaudit.project.config import Paths, load_params, relative
+from wardaudit.errors import AuditError, NotebookError
+from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, Evidence, summary
+from wardaudit.project.iorw import atomic_path, write_frame_csv
+from wardaudit.registry import Registry
+from wardaudit.rules import FAMILIES
 
 NOTEBOOK = "portfolio.ipynb"
 INDEX = "index.html"
@@ -49,12 +51,12 @@ OUTLIER_Z = 3.5
 OUTLIER_MIN_WARDS = 4
 
 def _t(key: str, lang: str = "vi") -> str:
-    from .messages import t
+    from wardaudit.render.messages import t
     return t(f"portfolio.{key}", lang)
 
 
 def _shared(key: str, lang: str, default: str) -> str:
-    from .messages import has, t
+    from wardaudit.render.messages import has, t
     return t(key, lang) if has(key) else default
 
 
@@ -126,7 +128,7 @@ def load_portfolio(root: str | Path | None = None, paths: Paths | None = None) -
     """Every ward with parameters or processed outputs, in order of name.
 
     ``root`` (the notebook's parameter) or ``paths`` chooses the project; by default the one
-    :class:`~wardaudit.config.Paths` finds. A ward whose run failed in ``reports/batch.json`` or
+    :class:`~wardaudit.project.config.Paths` finds. A ward whose run failed in ``reports/batch.json`` or
     that has no findings.json is listed with its status and reason, never dropped.
     """
     paths = paths or Paths(Path(root) if root else None)
@@ -209,7 +211,7 @@ def wards_table(pf: Portfolio):
     the score, the link to reports/<slug>.html and the run status."""
     import pandas as pd
 
-    from .review_stats import review_counts
+    from wardaudit.review.stats import review_counts
 
     rows = []
     for w in pf.wards:
@@ -256,7 +258,7 @@ def wards_table_html(pf: Portfolio, lang: str = "vi") -> str:
                 score_text = f"{v:.1f}"
                 cell = _e(score_text.replace(".", ",") if lang == "vi" else score_text)
             elif c == "period" and v:
-                from .wording import display_date
+                from wardaudit.render.wording import display_date
                 cell = _e(re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: display_date(m.group(0)), str(v)))
             else:
                 cell = _e(v)
@@ -273,21 +275,21 @@ def wards_table_html(pf: Portfolio, lang: str = "vi") -> str:
 
 def rule_precision(pf: Portfolio, lang: str = "vi"):
     """Per rule, across every ward's reports: findings, decisions and the dismissal rate
-    (:func:`wardaudit.review_stats.rule_precision`)."""
-    from .review_stats import rule_precision as _precision
+    (:func:`wardaudit.review.stats.rule_precision`)."""
+    from wardaudit.review.stats import rule_precision as _precision
 
     titles = _rule_titles(lang)
     return _precision(((w.slug, w.reports) for w in pf.wards), titles)
 
 
 def _rule_titles(lang: str) -> dict[str, str]:
-    from .rules import load_rules
+    from wardaudit.rules import load_rules
     return {code: (r.title_en if lang == "en" else r.title_vi) for code, r in load_rules().items()}
 
 
 def rule_precision_html(pf: Portfolio, lang: str = "vi") -> str:
     """The rule precision table; a dismissal rate above 20% is highlighted."""
-    from .review_stats import PRECISION_COLUMNS, rule_precision_html as _html
+    from wardaudit.review.stats import PRECISION_COLUMNS, rule_precision_html as _html
 
     labels = {c: _t(f"prec_{c}", lang) for c in PRECISION_COLUMNS}
     return (f'<p class="muted">{_e(_t("prec_note", lang))}</p>'
@@ -379,7 +381,7 @@ def _figure_class():
     import matplotlib
     from matplotlib.figure import Figure
 
-    from .charts import STYLE
+    from wardaudit.render.charts import STYLE
 
     matplotlib.rcParams.update(STYLE)
     return Figure
@@ -389,7 +391,7 @@ def figure_html(fig, empty_text: str, alt: str) -> str:
     """A figure as an embedded PNG <img> (same data, same bytes), or the escaped ``empty_text``."""
     import base64
 
-    from .charts import png_bytes
+    from wardaudit.render.charts import png_bytes
 
     if fig is None:
         return f"<p><em>{_e(empty_text)}</em></p>"
@@ -416,8 +418,7 @@ def load_targets() -> dict[str, Any]:
     """catalogue/targets.yaml: the standard indicators, their targets, province-wide metrics."""
     import yaml
 
-    path = Path(__file__).resolve().parent / "catalogue" / "targets.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.safe_load(resources.files("wardaudit.catalogue").joinpath("targets.yaml").read_text(encoding="utf-8")) or {}
     data.setdefault("indicators", [])
     data.setdefault("province_wide", [])
     data["provinces"] = data.get("provinces") or {}
@@ -795,7 +796,7 @@ def exports_html(lang: str = "vi") -> str:
 
 def port_checks_html(pf: Portfolio, lang: str = "vi") -> str:
     """The PORT checks as an escaped HTML table (tick marks for passes), in the page's language."""
-    from .wording import message
+    from wardaudit.render.wording import message
     df = port_checks_frame(run_port_checks(pf))
     if df.empty:
         return f"<p><em>{_e(_t('no_port', lang))}</em></p>"
@@ -880,7 +881,7 @@ def _excel_value(v: Any) -> Any:
 def _write_sheet(ws, frame, lang: str | None = None) -> None:
     from openpyxl.styles import Font
 
-    from .messages import has
+    from wardaudit.render.messages import has
 
     ws.append([_t(f"export_{c}", lang) if lang and has(f"portfolio.export_{c}") else c for c in frame.columns])
     for cell in ws[1]:
@@ -935,7 +936,7 @@ def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", kernel_na
     import nbformat
     import papermill as pm
 
-    from .notebook import clean_notebook, render_html
+    from wardaudit.run.ward import clean_notebook, render_html
 
     paths = paths or Paths()
     source = paths.notebooks / NOTEBOOK

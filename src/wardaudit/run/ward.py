@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import __version__
-from .config import Paths, WardParams, load_params, relative, ward_sources
-from .exceptions import NotebookError, ParametersError
+from wardaudit import __version__
+from wardaudit.project.config import Paths, WardParams, load_params, relative, ward_sources
+from wardaudit.errors import NotebookError, ParametersError
 
 WARD_NOTEBOOK = "ward_audit.ipynb"
 INJECTED_CELL_ID = "injected-parameters"
@@ -43,7 +43,7 @@ STAMP_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 @dataclass
 class WardAudit:
     """One ward's parameters, the audit of each of its reports (oldest first) and the auditor's
-    decisions on its findings (finding id → latest :class:`~wardaudit.review.Decision`)."""
+    decisions on its findings (finding id → latest :class:`~wardaudit.review.decisions.Decision`)."""
 
     params: WardParams
     results: list[Any]
@@ -68,9 +68,9 @@ def _audit_store_key(params: WardParams, paths: Paths) -> str:
     """What the stored audit depends on: the report files, the parameters, the package."""
     import hashlib
 
-    from .audit import params_digest
-    from .batch import package_digest
-    from .ingest import sha256_file
+    from wardaudit.audit import params_digest
+    from wardaudit.batch.local import package_digest
+    from wardaudit.ingest import sha256_file
 
     h = hashlib.sha256(f"{params_digest(params)}\n{package_digest()}\n".encode())
     for src in ward_sources(params, paths):
@@ -120,9 +120,9 @@ def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | N
     """
     import pickle
 
-    from .audit import audit_ward, findings_text
-    from .iorw import write_bytes, write_text
-    from .review import latest, load_decisions
+    from wardaudit.audit import audit_ward, findings_text
+    from wardaudit.project.iorw import write_bytes, write_text
+    from wardaudit.review.decisions import latest, load_decisions
 
     paths = paths or Paths()
     if not params_file:
@@ -169,7 +169,7 @@ def _project_root_env(root: Path) -> Iterator[None]:
 
 
 def _sha256(path: Path) -> str:
-    from .ingest import sha256_file
+    from wardaudit.ingest import sha256_file
     return sha256_file(path)
 
 
@@ -194,7 +194,7 @@ def clean_notebook(nb: Any) -> Any:
 _RESET_CODE = "get_ipython().reset(new_session=True)"
 # run by the kernel as it starts, while the worker does its own start-up: the package modules
 # every ward's notebook imports (the names they bind are gone with the first reset)
-_WARMUP_IMPORTS = "import wardaudit.audit, wardaudit.display, wardaudit.notebook"
+_WARMUP_IMPORTS = "import wardaudit.audit, wardaudit.render.page, wardaudit.run.ward"
 WARM_ENGINE = "wardaudit-warm"
 
 
@@ -380,7 +380,7 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     import nbformat
     import papermill as pm
 
-    from .iorw import write_text
+    from wardaudit.project.iorw import write_text
 
     started = time.perf_counter()
     paths = paths or Paths()
@@ -425,14 +425,14 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     text = nbformat.writes(nb) + "\n"
     write_text(out_nb, text)
     title = f"{params.ward} · wardaudit"
-    from .wording import local_stamp
+    from wardaudit.render.wording import local_stamp
     # render what was just written, without reading it back from disk
     _render_page(nbformat.reads(text, as_version=4), html_path, title, stamp=local_stamp(now), lang=params.lang,
                  failed_reason=reason, exclude_markdown=True, back_link="index.html",
                  running_head=" · ".join(x for x in (params.ward, _report_name(params, paths)) if x))
     result = {"ward": slug, "status": status, "notebook": str(out_nb), "html": str(html_path)}
     if status == "ok":
-        from .letter import write_letter
+        from wardaudit.review.letter import write_letter
         letter = write_letter(slug, paths)
         result["letter"] = str(letter) if letter else None
     result["seconds"] = round(time.perf_counter() - started, 3)
@@ -500,7 +500,7 @@ def _page_template() -> Any:
     if "page" not in _templates:
         import jinja2
 
-        env = jinja2.Environment(loader=jinja2.PackageLoader("wardaudit", "templates"),
+        env = jinja2.Environment(loader=jinja2.PackageLoader("wardaudit.render", "templates"),
                                  autoescape=True, keep_trailing_newline=True)
         # a string inside CSS ``content: "…"``: no quote or backslash can end it early
         env.filters["css_string"] = lambda v: re.sub(r'["\\<>\n]', " ", str(v))
@@ -522,10 +522,10 @@ def _without_tracebacks(nb: Any) -> None:
 def _render_page(nb: Any, html_path: str | Path, title: str, *, stamp: str | None, lang: str,
                  failed_reason: str | None, exclude_markdown: bool, back_link: str | None = None,
                  running_head: str | None = None) -> Path:
-    from .display import CSS, PRINT_CSS
-    from .iorw import write_text
-    from .messages import t
-    from .wording import local_stamp
+    from wardaudit.render.page import CSS, PRINT_CSS
+    from wardaudit.project.iorw import write_text
+    from wardaudit.render.messages import t
+    from wardaudit.render.wording import local_stamp
 
     clean_notebook(nb)
     if failed_reason:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable
 
-from .catalogue import load_catalogue, load_cues
+from wardaudit.catalogue import load_catalogue, load_cues
 
 
 class Strength(str, Enum):

@@ -1,0 +1,1 @@
+"""Many wards at once: locally in parallel or on a Dask cluster."""

@@ -1,0 +1,1 @@
+"""From a structured document to facts, metadata and the relations between facts."""

@@ -1,0 +1,1 @@
+"""The data the pipeline passes along: documents, findings."""

@@ -1,0 +1,1 @@
+"""Where things are: paths, per-ward parameters, atomic writes."""

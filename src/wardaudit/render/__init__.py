@@ -1,0 +1,1 @@
+"""What an auditor reads: the ward page, charts, messages, the text form of a check."""

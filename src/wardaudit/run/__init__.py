@@ -1,0 +1,1 @@
+"""Running notebooks: one ward, the portfolio."""
