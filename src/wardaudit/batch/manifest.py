@@ -1,0 +1,117 @@
+"""reports/batch.json (the run manifest), the batch's progress bar and its one-screen summary."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wardaudit import __version__
+from wardaudit.batch.digest import MANIFEST_SCHEMA
+from wardaudit.batch.task import one_line
+from wardaudit.project.config import Paths
+from wardaudit.project.iorw import write_text
+
+
+@dataclass
+class WardRun:
+    slug: str
+    ward: str | None = None
+    status: str = "pending"  # ok | failed | skipped
+    reason: str | None = None
+    html: str | None = None
+    seconds: float | None = None
+    inputs_sha256: str | None = None
+    counts: dict[str, int] | None = None
+    reviews_sha256: str | None = None
+    notebook_sha256: str | None = None
+    attempts: int = 0
+    reuse_audit: bool = False  # only the decisions changed: re-render without re-auditing
+    carried: bool = field(default=False, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("attempts")
+        out.pop("reuse_audit")
+        if not self.carried:
+            out.pop("carried")
+        return out
+
+
+
+class Progress:
+    """A tqdm bar over the wards that run, with done/failed/skipped counts; silent when quiet."""
+
+    def __init__(self, total: int, skipped: int, failed: int, quiet: bool):
+        self.done, self.failed, self.skipped = 0, failed, skipped
+        self.bar = None
+        if not quiet:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="ward", desc="wardaudit", file=sys.stderr,
+                            dynamic_ncols=True, smoothing=0.1)
+            self._postfix()
+
+    def _postfix(self) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"xong/done {self.done} · chạy lỗi/run failed {self.failed} · "
+                                     f"bỏ qua/skipped {self.skipped}", refresh=False)
+
+    def update(self, run: WardRun) -> None:
+        if run.status == "failed":
+            self.failed += 1
+        else:
+            self.done += 1
+        if self.bar is not None:
+            self._postfix()
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+
+def write_manifest(runs: list[WardRun], paths: Paths, meta: dict[str, Any]) -> Path:
+    """reports/batch.json; wards of an earlier run that this one did not touch are carried over."""
+    target = paths.reports / "batch.json"
+    selected = {r.slug for r in runs}
+    carried = []
+    try:
+        previous = json.loads(target.read_text(encoding="utf-8"))
+        for w in previous.get("wards", []):
+            if w.get("slug") not in selected and paths.ward_params(w.get("slug", "")).exists():
+                carried.append({**w, "carried": True})
+    except (OSError, ValueError, AttributeError):
+        pass
+    wards = sorted([r.to_json() for r in runs] + carried, key=lambda w: w["slug"])
+    totals = {s: sum(1 for w in wards if w["status"] == s) for s in ("ok", "failed", "skipped")}
+    doc = {"schema": MANIFEST_SCHEMA, "wardaudit": __version__, **meta, "totals": totals, "wards": wards}
+    return write_text(target, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+
+def _counts_text(counts: dict[str, int] | None) -> str:
+    """A ward's findings in words: errors (sai sót) and warnings (cảnh báo) are findings, not runs."""
+    if not counts:
+        return "-"
+    return f"{counts.get('error', 0)} sai sót, {counts.get('warning', 0)} cảnh báo, {counts.get('pass', 0)} đạt"
+
+
+def summary_table(runs: list[WardRun], max_rows: int = 30) -> str:
+    """A table that fits on one screen: failures first, then the slowest wards."""
+    order = {"failed": 0, "ok": 1, "skipped": 2}
+    rows = sorted(runs, key=lambda r: (order.get(r.status, 3), -(r.seconds or 0), r.slug))
+    shown = rows[:max_rows]
+    width = max([len("ward")] + [len(r.slug) for r in shown])
+    lines = [f"{'ward':{width}}  {'lần chạy':9}  {'giây':>7}  {'phát hiện':32}  lý do",
+             f"{'-' * width}  {'-' * 9}  {'-' * 7}  {'-' * 32}  {'-' * 6}"]
+    run_words = {"ok": "xong", "failed": "chạy lỗi", "skipped": "bỏ qua"}
+    for r in shown:
+        secs = f"{r.seconds:7.1f}" if r.seconds is not None else f"{'-':>7}"
+        lines.append(f"{r.slug:{width}}  {run_words.get(r.status, r.status):9}  {secs}  {_counts_text(r.counts):32}  "
+                     f"{one_line(r.reason or '', 90)}")
+    if len(rows) > len(shown):
+        lines.append(f"… {len(rows) - len(shown)} phường/xã khác / more wards in reports/batch.json")
+    return "\n".join(lines)
+

@@ -1,0 +1,197 @@
+"""What each page shows, as plain data (JSON values): the national index and one page per province.
+
+A view holds no time stamp, so its hash says whether the page must be rendered again
+(:mod:`wardaudit.run.portfolio.phase`). The HTML is in the templates (:mod:`wardaudit.run.portfolio.pages`).
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable
+from typing import Any
+
+from wardaudit.rules import FAMILIES
+from wardaudit.rules.portfolio import PortUnit, fmt, load_targets
+from wardaudit.run.portfolio.triage import overview, rule_precision_rows
+from wardaudit.run.portfolio.words import shared, word
+
+#: the national index lists at most this many wards (those that need attention most); every
+#: ward is on its province's page
+INDEX_MAX_WARDS = 1200
+#: PORT results listed on a page; the rest are in findings.xlsx
+PORT_MAX_ROWS = 60
+BAR_PX = 60
+
+
+def _dates(text: str | None) -> str:
+    from wardaudit.render.wording import display_date
+
+    if not text:
+        return ""
+    return re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: display_date(m.group(0)) or m.group(0), text).replace("/", " – ")
+
+
+def _pct(x: float | None, lang: str) -> str:
+    if x is None:
+        return ""
+    text = f"{100 * x:.0f}%"
+    return text
+
+
+def _score(x: float | None, lang: str) -> str:
+    if x is None:
+        return ""
+    return f"{x:.1f}".replace(".", ",") if lang == "vi" else f"{x:.1f}"
+
+
+def display_rows(rows: list[dict[str, Any]], slugs: dict[str | None, str], lang: str) -> list[dict[str, Any]]:
+    """The triage rows with the texts the table shows."""
+    out = []
+    for r in rows:
+        out.append({**r, "province_slug": slugs.get(r["province"], ""), "period_text": _dates(r["period"]),
+                    "status_text": word(f"status_{r['status']}", lang),
+                    "unchecked_text": _pct(r["unchecked_share"], lang),
+                    "score_text": _score(r["score"], lang)})
+    return out
+
+
+def filters_view(rows: list[dict[str, Any]], lang: str, with_province: bool) -> list[dict[str, Any]]:
+    def values(key: str, text_key: str | None = None) -> list[tuple[str, str]]:
+        seen = {(r[key] or ""): (r[text_key] if text_key else r[key]) or "—" for r in rows}
+        return sorted(seen.items(), key=lambda x: x[1].casefold())
+    fs = []
+    if with_province:
+        fs.append({"name": "province", "label": word("col_province", lang),
+                   "values": values("province_slug", "province")})
+    fs.append({"name": "level", "label": word("col_level", lang), "values": values("level")})
+    fs.append({"name": "period", "label": word("col_period", lang), "values": values("period", "period_text")})
+    fs.append({"name": "status", "label": word("col_status", lang), "values": values("status", "status_text")})
+    return fs
+
+
+def overview_view(rows: list[dict[str, Any]], summaries: list[dict[str, Any]],
+                  titles: dict[str, str]) -> dict[str, Any]:
+    o = overview(rows, summaries)
+    return {**o, "period_text": _dates(o["period"]), "titles": {k: titles.get(k, "") for k, _ in o["top_rules"]}}
+
+
+def heatmap_view(rows: list[dict[str, Any]], summaries: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
+    """Failures of each ward's latest report by rule family, as table cells with a heat class 0–4."""
+    ran = {f for r in rows for f in (summaries[r["slug"]].get("families") or {})}
+    fams = [f for f in FAMILIES if f in ran] + sorted(ran - set(FAMILIES))
+    out = []
+    for r in rows:
+        families = summaries[r["slug"]].get("families") or {}
+        cells = []
+        for f in fams:
+            c = families.get(f) or {}
+            e, wn, i = c.get("error", 0), c.get("warning", 0), c.get("info", 0)
+            weight = 3 * e + wn
+            parts = [f"{n} {word(k, lang)}" for n, k in ((e, "sev_error_short"), (wn, "sev_warning_short"),
+                                                          (i, "sev_info_short")) if n]
+            cells.append({"heat": min(4, (weight + 2) // 3), "weight": weight, "text": (e + wn + i) or "",
+                          "title": ", ".join(parts)})
+        if any(c["weight"] or c["text"] for c in cells):
+            out.append({"ward": r["ward"], "cells": cells})
+    return {"families": [{"label": shared(f"fam_{f}", lang, f)} for f in fams], "rows": out}
+
+
+def _indicator_keys(lang: str, present: set[str]) -> list[dict[str, Any]]:
+    keys = []
+    for ind in load_targets()["indicators"]:
+        if ind["key"] in present:
+            target = next((t.get("value") for t in ind.get("targets") or [] if t.get("level") == "national"), None)
+            keys.append({"key": ind["key"], "label": ind.get("label_en" if lang == "en" else "label_vi", ind["key"]),
+                         "target": target, "target_text": f"{fmt(target)}%" if target is not None else ""})
+    return keys
+
+
+def indicators_view(rows: list[dict[str, Any]], units: dict[str, PortUnit], lang: str) -> dict[str, Any]:
+    """Each ward's standard indicators, with a bar and whether it is below the national target."""
+    values = {r["slug"]: {i["indicator"]: i["value"] for i in units[r["slug"]].indicators} for r in rows}
+    keys = _indicator_keys(lang, {k for v in values.values() for k in v})
+    out = []
+    for r in rows:
+        if not values[r["slug"]]:
+            continue
+        cells = []
+        for k in keys:
+            v = values[r["slug"]].get(k["key"])
+            cells.append(None if v is None else {
+                "value": v, "text": f"{fmt(round(v, 2))}%", "width": int(min(100.0, max(0.0, v)) * BAR_PX / 100),
+                "below": k["target"] is not None and v < k["target"]})
+        out.append({"ward": r["ward"], "cells": cells})
+    return {"keys": keys, "rows": out}
+
+
+def trends_view(rows: list[dict[str, Any]], summaries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Wards with several reports: failed checks per report, oldest first."""
+    out = []
+    for r in rows:
+        trend = summaries[r["slug"]].get("trend") or []
+        if len(trend) > 1:
+            out.append({"ward": r["ward"], "text": " → ".join(str(t["failed"]) for t in trend)})
+    return sorted(out, key=lambda x: x["ward"].casefold())
+
+
+def port_view(results: Iterable[Any], lang: str) -> dict[str, Any]:
+    """PORT results, failures first, at most :data:`PORT_MAX_ROWS`."""
+    from wardaudit.render.wording import message
+
+    ordered = sorted(results, key=lambda c: ({"fail": 0, "pass": 1, "skip": 2}[c.status], c.rule, c.message))
+    rows = [{"rule": c.rule, "status": c.status, "mark": {"pass": "✓", "fail": "✗"}.get(c.status, "–"),
+             "status_text": shared("status_" + c.status, lang, c.status),
+             "severity_text": shared("sev_" + c.severity, lang, c.severity),
+             "message": message(c.message, lang)} for c in ordered[:PORT_MAX_ROWS]]
+    heads = {k: shared(k, lang, k.title()) for k in ("rule", "status", "severity", "message")}
+    more = len(ordered) - len(rows)
+    return {"rows": rows, "heads": heads, "more": word("port_more", lang, n=more) if more > 0 else ""}
+
+
+def precision_view(summaries: Iterable[dict[str, Any]], titles: dict[str, str]) -> dict[str, Any]:
+    from wardaudit.review.stats import HIGH_DISMISSAL, PRECISION_COLUMNS
+
+    rows = []
+    for r in rule_precision_rows(summaries, titles):
+        rate = r["dismissal_rate"]
+        cells = {c: r[c] for c in PRECISION_COLUMNS}
+        cells["dismissal_rate"] = "" if rate is None else f"{100 * rate:.0f}%"
+        rows.append({"rule": r["rule"], "high": rate is not None and rate > HIGH_DISMISSAL, "cells": cells})
+    return {"columns": PRECISION_COLUMNS, "rows": rows}
+
+
+def province_indicator_view(groups: dict[str, list[dict[str, Any]]], units: dict[str, PortUnit],
+                            lang: str) -> dict[str, Any]:
+    """Per province: each indicator's median, how many units state it, the share meeting the target."""
+    present = {i["indicator"] for u in units.values() for i in u.indicators}
+    keys = _indicator_keys(lang, present)
+    out = []
+    for name, rows in groups.items():
+        cells = []
+        for k in keys:
+            vals = [i["value"] for r in rows for i in units[r["slug"]].indicators if i["indicator"] == k["key"]]
+            if not vals:
+                cells.append({"median": None, "text": "—"})
+                continue
+            med = statistics.median(vals)
+            text = f"{fmt(round(med, 2))}% · {len(vals)}"
+            if k["target"] is not None:
+                text += f" · {sum(v >= k['target'] for v in vals)}/{len(vals)}"
+            cells.append({"median": med, "text": text})
+        out.append({"name": name, "cells": cells})
+    return {"keys": keys, "rows": out}
+
+
+def province_rollup(groups: dict[str, list[dict[str, Any]]], slugs: dict[str | None, str],
+                    lang: str) -> list[dict[str, Any]]:
+    """One row per province with its counts, worst first (failed runs, then open errors)."""
+    out = []
+    for name, rows in groups.items():
+        share = sum(r["unchecked_share"] for r in rows) / len(rows) if rows else 0.0
+        out.append({"name": name, "slug": slugs[rows[0]["province"]], "wards": len(rows),
+                    "failed": sum(r["status"] == "failed" for r in rows),
+                    "with_errors": sum(r["open_errors"] > 0 for r in rows),
+                    "open_errors": sum(r["open_errors"] for r in rows), "warnings": sum(r["warning"] for r in rows),
+                    "no_report": sum(r["no_report"] for r in rows), "unchecked_share": round(share, 4),
+                    "unchecked_text": _pct(share, lang)})
+    return sorted(out, key=lambda p: (-p["failed"], -p["open_errors"], p["name"].casefold()))

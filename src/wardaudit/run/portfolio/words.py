@@ -1,0 +1,72 @@
+"""What the index and province pages say, in Vietnamese and English.
+
+The page wording shared with the ward pages lives in :mod:`wardaudit.render.messages`
+(``portfolio.*`` keys); the triage and roll-up wording below is the portfolio's own.
+"""
+from __future__ import annotations
+
+WORDS: dict[str, tuple[str, str]] = {
+    "national_title": ("Tổng hợp kiểm tra báo cáo: toàn quốc", "Audit of all units' reports: national"),
+    "province_title": ("Tổng hợp kiểm tra báo cáo: {province}", "Audit of the units' reports: {province}"),
+    "summary": ("Tóm tắt", "Summary"),
+    "wards_total": ("Số đơn vị", "Units"),
+    "wards_failed": ("Đơn vị chạy lỗi", "Units whose run failed"),
+    "wards_with_errors": ("Đơn vị có sai sót chưa xử lý", "Units with open errors"),
+    "wards_no_report": ("Đơn vị chưa có báo cáo kỳ này", "Units with no report this period"),
+    "current_period": ("Kỳ báo cáo phổ biến nhất", "Most common period"),
+    "top_rules": ("Quy tắc không đạt nhiều nhất", "Most frequent failing rules"),
+    "triage": ("Đơn vị cần xem trước", "Units that need attention first"),
+    "triage_note": ("Xếp theo: chạy lỗi trước, rồi số sai sót chưa xử lý, số cảnh báo, tỷ lệ chưa kiểm tra được. "
+                    "Bấm tiêu đề cột để sắp xếp; chọn bộ lọc để thu hẹp.",
+                    "Ranked: failed runs first, then open errors, warnings, the share not checked. "
+                    "Click a column header to sort; use the filters to narrow down."),
+    "triage_cut": ("Trang này liệt kê {shown} trong {total} đơn vị cần xem trước nhất; "
+                   "các đơn vị khác ở trang của tỉnh.",
+                   "This page lists the {shown} of {total} units that need attention most; the others are on "
+                   "their province's page."),
+    "provinces": ("Theo tỉnh/thành phố", "By province"),
+    "province_page": ("trang tỉnh", "province page"),
+    "back_national": ("← Tổng hợp toàn quốc", "← National summary"),
+    "filter_all": ("tất cả", "all"),
+    "shown": ("Đang hiện", "Showing"),
+    "col_open_errors": ("Sai sót chưa xử lý", "Open errors"),
+    "col_unchecked": ("Chưa kiểm tra được", "Not checked"),
+    "col_rank": ("Thứ tự", "Rank"),
+    "col_wards": ("Số đơn vị", "Units"),
+    "col_failed_runs": ("Chạy lỗi", "Failed runs"),
+    "col_with_errors": ("Có sai sót", "With errors"),
+    "col_no_report": ("Chưa có báo cáo kỳ này", "No report this period"),
+    "col_median": ("Trung vị", "Median"),
+    "col_meets": ("Đạt chỉ tiêu", "Meet the target"),
+    "col_stated": ("Số đơn vị nêu", "Units stating it"),
+    "col_indicator": ("Chỉ số", "Indicator"),
+    "col_target": ("Chỉ tiêu", "Target"),
+    "col_fails_trend": ("Số phép không đạt qua các kỳ", "Failed checks over the reports"),
+    "heatmap_html_title": ("Phát hiện theo đơn vị và nhóm quy tắc (màu đậm hơn: nặng hơn)",
+                           "Findings by unit and rule family (darker: graver)"),
+    "indicators_agg_title": ("Chỉ số chuẩn theo tỉnh", "Standard indicators by province"),
+    "port_title": ("Kiểm tra chéo giữa các đơn vị", "Checks across units"),
+    "port_more": ("… và {n} kết quả khác trong findings.xlsx", "… and {n} more in findings.xlsx"),
+    "precision_title": ("Độ chính xác của quy tắc theo quyết định của kiểm toán viên",
+                        "Rule precision by the auditors' decisions"),
+    "stale_note": ("Không đưa vào tổng hợp (không còn trong parameters/, dữ liệu cũ ở data/processed): {slugs}",
+                   "Left out (no longer in parameters/, old data in data/processed): {slugs}"),
+    "no_province": ("Chưa rõ tỉnh", "Province not set"),
+    "run_stamp": ("Lập lúc {stamp}", "Made at {stamp}"),
+}
+
+
+def word(key: str, lang: str = "vi", **fmt: object) -> str:
+    """The wording ``key`` in ``lang``: the portfolio's own, else ``portfolio.<key>`` of the messages."""
+    if key in WORDS:
+        vi, en = WORDS[key]
+        text = en if lang == "en" else vi
+        return text.format(**fmt) if fmt else text
+    from wardaudit.render.messages import t
+    return t(f"portfolio.{key}", lang, **fmt)
+
+
+def shared(key: str, lang: str, default: str) -> str:
+    """A message shared with the ward pages (``key`` of the messages), or ``default``."""
+    from wardaudit.render.messages import has, t
+    return t(key, lang) if has(key) else default
