@@ -112,7 +112,12 @@ def test_exports_hold_every_failed_check(project):
     assert [c.value for c in load_workbook(project.reports / "findings.xlsx")["Findings"][1]][:2] == ["Unit", "Unit code"]
 
 
-def test_portfolio_notebook_runs_and_links_every_ward(project):
+def test_index_links_every_ward_and_runs_only_its_own_script(project):
+    import base64
+    import html
+    import hashlib
+    import re
+
     result = portfolio.execute_portfolio(project)
     assert result["status"] == "ok", result.get("reason")
     page = (project.reports / "index.html").read_text(encoding="utf-8")
@@ -120,14 +125,31 @@ def test_portfolio_notebook_runs_and_links_every_ward(project):
     for w in pf.wards:
         assert w.ward in page
         assert f'href="{w.slug}.html"' in page
-    # the index links the findings exports it wrote beside it
+    # the index links the findings exports it wrote beside it, and its province page
     assert 'href="findings.xlsx"' in page and 'href="findings.csv"' in page
     assert (project.reports / "findings.xlsx").is_file()
-    assert "<script" not in page.lower()
-    executed = json.loads((project.reports / "portfolio.ipynb").read_text(encoding="utf-8"))
+    provinces = {w.province for w in pf.wards}
+    assert len(list((project.reports / "province").glob("*.html"))) == len(provinces)
+    # one inline script, allowed by its hash and by nothing else; no external resource
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(scripts) == 1 and page.lower().count("<script") == 1
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
+    assert f"script-src 'sha256-{digest}'" in csp and "unsafe-eval" not in csp and "default-src 'none'" in csp
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+
+
+def test_portfolio_notebook_runs_on_the_project(project, tmp_path):
+    import papermill as pm
+
+    out = tmp_path / "portfolio.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks" / "portfolio.ipynb"), str(out), parameters={"root": str(project.root)},
+                        cwd=str(ROOT / "notebooks"), kernel_name="python3", progress_bar=False)
+    executed = json.loads(out.read_text(encoding="utf-8"))
     outputs = json.dumps([c.get("outputs", []) for c in executed["cells"]], ensure_ascii=False)
+    pf = portfolio.load_portfolio(paths=project)
     assert all(w.ward in outputs for w in pf.wards)
-    assert not [p for p in project.reports.iterdir() if p.name.startswith(".portfolio.")]
+    assert "Traceback" not in outputs
 
 
 def test_committed_notebook_is_thin_and_clean():

@@ -105,10 +105,10 @@ def _write_sheet(ws, frame, lang: str | None = None) -> None:
     ws.append([word(f"export_{c}", lang) if lang and has(f"portfolio.export_{c}") else c for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in frame.itertuples(index=False):
-        ws.append([None] * len(frame.columns))
+    # rows are counted here: ws.max_row scans every cell, which made a large export quadratic
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
         for j, v in enumerate(row, start=1):
-            cell = ws.cell(row=ws.max_row, column=j)
+            cell = ws.cell(row=i, column=j)
             cell.value = _excel_value(v)
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # report text is untrusted: '=...' in a quote stays text, never a formula

@@ -113,7 +113,8 @@ def _views(paths: Paths, lang: str, tick: Callable[[], None] | None) -> tuple[di
     return views, ctx
 
 
-def _exports(paths: Paths, ctx: dict[str, Any], lang: str, known: dict[str, str]) -> tuple[dict[str, Any], str]:
+def _exports(paths: Paths, ctx: dict[str, Any], lang: str, known: dict[str, str],
+             force: bool) -> tuple[dict[str, Any], str]:
     """The findings exports, rewritten only when their content changed."""
     names = {r["slug"]: r["ward"] for r in ctx["rows"]}
     rows = [{**f, "ward": names.get(s, f.get("ward"))} for s in sorted(ctx["summaries"])
@@ -121,7 +122,7 @@ def _exports(paths: Paths, ctx: dict[str, Any], lang: str, known: dict[str, str]
     port = port_checks_frame(ctx["port"])
     digest = _digest({"rows": rows, "port": port.to_dict("records")}, lang)
     files = [paths.reports / "findings.csv", paths.reports / "findings.xlsx"]
-    if known.get("exports") == digest and all(f.exists() for f in files):
+    if not force and known.get("exports") == digest and all(f.exists() for f in files):
         return {"csv": relative(files[0], paths), "xlsx": relative(files[1], paths), "rows": len(rows)}, digest
     return write_exports(paths, frame_of_rows(rows), port, lang), digest
 
@@ -177,7 +178,7 @@ def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", mapper: M
         rendered = _render(todo, mapper, paths, bar)
         for gone in set(known) - set(digests) - {"exports"}:
             (paths.reports / gone).unlink(missing_ok=True)
-        exports, digests["exports"] = _exports(paths, ctx, lang, known)
+        exports, digests["exports"] = _exports(paths, ctx, lang, known, force)
         write_text(paths.processed / PAGES_FILE, json.dumps(digests, indent=1, sort_keys=True) + "\n")
     finally:
         if bar is not None:
