@@ -62,7 +62,9 @@ def _titles(lang: str) -> dict[str, str]:
 def _groups(rows: list[dict[str, Any]], lang: str) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
-        groups.setdefault(r["province"] or word("no_province", lang), []).append(r)
+        group = groups.setdefault(r["province"] or word("no_province", lang), [])
+        # ranked within the province, so that a change elsewhere leaves the page as it is
+        group.append({**r, "rank": len(group) + 1})
     return dict(sorted(groups.items(), key=lambda g: g[0].casefold()))
 
 
