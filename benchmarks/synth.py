@@ -126,8 +126,14 @@ def _params_yaml(params: dict) -> str:
             + yaml.safe_dump(params, allow_unicode=True, sort_keys=False))
 
 
-def make_corpus(n: int = 12, out: Path = DEFAULT_OUT, *, pdf_every: int = 6) -> list[dict]:
-    """Write ``n`` synthetic wards under ``out`` (replacing what was there); return the manifest."""
+def province_of(i: int, provinces: int) -> str:
+    """The synthetic province of ward ``i`` when the corpus spreads over ``provinces`` provinces."""
+    return f"Tỉnh Giả Lập {i % provinces + 1}" if provinces > 1 else "Giả lập / synthetic"
+
+
+def make_corpus(n: int = 12, out: Path = DEFAULT_OUT, *, pdf_every: int = 6, provinces: int = 1) -> list[dict]:
+    """Write ``n`` synthetic wards under ``out`` (replacing what was there), spread over
+    ``provinces`` synthetic provinces; return the manifest."""
     out = Path(out)
     if REPO / "data" in out.resolve().parents or out.resolve() == REPO:
         raise SystemExit(f"refusing to write the synthetic corpus into the project's data: {out}")
@@ -151,7 +157,9 @@ def make_corpus(n: int = 12, out: Path = DEFAULT_OUT, *, pdf_every: int = 6) -> 
                 (out / "data" / "raw" / slug).mkdir()
                 shutil.copy2(pdf, out / "data" / "raw" / slug / pdf.name)
                 (out / "parameters" / f"{slug}.yaml").write_text(
-                    _params_yaml({**base, "slug": slug, "sources": []}), encoding="utf-8")
+                    _params_yaml({**base, "slug": slug, "sources": [],
+                                  **({"province": province_of(i, provinces)} if provinces > 1 else {})}),
+                    encoding="utf-8")
                 manifest.append({"slug": slug, "seed": pdf.stem, "format": "pdf", "scale": 1, "planted": []})
                 continue
         seed_slug, params, files = seed_list[i % len(seed_list)]
@@ -173,7 +181,7 @@ def make_corpus(n: int = 12, out: Path = DEFAULT_OUT, *, pdf_every: int = 6) -> 
                     planted.append({"fault": "ward name misspelt", "where": f"{f.name}", "what": what})
             (folder / f"synthetic-{f.name}").write_text(text + MARK, encoding="utf-8")
         (out / "parameters" / f"{slug}.yaml").write_text(
-            _params_yaml({**params, "ward": name, "slug": slug, "province": "Giả lập / synthetic",
+            _params_yaml({**params, "ward": name, "slug": slug, "province": province_of(i, provinces),
                           "sources": []}), encoding="utf-8")
         manifest.append({"slug": slug, "seed": seed_slug, "format": files[0].suffix.lstrip("."), "scale": k,
                          "planted": planted})
@@ -185,8 +193,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", nargs="?", type=int, default=12)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--provinces", type=int, default=1, help="spread the wards over this many provinces")
     args = ap.parse_args()
-    made = make_corpus(args.n, args.out)
+    made = make_corpus(args.n, args.out, provinces=args.provinces)
     print(f"{len(made)} synthetic wards in {args.out}")
 
 

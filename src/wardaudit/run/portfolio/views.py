@@ -28,14 +28,12 @@ def _dates(text: str | None) -> str:
 
     if not text:
         return ""
-    return re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: display_date(m.group(0)) or m.group(0), text).replace("/", " – ")
+    return " – ".join(re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: display_date(m.group(0)) or m.group(0), part)
+                      for part in text.split("/"))
 
 
 def _pct(x: float | None, lang: str) -> str:
-    if x is None:
-        return ""
-    text = f"{100 * x:.0f}%"
-    return text
+    return "" if x is None else f"{100 * x:.0f}%"
 
 
 def _score(x: float | None, lang: str) -> str:

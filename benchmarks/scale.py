@@ -1,0 +1,177 @@
+"""The scale benchmark (`make bench-scale`): many synthetic wards over several provinces, one batch.
+
+For each size (default 300 and 1,000 wards over 10 provinces, benchmarks/synth.py) it runs
+`wardaudit run --all --jobs N` cold and records
+
+1. the wards phase (reports/batch.json ``seconds``: up to the manifest) and the portfolio phase
+   (the index, province pages and exports: the rest of the run);
+2. the page sizes (reports/index.html, the largest reports/province/*.html);
+3. peak memory: the largest single process (RUSAGE_CHILDREN) and the whole process tree (batch,
+   workers, kernels; RSS summed, sampled every 0.5 s);
+4. a warm re-run after one ward's report changed: its time, and which pages were rewritten.
+
+It then projects 3,321 wards on 1, 2, 8 and 32 workers and writes benchmarks/SCALE.md.
+
+    python benchmarks/scale.py [300 1000] [--jobs 2] [--provinces 10]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+OUT = REPO / "benchmarks" / "SCALE.md"
+NATION = 3321
+
+
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run(corpus: Path, jobs: int) -> dict:
+    """`wardaudit run --all` in ``corpus``; wall time, wards and portfolio phases, peak memory."""
+    env = {**os.environ, "WARDAUDIT_ROOT": str(corpus)}
+    started = time.perf_counter()
+    proc = subprocess.Popen([str(BIN / "wardaudit"), "run", "--all", "--jobs", str(jobs)], cwd=corpus, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.5)
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    out, _ = proc.communicate()
+    wall = time.perf_counter() - started
+    t.join()
+    manifest = json.loads((corpus / "reports" / "batch.json").read_text(encoding="utf-8"))
+    m = re.search(r"index: \S+ \((\w+), ([\d.]+)s\)", out)
+    return {"wall": wall, "wards_phase": manifest["seconds"], "portfolio_phase": float(m.group(2)) if m else None,
+            "portfolio_status": m.group(1) if m else "?", "totals": manifest["totals"], "code": proc.returncode,
+            "tree_peak_mb": peak[0] / 2**20,
+            "max_process_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def pages(corpus: Path) -> dict:
+    reports = corpus / "reports"
+    provinces = sorted((reports / "province").glob("*.html"))
+    return {"index_kb": (reports / "index.html").stat().st_size / 1024,
+            "province_max_kb": max((p.stat().st_size for p in provinces), default=0) / 1024,
+            "provinces": len(provinces)}
+
+
+def _mtimes(corpus: Path) -> dict[str, int]:
+    reports = corpus / "reports"
+    return {p.relative_to(reports).as_posix(): p.stat().st_mtime_ns for p in reports.rglob("*.html")}
+
+
+def warm_one_changed(corpus: Path, jobs: int) -> dict:
+    """Plant a total off by one in one clean ward's report, re-run: time and the pages rewritten."""
+    planted = json.loads((corpus / "planted.json").read_text(encoding="utf-8"))
+    slug = next(w["slug"] for w in planted if w["format"] != "pdf" and not w["planted"])
+    report = next(p for p in (corpus / "data" / "raw" / slug).iterdir() if p.suffix in (".txt", ".md"))
+    before = _mtimes(corpus)
+    text, _ = synth.plant_total_off_by_one(report.read_text(encoding="utf-8"))
+    report.write_text(text, encoding="utf-8")
+    result = run(corpus, jobs)
+    after = _mtimes(corpus)
+    result["rewritten"] = sorted(k for k in after if after[k] != before.get(k))
+    result["changed"] = slug
+    return result
+
+
+def measure(n: int, jobs: int, provinces: int) -> dict:
+    corpus = REPO / "benchmarks" / "corpus" / f"scale-{n}"
+    t = time.perf_counter()
+    synth.make_corpus(n, corpus, provinces=provinces)
+    made = time.perf_counter() - t
+    print(f"[{n}] corpus made in {made:.0f}s; cold run ...", file=sys.stderr, flush=True)
+    cold = run(corpus, jobs)
+    print(f"[{n}] cold: {cold}", file=sys.stderr, flush=True)
+    sizes = pages(corpus)
+    warm = warm_one_changed(corpus, jobs)
+    print(f"[{n}] warm: {warm}", file=sys.stderr, flush=True)
+    return {"n": n, "jobs": jobs, "cold": cold, "pages": sizes, "warm": warm}
+
+
+def projection(results: list[dict]) -> list[str]:
+    """3,321 wards on 1/2/8/32 workers, from the per-ward cost of the largest run."""
+    big = max(results, key=lambda r: r["n"])
+    per_ward_cpu = big["cold"]["wards_phase"] * big["jobs"] / big["n"]  # worker-seconds a ward
+    per_ward_portfolio = (big["cold"]["portfolio_phase"] or 0) / big["n"]
+    lines = ["| workers | wards phase | portfolio phase | total |", "|---|---|---|---|"]
+    for k in (1, 2, 8, 32):
+        wards = NATION * per_ward_cpu / k
+        port = NATION * per_ward_portfolio
+        lines.append(f"| {k} | {wards / 60:.0f} min | {port / 60:.1f} min | {(wards + port) / 60:.0f} min |")
+    lines.append("")
+    lines.append(f"Per ward: {per_ward_cpu:.2f} worker-seconds in the wards phase, {1000 * per_ward_portfolio:.0f} ms "
+                 f"in the portfolio phase (measured at {big['n']} wards, {big['jobs']} workers).")
+    return lines
+
+
+def report(results: list[dict], jobs: int) -> str:
+    load = os.getloadavg()
+    rows = ["| wards | wards phase | portfolio phase | portfolio / wards | index | largest province page | "
+            "peak (tree) | peak (one process) | warm, 1 ward changed | pages rewritten |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        c, p, w = r["cold"], r["pages"], r["warm"]
+        share = (c["portfolio_phase"] or 0) / c["wards_phase"] if c["wards_phase"] else float("nan")
+        rows.append(f"| {r['n']} | {c['wards_phase']:.0f} s | {c['portfolio_phase']:.1f} s | {100 * share:.1f}% | "
+                    f"{p['index_kb']:.0f} KB | {p['province_max_kb']:.0f} KB ({p['provinces']} pages) | "
+                    f"{c['tree_peak_mb']:.0f} MB | {c['max_process_mb']:.0f} MB | {w['wall']:.0f} s "
+                    f"(portfolio {w['portfolio_phase']:.1f} s) | {', '.join(w['rewritten'])} |")
+    return "\n".join([
+        "# Scale benchmark", "",
+        f"`make bench-scale` (benchmarks/scale.py) on {platform.machine()}, {os.cpu_count()} cores shared with other "
+        f"work (load average {load[0]:.1f} at the end), `wardaudit run --all --jobs {jobs}`, synthetic wards "
+        "(benchmarks/synth.py) over 10 provinces.", "",
+        *rows, "", "## Projection: 3,321 wards", "", *projection(results), "",
+    ])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sizes", nargs="*", type=int, default=[300, 1000])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--provinces", type=int, default=10)
+    args = ap.parse_args()
+    results = []
+    for n in args.sizes:
+        results.append(measure(n, args.jobs, args.provinces))
+        (REPO / "benchmarks" / "corpus" / "scale-results.json").write_text(json.dumps(results, indent=1) + "\n")
+    text = report(results, args.jobs)
+    print(text)
+    OUT.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
