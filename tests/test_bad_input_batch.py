@@ -99,7 +99,7 @@ def test_reason_on_portfolio(batch, slug):
     paths, _, _ = batch
     page = html.unescape((paths.reports / "index.html").read_text(encoding="utf-8"))
     # the ward's row in the wards table carries the reason
-    row = re.search(rf'<tr class="ward-(\w+)" id="ward-{slug}">(.*?)</tr>', page, re.S)
+    row = re.search(rf'<tr class="st-(\w+)" id="ward-{slug}"[^>]*>(.*?)</tr>', page, re.S)
     assert row is not None, f"no row for {slug}"
     assert row.group(1) == "failed"
     row = row.group(2)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.batch.local import _guess_level, discover
+from wardaudit.batch.discover import _guess_level, discover
 from wardaudit.project.config import Paths, load_params
 from wardaudit.errors import ParametersError
 
@@ -71,7 +71,7 @@ def test_discovered_parameters_are_readable_by_others(tmp_path, monkeypatch):
     import os
     import stat
 
-    from wardaudit.batch.local import discover
+    from wardaudit.batch.discover import discover
     from wardaudit.project.config import Paths
 
     (tmp_path / "data" / "raw" / "tan-an").mkdir(parents=True)
