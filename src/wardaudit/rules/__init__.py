@@ -1,12 +1,18 @@
 """The rule catalogue. Each rule is a small documented function registered with its code::
 
     @rule("FOOT001", "Tổng khác tổng các phần", "Total differs from the sum of its parts", "error")
-    def total_equals_parts(ctx: AuditContext) -> Iterable[CheckResult]:
+    def total_equals_parts(rule: Rule, ctx: AuditContext) -> Iterable[CheckResult]:
         '''What it proves. What it cannot.
 
         Okay: Tổng số hồ sơ là 10, trong đó 4 trực tiếp, 6 trực tuyến.
         Fail: Tổng số hồ sơ là 10, trong đó 4 trực tiếp, 7 trực tuyến.
         '''
+        yield rule.check(total == sum(parts), "message", values, evidence)
+
+The function receives its own :class:`Rule`, bound: ``rule.passed()``, ``rule.failed()``,
+``rule.check(ok, ...)``, ``rule.skipped()`` and ``rule.judge(relation, ...)`` build its results, so a rule
+states its code and severity once, in the decorator (``rule.at("info")`` for a result at another
+severity).
 
 The ``Okay:``/``Fail:`` lines are report snippets; one test runs every registered rule on them, so
 a rule without examples, or whose examples do not behave, fails the build. Codes are stable.
@@ -15,7 +21,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable, Iterable
 
@@ -28,11 +34,56 @@ FAMILIES = ("META", "STRUCT", "FOOT", "RATE", "XREF", "BUDG", "TGT", "COMPL", "T
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: its code, titles, severity and function, and the results it builds."""
+
     code: str
     title_vi: str
     title_en: str
     severity: str
-    func: Callable[["AuditContext"], Iterable[CheckResult]]
+    func: Callable[..., Iterable[CheckResult]]
+
+    def __call__(self, ctx: Any) -> Iterable[CheckResult]:
+        """Run the rule on ``ctx`` (an :class:`AuditContext`, or the portfolio for PORT rules)."""
+        return self.func(self, ctx)
+
+    def at(self, severity: str) -> Rule:
+        """The same rule, building its results at ``severity``."""
+        return replace(self, severity=severity)
+
+    def check(self, ok: bool, message: str, values: dict | None = None, evidence: Iterable[Evidence] = (),
+              key: str = "", relation: dict | None = None) -> CheckResult:
+        """A pass when ``ok``, else a failure at the rule's severity."""
+        return CheckResult(rule=self.code, status="pass" if ok else "fail", severity=self.severity,
+                           message=message, values=values or {}, evidence=tuple(evidence), key=key,
+                           relation=relation)
+
+    def passed(self, message: str, values: dict | None = None, evidence: Iterable[Evidence] = (),
+               key: str = "", relation: dict | None = None) -> CheckResult:
+        return self.check(True, message, values, evidence, key, relation)
+
+    def failed(self, message: str, values: dict | None = None, evidence: Iterable[Evidence] = (),
+               key: str = "", relation: dict | None = None) -> CheckResult:
+        return self.check(False, message, values, evidence, key, relation)
+
+    def skipped(self, message: str, values: dict | None = None, evidence: Iterable[Evidence] = (),
+                key: str = "") -> CheckResult:
+        """Not checked, with the reason in ``message``."""
+        return CheckResult(rule=self.code, status="skip", severity=self.severity, message=message,
+                           values=values or {}, evidence=tuple(evidence), key=key)
+
+    def judge(self, relation: Any, ok: bool, message: str, values: dict, evidence: Iterable[Evidence]) -> CheckResult:
+        """The result of checking ``relation``: severity follows its strength (an inferred relation
+        fails at most as a warning, worded "cần rà soát"); an ambiguous one is skipped, with its reason."""
+        severity = relation.severity(self.severity)
+        rel = relation.to_dict()
+        if severity is None:
+            return CheckResult(rule=self.code, status="skip", severity=self.severity,
+                               message=f"Không kiểm tra: {relation.reason or 'quan hệ không rõ'}",
+                               values=values, evidence=tuple(evidence), key=relation.key, relation=rel)
+        if not ok and severity != self.severity:
+            message = f"Cần rà soát: {message}"
+        return CheckResult(rule=self.code, status="pass" if ok else "fail", severity=severity, message=message,
+                           values=values, evidence=tuple(evidence), key=relation.key, relation=rel)
 
     @property
     def doc(self) -> str:
@@ -66,9 +117,10 @@ def rule(code: str, title_vi: str, title_en: str, severity: str):
     if severity not in ("error", "warning", "info"):
         raise ValueError(severity)
 
-    def wrap(fn):
-        rules.register(code, Rule(code, title_vi, title_en, severity, fn))
-        return fn
+    def wrap(fn) -> Rule:
+        bound = Rule(code, title_vi, title_en, severity, fn)
+        rules.register(code, bound)
+        return bound  # calling it with a context runs the function with the rule bound
     return wrap
 
 
@@ -116,7 +168,7 @@ def run_rules(ctx: AuditContext, rules_off: Iterable[str] = ()) -> list[CheckRes
     for code, r in load_rules().items():
         if code in off or r.family in off:
             continue
-        results.extend(r.func(ctx))
+        results.extend(r(ctx))
     return dedupe(results)
 
 
