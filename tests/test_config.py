@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.project.config import Paths, WardParams, load_params, ward_sources
+from wardaudit.ingest import ward_sources
+from wardaudit.project.config import Paths, WardParams, load_params
 from wardaudit.errors import ParametersError
 
 

@@ -11,10 +11,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wardaudit.model.document import Block, Document, Location, Table
 from wardaudit.errors import InputError
-from wardaudit.ingest.stitching import RawTable, build_table, clean_cell, is_continuation, is_separator_row, same_header, stitch
-from wardaudit.ingest import reader
+from wardaudit.ingest.readers import reader
+from wardaudit.ingest.stitching import (
+    RawTable,
+    build_table,
+    clean_cell,
+    is_continuation,
+    is_separator_row,
+    same_header,
+    stitch,
+)
+from wardaudit.model.document import Block, Document, Location, Table
 
 _BULLET = re.compile(r"^\s*(?:[-+•*–]\s|\\\*\s|\d+\)\s|\(\d+\)\s)")
 _MD_HEADING = re.compile(r"^\s*(#{1,6})\s+")

@@ -22,8 +22,8 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from wardaudit.project.config import Paths, relative
 from wardaudit.errors import ReviewError
+from wardaudit.project.config import Paths, relative
 
 STATUSES = ("open", "confirmed", "dismissed", "query")
 NO_LONGER_FOUND = "không còn phát hiện / no longer found"

@@ -1,9 +1,9 @@
 """BUDG: money — disbursed against allocated, unit slips by a factor of 1.000."""
 from __future__ import annotations
 
-from wardaudit.rules import AuditContext, rule, Rule
 from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength, same_sentence
 from wardaudit.rules._util import ev, fmt, is_target
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 def _year(f) -> str | None:

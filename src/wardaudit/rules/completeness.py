@@ -6,7 +6,7 @@ from importlib import resources
 
 import yaml
 
-from wardaudit.rules import AuditContext, rule, Rule
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 @lru_cache(maxsize=1)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from wardaudit.catalogue import load_catalogue
-from wardaudit.rules import AuditContext, rule, Rule
 from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength, agree
 from wardaudit.rules._util import ev, fmt, is_target, period_label
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 @rule("XREF001", "Cùng số liệu nhưng nêu khác nhau", "The same figure stated with different values", "error")

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import re
 
-from wardaudit.model.findings import Evidence
-from wardaudit.vi.numbers import find_figures
-
 from wardaudit.catalogue import load_catalogue
 from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength
-from wardaudit.rules import AuditContext, rule, Rule
+from wardaudit.model.findings import Evidence
 from wardaudit.rules._util import ev, fmt, is_target
+from wardaudit.rules.base import AuditContext, Rule, rule
+from wardaudit.vi.numbers import find_figures
 
 
 def _name(metric: str | None) -> str:

@@ -1,9 +1,9 @@
 """META: the report's identity — number, date, the ward's name, the signer."""
 from __future__ import annotations
 
-from wardaudit.model.findings import Evidence
 from wardaudit.extract.metadata import fold
-from wardaudit.rules import AuditContext, rule, Rule
+from wardaudit.model.findings import Evidence
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 def _head_evidence(ctx: AuditContext, key: str) -> list[Evidence]:

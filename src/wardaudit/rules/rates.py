@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from wardaudit.vi.numbers import tolerance
 from wardaudit.extract.relations import LOOSE, Relation, Strength, meets
-from wardaudit.rules import AuditContext, rule, Rule
 from wardaudit.rules._util import ev, fmt
+from wardaudit.rules.base import AuditContext, Rule, rule
+from wardaudit.vi.numbers import tolerance
 
 
 @rule("RATE001", "Tỷ lệ không khớp tử số/mẫu số", "Stated rate ≠ numerator / denominator", "error")

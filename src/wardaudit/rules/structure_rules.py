@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from wardaudit.model.findings import Evidence
 from wardaudit.ingest.structure import roman_to_int
-from wardaudit.rules import AuditContext, rule, Rule
+from wardaudit.model.findings import Evidence
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 def _ordinal(number: str) -> tuple[str, int] | None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from wardaudit.rules import AuditContext, rule, Rule
 from wardaudit.rules._util import by_key, ev, fmt
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 _CLAIM_ALL = re.compile(r"(hoàn thành\s+(?:100%|tất cả|toàn bộ)(?:\s+các)?\s+nhiệm vụ|đã hoàn thành (?:tất cả|toàn bộ)(?: các)? nhiệm vụ"
                         r"|không (?:có|phát sinh|còn) nhiệm vụ[^.;]{0,40}chưa hoàn thành)",

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any, Iterable, Iterator
 
 from wardaudit.model.findings import CheckResult, Evidence
-from wardaudit.rules import AuditContext, rule, Rule
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 CUMULATIVE = "cumulative"
 # A figure whose own sentence says it is cumulative, when the extractor left the qualifier empty.

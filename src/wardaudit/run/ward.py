@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from wardaudit import __version__
-from wardaudit.project.config import Paths, WardParams, load_params, relative, ward_sources
+from wardaudit.version import __version__
+from wardaudit.ingest import ward_sources
+from wardaudit.project.config import Paths, WardParams, load_params, relative
 from wardaudit.errors import NotebookError, ParametersError
 
 WARD_NOTEBOOK = "ward_audit.ipynb"

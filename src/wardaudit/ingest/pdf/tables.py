@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from wardaudit.model.document import Location
 from wardaudit.ingest.stitching import RawTable, clean_cell
+from wardaudit.model.document import Location
 
 
 @dataclass
