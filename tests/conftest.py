@@ -14,6 +14,20 @@ SEED_WARDS = ("nam-thanh-mien", "phu-thinh", "trung-thanh", "vinh-thong")
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+# Slow by folder: tests/integration runs notebooks, browsers, clusters and the OCR engine. Slow by
+# design: these modules measure (fault planting, the labelled corpus) or fuzz thousands of inputs.
+# `make test-fast` leaves both out; `make test` runs everything.
+SLOW_FOLDERS = ("integration",)
+SLOW_MODULES = ("test_fuzz.py", "test_mutation.py", "test_eval.py", "test_bombs.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.parent.name in SLOW_FOLDERS or path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 def copy_project(dest: Path, slugs: tuple[str, ...] = SEED_WARDS) -> Paths:
     """Copy data/raw/<slug>/, parameters/<slug>.yaml and notebooks/ of the repo under ``dest``."""
     for slug in slugs:

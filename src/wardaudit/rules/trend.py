@@ -1,7 +1,7 @@
 """TREND: a ward's report against its own previous report (``ctx.history[-1]``).
 
 These rules need two reports, so their ``Okay:``/``Fail:`` examples are prose describing a pair
-of reports, not single snippets; tests/test_trend.py builds each pair from a seed report and
+of reports, not single snippets; tests/rules/test_trend.py builds each pair from a seed report and
 checks the examples. With no earlier report of the ward every TREND rule answers ``skip``.
 
 Figures are compared by *scope*: the same metric, unit, kind, qualifier, scope (xã/tỉnh), role and

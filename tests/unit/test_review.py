@@ -19,7 +19,7 @@ from wardaudit.model.findings import CheckResult, Evidence
 from wardaudit.run.ward import load_ward
 from wardaudit.review.decisions import NO_LONGER_FOUND, decide, latest, load_decisions, parse_decisions, review_list
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "src/wardaudit/schema/findings.schema.json")
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "src/wardaudit/schema/findings.schema.json")
                     .read_text(encoding="utf-8"))
 ID_PATTERN = SCHEMA["properties"]["checks"]["items"]["properties"]["id"]["pattern"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXE = [sys.executable, "-m", "wardaudit.cli"]
 
 
@@ -98,7 +98,7 @@ def test_text_output_names_each_relation_and_what_was_not_checked(capsys):
     """The human form says why two figures were compared (cue, strength) and how many were not."""
     from wardaudit.cli import main
 
-    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    raw = Path(__file__).resolve().parents[2] / "data" / "raw"
     main(["check", str(next((raw / "trung-thanh").iterdir())), "--format", "text"])
     out = capsys.readouterr().out
     assert "[trong đó · nêu rõ / explicit]" in out  # a tick of an explicit partition

@@ -21,7 +21,7 @@ from wardaudit.rules import trend  # noqa: E402
 
 from synthetic import make_report, make_ward
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS = r"^1\. Kết quả nổi bật"
 NEXT_TASKS = r"^3\. Nhiệm vụ tuần tiếp theo"
 

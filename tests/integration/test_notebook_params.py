@@ -14,7 +14,7 @@ import pytest
 from wardaudit.errors import ParametersError
 from wardaudit.run.ward import WARD_NOTEBOOK, UnknownWardError, load_ward
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _parameters_cell() -> str:

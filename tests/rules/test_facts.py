@@ -11,7 +11,7 @@ import pytest
 from wardaudit.project.config import load_params
 from wardaudit.audit import audit_file
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "tests" / "fixtures" / "labels" / "facts.csv"
 WARDS = ["trung-thanh", "phu-thinh", "nam-thanh-mien", "vinh-thong"]
 

@@ -16,7 +16,7 @@ from wardaudit.run.ward import WARD_NOTEBOOK, execute_ward, render_html
 
 from conftest import copy_project
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 SLUG = "vinh-thong"
 STAMP = re.compile(r'<footer class="run-stamp">[^<]*</footer>')

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 from plant import (CORPUS, HELDOUT, SEED_LABELS, LabelError, Relation, applicable, broken_by,  # noqa: E402
                    figure_refs, label_problems, load_corpus, load_passage, locate, misspell, parse, plant,

@@ -14,7 +14,7 @@ from wardaudit.errors import InputError
 from wardaudit.ingest import read_document, supported_suffixes
 from wardaudit.ingest.docx import check_inflate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GIB = 1 << 30
 
 

@@ -11,7 +11,7 @@ import pytest
 from wardaudit.batch.local import run_batch
 from wardaudit.project.config import Paths
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FAILING = "phu-thinh"
 
 

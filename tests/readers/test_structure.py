@@ -6,7 +6,7 @@ import pytest
 from wardaudit.ingest import read_document
 from wardaudit.ingest.structure import classify_heading, expand_refs, outline
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted(p for p in (ROOT / "data" / "raw").glob("*/*") if p.is_file())
 
 

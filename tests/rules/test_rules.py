@@ -11,7 +11,7 @@ from wardaudit.audit import audit_file
 from wardaudit.project.config import WardParams
 from wardaudit.rules import load_rules
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RULES = load_rules()
 HISTORY_FAMILIES = {"TREND", "PORT"}  # need several reports; tested in test_trend.py / test_portfolio.py
 

@@ -17,7 +17,7 @@ from wardaudit.model.findings import CheckResult, Evidence
 from wardaudit.ingest import read_document
 from wardaudit.run.ward import execute_ward, render_html
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.slow]
 

@@ -32,7 +32,7 @@ from wardaudit.errors import AuditError, InputError
 from wardaudit.ingest.text import parse_text
 from wardaudit.ingest.structure import annotate
 
-RENDERINGS = Path(__file__).parent / "fixtures" / "renderings"
+RENDERINGS = Path(__file__).parents[1] / "fixtures" / "renderings"
 FILE = "fuzz.txt"
 
 TREE_EXAMPLES = 500

@@ -23,7 +23,7 @@ from wardaudit.errors import InputError
 from wardaudit.ingest import read_document
 from wardaudit.ingest.pdf import ocr
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OFFICE = ROOT / "tests/fixtures/renderings/office"
 sys.path.insert(0, str(ROOT / "scripts"))
 from render_office import scan_pdf  # noqa: E402

@@ -17,7 +17,7 @@ from wardaudit.ingest import read_document
 from wardaudit.ingest.pdf.furniture import furniture_lines, is_page_number
 from wardaudit.ingest.stitching import RawTable, build_table, is_continuation, stitch
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OFFICE = ROOT / "tests/fixtures/renderings/office"
 
 

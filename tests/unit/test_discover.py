@@ -10,7 +10,7 @@ from wardaudit.batch.local import _guess_level, discover
 from wardaudit.project.config import Paths, load_params
 from wardaudit.errors import ParametersError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SMALL = "nam-thanh-mien"
 
 

@@ -13,7 +13,7 @@ from wardaudit.errors import InputError
 from wardaudit.ingest import read_document
 from wardaudit.ingest.structure import outline
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RENDERINGS = ROOT / "tests/fixtures/renderings"
 TEXT_FORMS = {
     "trung-thanh": ROOT / "data/raw/trung-thanh/000_faad2a6d99a2e313.txt",

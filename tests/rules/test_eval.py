@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 from eval import Check, attributed, evaluate, load_seeds, matches, read_checks, render  # noqa: E402
 from plant import HELDOUT, KINDS, Relation, load_corpus  # noqa: E402

@@ -14,7 +14,7 @@ from wardaudit.model.findings import summary
 
 from synthetic import copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
