@@ -67,12 +67,12 @@ def norm_cell(cell: str) -> str:
 def cell_agreement(expected, got) -> tuple[int, int]:
     """(equal cells, cells) over header and rows of tables paired in order (readers' tests)."""
     equal = total = 0
-    for a, b in zip(expected, got):
-        for ra, rb in zip([a.header] + a.rows, [b.header] + b.rows):
+    for a, b in zip(expected, got, strict=False):
+        for ra, rb in zip([a.header] + a.rows, [b.header] + b.rows, strict=False):
             width = max(len(ra), len(rb))
             ra, rb = ra + [""] * (width - len(ra)), rb + [""] * (width - len(rb))
             total += width
-            equal += sum(norm_cell(x) == norm_cell(y) for x, y in zip(ra, rb))
+            equal += sum(norm_cell(x) == norm_cell(y) for x, y in zip(ra, rb, strict=False))
     return equal, total
 
 

@@ -54,7 +54,8 @@ class AuditResult:
         return 1 if any(c.status == "fail" and c.severity == "error" for c in self.checks) else 0
 
 
-def audit_document(doc: Document, params: WardParams | None = None, history: list[AuditResult] | None = None) -> AuditResult:
+def audit_document(doc: Document, params: WardParams | None = None,
+                   history: list[AuditResult] | None = None) -> AuditResult:
     from wardaudit.extract.facts import extract_facts
     from wardaudit.extract.metadata import extract_metadata
     from wardaudit.rules import AuditContext, run_rules

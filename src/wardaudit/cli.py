@@ -18,7 +18,7 @@ def _fail(msg: str, code: int = 2) -> int:
     return code
 
 
-def _params_for(args) -> "object | None":
+def _params_for(args) -> object | None:
     from wardaudit.project.config import WardParams, load_params
 
     if getattr(args, "params", None):

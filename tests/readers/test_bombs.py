@@ -8,11 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from wardaudit.project.config import WardParams
 from wardaudit.errors import InputError
 from wardaudit.ingest import read_document, supported_suffixes
 from wardaudit.ingest.docx import check_inflate
+from wardaudit.project.config import WardParams
 
 ROOT = Path(__file__).resolve().parents[2]
 GIB = 1 << 30
@@ -69,7 +70,7 @@ def test_limit_is_a_ward_parameter():
     with pytest.raises(InputError, match=r"report\.docx: .*300 MB.*over the 256 MB limit"):
         check_inflate(parts, "report.docx", default)
     check_inflate(parts, "report.docx", 512)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         WardParams(ward="X", slug="x", max_inflate_mb=0)
 
 

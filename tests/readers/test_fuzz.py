@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 
 import wardaudit.ingest.docx  # noqa: F401 - see test_importing_one_reader_first_keeps_the_others
 import wardaudit.ingest.pdf  # noqa: F401
-from wardaudit.model.document import Document
 from wardaudit.errors import AuditError, InputError
-from wardaudit.ingest.text import parse_text
 from wardaudit.ingest.structure import annotate
+from wardaudit.ingest.text import parse_text
+from wardaudit.model.document import Document
 
 RENDERINGS = Path(__file__).parents[1] / "fixtures" / "renderings"
 FILE = "fuzz.txt"
@@ -159,7 +159,8 @@ def _table_text(draw) -> str:
         elif action == "blank":
             lines.append("")
         elif action == "separator":
-            lines.append(draw(st.lists(st.sampled_from(["---", ":---:", "--", "", "-"]), min_size=1, max_size=width + 2)))
+            marks = st.sampled_from(["---", ":---:", "--", "", "-"])
+            lines.append(draw(st.lists(marks, min_size=1, max_size=width + 2)))
         elif action == "header":  # repeated after a page break
             lines.append(list(header))
         else:

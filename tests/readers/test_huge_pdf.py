@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.project.config import Paths, load_params
 from wardaudit.ingest import read_document
+from wardaudit.project.config import Paths, load_params
 
 PAGES = 500
 LIMIT = 50

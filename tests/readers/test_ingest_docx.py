@@ -7,8 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import cell_agreement
 
+from conftest import cell_agreement
 from wardaudit.errors import InputError
 from wardaudit.ingest import read_document
 from wardaudit.ingest.structure import outline

@@ -7,8 +7,9 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import cell_agreement, norm_cell as _norm
 
+from conftest import cell_agreement
+from conftest import norm_cell as _norm
 from wardaudit.errors import InputError
 from wardaudit.ingest import read_document
 from wardaudit.ingest.structure import outline
@@ -140,7 +141,7 @@ def test_vector_engine_matches_default_engine(slug):
         t_default = time.perf_counter() - start
     print(f"\n{slug}: vector {t_fast:.2f} s, default {t_default:.2f} s, {len(fast)} tables")
     assert len(fast) == len(default) > 0
-    for a, b in zip(fast, default):
+    for a, b in zip(fast, default, strict=False):
         assert (a.page, a.order) == (b.page, b.order)
         assert_frame_equal(a.df, b.df)
 
@@ -229,7 +230,7 @@ def _unruled_table_pdf(path: Path) -> None:
     rows = [["STT", "Chỉ tiêu", "Kế hoạch", "Kết quả"], ["1", "Hồ sơ trực tuyến", "100", "98"],
             ["2", "Hồ sơ trực tiếp", "50", "47"], ["3", "Chữ ký số", "20", "25"]]
     for i, r in enumerate(rows):
-        for x, t in zip([72, 130, 330, 430], r):
+        for x, t in zip([72, 130, 330, 430], r, strict=False):
             c.drawString(x, 720 - 16 * i, t)
     c.drawString(72, 600, "Nhận xét: đạt kế hoạch.")
     c.showPage()

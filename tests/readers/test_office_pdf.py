@@ -9,13 +9,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SEED_WARDS, cell_agreement
 
+from conftest import SEED_WARDS, cell_agreement
 from wardaudit.audit import audit_document
-from wardaudit.model.document import Location, Table
 from wardaudit.ingest import read_document
 from wardaudit.ingest.pdf.furniture import furniture_lines, is_page_number
 from wardaudit.ingest.stitching import RawTable, build_table, is_continuation, stitch
+from wardaudit.model.document import Location, Table
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICE = ROOT / "tests/fixtures/renderings/office"

@@ -31,7 +31,7 @@ def test_rendering_twice_gives_identical_bytes(two_renders):
     first, second = two_renders
     assert [p.name for p in first] == [p.name for p in second]
     assert len(first) == 4
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 

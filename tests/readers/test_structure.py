@@ -14,7 +14,8 @@ SEEDS = sorted(p for p in (ROOT / "data" / "raw").glob("*/*") if p.is_file())
 def test_outline_matches_expectation(path):
     doc = read_document(path)
     got = ["# sections"] + outline(doc) + ["# appendices"] + [f"Phụ lục {a.id}: {a.title}" for a in doc.appendices]
-    expected = (ROOT / "tests" / "fixtures" / "expected" / f"{path.parent.name}.outline.txt").read_text(encoding="utf-8")
+    expected_file = ROOT / "tests" / "fixtures" / "expected" / f"{path.parent.name}.outline.txt"
+    expected = expected_file.read_text(encoding="utf-8")
     assert got == expected.splitlines()
 
 
@@ -26,7 +27,8 @@ def test_outline_matches_expectation(path):
     ("a) Ưu điểm", (6, "a)", "Ưu điểm")),
     ("1 hội nghị đã tổ chức", None),
     ("- (1) Số nhiệm vụ", None),
-    ("9.1. " + "Đẩy mạnh công tác cải cách hành chính theo hướng nâng cao chất lượng phục vụ, tăng cường ứng dụng công nghệ thông tin trong tiếp nhận hồ sơ.", None),
+    ("9.1. Đẩy mạnh công tác cải cách hành chính theo hướng nâng cao chất lượng phục vụ, "
+     "tăng cường ứng dụng công nghệ thông tin trong tiếp nhận hồ sơ.", None),
 ])
 def test_classify_heading(text, expected):
     assert classify_heading(text) == expected

@@ -10,9 +10,25 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-from plant import (CORPUS, HELDOUT, SEED_LABELS, LabelError, Relation, applicable, broken_by,  # noqa: E402
-                   figure_refs, label_problems, load_corpus, load_passage, locate, misspell, parse, plant,
-                   recompute, rewrite)
+from plant import (  # noqa: E402
+    CORPUS,
+    HELDOUT,
+    SEED_LABELS,
+    LabelError,
+    Relation,
+    applicable,
+    broken_by,
+    figure_refs,
+    label_problems,
+    load_corpus,
+    load_passage,
+    locate,
+    misspell,
+    parse,
+    plant,
+    recompute,
+    rewrite,
+)
 
 PATTERNS = ("scope", "shares", "bounds", "base_of_rate", "list_boundaries", "brackets", "implicit_partition",
             "headline_rounding", "zeros", "title_table")
@@ -128,11 +144,11 @@ def test_planted_text_differs_in_one_figure_and_breaks_the_relation(p, kind, rel
     before, after = _numbers(p.text), _numbers(text)
     if kind == "name":
         assert before == after
-        words = [(a, b) for a, b in zip(p.text.split(), text.split()) if a != b]
+        words = [(a, b) for a, b in zip(p.text.split(), text.split(), strict=False) if a != b]
         assert len(words) == 1 and planted.figures["variant"] in text
         return
     assert len(before) == len(after)
-    diff = [(a, b) for a, b in zip(before, after) if a != b]
+    diff = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
     assert len(diff) == 1, diff
     old, new = diff[0]
     assert ("," in old) == ("," in new) and len(old.partition(",")[2]) == len(new.partition(",")[2])

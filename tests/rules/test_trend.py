@@ -11,15 +11,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from wardaudit.project.config import WardParams
-from wardaudit.model.document import Document
-from wardaudit.rules import AuditContext, load_rules
-
-# the whole catalogue first: a rule module imported alone would leave the registry holding only it
-load_rules()
-from wardaudit.rules import trend  # noqa: E402
-
 from synthetic import make_report, make_ward
+from wardaudit.model.document import Document
+from wardaudit.project.config import WardParams
+from wardaudit.rules import AuditContext, load_rules, trend
+
+# the whole catalogue: a rule module imported alone would leave the registry holding only it
+load_rules()
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = r"^1\. Kết quả nổi bật"

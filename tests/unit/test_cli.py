@@ -89,9 +89,9 @@ def test_windows_1258_and_utf16_are_decoded(tmp_path):
 def test_check_text_output_lists_failures_first():
     out = run("check", "data/raw/trung-thanh/000_faad2a6d99a2e313.txt")
     assert out.returncode == 1
-    lines = [l for l in out.stdout.splitlines() if l and l[0] in "✗✓"]
-    first_pass = next(i for i, l in enumerate(lines) if l.startswith("✓"))
-    assert all(l.startswith("✗") for l in lines[:first_pass]) and lines[0].split()[2] == "ERROR"
+    lines = [ln for ln in out.stdout.splitlines() if ln and ln[0] in "✗✓"]
+    first_pass = next(i for i, ln in enumerate(lines) if ln.startswith("✓"))
+    assert all(ln.startswith("✗") for ln in lines[:first_pass]) and lines[0].split()[2] == "ERROR"
 
 
 def test_text_output_names_each_relation_and_what_was_not_checked(capsys):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from wardaudit.errors import ParametersError
 from wardaudit.ingest import ward_sources
 from wardaudit.project.config import Paths, WardParams, load_params
-from wardaudit.errors import ParametersError
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from conftest import REPO
 
 SRC = REPO / "src" / "wardaudit"
@@ -24,7 +22,7 @@ HTML_TAGS = ("a abbr b body br button caption code col colgroup dd details div d
              "form h1 h2 h3 h4 h5 h6 head header hr html i img input label li link main mark meta nav ol option "
              "output p pre script section select small span strong style sub summary sup svg table tbody td "
              "template th thead time title tr u ul").split()
-HTML_TAG = re.compile(r"</?(?:%s)(?=[\s>/])" % "|".join(HTML_TAGS))
+HTML_TAG = re.compile(r"</?(?:{})(?=[\s>/])".format("|".join(HTML_TAGS)))
 
 
 def modules() -> dict[str, Path]:

@@ -57,19 +57,17 @@ def test_replacing_a_private_file_gives_the_normal_mode(tmp_path, umask_022):
 def test_exception_inside_leaves_previous_file_and_no_temporary(tmp_path):
     target = tmp_path / "facts.csv"
     target.write_text("complete previous file\n", encoding="utf-8")
-    with pytest.raises(RuntimeError, match="boom"):
-        with atomic_path(target) as tmp:
-            tmp.write_text("half of a new fi", encoding="utf-8")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"), atomic_path(target) as tmp:
+        tmp.write_text("half of a new fi", encoding="utf-8")
+        raise RuntimeError("boom")
     assert target.read_text(encoding="utf-8") == "complete previous file\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.csv"]
 
 
 def test_exception_inside_with_no_previous_file_leaves_nothing(tmp_path):
-    with pytest.raises(KeyboardInterrupt):
-        with atomic_path(tmp_path / "new" / "report.html") as tmp:
-            tmp.write_bytes(b"<html>")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), atomic_path(tmp_path / "new" / "report.html") as tmp:
+        tmp.write_bytes(b"<html>")
+        raise KeyboardInterrupt
     assert list((tmp_path / "new").iterdir()) == []
 
 

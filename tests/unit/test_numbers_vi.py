@@ -1,6 +1,7 @@
 """The Vietnamese number reader: formats, qualifiers, and what is not a measurement."""
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wardaudit.vi.numbers import find_figures, format_number, parse_number, tolerance
 

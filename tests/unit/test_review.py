@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project
-from wardaudit.render import page as display
 from wardaudit.batch.local import run_batch
 from wardaudit.cli import main
-from wardaudit.project.config import Paths
 from wardaudit.errors import ReviewError
 from wardaudit.model.findings import CheckResult, Evidence
-from wardaudit.run.ward import load_ward
+from wardaudit.project.config import Paths
+from wardaudit.render import page as display
 from wardaudit.review.decisions import NO_LONGER_FOUND, decide, latest, load_decisions, parse_decisions, review_list
+from wardaudit.run.ward import load_ward
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "src/wardaudit/schema/findings.schema.json")
                     .read_text(encoding="utf-8"))

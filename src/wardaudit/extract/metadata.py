@@ -12,7 +12,8 @@ from typing import Any
 from wardaudit.model.document import Document
 
 _NUMBER = re.compile(r"^\s*Số\s*:?\s*(?P<num>[^\s/]*)\s*/\s*(?P<suffix>[A-ZĐ][\w\-Đ]*)", re.IGNORECASE)
-_DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*(?:(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})?"
+_DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*"
+                        r"(?:(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})?"
                         r"|(?P<d2>\d{1,2})\s*/\s*(?P<m2>\d{1,2})\s*/\s*(?P<y2>\d{4}))", re.IGNORECASE)
 _DMY = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 _RANGE = re.compile(r"từ\s+(?:ngày\s+|tháng\s+)?" + _DMY + r"\s+đến\s+(?:hết\s+)?(?:ngày\s+)?" + _DMY, re.IGNORECASE)

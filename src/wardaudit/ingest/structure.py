@@ -94,7 +94,10 @@ def expand_refs(group: str) -> list[str]:
         if tok and tok not in {",", ";", "VÀ", "-", "–", "ĐẾN"}:
             if ids and k >= 2 and tokens[k - 1] in {"-", "–", "đến"}:
                 a, b = ids[-1], tok
-                lo, hi = (roman_to_int(a), roman_to_int(b)) if not a.isdigit() else (int(a), int(b) if b.isdigit() else None)
+                if a.isdigit():
+                    lo, hi = int(a), (int(b) if b.isdigit() else None)
+                else:
+                    lo, hi = roman_to_int(a), roman_to_int(b)
                 if lo and hi and lo < hi <= lo + 30:
                     for v in range(lo + 1, hi + 1):
                         ids.append(str(v) if a.isdigit() else int_to_roman(v))

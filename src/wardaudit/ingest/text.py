@@ -135,7 +135,7 @@ def _read_tables(lines: list[str], start: int, kind: str, file: str) -> tuple[li
 
     raws: list[RawTable] = []
     for part in parts:
-        cells = [_split_pipe(l) if kind == "pipe" else l.rstrip("\n").split("\t") for _, l in part]
+        cells = [_split_pipe(ln) if kind == "pipe" else ln.rstrip("\n").split("\t") for _, ln in part]
         locs = [Location(file, None, k + 1) for k, _ in part]
         header_rows = None
         if kind == "pipe" and len(cells) > 1 and is_separator_row(cells[1]):

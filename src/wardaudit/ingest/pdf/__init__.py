@@ -113,9 +113,9 @@ def _line_gap(lines: list[Line]) -> float:
 
     (The median would be the paragraph spacing on a page of one-line paragraphs.)
     """
-    gaps = sorted(round((a.bottom - b.top) * 2) / 2 for a, b in zip(lines, lines[1:])
+    gaps = sorted(round((a.bottom - b.top) * 2) / 2 for a, b in zip(lines, lines[1:], strict=False)
                   if -1 <= a.bottom - b.top < (a.top - a.bottom))
-    for g, h in zip(gaps, gaps[1:]):
+    for g, h in zip(gaps, gaps[1:], strict=False):
         if h - g <= 0.5:
             return h
     heights = [ln.top - ln.bottom for ln in lines]
@@ -165,7 +165,7 @@ def _drop_furniture(pages: list[_Page], heights: list[float], doc: Document) -> 
     """Remove running headers, footers and page numbers; one note says how many lines went."""
     marked = furniture_lines([p.lines for p in pages], heights)
     dropped = sum(len(m) for m in marked)
-    for page, m in zip(pages, marked):
+    for page, m in zip(pages, marked, strict=False):
         page.lines = [ln for i, ln in enumerate(page.lines) if i not in m]
     if dropped:
         doc.notes.append(f"Đã bỏ {dropped} dòng đầu trang/chân trang/số trang / "
