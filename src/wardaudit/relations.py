@@ -376,13 +376,74 @@ def recurrences(facts: list[Any]) -> list[Relation]:
         siblings = {g for g in (f.group for f in fs if f.role == "part") if g
                     and sum(1 for x in fs if x.group == g and x.role == "part") >= 2}
         fs = [f for f in fs if not (f.role == "part" and f.group in siblings)]
-        places = {(f.file, f.page, f.line, f.quote) for f in fs}
+        # 'khoảng 2.500 lượt; số lượt ghi nhận là 2.486 lượt': a rounded figure and its exact value in
+        # two clauses of one sentence are one quantity stated twice
+        loose = any(f.qualifier in LOOSE for f in fs)
+        places = {(f.file, f.page, f.line, f.quote, _clause(f) if loose else 0) for f in fs}
         if len(fs) < 2 or len(places) < 2:
             continue
         explicit = all(f.period_source == "sentence" and f.origin == "text" and f.phrase
                        and len(f.phrase.split()) >= 3 and f.qualifier not in LOOSE for f in fs)
         out.append(Relation("recurrence", tuple(fs), "cùng chỉ tiêu, cùng kỳ" if explicit else CATALOGUE_CUE,
                             Strength.EXPLICIT if explicit else Strength.INFERRED, scope or None))
+    return out
+
+
+def _clause(f) -> int:
+    """Which ';'-separated clause of its sentence a figure is in."""
+    at = (f.quote or "").find(f.raw)
+    return (f.quote or "")[:max(at, 0)].count(";")
+
+
+def _bare(label: str) -> str:
+    """A table's row or column name as a sentence would say it: lower case, without 'các'/'khối'."""
+    return re.sub(r"^(?:các|khối|số)\s+", "", " ".join(label.lower().split()))
+
+
+def _own_words(f, facts: list[Any]) -> str:
+    """The words of a figure's sentence from the count before it (or the sentence's start) to the
+    figure itself, lower case: what the figure is said about."""
+    quote = (f.quote or "").lower()
+    at = quote.find(f.raw.lower())
+    if at < 0:
+        return ""
+    start = 0
+    for g in facts:
+        if g is not f and same_sentence(g, f) and g.kind in ("count", "ratio", "money") and (g.end or 0) < (f.end or 0):
+            i = quote.find(g.raw.lower(), start)
+            if 0 <= i < at:
+                start = i + len(g.raw)
+    return " ".join(quote[start:at].split())
+
+
+def row_restatements(facts: list[Any]) -> list[Relation]:
+    """A sentence that names a table's row and one of its columns ('tổ dân phố Bãi Dương có số người
+    được hướng dẫn cao nhất (263 người)') restates that cell, whatever metric each was given: the
+    words, not the catalogue, tie them, so inferred. A done/total figure ('761/2.306') restates the
+    column named first. Skipped when the sentence names the row but no single column."""
+    rows: dict[tuple, list[Any]] = {}
+    for f in facts:
+        if f.origin == "table" and f.label and " | " in f.label and f.kind in ("count", "money") and not is_target(f):
+            rows.setdefault((f.file, f.block, f.line), []).append(f)
+    out = []
+    for f in facts:
+        if f.origin != "text" or f.kind not in ("count", "ratio", "money") or is_target(f) or f.role == "share":
+            continue
+        quote = " ".join((f.quote or "").lower().split())
+        own = _own_words(f, facts)
+        for cells in rows.values():
+            row = _bare(cells[0].label.split(" | ", 1)[1])
+            if cells[0].file != f.file or len(row) < 5 or row not in own:
+                continue
+            named = sorted(((quote.find(_bare(c.label.split(" | ")[0])), c) for c in cells
+                            if len(_bare(c.label.split(" | ")[0])) >= 4 and _bare(c.label.split(" | ")[0]) in quote),
+                           key=lambda x: x[0])
+            if not named or (len(named) > 1 and f.denominator is None):
+                continue
+            cell = named[0][1]
+            if cell.metric and cell.metric == f.metric and cell.scope == f.scope:
+                continue  # already a recurrence of the catalogue's metric
+            out.append(Relation("recurrence", (cell, f), "dòng bảng nêu lại", Strength.INFERRED, cell.scope))
     return out
 
 
