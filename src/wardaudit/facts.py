@@ -65,6 +65,7 @@ class Fact:
     ocr: float | None = None  # read by OCR: the page's mean word confidence (0–100)
     end: int | None = None  # where the figure ends in its block's text (not published)
     lead: str = ""  # the words right before the figure in its sentence (not published)
+    item: int | None = None  # its outline item: a block, with the bullets its lead-in hands parts to (not published)
 
     def to_public(self) -> dict[str, Any]:
         d = {"metric": self.metric, "value": _num(self.value), "unit": self.unit, "kind": self.kind,
@@ -171,6 +172,7 @@ class _Extractor:
         self.cues = load_cues()
         self.own_names = {fold(n) for n in (meta.get("expected_ward"), meta.get("ward_name")) if n}
         self.last_phrase: str | None = None
+        self.block_item: dict[int, int] = {}  # block -> outline item ('near' counts items, not sub-bullets)
 
     def new_group(self) -> str:
         self._group += 1
@@ -179,6 +181,7 @@ class _Extractor:
     def add(self, **kw) -> Fact:
         block = self.doc.blocks[self.current_block] if self.current_block is not None else None
         kw.setdefault("ocr", getattr(block, "ocr_confidence", None))
+        kw.setdefault("item", self.block_item.get(self.current_block) if self.current_block is not None else None)
         f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, sentence=self.current_sentence, **kw)
         self.facts.append(f)
         return f
@@ -498,9 +501,11 @@ class _Extractor:
             # a named part ('- Xã Phú Lộc: 18.906 tài khoản'): what it counts is the total's, for one unit
             first.metric = None
             first.label = block.text[:block.text.find(first.raw)].strip(" -+•*:;,").strip()[:80] or None
-        if any((a.metric, a.value) == (first.metric, first.value) or (a.metric and a.metric == first.metric)
-               for a in attached):
-            return False  # a restatement of a part already listed
+        # a restatement of a part already listed: its value again, or its metric in the same words
+        # ('+ Trước hạn: 244; + Đúng hạn: 58' are two parts, both on time)
+        if any((a.metric, a.value) == (first.metric, first.value)
+               or (a.metric and a.metric == first.metric and a.phrase == first.phrase) for a in attached):
+            return False
         first.group, first.role = total.group, "part"
         attached.append(first)
         return True
@@ -537,8 +542,15 @@ class _Extractor:
         section_period: dict | None = None
         current_section: tuple = ()
         items = _BulletList()
+        item, list_item = -1, -1
         for bi, block in enumerate(self.doc.blocks):
             self.current_block = bi
+            marker = _bullet_marker(block.text)
+            # a bullet of the list a lead-in opened is part of the lead-in's item
+            nested = block.kind not in ("table", "heading") and items.total is not None and marker is not None \
+                and marker != items.outer and items.marker in (None, marker)
+            item = item if nested else item + 1
+            self.block_item[bi] = list_item if nested else item
             if block.kind == "table" or (block.kind == "heading" and not _heading_with_figures(block.text)):
                 items.end()
                 if block.kind == "heading" and block.section[:2] != current_section[:2]:
@@ -548,7 +560,6 @@ class _Extractor:
                 current_section = block.section
                 section_period = None
             n_before = len(self.facts)
-            marker = _bullet_marker(block.text)
             total = self.text_block(block, section_period, items.total)
             if items.takes(marker) and len(self.facts) == n_before:
                 items.listed += 1  # an item with no figure: one of the things the total counts
@@ -559,6 +570,7 @@ class _Extractor:
                 items.end()
             if total is not None:
                 items.start(total, marker)
+                list_item = self.block_item[bi]
             if len(self.facts) == n_before:
                 p = self.sentence_period(block.text)
                 if p:

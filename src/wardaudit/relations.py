@@ -23,9 +23,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
+from importlib import resources
 from typing import Any, Iterable
 
-from .catalogue import load_catalogue, load_cues
+import yaml
+
+from .catalogue import _words, load_catalogue, load_cues
 
 
 class Strength(str, Enum):
@@ -127,10 +131,23 @@ def partitions(facts: list[Any]) -> list[Relation]:
     return out
 
 
+def gap(a, b) -> int | None:
+    """How many outline items ``b`` comes after ``a`` (negative: before), None across files. Bullets a
+    lead-in hands its parts to are one item with it ('tiếp nhận 318 hồ sơ, trong đó:' and its
+    '+ Trực tuyến: …' lines), so the next item of the outer list is near."""
+    if a.file != b.file:
+        return None
+    if getattr(a, "item", None) is not None and getattr(b, "item", None) is not None:
+        return b.item - a.item
+    if a.block is None or b.block is None:
+        return None
+    return b.block - a.block
+
+
 def near_after(total, f) -> bool:
-    """``f`` is in the total's paragraph or one of the two blocks after it, in the same section."""
-    return f.file == total.file and f.section == total.section and f.block is not None \
-        and total.block is not None and 0 <= f.block - total.block <= 2
+    """``f`` is in the total's paragraph or one of the two outline items after it, in the same section."""
+    g = gap(total, f)
+    return f.section == total.section and g is not None and 0 <= g <= 2
 
 
 _PERIOD_NAME = re.compile(r"^\W*(?:quý|tháng|năm|tuần|đợt|6 tháng|9 tháng)\s+\S", re.IGNORECASE)
@@ -262,8 +279,8 @@ def near(a, b) -> bool:
     in the same paragraph or in the two blocks before it, in the same section."""
     if same_block(a, b):
         return True
-    return bool(b.phrase) and a.file == b.file and a.section == b.section and a.block is not None \
-        and b.block is not None and 0 < b.block - a.block <= 2
+    g = gap(a, b)
+    return bool(b.phrase) and a.section == b.section and g is not None and 0 < g <= 2
 
 
 def _denominator(facts, by_id, rate, num, den_metrics, cues):
@@ -280,13 +297,14 @@ def _denominator(facts, by_id, rate, num, den_metrics, cues):
              and same_sentence(f, rate)]
     if whole:
         return whole[0], Strength.EXPLICIT, ""
+    plan = _of_plan(rate)
     if not den_metrics:
-        # 'nhận 26 văn bản đến, đã xử lý 26 văn bản, đạt 100%': with no named base, the one earlier count
-        # of the numerator's noun in the rate's sentence is the base — a reading, so inferred
-        earlier = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
-                   and f.unit and f.unit == num.unit and f.value >= num.value and (f.end or 0) < (num.end or 0)]
-        if len(earlier) == 1:
-            return earlier[0], Strength.INFERRED, ""
+        earlier = _earlier_base(facts, rate, num, plan)
+        if earlier is not None:
+            return earlier, Strength.INFERRED, ""
+        named = _base_named_by_noun(facts, rate, num)
+        if named is not None:
+            return named, Strength.INFERRED, ""
         return None, None, "không rõ mẫu số của tỷ lệ"
     cands = [f for f in facts if f.metric in den_metrics and f.period == rate.period and not is_target(f)
              and f.origin == "text" and f is not num and f.scope == num.scope]
@@ -297,12 +315,71 @@ def _denominator(facts, by_id, rate, num, den_metrics, cues):
         ([f for f in cands if near(f, rate)] if rate.role is None else [])
     if para:
         return min(para, key=lambda f: abs((f.sentence or 0) - (rate.sentence or 0))), Strength.INFERRED, ""
-    if cues.named_base.search(rate.quote or ""):
-        before = [f for f in cands if f.file == rate.file and f.block is not None and rate.block is not None
-                  and 0 < rate.block - f.block <= 3]
+    if cues.named_base.search(rate.quote or "") or plan:
+        # 'đạt 76,04% kế hoạch': the plan stated just before is the base
+        before = [f for f in cands if gap(f, rate) is not None and 0 < gap(f, rate) <= 3]
         if before:
             return max(before, key=lambda f: f.block), Strength.INFERRED, ""
+    earlier = _earlier_base(facts, rate, num, plan)
+    if earlier is not None:
+        return earlier, Strength.INFERRED, ""
     return None, None, "mẫu số không được nêu cùng câu với tỷ lệ"
+
+
+@lru_cache(maxsize=1)
+def extra_cues() -> dict[str, re.Pattern[str]]:
+    """The cue lists of cues.yaml that only this module reads (plan_base, person_units)."""
+    data = yaml.safe_load(resources.files("wardaudit.catalogue").joinpath("cues.yaml").read_text(encoding="utf-8"))
+    return {k: _words(data.get(k) or ["\x00"]) for k in ("plan_base", "person_units")}
+
+
+def _after(f, n: int = 40) -> str:
+    """The words right after a figure in its sentence, lower case."""
+    quote = (f.quote or "").lower()
+    at = quote.find(f.raw.lower())
+    return " ".join(quote[at + len(f.raw):at + len(f.raw) + n].split()) if at >= 0 else ""
+
+
+def _of_plan(rate) -> bool:
+    """'đạt 115% kế hoạch', 'bằng 68% dự toán': a rate of a plan or an allotment."""
+    m = extra_cues()["plan_base"].search(_after(rate))
+    return bool(m) and not _after(rate)[:m.start()].strip(" ,")
+
+
+def _same_noun(a, b) -> bool:
+    """Two counts of one thing: the same noun, money with money, or people in any of their nouns."""
+    if a.kind == "money" or b.kind == "money":
+        return a.kind == b.kind
+    persons = extra_cues()["person_units"]
+    return bool(a.unit) and (a.unit == b.unit or (bool(persons.fullmatch(a.unit)) and bool(persons.fullmatch(b.unit or ""))))
+
+
+def _earlier_base(facts, rate, num, plan: bool):
+    """'nhận 26 văn bản đến, đã xử lý 26 văn bản, đạt 100%', 'có 1.260 cán bộ; đã cấp chữ ký số cho 1.134
+    người, tương đương 90%': with no base named, the one earlier count of the numerator's noun (else the
+    only earlier count) in the rate's sentence is its base — a reading, so inferred. A rate of a plan
+    ('đạt 115% kế hoạch') may exceed it."""
+    pool = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
+            and f.kind in ("count", "money") and f.scope == num.scope and (f.end or 0) < (num.end or 0)
+            and (plan or f.value >= num.value) and f.role != "share" and (plan or not is_target(f))]
+    same = [f for f in pool if _same_noun(f, num)]
+    if len(same) == 1:
+        return same[0]
+    return pool[0] if not same and len(pool) == 1 else None
+
+
+def _base_named_by_noun(facts, rate, num):
+    """'2.094 hộ, bằng 71,6% số hộ dùng cáp quang của phường': the words after the rate name the
+    numerator's noun; the one whole count of that noun stated in the rate's paragraph or the three
+    blocks before it is the base (inferred)."""
+    after = _after(rate)
+    if not num.unit or not re.match(r"(?:tổng )?số " + re.escape(num.unit) + r"\b", after):
+        return None
+    cands = [f for f in facts if f is not num and f.section == rate.section
+             and gap(f, rate) is not None and 0 <= gap(f, rate) <= 2
+             and f.kind == num.kind and f.unit == num.unit and f.role != "part" and f.value >= num.value
+             and f.scope == num.scope and not is_target(f) and (f.block, f.end or 0) < (num.block, num.end or 0)]
+    return cands[0] if len(cands) == 1 else None
 
 
 def table_ratios(facts: list[Any]) -> list[Relation]:

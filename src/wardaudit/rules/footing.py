@@ -7,7 +7,7 @@ from ..findings import Evidence
 from ..numbers_vi import find_figures
 
 from ..catalogue import load_catalogue
-from ..relations import CATALOGUE_CUE, Relation, Strength
+from ..relations import CATALOGUE_CUE, Relation, Strength, gap
 from . import AuditContext, rule
 from ._util import ev, fmt, is_target, judge, result
 
@@ -85,8 +85,8 @@ def dossier_flow(ctx: AuditContext):
     facts = [f for f in ctx.facts if not is_target(f) and f.origin == "text"]
     for rec in [f for f in facts if f.metric == "dossiers.received"]:
         end = rec.period_end
-        near = [f for f in facts if f.scope == rec.scope and f.section == rec.section and f.file == rec.file
-                and f.block is not None and rec.block is not None and abs(f.block - rec.block) <= 2]
+        near = [f for f in facts if f.scope == rec.scope and f.section == rec.section
+                and gap(rec, f) is not None and abs(gap(rec, f)) <= 2]
         res = [f for f in near if f.metric == "dossiers.resolved" and f.period == rec.period]
         pend = [f for f in near if f.metric == "dossiers.pending" and (f.period == f"@{end}" if end else f.period is None)]
         if not res or not pend:
