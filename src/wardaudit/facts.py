@@ -65,6 +65,7 @@ class Fact:
     ocr: float | None = None  # read by OCR: the page's mean word confidence (0–100)
     end: int | None = None  # where the figure ends in its block's text (not published)
     lead: str = ""  # the words right before the figure in its sentence (not published)
+    outer: str | None = None  # for a total that is itself a part ('+ Quá hạn: 23 hồ sơ, trong đó …'): the outer group
     item: int | None = None  # its outline item: a block, with the bullets its lead-in hands parts to (not published)
 
     def to_public(self) -> dict[str, Any]:
@@ -506,7 +507,10 @@ class _Extractor:
         if any((a.metric, a.value) == (first.metric, first.value)
                or (a.metric and a.metric == first.metric and a.phrase == first.phrase) for a in attached):
             return False
-        first.group, first.role = total.group, "part"
+        if first.role == "total" and first.group and first.group != total.group:
+            first.outer = total.group  # a part with its own breakdown: a total there, a part here
+        else:
+            first.group, first.role = total.group, "part"
         attached.append(first)
         return True
 

@@ -111,10 +111,12 @@ def partitions(facts: list[Any]) -> list[Relation]:
     for f in facts:
         if f.group and f.role in ("total", "part"):
             groups.setdefault(f.group, []).append(f)
+    nested = {f.id: f.outer for f in facts if getattr(f, "outer", None)}  # totals that are parts of another
     out = []
     for members in groups.values():
         totals = [f for f in members if f.role == "total"]
-        parts = [f for f in members if f.role == "part"]
+        parts = [f for f in members if f.role == "part"] + [f for f in facts if nested.get(f.id) == members[0].group]
+        parts.sort(key=lambda f: (f.block or 0, f.end or 0))
         if len(totals) != 1 or not parts:
             continue
         total = totals[0]
