@@ -317,6 +317,11 @@ def _denominator(facts, by_id, rate, num, den_metrics, cues):
         ([f for f in cands if near(f, rate)] if rate.role is None else [])
     if para:
         return min(para, key=lambda f: abs((f.sentence or 0) - (rate.sentence or 0))), Strength.INFERRED, ""
+    # 'Tiếp nhận 320 phản ánh …' then 'Đã xử lý xong 312 phản ánh (97,5%)': the one base of the
+    # catalogue in the paragraph just before, in the same section (inferred)
+    prev = [f for f in cands if f.section == rate.section and gap(f, rate) == 1 and f.role != "part"]
+    if len(prev) == 1:
+        return prev[0], Strength.INFERRED, ""
     if cues.named_base.search(rate.quote or "") or plan:
         # 'đạt 76,04% kế hoạch': the plan stated just before is the base
         before = [f for f in cands if gap(f, rate) is not None and 0 < gap(f, rate) <= 3]
