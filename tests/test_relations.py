@@ -116,3 +116,74 @@ def test_a_declared_count_against_the_bulleted_items(tmp_path):
     assert [c.status for c in checks if c.rule == "STRUCT004"] == ["pass"]
     checks, _ = _checks(tmp_path, ok.replace("03 văn bản", "04 văn bản"))
     assert [(c.status, c.severity) for c in checks if c.rule == "STRUCT004"] == [("fail", "error")]
+
+
+# --- issue 10, planted-fault recall: one case per mechanism, with a clean variant that must not fail ----
+# (text, failing rules at error, failing rules at warning, rules that must pass, rules that must not fail)
+MECHANISMS = {
+    # a rounded figure and its exact value in two clauses of one sentence are one quantity
+    "approx-restated": ("Năm 2026, xã Đông Hải tổ chức 12 lớp tập huấn cho khoảng 1.800 lượt người; hệ thống "
+                        "ghi nhận {} lượt tham gia.", "1.790", "1.950", "XREF001"),
+    # a sentence naming a table's row and its column restates that cell
+    "row-restated": ("PHỤ LỤC\n\n| Thôn | Số hộ được hỗ trợ |\n|---|---|\n| Thôn Bắc Sơn | 118 |\n"
+                     "| Thôn Nam Sơn | 96 |\n\nThôn Bắc Sơn có số hộ được hỗ trợ nhiều nhất ({} hộ).",
+                     "118", "128", "XREF001"),
+    # 'đạt 110% kế hoạch': the planned figure earlier in the sentence is the base, and may be exceeded
+    "plan-base": ("Năm 2026, xã Đông Hải được giao lắp đặt 50 điểm phát wifi công cộng; đã lắp đặt 55 điểm, "
+                  "đạt {} kế hoạch.", "110%", "105%", "RATE001"),
+    # the base stated in another paragraph as the plan ('đạt … kế hoạch'), with a table between
+    "plan-base-before": ("Kinh phí được bố trí năm 2026 cho xã Đông Hải: 800 triệu đồng.\n\n| Nội dung | Kinh phí |\n"
+                         "|---|---|\n| Hạ tầng | 500 |\n| Đào tạo | 300 |\n\nXã đã giải ngân 600 triệu đồng, "
+                         "đạt {} kế hoạch.", "75%", "72%", "RATE001"),
+    # people counted as 'cán bộ' and as 'người' in one sentence: one base
+    "person-nouns": ("Xã Đông Hải có 40 cán bộ, công chức; đã cấp chứng thư số cho 36 người, tương đương {}.",
+                     "90%", "85%", "RATE001"),
+    # 'bằng 60% số hộ …': the numerator's noun names the base stated above, beyond its bullets
+    "noun-base": ("Xã Đông Hải có 1.500 hộ dùng internet cáp quang, trong đó:\n- Khu trung tâm: 900 hộ;\n"
+                  "- Khu ven biển: 600 hộ.\n\nRiêng khu trung tâm có 900 hộ, bằng {} số hộ dùng cáp quang của xã.",
+                  "60%", "64%", "RATE001"),
+    # the catalogue's base alone in the paragraph just before the rate
+    "base-previous-paragraph": ("Quý III/2026, xã Đông Hải tiếp nhận 250 phản ánh của người dân.\n\n"
+                                "Đã xử lý xong 240 phản ánh ({}); 10 phản ánh đang xác minh.",
+                                "96%", "92%", "RATE001"),
+    # received = resolved + pending across the bullets of two lead-ins (one outline item each)
+    "flow-across-bullets": ("- Xã Đông Hải tiếp nhận 400 hồ sơ, trong đó:\n+ Trực tuyến: 300 hồ sơ;\n"
+                            "+ Trực tiếp: 100 hồ sơ.\n- Đã giải quyết 380 hồ sơ:\n+ Trước hạn: 200 hồ sơ;\n"
+                            "+ Đúng hạn: 180 hồ sơ.\n- Đang giải quyết: {} hồ sơ.", "20", "30", "FOOT002"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MECHANISMS))
+def test_mechanism_checks_the_clean_text_and_flags_the_fault(name, tmp_path):
+    text, good, bad, rule = MECHANISMS[name]
+    checks, _ = _checks(tmp_path, text.format(good))
+    mine = [c for c in checks if c.rule == rule]
+    assert [c.status for c in mine if c.status != "skip"] and all(c.status == "pass" for c in mine if c.status != "skip"), \
+        [c.message for c in checks]
+    assert not [c for c in checks if c.status == "fail"], [c.message for c in checks if c.status == "fail"]
+    checks, _ = _checks(tmp_path, text.format(bad))
+    failed = [c for c in checks if c.rule == rule and c.status == "fail"]
+    assert failed, [c.message for c in checks]
+    # none of these relations is stated by a cue word: a review, never an error
+    assert all(c.severity == "warning" and c.message.startswith("Cần rà soát") for c in failed)
+
+
+def test_two_bulleted_parts_of_one_metric_in_different_words_are_both_parts(tmp_path):
+    text = ("- Đã giải quyết {} hồ sơ:\n+ Trước hạn: 150 hồ sơ;\n+ Đúng hạn: 40 hồ sơ;\n+ Quá hạn: 0 hồ sơ.")
+    checks, _ = _checks(tmp_path, text.format("190"))
+    foot = [c for c in checks if c.rule == "FOOT001"]
+    assert [c.status for c in foot] == ["pass"] and foot[0].values["parts"] == [150, 40, 0]
+    assert not [c for c in checks if c.rule == "XREF001" and c.status == "fail"]  # not one value stated twice
+    checks, _ = _checks(tmp_path, text.format("200"))
+    assert [(c.status, c.severity) for c in checks if c.rule == "FOOT001"] == [("fail", "error")]
+
+
+def test_a_bulleted_part_with_its_own_breakdown_is_checked_at_both_levels(tmp_path):
+    text = ("- Xã Đông Hải tiếp nhận 900 hồ sơ trực tuyến, trong đó:\n+ Dịch vụ hộ tịch: 500 hồ sơ;\n"
+            "+ Dịch vụ khác: 400 hồ sơ, trong đó chứng thực 250 hồ sơ, đất đai {} hồ sơ.")
+    checks, _ = _checks(tmp_path, text.format("150"))
+    foot = sorted((c.status, tuple(c.values["parts"])) for c in checks if c.rule == "FOOT001")
+    assert foot == [("pass", (250, 150)), ("pass", (500, 400))], [c.message for c in checks]
+    checks, _ = _checks(tmp_path, text.format("170"))
+    failed = [c for c in checks if c.rule == "FOOT001" and c.status == "fail"]
+    assert [(c.severity, tuple(c.values["parts"])) for c in failed] == [("error", (250, 170))]

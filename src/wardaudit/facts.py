@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from .catalogue import Catalogue, Metric, load_catalogue, load_cues
 from .document import Block, Document, Table
 from .metadata import fold, parse_period
-from .numbers_vi import Figure, find_figures
+from .numbers_vi import MONEY_SCALE, Figure, find_figures
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNORECASE)
@@ -687,6 +687,7 @@ class _Extractor:
                     continue
                 f = figs[0]
                 header = t.header[j] if j < len(t.header) else ""
+                f = _in_money(f, header, t, title_total)
                 context = f"{header} {row_label}".lower()
                 fam = _family_of(f, context, "", self.cat)
                 cands = self.cat.in_family(fam) if fam else self.cat.metrics
@@ -695,7 +696,8 @@ class _Extractor:
                 # a column's scope ('Cấp xã'), else in a table of several rows the row's own unit
                 row_unit = self.row_scope(t, row) if len(t.rows) >= 2 else None
                 scope = self.cues.scope_in(header) or ((row_unit,) if row_unit else self.cues.scope_in(row_label))
-                self.add(metric=metric.key if metric else None, value=f.value, unit=None, kind=f.kind, period=period,
+                self.add(metric=metric.key if metric else None, value=f.value, unit=f.unit_text if f.kind == "money" else None,
+                         kind=f.kind, period=period,
                          qualifier=qual, role="part" if title_total else None, group=gid, scope=scope[0] if scope else None,
                          section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
                          raw=f.raw, decimals=f.decimals, denominator=f.denominator, origin="table",
@@ -713,6 +715,25 @@ class _Extractor:
         if kind and (self.cues.named_scope.fullmatch(kind.lower()) or self.cues.named_unit.fullmatch(kind.lower())):
             return f"{kind.lower()} {name}"
         return name
+
+
+_MONEY_HEADER = re.compile(r"\(\s*(?:đơn vị(?: tính)?\s*:\s*)?((?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*đồng)\s*\)", re.IGNORECASE)
+
+
+def _in_money(f: Figure, header: str, t: Table, title_total: Fact | None) -> Figure:
+    """A plain number in a money column ('Kinh phí giao (triệu đồng)' → 1.500 is 1,5 tỷ đồng), or in the
+    one numeric column of a table under a money total ('Tổng kinh phí: 2.400 triệu đồng' above '| Hạ
+    tầng | 1.500 |'), is money in that unit."""
+    if f.kind != "count":
+        return f
+    m = _MONEY_HEADER.search(header) or _MONEY_HEADER.search(t.title or "")
+    unit = " ".join(m.group(1).lower().replace("tỉ", "tỷ").split()) if m else None
+    if unit is None and title_total is not None and title_total.kind == "money" and _one_numeric_column(t):
+        unit = title_total.unit if title_total.unit in MONEY_SCALE else None
+    if unit not in MONEY_SCALE:
+        return f
+    scale = MONEY_SCALE[unit]
+    return Figure(f.start, f.end, f.raw, round(f.value * scale, 6), "money", f.decimals, None, f.qualifier, scale, unit)
 
 
 _TOTAL_ROW = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng|toàn (?:tỉnh|huyện|thành phố|xã|phường))\b", re.IGNORECASE)

@@ -95,6 +95,11 @@ def same_block(a, b) -> bool:
     return a.file == b.file and a.block is not None and a.block == b.block
 
 
+def own_scope(f) -> str | None:
+    """A fact's scope, with a table's titled total ('all': the whole the table breaks down) as the report's own."""
+    return None if f.scope == "all" else f.scope
+
+
 def is_target(f) -> bool:
     return (f.qualifier or "").startswith("target") or f.role == "target"
 
@@ -265,7 +270,7 @@ def ratios(facts: list[Any]) -> list[Relation]:
             out.append(Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
                                 reason="tử số hoặc mẫu số là số ước lượng"))
             continue
-        if den.scope != num.scope or den.scope != rate.scope:
+        if own_scope(den) != num.scope or own_scope(den) != rate.scope:
             out.append(Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
                                 reason="tử số và mẫu số thuộc phạm vi khác nhau"))
             continue
@@ -309,7 +314,7 @@ def _denominator(facts, by_id, rate, num, den_metrics, cues):
             return named, Strength.INFERRED, ""
         return None, None, "không rõ mẫu số của tỷ lệ"
     cands = [f for f in facts if f.metric in den_metrics and f.period == rate.period and not is_target(f)
-             and f.origin == "text" and f is not num and f.scope == num.scope]
+             and f.origin == "text" and f is not num and own_scope(f) == num.scope]
     here = [f for f in cands if same_sentence(f, rate)]
     if here:
         return here[0], Strength.EXPLICIT, ""
@@ -327,7 +332,9 @@ def _denominator(facts, by_id, rate, num, den_metrics, cues):
         before = [f for f in cands if gap(f, rate) is not None and 0 < gap(f, rate) <= 3]
         if before:
             return max(before, key=lambda f: f.block), Strength.INFERRED, ""
-    earlier = _earlier_base(facts, rate, num, plan)
+    # the catalogue's base under a name it does not know ('Kinh phí … là 1,6 tỷ đồng; đã giải ngân 1,12 tỷ
+    # đồng, đạt 70% kế hoạch'); a count the catalogue names as something else is not it
+    earlier = _earlier_base([f for f in facts if f.metric is None or f.metric in den_metrics], rate, num, plan)
     if earlier is not None:
         return earlier, Strength.INFERRED, ""
     return None, None, "mẫu số không được nêu cùng câu với tỷ lệ"
@@ -525,7 +532,8 @@ def row_restatements(facts: list[Any]) -> list[Relation]:
             if not named or (len(named) > 1 and f.denominator is None):
                 continue
             cell = named[0][1]
-            if cell.metric and cell.metric == f.metric and cell.scope == f.scope:
+            m = load_catalogue().get(cell.metric)
+            if cell.metric == f.metric and cell.scope == f.scope and m is not None and m.xref:
                 continue  # already a recurrence of the catalogue's metric
             out.append(Relation("recurrence", (cell, f), "dòng bảng nêu lại", Strength.INFERRED, cell.scope))
     return out
