@@ -215,6 +215,80 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
     return out
 
 
+def column_totals(facts: list[Any]) -> list[Relation]:
+    """'Phường đã giải ngân 1.825 triệu đồng' next to a table with no total row whose 'Đã giải ngân' column
+    lists 1.120, 410 and 295: the sentence states the column's sum. Only the catalogue (one metric) and
+    the layout relate them: inferred. Not for a table's titled total, which has its own relation."""
+    columns: dict[tuple, list[Any]] = {}
+    for f in facts:
+        if f.origin == "table" and f.label and " | " in f.label and f.kind in ("count", "money"):
+            columns.setdefault((f.file, f.block, f.label.split(" | ")[0]), []).append(f)
+    out = []
+    for cells in columns.values():
+        metric = cells[0].metric
+        if metric is None or len(cells) < 2 or any(c.metric != metric or is_target(c) or c.role or c.group
+                                                   or _TOTAL_ROW.match(c.label.split(" | ", 1)[1]) for c in cells):
+            continue
+        near = [f for f in facts if f.origin == "text" and f.metric == metric and f.kind == cells[0].kind
+                and not is_target(f) and f.role != "total" and f.scope is None and f.section == cells[0].section
+                and gap(cells[0], f) is not None and abs(gap(cells[0], f)) <= 1]
+        if len(near) == 1:
+            out.append(Relation("partition", (near[0], *cells), "cột bảng", Strength.INFERRED, None))
+    return out
+
+
+def level_partitions(facts: list[Any]) -> list[Relation]:
+    """'Toàn tỉnh tiếp nhận 186.420 hồ sơ' and, in one sentence of the next items, the same count for
+    'cấp tỉnh', 'cấp huyện' and 'cấp xã': the whole is the sum of its levels (cues.yaml scope_levels).
+    Only the scopes relate them: inferred. Not when the levels stated are not a full set."""
+    levels = _cue_data().get("scope_levels") or {}
+    out = []
+    for whole in facts:
+        sets = levels.get(whole.scope or "")
+        if not sets or whole.origin != "text" or whole.kind not in ("count", "money") or not whole.metric \
+                or is_target(whole) or whole.role == "part":
+            continue
+        parts = [f for f in facts if f is not whole and f.origin == "text" and f.metric == whole.metric
+                 and f.period == whole.period and f.kind == whole.kind and not is_target(f)
+                 and f.section == whole.section and gap(whole, f) is not None and 0 <= gap(whole, f) <= 2
+                 and any(f.scope in lv for lv in sets) and (f.block, f.end or 0) > (whole.block, whole.end or 0)]
+        first = parts[0] if parts else None
+        parts = [f for f in parts if first is not None and same_sentence(f, first)]
+        scopes = sorted(f.scope for f in parts)
+        if any(scopes == sorted(lv) for lv in sets):
+            out.append(Relation("partition", (whole, *parts), "các cấp", Strength.INFERRED, whole.scope))
+    return out
+
+
+def _before(f, n: int = 90) -> str:
+    """The words of a figure's sentence right before it, lower case."""
+    quote = (f.quote or "").lower()
+    at = quote.find(f.raw.lower())
+    return " ".join(quote[max(0, at - n):at].split()) if at >= 0 else ""
+
+
+def stock_flows(facts: list[Any]) -> list[Relation]:
+    """'lắp mới 24 camera, nâng tổng số camera đang hoạt động lên 186 camera (cuối quý III: 162 camera)':
+    the new stock is the earlier stock plus what was added, all three counts of one noun in one
+    sentence. The sentence says so only in words of change: inferred."""
+    cues = extra_cues()
+    out = []
+    for new in facts:
+        before = _before(new)
+        raise_at = [m for m in cues["stock_raise"].finditer(before)]
+        if new.origin != "text" or new.kind != "count" or not raise_at or not re.search(r"\blên\s*$", before) \
+                or is_target(new):
+            continue
+        same = [f for f in facts if f is not new and same_sentence(f, new) and f.kind == "count" and f.unit == new.unit]
+        added = [f for f in same if (f.end or 0) < (new.end or 0)
+                 and cues["stock_added"].search(re.split(r"[,;]", _before(f, 40))[-1] + " " + _after(f, 25))]
+        earlier = [f for f in same if f not in added]
+        if len(added) == 1 and len(earlier) == 1 and earlier[0].value <= new.value:
+            out.append(Relation("partition", (new, earlier[0], added[0]), "nâng tổng số lên", Strength.INFERRED,
+                                new.scope))
+    return out
+
+
 # --- rates ------------------------------------------------------------------------------------
 
 def ratios(facts: list[Any]) -> list[Relation]:
@@ -341,10 +415,14 @@ def _denominator(facts, by_id, rate, num, den_metrics, cues):
 
 
 @lru_cache(maxsize=1)
+def _cue_data() -> dict[str, Any]:
+    return yaml.safe_load(resources.files("wardaudit.catalogue").joinpath("cues.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def extra_cues() -> dict[str, re.Pattern[str]]:
     """The cue lists of cues.yaml that only this module reads (plan_base, person_units)."""
-    data = yaml.safe_load(resources.files("wardaudit.catalogue").joinpath("cues.yaml").read_text(encoding="utf-8"))
-    return {k: _words(data.get(k) or ["\x00"]) for k in ("plan_base", "person_units")}
+    return {k: _words(_cue_data().get(k) or ["\x00"]) for k in ("plan_base", "person_units", "stock_raise", "stock_added")}
 
 
 def _after(f, n: int = 40) -> str:
@@ -411,7 +489,42 @@ def table_ratios(facts: list[Any]) -> list[Relation]:
             continue
         num, den = sorted(counts, key=lambda f: f.value)
         out.append(Relation("ratio", (rates[0], num, den), "cột tỷ lệ của bảng", Strength.INFERRED, rates[0].scope))
+    return out + _rates_of_total_row(rows)
+
+
+_TOTAL_ROW = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
+
+
+def _rates_of_total_row(rows: dict[tuple, list[Any]]) -> list[Relation]:
+    """'| Quá hạn | 128 | 1,3% |' above '| Tổng | 9.846 | 100% |': a row's 'Tỷ lệ' cell is its count over
+    the total row's count in the same column. Only the layout relates them: inferred."""
+    def split(f) -> tuple[str, str]:
+        head, _, row = (f.label or "").partition(" | ")
+        return head.strip().lower(), row.strip()
+
+    totals: dict[tuple, Any] = {}
+    for cells in rows.values():
+        for f in cells:
+            if f.kind == "count" and _TOTAL_ROW.match(split(f)[1]):
+                totals[(f.file, f.block, split(f)[0])] = f
+    out = []
+    for cells in rows.values():
+        rates = [f for f in cells if f.kind == "percent" and "tỷ lệ" in split(f)[0]]
+        counts = [f for f in cells if f.kind == "count"]
+        if len(rates) != 1 or len(counts) != 1 or _TOTAL_ROW.match(split(counts[0])[1]):
+            continue
+        total = totals.get((counts[0].file, counts[0].block, split(counts[0])[0]))
+        if total is not None and total.value >= counts[0].value and total.value > 0:
+            out.append(Relation("ratio", (rates[0], counts[0], total), "cột tỷ lệ của bảng", Strength.INFERRED,
+                                rates[0].scope))
     return out
+
+
+def checked_first(ratios: list[Relation]) -> list[Relation]:
+    """The ratio relations without an ambiguous one for a rate another relation checks (a table's rate
+    cell read by its layout is not also 'unchecked')."""
+    checked = {r.members[0].id for r in ratios if r.strength is not Strength.AMBIGUOUS}
+    return [r for r in ratios if r.strength is not Strength.AMBIGUOUS or r.members[0].id not in checked]
 
 
 def shares(facts: list[Any]) -> list[Relation]:
