@@ -150,6 +150,19 @@ MECHANISMS = {
     "flow-across-bullets": ("- Xã Đông Hải tiếp nhận 400 hồ sơ, trong đó:\n+ Trực tuyến: 300 hồ sơ;\n"
                             "+ Trực tiếp: 100 hồ sơ.\n- Đã giải quyết 380 hồ sơ:\n+ Trước hạn: 200 hồ sơ;\n"
                             "+ Đúng hạn: 180 hồ sơ.\n- Đang giải quyết: {} hồ sơ.", "20", "30", "FOOT002"),
+    # a table row's 'Tỷ lệ' cell is its count over the total row's count
+    "table-rate-total-row": ("PHỤ LỤC. Kết quả giải quyết hồ sơ\n\n| Kết quả | Số hồ sơ | Tỷ lệ |\n|---|---|---|\n"
+                             "| Trước và đúng hạn | 480 | 96% |\n| Quá hạn | 20 | {} |\n| Tổng cộng | 500 | 100% |",
+                             "4%", "6%", "RATE001"),
+    # a sentence beside a table with no total row states the sum of its column
+    "column-total": ("| STT | Hạng mục | Đã giải ngân (triệu đồng) |\n|---|---|---|\n| 1 | Hạ tầng | 420 |\n"
+                     "| 2 | Phần mềm | {} |\n\nXã Đông Hải đã giải ngân 600 triệu đồng.", "180", "190", "FOOT001"),
+    # the province's count and the same count for each level in the next item
+    "levels": ("Toàn tỉnh tiếp nhận 52.000 hồ sơ trong quý III/2026.\n\nCấp tỉnh tiếp nhận 12.000 hồ sơ; cấp xã "
+               "tiếp nhận {} hồ sơ.", "40.000", "41.000", "FOOT001"),
+    # a stock raised by additions: new stock = old stock + added
+    "stock-raised": ("Trong quý, xã Đông Hải lắp mới 12 điểm wifi, nâng tổng số điểm wifi công cộng lên {} điểm "
+                     "(cuối quý trước: 30 điểm).", "42", "44", "FOOT001"),
 }
 
 
@@ -187,3 +200,28 @@ def test_a_bulleted_part_with_its_own_breakdown_is_checked_at_both_levels(tmp_pa
     checks, _ = _checks(tmp_path, text.format("170"))
     failed = [c for c in checks if c.rule == "FOOT001" and c.status == "fail"]
     assert [(c.severity, tuple(c.values["parts"])) for c in failed] == [("error", (250, 170))]
+
+
+def test_a_money_column_is_read_in_the_unit_of_its_header(tmp_path):
+    """'(triệu đồng)' in a column header: its plain numbers are money, summed with a total in money."""
+    text = ("Tổng kinh phí được giao: 900 triệu đồng\n\n| STT | Hạng mục | Kinh phí (triệu đồng) |\n|---|---|---|\n"
+            "| 1 | Hạ tầng | 600 |\n| 2 | Đào tạo | {} |")
+    checks, result = _checks(tmp_path, text.format("300"))
+    cells = [f for f in result.facts if f.origin == "table" and f.kind == "money"]
+    assert sorted(f.value for f in cells) == [300e6, 600e6]
+    assert [c.status for c in checks if c.rule == "FOOT001"] == ["pass"], [c.message for c in checks]
+    checks, _ = _checks(tmp_path, text.format("350"))
+    assert [(c.status, c.severity) for c in checks if c.rule == "FOOT001"] == [("fail", "error")]
+
+
+def test_levels_that_are_not_a_full_set_are_not_a_breakdown(tmp_path):
+    text = "Toàn tỉnh tiếp nhận 52.000 hồ sơ.\n\nCấp tỉnh tiếp nhận 12.000 hồ sơ; cấp huyện tiếp nhận 9.000 hồ sơ."
+    checks, _ = _checks(tmp_path, text)
+    assert not [c for c in checks if c.rule == "FOOT001"], [c.message for c in checks]
+
+
+def test_a_table_rate_read_by_its_layout_is_not_also_unchecked(tmp_path):
+    checks, _ = _checks(tmp_path, MECHANISMS["table-rate-total-row"][0].format("4%"))
+    assert [c.status for c in checks if c.rule == "RATE001" and "4%" in c.message] == ["pass"]
+    skipped = {e.figure for c in checks if c.rule == "RATE001" and c.status == "skip" for e in c.evidence}
+    assert not skipped & {"96%", "4%"}, skipped
