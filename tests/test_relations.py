@@ -163,6 +163,16 @@ MECHANISMS = {
     # a stock raised by additions: new stock = old stock + added
     "stock-raised": ("Trong quý, xã Đông Hải lắp mới 12 điểm wifi, nâng tổng số điểm wifi công cộng lên {} điểm "
                      "(cuối quý trước: 30 điểm).", "42", "44", "FOOT001"),
+    # 'chiếm 22,5% toàn tỉnh': the province's count of the same metric stated before is the base
+    "scope-base": ("Toàn tỉnh có 40.000 tài khoản định danh điện tử mức 2 được kích hoạt.\n\n"
+                   "Xã Đông Hải có 9.000 tài khoản định danh điện tử mức 2, chiếm {} toàn tỉnh.",
+                   "22,5%", "24,5%", "RATE001"),
+    # 'bằng 120% so với quý trước (250 hồ sơ)': the count over the bracketed count of the compared period
+    "compared-period": ("Quý III/2026, xã Đông Hải tiếp nhận 300 hồ sơ trực tuyến, bằng {} so với quý II/2026 "
+                        "(250 hồ sơ).", "120%", "115%", "RATE001"),
+    # a share whose part is named in words and stated in the sentence before
+    "named-share": ("Tháng 10/2026, xã Đông Hải tiếp nhận 450 hồ sơ trực tuyến. Số hồ sơ trực tuyến chiếm {} "
+                    "tổng số 600 hồ sơ tiếp nhận của xã.", "75%", "78%", "RATE001"),
 }
 
 

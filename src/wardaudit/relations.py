@@ -344,7 +344,7 @@ def ratios(facts: list[Any]) -> list[Relation]:
             out.append(Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
                                 reason="tử số hoặc mẫu số là số ước lượng"))
             continue
-        if own_scope(den) != num.scope or own_scope(den) != rate.scope:
+        if (own_scope(den) != num.scope or own_scope(den) != rate.scope) and den.scope != _scope_after(rate, cues):
             out.append(Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
                                 reason="tử số và mẫu số thuộc phạm vi khác nhau"))
             continue
@@ -383,7 +383,7 @@ def _denominator(facts, by_id, rate, num, den_metrics, cues):
         earlier = _earlier_base(facts, rate, num, plan)
         if earlier is not None:
             return earlier, Strength.INFERRED, ""
-        named = _base_named_by_noun(facts, rate, num)
+        named = _base_named_by_noun(facts, rate, num) or _base_of_scope(facts, rate, num, cues)
         if named is not None:
             return named, Strength.INFERRED, ""
         return None, None, "không rõ mẫu số của tỷ lệ"
@@ -460,6 +460,25 @@ def _earlier_base(facts, rate, num, plan: bool):
     return pool[0] if not same and len(pool) == 1 else None
 
 
+def _scope_after(rate, cues) -> str | None:
+    """The wider scope a share is of, named right after it ('chiếm 27,7% toàn tỉnh'), or None."""
+    after = _after(rate, 25)
+    return next((name for name, rx in cues.scopes.items() if rx.match(after)), None)
+
+
+def _base_of_scope(facts, rate, num, cues):
+    """'241.305 tài khoản, chiếm 27,7% toàn tỉnh': the words after a share name a wider scope; the one
+    count of the numerator's metric stated for that scope before it, in the same section, is the base
+    (inferred)."""
+    scope = _scope_after(rate, cues)
+    if scope is None or not num.metric:
+        return None
+    cands = [f for f in facts if f is not num and f.metric == num.metric and f.scope == scope and f.origin == "text"
+             and f.kind == num.kind and f.section == rate.section and f.period == num.period and not is_target(f)
+             and (f.block, f.end or 0) < (num.block, num.end or 0) and f.value >= num.value]
+    return cands[0] if len(cands) == 1 else None
+
+
 def _base_named_by_noun(facts, rate, num):
     """'2.094 hộ, bằng 71,6% số hộ dùng cáp quang của phường': the words after the rate name the
     numerator's noun; the one whole count of that noun stated in the rate's paragraph or the three
@@ -517,6 +536,54 @@ def _rates_of_total_row(rows: dict[tuple, list[Any]]) -> list[Relation]:
         if total is not None and total.value >= counts[0].value and total.value > 0:
             out.append(Relation("ratio", (rates[0], counts[0], total), "cột tỷ lệ của bảng", Strength.INFERRED,
                                 rates[0].scope))
+    return out
+
+
+def _compared(f) -> bool:
+    """A count in a 'so với …' clause ('so với tháng 9/2026 (500 hồ sơ)') is the figure of another period."""
+    return bool(re.search(r"\bso với\b[^,;]*$", _before(f, 60)))
+
+
+def compared_ratios(facts: list[Any]) -> list[Relation]:
+    """'tiếp nhận 560 hồ sơ, bằng 112% so với tháng 9/2026 (500 hồ sơ)': the count before the rate over
+    the count in brackets of the 'so với' clause. The words state it, but which counts is a reading of
+    the layout: inferred."""
+    out = []
+    for rate in facts:
+        if rate.kind != "percent" or rate.role != "change" or not re.search(r"\b(?:bằng|tương đương)\s*$", rate.lead or ""):
+            continue
+        sent = sorted((f for f in facts if same_sentence(f, rate) and f.kind == "count"), key=lambda f: f.end or 0)
+        before = [f for f in sent if (f.end or 0) < (rate.end or 0)]
+        later = [f for f in sent if (f.end or 0) > (rate.end or 0)]
+        if not before or not later or not later[0].value or before[-1].unit != later[0].unit:
+            continue
+        if re.match(r"so với [^,;.()]{0,40}\(\s*" + re.escape(later[0].raw.lower()) + r"\b", _after(rate, 80)):
+            out.append(Relation("ratio", (rate, before[-1], later[0]), "bằng … so với", Strength.INFERRED, rate.scope))
+    return out
+
+
+def named_shares(facts: list[Any]) -> list[Relation]:
+    """'Số hồ sơ trực tuyến chiếm 80% tổng số 700 hồ sơ tiếp nhận': a share whose part is named in words
+    (the rate's metric) and whose whole follows it. The part is the one count of the catalogue's
+    numerator stated earlier in the paragraph, not in a 'so với' clause: inferred."""
+    cat = load_catalogue()
+    out = []
+    for rate in facts:
+        m = cat.get(rate.metric)
+        if rate.kind != "percent" or rate.role != "share" or rate.base or rate.group or is_target(rate) \
+                or m is None or not m.numerator:
+            continue
+        later = sorted((f for f in facts if same_sentence(f, rate) and f.kind == "count" and (f.end or 0) > (rate.end or 0)),
+                       key=lambda f: f.end or 0)
+        if not later or later[0].metric not in (None, *m.denominators) or not re.match(
+                r"(?:của\s+)?(?:trong\s+|trên\s+)?tổng(?:\s+số)?\s+" + re.escape(later[0].raw.lower()) + r"\b",
+                _after(rate, 40)):
+            continue
+        nums = [f for f in facts if f.metric == m.numerator and same_block(f, rate) and f.kind == "count"
+                and (f.sentence or 0) < (rate.sentence or 0) and f.period == rate.period and f.scope == rate.scope
+                and not is_target(f) and not _compared(f)]
+        if len(nums) == 1 and nums[0].value <= later[0].value:
+            out.append(Relation("ratio", (rate, nums[0], later[0]), "chiếm", Strength.INFERRED, rate.scope))
     return out
 
 
