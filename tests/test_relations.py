@@ -173,6 +173,10 @@ MECHANISMS = {
     # a share whose part is named in words and stated in the sentence before
     "named-share": ("Tháng 10/2026, xã Đông Hải tiếp nhận 450 hồ sơ trực tuyến. Số hồ sơ trực tuyến chiếm {} "
                     "tổng số 600 hồ sơ tiếp nhận của xã.", "75%", "78%", "RATE001"),
+    # the total of a done/total figure restates the count the section declared for its noun
+    "declared-done": ("Tháng 9/2026, xã Đông Hải đề ra 04 nhiệm vụ trọng tâm, gồm: (1) số hóa hồ sơ; (2) tập huấn "
+                      "kỹ năng số; (3) lắp camera; (4) rà soát dữ liệu.\n\nKết quả: {} nhiệm vụ đã hoàn thành.",
+                      "4/4", "4/5", "XREF001"),
 }
 
 

@@ -21,7 +21,7 @@ within one scope; an inferred relation gives at most a warning ("cần rà soát
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 from importlib import resources
@@ -716,6 +716,26 @@ def row_restatements(facts: list[Any]) -> list[Relation]:
             if cell.metric == f.metric and cell.scope == f.scope and m is not None and m.xref:
                 continue  # already a recurrence of the catalogue's metric
             out.append(Relation("recurrence", (cell, f), "dòng bảng nêu lại", Strength.INFERRED, cell.scope))
+    return out
+
+
+def done_of_declared(facts: list[Any]) -> list[Relation]:
+    """'xác định 03 nhiệm vụ trọng tâm, gồm: (1) …' then 'Kết quả: 3/3 nhiệm vụ đã triển khai': the total
+    of a done/total figure restates the count the section declared for its noun (one declared total of
+    that noun before it in the section, the first such figure after it). Inferred."""
+    out = []
+    seen: set[str] = set()
+    for r in facts:
+        if r.kind != "ratio" or r.denominator is None or r.origin != "text" or is_target(r) or not r.unit:
+            continue
+        declared = [f for f in facts if f.origin == "text" and f.kind == "count" and f.unit == r.unit
+                    and f.section == r.section and (f.role == "total" or f.listed) and f.scope == r.scope
+                    and not is_target(f) and gap(f, r) is not None and gap(f, r) > 0]
+        if len(declared) != 1 or declared[0].id in seen:
+            continue
+        seen.add(declared[0].id)
+        total = replace(r, id=f"{r.id}b", value=r.denominator, decimals=0)  # the figure's '/b', as a statement of its own
+        out.append(Relation("recurrence", (declared[0], total), "tổng của a/b", Strength.INFERRED, r.scope))
     return out
 
 
