@@ -239,3 +239,22 @@ def test_a_table_rate_read_by_its_layout_is_not_also_unchecked(tmp_path):
     assert [c.status for c in checks if c.rule == "RATE001" and "4%" in c.message] == ["pass"]
     skipped = {e.figure for c in checks if c.rule == "RATE001" and c.status == "skip" for e in c.evidence}
     assert not skipped & {"96%", "4%"}, skipped
+
+
+def test_a_rate_within_a_row_is_not_read_as_its_share_of_the_total_row(tmp_path):
+    text = ("PHỤ LỤC\n\n| Lĩnh vực | Số hồ sơ | Tỷ lệ đúng hạn |\n|---|---|---|\n| Hộ tịch | 400 | 98% |\n"
+            "| Đất đai | 100 | 90% |\n| Tổng cộng | 500 | 96,4% |")
+    checks, _ = _checks(tmp_path, text)
+    assert not [c for c in checks if c.rule == "RATE001" and c.status != "skip"], [c.message for c in checks]
+
+
+def test_a_part_of_a_rounded_figure_in_its_sentence_is_not_a_restatement(tmp_path):
+    text = "Năm 2026, xã Đông Hải tiếp nhận khoảng 5.000 hồ sơ; riêng quý IV tiếp nhận 1.300 hồ sơ."
+    checks, _ = _checks(tmp_path, text)
+    assert not [c for c in checks if c.rule == "XREF001"], [c.message for c in checks]
+
+
+def test_a_plan_rate_does_not_borrow_a_count_of_another_noun(tmp_path):
+    text = "Trong năm, xã Đông Hải tổ chức 12 hội nghị với 1.500 lượt người tham gia, đạt 100% kế hoạch."
+    checks, _ = _checks(tmp_path, text)
+    assert [c.status for c in checks if c.rule == "RATE001"] == ["skip"], [c.message for c in checks]

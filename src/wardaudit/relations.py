@@ -457,7 +457,8 @@ def _earlier_base(facts, rate, num, plan: bool):
     same = [f for f in pool if _same_noun(f, num)]
     if len(same) == 1:
         return same[0]
-    return pool[0] if not same and len(pool) == 1 else None
+    # another noun only when it is the one earlier count, and not for a plan (its figure may be unstated)
+    return pool[0] if not same and len(pool) == 1 and not plan else None
 
 
 def _scope_after(rate, cues) -> str | None:
@@ -512,6 +513,7 @@ def table_ratios(facts: list[Any]) -> list[Relation]:
 
 
 _TOTAL_ROW = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
+_SHARE_COLUMN = re.compile(r"(?:tỷ lệ|tỉ lệ|tỷ trọng|tỉ trọng|cơ cấu)\s*(?:\(%\))?", re.IGNORECASE)
 
 
 def _rates_of_total_row(rows: dict[tuple, list[Any]]) -> list[Relation]:
@@ -522,13 +524,19 @@ def _rates_of_total_row(rows: dict[tuple, list[Any]]) -> list[Relation]:
         return head.strip().lower(), row.strip()
 
     totals: dict[tuple, Any] = {}
+    whole: set[tuple] = set()  # share columns: their total row says 100%
     for cells in rows.values():
         for f in cells:
             if f.kind == "count" and _TOTAL_ROW.match(split(f)[1]):
                 totals[(f.file, f.block, split(f)[0])] = f
+            if f.kind == "percent" and _TOTAL_ROW.match(split(f)[1]) and abs(f.value - 100) < 1e-9:
+                whole.add((f.file, f.block, split(f)[0]))
     out = []
     for cells in rows.values():
-        rates = [f for f in cells if f.kind == "percent" and "tỷ lệ" in split(f)[0]]
+        # a bare 'Tỷ lệ' / 'Tỷ trọng' column, or one whose total row is 100%, is each row's share of the
+        # total; 'Tỷ lệ đúng hạn' is a rate within the row
+        rates = [f for f in cells if f.kind == "percent" and (_SHARE_COLUMN.fullmatch(split(f)[0])
+                                                              or (f.file, f.block, split(f)[0]) in whole)]
         counts = [f for f in cells if f.kind == "count"]
         if len(rates) != 1 or len(counts) != 1 or _TOTAL_ROW.match(split(counts[0])[1]):
             continue
@@ -649,7 +657,7 @@ def recurrences(facts: list[Any]) -> list[Relation]:
         fs = [f for f in fs if not (f.role == "part" and f.group in siblings)]
         # 'khoảng 2.500 lượt; số lượt ghi nhận là 2.486 lượt': a rounded figure and its exact value in
         # two clauses of one sentence are one quantity stated twice
-        loose = any(f.qualifier in LOOSE for f in fs)
+        loose = any(f.qualifier == "approx" for f in fs) and not any(_SUBSET_BEFORE.search(_before(f, 40)) for f in fs)
         places = {(f.file, f.page, f.line, f.quote, _clause(f) if loose else 0) for f in fs}
         if len(fs) < 2 or len(places) < 2:
             continue
@@ -658,6 +666,9 @@ def recurrences(facts: list[Any]) -> list[Relation]:
         out.append(Relation("recurrence", tuple(fs), "cùng chỉ tiêu, cùng kỳ" if explicit else CATALOGUE_CUE,
                             Strength.EXPLICIT if explicit else Strength.INFERRED, scope or None))
     return out
+
+
+_SUBSET_BEFORE = re.compile(r"\b(?:riêng|trong đó|trong số|trong (?:tháng|quý|tuần)|tháng|quý)\b[^,;]*$", re.IGNORECASE)
 
 
 def _clause(f) -> int:
