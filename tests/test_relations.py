@@ -177,6 +177,13 @@ MECHANISMS = {
     "declared-done": ("Tháng 9/2026, xã Đông Hải đề ra 04 nhiệm vụ trọng tâm, gồm: (1) số hóa hồ sơ; (2) tập huấn "
                       "kỹ năng số; (3) lắp camera; (4) rà soát dữ liệu.\n\nKết quả: {} nhiệm vụ đã hoàn thành.",
                       "4/4", "4/5", "XREF001"),
+    # a status breakdown stated side by side in the next paragraph
+    "status-together": ("Năm 2026, UBND xã Đông Hải được giao 18 nhiệm vụ chuyển đổi số.\n\nĐến hết năm, xã đã hoàn "
+                        "thành {} nhiệm vụ, đang triển khai 3 nhiệm vụ.", "15", "16", "FOOT001"),
+    # received in one section, resolved and pending in one sentence of the next
+    "flow-across-sections": ("1. Tiếp nhận hồ sơ\n\nNăm 2026, xã Đông Hải tiếp nhận 820 hồ sơ.\n\n"
+                             "2. Giải quyết hồ sơ\n\nNăm 2026, xã đã giải quyết {} hồ sơ, còn 20 hồ sơ đang giải quyết.",
+                             "800", "790", "FOOT002"),
 }
 
 
@@ -258,3 +265,11 @@ def test_a_plan_rate_does_not_borrow_a_count_of_another_noun(tmp_path):
     text = "Trong năm, xã Đông Hải tổ chức 12 hội nghị với 1.500 lượt người tham gia, đạt 100% kế hoạch."
     checks, _ = _checks(tmp_path, text)
     assert [c.status for c in checks if c.rule == "RATE001"] == ["skip"], [c.message for c in checks]
+
+
+def test_a_count_of_a_compared_period_is_not_a_part(tmp_path):
+    text = ("Trong tháng, xã Đông Hải tiếp nhận 300 hồ sơ trực tuyến, bằng 120% so với tháng trước (250 hồ sơ). "
+            "Số hồ sơ trực tuyến chiếm 75% tổng số 400 hồ sơ tiếp nhận của xã.")
+    checks, _ = _checks(tmp_path, text)
+    assert not [c for c in checks if c.status == "fail"], [c.message for c in checks if c.status == "fail"]
+    assert sorted(c.values["denominator"] for c in checks if c.rule == "RATE001" and c.status == "pass") == [250, 400]

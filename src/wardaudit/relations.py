@@ -191,7 +191,9 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
     cat = load_catalogue()
     # a total broken down by named parts (villages, fields) may also be split by the catalogue's kinds
     done = {r.members[0].id for r in explicit if any(p.metric for p in r.members[1:])}
-    pool = [f for f in facts if f.metric and not is_target(f) and f.origin == "text" and f.kind != "percent"]
+    # a count in a 'so với' clause is another period's
+    pool = [f for f in facts if f.metric and not is_target(f) and f.origin == "text" and f.kind != "percent"
+            and not _compared(f)]
     out = []
     for total in pool:
         metric = cat.get(total.metric)
@@ -208,8 +210,10 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
                     # 'trước hạn 302 hồ sơ, đúng hạn 149 hồ sơ': both are on time, both count
                     chosen += [f for f in cands if f.block == first.block and f.sentence == first.sentence]
             together = all(same_sentence(f, total) for f in chosen)
-            if len(chosen) < 2 or (len(chosen) < len(partition) - 1 and not together):
-                continue  # two parts in the total's own sentence are enough; apart, most of them
+            # 'đã hoàn thành 22 nhiệm vụ, đang triển khai 5 nhiệm vụ': parts stated together, as a breakdown
+            listed = len({f.metric for f in chosen}) >= 2 and all(same_sentence(f, chosen[0]) for f in chosen)
+            if len(chosen) < 2 or (len(chosen) < len(partition) - 1 and not together and not listed):
+                continue  # two parts in the total's own sentence, or side by side in one, are enough; apart, most
             out.append(Relation("partition", (total, *chosen), CATALOGUE_CUE, Strength.INFERRED, total.scope))
             break
     return out

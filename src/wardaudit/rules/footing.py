@@ -7,7 +7,7 @@ from ..findings import Evidence
 from ..numbers_vi import find_figures
 
 from ..catalogue import load_catalogue
-from ..relations import CATALOGUE_CUE, Relation, Strength, gap
+from ..relations import CATALOGUE_CUE, Relation, Strength, gap, same_sentence
 from . import AuditContext, rule
 from ._util import ev, fmt, is_target, judge, result
 
@@ -90,6 +90,8 @@ def dossier_flow(ctx: AuditContext):
         res = [f for f in near if f.metric == "dossiers.resolved" and f.period == rec.period]
         pend = [f for f in near if f.metric == "dossiers.pending" and (f.period == f"@{end}" if end else f.period is None)]
         if not res or not pend:
+            res, pend = _flow_stated_apart(facts, rec)
+        if not res or not pend:
             continue
         r = min(res, key=lambda f: (abs(f.block - rec.block), abs((f.sentence or 0) - (rec.sentence or 0))))
         p = min(pend, key=lambda f: (abs(f.block - rec.block), abs((f.sentence or 0) - (rec.sentence or 0))))
@@ -103,6 +105,21 @@ def dossier_flow(ctx: AuditContext):
                     f"đang giải quyết {fmt(p.value)}" + (f" + rút {fmt(w)}" if wd else "") + f" = {fmt(s)}",
                     {"expected": rec.value, "actual": s, "received": rec.value, "resolved": r.value,
                      "pending": p.value}, [ev(rec), ev(r), ev(p)])
+
+
+def _flow_stated_apart(facts, rec):
+    """'1. Tiếp nhận: … 1.940 hồ sơ' and, in another section, '… đã giải quyết 1.897 hồ sơ, còn 43 hồ sơ
+    đang giải quyết': resolved and pending in one sentence, and ``rec`` the report's one count received
+    for that period and scope."""
+    end = rec.period_end
+    received = [f for f in facts if f.metric == "dossiers.received" and f.period == rec.period and f.scope == rec.scope
+                and f.file == rec.file and f.role != "part"]
+    if received != [rec]:
+        return [], []
+    pairs = [(r, p) for r in facts if r.metric == "dossiers.resolved" and r.period == rec.period and r.scope == rec.scope
+             for p in facts if p.metric == "dossiers.pending" and p.scope == rec.scope and same_sentence(p, r)
+             and (p.period == f"@{end}" if end else p.period is None)]
+    return ([pairs[0][0]], [pairs[0][1]]) if len(pairs) == 1 else ([], [])
 
 
 _TOTAL_LABEL = re.compile(r"^(tổng cộng|tổng số|tổng|cộng|toàn (?:tỉnh|huyện|thành phố|xã|phường))\b", re.IGNORECASE)
