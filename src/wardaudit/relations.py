@@ -17,6 +17,15 @@ stated twice (recurrence), received = resolved + pending (flow), a period and it
 
 Severity follows strength (:meth:`Relation.severity`): an error only for an explicit relation
 within one scope; an inferred relation gives at most a warning ("cần rà soát / needs review").
+
+"Near" counts outline items (:func:`gap`): the bullets a lead-in hands its parts to are one item
+with it. Besides the cue-word relations, these layouts and wordings give inferred relations: a whole
+and its levels ('toàn tỉnh' = cấp tỉnh + cấp huyện + cấp xã), a stock raised by additions ('nâng tổng
+số … lên'), a sentence stating a next-door table column's sum, a table row's rate over the total
+row, a rate of a compared period ('bằng 112% so với …'), a share whose part is named in words, a
+sentence restating a table cell by its row and column, and the '/b' of a done/total figure
+restating a declared count. Extra cue lists (plan_base, person_units, stock_raise, stock_added,
+scope_levels) are in catalogue/cues.yaml.
 """
 from __future__ import annotations
 
