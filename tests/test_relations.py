@@ -184,6 +184,10 @@ MECHANISMS = {
     "flow-across-sections": ("1. Tiếp nhận hồ sơ\n\nNăm 2026, xã Đông Hải tiếp nhận 820 hồ sơ.\n\n"
                              "2. Giải quyết hồ sơ\n\nNăm 2026, xã đã giải quyết {} hồ sơ, còn 20 hồ sơ đang giải quyết.",
                              "800", "790", "FOOT002"),
+    # the column's name is the figure's whole noun
+    "row-noun": ("PHỤ LỤC\n\n| TT | Đơn vị | Lượt truy cập |\n|---|---|---|\n| 1 | Trung tâm học tập cộng đồng | 1.240 |\n"
+                 "| 2 | Nhà văn hóa thôn Bắc | 415 |\n\nTrung tâm học tập cộng đồng dẫn đầu với {} lượt truy cập, "
+                 "gấp ba nơi khác.", "1.240", "1.420", "XREF001"),
 }
 
 
@@ -273,3 +277,21 @@ def test_a_count_of_a_compared_period_is_not_a_part(tmp_path):
     checks, _ = _checks(tmp_path, text)
     assert not [c for c in checks if c.status == "fail"], [c.message for c in checks if c.status == "fail"]
     assert sorted(c.values["denominator"] for c in checks if c.rule == "RATE001" and c.status == "pass") == [250, 400]
+
+
+@pytest.mark.parametrize("text", [
+    # another count of a table's row, its column not named before it
+    "PHỤ LỤC\n\n| Thôn | Số hộ dân |\n|---|---|\n| Thôn Đông | 320 |\n| Thôn Tây | 280 |\n\n"
+    "Thôn Đông có 294 hộ dân dùng cáp quang.",
+    # the tasks of another plan are not the declared ones
+    "I. NHIỆM VỤ\n\nUBND xã được giao 20 nhiệm vụ, gồm: 8 nhiệm vụ về hạ tầng, 7 nhiệm vụ về dữ liệu, 5 nhiệm vụ "
+    "về đào tạo.\n\nĐến nay đã hoàn thành 12/15 nhiệm vụ của Kế hoạch số 45/KH-UBND.",
+    # a change is not a value of the rate; 'riêng' states a subset; a rounded total with some of its parts
+    "Năm 2026, tỷ lệ hồ sơ giải quyết đúng hạn của xã Đông Hải đạt 99,2%.\n\nTỷ lệ hồ sơ giải quyết đúng hạn "
+    "đạt 99,2%, tăng 1,5% so với năm 2025.",
+    "Năm 2026, xã Đông Hải đã giải ngân 950 triệu đồng. Riêng cho hạ tầng đã giải ngân 600 triệu đồng.",
+    "Xã Đông Hải tổ chức 6 lớp tập huấn cho khoảng 600 lượt người; trong đó có 350 lượt người cao tuổi.",
+])
+def test_clean_texts_near_the_new_mechanisms_raise_nothing(text, tmp_path):
+    checks, _ = _checks(tmp_path, text)
+    assert not [c for c in checks if c.status == "fail"], [c.message for c in checks if c.status == "fail"]

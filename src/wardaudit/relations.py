@@ -657,8 +657,10 @@ def recurrences(facts: list[Any]) -> list[Relation]:
     they are one quantity). Shares, bounds, approximations and targets are not
     recurrences of a value."""
     cat = load_catalogue()
+    # a change ('tăng 1,5% so với năm 2025') is not a value of the rate; 'riêng …' states a subset
     pool = [f for f in facts if f.metric and f.metric != "tasks.row" and not is_target(f)
-            and f.role not in ("share",) and (cat.get(f.metric) is None or cat.get(f.metric).xref)]
+            and f.role not in ("share", "change") and (cat.get(f.metric) is None or cat.get(f.metric).xref)
+            and not _ONLY_PART.search(_before(f, 60))]
     groups: dict[tuple, list[Any]] = {}
     for f in pool:
         groups.setdefault((f.metric, f.period, f.scope or "", _qual_class(f)), []).append(f)
@@ -681,6 +683,7 @@ def recurrences(facts: list[Any]) -> list[Relation]:
     return out
 
 
+_ONLY_PART = re.compile(r"\briêng\b[^,;.]*$", re.IGNORECASE)
 _SUBSET_BEFORE = re.compile(r"\b(?:riêng|trong đó|trong số|trong (?:tháng|quý|tuần)|tháng|quý)\b[^,;]*$", re.IGNORECASE)
 
 
@@ -711,6 +714,10 @@ def _own_words(f, facts: list[Any]) -> str:
     return " ".join(quote[start:at].split())
 
 
+def _names_column(header: str, own: str, f) -> bool:
+    return header in own or bool(re.match(re.escape(header) + r"\s*(?:[,;.)]|$)", _after(f)))
+
+
 def row_restatements(facts: list[Any]) -> list[Relation]:
     """A sentence that names a table's row and one of its columns ('tổ dân phố Bãi Dương có số người
     được hướng dẫn cao nhất (263 người)') restates that cell, whatever metric each was given: the
@@ -724,14 +731,17 @@ def row_restatements(facts: list[Any]) -> list[Relation]:
     for f in facts:
         if f.origin != "text" or f.kind not in ("count", "ratio", "money") or is_target(f) or f.role == "share":
             continue
-        quote = " ".join((f.quote or "").lower().split())
         own = _own_words(f, facts)
         for cells in rows.values():
             row = _bare(cells[0].label.split(" | ", 1)[1])
             if cells[0].file != f.file or len(row) < 5 or row not in own:
                 continue
-            named = sorted(((quote.find(_bare(c.label.split(" | ")[0])), c) for c in cells
-                            if len(_bare(c.label.split(" | ")[0])) >= 4 and _bare(c.label.split(" | ")[0]) in quote),
+            # the column is named before the figure too ('… có số người được hướng dẫn cao nhất (263 người)');
+            # '294 hộ dân dùng cáp quang' after a row's name is another count of that row
+            # or is the figure's whole noun ('1.280 giao dịch,' under 'Giao dịch')
+            named = sorted(((own.find(_bare(c.label.split(" | ")[0])), c) for c in cells
+                            if len(_bare(c.label.split(" | ")[0])) >= 4 and _names_column(_bare(c.label.split(" | ")[0]),
+                                                                                          own, f)),
                            key=lambda x: x[0])
             if not named or (len(named) > 1 and f.denominator is None):
                 continue
@@ -750,8 +760,9 @@ def done_of_declared(facts: list[Any]) -> list[Relation]:
     out = []
     seen: set[str] = set()
     for r in facts:
-        if r.kind != "ratio" or r.denominator is None or r.origin != "text" or is_target(r) or not r.unit:
-            continue
+        if r.kind != "ratio" or r.denominator is None or r.origin != "text" or is_target(r) or not r.unit \
+                or re.match(r"\S+(?:\s+\S+)?\s+(?:của|theo|thuộc)\b", _after(r, 40)):
+            continue  # '12/15 nhiệm vụ của Kế hoạch số 45': the tasks of another list
         declared = [f for f in facts if f.origin == "text" and f.kind == "count" and f.unit == r.unit
                     and f.section == r.section and (f.role == "total" or f.listed) and f.scope == r.scope
                     and not is_target(f) and gap(f, r) is not None and gap(f, r) > 0]

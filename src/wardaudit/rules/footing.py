@@ -36,7 +36,8 @@ def total_equals_parts(ctx: AuditContext):
         values = {"expected": total.value, "actual": s, "parts": [f.value for f in parts]}
         evidence = [ev(total)] + [ev(f) for f in parts]
         if total.qualifier in ("lower_bound", "at_least", "upper_bound", "at_most", "approx"):
-            ok = _within_bound(s, total)
+            # parts that may name only some of the whole ('khoảng 600 lượt; trong đó 350 lượt …') can only exceed it
+            ok = _within_bound(s, total) if rel.exhaustive else not _exceeds_bound(s, total)
             yield judge("FOOT001", "error", rel if total.qualifier != "approx" else rel.weaker(), ok,
                         f"{_name(total.metric)}: tổng {total.raw} " + ("thỏa" if ok else "không thỏa")
                         + f" với tổng các phần {' + '.join(fmt(f.value) for f in parts)} = {fmt(s)}", values, evidence)
@@ -54,6 +55,15 @@ def total_equals_parts(ctx: AuditContext):
         yield judge("FOOT001", "error", rel, ok,
                     f"{_name(total.metric)}: tổng {fmt(total.value)} " + ("= " if ok else "≠ ")
                     + " + ".join(fmt(f.value) for f in parts) + f" = {fmt(s)}", values, evidence)
+
+
+def _exceeds_bound(s: float, total) -> bool:
+    """Some of the parts already exceed what the total allows."""
+    if total.qualifier in ("lower_bound", "at_least"):
+        return False
+    if total.qualifier == "approx":
+        return s > 1.05 * total.value + 1e-9
+    return not _within_bound(s, total)
 
 
 def _within_bound(s: float, total) -> bool:
