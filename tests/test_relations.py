@@ -291,6 +291,13 @@ def test_a_count_of_a_compared_period_is_not_a_part(tmp_path):
     "đạt 99,2%, tăng 1,5% so với năm 2025.",
     "Năm 2026, xã Đông Hải đã giải ngân 950 triệu đồng. Riêng cho hạ tầng đã giải ngân 600 triệu đồng.",
     "Xã Đông Hải tổ chức 6 lớp tập huấn cho khoảng 600 lượt người; trong đó có 350 lượt người cao tuổi.",
+    # the parts of a bulleted breakdown are not also parts of the same total stated just before
+    "Trong tháng 10/2026, xã Đông Hải tiếp nhận 480 hồ sơ; đã giải quyết 470 hồ sơ.\n\n- Tiếp nhận: 480 hồ sơ.\n"
+    "- Đã giải quyết: 470 hồ sơ, trong đó:\n+ Trước hạn: 300 hồ sơ;\n+ Đúng hạn: 165 hồ sơ;\n+ Quá hạn: 5 hồ sơ.\n"
+    "- Đang giải quyết: 10 hồ sơ.",
+    # the second of two equal figures in a sentence is read at its own place
+    "PHỤ LỤC\n\n| STT | Thôn | Số camera |\n|---|---|---|\n| 1 | Thôn Đông | 12 |\n| 2 | Thôn Tây | 8 |\n\n"
+    "Thôn Đông có 12 camera, trong đó 12 camera đã kết nối về trung tâm.",
 ])
 def test_clean_texts_near_the_new_mechanisms_raise_nothing(text, tmp_path):
     checks, _ = _checks(tmp_path, text)

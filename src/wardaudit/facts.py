@@ -65,6 +65,7 @@ class Fact:
     ocr: float | None = None  # read by OCR: the page's mean word confidence (0–100)
     end: int | None = None  # where the figure ends in its block's text (not published)
     lead: str = ""  # the words right before the figure in its sentence (not published)
+    at: int | None = None  # where the figure starts in its quote (not published)
     outer: str | None = None  # for a total that is itself a part ('+ Quá hạn: 23 hồ sơ, trong đó …'): the outer group
     item: int | None = None  # its outline item: a block, with the bullets its lead-in hands parts to (not published)
 
@@ -120,12 +121,21 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _quote(text: str, span: tuple[int, int], fig: Figure, limit: int = 320) -> str:
+    a, b = _quote_span(span, fig, limit)
+    return text[a:b].strip()
+
+
+def _quote_span(span: tuple[int, int], fig: Figure, limit: int = 320) -> tuple[int, int]:
     s, e = span
     if e - s <= limit:
-        return text[s:e].strip()
-    a = max(s, fig.start - limit // 2)
-    b = min(e, fig.end + limit // 2)
-    return text[a:b].strip()
+        return s, e
+    return max(s, fig.start - limit // 2), min(e, fig.end + limit // 2)
+
+
+def _quote_at(text: str, span: tuple[int, int], fig: Figure) -> int:
+    """Where the figure starts in its quote."""
+    a, b = _quote_span(span, fig)
+    return fig.start - a - (len(text[a:b]) - len(text[a:b].lstrip()))
 
 
 def _family_of(fig: Figure, left: str, right: str, cat: Catalogue) -> str | None:
@@ -288,7 +298,8 @@ class _Extractor:
                             unit=_unit_text(fig, right), kind=fig.kind, period=period,
                             qualifier=qualifier, role=role, group=state.group_id if role == "part" else None,
                             scope=self.scope_of(left_sentence, right_full), section=self.section_label(block),
-                            quote=_quote(text, (s, e), fig), file=block.location.file, page=block.location.page,
+                            quote=_quote(text, (s, e), fig), at=_quote_at(text, (s, e), fig),
+                            file=block.location.file, page=block.location.page,
                             line=block.location.line, raw=fig.raw, decimals=fig.decimals,
                             denominator=fig.denominator, phrase=self.last_phrase if metric else None,
                             end=fig.end, lead=" ".join(left_sentence[-30:].split()).lower(),

@@ -211,8 +211,9 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
         for partition in metric.parts:
             chosen = []
             for key in partition:
+                # a part of a stated breakdown is accounted for there ('- Đã giải quyết 470 hồ sơ, trong đó: + …')
                 cands = [f for f in pool if f.metric == key and f.period == total.period and f.scope == total.scope
-                         and f.role != "total" and near_after(total, f)]
+                         and f.role not in ("total", "part") and near_after(total, f)]
                 if cands:
                     first = min(cands, key=lambda f: (f.block - total.block, abs((f.sentence or 0)
                                                                                    - (total.sentence or 0))))
@@ -276,7 +277,7 @@ def level_partitions(facts: list[Any]) -> list[Relation]:
 def _before(f, n: int = 90) -> str:
     """The words of a figure's sentence right before it, lower case."""
     quote = (f.quote or "").lower()
-    at = quote.find(f.raw.lower())
+    at = _pos(f)
     return " ".join(quote[max(0, at - n):at].split()) if at >= 0 else ""
 
 
@@ -438,10 +439,19 @@ def extra_cues() -> dict[str, re.Pattern[str]]:
     return {k: _words(_cue_data().get(k) or ["\x00"]) for k in ("plan_base", "person_units", "stock_raise", "stock_added")}
 
 
+def _pos(f) -> int:
+    """Where a figure starts in its quote (its own occurrence, not an earlier equal one), -1 if unknown."""
+    quote = f.quote or ""
+    at = getattr(f, "at", None)
+    if at is not None and quote[at:at + len(f.raw)] == f.raw:
+        return at
+    return quote.find(f.raw)
+
+
 def _after(f, n: int = 40) -> str:
     """The words right after a figure in its sentence, lower case."""
     quote = (f.quote or "").lower()
-    at = quote.find(f.raw.lower())
+    at = _pos(f)
     return " ".join(quote[at + len(f.raw):at + len(f.raw) + n].split()) if at >= 0 else ""
 
 
@@ -689,8 +699,7 @@ _SUBSET_BEFORE = re.compile(r"\b(?:riêng|trong đó|trong số|trong (?:tháng|
 
 def _clause(f) -> int:
     """Which ';'-separated clause of its sentence a figure is in."""
-    at = (f.quote or "").find(f.raw)
-    return (f.quote or "")[:max(at, 0)].count(";")
+    return (f.quote or "")[:max(_pos(f), 0)].count(";")
 
 
 def _bare(label: str) -> str:
@@ -702,15 +711,14 @@ def _own_words(f, facts: list[Any]) -> str:
     """The words of a figure's sentence from the count before it (or the sentence's start) to the
     figure itself, lower case: what the figure is said about."""
     quote = (f.quote or "").lower()
-    at = quote.find(f.raw.lower())
+    at = _pos(f)
     if at < 0:
         return ""
     start = 0
     for g in facts:
-        if g is not f and same_sentence(g, f) and g.kind in ("count", "ratio", "money") and (g.end or 0) < (f.end or 0):
-            i = quote.find(g.raw.lower(), start)
-            if 0 <= i < at:
-                start = i + len(g.raw)
+        if g is not f and same_sentence(g, f) and g.kind in ("count", "ratio", "money") and (g.end or 0) < (f.end or 0) \
+                and g.quote == f.quote and 0 <= _pos(g) < at:
+            start = max(start, _pos(g) + len(g.raw))
     return " ".join(quote[start:at].split())
 
 
