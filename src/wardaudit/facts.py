@@ -728,6 +728,7 @@ class _Extractor:
         return name
 
 
+_MONEY_WORDS = re.compile(r"kinh phí|vốn|dự toán|giải ngân|giá trị|số tiền|chi phí|thanh toán|\bthu\b|\bchi\b", re.IGNORECASE)
 _MONEY_HEADER = re.compile(r"\(\s*(?:đơn vị(?: tính)?\s*:\s*)?((?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*đồng)\s*\)", re.IGNORECASE)
 
 
@@ -737,7 +738,8 @@ def _in_money(f: Figure, header: str, t: Table, title_total: Fact | None) -> Fig
     tầng | 1.500 |'), is money in that unit."""
     if f.kind != "count":
         return f
-    m = _MONEY_HEADER.search(header) or _MONEY_HEADER.search(t.title or "")
+    # a unit in the table's title covers the columns that hold money, not a 'Số dự án' column beside them
+    m = _MONEY_HEADER.search(header) or (_MONEY_HEADER.search(t.title or "") if _MONEY_WORDS.search(header) else None)
     unit = " ".join(m.group(1).lower().replace("tỉ", "tỷ").split()) if m else None
     if unit is None and title_total is not None and title_total.kind == "money" and _one_numeric_column(t):
         unit = title_total.unit if title_total.unit in MONEY_SCALE else None
