@@ -129,8 +129,10 @@ def partitions(facts: list[Any]) -> list[Relation]:
     out = []
     for members in groups.values():
         totals = [f for f in members if f.role == "total"]
-        parts = [f for f in members if f.role == "part"] + [f for f in facts if nested.get(f.id) == members[0].group]
-        parts.sort(key=lambda f: (f.block or 0, f.end or 0))
+        parts = [f for f in members if f.role == "part"]
+        inner = [f for f in facts if nested.get(f.id) == members[0].group]
+        if inner:  # in reading order with the other parts
+            parts = sorted(parts + inner, key=lambda f: (f.block or 0, f.end or 0))
         if len(totals) != 1 or not parts:
             continue
         total = totals[0]
@@ -289,9 +291,8 @@ def stock_flows(facts: list[Any]) -> list[Relation]:
     out = []
     for new in facts:
         before = _before(new)
-        raise_at = [m for m in cues["stock_raise"].finditer(before)]
-        if new.origin != "text" or new.kind != "count" or not raise_at or not re.search(r"\blên\s*$", before) \
-                or is_target(new):
+        if new.origin != "text" or new.kind != "count" or not cues["stock_raise"].search(before) \
+                or not re.search(r"\blên\s*$", before) or is_target(new):
             continue
         same = [f for f in facts if f is not new and same_sentence(f, new) and f.kind == "count" and f.unit == new.unit]
         added = [f for f in same if (f.end or 0) < (new.end or 0)
@@ -435,7 +436,8 @@ def _cue_data() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def extra_cues() -> dict[str, re.Pattern[str]]:
-    """The cue lists of cues.yaml that only this module reads (plan_base, person_units)."""
+    """The cue lists of cues.yaml that only this module reads (plan_base, person_units, stock_raise,
+    stock_added), compiled once. (scope_levels is read by :func:`level_partitions`.)"""
     return {k: _words(_cue_data().get(k) or ["\x00"]) for k in ("plan_base", "person_units", "stock_raise", "stock_added")}
 
 
@@ -505,8 +507,8 @@ def _base_of_scope(facts, rate, num, cues):
 
 def _base_named_by_noun(facts, rate, num):
     """'2.094 hộ, bằng 71,6% số hộ dùng cáp quang của phường': the words after the rate name the
-    numerator's noun; the one whole count of that noun stated in the rate's paragraph or the three
-    blocks before it is the base (inferred)."""
+    numerator's noun; the one whole count of that noun stated before it in the rate's outline item or
+    the two before it, in the same section, is the base (inferred)."""
     after = _after(rate)
     if not num.unit or not re.match(r"(?:tổng )?số " + re.escape(num.unit) + r"\b", after):
         return None
