@@ -136,8 +136,8 @@ def mutations(path: Path, params) -> list[Mutation]:
             break
         if s.number.isdigit() and int(s.number) >= 2:
             ln = lines[s.location.line - 1]
-            shifted = str(int(s.number) + 1)
-            new = re.sub(r"(^\W*)" + s.number + r"\.", lambda m, shifted=shifted: m.group(1) + shifted + ".", ln,
+            bumped = str(int(s.number) + 1)
+            new = re.sub(r"(^\W*)" + s.number + r"\.", lambda m, bumped=bumped: m.group(1) + bumped + ".", ln,
                          count=1)
             if new != ln:
                 mutated = list(lines)

@@ -113,3 +113,30 @@ def test_pdf_and_docx_renderings_give_the_same_facts_and_findings(slug, ext):
     assert key(other.facts) == key(text.facts)
     failing = lambda r: Counter((c.rule, c.severity) for c in r.checks if c.status == "fail")  # noqa: E731
     assert failing(other) == failing(text)
+
+
+def _text_facts(tmp_path, text):
+    from wardaudit.project.config import WardParams
+    p = tmp_path / "r.txt"
+    p.write_text(text, encoding="utf-8")
+    return audit_file(p, WardParams(ward="Đông Hải", slug="dong-hai")).facts
+
+
+def test_money_columns_are_money_and_a_count_column_beside_them_is_not(tmp_path):
+    text = ("Bảng 2. Dự án chuyển đổi số năm 2026 (đơn vị tính: triệu đồng)\n\n"
+            "| STT | Hạng mục | Số dự án | Kinh phí |\n|---|---|---|---|\n| 1 | Hạ tầng | 3 | 450 |\n| 2 | Đào tạo | 2 | 120 |")
+    cells = {f.raw: f for f in _text_facts(tmp_path, text) if f.origin == "table"}
+    assert (cells["450"].kind, cells["450"].value, cells["450"].unit) == ("money", 450e6, "triệu đồng")
+    assert (cells["3"].kind, cells["3"].value) == ("count", 3)
+
+
+def test_each_figure_knows_where_it_is_in_its_quote(tmp_path):
+    facts = _text_facts(tmp_path, "Thôn Đông có 12 camera, trong đó 12 camera đã kết nối về trung tâm.")
+    assert [f.at for f in facts] == [13, 33] and all(f.quote[f.at:f.at + 2] == "12" for f in facts)
+
+
+def test_bullets_under_a_lead_in_share_its_outline_item(tmp_path):
+    text = ("- Xã tiếp nhận 318 hồ sơ, trong đó:\n+ Trực tuyến: 251 hồ sơ;\n+ Trực tiếp: 67 hồ sơ.\n"
+            "- Đang giải quyết: 16 hồ sơ.")
+    items = {f.raw: f.item for f in _text_facts(tmp_path, text)}
+    assert items["318"] == items["251"] == items["67"] and items["16"] == items["318"] + 1

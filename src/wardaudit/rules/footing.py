@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from wardaudit.catalogue import load_catalogue
-from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength
+from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength, gap, same_sentence
 from wardaudit.model.findings import Evidence
 from wardaudit.rules._util import ev, fmt, is_target
 from wardaudit.rules.base import AuditContext, Rule, rule
@@ -35,7 +35,8 @@ def total_equals_parts(rule: Rule, ctx: AuditContext):
         values = {"expected": total.value, "actual": s, "parts": [f.value for f in parts]}
         evidence = [ev(total)] + [ev(f) for f in parts]
         if total.qualifier in ("lower_bound", "at_least", "upper_bound", "at_most", "approx"):
-            ok = _within_bound(s, total)
+            # parts that may name only some of the whole ('khoảng 600 lượt; trong đó 350 lượt …') can only exceed it
+            ok = _within_bound(s, total) if rel.exhaustive else not _exceeds_bound(s, total)
             yield rule.judge(rel if total.qualifier != "approx" else rel.weaker(), ok,
                         f"{_name(total.metric)}: tổng {total.raw} " + ("thỏa" if ok else "không thỏa")
                         + f" với tổng các phần {' + '.join(fmt(f.value) for f in parts)} = {fmt(s)}", values, evidence)
@@ -53,6 +54,15 @@ def total_equals_parts(rule: Rule, ctx: AuditContext):
         yield rule.judge(rel, ok,
                     f"{_name(total.metric)}: tổng {fmt(total.value)} " + ("= " if ok else "≠ ")
                     + " + ".join(fmt(f.value) for f in parts) + f" = {fmt(s)}", values, evidence)
+
+
+def _exceeds_bound(s: float, total) -> bool:
+    """Some of the parts already exceed what the total allows."""
+    if total.qualifier in ("lower_bound", "at_least"):
+        return False
+    if total.qualifier == "approx":
+        return s > 1.05 * total.value + 1e-9
+    return not _within_bound(s, total)
 
 
 def _within_bound(s: float, total) -> bool:
@@ -84,10 +94,12 @@ def dossier_flow(rule: Rule, ctx: AuditContext):
     facts = [f for f in ctx.facts if not is_target(f) and f.origin == "text"]
     for rec in [f for f in facts if f.metric == "dossiers.received"]:
         end = rec.period_end
-        near = [f for f in facts if f.scope == rec.scope and f.section == rec.section and f.file == rec.file
-                and f.block is not None and rec.block is not None and abs(f.block - rec.block) <= 2]
+        near = [f for f in facts if f.scope == rec.scope and f.section == rec.section
+                and gap(rec, f) is not None and abs(gap(rec, f)) <= 2]
         res = [f for f in near if f.metric == "dossiers.resolved" and f.period == rec.period]
         pend = [f for f in near if f.metric == "dossiers.pending" and (f.period == f"@{end}" if end else f.period is None)]
+        if not res or not pend:
+            res, pend = _flow_stated_apart(facts, rec)
         if not res or not pend:
             continue
         r = min(res, key=lambda f: (abs(f.block - rec.block), abs((f.sentence or 0) - (rec.sentence or 0))))
@@ -102,6 +114,21 @@ def dossier_flow(rule: Rule, ctx: AuditContext):
                     f"đang giải quyết {fmt(p.value)}" + (f" + rút {fmt(w)}" if wd else "") + f" = {fmt(s)}",
                     {"expected": rec.value, "actual": s, "received": rec.value, "resolved": r.value,
                      "pending": p.value}, [ev(rec), ev(r), ev(p)])
+
+
+def _flow_stated_apart(facts, rec):
+    """'1. Tiếp nhận: … 1.940 hồ sơ' and, in another section, '… đã giải quyết 1.897 hồ sơ, còn 43 hồ sơ
+    đang giải quyết': resolved and pending in one sentence, and ``rec`` the report's one count received
+    for that period and scope."""
+    end = rec.period_end
+    received = [f for f in facts if f.metric == "dossiers.received" and f.period == rec.period and f.scope == rec.scope
+                and f.file == rec.file and f.role != "part"]
+    if received != [rec]:
+        return [], []
+    pairs = [(r, p) for r in facts if r.metric == "dossiers.resolved" and r.period == rec.period and r.scope == rec.scope
+             for p in facts if p.metric == "dossiers.pending" and p.scope == rec.scope and same_sentence(p, r)
+             and (p.period == f"@{end}" if end else p.period is None)]
+    return ([pairs[0][0]], [pairs[0][1]]) if len(pairs) == 1 else ([], [])
 
 
 _TOTAL_LABEL = re.compile(r"^(tổng cộng|tổng số|tổng|cộng|toàn (?:tỉnh|huyện|thành phố|xã|phường))\b", re.IGNORECASE)
