@@ -2,14 +2,20 @@
 
 Each ``*_chart(facts, lang)`` takes facts (objects with ``to_public()`` or their dicts) and returns
 a matplotlib Figure, or None when the report has nothing to draw. Figures use one fixed style and
-no timestamps, so :func:`png_bytes` gives the same bytes for the same facts.
+no timestamps, so :func:`png_bytes` gives the same bytes for the same facts. The style is applied
+with :func:`chart_style` (``matplotlib.rc_context``) while a chart is drawn and saved: matplotlib's
+global settings are left as they were.
 """
 from __future__ import annotations
 
+import functools
 import io
-from typing import Any, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from wardaudit.render.messages import has, t
+from wardaudit.vi.numbers import display_number
 
 STYLE = {
     "figure.dpi": 100,
@@ -42,17 +48,48 @@ def _public(facts: Iterable[Any]) -> list[dict[str, Any]]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _style_rc() -> dict[str, Any]:
+    """seaborn's whitegrid theme (notebook context, deep palette) with :data:`STYLE` over it."""
+    import seaborn as sns
+    from cycler import cycler
+
+    rc = {**sns.plotting_context("notebook"), **sns.axes_style("whitegrid", rc={"font.family": "sans-serif"})}
+    rc["axes.prop_cycle"] = cycler("color", sns.color_palette("deep"))
+    rc.update(STYLE)
+    return rc
+
+
+@contextmanager
+def chart_style() -> Iterator[None]:
+    """The charts' style for the duration of a ``with`` block; matplotlib's own settings come back after."""
+    import matplotlib
+
+    with matplotlib.rc_context(dict(_style_rc())):
+        yield
+
+
+def _styled(make: Callable[..., Any]) -> Callable[..., Any]:
+    """A chart function drawn under :func:`chart_style` (artists read the style as they are made)."""
+    @functools.wraps(make)
+    def drawn(*args: Any, **kwargs: Any) -> Any:
+        with chart_style():
+            return make(*args, **kwargs)
+    return drawn
+
+
 def _figure(n_bars: int):
     # a bare Figure, not pyplot: no global figure list, so nothing is shown twice by the notebook's
     # inline backend and nothing depends on the active backend
-    import matplotlib
-    import seaborn as sns
     from matplotlib.figure import Figure
 
-    sns.set_theme(style="whitegrid", rc=STYLE)
-    matplotlib.rcParams.update(STYLE)
     height = max(2.4, min(12.0, 0.32 * n_bars + 1.2))
     return Figure(figsize=(WIDTH_IN, height))
+
+
+def _is_share(d: dict[str, Any]) -> bool:
+    """A rate or a percentage: not a count to draw as a bar."""
+    return (d.get("unit") or "").startswith("%") or (d.get("kind") or "") in ("rate", "percent")
 
 
 def _labels(lang: str = "vi") -> dict[str, str]:
@@ -105,7 +142,7 @@ def _finish(fig, lang: str, legend: list[tuple[str, str]] | None = None, left_ou
         fig.text(0.01, 0.02 / height, note, fontsize=7.5, color="#5c6670", va="bottom")
         bottom += (0.16 * (note.count("\n") + 1) + 0.05) / height
     if legend:
-        fig.legend(handles=[Patch(facecolor=c, label=l) for l, c in legend], loc="lower center",
+        fig.legend(handles=[Patch(facecolor=colour, label=name) for name, colour in legend], loc="lower center",
                    bbox_to_anchor=(0.5, bottom), ncol=min(4, len(legend)), frameon=False, fontsize=8)
         bottom += 0.3 / height
     fig.tight_layout(rect=(0, min(bottom, 0.5), 1, 1))
@@ -123,6 +160,7 @@ def _hbar(ax, labels: list[str], series: list[tuple[str, list[float], str]]):
     ax.invert_yaxis()
 
 
+@_styled
 def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     """Target against result for each indicator: facts qualified target/result sharing a group."""
     pairs: dict[str, dict[str, dict[str, Any]]] = {}
@@ -201,13 +239,13 @@ def _count_bars(labels: list[str], values: list[float], colors: list[str], title
     return fig
 
 
+@_styled
 def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
     """The dossier flow: received → resolved (on time / late) → pending, from dossiers.* facts."""
     seen: dict[str, dict[str, Any]] = {}
     for d in _public(facts):
         m = d.get("metric") or ""
-        if m.startswith("dossiers.") and m not in seen and not (d.get("unit") or "").startswith("%") \
-                and (d.get("kind") or "") not in ("rate", "percent"):
+        if m.startswith("dossiers.") and m not in seen and not _is_share(d):
             seen[m] = d
     if not seen:
         return None
@@ -237,12 +275,12 @@ def _dossier_colour(metric: str) -> str:
     return PALETTE["flow"]
 
 
+@_styled
 def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     """Allocated against disbursed money (budget.* facts), in million đồng; disbursed above the
     allocation is drawn red and the legend says so."""
     rows: dict[str, dict[str, float]] = {}
     order: list[str] = []
-    labels_cat = _labels(lang)
     for d in _public(facts):
         m = d.get("metric") or ""
         if not m.startswith("budget.") or (d.get("unit") or "").startswith("%"):
@@ -283,6 +321,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     return _finish(fig, lang, items)
 
 
+@_styled
 def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
     """Task counts: the tasks.* figures the text states, and the listed task rows counted by status."""
     seen: dict[str, dict[str, Any]] = {}
@@ -294,7 +333,7 @@ def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
         if d.get("role") == "row" or m == "tasks.row":
             status = d.get("status") or "unknown"
             by_status[status] = by_status.get(status, 0) + 1
-        elif m not in seen and not (d.get("unit") or "").startswith("%") and (d.get("kind") or "") not in ("rate", "percent"):
+        elif m not in seen and not _is_share(d):
             seen[m] = d
     if not seen and not by_status:
         return None
@@ -320,12 +359,13 @@ CHARTS = (("chart_targets", targets_chart), ("chart_dossiers", dossiers_chart),
 
 
 def _fmt(v: float, lang: str) -> str:
-    from wardaudit.render.page import format_number
-    return format_number(int(v) if float(v).is_integer() else round(v, 2), lang)
+    """A value on a chart: at most two decimals."""
+    return display_number(float(v), lang, max_decimals=2)
 
 
 def png_bytes(fig) -> bytes:
     """The figure as PNG without a software/date stamp (same facts, same bytes)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})  # laid out once by tight_layout
+    with chart_style():  # the ticks a draw adds read the style too
+        fig.savefig(buf, format="png", metadata={"Software": None})  # laid out once by tight_layout
     return buf.getvalue()
