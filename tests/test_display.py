@@ -1,20 +1,23 @@
 """wardaudit.render.page, messages and charts: escaping of hostile report text, tick-and-tie placement,
-the sections' content, number formatting, chart determinism."""
+the sections' content, number formatting, chart determinism, the render layer's shape."""
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from wardaudit.render import charts
-
-from wardaudit.render import page as display
-from wardaudit.model.document import Block, Document, Location, Table
 from wardaudit.errors import RegistryError
+from wardaudit.model.document import Block, Document, Location, Table
 from wardaudit.model.findings import CheckResult, Evidence, summary
+from wardaudit.render import charts
+from wardaudit.render import page as display
 from wardaudit.render.messages import MESSAGES, t
+from wardaudit.render.wording import format_value
+from wardaudit.vi.numbers import display_number
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -106,9 +109,14 @@ def test_hostile_text_is_shown_literally_never_as_markup(result, lang):
     assert all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', html))
 
 
-def test_esc_escapes_quotes_for_attributes():
-    assert display.esc('" onmouseover="x') == "&quot; onmouseover=&quot;x"
-    assert display.esc(None) == ""
+def test_quotes_in_report_text_cannot_end_an_attribute(result):
+    # a passing check's message goes into the title attribute of its tick
+    checks = [CheckResult("FOOT001", "pass", "error", 'Tổng " onmouseover="alert(1)\' x', {},
+                          (Evidence("I", "Tổng số hồ sơ là 100 hồ sơ", None, 5, FILE, "100"),))]
+    html = display.source_view([FakeResult(result.document, {}, checks)])
+    title = re.search(r'<span class="tick" title="([^"]*)"', html).group(1)
+    assert title == "FOOT001: Tổng &quot; onmouseover=&quot;alert(1)&#x27; x"
+    assert '" onmouseover="' not in html
 
 
 def test_header_shows_blanks_sources_and_hash(result):
@@ -180,11 +188,21 @@ def test_all_checks_lists_passed_and_skipped_in_details(result):
     assert 'class="check st-skip" data-rule="META001"' in html
 
 
-@pytest.mark.parametrize("value,lang,text", [(12294, "vi", "12.294"), (12294, "en", "12,294"),
-                                             (98.7, "vi", "98,7"), (316000000.0, "vi", "316.000.000"),
-                                             (None, "vi", ""), ([1, 2.5], "vi", "1; 2,5")])
-def test_format_number(value, lang, text):
-    assert display.format_number(value, lang) == text
+@pytest.mark.parametrize("value,lang,decimals,text", [
+    (12294, "vi", 6, "12.294"), (12294, "en", 6, "12,294"), (98.7, "vi", 6, "98,7"),
+    (316000000.0, "vi", 6, "316.000.000"), (1234.5678, "vi", 2, "1.234,57"), (1234.5678, "en", 2, "1,234.57"),
+    (0.1 + 0.2, "vi", 6, "0,3"), (-0.0000001, "vi", 6, "0"), (float("nan"), "vi", 6, "—"), (None, "vi", 6, ""),
+    ("lattice", "vi", 6, "lattice")])
+def test_display_number(value, lang, decimals, text):
+    assert display_number(value, lang, decimals) == text
+
+
+@pytest.mark.parametrize("value,lang,decimals,text", [([1, 2.5], "vi", None, "1; 2,5"), (98.12345, "vi", None, "98,12"),
+                                                      (98.12345, "en", 3, "98.123"), ({"day": 6, "month": None,
+                                                                                       "year": 2026}, "vi", None,
+                                                                                      "06/…/2026")])
+def test_check_values_use_the_display_number(value, lang, decimals, text):
+    assert format_value(value, lang, decimals) == text
 
 
 def test_messages_cover_both_languages_and_refuse_unknown_keys():
@@ -255,3 +273,52 @@ def test_load_ward_applies_the_notebook_overrides(project):
     assert ward.results and not [c for r in ward.results for c in r.checks if c.rule.startswith("STRUCT")]
     assert '<h2 id="sec-header">Report</h2>' in display.header(ward.results, ward.params, ward.lang)
     assert (project.ward_processed("vinh-thong") / "findings.json").exists()
+
+
+# --- the render layer's shape ---------------------------------------------------------------------
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "wardaudit"
+RENDER_FILES = sorted((SRC / "render").glob("*.py")) + [SRC / "run" / "ward.py", SRC / "run" / "kernel.py"]
+HTML_TAG = re.compile(r"</?(?:a|b|blockquote|br|caption|code|details|div|figcaption|figure|footer|h[1-6]|img|li|"
+                      r"link|main|nav|ol|p|script|section|span|style|summary|table|tbody|td|th|thead|tr|ul)"
+                      r"(?=[\s>/\\])", re.I)
+
+
+def _html_strings(tree: ast.AST) -> list[int]:
+    """Lines of the string literals (an f-string counts once) that hold an HTML tag."""
+    inner = {id(n) for f in ast.walk(tree) if isinstance(f, ast.JoinedStr) for n in ast.walk(f) if n is not f}
+    out = []
+    for node in ast.walk(tree):
+        if id(node) in inner:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        else:
+            continue
+        if HTML_TAG.search(text):
+            out.append(node.lineno)
+    return out
+
+
+def test_render_layer_keeps_the_house_limits():
+    too_long, html = [], {}
+    for path in RENDER_FILES:
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        assert len(text.splitlines()) <= 400, path.name
+        too_long += [f"{path.name}:{f.name}" for f in ast.walk(tree)
+                     if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.end_lineno - f.lineno >= 60]
+        if _html_strings(tree):
+            html[path.name] = _html_strings(tree)
+    assert not too_long, too_long
+    assert sum(len(v) for v in html.values()) <= 4, html
+    assert "html.escape" not in "".join(p.read_text(encoding="utf-8") for p in RENDER_FILES)
+
+
+def test_charts_and_wording_do_not_import_the_page():
+    for name in ("charts.py", "wording.py", "placement.py", "messages.py"):
+        tree = ast.parse((SRC / "render" / name).read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not imported & {"wardaudit.render.page", "wardaudit.render.evidence"}, name
