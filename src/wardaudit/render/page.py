@@ -50,8 +50,8 @@ def _period_text(start: Any, end: Any, lang: str) -> str:
     return t("period_range", lang, start=display_date(start) or "…", end=display_date(end) or "…")
 
 
-def _params_rows(p: Any, results: list[Any], lang: str) -> list[dict[str, Any]]:
-    ward = getattr(p, "ward", None) or (results[0].meta.get("ward_name") if results else None)
+def _params_rows(p: Any, ward: str | None, lang: str) -> list[dict[str, Any]]:
+    """The unit (from the parameters, else as the report names it), its level and province."""
     rows = [_field(t("ward", lang), ward, lang), _field(t("level", lang), getattr(p, "level", None), lang),
             _field(t("province", lang), getattr(p, "province", None), lang)]
     if p is not None and (getattr(p, "period_start", None) or getattr(p, "period_end", None)):
@@ -90,7 +90,7 @@ def header(results: Any, params: Any = None, lang: str = "vi") -> str:
         note = t("params_note", lang, carried=carried, off=off, profile=getattr(p, "outline_profile", "auto"))
     data = {"title": t("title", lang, ward=" ".join(x for x in (level, ward) if x) or "?"),
             "contents_label": t("contents", lang), "contents": _contents_items(lang),
-            "heading": t("header", lang), "rows": _params_rows(p, results, lang), "params_note": note,
+            "heading": t("header", lang), "rows": _params_rows(p, ward, lang), "params_note": note,
             "no_reports": None if results else t("no_reports", lang),
             "reports": [_report_data(r, i, len(results), lang) for i, r in enumerate(results)]}
     return str(macros().header(data))
