@@ -8,8 +8,10 @@ global settings are left as they were.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -78,12 +80,20 @@ def chart_style() -> Iterator[None]:
         yield
 
 
+# the figures the chart functions made: png_bytes saves them in the same style (a draw can add ticks,
+# which read the style as they are made); any other figure is saved as it is
+_STYLED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
 def _styled(make: Callable[..., Any]) -> Callable[..., Any]:
     """A chart function drawn under :func:`chart_style` (artists read the style as they are made)."""
     @functools.wraps(make)
     def drawn(*args: Any, **kwargs: Any) -> Any:
         with chart_style():
-            return make(*args, **kwargs)
+            fig = make(*args, **kwargs)
+        if fig is not None:
+            _STYLED.add(fig)
+        return fig
     return drawn
 
 
@@ -366,8 +376,9 @@ def _fmt(v: float, lang: str) -> str:
 
 
 def png_bytes(fig) -> bytes:
-    """The figure as PNG without a software/date stamp (same facts, same bytes)."""
+    """The figure as PNG without a software/date stamp (same facts, same bytes); a chart of this
+    module is saved in the style it was drawn in."""
     buf = io.BytesIO()
-    with chart_style():  # the ticks a draw adds read the style too
+    with chart_style() if fig in _STYLED else contextlib.nullcontext():
         fig.savefig(buf, format="png", metadata={"Software": None})  # laid out once by tight_layout
     return buf.getvalue()
