@@ -10,10 +10,9 @@ injected parameters cell gets a fixed id, so two runs on the same inputs give th
 except for the run timestamp in the page footer. Parameters, input hashes and the package version
 are recorded in the output notebook's metadata (``metadata.wardaudit``): the notebook is the log.
 
-Cost: a batch worker keeps one :class:`WarmKernel` and runs ward after ward on it (papermill still
-injects the parameters and executes every cell), resetting the kernel's namespace in between, so
-the kernel start and the imports are paid once per worker instead of once per ward. The HTML
-exporter is built once per process.
+Cost: a batch worker runs ward after ward on one kernel (:mod:`wardaudit.run.kernel`), so the
+kernel start and the imports are paid once per worker instead of once per ward. The HTML exporter
+and the page template are built once per process.
 """
 from __future__ import annotations
 
@@ -130,7 +129,7 @@ def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | N
     import pickle
 
     from wardaudit.audit import audit_ward, findings_text
-    from wardaudit.project.iorw import write_bytes, write_text
+    from wardaudit.project.iorw import write_bytes
     from wardaudit.review.decisions import latest, load_decisions
 
     paths = paths or Paths()
@@ -165,7 +164,8 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 @contextmanager
 def _project_root_env(root: Path) -> Iterator[None]:
-    # the kernel is a child process: it finds the project through the environment it inherits
+    # a kernel papermill starts is a child process: it finds the project through the environment
+    # it inherits (a warm kernel is given the root at its start instead)
     old = os.environ.get("WARDAUDIT_ROOT")
     os.environ["WARDAUDIT_ROOT"] = str(root)
     try:
