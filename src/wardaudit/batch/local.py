@@ -37,8 +37,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from wardaudit import __version__
-from wardaudit.project.config import Paths, WardParams, load_params, relative, ward_sources
+from wardaudit.version import __version__
+from wardaudit.ingest import ward_sources
+from wardaudit.project.config import Paths, WardParams, load_params, relative
 from wardaudit.errors import AuditError, ParametersError
 from wardaudit.ingest import sha256_file
 from wardaudit.project.iorw import file_mode, write_text

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 SCHEMA = "wardaudit.findings/1"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -69,7 +70,7 @@ class CheckResult:
 
 def finding_id(rule: str, basis: str) -> str:
     """``RULE-<10 hex digits>``: the rule and a 40-bit BLAKE2b hash of ``basis``."""
-    digest = hashlib.blake2b(f"{rule}\n{basis}".encode("utf-8"), digest_size=5).hexdigest()
+    digest = hashlib.blake2b(f"{rule}\n{basis}".encode(), digest_size=5).hexdigest()
     return f"{rule}-{digest}"
 
 

@@ -218,14 +218,14 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     ax = fig.add_subplot(111)
     # indicators have different units: show the result as a share of its target when every target is non-zero
     if all(v != 0 for v in tgt):
-        pct = [100.0 * r / v for r, v in zip(res, tgt)]
+        pct = [100.0 * r / v for r, v in zip(res, tgt, strict=True)]
         colors = [PALETTE["met"] if p >= 100 else PALETTE["below"] for p in pct]
         ax.barh(range(len(labels)), pct, height=0.7, color=colors)
         ax.set_yticks(range(len(labels)))
         ax.set_yticklabels(labels)
         ax.invert_yaxis()
         ax.axvline(100, color="#173f63", linewidth=1, linestyle="--")
-        for i, (v, r, p) in enumerate(zip(tgt, res, pct)):
+        for i, (v, r, p) in enumerate(zip(tgt, res, pct, strict=True)):
             ax.text(p, i, f"  {_fmt(r, lang)} / {_fmt(v, lang)}", va="center", fontsize=8)
         # room on the right for the longest value label
         ax.set_xlim(0, max(pct + [100.0]) * 1.22)
@@ -316,7 +316,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     y = np.arange(len(order))
     alloc = [rows[k].get("allocated", 0.0) for k in order]
     spent = [rows[k].get("disbursed", 0.0) for k in order]
-    over = [PALETTE["over"] if s > a > 0 else PALETTE["disbursed"] for a, s in zip(alloc, spent)]
+    over = [PALETTE["over"] if s > a > 0 else PALETTE["disbursed"] for a, s in zip(alloc, spent, strict=True)]
     ax.barh(y - 0.2, alloc, height=0.4, color=PALETTE["allocated"])
     ax.barh(y + 0.2, spent, height=0.4, color=over)
     ax.set_yticks(y)

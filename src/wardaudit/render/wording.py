@@ -126,7 +126,7 @@ def local_stamp(now: _dt.datetime | None = None) -> str:
     """The run's time as an auditor in Vietnam reads it: ``dd/mm/yyyy HH:MM (giờ Việt Nam)``."""
     from zoneinfo import ZoneInfo
 
-    now = now or _dt.datetime.now(_dt.timezone.utc)
+    now = now or _dt.datetime.now(_dt.UTC)
     return now.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%d/%m/%Y %H:%M:%S") + " (UTC+7)"
 
 

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import re
 
-from wardaudit.model.findings import Evidence
-from wardaudit.vi.numbers import find_figures
-
 from wardaudit.catalogue import load_catalogue
 from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength
-from wardaudit.rules import AuditContext, rule
-from wardaudit.rules._util import ev, fmt, is_target, judge, result
+from wardaudit.model.findings import Evidence
+from wardaudit.rules._util import ev, fmt, is_target
+from wardaudit.rules.base import AuditContext, Rule, rule
+from wardaudit.vi.numbers import find_figures
 
 
 def _name(metric: str | None) -> str:
@@ -17,7 +16,7 @@ def _name(metric: str | None) -> str:
 
 
 @rule("FOOT001", "Tổng khác tổng các phần", "Total differs from the sum of its parts", "error")
-def total_equals_parts(ctx: AuditContext):
+def total_equals_parts(rule: Rule, ctx: AuditContext):
     """A total must equal the sum of its parts. Checks partition relations: explicit ones, whose
     text hands the total its parts ('trong đó …', 'gồm …', '(gồm: A: a; B: b)', bullets after
     'trong đó:', a table under a titled total), and inferred ones (a total and the parts of one
@@ -37,21 +36,21 @@ def total_equals_parts(ctx: AuditContext):
         evidence = [ev(total)] + [ev(f) for f in parts]
         if total.qualifier in ("lower_bound", "at_least", "upper_bound", "at_most", "approx"):
             ok = _within_bound(s, total)
-            yield judge("FOOT001", "error", rel if total.qualifier != "approx" else rel.weaker(), ok,
+            yield rule.judge(rel if total.qualifier != "approx" else rel.weaker(), ok,
                         f"{_name(total.metric)}: tổng {total.raw} " + ("thỏa" if ok else "không thỏa")
                         + f" với tổng các phần {' + '.join(fmt(f.value) for f in parts)} = {fmt(s)}", values, evidence)
             continue
         if not rel.exhaustive:
             if total.kind != "money" and s > total.value + 1e-9:
-                yield judge("FOOT001", "error", rel, False,
+                yield rule.judge(rel, False,
                             f"{_name(total.metric)}: các phần ({' + '.join(fmt(f.value) for f in parts)} = {fmt(s)}) "
                             f"lớn hơn tổng {fmt(total.value)}", values, evidence)
             elif len(parts) >= 2 and abs(s - total.value) < 1e-6:
-                yield judge("FOOT001", "error", rel, True, f"{_name(total.metric)}: tổng {fmt(total.value)} = "
+                yield rule.judge(rel, True, f"{_name(total.metric)}: tổng {fmt(total.value)} = "
                             + " + ".join(fmt(f.value) for f in parts) + f" = {fmt(s)}", values, evidence)
             continue
         ok = abs(s - total.value) < 1e-6
-        yield judge("FOOT001", "error", rel, ok,
+        yield rule.judge(rel, ok,
                     f"{_name(total.metric)}: tổng {fmt(total.value)} " + ("= " if ok else "≠ ")
                     + " + ".join(fmt(f.value) for f in parts) + f" = {fmt(s)}", values, evidence)
 
@@ -71,7 +70,7 @@ def _within_bound(s: float, total) -> bool:
 
 
 @rule("FOOT002", "Tiếp nhận ≠ đã giải quyết + đang giải quyết", "Received ≠ resolved + pending", "error")
-def dossier_flow(ctx: AuditContext):
+def dossier_flow(rule: Rule, ctx: AuditContext):
     """Dossiers received in a period equal those resolved plus those still pending at its end (plus
     withdrawn, when stated), where all three are stated within two paragraphs of the same section
     for the same period and scope. No cue word states this identity, so the relation is inferred from the catalogue.
@@ -98,7 +97,7 @@ def dossier_flow(ctx: AuditContext):
         w = wd[0].value if wd else 0
         s = r.value + p.value + w
         ok = abs(s - rec.value) < 1e-6
-        yield judge("FOOT002", "error", rel, ok,
+        yield rule.judge(rel, ok,
                     f"Tiếp nhận {fmt(rec.value)} " + ("= " if ok else "≠ ") + f"đã giải quyết {fmt(r.value)} + "
                     f"đang giải quyết {fmt(p.value)}" + (f" + rút {fmt(w)}" if wd else "") + f" = {fmt(s)}",
                     {"expected": rec.value, "actual": s, "received": rec.value, "resolved": r.value,
@@ -116,7 +115,7 @@ def _cell_value(cell: str):
 
 
 @rule("FOOT003", "Dòng/cột tổng của bảng khác tổng các dòng/cột", "Table total row or column ≠ sum", "error")
-def table_totals(ctx: AuditContext):
+def table_totals(rule: Rule, ctx: AuditContext):
     """A table's total row ('Tổng', 'Cộng', 'Tổng cộng') must equal the sum of the rows above it in each
     numeric column; a 'Tổng' column under a spanning header must equal the sum of its sibling columns.
     Percentages are not summed. Proves an arithmetic difference; cannot tell which cell is wrong.
@@ -145,7 +144,7 @@ def table_totals(ctx: AuditContext):
                 s = sum(v.value for v in addends)
                 ok = abs(s - total.value) < 1e-6
                 loc = t.row_location(i)
-                yield result("FOOT003", ok, "error",
+                yield rule.check(ok, 
                              f"{t.header[j] if j < len(t.header) else 'Cột ' + str(j)}: dòng tổng {fmt(total.value)} "
                              + ("=" if ok else "≠") + f" tổng các dòng {fmt(s)}",
                              {"expected": s, "actual": total.value, "parts": [v.value for v in addends]},
@@ -172,7 +171,7 @@ def table_totals(ctx: AuditContext):
                 s = sum(p.value for p in parts)
                 ok = abs(s - total.value) < 1e-6
                 loc = t.row_location(i)
-                yield result("FOOT003", ok, "error",
+                yield rule.check(ok, 
                              f"{parent}: cột tổng {fmt(total.value)} " + ("=" if ok else "≠") + f" tổng các cột {fmt(s)}",
                              {"expected": s, "actual": total.value}, [Evidence(section=block.section_label, quote=row[tj],
                                                                                 page=loc.page, line=loc.line,

@@ -29,14 +29,15 @@ from typing import Any
 
 from markupsafe import Markup
 
-from wardaudit import __version__
 from wardaudit.errors import NotebookError, ParametersError
-from wardaudit.project.config import Paths, WardParams, load_params, relative, ward_sources
+from wardaudit.ingest import ward_sources
+from wardaudit.project.config import Paths, WardParams, load_params, relative
 from wardaudit.project.iorw import write_text
 from wardaudit.render.messages import t
 from wardaudit.render.templating import environment
 from wardaudit.render.wording import local_stamp
 from wardaudit.run.kernel import WARM_ENGINE, WarmKernel, register_engine, shutdown_warm_kernels, warm_kernel
+from wardaudit.version import __version__
 
 __all__ = ["WARD_NOTEBOOK", "WardAudit", "UnknownWardError", "load_ward", "execute_ward", "render_html",
            "clean_notebook", "WarmKernel", "warm_kernel", "shutdown_warm_kernels"]
@@ -276,7 +277,7 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
                             path=str(source_nb), ward=slug)
     nb_params = {"ward": slug, "lang": params.lang, "reuse_audit": reuse_audit, **(parameters or {})}
     out_nb, html_path = paths.ward_processed(slug) / WARD_NOTEBOOK, paths.ward_report(slug)
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = _dt.datetime.now(_dt.UTC)
     inputs = _inputs(params, paths, slug, source_nb)
     kernel = warm_kernel(paths, kernel_name) if reuse_kernel else None
     nb, status, reason = _run_notebook(source_nb, nb_params, kernel_name, paths, kernel)
