@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 JOBS ?=
 OCR_DEBS := tesseract-ocr tesseract-ocr-vie ghostscript
 
-.PHONY: help setup system-deps audit test bench eval lab lock clean-reports samples docs
+.PHONY: help setup system-deps audit test test-fast lint bench eval lab lock clean-reports samples docs
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -39,8 +39,14 @@ system-deps: ## install Debian packages the tests need (chromium; OCR: tesseract
 audit: setup ## run every ward in parameters/ and render reports/ (index: reports/index.html)
 	$(VENV)/bin/wardaudit run --all $(if $(JOBS),--jobs $(JOBS))
 
-test: setup system-deps ## run the whole test suite
+test: setup system-deps lint ## lint, then run the whole test suite (tests/integration included)
 	$(PY) -m pytest -q
+
+test-fast: setup ## the quick tests: no notebook, browser, cluster or OCR (tests/unit, readers, rules; under a minute)
+	$(PY) -m pytest -q -m "not slow" tests
+
+lint: setup ## ruff check (rules in pyproject.toml: E, F, W, B, I, UP, SIM)
+	$(VENV)/bin/ruff check src tests benchmarks scripts
 
 bench: setup system-deps ## run the batch and OCR benchmarks (benchmarks/RESULTS.md, benchmarks/OCR.md)
 	$(PY) benchmarks/bench.py

@@ -118,7 +118,8 @@ class MemorySampler:
                     self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), int(st["VmHWM"].split()[0]))
                     if pid not in self.role:
                         try:
-                            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                            raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+                            cmd = raw.replace(b"\0", b" ").decode(errors="replace")
                         except OSError:
                             cmd = ""
                         self.role[pid] = ("kernel" if "ipykernel" in cmd else
@@ -329,6 +330,7 @@ def report(r: dict) -> str:
     eff = r["cold1_wards"] / (cores * r[f"cold{cores}_wards"]) if cores > 1 else 1.0
     mem = r.get("memory", {})
     per_worker_mb = mem.get("worker_plus_kernel_mb", 0)
+    memory_over = f"{per_worker_mb - 600:.0f} MB over" if per_worker_mb else "not measured"
 
     lines = [
         "# Batch benchmark",
@@ -346,11 +348,16 @@ def report(r: dict) -> str:
         "",
         "| run | total s | per ward s | notes |",
         "|---|---:|---:|---|",
-        f"| `wardaudit check` per report (floor) | {r['check_total']:.1f} | {check:.2f} | one CLI process per report, no notebook |",
-        f"| naive loop: `papermill` CLI + `jupyter nbconvert --to html` CLI | {r['naive_total']:.1f} | {naive:.2f} | {r['naive_failed']} ward(s) failed |",
-        f"| `wardaudit run --all --jobs 1`, cold | {r['cold1_total']:.1f} | {one:.2f} | wards phase {r['cold1_wards']:.1f} s; {r['cold1_status']} |",
-        f"| `wardaudit run --all --jobs {cores}`, cold | {cold:.1f} | {par:.2f} | wards phase {r[f'cold{cores}_wards']:.1f} s, portfolio {portfolio:.1f} s; {r[f'cold{cores}_status']} |",
-        f"| `wardaudit run --all --jobs {cores}`, warm (nothing changed) | {warm:.2f} | {warm / n:.3f} | {r['warm_status']} |",
+        f"| `wardaudit check` per report (floor) | {r['check_total']:.1f} | {check:.2f} | "
+        "one CLI process per report, no notebook |",
+        f"| naive loop: `papermill` CLI + `jupyter nbconvert --to html` CLI | {r['naive_total']:.1f} | {naive:.2f} | "
+        f"{r['naive_failed']} ward(s) failed |",
+        f"| `wardaudit run --all --jobs 1`, cold | {r['cold1_total']:.1f} | {one:.2f} | "
+        f"wards phase {r['cold1_wards']:.1f} s; {r['cold1_status']} |",
+        f"| `wardaudit run --all --jobs {cores}`, cold | {cold:.1f} | {par:.2f} | "
+        f"wards phase {r[f'cold{cores}_wards']:.1f} s, portfolio {portfolio:.1f} s; {r[f'cold{cores}_status']} |",
+        f"| `wardaudit run --all --jobs {cores}`, warm (nothing changed) | {warm:.2f} | {warm / n:.3f} | "
+        f"{r['warm_status']} |",
         f"| `wardaudit run --all --jobs {cores}` after saving the ward notebook (no input change) | "
         f"{r['saved_total']:.2f} | {r['saved_total'] / n:.3f} | re-rendered from the stored audit; "
         f"wards re-audited: {r['saved_reaudited']} (audit.pickle rewritten); {r['saved_status']} |",
@@ -377,12 +384,13 @@ def report(r: dict) -> str:
         f"{_verdict(speedup >= 6, f'{6 / speedup:.2f}× short: per ward {par:.2f} s, needs ≤ {naive / 6:.2f} s')} |",
         f"| warm re-run ≤ 5% of cold | {100 * warm / cold:.1f}% ({warm:.2f} s of {cold:.1f} s) | "
         f"{_verdict(warm <= 0.05 * cold, f'{warm / (0.05 * cold):.2f}× over')} |",
-        f"| notebook + HTML per ward ≤ 2× the check floor (one job) | {one / check:.2f}× ({one:.2f} s vs {check:.2f} s) | "
+        f"| notebook + HTML per ward ≤ 2× the check floor (one job) | {one / check:.2f}× "
+        f"({one:.2f} s vs {check:.2f} s) | "
         f"{_verdict(one <= 2 * check, f'{one / (2 * check):.2f}× over: needs ≤ {2 * check:.2f} s per ward')} |",
         f"| parallel efficiency ≥ 80% at {cores} workers | {100 * eff:.0f}% | "
         f"{_verdict(eff >= 0.8, f'{100 * (0.8 - eff):.0f} points short')} |",
         f"| peak memory per worker < 600 MB (worker + its kernel) | {per_worker_mb} MB | "
-        f"{_verdict(0 < per_worker_mb < 600, f'{per_worker_mb - 600:.0f} MB over' if per_worker_mb else 'not measured')} |",
+        f"{_verdict(0 < per_worker_mb < 600, memory_over)} |",
         "",
         *_efficiency_note(r, eff),
         "## Projections on this machine",

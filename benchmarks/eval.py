@@ -32,8 +32,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from plant import (CORPUS, HELDOUT, KINDS, ROOT, SEED_LABELS, LabelError, Passage, Relation, applicable,  # noqa: E402
-                   broken_by, label_problems, load_corpus, load_passage, parse, plant, unit_name, values)
+from plant import (  # noqa: E402
+    CORPUS,
+    HELDOUT,
+    KINDS,
+    ROOT,
+    SEED_LABELS,
+    LabelError,
+    Passage,
+    Relation,
+    applicable,
+    broken_by,
+    label_problems,
+    load_corpus,
+    load_passage,
+    parse,
+    plant,
+    unit_name,
+    values,
+)
 
 from wardaudit.audit import audit_file  # noqa: E402
 from wardaudit.errors import AuditError  # noqa: E402
@@ -238,11 +255,11 @@ def _score_passage(p: Passage, checks: list[Check], t: Tally) -> None:
 def _score_patterns(p: Passage, before: tuple, t: Tally) -> None:
     """Add what one passage contributed to the counts of each pattern it exercises."""
     after = (t.faults, t.faults_any, t.correct, t.disputed["error"], t.errors - t.justified)
-    delta = [a - b for a, b in zip(after, before)]
+    delta = [a - b for a, b in zip(after, before, strict=False)]
     for pattern in p.patterns:
         c = t.by_pattern.setdefault(pattern, Counter())
         c["passages"] += 1
-        for key, d in zip(("faults", "found", "correct", "disputed_error", "unjustified"), delta):
+        for key, d in zip(("faults", "found", "correct", "disputed_error", "unjustified"), delta, strict=False):
             c[key] += d
 
 
@@ -338,7 +355,7 @@ def render(corpus: Tally, seeds: Tally, n_corpus: int, n_seeds: int, seconds: fl
              "(or one spelling of the unit's name) changed per audit, found when a failing check matches "
              "the changed relation and holds the new figure.", "",
              "| measure | corpus | seeds | held-out |", "|---|---|---|---|"]
-    for (name, a), (_, b), (_, h) in zip(summary(corpus), summary(seeds), summary(heldout)):
+    for (name, a), (_, b), (_, h) in zip(summary(corpus), summary(seeds), summary(heldout), strict=False):
         lines.append(f"| {name} | {a} | {b} | {h} |")
     lines += ["", "Per pattern (corpus; a passage may exercise several):", "",
               "| pattern | passages | faults found (any severity) | correct relations disputed at error "
@@ -380,7 +397,7 @@ def main() -> int:
                           heldout, len(heldout_passages)), encoding="utf-8")
     width = max(len(n) for n, _ in summary(corpus))
     print(f"{'measure':<{width}}  corpus{'':<24}seeds{'':<25}held-out")
-    for (name, a), (_, b), (_, h) in zip(summary(corpus), summary(seeds), summary(heldout)):
+    for (name, a), (_, b), (_, h) in zip(summary(corpus), summary(seeds), summary(heldout), strict=False):
         print(f"{name:<{width}}  {a:<30}{b:<30}{h}")
     print(f"{len(corpus_passages)} passages, {len(seed_passages)} seeds, {len(heldout_passages)} held-out passages "
           f"in {seconds:.1f} s; wrote {OUT.relative_to(ROOT)}")

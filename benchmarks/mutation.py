@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sys
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from wardaudit.audit import audit_file  # noqa: E402
 from wardaudit.project.config import load_params  # noqa: E402
-from wardaudit.extract.metadata import fold  # noqa: E402
 from wardaudit.vi.numbers import format_number  # noqa: E402
 
 KINDS = ("sum_part", "rate", "recurrence", "ward_name", "appendix_row", "section_number")
@@ -89,7 +88,8 @@ def mutations(path: Path, params) -> list[Mutation]:
                 figure("sum_part", part, part.value + 7)
     # one stated rate that has its counts
     for f in facts:
-        if f.kind == "percent" and f.role == "rate" and any(g.group == f.group and g.role == "numerator" for g in facts):
+        has_counts = any(g.group == f.group and g.role == "numerator" for g in facts)
+        if f.kind == "percent" and f.role == "rate" and has_counts:
             figure("rate", f, f.value - 3 if f.value >= 50 else f.value + 3)
     # one recurrence of a figure stated in more than one place (text facts of one quantity, of a
     # metric the catalogue treats as one quantity wherever it recurs)
@@ -100,7 +100,7 @@ def mutations(path: Path, params) -> list[Mutation]:
     by_quantity = defaultdict(list)
     for f in recurring:
         by_quantity[(f.metric, f.period, f.scope)].append(f)
-    for k, fs in by_quantity.items():
+    for fs in by_quantity.values():
         if len({g.line for g in fs}) >= 2:
             for g in fs:
                 figure("recurrence", g, g.value + 11)
@@ -136,7 +136,9 @@ def mutations(path: Path, params) -> list[Mutation]:
             break
         if s.number.isdigit() and int(s.number) >= 2:
             ln = lines[s.location.line - 1]
-            new = re.sub(r"(^\W*)" + s.number + r"\.", lambda m: m.group(1) + str(int(s.number) + 1) + ".", ln, count=1)
+            bumped = str(int(s.number) + 1)
+            new = re.sub(r"(^\W*)" + s.number + r"\.", lambda m, bumped=bumped: m.group(1) + bumped + ".", ln,
+                         count=1)
             if new != ln:
                 mutated = list(lines)
                 mutated[s.location.line - 1] = new

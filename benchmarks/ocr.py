@@ -38,7 +38,6 @@ def run(out_md: Path) -> str:
     from render_office import scan_pdf
 
     from wardaudit.ingest import read_document
-
     from wardaudit.ingest.pdf import ocr
 
     load = os.getloadavg()[0]  # the machine is shared: a busy one makes OCR slower

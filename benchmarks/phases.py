@@ -21,8 +21,8 @@ CELLS = {"load_ward": "audit (load_ward: read, check, write data/processed)",
 
 def main(root: Path) -> dict:
     os.environ["WARDAUDIT_ROOT"] = str(root)
-    from wardaudit.run import ward as notebook
     from wardaudit.project.config import Paths
+    from wardaudit.run import ward as notebook
 
     paths = Paths(root)
     spent: dict[str, float] = {}

@@ -406,7 +406,7 @@ def broken_by(p: Passage, rel: Relation | None, planted: Relation) -> list[Relat
             if key not in TEXT_KEYS:
                 hit = [locate(p.text, str(r)) == span for r in items]
                 touched = touched or any(hit)
-                items = [new_raw if h else r for h, r in zip(hit, items)]
+                items = [new_raw if h else r for h, r in zip(hit, items, strict=False)]
             figures[key] = items if isinstance(val, list) else items[0]
         changed = Relation(other.id, other.kind, figures, False, other.cue, other.strength, planted.fault,
                            planted.planted_from, planted.planted_to)

@@ -46,7 +46,8 @@ def slugify(name: str) -> str:
 
 def synthetic_name(i: int) -> str:
     a, b = divmod(i, len(SYLLABLES))
-    return f"Giả Lập {SYLLABLES[a % len(SYLLABLES)]} {SYLLABLES[b]}" + (f" {a // len(SYLLABLES) + 1}" if a >= len(SYLLABLES) else "")
+    suffix = f" {a // len(SYLLABLES) + 1}" if a >= len(SYLLABLES) else ""
+    return f"Giả Lập {SYLLABLES[a % len(SYLLABLES)]} {SYLLABLES[b]}" + suffix
 
 
 def _fmt_thousands(n: int) -> str:

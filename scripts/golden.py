@@ -38,7 +38,6 @@ def record(paths, slugs, dest: Path = GOLDEN) -> None:
 def main() -> int:
     sys.path.insert(0, str(REPO / "tests"))
     from conftest import SEED_WARDS, copy_project
-
     from wardaudit.batch.local import run_batch
 
     with tempfile.TemporaryDirectory() as tmp:

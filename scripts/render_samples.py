@@ -112,22 +112,21 @@ def _column_widths(rows: list[list[str]], font_size: float, available: float) ->
         return [available * m / sum(minimum) for m in minimum]
     widths = list(minimum)
     spare = available - sum(widths)
-    want = [max(0.0, t - m) for t, m in zip(total, minimum)]
+    want = [max(0.0, t - m) for t, m in zip(total, minimum, strict=False)]
     if sum(want) <= spare:
-        widths = [m + w for m, w in zip(minimum, want)]
+        widths = [m + w for m, w in zip(minimum, want, strict=False)]
         extra = (available - sum(widths)) / n
         return [w + extra for w in widths]
     # share the spare width in proportion to the square root of what each column wants
     weights = [w ** 0.5 for w in want]
-    return [m + spare * w / sum(weights) for m, w in zip(minimum, weights)]
+    return [m + spare * w / sum(weights) for m, w in zip(minimum, weights, strict=False)]
 
 
 def _pdf_table(table, available: float):
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Paragraph, TableStyle
     from reportlab.platypus import Table as RLTable
-    from reportlab.platypus import TableStyle
 
     header_rows, spans = header_grid(table.header)
     n_cols = max(len(table.header), max((len(r) for r in table.rows), default=0))

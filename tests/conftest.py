@@ -14,6 +14,20 @@ SEED_WARDS = ("nam-thanh-mien", "phu-thinh", "trung-thanh", "vinh-thong")
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+# Slow by folder: tests/integration runs notebooks, browsers, clusters and the OCR engine. Slow by
+# design: these modules measure (fault planting, the labelled corpus) or fuzz thousands of inputs.
+# `make test-fast` leaves both out; `make test` runs everything.
+SLOW_FOLDERS = ("integration",)
+SLOW_MODULES = ("test_fuzz.py", "test_mutation.py", "test_eval.py", "test_bombs.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.parent.name in SLOW_FOLDERS or path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 def copy_project(dest: Path, slugs: tuple[str, ...] = SEED_WARDS) -> Paths:
     """Copy data/raw/<slug>/, parameters/<slug>.yaml and notebooks/ of the repo under ``dest``."""
     for slug in slugs:
@@ -53,12 +67,12 @@ def norm_cell(cell: str) -> str:
 def cell_agreement(expected, got) -> tuple[int, int]:
     """(equal cells, cells) over header and rows of tables paired in order (readers' tests)."""
     equal = total = 0
-    for a, b in zip(expected, got):
-        for ra, rb in zip([a.header] + a.rows, [b.header] + b.rows):
+    for a, b in zip(expected, got, strict=False):
+        for ra, rb in zip([a.header] + a.rows, [b.header] + b.rows, strict=False):
             width = max(len(ra), len(rb))
             ra, rb = ra + [""] * (width - len(ra)), rb + [""] * (width - len(rb))
             total += width
-            equal += sum(norm_cell(x) == norm_cell(y) for x, y in zip(ra, rb))
+            equal += sum(norm_cell(x) == norm_cell(y) for x, y in zip(ra, rb, strict=False))
     return equal, total
 
 

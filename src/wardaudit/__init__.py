@@ -2,7 +2,7 @@
 and shareable audits. The public API is re-exported here; importing it does no work."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from wardaudit.version import __version__
 
 __all__ = ["__version__", "audit_file", "audit_document", "read_document"]
 

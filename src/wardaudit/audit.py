@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wardaudit import __version__
-from wardaudit.project.config import Paths, WardParams, relative, ward_sources
+from wardaudit.ingest import ward_sources
 from wardaudit.model.document import Document
 from wardaudit.model.findings import CheckResult, dumps, findings_document, sort_checks, summary
+from wardaudit.project.config import Paths, WardParams, relative
 from wardaudit.project.iorw import write_frame_csv, write_text
+from wardaudit.version import __version__
 
 
 @dataclass
@@ -53,7 +54,8 @@ class AuditResult:
         return 1 if any(c.status == "fail" and c.severity == "error" for c in self.checks) else 0
 
 
-def audit_document(doc: Document, params: WardParams | None = None, history: list[AuditResult] | None = None) -> AuditResult:
+def audit_document(doc: Document, params: WardParams | None = None,
+                   history: list[AuditResult] | None = None) -> AuditResult:
     from wardaudit.extract.facts import extract_facts
     from wardaudit.extract.metadata import extract_metadata
     from wardaudit.rules import AuditContext, run_rules
@@ -94,8 +96,8 @@ def audit_ward(params: WardParams, paths: Paths | None = None, *, use_cache: boo
 
     ``reviews`` (finding id → the auditor's decision) annotates findings.json.
     """
-    from wardaudit.model.document import Document as _Doc
     from wardaudit.ingest import read_document, sha256_file
+    from wardaudit.model.document import Document as _Doc
 
     paths = paths or Paths()
     out_dir = paths.ward_processed(params.slug)

@@ -18,7 +18,7 @@ def _fail(msg: str, code: int = 2) -> int:
     return code
 
 
-def _params_for(args) -> "object | None":
+def _params_for(args) -> object | None:
     from wardaudit.project.config import WardParams, load_params
 
     if getattr(args, "params", None):
@@ -136,7 +136,7 @@ def cmd_review(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wardaudit", description="Kiểm tra báo cáo NQ57/Đề án 06 của xã/phường. "
                                 "Audit commune/ward progress reports.")
-    from wardaudit import __version__
+    from wardaudit.version import __version__
     p.add_argument("--version", action="version", version=f"wardaudit {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 

@@ -1,7 +1,8 @@
 """One registry shape for everything that is looked up by name: readers by suffix, rules by code."""
 from __future__ import annotations
 
-from typing import Generic, Iterator, TypeVar
+from collections.abc import Iterator
+from typing import Generic, TypeVar
 
 from wardaudit.errors import RegistryError
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable
-from typing import Any, Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from wardaudit.batch.manifest import WardRun
 from wardaudit.batch.task import Runner, one_line, run_ward_task

@@ -10,9 +10,9 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from wardaudit import __version__
-from wardaudit.ingest import sha256_file
-from wardaudit.project.config import Paths, WardParams, ward_sources
+from wardaudit.ingest import sha256_file, ward_sources
+from wardaudit.project.config import Paths, WardParams
+from wardaudit.version import __version__
 
 MANIFEST_SCHEMA = "wardaudit.batch/1"
 DIGEST_FILE = "inputs.sha256"

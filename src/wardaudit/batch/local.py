@@ -23,9 +23,9 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from wardaudit.batch.dask import MAX_ATTEMPTS, DaskEngine
 from wardaudit.batch.digest import (
@@ -43,7 +43,8 @@ from wardaudit.batch.discover import discover
 from wardaudit.batch.manifest import Progress, WardRun, summary_table, write_manifest
 from wardaudit.batch.task import Runner, count_findings, one_line, run_ward_task, worker_init
 from wardaudit.errors import AuditError, ParametersError
-from wardaudit.project.config import Paths, load_params, relative, ward_sources
+from wardaudit.ingest import ward_sources
+from wardaudit.project.config import Paths, load_params, relative
 from wardaudit.project.iorw import write_text
 
 # importers of the former single module (cli discover, run.ward package_digest) keep working

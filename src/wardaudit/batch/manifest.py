@@ -7,11 +7,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wardaudit import __version__
 from wardaudit.batch.digest import MANIFEST_SCHEMA
 from wardaudit.batch.task import one_line
 from wardaudit.project.config import Paths
 from wardaudit.project.iorw import write_text
+from wardaudit.version import __version__
 
 
 @dataclass

@@ -13,11 +13,10 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 from wardaudit.errors import AuditError
 from wardaudit.project.config import Paths

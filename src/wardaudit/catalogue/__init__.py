@@ -89,7 +89,8 @@ def load_catalogue() -> Catalogue:
                       phrases=tuple(p.lower() for p in m.get("phrases", ())),
                       parts=tuple(tuple(p) for p in m.get("parts", ())),
                       numerator=m.get("numerator"), denominator=_first(m.get("denominator")),
-                      denominators=_all(m.get("denominator")), stock=bool(m.get("stock")), part_only=bool(m.get("part_only")), xref=m.get("xref", True), label=m.get("label"))
+                      denominators=_all(m.get("denominator")), stock=bool(m.get("stock")),
+                      part_only=bool(m.get("part_only")), xref=m.get("xref", True), label=m.get("label"))
                for m in data["metrics"]]
     return Catalogue(families=families, metrics=metrics)
 
@@ -139,8 +140,9 @@ class Cues:
         for m in self.named_scope.finditer(text):
             name = re.match(r"\s*((?:số\s+)?[\wÀ-ỹĐđ]+(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹđ]*)?)", text[m.end():])
             # a name ('thôn Đông', 'tổ dân phố số 3', 'thôn 5'), not a word ('thôn, tổ dân phố có …')
-            if name and (name.group(1)[:1].isupper() or name.group(1)[:1].isdigit() or name.group(1).startswith("số ")) \
-                    and (best is None or m.end() > best[1]):
+            named = name and (name.group(1)[:1].isupper() or name.group(1)[:1].isdigit()
+                              or name.group(1).startswith("số "))
+            if named and (best is None or m.end() > best[1]):
                 best = (f"{m.group(0).lower()} {name.group(1)}", m.end())
         for m in self.named_unit.finditer(text):
             words = []

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
 from wardaudit.catalogue import Catalogue, Metric, load_catalogue, load_cues
-from wardaudit.model.document import Block, Document, Table
 from wardaudit.extract.metadata import fold, parse_period
-from wardaudit.vi.numbers import Figure, find_figures
+from wardaudit.model.document import Block, Document, Table
+from wardaudit.vi.numbers import MONEY_SCALE, Figure, find_figures
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNORECASE)
@@ -65,6 +65,9 @@ class Fact:
     ocr: float | None = None  # read by OCR: the page's mean word confidence (0–100)
     end: int | None = None  # where the figure ends in its block's text (not published)
     lead: str = ""  # the words right before the figure in its sentence (not published)
+    at: int | None = None  # where the figure starts in its quote (not published)
+    outer: str | None = None  # for a total that is itself a part ('+ Quá hạn: 23 hồ sơ, trong đó …'): the outer group
+    item: int | None = None  # its outline item: a block, with the bullets its lead-in hands parts to (not published)
 
     def to_public(self) -> dict[str, Any]:
         d = {"metric": self.metric, "value": _num(self.value), "unit": self.unit, "kind": self.kind,
@@ -118,12 +121,21 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _quote(text: str, span: tuple[int, int], fig: Figure, limit: int = 320) -> str:
+    a, b = _quote_span(span, fig, limit)
+    return text[a:b].strip()
+
+
+def _quote_span(span: tuple[int, int], fig: Figure, limit: int = 320) -> tuple[int, int]:
     s, e = span
     if e - s <= limit:
-        return text[s:e].strip()
-    a = max(s, fig.start - limit // 2)
-    b = min(e, fig.end + limit // 2)
-    return text[a:b].strip()
+        return s, e
+    return max(s, fig.start - limit // 2), min(e, fig.end + limit // 2)
+
+
+def _quote_at(text: str, span: tuple[int, int], fig: Figure) -> int:
+    """Where the figure starts in its quote."""
+    a, b = _quote_span(span, fig)
+    return fig.start - a - (len(text[a:b]) - len(text[a:b].lstrip()))
 
 
 def _family_of(fig: Figure, left: str, right: str, cat: Catalogue) -> str | None:
@@ -171,6 +183,7 @@ class _Extractor:
         self.cues = load_cues()
         self.own_names = {fold(n) for n in (meta.get("expected_ward"), meta.get("ward_name")) if n}
         self.last_phrase: str | None = None
+        self.block_item: dict[int, int] = {}  # block -> outline item ('near' counts items, not sub-bullets)
 
     def new_group(self) -> str:
         self._group += 1
@@ -179,6 +192,7 @@ class _Extractor:
     def add(self, **kw) -> Fact:
         block = self.doc.blocks[self.current_block] if self.current_block is not None else None
         kw.setdefault("ocr", getattr(block, "ocr_confidence", None))
+        kw.setdefault("item", self.block_item.get(self.current_block) if self.current_block is not None else None)
         f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, sentence=self.current_sentence, **kw)
         self.facts.append(f)
         return f
@@ -284,7 +298,8 @@ class _Extractor:
                             unit=_unit_text(fig, right), kind=fig.kind, period=period,
                             qualifier=qualifier, role=role, group=state.group_id if role == "part" else None,
                             scope=self.scope_of(left_sentence, right_full), section=self.section_label(block),
-                            quote=_quote(text, (s, e), fig), file=block.location.file, page=block.location.page,
+                            quote=_quote(text, (s, e), fig), at=_quote_at(text, (s, e), fig),
+                            file=block.location.file, page=block.location.page,
                             line=block.location.line, raw=fig.raw, decimals=fig.decimals,
                             denominator=fig.denominator, phrase=self.last_phrase if metric else None,
                             end=fig.end, lead=" ".join(left_sentence[-30:].split()).lower(),
@@ -498,10 +513,15 @@ class _Extractor:
             # a named part ('- Xã Phú Lộc: 18.906 tài khoản'): what it counts is the total's, for one unit
             first.metric = None
             first.label = block.text[:block.text.find(first.raw)].strip(" -+•*:;,").strip()[:80] or None
-        if any((a.metric, a.value) == (first.metric, first.value) or (a.metric and a.metric == first.metric)
-               for a in attached):
-            return False  # a restatement of a part already listed
-        first.group, first.role = total.group, "part"
+        # a restatement of a part already listed: its value again, or its metric in the same words
+        # ('+ Trước hạn: 244; + Đúng hạn: 58' are two parts, both on time)
+        if any((a.metric, a.value) == (first.metric, first.value)
+               or (a.metric and a.metric == first.metric and a.phrase == first.phrase) for a in attached):
+            return False
+        if first.role == "total" and first.group and first.group != total.group:
+            first.outer = total.group  # a part with its own breakdown: a total there, a part here
+        else:
+            first.group, first.role = total.group, "part"
         attached.append(first)
         return True
 
@@ -537,8 +557,15 @@ class _Extractor:
         section_period: dict | None = None
         current_section: tuple = ()
         items = _BulletList()
+        item, list_item = -1, -1
         for bi, block in enumerate(self.doc.blocks):
             self.current_block = bi
+            marker = _bullet_marker(block.text)
+            # a bullet of the list a lead-in opened is part of the lead-in's item
+            nested = block.kind not in ("table", "heading") and items.total is not None and marker is not None \
+                and marker != items.outer and items.marker in (None, marker)
+            item = item if nested else item + 1
+            self.block_item[bi] = list_item if nested else item
             if block.kind == "table" or (block.kind == "heading" and not _heading_with_figures(block.text)):
                 items.end()
                 if block.kind == "heading" and block.section[:2] != current_section[:2]:
@@ -548,7 +575,6 @@ class _Extractor:
                 current_section = block.section
                 section_period = None
             n_before = len(self.facts)
-            marker = _bullet_marker(block.text)
             total = self.text_block(block, section_period, items.total)
             if items.takes(marker) and len(self.facts) == n_before:
                 items.listed += 1  # an item with no figure: one of the things the total counts
@@ -559,6 +585,7 @@ class _Extractor:
                 items.end()
             if total is not None:
                 items.start(total, marker)
+                list_item = self.block_item[bi]
             if len(self.facts) == n_before:
                 p = self.sentence_period(block.text)
                 if p:
@@ -671,6 +698,7 @@ class _Extractor:
                     continue
                 f = figs[0]
                 header = t.header[j] if j < len(t.header) else ""
+                f = _in_money(f, header, t, title_total)
                 context = f"{header} {row_label}".lower()
                 fam = _family_of(f, context, "", self.cat)
                 cands = self.cat.in_family(fam) if fam else self.cat.metrics
@@ -679,7 +707,8 @@ class _Extractor:
                 # a column's scope ('Cấp xã'), else in a table of several rows the row's own unit
                 row_unit = self.row_scope(t, row) if len(t.rows) >= 2 else None
                 scope = self.cues.scope_in(header) or ((row_unit,) if row_unit else self.cues.scope_in(row_label))
-                self.add(metric=metric.key if metric else None, value=f.value, unit=None, kind=f.kind, period=period,
+                self.add(metric=metric.key if metric else None, value=f.value, unit=f.unit_text if f.kind == "money" else None,
+                         kind=f.kind, period=period,
                          qualifier=qual, role="part" if title_total else None, group=gid, scope=scope[0] if scope else None,
                          section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
                          raw=f.raw, decimals=f.decimals, denominator=f.denominator, origin="table",
@@ -697,6 +726,27 @@ class _Extractor:
         if kind and (self.cues.named_scope.fullmatch(kind.lower()) or self.cues.named_unit.fullmatch(kind.lower())):
             return f"{kind.lower()} {name}"
         return name
+
+
+_MONEY_WORDS = re.compile(r"kinh phí|vốn|dự toán|giải ngân|giá trị|số tiền|chi phí|thanh toán|\bthu\b|\bchi\b", re.IGNORECASE)
+_MONEY_HEADER = re.compile(r"\(\s*(?:đơn vị(?: tính)?\s*:\s*)?((?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*đồng)\s*\)", re.IGNORECASE)
+
+
+def _in_money(f: Figure, header: str, t: Table, title_total: Fact | None) -> Figure:
+    """A plain number in a money column ('Kinh phí giao (triệu đồng)' → 1.500 is 1,5 tỷ đồng), or in the
+    one numeric column of a table under a money total ('Tổng kinh phí: 2.400 triệu đồng' above '| Hạ
+    tầng | 1.500 |'), is money in that unit."""
+    if f.kind != "count":
+        return f
+    # a unit in the table's title covers the columns that hold money, not a 'Số dự án' column beside them
+    m = _MONEY_HEADER.search(header) or (_MONEY_HEADER.search(t.title or "") if _MONEY_WORDS.search(header) else None)
+    unit = " ".join(m.group(1).lower().replace("tỉ", "tỷ").split()) if m else None
+    if unit is None and title_total is not None and title_total.kind == "money" and _one_numeric_column(t):
+        unit = title_total.unit if title_total.unit in MONEY_SCALE else None
+    if unit not in MONEY_SCALE:
+        return f
+    scale = MONEY_SCALE[unit]
+    return Figure(f.start, f.end, f.raw, round(f.value * scale, 6), "money", f.decimals, None, f.qualifier, scale, unit)
 
 
 _TOTAL_ROW = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng|toàn (?:tỉnh|huyện|thành phố|xã|phường))\b", re.IGNORECASE)

@@ -2,6 +2,7 @@
 and level with every spelling found, and the signer."""
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections import Counter
@@ -11,7 +12,8 @@ from typing import Any
 from wardaudit.model.document import Document
 
 _NUMBER = re.compile(r"^\s*Số\s*:?\s*(?P<num>[^\s/]*)\s*/\s*(?P<suffix>[A-ZĐ][\w\-Đ]*)", re.IGNORECASE)
-_DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*(?:(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})?"
+_DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*"
+                        r"(?:(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})?"
                         r"|(?P<d2>\d{1,2})\s*/\s*(?P<m2>\d{1,2})\s*/\s*(?P<y2>\d{4}))", re.IGNORECASE)
 _DMY = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 _RANGE = re.compile(r"từ\s+(?:ngày\s+|tháng\s+)?" + _DMY + r"\s+đến\s+(?:hết\s+)?(?:ngày\s+)?" + _DMY, re.IGNORECASE)
@@ -110,12 +112,29 @@ def _signer(doc: Document) -> tuple[str | None, str | None]:
 
 
 def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[str, Any]:
+    """The report's number, place and date, kind, title, period, ward name with every spelling,
+    signer and addressee (a dict; keys are None when the report does not say)."""
     meta: dict[str, Any] = {"number": None, "number_line": None, "date": None, "date_parts": None,
                             "place": None, "kind": None, "title": None, "period": None, "ward_name": None,
                             "level": None, "name_variants": [], "signer": None, "signer_title": None,
                             "authority": None}
     body = [b for b in doc.blocks if b.kind != "table" and b.appendix is None]
     head = body[:12]
+    _number_and_date(head, meta)
+    meta["title"] = _title(head)
+    meta["kind"] = _kind((meta["title"] or "").lower())
+    meta["period"] = _report_period(meta["title"], meta["kind"], body)
+    _ward_names(doc, expected_ward, meta)
+    meta["expected_ward"] = expected_ward
+    meta["signer_title"], meta["signer"] = _signer(doc)
+    for b in head:
+        if b.text.strip().startswith("Kính gửi"):
+            meta["authority"] = b.text.split(":", 1)[-1].strip()
+    return meta
+
+
+def _number_and_date(head: list, meta: dict[str, Any]) -> None:
+    """The number line ('Số: 12/BC-UBND') and the place-and-date line of the report's head."""
     for b in head:
         first = b.text.strip().split("\n")[0]
         m = _NUMBER.match(first)
@@ -131,25 +150,37 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
             meta["place"] = m.group("place").strip()
             if all(parts.values()):
                 meta["date"] = _iso(parts["day"], parts["month"], parts["year"])
-    # the title: the paragraph after "BÁO CÁO"
+
+
+def _title(head: list) -> str | None:
+    """The paragraph after "BÁO CÁO"."""
     for i, b in enumerate(head):
         if b.text.strip().upper() in ("BÁO CÁO", "BÁO CÁO TÓM TẮT") and i + 1 < len(head):
-            meta["title"] = " ".join(head[i + 1].text.split())
-            break
-    title = (meta["title"] or "").lower()
+            return " ".join(head[i + 1].text.split())
+    return None
+
+
+def _kind(title: str) -> str | None:
+    """Weekly, half-yearly review, six-monthly, quarterly, monthly or yearly, from the title."""
     if "tuần" in title:
-        meta["kind"] = "tuần"
-    elif "sơ kết" in title or "tổng kết" in title:
-        meta["kind"] = "sơ kết"
-    elif re.search(r"(?<!\d)(?:6|sáu) tháng(?!\s*\d)", title):  # not 'Đề án 06 tháng 5'
-        meta["kind"] = "6 tháng"
-    elif "quý" in title:
-        meta["kind"] = "quý"
-    elif re.search(r"tháng\s+\d", title):
-        meta["kind"] = "tháng"
-    elif "năm" in title:
-        meta["kind"] = "năm"
-    period = parse_period(meta["title"] or "")
+        return "tuần"
+    if "sơ kết" in title or "tổng kết" in title:
+        return "sơ kết"
+    if re.search(r"(?<!\d)(?:6|sáu) tháng(?!\s*\d)", title):  # not 'Đề án 06 tháng 5'
+        return "6 tháng"
+    if "quý" in title:
+        return "quý"
+    if re.search(r"tháng\s+\d", title):
+        return "tháng"
+    if "năm" in title:
+        return "năm"
+    return None
+
+
+def _report_period(title: str | None, kind: str | None, body: list) -> dict[str, str] | None:
+    """The title's period; else the body's first range (if it ends where the title says); else a
+    monthly report's calendar month."""
+    period = parse_period(title or "")
     if not period:  # a title that gives the end date is authoritative; otherwise the body's first range
         for b in body:
             p = parse_period(b.text)
@@ -162,16 +193,17 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
                 break
     # 'tháng 5 năm 2026' is May; 'tháng 5/2026 (tính đến hết ngày 13/5/2026)' is a cut-off of figures
     # that may run from the start of the year, so its start stays unknown
-    if meta["title"] and not period and meta["kind"] == "tháng":
-        m = _MONTH.search(meta["title"])
+    if title and not period and kind == "tháng":
+        m = _MONTH.search(title)
         if m and 1 <= int(m.group(1)) <= 12:
-            import calendar
             y, mo = int(m.group(2)), int(m.group(1))
             end = date(y, mo, calendar.monthrange(y, mo)[1]).isoformat()
             period = {"start": date(y, mo, 1).isoformat(), "end": end}
-    meta["period"] = period
+    return period
 
-    # ward name and level, with every spelling
+
+def _name_mentions(doc: Document) -> list[tuple[str, str, Any]]:
+    """(level, name, location) of every 'xã X' / 'phường X' in the text and the tables."""
     found: list[tuple[str, str, Any]] = []
     for b in doc.blocks:
         if b.kind == "table":
@@ -182,6 +214,12 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
             continue
         for m in _WARD.finditer(b.text):
             found.append((m.group(1), _trim_name(m.group("name")), b.location))
+    return found
+
+
+def _ward_names(doc: Document, expected_ward: str | None, meta: dict[str, Any]) -> None:
+    """The ward's name and level (the most frequent) and every spelling found, with where."""
+    found = _name_mentions(doc)
     if expected_ward:
         found += _spellings_of(doc, expected_ward)
     found = [(lv.lower(), _same_case(n, found), loc) for lv, n, loc in found if n]
@@ -193,17 +231,11 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
     if meta["place"] and meta["place"] not in names and not meta["place"].lower().startswith(("số", "ngày")):
         found.append((meta["level"], meta["place"], doc.blocks[0].location if doc.blocks else None))
     variants: dict[str, list] = {}
-    for lv, n, loc in found:
+    for _lv, n, loc in found:
         variants.setdefault(n, []).append(loc)
     meta["name_variants"] = [{"name": n, "count": len(locs),
                               "locations": [{"page": loc.page, "line": loc.line} for loc in locs if loc][:20]}
                              for n, locs in sorted(variants.items(), key=lambda kv: -len(kv[1]))]
-    meta["expected_ward"] = expected_ward
-    meta["signer_title"], meta["signer"] = _signer(doc)
-    for b in head:
-        if b.text.strip().startswith("Kính gửi"):
-            meta["authority"] = b.text.split(":", 1)[-1].strip()
-    return meta
 
 
 def _same_case(name: str, found) -> str:

@@ -1,47 +1,19 @@
 """Readers: one per format, registered by file suffix. :func:`read_document` is the entry point."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from typing import Callable
 
+from wardaudit.errors import InputError, ParametersError, UnsupportedFormat
+from wardaudit.ingest.readers import DEFAULT_MAX_INFLATE_MB, DEFAULT_MAX_PAGES, readers, sha256_file
 from wardaudit.model.document import Document
-from wardaudit.errors import InputError, UnsupportedFormat
-from wardaudit.registry import Registry
+from wardaudit.project.config import Paths, WardParams
 
-Reader = Callable[..., Document]
-readers: Registry[Reader] = Registry("reader")
-
-DEFAULT_MAX_PAGES = 200
-DEFAULT_MAX_INFLATE_MB = 256  # what a file may inflate to: .docx parts, a scanned page's pixels x 4 bytes
-
-
-def reader(*suffixes: str):
-    """Register a reader function for the given suffixes (``".pdf"``)."""
-    def wrap(fn: Reader) -> Reader:
-        for s in suffixes:
-            readers.register(s, fn)
-        return fn
-    return wrap
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
+__all__ = ["DEFAULT_MAX_INFLATE_MB", "DEFAULT_MAX_PAGES", "read_document", "sha256_file", "supported_suffixes",
+           "ward_sources"]
 
 def _load_readers() -> None:
     # imported lazily so that `import wardaudit` stays cheap; each module registers itself
-    from wardaudit.ingest import text  # noqa: F401
-    for optional in ("pdf", "docx"):
-        try:
-            __import__(f"{__name__}.{optional}")
-        except ModuleNotFoundError as e:  # a reader module not written yet
-            if e.name != f"{__name__}.{optional}":
-                raise
+    from wardaudit.ingest import docx, pdf, text  # noqa: F401
 
 
 def read_document(path: str | Path, *, display_path: str | None = None,
@@ -95,3 +67,27 @@ def read_document(path: str | Path, *, display_path: str | None = None,
 def supported_suffixes() -> list[str]:
     _load_readers()
     return list(readers)
+
+
+def ward_sources(params: WardParams, paths: Paths) -> list[Path]:
+    """The report files of a ward, refusing anything that resolves outside data/raw/<slug>/."""
+    folder = paths.ward_raw(params.slug)
+    raw_root = paths.raw.resolve()
+    if not folder.is_dir():
+        raise ParametersError(f"{folder}: thư mục của phường/xã không tồn tại / ward folder missing",
+                              path=str(folder), ward=params.ward)
+    if raw_root not in folder.resolve().parents:
+        raise ParametersError(f"{folder}: nằm ngoài data/raw / escapes data/raw", path=str(folder))
+    if params.sources:
+        files = [folder / s for s in params.sources]
+    else:
+        suffixes = set(supported_suffixes())
+        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+    out = []
+    for f in files:
+        resolved = f.resolve()
+        if folder.resolve() not in resolved.parents:
+            raise ParametersError(f"{f}: trỏ ra ngoài thư mục của phường/xã / points outside the ward folder",
+                                  path=str(f), ward=params.ward)
+        out.append(f)
+    return out

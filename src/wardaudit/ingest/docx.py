@@ -11,11 +11,11 @@ import re
 import zipfile
 from pathlib import Path
 
-from wardaudit.model.document import Block, Document, Location
 from wardaudit.errors import InputError
+from wardaudit.ingest.readers import DEFAULT_MAX_INFLATE_MB, reader
 from wardaudit.ingest.stitching import RawTable, build_table, is_continuation, stitch
-from wardaudit.ingest import DEFAULT_MAX_INFLATE_MB, reader
 from wardaudit.ingest.text import table_text
+from wardaudit.model.document import Block, Document, Location
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:Heading|Tiêu đề|Title)\s*(\d)?", re.IGNORECASE)

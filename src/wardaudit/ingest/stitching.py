@@ -147,7 +147,7 @@ def _starts_lowercase(text: str) -> bool:
 def merge_split_rows(rows: list[list[str]], locs: list[Location]) -> tuple[list[list[str]], list[Location]]:
     out: list[list[str]] = []
     out_locs: list[Location] = []
-    for r, loc in zip(rows, locs):
+    for r, loc in zip(rows, locs, strict=False):
         if out and _continues(out[-1], r):
             merged = list(out[-1]) + [""] * max(0, len(r) - len(out[-1]))
             for j, c in enumerate(r):
@@ -192,10 +192,8 @@ def is_continuation(prev: Table, nxt: Table, *, header_repeated: bool | None = N
         return False
     keys = {r[0].rstrip(".") for r in prev.rows if r and r[0]}
     first = _first_key(nxt)
-    if first is not None and first in keys and not (prev.rows and _group_row(prev.rows[-1])):
-        # numbering restarts: a pasted copy, unless the first row continues the last one
-        return False
-    return True
+    # numbering restarts: a pasted copy, unless the first row continues the last one
+    return not (first is not None and first in keys and not (prev.rows and _group_row(prev.rows[-1])))
 
 
 def stitch(prev: Table, nxt: Table) -> Table:
@@ -208,7 +206,7 @@ def stitch(prev: Table, nxt: Table) -> Table:
         last, first = prev_rows[-1], next_rows.pop(0)
         next_locs.pop(0)
         last += [""] * max(0, len(first) - len(last))
-        prev_rows[-1] = [f"{a} {b}".strip() if b else a for a, b in zip(last, first + [""] * len(last))]
+        prev_rows[-1] = [f"{a} {b}".strip() if b else a for a, b in zip(last, first + [""] * len(last), strict=False)]
     rows, locs = merge_split_rows(prev_rows + next_rows,
                                   [prev.row_location(i) for i in range(len(prev.rows))] + next_locs)
     quality = prev.quality

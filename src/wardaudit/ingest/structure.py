@@ -94,7 +94,10 @@ def expand_refs(group: str) -> list[str]:
         if tok and tok not in {",", ";", "VÀ", "-", "–", "ĐẾN"}:
             if ids and k >= 2 and tokens[k - 1] in {"-", "–", "đến"}:
                 a, b = ids[-1], tok
-                lo, hi = (roman_to_int(a), roman_to_int(b)) if not a.isdigit() else (int(a), int(b) if b.isdigit() else None)
+                if a.isdigit():
+                    lo, hi = int(a), (int(b) if b.isdigit() else None)
+                else:
+                    lo, hi = roman_to_int(a), roman_to_int(b)
                 if lo and hi and lo < hi <= lo + 30:
                     for v in range(lo + 1, hi + 1):
                         ids.append(str(v) if a.isdigit() else int_to_roman(v))
@@ -117,87 +120,100 @@ def int_to_roman(n: int) -> str:
 def annotate(doc: Document) -> Document:
     """Mark headings, set each block's section path and appendix, build ``doc.sections`` and
     ``doc.appendices`` and collect where the body cites an appendix."""
-    stack: list[tuple[int, Section]] = []
-    roots: list[Section] = []
-    appendices: list[Appendix] = []
-    refs: list[tuple[str, Location]] = []
-    current_appendix: Appendix | None = None
-    last_paragraph: Block | None = None
-    table_index = 0
-    blocks = doc.blocks
-    skip: set[int] = set()
-
-    for idx, block in enumerate(blocks):
-        if idx in skip:
+    walk = _Outline(doc.blocks)
+    for idx, block in enumerate(doc.blocks):
+        if idx in walk.skip:
             continue
         if block.kind == "table":
-            t = block.table
-            if current_appendix is not None:
-                block.appendix = t.appendix = current_appendix.id
-                current_appendix.tables.append(table_index)
-            if t.title is None and last_paragraph is not None:
-                t.title = _first_line(last_paragraph.text)[:300]
-            block.section = (f"Phụ lục {current_appendix.id}",) if current_appendix else tuple(s.number for _, s in stack)
-            table_index += 1
-            continue
+            walk.table(block)
+        elif (app := appendix_heading(block.text)) is not None:
+            walk.appendix(idx, block, app)
+        elif walk.current_appendix is not None:
+            walk.in_appendix(block)
+        else:
+            walk.body(idx, block)
+    # the title line folded into its "Phần N" heading stays in the blocks as a paragraph of that section
+    for idx in walk.skip:
+        doc.blocks[idx].kind = "paragraph"
+        doc.blocks[idx].section = doc.blocks[idx - 1].section
+    doc.sections = walk.roots
+    doc.appendices = walk.appendices
+    doc.appendix_refs = walk.refs
+    return doc
 
-        app = appendix_heading(block.text)
-        if app:
-            app_id, title = app
-            if not title and idx + 1 < len(blocks) and blocks[idx + 1].kind == "paragraph":
-                title = " ".join(blocks[idx + 1].text.split())
-            declared = _DECLARED.search(block.text)
-            title = re.split(r"\s*\(\s*Kèm theo", title, flags=re.IGNORECASE)[0]
-            current_appendix = Appendix(id=app_id, title=" ".join(title.split()).rstrip(" ."), location=block.location,
-                                        declared_count=int(declared.group(1)) if declared else None)
-            appendices.append(current_appendix)
-            block.kind, block.number, block.appendix = "heading", f"Phụ lục {app_id}", app_id
-            block.section = (f"Phụ lục {app_id}",)
-            block.level = 0
-            last_paragraph = block
-            continue
 
-        if current_appendix is not None:
-            block.appendix = current_appendix.id
-            block.section = (f"Phụ lục {current_appendix.id}",)
-            last_paragraph = block
-            continue
+class _Outline:
+    """The state of one pass over a document's blocks: open sections, the current appendix."""
 
+    def __init__(self, blocks: list[Block]):
+        self.blocks = blocks
+        self.stack: list[tuple[int, Section]] = []
+        self.roots: list[Section] = []
+        self.appendices: list[Appendix] = []
+        self.refs: list[tuple[str, Location]] = []
+        self.current_appendix: Appendix | None = None
+        self.last_paragraph: Block | None = None
+        self.table_index = 0
+        self.skip: set[int] = set()
+
+    def table(self, block: Block) -> None:
+        t = block.table
+        if self.current_appendix is not None:
+            block.appendix = t.appendix = self.current_appendix.id
+            self.current_appendix.tables.append(self.table_index)
+        if t.title is None and self.last_paragraph is not None:
+            t.title = _first_line(self.last_paragraph.text)[:300]
+        block.section = ((f"Phụ lục {self.current_appendix.id}",) if self.current_appendix
+                         else tuple(s.number for _, s in self.stack))
+        self.table_index += 1
+
+    def appendix(self, idx: int, block: Block, app: tuple[str, str]) -> None:
+        app_id, title = app
+        if not title and idx + 1 < len(self.blocks) and self.blocks[idx + 1].kind == "paragraph":
+            title = " ".join(self.blocks[idx + 1].text.split())
+        declared = _DECLARED.search(block.text)
+        title = re.split(r"\s*\(\s*Kèm theo", title, flags=re.IGNORECASE)[0]
+        self.current_appendix = Appendix(id=app_id, title=" ".join(title.split()).rstrip(" ."),
+                                         location=block.location,
+                                         declared_count=int(declared.group(1)) if declared else None)
+        self.appendices.append(self.current_appendix)
+        block.kind, block.number, block.appendix = "heading", f"Phụ lục {app_id}", app_id
+        block.section = (f"Phụ lục {app_id}",)
+        block.level = 0
+        self.last_paragraph = block
+
+    def in_appendix(self, block: Block) -> None:
+        block.appendix = self.current_appendix.id
+        block.section = (f"Phụ lục {self.current_appendix.id}",)
+        self.last_paragraph = block
+
+    def body(self, idx: int, block: Block) -> None:
         for m in _APPENDIX_REF.finditer(block.text):
             for ref in expand_refs(m.group(1)):
-                refs.append((ref, block.location))
-
+                self.refs.append((ref, block.location))
         head = classify_heading(block.text)
         if head:
-            rank, number, title = head
-            if not title and idx + 1 < len(blocks) and blocks[idx + 1].kind == "paragraph":
-                nxt = blocks[idx + 1]
-                if nxt.text.isupper() or len(nxt.text) < 160 and not classify_heading(nxt.text):
-                    title = " ".join(nxt.text.split())
-                    nxt.kind = "heading-title"
-                    skip.add(idx + 1)
-            while stack and stack[-1][0] >= rank:
-                stack.pop()
-            path = tuple(s.number for _, s in stack) + (number,)
-            section = Section(number=number, title=" ".join(title.split()), level=len(stack), path=path,
-                              location=block.location)
-            (stack[-1][1].children if stack else roots).append(section)
-            stack.append((rank, section))
-            block.kind, block.number, block.level, block.section = "heading", number, section.level, path
-            last_paragraph = block
-            continue
+            self.heading(idx, block, head)
+        else:
+            block.section = tuple(s.number for _, s in self.stack)
+        self.last_paragraph = block
 
-        block.section = tuple(s.number for _, s in stack)
-        last_paragraph = block
-
-    # the title line folded into its "Phần N" heading stays in the blocks as a paragraph of that section
-    for idx in skip:
-        blocks[idx].kind = "paragraph"
-        blocks[idx].section = blocks[idx - 1].section
-    doc.sections = roots
-    doc.appendices = appendices
-    doc.appendix_refs = refs
-    return doc
+    def heading(self, idx: int, block: Block, head: tuple[int, str, str]) -> None:
+        rank, number, title = head
+        if not title and idx + 1 < len(self.blocks) and self.blocks[idx + 1].kind == "paragraph":
+            nxt = self.blocks[idx + 1]
+            if nxt.text.isupper() or len(nxt.text) < 160 and not classify_heading(nxt.text):
+                title = " ".join(nxt.text.split())
+                nxt.kind = "heading-title"
+                self.skip.add(idx + 1)
+        while self.stack and self.stack[-1][0] >= rank:
+            self.stack.pop()
+        path = tuple(s.number for _, s in self.stack) + (number,)
+        section = Section(number=number, title=" ".join(title.split()), level=len(self.stack), path=path,
+                          location=block.location)
+        (self.stack[-1][1].children if self.stack else self.roots).append(section)
+        self.stack.append((rank, section))
+        block.kind, block.number, block.level, block.section = "heading", number, section.level, path
 
 
 def outline(doc: Document) -> list[str]:

@@ -11,10 +11,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wardaudit.model.document import Block, Document, Location, Table
 from wardaudit.errors import InputError
-from wardaudit.ingest.stitching import RawTable, build_table, clean_cell, is_continuation, is_separator_row, same_header, stitch
-from wardaudit.ingest import reader
+from wardaudit.ingest.readers import reader
+from wardaudit.ingest.stitching import (
+    RawTable,
+    build_table,
+    clean_cell,
+    is_continuation,
+    is_separator_row,
+    same_header,
+    stitch,
+)
+from wardaudit.model.document import Block, Document, Location, Table
 
 _BULLET = re.compile(r"^\s*(?:[-+•*–]\s|\\\*\s|\d+\)\s|\(\d+\)\s)")
 _MD_HEADING = re.compile(r"^\s*(#{1,6})\s+")
@@ -127,7 +135,7 @@ def _read_tables(lines: list[str], start: int, kind: str, file: str) -> tuple[li
 
     raws: list[RawTable] = []
     for part in parts:
-        cells = [_split_pipe(l) if kind == "pipe" else l.rstrip("\n").split("\t") for _, l in part]
+        cells = [_split_pipe(ln) if kind == "pipe" else ln.rstrip("\n").split("\t") for _, ln in part]
         locs = [Location(file, None, k + 1) for k, _ in part]
         header_rows = None
         if kind == "pipe" and len(cells) > 1 and is_separator_row(cells[1]):

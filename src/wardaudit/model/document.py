@@ -6,8 +6,9 @@ and finds the appendices. Everything here converts to and from plain dicts (JSON
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,9 @@ class Section:
     level: int
     path: tuple[str, ...]
     location: Location
-    children: list["Section"] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
 
-    def walk(self) -> Iterator["Section"]:
+    def walk(self) -> Iterator[Section]:
         yield self
         for child in self.children:
             yield from child.walk()
@@ -159,7 +160,7 @@ class Document:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Document":
+    def from_dict(cls, d: dict[str, Any]) -> Document:
         def loc(x):
             return Location(**x) if x is not None else None
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 SCHEMA = "wardaudit.findings/1"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -64,12 +65,17 @@ class CheckResult:
 
     @property
     def family(self) -> str:
-        return "".join(ch for ch in self.rule if ch.isalpha())
+        return rule_family(self.rule)
+
+
+def rule_family(code: str) -> str:
+    """A rule's family: its code without the number ('FOOT001' -> 'FOOT')."""
+    return code.rstrip("0123456789")
 
 
 def finding_id(rule: str, basis: str) -> str:
     """``RULE-<10 hex digits>``: the rule and a 40-bit BLAKE2b hash of ``basis``."""
-    digest = hashlib.blake2b(f"{rule}\n{basis}".encode("utf-8"), digest_size=5).hexdigest()
+    digest = hashlib.blake2b(f"{rule}\n{basis}".encode(), digest_size=5).hexdigest()
     return f"{rule}-{digest}"
 
 
@@ -135,7 +141,7 @@ def checks_frame(checks: Iterable[CheckResult | dict[str, Any]]):
         d = c.to_dict() if isinstance(c, CheckResult) else c
         ev = d.get("evidence") or []
         first = ev[0] if ev else {}
-        rows.append({"rule": d["rule"], "family": "".join(ch for ch in d["rule"] if ch.isalpha()),
+        rows.append({"rule": d["rule"], "family": rule_family(d["rule"]),
                      "status": d["status"], "severity": d["severity"], "message": d["message"],
                      "expected": d["values"].get("expected", d["values"].get("computed")),
                      "actual": d["values"].get("actual", d["values"].get("stated")),

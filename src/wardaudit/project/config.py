@@ -141,32 +141,6 @@ def load_params(path: str | Path, paths: Paths | None = None) -> WardParams:
     return params
 
 
-def ward_sources(params: WardParams, paths: Paths) -> list[Path]:
-    """The report files of a ward, refusing anything that resolves outside data/raw/<slug>/."""
-    from wardaudit.ingest import supported_suffixes
-
-    folder = paths.ward_raw(params.slug)
-    raw_root = paths.raw.resolve()
-    if not folder.is_dir():
-        raise ParametersError(f"{folder}: thư mục của phường/xã không tồn tại / ward folder missing",
-                              path=str(folder), ward=params.ward)
-    if raw_root not in folder.resolve().parents:
-        raise ParametersError(f"{folder}: nằm ngoài data/raw / escapes data/raw", path=str(folder))
-    if params.sources:
-        files = [folder / s for s in params.sources]
-    else:
-        suffixes = set(supported_suffixes())
-        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
-    out = []
-    for f in files:
-        resolved = f.resolve()
-        if folder.resolve() not in resolved.parents:
-            raise ParametersError(f"{f}: trỏ ra ngoài thư mục của phường/xã / points outside the ward folder",
-                                  path=str(f), ward=params.ward)
-        out.append(f)
-    return out
-
-
 def relative(path: Path, paths: Paths) -> str:
     """A path as shown to users: relative to the project root when inside it."""
     try:

@@ -16,14 +16,15 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
-from wardaudit.project.config import Paths, relative
 from wardaudit.errors import ReviewError
+from wardaudit.project.config import Paths, relative
 
 STATUSES = ("open", "confirmed", "dismissed", "query")
 NO_LONGER_FOUND = "không còn phát hiện / no longer found"
@@ -59,7 +60,7 @@ def _text(v: Any) -> str | None:
     if v is None:
         return None
     if isinstance(v, _dt.datetime):
-        v = v.astimezone(_dt.timezone.utc) if v.tzinfo else v
+        v = v.astimezone(_dt.UTC) if v.tzinfo else v
         return v.strftime("%Y-%m-%dT%H:%M:%SZ")
     return v if isinstance(v, str) else None
 
@@ -106,7 +107,7 @@ def parse_decisions(text: str, shown: str) -> list[Decision]:
         line = node.start_mark.line + 1 if node is not None else 1
         raise ReviewError(f"{shown}:{line}: cần một danh sách quyết định / expected a list of decisions",
                           path=shown)
-    return [_decision(item, shown, n.start_mark.line + 1) for item, n in zip(data, node.value)]
+    return [_decision(item, shown, n.start_mark.line + 1) for item, n in zip(data, node.value, strict=False)]
 
 
 def load_decisions(slug: str, paths: Paths | None = None) -> list[Decision]:
@@ -151,7 +152,8 @@ def findings_documents(slug: str, paths: Paths) -> list[dict[str, Any]]:
         raise ReviewError(f"{relative(path, paths)}: chưa kiểm tra phường/xã này, chạy `wardaudit run {slug}` "
                           "trước / not audited yet: run it first", path=relative(path, paths), ward=slug) from None
     except ValueError:
-        raise ReviewError(f"{relative(path, paths)}: JSON không hợp lệ / invalid JSON", path=relative(path, paths)) from None
+        shown = relative(path, paths)
+        raise ReviewError(f"{shown}: JSON không hợp lệ / invalid JSON", path=shown) from None
     docs = blob.get("reports", [blob]) if isinstance(blob, dict) else []
     return [d for d in docs if isinstance(d, dict)]
 
@@ -258,7 +260,7 @@ def decide(ward: str, id: str, status: str, note: str, by: str | None = None, *,
             by = getpass.getuser()
         except (KeyError, OSError):
             by = None
-    at = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    at = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     d = Decision(id=id, status=status, note=" ".join(str(note).split()), by=by or None, at=at)
     _append(paths.ward_reviews(slug), _entry(d))
     return d

@@ -10,8 +10,9 @@ title, the quoted evidence with its section and page or line, the auditor's note
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from wardaudit.project.config import Paths, WardParams, load_params
 from wardaudit.review.decisions import failing_checks, findings_documents

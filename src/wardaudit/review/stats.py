@@ -8,8 +8,9 @@ whose findings are dismissed more than :data:`HIGH_DISMISSAL` of the time is imp
 """
 from __future__ import annotations
 
-import html
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
 
 from wardaudit.review.decisions import STATUSES, failing_checks
 
@@ -61,20 +62,18 @@ def rule_precision(wards: Iterable[tuple[str, list[Mapping[str, Any]]]], titles:
 
 def rule_precision_html(frame, labels: Mapping[str, str], empty_text: str) -> str:
     """The precision table; rows above :data:`HIGH_DISMISSAL` get ``class="high-dismissal"``."""
-    if frame.empty:
-        return f"<p>{html.escape(empty_text)}</p>"
-    head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in PRECISION_COLUMNS)
-    body = []
+    rows = []
     for r in frame.to_dict("records"):
         rate = r["dismissal_rate"]
-        high = rate == rate and rate > HIGH_DISMISSAL  # NaN is never high
-        cells = []
-        for c in PRECISION_COLUMNS:
-            v = r[c]
-            if c == "dismissal_rate":
-                v = "" if v != v else f"{100 * v:.0f}%"
-            cls = ' class="num"' if c not in ("rule", "title") else ""
-            cells.append(f"<td{cls}>{html.escape(str(v))}</td>")
-        style = ' class="high-dismissal" style="background:#fde2df;font-weight:bold"' if high else ""
-        body.append(f'<tr data-rule="{html.escape(r["rule"])}"{style}>{"".join(cells)}</tr>')
-    return (f'<table class="rule-precision"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+        cells = {c: str(r[c]) for c in PRECISION_COLUMNS}
+        cells["dismissal_rate"] = "" if rate != rate else f"{100 * rate:.0f}%"
+        rows.append({"rule": r["rule"], "cells": cells, "high": rate == rate and rate > HIGH_DISMISSAL})  # NaN never
+    return _template().render(rows=rows, columns=PRECISION_COLUMNS, labels=labels, empty_text=empty_text)
+
+
+@lru_cache(maxsize=1)
+def _template():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("wardaudit.render", "templates"), autoescape=True)
+    return env.get_template("rule_precision.html.j2")

@@ -1,103 +1,31 @@
 """The rule catalogue. Each rule is a small documented function registered with its code::
 
     @rule("FOOT001", "Tổng khác tổng các phần", "Total differs from the sum of its parts", "error")
-    def total_equals_parts(ctx: AuditContext) -> Iterable[CheckResult]:
+    def total_equals_parts(rule: Rule, ctx: AuditContext) -> Iterable[CheckResult]:
         '''What it proves. What it cannot.
 
         Okay: Tổng số hồ sơ là 10, trong đó 4 trực tiếp, 6 trực tuyến.
         Fail: Tổng số hồ sơ là 10, trong đó 4 trực tiếp, 7 trực tuyến.
         '''
+        yield rule.check(total == sum(parts), "message", values, evidence)
+
+The function receives its own :class:`Rule`, bound: ``rule.passed()``, ``rule.failed()``,
+``rule.check(ok, ...)``, ``rule.skipped()`` and ``rule.judge(relation, ...)`` build its results, so a rule
+states its code and severity once, in the decorator (``rule.at("info")`` for a result at another
+severity).
 
 The ``Okay:``/``Fail:`` lines are report snippets; one test runs every registered rule on them, so
 a rule without examples, or whose examples do not behave, fails the build. Codes are stable.
 """
 from __future__ import annotations
 
-import inspect
-import re
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Callable, Iterable
+from collections.abc import Iterable
 
-from wardaudit.model.document import Document
-from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.model.findings import CheckResult
 from wardaudit.registry import Registry
+from wardaudit.rules.base import FAMILIES, AuditContext, Rule, rule, rules
 
-FAMILIES = ("META", "STRUCT", "FOOT", "RATE", "XREF", "BUDG", "TGT", "COMPL", "TREND", "PORT")
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    title_vi: str
-    title_en: str
-    severity: str
-    func: Callable[["AuditContext"], Iterable[CheckResult]]
-
-    @property
-    def doc(self) -> str:
-        return inspect.getdoc(self.func) or ""
-
-    @property
-    def family(self) -> str:
-        return re.sub(r"\d+$", "", self.code)
-
-    def examples(self, kind: str) -> list[str]:
-        """The ``Okay:`` or ``Fail:`` snippets of the docstring (continuation lines indented)."""
-        out: list[str] = []
-        current: list[str] | None = None
-        for line in self.doc.splitlines():
-            if line.startswith(f"{kind}:"):
-                current = [line[len(kind) + 1:].strip()]
-                out.append("")
-            elif current is not None and line.startswith("    "):
-                current.append(line.strip())
-            else:
-                current = None
-            if current is not None:
-                out[-1] = "\n".join(current)
-        return [e.replace("\\n", "\n") for e in out]
-
-
-rules: Registry[Rule] = Registry("rule")
-
-
-def rule(code: str, title_vi: str, title_en: str, severity: str):
-    if severity not in ("error", "warning", "info"):
-        raise ValueError(severity)
-
-    def wrap(fn):
-        rules.register(code, Rule(code, title_vi, title_en, severity, fn))
-        return fn
-    return wrap
-
-
-@dataclass
-class AuditContext:
-    """What a rule may look at: the document, its facts, the report's metadata and parameters."""
-
-    document: Document
-    facts: list[Any]
-    meta: dict[str, Any]
-    ward: str | None = None
-    carried_over_in_denominator: bool = True
-    outline_profile: str = "auto"
-    history: list[Any] = field(default_factory=list)  # earlier AuditResults of the same ward
-
-    @cached_property
-    def relations(self) -> dict[str, list[Any]]:
-        """The report's relations by kind, built once (see :mod:`wardaudit.extract.relations`)."""
-        from wardaudit.extract import relations as rel
-
-        explicit = rel.partitions(self.facts)
-        return {"partition": explicit + rel.catalogue_partitions(self.facts, explicit),
-                "ratio": rel.ratios(self.facts) + rel.table_ratios(self.facts),
-                "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
-                "share_set": rel.share_sets(self.facts),
-                "recurrence": rel.recurrences(self.facts) + rel.back_references(self.facts)}
-
-    def evidence(self, fact) -> Evidence:
-        return Evidence(section=fact.section, quote=fact.quote, page=fact.page, line=fact.line)
+__all__ = ["FAMILIES", "AuditContext", "Rule", "dedupe", "load_rules", "rule", "rules", "run_rules"]
 
 
 def load_rules() -> Registry[Rule]:
@@ -106,7 +34,17 @@ def load_rules() -> Registry[Rule]:
     Always imports all of them: a caller that imported one rule module first must not be left
     with a partial catalogue.
     """
-    from wardaudit.rules import budget, completeness, crossref, footing, meta, rates, structure_rules, targets, trend  # noqa: F401
+    from wardaudit.rules import (  # noqa: F401
+        budget,
+        completeness,
+        crossref,
+        footing,
+        meta,
+        rates,
+        structure_rules,
+        targets,
+        trend,
+    )
     return rules
 
 
@@ -116,7 +54,7 @@ def run_rules(ctx: AuditContext, rules_off: Iterable[str] = ()) -> list[CheckRes
     for code, r in load_rules().items():
         if code in off or r.family in off:
             continue
-        results.extend(r.func(ctx))
+        results.extend(r(ctx))
     return dedupe(results)
 
 

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
 
-from wardaudit.model.findings import CheckResult, Evidence
-from wardaudit.vi.numbers import format_number, tolerance
 from wardaudit.extract.relations import is_target  # noqa: F401  (rules import it from here)
+from wardaudit.model.findings import Evidence
+from wardaudit.vi.numbers import format_number, tolerance
 
 
 def ev(fact) -> Evidence:
@@ -16,34 +15,6 @@ def ev(fact) -> Evidence:
 
 def fmt(v: float, decimals: int | None = None) -> str:
     return format_number(v, decimals)
-
-
-def result(code: str, ok: bool, severity: str, message: str, values: dict, evidence: Iterable[Evidence],
-           key: str = "", relation: dict | None = None) -> CheckResult:
-    return CheckResult(rule=code, status="pass" if ok else "fail", severity=severity, message=message,
-                       values=values, evidence=tuple(evidence), key=key, relation=relation)
-
-
-def skip(code: str, severity: str, message: str) -> CheckResult:
-    return CheckResult(rule=code, status="skip", severity=severity, message=message)
-
-
-def judge(code: str, base: str, relation, ok: bool, message: str, values: dict,
-          evidence: Iterable[Evidence]) -> CheckResult:
-    """The result of checking ``relation``: severity follows its strength (an inferred relation
-    fails at most as a warning, worded "cần rà soát"); an ambiguous one is skipped, with its reason."""
-    severity = relation.severity(base)
-    rel = relation.to_dict()
-    if severity is None:
-        return CheckResult(rule=code, status="skip", severity=base,
-                           message=f"Không kiểm tra: {relation.reason or 'quan hệ không rõ'}",
-                           values=values, evidence=tuple(evidence), key=relation.key, relation=rel)
-    if not ok and severity != base:
-        message = f"Cần rà soát: {message}"
-    return CheckResult(rule=code, status="pass" if ok else "fail", severity=severity, message=message,
-                       values=values, evidence=tuple(evidence), key=relation.key, relation=rel)
-
-
 
 
 def comparable(facts, metric: str, *, period: str | None = None, results_only: bool = True):

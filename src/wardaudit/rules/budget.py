@@ -1,9 +1,9 @@
 """BUDG: money — disbursed against allocated, unit slips by a factor of 1.000."""
 from __future__ import annotations
 
-from wardaudit.rules import AuditContext, rule
 from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength, same_sentence
-from wardaudit.rules._util import ev, fmt, is_target, judge, result
+from wardaudit.rules._util import ev, fmt, is_target
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 def _year(f) -> str | None:
@@ -12,7 +12,7 @@ def _year(f) -> str | None:
 
 
 @rule("BUDG001", "Giải ngân vượt kinh phí bố trí", "Disbursed exceeds allocated", "error")
-def disbursed_within_allocated(ctx: AuditContext):
+def disbursed_within_allocated(rule: Rule, ctx: AuditContext):
     """Money disbursed cannot exceed the money allocated for the same year; when multiplying the
     allocation by 1.000 removes the contradiction the message says the unit was likely mistyped.
     Cannot see allocations the report does not state.
@@ -36,14 +36,14 @@ def disbursed_within_allocated(ctx: AuditContext):
             hint = f"; có thể viết nhầm đơn vị: {fmt(a.value)} đồng nhiều khả năng là {fmt(a.value * 1000)} đồng (×1.000)"
         rel = Relation("budget", (a, d), "cùng câu" if same_sentence(a, d) else CATALOGUE_CUE,
                        Strength.EXPLICIT if same_sentence(a, d) else Strength.INFERRED, a.scope)
-        yield judge("BUDG001", "error", rel, ok,
+        yield rule.judge(rel, ok,
                      f"Giải ngân {fmt(d.value)} đồng " + ("≤" if ok else ">") + f" kinh phí bố trí {fmt(a.value)} đồng" + hint,
                      {"expected": a.value, "actual": d.value, "allocated": a.value, "disbursed": d.value},
                      [ev(a), ev(d)])
 
 
 @rule("BUDG002", "Số tiền lệch đơn vị 1.000 lần", "Amounts whose units disagree by 1.000", "warning")
-def unit_slip(ctx: AuditContext):
+def unit_slip(rule: Rule, ctx: AuditContext):
     """An amount written in đồng that is a thousandth of the amounts it is compared with (its parts,
     the disbursement, the same budget elsewhere) was plainly meant in nghìn/triệu. Proves a
     ×1.000 disagreement between related amounts; cannot know the intended unit for certain.
@@ -61,7 +61,7 @@ def unit_slip(ctx: AuditContext):
             continue  # a disbursement above it: BUDG001 reports the contradiction and the likely slip
         biggest = max(f.value for f in others)
         slip = biggest > a.value * 50 and a.value * 1000 >= biggest and (a.unit or "") == "đồng"
-        yield result("BUDG002", not slip, "warning",
+        yield rule.check(not slip, 
                      (f"Kinh phí {a.raw} có vẻ sai đơn vị: các khoản liên quan lên tới {fmt(biggest)} đồng; "
                       f"nhiều khả năng là {fmt(a.value * 1000)} đồng / likely written in the wrong unit") if slip else
                      f"Đơn vị tiền của {a.raw} thống nhất với các khoản liên quan",
@@ -70,7 +70,7 @@ def unit_slip(ctx: AuditContext):
 
 
 @rule("BUDG003", "Đã phân bổ + chưa phân bổ ≠ tổng", "Allocated + unallocated ≠ total", "error")
-def allocated_plus_unallocated(ctx: AuditContext):
+def allocated_plus_unallocated(rule: Rule, ctx: AuditContext):
     """A budget total must equal what was allocated plus what remains unallocated, when the three are
     stated together. Proves the arithmetic gap; cannot see amounts the report leaves out.
 
@@ -87,12 +87,12 @@ def allocated_plus_unallocated(ctx: AuditContext):
         rest = [f for f in money if f.metric == "budget.unallocated" and same_place(f, total, 1)]
         if not alloc or not rest:
             continue
-        a, r = alloc[0], rest[0]
-        ok = abs(a.value + r.value - total.value) < 1e-6
-        yield result("BUDG003", ok, "error",
+        a, u = alloc[0], rest[0]
+        ok = abs(a.value + u.value - total.value) < 1e-6
+        yield rule.check(ok, 
                      f"Tổng {fmt(total.value)} đồng " + ("=" if ok else "≠") + f" đã phân bổ {fmt(a.value)} + "
-                     f"chưa phân bổ {fmt(r.value)} = {fmt(a.value + r.value)} đồng",
-                     {"expected": total.value, "actual": a.value + r.value}, [ev(total), ev(a), ev(r)],
-                     key=f"partition:{total.metric}:{total.scope or ''}:{total.period}:{total.raw}+{a.raw}+{r.raw}",
+                     f"chưa phân bổ {fmt(u.value)} = {fmt(a.value + u.value)} đồng",
+                     {"expected": total.value, "actual": a.value + u.value}, [ev(total), ev(a), ev(u)],
+                     key=f"partition:{total.metric}:{total.scope or ''}:{total.period}:{total.raw}+{a.raw}+{u.raw}",
                      relation={"kind": "partition", "cue": "đã phân bổ / chưa phân bổ", "strength": "explicit",
                                "scope": total.scope})

@@ -6,8 +6,7 @@ from importlib import resources
 
 import yaml
 
-from wardaudit.rules import AuditContext, rule
-from wardaudit.rules._util import result
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 @lru_cache(maxsize=1)
@@ -16,7 +15,7 @@ def outline_profiles() -> dict:
 
 
 @rule("COMPL001", "Báo cáo không có chỉ tiêu định lượng", "No quantitative indicator", "warning")
-def has_figures(ctx: AuditContext):
+def has_figures(rule: Rule, ctx: AuditContext):
     """A progress report must give figures an auditor can verify: counts or amounts of a known
     metric (dossiers, procedures, tasks, budget …). Percentages alone cannot be checked. Proves the
     report gives nothing checkable; cannot say which figures were expected.
@@ -27,14 +26,14 @@ def has_figures(ctx: AuditContext):
     Fail: Công tác chuyển đổi số được quan tâm, đạt kết quả tích cực.
     """
     checkable = [f for f in ctx.facts if f.metric and f.kind in ("count", "money", "ratio") and f.metric != "tasks.row"]
-    yield result("COMPL001", bool(checkable), "warning",
+    yield rule.check(bool(checkable), 
                  f"Có {len(checkable)} số liệu định lượng có thể đối chiếu" if checkable else
                  "Báo cáo không có số liệu định lượng nào có thể đối chiếu (chỉ có nhận định chung) / no quantitative indicator",
                  {"actual": len(checkable)}, [])
 
 
 @rule("COMPL002", "Thiếu mục bắt buộc của đề cương", "Required section of the outline missing", "warning")
-def required_sections(ctx: AuditContext):
+def required_sections(rule: Rule, ctx: AuditContext):
     """The reporting outline (catalogue/outlines.yaml; chosen per ward by `outline_profile`, or by the
     report kind when 'auto') lists sections a report must have; each is found by keywords in the
     headings. Proves a required heading is absent; cannot judge what the section says.
@@ -50,12 +49,12 @@ def required_sections(ctx: AuditContext):
         name = profiles["by_kind"].get(ctx.meta.get("kind") or "", profiles["default"])
     profile = profiles["profiles"].get(name)
     if profile is None:
-        yield result("COMPL002", False, "warning", f"Không có đề cương '{name}' / unknown outline profile", {}, [])
+        yield rule.failed(f"Không có đề cương '{name}' / unknown outline profile", {}, [])
         return
     titles = " | ".join(f"{s.number} {s.title}".lower() for s in ctx.document.walk_sections())
     for item in profile:
         ok = any(k in titles for k in item["any"])
-        yield result("COMPL002", ok, "warning",
+        yield rule.check(ok, 
                      f"Mục '{item['name']}' " + ("có trong báo cáo" if ok else "không có trong báo cáo / required section missing")
                      + f" (đề cương {name})", {"actual": item["name"]}, [], key=f"outline:{item['name']}")
 
@@ -64,7 +63,7 @@ _BLANK_FIELD = __import__("re").compile(r"\b(tỷ lệ|tỉ lệ)\s*(?::\s*)?(?=
 
 
 @rule("COMPL003", "Trường số liệu bỏ trống", "A figure field left blank", "warning")
-def blank_fields(ctx: AuditContext):
+def blank_fields(rule: Rule, ctx: AuditContext):
     """A field of the reporting template left without its figure ('đã giải ngân: 0 đồng, tỷ lệ (trong đó …)')
     is a figure the auditor cannot check. Proves the label has no value; cannot tell whether the figure
     was unknown or forgotten.
@@ -83,10 +82,10 @@ def blank_fields(ctx: AuditContext):
         for m in _BLANK_FIELD.finditer(b.text):
             found = True
             start = max(0, m.start() - 80)
-            yield result("COMPL003", False, "warning",
+            yield rule.failed(
                          f"Trường '{m.group(1)}' bỏ trống, không có số liệu / the field has no figure",
                          {}, [Evidence(section=b.section_label, quote=b.text[start:m.end() + 40].strip(),
                                        page=b.location.page, line=b.location.line, file=ctx.document.source,
                                        figure=m.group(1))], key=f"blank:{b.section_label}:{' '.join(b.text[max(0, m.start() - 60):m.end()].split())}")
     if not found:
-        yield result("COMPL003", True, "warning", "Không có trường 'tỷ lệ' nào bị bỏ trống", {}, [])
+        yield rule.passed("Không có trường 'tỷ lệ' nào bị bỏ trống", {}, [])

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from wardaudit.catalogue import load_catalogue
-from wardaudit.rules import AuditContext, rule
 from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength, agree
-from wardaudit.rules._util import ev, fmt, is_target, judge, period_label, result
+from wardaudit.rules._util import ev, fmt, is_target, period_label
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 @rule("XREF001", "Cùng số liệu nhưng nêu khác nhau", "The same figure stated with different values", "error")
-def same_figure(ctx: AuditContext):
+def same_figure(rule: Rule, ctx: AuditContext):
     """The same metric for the same period and scope must have one value wherever it is stated —
     in another section, or in the body and an appendix. Checks recurrence relations. Figures about
     different units (the province, a level, a village, a ministry's system) are different
@@ -36,7 +36,7 @@ def same_figure(ctx: AuditContext):
         unit = m.unit if m and m.unit else ""
         where = "; ".join(f"{f.raw} ({f.section or 'đầu báo cáo'})" for f in fs)
         scope = f" — {rel.scope}" if rel.scope else ""
-        yield judge("XREF001", "error", rel, ok,
+        yield rule.judge(rel, ok,
                     (f"{cat.label(metric)}{scope} ({period_label(period)}): {fmt(fs[0].value)} {unit} thống nhất ở "
                      f"{len(fs)} chỗ" if ok else
                      f"{cat.label(metric)}{scope} ({period_label(period)}) được nêu với {len(values)} giá trị khác nhau: {where}"),
@@ -51,7 +51,7 @@ def _span(period: str | None):
 
 
 @rule("XREF002", "Tổng theo kỳ không khớp các kỳ thành phần", "Period split does not reconcile with the period total", "error")
-def period_split(ctx: AuditContext):
+def period_split(rule: Rule, ctx: AuditContext):
     """A total for a period must reconcile with the same figure for its sub-periods (year 1 + year 2).
     Dossiers carried over from the first sub-period into the second are already counted in the
     first; when the total equals the plain sum although the second part declares carried-over
@@ -87,7 +87,7 @@ def period_split(ctx: AuditContext):
             c = carried[0].value if carried else 0
             rel = Relation("period_split", (total, first, last), CATALOGUE_CUE, Strength.INFERRED, total.scope)
             if carried and abs(total.value - plain) < 1e-6:
-                yield judge("XREF002", "error", rel, False,
+                yield rule.judge(rel, False,
                              f"{load_catalogue().label(metric)}: tổng kỳ {fmt(total.value)} = {fmt(first.value)} + {fmt(last.value)}, nhưng "
                              f"{fmt(c)} hồ sơ chuyển từ kỳ trước đã được tính ở cả hai kỳ; số hồ sơ thực nhận là "
                              f"{fmt(total.value - c)}",
@@ -96,7 +96,7 @@ def period_split(ctx: AuditContext):
                              [ev(total), ev(first), ev(last), ev(carried[0])])
                 continue
             ok = abs(total.value - plain) < 1e-6 or (carried and abs(total.value - (plain - c)) < 1e-6)
-            yield judge("XREF002", "error", rel, ok,
+            yield rule.judge(rel, ok,
                          f"{load_catalogue().label(metric)}: tổng kỳ {fmt(total.value)} " + ("=" if ok else "≠") +
                          f" {fmt(first.value)} + {fmt(last.value)}" + (f" − {fmt(c)} chuyển kỳ" if carried else ""),
                          {"expected": plain - c, "actual": total.value, "parts": [first.value, last.value]},
@@ -104,7 +104,7 @@ def period_split(ctx: AuditContext):
 
 
 @rule("XREF003", "Số nhiệm vụ theo trạng thái khác danh sách", "Task counts by status differ from the task list", "error")
-def tasks_by_status(ctx: AuditContext):
+def tasks_by_status(rule: Rule, ctx: AuditContext):
     """The completed / in-progress task counts stated in the body must match the task rows listed in
     the appendices with that status. Proves a mismatch; cannot judge whether a status is true.
 
@@ -123,7 +123,7 @@ def tasks_by_status(ctx: AuditContext):
         listed = [f for f in rows if f.status == status]
         s = stated[0]
         ok = int(s.value) == len(listed)
-        yield result("XREF003", ok, "error",
+        yield rule.check(ok, 
                      f"{load_catalogue().label(metric)}: báo cáo nêu {fmt(s.value)}, danh sách có {len(listed)} nhiệm vụ"
                      + ("" if ok else " / differs from the task list"),
                      {"expected": len(listed), "actual": s.value}, [ev(s)] + [ev(f) for f in listed[:8]],

@@ -1,10 +1,9 @@
 """META: the report's identity — number, date, the ward's name, the signer."""
 from __future__ import annotations
 
-from wardaudit.model.findings import Evidence
 from wardaudit.extract.metadata import fold
-from wardaudit.rules import AuditContext, rule
-from wardaudit.rules._util import result
+from wardaudit.model.findings import Evidence
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 def _head_evidence(ctx: AuditContext, key: str) -> list[Evidence]:
@@ -16,7 +15,7 @@ def _head_evidence(ctx: AuditContext, key: str) -> list[Evidence]:
 
 
 @rule("META001", "Thiếu số hiệu văn bản", "Report number missing", "warning")
-def report_number(ctx: AuditContext):
+def report_number(rule: Rule, ctx: AuditContext):
     """A report must carry its number ('Số: 12/BC-UBND'). Proves the number field is blank or absent;
     cannot tell whether the number, when present, is the right one.
 
@@ -26,13 +25,13 @@ def report_number(ctx: AuditContext):
     Fail: Số: /BC-UBND\\n\\nBÁO CÁO\\n\\nKết quả tháng 5
     """
     number = ctx.meta.get("number")
-    yield result("META001", bool(number), "warning",
+    yield rule.check(bool(number), 
                  f"Số hiệu báo cáo: {number}" if number else "Báo cáo chưa ghi số hiệu (Số: /...) / report number is blank",
                  {"actual": number}, _head_evidence(ctx, "number_line"))
 
 
 @rule("META002", "Ngày báo cáo thiếu hoặc không đầy đủ", "Report date missing or partial", "warning")
-def report_date(ctx: AuditContext):
+def report_date(rule: Rule, ctx: AuditContext):
     """The place-and-date line must give day, month and year. Proves a blank day or month (e.g.
     'ngày tháng 6 năm 2026'); cannot check that the date is plausible for the period.
 
@@ -43,19 +42,19 @@ def report_date(ctx: AuditContext):
     """
     parts = ctx.meta.get("date_parts")
     if parts is None:
-        yield result("META002", False, "warning", "Không tìm thấy dòng địa danh, ngày tháng / no place-and-date line",
+        yield rule.failed("Không tìm thấy dòng địa danh, ngày tháng / no place-and-date line",
                      {}, [], key="date")
         return
     missing = [k for k in ("day", "month", "year") if not parts.get(k)]
     names = {"day": "ngày", "month": "tháng", "year": "năm"}
-    yield result("META002", not missing, "warning",
+    yield rule.check(not missing, 
                  f"Ngày báo cáo: {ctx.meta.get('date')}" if not missing else
                  "Ngày báo cáo để trống " + ", ".join(names[m] for m in missing) + " / date is missing its "
                  + ", ".join(missing), {"actual": parts}, _head_evidence(ctx, "date_line"), key="date")
 
 
 @rule("META003", "Tên xã/phường viết không thống nhất", "Ward name spelt differently", "warning")
-def ward_name_spelling(ctx: AuditContext):
+def ward_name_spelling(rule: Rule, ctx: AuditContext):
     """The ward's name must be spelt the same everywhere; diacritics count ('Trung' and 'Trưng' are
     different names). Proves two spellings that fold to the same letters without diacritics, or the
     name in parameters/ differing from the report. Cannot know which spelling is right.
@@ -81,14 +80,14 @@ def ward_name_spelling(ctx: AuditContext):
                                  file=ctx.document.source, figure=v["name"]))
     names = ", ".join(f"'{v['name']}' ({v['count']} lần)" for v in [{"name": main, "count": sum(
         x["count"] for x in variants if x["name"] == main)}] + close)
-    yield result("META003", not close, "warning",
+    yield rule.check(not close, 
                  f"Tên đơn vị viết thống nhất: '{main}'" if not close else
                  f"Tên đơn vị viết khác nhau: {names} / the ward's name is spelt differently",
                  {"expected": main, "actual": [v["name"] for v in close]}, evidence, key="ward-name")
 
 
 @rule("META004", "Thiếu người ký", "Signer missing", "warning")
-def signer(ctx: AuditContext):
+def signer(rule: Rule, ctx: AuditContext):
     """The report must be signed: a signing title (TM./KT. CHỦ TỊCH …) followed by a name. Proves the
     name is missing; cannot verify the signer's authority.
 
@@ -99,14 +98,14 @@ def signer(ctx: AuditContext):
     """
     name = ctx.meta.get("signer")
     title = ctx.meta.get("signer_title")
-    yield result("META004", bool(name), "warning",
+    yield rule.check(bool(name), 
                  f"Người ký: {name}" if name else (f"Có chức danh '{title}' nhưng không có tên người ký / no signer's name"
                                                    if title else "Không có phần ký / the report is not signed"),
                  {"actual": name}, [])
 
 
 @rule("META005", "Báo cáo không đúng đơn vị", "Report names another ward than expected", "warning")
-def expected_ward(ctx: AuditContext):
+def expected_ward(rule: Rule, ctx: AuditContext):
     """The report in a ward's folder should be that ward's: compares the name in parameters/ with
     the name the report uses most. Cannot run without parameters (skipped).
 
@@ -119,7 +118,7 @@ def expected_ward(ctx: AuditContext):
     if not expected or not found:
         return
     ok = found == expected or fold(found) == fold(expected)
-    yield result("META005", ok, "warning",
+    yield rule.check(ok, 
                  f"Báo cáo của '{found}' đúng với tham số" if ok else
                  f"Báo cáo ghi tên '{found}' nhưng thư mục là của '{expected}' / report names another ward",
                  {"expected": expected, "actual": found}, [], key="wrong-ward")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, Evidence
 from wardaudit.registry import Registry
@@ -153,7 +153,8 @@ def _province_metric(province: str, metric: str, units: list[PortUnit]) -> list[
             f"nêu {', '.join(others)} / other units of the province state {', '.join(others)}",
             {"ward": u.ward, "slug": u.slug, "metric": metric, "province": province,
              "expected": expected, "actual": actual},
-            (_evidence(values[actual], u.ward),) + tuple(e for (o, _), e in zip(stated, evidence) if o is not u),
+            (_evidence(values[actual], u.ward),)
+            + tuple(e for (o, _), e in zip(stated, evidence, strict=True) if o is not u),
             key=f"PORT001:{province}:{metric}:{u.slug}"))
     return out
 
@@ -199,7 +200,7 @@ def _outliers(key: str, rows: list[tuple[PortUnit, dict[str, Any]]]) -> list[Che
     values = [float(r["value"]) for _, r in rows]
     med = statistics.median(values)
     out = []
-    for (u, r), z in zip(rows, modified_z(values)):
+    for (u, r), z in zip(rows, modified_z(values), strict=True):
         if abs(z) > OUTLIER_Z:
             f = {"quote": r.get("quote"), "file": r.get("file"), "page": r.get("page"), "line": r.get("line")}
             out.append(CheckResult(

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 
-from wardaudit.vi.numbers import tolerance
 from wardaudit.extract.relations import LOOSE, Relation, Strength, meets
-from wardaudit.rules import AuditContext, rule
-from wardaudit.rules._util import ev, fmt, judge, result
+from wardaudit.rules._util import ev, fmt
+from wardaudit.rules.base import AuditContext, Rule, rule
+from wardaudit.vi.numbers import tolerance
 
 
 @rule("RATE001", "Tỷ lệ không khớp tử số/mẫu số", "Stated rate ≠ numerator / denominator", "error")
-def rate_matches(ctx: AuditContext):
+def rate_matches(rule: Rule, ctx: AuditContext):
     """A stated rate must equal numerator/denominator at the precision it was written with (98,70%
     is checked to 0,005; 39% to 0,5; 'trên 94%' only as a lower bound, 'khoảng 90%' within a
     point). Checks ratio relations: the numerator is the count the rate follows in its clause (or
@@ -28,12 +28,12 @@ def rate_matches(ctx: AuditContext):
     """
     for rel in ctx.relations["ratio"]:
         if rel.strength is Strength.AMBIGUOUS:
-            yield judge("RATE001", "error", rel, True, "", {"stated": rel.members[0].value}, [ev(rel.members[0])])
+            yield rule.judge(rel, True, "", {"stated": rel.members[0].value}, [ev(rel.members[0])])
             continue
         rate, num = rel.members[0], rel.members[1]
         den_fact = rel.members[2] if len(rel.members) > 2 else None
         if den_fact is None and not num.denominator:
-            yield judge("RATE001", "error", rel, True, "", {}, [ev(rate)])
+            yield rule.judge(rel, True, "", {}, [ev(rate)])
             continue
         den = num.denominator or den_fact.value
         if den_fact is not None and den_fact.metric == "dossiers.received" and not ctx.carried_over_in_denominator:
@@ -48,7 +48,7 @@ def rate_matches(ctx: AuditContext):
         if computed > 100 + 1e-9 and rate.value <= 100:
             ok = False  # a share of at most 100% cannot come from a part larger than its whole
         evidence = [ev(rate), ev(num)] + ([ev(den_fact)] if den_fact is not None and den_fact is not num else [])
-        yield judge("RATE001", "error", rel, ok,
+        yield rule.judge(rel, ok,
                     f"Tỷ lệ {rate.raw} " + ("=" if ok else "≠") + f" {fmt(num.value)} / {fmt(den)} = "
                     f"{fmt(computed, max(2, rate.decimals))}%",
                     {"stated": rate.value, "computed": round(computed, 4), "numerator": num.value, "denominator": den,
@@ -56,7 +56,7 @@ def rate_matches(ctx: AuditContext):
 
 
 @rule("RATE002", "Tỷ lệ ngoài khoảng 0–100%", "Rate outside 0–100%", "error")
-def rate_range(ctx: AuditContext):
+def rate_range(rule: Rule, ctx: AuditContext):
     """A share cannot exceed 100% or be negative ('đạt trên 100%'). Proves an impossible share; growth
     rates ('tăng 120%') are not shares and are not checked.
 
@@ -75,7 +75,7 @@ def rate_range(ctx: AuditContext):
         ok = 0 <= f.value <= 100 and not (f.value >= 100 and f.qualifier == "lower_bound")
         if ok and f.value != 100 and f.role not in ("rate",):
             continue  # only report in-range results where they matter: full rates and rates with counts
-        yield result("RATE002", ok, "error",
+        yield rule.check(ok, 
                      f"Tỷ lệ {f.raw} " + ("trong khoảng 0–100%" if ok else "nằm ngoài khoảng 0–100%"),
                      {"actual": f.value}, [ev(f)], key=f"range:{f.metric}:{f.period}:{f.raw}")
 
@@ -86,7 +86,7 @@ _OF_SOMETHING_ELSE = re.compile(r"^\s*(?:so với|kế hoạch|chỉ tiêu|cùng
 
 
 @rule("RATE003", "Tỷ trọng các phần không khớp số liệu", "Shares of one whole contradict their counts", "error")
-def shares_of_a_whole(ctx: AuditContext):
+def shares_of_a_whole(rule: Rule, ctx: AuditContext):
     """Shares given for the parts of one whole ('358 thủ tục, trong đó toàn trình 196 (54,7%), một phần
     162 (45,3%)', 'trực tuyến 860 hồ sơ, chiếm 86%') must equal part / whole at the precision written,
     and, when every part of an exhaustive partition has one, add up to 100%. Shares are not rates of
@@ -104,7 +104,7 @@ def shares_of_a_whole(ctx: AuditContext):
         by_total.setdefault(total.id, []).append(rel)
         computed = 100.0 * part.value / total.value
         ok = abs(computed - share.value) <= tolerance(share.decimals) + 1e-9
-        yield judge("RATE003", "error", rel, ok,
+        yield rule.judge(rel, ok,
                     f"Tỷ trọng {share.raw} của {fmt(part.value)}/{fmt(total.value)} "
                     + ("=" if ok else "≠") + f" {fmt(computed, max(1, share.decimals))}%",
                     {"stated": share.value, "computed": round(computed, 4), "expected": round(computed, 4),
@@ -114,10 +114,10 @@ def shares_of_a_whole(ctx: AuditContext):
         s = sum(f.value for f in rel.members)
         tol = sum(tolerance(f.decimals) for f in rel.members) + 1e-9
         if s > 100 + tol:
-            yield judge("RATE003", "error", rel, False, f"Các tỷ trọng {' + '.join(f.raw for f in rel.members)} = "
+            yield rule.judge(rel, False, f"Các tỷ trọng {' + '.join(f.raw for f in rel.members)} = "
                         f"{fmt(s, 2)}%, vượt 100%", {"expected": 100, "actual": s}, [ev(f) for f in rel.members])
         elif abs(s - 100) <= tol:
-            yield judge("RATE003", "error", rel, True, f"Các tỷ trọng {' + '.join(f.raw for f in rel.members)} = 100%",
+            yield rule.judge(rel, True, f"Các tỷ trọng {' + '.join(f.raw for f in rel.members)} = 100%",
                         {"expected": 100, "actual": s}, [ev(f) for f in rel.members])
     partitions = {r.members[0].id: r for r in ctx.relations["partition"]}
     for tid, rels in by_total.items():
@@ -131,6 +131,6 @@ def shares_of_a_whole(ctx: AuditContext):
             continue  # shares of some of the parts: only a sum above 100% is impossible
         ok = abs(s - 100) <= tol if complete else False
         sum_rel = Relation("share", tuple(r.members[0] for r in rels), rels[0].cue, Strength.EXPLICIT, rels[0].scope)
-        yield judge("RATE003", "error", sum_rel, ok,
+        yield rule.judge(sum_rel, ok,
                     f"Tổng tỷ trọng các phần = {fmt(s, 2)}%" + ("" if ok else " ≠ 100%"),
                     {"expected": 100, "actual": s}, [ev(r.members[0]) for r in rels])

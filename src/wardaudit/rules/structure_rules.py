@@ -4,10 +4,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from wardaudit.model.findings import Evidence
 from wardaudit.ingest.structure import roman_to_int
-from wardaudit.rules import AuditContext, rule
-from wardaudit.rules._util import result
+from wardaudit.model.findings import Evidence
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 def _ordinal(number: str) -> tuple[str, int] | None:
@@ -29,7 +28,7 @@ def _sec_ev(ctx, s) -> Evidence:
 
 
 @rule("STRUCT001", "Đánh số mục bị nhảy hoặc lặp", "Section numbering skips or repeats", "warning")
-def numbering(ctx: AuditContext):
+def numbering(rule: Rule, ctx: AuditContext):
     """Sibling headings must be numbered 1, 2, 3 … (I, II, III …; a), b) …) without a gap or a
     repeat. Proves a skipped or repeated number among siblings of the same style; cannot tell a
     missing section from a mistyped number.
@@ -51,7 +50,7 @@ def numbering(ctx: AuditContext):
             ok = values == expected and (values[0] == 1 if values else True)
             bad = [s for (v, s), e in zip(items, expected) if v != e] or ([items[0][1]] if not ok else [])
             nums = ", ".join(s.number for _, s in items)
-            yield result("STRUCT001", ok, "warning",
+            yield rule.check(ok, 
                          f"Đánh số mục {parent_label}: {nums}" + ("" if ok else " — bị nhảy hoặc lặp / numbering skips or repeats"),
                          {"actual": [s.number for _, s in items]}, [_sec_ev(ctx, s) for s in (bad if not ok else [x for _, x in items[:1]])],
                          key=f"numbering:{parent_label}:{style}")
@@ -62,7 +61,7 @@ def numbering(ctx: AuditContext):
 
 
 @rule("STRUCT002", "Phụ lục được nhắc đến nhưng không có", "Appendix cited but absent", "warning")
-def appendix_cited_present(ctx: AuditContext):
+def appendix_cited_present(rule: Rule, ctx: AuditContext):
     """Every appendix the body cites ('Có Phụ lục IX kèm theo') must be attached. Proves a cited id
     with no appendix heading; cannot judge an appendix's content.
 
@@ -78,7 +77,7 @@ def appendix_cited_present(ctx: AuditContext):
             continue
         seen.add(ref)
         ok = ref in present
-        yield result("STRUCT002", ok, "warning",
+        yield rule.check(ok, 
                      f"Phụ lục {ref} được nhắc đến và có kèm theo" if ok else
                      f"Phụ lục {ref} được nhắc đến nhưng không có trong báo cáo / appendix {ref} is cited but absent",
                      {"actual": ref}, [Evidence(section="", quote=f"Phụ lục {ref}", page=loc.page, line=loc.line,
@@ -87,7 +86,7 @@ def appendix_cited_present(ctx: AuditContext):
 
 
 @rule("STRUCT003", "Phụ lục không được nhắc đến trong báo cáo", "Appendix never cited in the body", "info")
-def appendix_never_cited(ctx: AuditContext):
+def appendix_never_cited(rule: Rule, ctx: AuditContext):
     """An attached appendix the body never cites is context for the auditor (it may be stray).
     Proves no citation; cannot tell whether the appendix belongs to this report.
 
@@ -99,7 +98,7 @@ def appendix_never_cited(ctx: AuditContext):
     cited = {r for r, _ in ctx.document.appendix_refs}
     for a in ctx.document.appendices:
         ok = a.id in cited
-        yield result("STRUCT003", ok, "info",
+        yield rule.check(ok, 
                      f"Phụ lục {a.id} được nhắc đến trong báo cáo" if ok else
                      f"Phụ lục {a.id} ({a.title[:60]}) không được nhắc đến trong phần báo cáo / never cited",
                      {"actual": a.id}, [Evidence(section=f"Phụ lục {a.id}", quote=f"Phụ lục {a.id}. {a.title}"[:200],
@@ -120,7 +119,7 @@ def _listed_rows(ctx, appendix_id):
 
 
 @rule("STRUCT004", "Số lượng khai báo khác số dòng liệt kê", "Declared count differs from the rows listed", "error")
-def declared_counts(ctx: AuditContext):
+def declared_counts(rule: Rule, ctx: AuditContext):
     """A count an appendix declares in its title ('(06 nhiệm vụ)'), or the tasks the body says were
     assigned, must equal the numbered rows listed. Proves a mismatch between a stated count and the
     numbered rows; cannot see rows that were never written down.
@@ -138,7 +137,7 @@ def declared_counts(ctx: AuditContext):
         if a.declared_count is None:
             continue
         ok = len(rows) == a.declared_count
-        yield result("STRUCT004", ok, "error",
+        yield rule.check(ok, 
                      f"Phụ lục {a.id} khai báo {a.declared_count}, liệt kê {len(rows)} dòng"
                      + ("" if ok else " / declared count differs from the rows listed"),
                      {"expected": a.declared_count, "actual": len(rows)},
@@ -149,8 +148,8 @@ def declared_counts(ctx: AuditContext):
         if f.listed is None or f.kind != "count" or not float(f.value).is_integer():
             continue
         ok = int(f.value) == f.listed
-        yield result("STRUCT004", ok, "warning" if f.cue == "liệt kê sau dấu hai chấm" else "error",
-                     f"Nêu {f.raw} {f.unit or ''} nhưng liệt kê {f.listed} mục".replace("  ", " ") if not ok else
+        yield rule.at("warning" if f.cue == "liệt kê sau dấu hai chấm" else "error").check(
+                     ok, f"Nêu {f.raw} {f.unit or ''} nhưng liệt kê {f.listed} mục".replace("  ", " ") if not ok else
                      f"Nêu {f.raw} {f.unit or ''}, liệt kê đủ {f.listed} mục".replace("  ", " "),
                      {"expected": f.value, "actual": f.listed},
                      [Evidence(section=f.section, quote=f.quote, page=f.page, line=f.line, file=f.file, figure=f.raw)],
@@ -164,7 +163,7 @@ def declared_counts(ctx: AuditContext):
     if task_rows and assigned:
         a = assigned[0]
         ok = int(a.value) == len(task_rows)
-        yield result("STRUCT004", ok, "error",
+        yield rule.check(ok, 
                      f"Tổng số nhiệm vụ được giao {int(a.value)}; các phụ lục liệt kê {len(task_rows)} nhiệm vụ"
                      + ("" if ok else " / assigned tasks differ from the tasks listed"),
                      {"expected": a.value, "actual": len(task_rows)},
@@ -173,7 +172,7 @@ def declared_counts(ctx: AuditContext):
 
 
 @rule("STRUCT005", "Bảng hoặc đoạn văn bị lặp", "The same table or passage pasted twice", "warning")
-def pasted_twice(ctx: AuditContext):
+def pasted_twice(rule: Rule, ctx: AuditContext):
     """The same table (same header and the same rows, or most of them) pasted twice is a slip that
     can hide a changed figure. Proves repetition; cannot know which copy is meant.
 
@@ -198,7 +197,7 @@ def pasted_twice(ctx: AuditContext):
             if overlap >= 0.5 or (keys_b and keys_b == keys_a[:len(keys_b)] and len(keys_b) >= 2):
                 reported.add(id(bj))
                 same = a.rows == b.rows
-                yield result("STRUCT005", False, "warning",
+                yield rule.failed(
                              ("Bảng bị lặp nguyên văn" if same else "Bảng bị lặp với nội dung khác nhau")
                              + f" ({bi.location.label()} và {bj.location.label()}) / table pasted twice",
                              {"actual": len(b.rows), "expected": len(a.rows)},
@@ -208,7 +207,7 @@ def pasted_twice(ctx: AuditContext):
                                        line=bj.location.line, file=ctx.document.source)],
                              key=f"dup-table:{bj.section_label}:{' | '.join(b.header)[:120]}")
     if tables and not reported:
-        yield result("STRUCT005", True, "warning", f"{len(tables)} bảng, không bảng nào bị lặp", {}, [])
+        yield rule.passed(f"{len(tables)} bảng, không bảng nào bị lặp", {}, [])
     seen: dict[str, object] = {}
     for b in ctx.document.blocks:
         if b.kind != "paragraph" or len(b.text) < 120:
@@ -216,7 +215,7 @@ def pasted_twice(ctx: AuditContext):
         norm = " ".join(b.text.split())
         if norm in seen:
             first = seen[norm]
-            yield result("STRUCT005", False, "info",
+            yield rule.at("info").failed(
                          f"Đoạn văn lặp lại nguyên văn ({first.location.label()} và {b.location.label()}) / passage repeated",
                          {}, [Evidence(section=first.section_label, quote=norm[:200], page=first.location.page,
                                        line=first.location.line, file=ctx.document.source),
@@ -233,7 +232,7 @@ _TYPE_CODE = {"báo cáo": "BC", "công văn": "UBND", "kế hoạch": "KH", "t�
 
 
 @rule("STRUCT006", "Phụ lục ghi kèm theo văn bản khác", "Appendix says it belongs to another document", "warning")
-def appendix_belongs_to_report(ctx: AuditContext):
+def appendix_belongs_to_report(rule: Rule, ctx: AuditContext):
     """Each appendix's 'Kèm theo Báo cáo số …' line must name the same kind of document as the report
     itself (a report's appendix that says 'Kèm theo Công văn số …' was copied from another document).
     Proves the mismatch of document kinds; cannot compare blank numbers.
@@ -257,7 +256,7 @@ def appendix_belongs_to_report(ctx: AuditContext):
             continue
         kind = m.group(1).lower()
         ok = kind == title_kind
-        yield result("STRUCT006", ok, "warning",
+        yield rule.check(ok, 
                      f"Phụ lục {b.appendix} kèm theo {m.group(1)}" + ("" if ok else
                      f", nhưng văn bản này là {title_kind} / the appendix names another document"),
                      {"expected": title_kind, "actual": kind},

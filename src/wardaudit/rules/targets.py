@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from wardaudit.rules import AuditContext, rule
-from wardaudit.rules._util import by_key, ev, fmt, result
+from wardaudit.rules._util import by_key, ev, fmt
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 _CLAIM_ALL = re.compile(r"(hoàn thành\s+(?:100%|tất cả|toàn bộ)(?:\s+các)?\s+nhiệm vụ|đã hoàn thành (?:tất cả|toàn bộ)(?: các)? nhiệm vụ"
                         r"|không (?:có|phát sinh|còn) nhiệm vụ[^.;]{0,40}chưa hoàn thành)",
@@ -13,7 +13,7 @@ _CLAIM_ON_TIME = re.compile(r"(hoàn thành đúng tiến độ|không (?:có|ph
 
 
 @rule("TGT001", "Kết quả thấp hơn mục tiêu", "Result below target", "warning")
-def result_vs_target(ctx: AuditContext):
+def result_vs_target(rule: Rule, ctx: AuditContext):
     """In an indicator table, the result must reach the target ('≥98' is met by 98). Proves a
     shortfall; cannot say whether the year is over (a mid-year shortfall may be on track).
 
@@ -30,14 +30,14 @@ def result_vs_target(ctx: AuditContext):
             continue
         ok = r.value >= t.value - 1e-9
         label = (t.label or t.quote)[:90]
-        yield result("TGT001", ok, "warning",
+        yield rule.check(ok, 
                      f"{label}: kết quả {fmt(r.value)} " + ("đạt" if ok else "thấp hơn") + f" mục tiêu {fmt(t.value)}"
                      + ("" if ok else " / result below target"),
                      {"expected": t.value, "actual": r.value}, [ev(t), ev(r)], key=f"tgt:{t.metric}:{label}")
 
 
 @rule("TGT002", "Khẳng định hoàn thành trái với số liệu", "Completion claim contradicted by the figures", "warning")
-def completion_claim(ctx: AuditContext):
+def completion_claim(rule: Rule, ctx: AuditContext):
     """A narrative claim that every task is completed ('hoàn thành 100% nhiệm vụ', 'đã hoàn thành tất cả
     nhiệm vụ') is contradicted when the report's own counts show fewer completed than assigned; a
     claim of completion on schedule ('hoàn thành đúng tiến độ') when its counts show overdue or late
@@ -70,7 +70,7 @@ def completion_claim(ctx: AuditContext):
             ok = all(f.value == 0 for f in late)
             figures = late
             detail = ", ".join(f"{f.metric} = {fmt(f.value)}" for f in late)
-        yield result("TGT002", ok, "warning",
+        yield rule.check(ok, 
                      f"Báo cáo khẳng định '{m.group(1)}'; số liệu: {detail}"
                      + ("" if ok else " / the claim is contradicted by the figures"),
                      {"expected": assigned.value if assigned else None, "actual": completed.value if completed else None},
@@ -84,7 +84,7 @@ _FULL_COVERAGE = re.compile(r"(phủ kín(?: địa bàn)?|phủ sóng (?:toàn 
 
 
 @rule("TGT003", "Khẳng định trái với số liệu của chính báo cáo", "A claim the report's own counts contradict", "warning")
-def claims_vs_counts(ctx: AuditContext):
+def claims_vs_counts(rule: Rule, ctx: AuditContext):
     """Two claims the report's own figures can refute: 'duy trì tỷ lệ … đạt Y%' (keep the rate at Y%)
     when the counts stated for the period give a lower rate, and full coverage ('phủ kín địa bàn')
     when a coverage figure stated elsewhere is below 100%. Proves the words and the figures
@@ -115,7 +115,7 @@ def claims_vs_counts(ctx: AuditContext):
             continue
         computed = 100.0 * num[0].value / den[0].value
         ok = computed >= f.value - tolerance(f.decimals) - 1e-9
-        yield result("TGT003", ok, "warning",
+        yield rule.check(ok, 
                      f"Báo cáo nêu 'duy trì' {f.raw}, nhưng số liệu kỳ báo cáo cho {fmt(computed, 2)}% "
                      f"({fmt(num[0].value)}/{fmt(den[0].value)})" + ("" if ok else " / the rate to 'maintain' is not the current one"),
                      {"expected": round(computed, 4), "actual": f.value}, [ev(f), ev(num[0]), ev(den[0])],
@@ -131,7 +131,7 @@ def claims_vs_counts(ctx: AuditContext):
             continue
         low = [f for f in coverage if f.value < 100]
         ok = not low
-        yield result("TGT003", ok, "warning",
+        yield rule.check(ok, 
                      f"Báo cáo khẳng định '{m.group(1)}'" + ("; các tỷ lệ phủ sóng đều 100%" if ok else
                      "; nhưng " + ", ".join(f"{f.metric} = {f.raw}" for f in low) + " / full coverage is claimed but a coverage figure is below 100%"),
                      {"actual": [f.value for f in low] or 100}, [Evidence(section=b.section_label, quote=b.text[:300],

@@ -1,7 +1,7 @@
 """TREND: a ward's report against its own previous report (``ctx.history[-1]``).
 
 These rules need two reports, so their ``Okay:``/``Fail:`` examples are prose describing a pair
-of reports, not single snippets; tests/test_trend.py builds each pair from a seed report and
+of reports, not single snippets; tests/rules/test_trend.py builds each pair from a seed report and
 checks the examples. With no earlier report of the ward every TREND rule answers ``skip``.
 
 Figures are compared by *scope*: the same metric, unit, kind, qualifier, scope (xã/tỉnh), role and
@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any, Iterable, Iterator
 
 from wardaudit.model.findings import CheckResult, Evidence
-from wardaudit.rules import AuditContext, rule
+from wardaudit.rules.base import AuditContext, Rule, rule
 
 CUMULATIVE = "cumulative"
 # A figure whose own sentence says it is cumulative, when the extractor left the qualifier empty.
@@ -117,8 +117,8 @@ def _previous(ctx: AuditContext):
     return ctx.history[-1] if ctx.history else None
 
 
-def _no_history(code: str, severity: str) -> CheckResult:
-    return CheckResult(code, "skip", severity, "Không có báo cáo kỳ trước của đơn vị để so sánh "
+def _no_history(rule: Rule) -> CheckResult:
+    return rule.skipped("Không có báo cáo kỳ trước của đơn vị để so sánh "
                                                "/ no earlier report of this ward to compare with")
 
 
@@ -147,7 +147,7 @@ def _fact_period(f: dict[str, Any]) -> dict[str, str] | None:
 
 @rule("TREND001", "Số lũy kế giảm so với báo cáo kỳ trước",
       "Cumulative figure decreased since the previous report", "warning")
-def cumulative_not_decreasing(ctx: AuditContext) -> Iterator[CheckResult]:
+def cumulative_not_decreasing(rule: Rule, ctx: AuditContext) -> Iterator[CheckResult]:
     """A cumulative figure (qualifier ``cumulative``, or an unqualified figure whose sentence says
     'lũy kế' / 'cộng dồn') must not fall between successive reports of the same ward. Figures are paired by metric, unit, qualifier, role and group.
 
@@ -165,7 +165,7 @@ def cumulative_not_decreasing(ctx: AuditContext) -> Iterator[CheckResult]:
     """
     prev = _previous(ctx)
     if prev is None:
-        yield _no_history("TREND001", "warning")
+        yield _no_history(rule)
         return
     keep = lambda f: f.get("qualifier") == CUMULATIVE  # noqa: E731
     before = _unambiguous(prev.facts, keep)
@@ -185,12 +185,12 @@ def cumulative_not_decreasing(ctx: AuditContext) -> Iterator[CheckResult]:
         values = {"expected": va, "actual": vb, "previous": va, "current": vb}
         ev = (_evidence(b, ctx.document.source), _evidence(a, prev.document.source))
         if vb < va:
-            yield CheckResult("TREND001", "fail", "warning",
+            yield rule.failed(
                               f"{label}: số lũy kế giảm từ {_fmt(va)} ({_report_label(prev.meta)}) "
                               f"xuống {_fmt(vb)} / cumulative figure fell from {_fmt(va)} to {_fmt(vb)}",
                               values, ev, key=f"TREND001:{label}")
         else:
-            yield CheckResult("TREND001", "pass", "warning",
+            yield rule.passed(
                               f"{label}: số lũy kế {_fmt(va)} → {_fmt(vb)} không giảm / does not decrease",
                               values, ev)
 
@@ -211,7 +211,7 @@ def _comparable_periods(prev_meta: dict[str, Any], meta: dict[str, Any], a: dict
 
 @rule("TREND002", "Số liệu thay đổi đột biến (gấp hoặc bằng 1/10) so với kỳ trước",
       "Figure jumps by an order of magnitude since the previous report", "warning")
-def no_order_of_magnitude_jump(ctx: AuditContext) -> Iterator[CheckResult]:
+def no_order_of_magnitude_jump(rule: Rule, ctx: AuditContext) -> Iterator[CheckResult]:
     """The same metric and scope, over periods of comparable length, should not grow tenfold or
     shrink to a tenth between successive reports: such a jump is usually a misplaced thousands
     separator ('1.250' read against '12.50'), a unit slip (triệu/tỷ) or a copied figure.
@@ -227,7 +227,7 @@ def no_order_of_magnitude_jump(ctx: AuditContext) -> Iterator[CheckResult]:
     """
     prev = _previous(ctx)
     if prev is None:
-        yield _no_history("TREND002", "warning")
+        yield _no_history(rule)
         return
     keep = lambda f: f.get("qualifier") != "target"  # noqa: E731
     before = _unambiguous(prev.facts, keep)
@@ -244,12 +244,12 @@ def no_order_of_magnitude_jump(ctx: AuditContext) -> Iterator[CheckResult]:
         values = {"expected": va, "actual": vb, "previous": va, "current": vb, "ratio": round(ratio, 4)}
         ev = (_evidence(b, ctx.document.source), _evidence(a, prev.document.source))
         if ratio >= JUMP_FACTOR or ratio <= 1 / JUMP_FACTOR:
-            yield CheckResult("TREND002", "fail", "warning",
+            yield rule.failed(
                               f"{label}: {_fmt(va)} ({_report_label(prev.meta)}) → {_fmt(vb)}, "
                               f"gấp {_fmt(round(ratio, 2))} lần / changed ×{ratio:.2f}",
                               values, ev, key=f"TREND002:{label}")
         else:
-            yield CheckResult("TREND002", "pass", "warning",
+            yield rule.passed(
                               f"{label}: {_fmt(va)} → {_fmt(vb)}, thay đổi trong biên độ / within range",
                               values, ev)
 
@@ -337,7 +337,7 @@ def best_mention(task: str, paragraphs: list[tuple[str, Any]], weights: dict[str
 
 @rule("TREND003", "Nhiệm vụ kỳ tới của báo cáo trước không được nhắc lại",
       "Task announced for the next period is not mentioned in the next report", "warning")
-def announced_tasks_followed_up(ctx: AuditContext) -> Iterator[CheckResult]:
+def announced_tasks_followed_up(rule: Rule, ctx: AuditContext) -> Iterator[CheckResult]:
     """Every task the previous report announced for the next period ('Nhiệm vụ tuần tiếp theo',
     'Mục tiêu, nhiệm vụ trọng tâm ... tiếp theo', '... thời gian tới') should be mentioned
     somewhere in this report: one paragraph must contain at least 40% of the task's key phrases
@@ -356,11 +356,11 @@ def announced_tasks_followed_up(ctx: AuditContext) -> Iterator[CheckResult]:
     """
     prev = _previous(ctx)
     if prev is None:
-        yield _no_history("TREND003", "warning")
+        yield _no_history(rule)
         return
     tasks = next_period_tasks(prev.document)
     if not tasks:
-        yield CheckResult("TREND003", "skip", "warning",
+        yield rule.skipped(
                           "Báo cáo kỳ trước không nêu nhiệm vụ kỳ tới / the previous report announces "
                           "no tasks for the next period")
         return
@@ -376,10 +376,10 @@ def announced_tasks_followed_up(ctx: AuditContext) -> Iterator[CheckResult]:
         if score >= TASK_MATCH_THRESHOLD and where is not None:
             now = Evidence(section=where.section_label, quote=" ".join(where.text.split()),
                            page=where.location.page, line=where.location.line, file=ctx.document.source)
-            yield CheckResult("TREND003", "pass", "warning",
+            yield rule.passed(
                               f"Nhiệm vụ kỳ trước được nhắc lại / announced task followed up: {short}",
                               values, (now, then))
         else:
-            yield CheckResult("TREND003", "fail", "warning",
+            yield rule.failed(
                               f"Nhiệm vụ kỳ trước không thấy nhắc lại trong báo cáo này / announced task "
                               f"not mentioned: {short}", values, (then,), key=f"TREND003:{task[:80]}")

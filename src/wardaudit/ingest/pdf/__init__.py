@@ -24,14 +24,14 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wardaudit.model.document import Block, Document, Location
 from wardaudit.errors import InputError
-from wardaudit.ingest.stitching import build_table, is_continuation, stitch
-from wardaudit.ingest import DEFAULT_MAX_INFLATE_MB, reader
 from wardaudit.ingest.pdf.furniture import furniture_lines
-from wardaudit.ingest.pdf.tables import PageTable, camelot_tables, mark_continuations, page_table
 from wardaudit.ingest.pdf.layout import Line, Run, columned, inside, page_runs, tabular_areas, visual_lines
+from wardaudit.ingest.pdf.tables import PageTable, camelot_tables, mark_continuations, page_table
+from wardaudit.ingest.readers import DEFAULT_MAX_INFLATE_MB, reader
+from wardaudit.ingest.stitching import build_table, is_continuation, stitch
 from wardaudit.ingest.text import _BULLET, _NUMBERED, _ends_open, _starts_lower, table_text
+from wardaudit.model.document import Block, Document, Location
 
 LOW_ACCURACY = 80.0
 _APPENDIX_LINE = re.compile(r"^\s*(?:\d{1,2}\.\s*)?ph[ụu]\s*l[ụu]c\b", re.IGNORECASE)
@@ -113,9 +113,9 @@ def _line_gap(lines: list[Line]) -> float:
 
     (The median would be the paragraph spacing on a page of one-line paragraphs.)
     """
-    gaps = sorted(round((a.bottom - b.top) * 2) / 2 for a, b in zip(lines, lines[1:])
+    gaps = sorted(round((a.bottom - b.top) * 2) / 2 for a, b in zip(lines, lines[1:], strict=False)
                   if -1 <= a.bottom - b.top < (a.top - a.bottom))
-    for g, h in zip(gaps, gaps[1:]):
+    for g, h in zip(gaps, gaps[1:], strict=False):
         if h - g <= 0.5:
             return h
     heights = [ln.top - ln.bottom for ln in lines]
@@ -165,7 +165,7 @@ def _drop_furniture(pages: list[_Page], heights: list[float], doc: Document) -> 
     """Remove running headers, footers and page numbers; one note says how many lines went."""
     marked = furniture_lines([p.lines for p in pages], heights)
     dropped = sum(len(m) for m in marked)
-    for page, m in zip(pages, marked):
+    for page, m in zip(pages, marked, strict=False):
         page.lines = [ln for i, ln in enumerate(page.lines) if i not in m]
     if dropped:
         doc.notes.append(f"Đã bỏ {dropped} dòng đầu trang/chân trang/số trang / "
@@ -190,8 +190,8 @@ def _ocr_empty_pages(path: Path, shown: str, empty: list[int], all_runs: list[li
     PDF (camelot reads its scanned pages) and each OCR'd page's mean confidence."""
     import pypdfium2 as pdfium
 
-    from wardaudit.ingest import sha256_file
     from wardaudit.ingest.pdf.ocr import LOW_CONFIDENCE, default_cache_dir, ocr_pages
+    from wardaudit.ingest.readers import sha256_file
 
     result = ocr_pages(path, empty, shown, sha256=sha256_file(path), cache_dir=cache_dir or default_cache_dir(),
                        max_pixels=max_inflate_mb * (1 << 20) // 4)

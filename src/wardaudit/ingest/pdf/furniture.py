@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 BAND = 0.12  # share of the page height, at the top and at the foot, where furniture may stand
 _Y_TOLERANCE = 6.0  # pt; the same running line on two pages stands within this of the same height
@@ -53,7 +54,7 @@ def _counts_pages(cluster: list[tuple[int, int, float, str]]) -> bool:
     numbers = [[int(n) for n in _NUMBER.findall(c[3])] for c in cluster]
     for j in range(len(numbers[0])):
         column = [ns[j] for ns in numbers]
-        if len(set(column)) > 1 and len({n - c[0] for n, c in zip(column, cluster)}) > 1:
+        if len(set(column)) > 1 and len({n - c[0] for n, c in zip(column, cluster, strict=False)}) > 1:
             return False
     return True
 
@@ -85,7 +86,7 @@ def furniture_lines(pages: Sequence[Sequence[LineLike]], heights: Sequence[float
         A running line must recur on at least this share of the pages (and on two pages at least).
     """
     where: dict[tuple[str, str], list[tuple[int, int, float, str]]] = defaultdict(list)
-    for p, (lines, height) in enumerate(zip(pages, heights)):
+    for p, (lines, height) in enumerate(zip(pages, heights, strict=False)):
         for i, ln in enumerate(lines):
             band = _band(ln, height)
             if band:
@@ -104,7 +105,7 @@ def furniture_lines(pages: Sequence[Sequence[LineLike]], heights: Sequence[float
                 for p, i, _, _ in cluster:
                     out[p].add(i)
             cluster = [h] if h is not None else []
-    for p, (lines, height) in enumerate(zip(pages, heights)):
+    for p, (lines, height) in enumerate(zip(pages, heights, strict=False)):
         kept = [i for i in range(len(lines)) if i not in out[p]]
         for i in (kept[:1] + kept[-1:]) if kept else []:
             if _band(lines[i], height) and is_page_number(lines[i].text):

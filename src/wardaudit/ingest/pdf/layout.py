@@ -64,7 +64,7 @@ def page_runs(textpage) -> list[Run]:
         if text.strip():
             lead = len(text) - len(text.lstrip())
             trail = len(text.rstrip())
-            kept = [b for ch, b in zip(text[lead:trail], boxes[lead:trail]) if not ch.isspace()] or boxes
+            kept = [b for ch, b in zip(text[lead:trail], boxes[lead:trail], strict=False) if not ch.isspace()] or boxes
             runs.append(Run(text=" ".join(text.split()), x0=min(b[0] for b in kept), x1=max(b[2] for b in kept),
                              bottom=statistics.median(b[1] for b in kept), top=max(b[3] for b in kept)))
         chars.clear()
@@ -117,7 +117,7 @@ def tabular_areas(lines: list[Line]) -> list[str]:
     areas: list[str] = []
     block: list[Line] = []
     for line in lines + [None]:
-        gaps = 0 if line is None else sum(1 for a, b in zip(line.runs, line.runs[1:]) if b.x0 - a.x1 > COLUMN_GAP)
+        gaps = 0 if line is None else _wide_gaps(line)
         if gaps >= 2:
             block.append(line)
             continue
@@ -132,4 +132,9 @@ def tabular_areas(lines: list[Line]) -> list[str]:
 def columned(lines: list[Line], min_lines: int = 2) -> bool:
     """Does a page have lines split into columns (wide gaps between runs), as a table's rows are?
     Picks the scanned pages worth camelot's image path (rendering + OpenCV: ~0.4 s a page)."""
-    return sum(1 for ln in lines if any(b.x0 - a.x1 > COLUMN_GAP for a, b in zip(ln.runs, ln.runs[1:]))) >= min_lines
+    return sum(1 for ln in lines if _wide_gaps(ln)) >= min_lines
+
+
+def _wide_gaps(line: Line) -> int:
+    """How many gaps between a line's runs are wider than a column gap."""
+    return sum(1 for a, b in zip(line.runs, line.runs[1:], strict=False) if b.x0 - a.x1 > COLUMN_GAP)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
-from wardaudit.model.document import Location
 from wardaudit.ingest.stitching import RawTable, clean_cell
+from wardaudit.model.document import Location
 
 
 @dataclass
@@ -33,7 +33,7 @@ def mark_continuations(items: Sequence[object]) -> None:
     """Mark each table that continues the table just before it on the previous page: its header
     repeated (fuzzy on OCR text), or no header but the same columns (``header_rows = 0``: its
     first rows are data, never header text)."""
-    for a, b in zip(items, items[1:]):
+    for a, b in zip(items, items[1:], strict=False):
         if (isinstance(a, PageTable) and isinstance(b, PageTable) and b.page == a.page + 1
                 and a.last_on_page and b.first_on_page):
             k = _repeated_header_rows(a.raw, b.raw, fuzzy=b.raw.quality.get("engine") == "image")
@@ -143,4 +143,5 @@ def _repeated_header_rows(prev: RawTable, nxt: RawTable, limit: int = 3, fuzzy: 
 def _same_layout(a: PageTable, b: PageTable, tolerance: float = 6.0) -> bool:
     """Do two tables have the same columns (count and edges within ``tolerance`` pt)?"""
     return (len(a.cols) == len(b.cols) > 1
-            and all(abs(x[0] - y[0]) <= tolerance and abs(x[1] - y[1]) <= tolerance for x, y in zip(a.cols, b.cols)))
+            and all(abs(x[0] - y[0]) <= tolerance and abs(x[1] - y[1]) <= tolerance
+                    for x, y in zip(a.cols, b.cols, strict=False)))

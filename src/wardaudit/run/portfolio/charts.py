@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from wardaudit.model.findings import summary
 from wardaudit.rules import FAMILIES
@@ -144,7 +145,7 @@ def indicators_figure(pf: Portfolio, lang: str = "vi"):
     wards = sorted({w.ward for w in pf.wards} | set(data["ward"]), key=str.casefold)
     fig = _figure((9, 0.6 + (0.9 + 0.32 * len(wards)) * len(keys)))
     axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
-    for ax, key in zip(axes, keys):
+    for ax, key in zip(axes, keys, strict=True):
         _indicator_panel(ax, data[data["indicator"] == key].set_index("ward").reindex(wards), wards, lang)
     fig.tight_layout()
     return fig
@@ -177,7 +178,7 @@ def trends_figure(pf: Portfolio, lang: str = "vi"):
     series = list(dict.fromkeys(data["series"]))
     fig = _figure((9, 2.6 * len(series)))
     axes = fig.subplots(len(series), 1, squeeze=False)[:, 0]
-    for ax, name in zip(axes, series):
+    for ax, name in zip(axes, series, strict=True):
         part = data[data["series"] == name]
         for ward, g in part.groupby("ward", sort=True):
             g = g.sort_values("report_end")

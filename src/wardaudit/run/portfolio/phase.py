@@ -13,8 +13,8 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Iterable
-from typing import Any, Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from wardaudit.project.config import Paths, relative
 from wardaudit.project.iorw import write_text
@@ -171,7 +171,7 @@ def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", mapper: M
         views, ctx = _views(paths, lang, bar.update if bar is not None else None)
         known = read_json(paths.processed / PAGES_FILE) or {}
         digests = {target: _digest(view, lang) for target, (_, view) in views.items()}
-        stamp = local_stamp(dt.datetime.now(dt.timezone.utc))
+        stamp = local_stamp(dt.datetime.now(dt.UTC))
         todo = [(t, kind, view, lang, stamp) for t, (kind, view) in views.items()
                 if force or known.get(t) != digests[t] or not (paths.reports / t).exists()]
         if bar is not None:

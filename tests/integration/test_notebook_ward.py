@@ -1,0 +1,236 @@
+"""The ward notebook: committed clean and thin; run by papermill it shows the audit; rendered to
+HTML it is self-contained and byte-identical across runs apart from the run timestamp."""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import copy_project
+from wardaudit.audit import audit_ward
+from wardaudit.project.config import load_params
+from wardaudit.run.ward import WARD_NOTEBOOK, execute_ward, render_html
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+SLUG = "vinh-thong"
+STAMP = re.compile(r'<footer class="run-stamp">[^<]*</footer>')
+
+pytestmark = pytest.mark.slow
+
+
+def _code_cells(path: Path):
+    nb = nbformat.read(str(path), as_version=4)
+    return nb, [c for c in nb.cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_committed_without_outputs(path):
+    nb, cells = _code_cells(path)
+    nbformat.validate(nb)
+    for c in cells:
+        assert c.outputs == [] and c.execution_count is None, f"{path.name}: cell {c.get('id')} has outputs"
+        assert "execution" not in c.metadata and "papermill" not in c.metadata
+    assert "papermill" not in nb.metadata and "wardaudit" not in nb.metadata
+
+
+def _path_like(s: str) -> bool:
+    return "/" in s or "\\" in s or bool(re.search(r"\.(ya?ml|ipynb|html|csv|json|pdf|docx|txt|md)$", s))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_code_is_calls_and_displays_only(path):
+    _, cells = _code_cells(path)
+    for c in cells:
+        tree = ast.parse(c.source)
+        defs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                                                ast.Lambda))]
+        assert not defs, f"{path.name}: cell {c.get('id')} defines {type(defs[0]).__name__}"
+        strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        assert not [s for s in strings if _path_like(s)], f"{path.name}: path literal in cell {c.get('id')}"
+
+
+def test_ward_notebook_parameters_cell_and_section_order():
+    nb, cells = _code_cells(REPO / "notebooks" / WARD_NOTEBOOK)
+    params = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and cells[0] is params[0]
+    names = {t.id for t in ast.walk(ast.parse(params[0].source)) if isinstance(t, ast.Name)}
+    assert {"ward", "params_file", "lang", "rules_off", "period_start", "period_end",
+            "carried_over_in_denominator", "outline_profile"} <= names
+    calls = [re.search(r"report\.(\w+)\(", c.source) for c in cells]
+    order = [m.group(1) for m in calls if m]
+    # findings and charts before the report's text, which comes last (an appendix when printed)
+    assert order == ["header", "scorecard", "findings", "charts_section", "appendix_tables", "all_checks",
+                     "source_view"]
+    assert nb.metadata.kernelspec.name == "wardaudit"  # the kernel `make setup` installs
+
+
+# --- executed ----------------------------------------------------------------------------------
+
+def _outputs(nb_path: Path) -> dict[str, str]:
+    """The text/html output of each code cell of an executed notebook, by cell id."""
+    nb = nbformat.read(str(nb_path), as_version=4)
+    out = {}
+    for c in nb.cells:
+        if c.cell_type == "code":
+            out[c.id] = "".join(o.get("data", {}).get("text/html", "") for o in c.outputs)
+    return out
+
+
+def test_executed_notebook_shows_the_audit(rendered_ward):
+    paths, result = rendered_ward
+    assert result["status"] == "ok", result.get("reason")
+    params = load_params(paths.ward_params(SLUG))
+    results = audit_ward(params, paths)
+    out = _outputs(Path(result["notebook"]))
+    # header: the ward's name, its source file and the file's sha256
+    assert params.ward in out["header"]
+    for r in results:
+        assert r.document.source in out["header"] and r.document.sha256 in out["header"]
+    # scorecard: every count equals AuditResult.summary
+    totals = {k: sum(r.summary[k] for r in results) for k in results[0].summary}
+    for key, n in totals.items():
+        assert f'data-count="{key}">{n}<' in out["scorecard"], key
+    # findings: exactly the failing checks, each rule code listed
+    failing = sorted(c.rule for r in results for c in r.checks if c.status == "fail")
+    shown = sorted(re.findall(r'<div class="finding [^"]*" data-rule="([^"]+)"', out["findings"]))
+    assert shown == failing
+    # source view: every block has its anchor; all checks: one row per check
+    assert out["source-view"].count('<p') >= sum(len([b for b in r.document.blocks if b.kind != "table"])
+                                                for r in results)
+    assert out["all-checks"].count('<tr class="check') == totals["checks"]
+    assert "<figure" in out["charts"] or "không có số liệu để vẽ" in out["charts"]
+
+
+def test_output_notebook_records_provenance_not_timings(rendered_ward):
+    paths, result = rendered_ward
+    nb = nbformat.read(result["notebook"], as_version=4)
+    meta = nb.metadata["wardaudit"]
+    assert meta["slug"] == SLUG and meta["status"] == "ok" and meta["version"]
+    files = {i["file"]: i["sha256"] for i in meta["inputs"]}
+    assert f"parameters/{SLUG}.yaml" in files and f"notebooks/{WARD_NOTEBOOK}" in files
+    assert any(f.startswith(f"data/raw/{SLUG}/") for f in files)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in files.values())
+    assert meta["parameters"]["ward"] == SLUG
+    text = json.dumps(nb, ensure_ascii=False)
+    for noisy in ("start_time", "end_time", "iopub.execute_input", ".running.ipynb"):
+        assert noisy not in text
+
+
+def test_html_is_self_contained_and_hides_inputs(rendered_ward):
+    paths, result = rendered_ward
+    html = Path(result["html"]).read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html.lower()
+    assert not re.findall(r'(?:src|href)="(?:https?:)?//', html)
+    assert "Content-Security-Policy" in html
+    assert "load_ward(" not in html and "report.header" not in html  # inputs are hidden
+    assert len(STAMP.findall(html)) == 1
+    # contents first; findings and charts before the report's text, which comes last
+    marks = ['class="contents"', 'class="kv"', 'data-count="checks"', 'id="sec-findings"', 'id="sec-charts"',
+             'id="sec-appendix"', 'class="all-checks"', 'class="source"']
+    positions = [html.find(m) for m in marks]
+    assert -1 not in positions and positions == sorted(positions)
+
+
+def test_two_runs_give_the_same_html_apart_from_the_timestamp(rendered_ward):
+    paths, first = rendered_ward
+    before = Path(first["html"]).read_text(encoding="utf-8")
+    nb_before = Path(first["notebook"]).read_bytes()
+    second = execute_ward(SLUG, paths)
+    after = Path(second["html"]).read_text(encoding="utf-8")
+    assert STAMP.sub("", before) == STAMP.sub("", after)
+    # and re-rendering the same executed notebook with the same stamp gives the same bytes
+    stamp = "2026-01-01 00:00:00 UTC"
+    a = render_html(second["notebook"], paths.reports / "a.html", "t", stamp=stamp).read_bytes()
+    b = render_html(second["notebook"], paths.reports / "b.html", "t", stamp=stamp).read_bytes()
+    assert a == b
+    strip = lambda raw: re.sub(rb'"run_at": "[^"]*"', b"", raw)  # noqa: E731
+    assert strip(nb_before) == strip(Path(second["notebook"]).read_bytes())
+
+
+def test_a_failing_notebook_is_still_rendered_with_its_error(project):
+    result = execute_ward(SLUG, project, parameters={"params_file": "no-such-parameters.yaml"})
+    assert result["status"] == "failed"
+    assert "ParametersError" in result["reason"] and "\n" not in result["reason"]
+    html = Path(result["html"]).read_text(encoding="utf-8")
+    assert 'class="banner-fail"' in html and "chạy lỗi" in html
+    # the reason in one line, never the Python traceback of the failing cell
+    assert "ParametersError" in html and "Traceback" not in html and "<pre>" not in html
+    nb = nbformat.read(result["notebook"], as_version=4)
+    assert nb.metadata["wardaudit"]["status"] == "failed"
+
+
+# --- a kernel reused across wards (what a batch worker does) ---------------------------------------
+
+def _kernel_names(kernel) -> list[str]:
+    """The user-visible names in the warm kernel's namespace, after a reset as before a ward."""
+    from jupyter_core.utils import run_sync
+
+    kernel.reset()
+    out: list[str] = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+
+    run_sync(kernel.kc.execute_interactive)("print(sorted(k for k in dir() if not k.startswith('_')))",
+                                            store_history=False, timeout=60, output_hook=hook)
+    return ast.literal_eval("".join(out))
+
+
+def test_a_reused_kernel_gives_a_fresh_kernels_outputs_and_keeps_no_ward_state(rendered_ward, tmp_path, monkeypatch):
+    from wardaudit.run.ward import shutdown_warm_kernels, warm_kernel
+
+    _, fresh = rendered_ward
+    other = "phu-thinh"
+    paths = copy_project(tmp_path / "project", (other, SLUG))
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))
+    strip = lambda raw: re.sub(rb'"run_at": "[^"]*"', b"", raw)  # noqa: E731
+    try:
+        kernel = warm_kernel(paths)
+        pid = kernel.km.provisioner.pid
+        clean = _kernel_names(kernel)
+        first = execute_ward(other, paths, reuse_kernel=True)
+        # the ward's variables are gone before the next ward: the namespace is a new kernel's again
+        after = _kernel_names(kernel)
+        assert after == clean and not {"ward", "audit", "report", "load_ward"} & set(after), after
+        warm = execute_ward(SLUG, paths, reuse_kernel=True)
+        assert kernel.km.provisioner.pid == pid and kernel.resets == 4  # one kernel, reset before each
+        assert first["status"] == warm["status"] == "ok", (first.get("reason"), warm.get("reason"))
+        # the same notebook (execution counts from 1) and the same page as on a fresh kernel
+        assert strip(Path(warm["notebook"]).read_bytes()) == strip(Path(fresh["notebook"]).read_bytes())
+        assert (STAMP.sub("", Path(warm["html"]).read_text(encoding="utf-8"))
+                == STAMP.sub("", Path(fresh["html"]).read_text(encoding="utf-8")))
+        # a kernel that died between wards is replaced, and the ward still runs
+        kernel.km.provisioner.process.kill()
+        kernel.km.provisioner.process.wait()
+        again = execute_ward(other, paths, reuse_kernel=True)
+        assert again["status"] == "ok", again.get("reason")
+        assert warm_kernel(paths, start=False).km.provisioner.pid != pid
+        assert strip(Path(again["notebook"]).read_bytes()) == strip(Path(first["notebook"]).read_bytes())
+    finally:
+        shutdown_warm_kernels()
+
+
+def test_the_warm_engine_is_a_module_level_class_registered_as_a_papermill_engine():
+    import importlib
+    import tomllib
+
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    from wardaudit.run import kernel
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    target = declared["project"]["entry-points"]["papermill.engine"][kernel.WARM_ENGINE]
+    module, _, name = target.partition(":")
+    engine = getattr(importlib.import_module(module), name)
+    assert engine is kernel.WarmKernelEngine and issubclass(engine, NBClientEngine)
+    assert engine.__qualname__ == "WarmKernelEngine"  # defined at module level, not inside a function
+    kernel.register_engine()
+    assert papermill_engines.get_engine(kernel.WARM_ENGINE) is engine
+    with pytest.raises(Exception, match="warm_kernel"):
+        engine.execute_managed_notebook(None, "python3")

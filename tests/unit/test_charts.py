@@ -1,0 +1,178 @@
+"""Charts say what they mean: colour carries below-target, over-budget and late, a legend explains
+it, axes say what they measure, no label is clipped or doubly cut, left-out items are named."""
+from __future__ import annotations
+
+from matplotlib.colors import to_hex
+
+from wardaudit.render import charts
+from wardaudit.render.charts import PALETTE, budget_chart, dossiers_chart, targets_chart
+
+
+def _pair(group: str, label: str, target: float, result: float | None, unit: str = "%") -> list[dict]:
+    out = [{"metric": "indicator.row", "value": target, "qualifier": "target", "group": group, "label": label,
+            "unit": unit}]
+    if result is not None:
+        out.append({"metric": "indicator.row", "value": result, "qualifier": "result", "group": group,
+                    "label": label, "unit": unit})
+    return out
+
+
+def _renderer(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)  # what png_bytes draws with
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.texts] + [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def _legend_labels(fig) -> list[str]:
+    return [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+
+
+def test_targets_colour_the_bars_below_target_and_name_what_is_left_out():
+    facts = (_pair("1", "1. Tỷ lệ hộ gia đình có cáp quang", 90, 95)
+             + _pair("2", "2. Người dân có tài khoản định danh mức 2 đã kích hoạt trên ứng dụng ...", 80, 60)
+             + _pair("3", "3. Chỉ tiêu chưa có kết quả trong kỳ", 50, None))
+    fig = targets_chart(facts)
+    ax = fig.axes[0]
+    colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == [PALETTE["met"], PALETTE["below"]]
+    assert "% của chỉ tiêu" in ax.get_xlabel()
+    assert set(_legend_labels(fig)) == {"Đạt hoặc vượt chỉ tiêu", "Thấp hơn chỉ tiêu"}
+    note = " ".join(_texts(fig))
+    assert "Không vẽ" in note and "3. Chỉ tiêu chưa có kết quả" in note and "thiếu kết quả" in note
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert not [x for x in labels if "……" in x or "...…" in x or "... …" in x], labels
+    assert labels[1].endswith("… (%)")  # the report's own cut keeps one ellipsis
+    # every value label lies inside the axes (none clipped at the right edge)
+    right = ax.get_xlim()[1]
+    renderer = _renderer(fig)
+    axes_box = ax.get_window_extent(renderer)
+    for text in ax.texts:
+        assert text.get_window_extent(renderer).x1 <= axes_box.x1 + 1, (text.get_text(), right)
+
+
+def test_dossiers_within_the_deadline_are_not_red_and_late_ones_are():
+    facts = [{"metric": f"dossiers.{m}", "value": v, "unit": "hồ sơ", "kind": "count"}
+             for m, v in (("received", 100), ("resolved_on_time", 90), ("pending_in_time", 8),
+                          ("pending_overdue", 2))]
+    fig = dossiers_chart(facts)
+    colours = [to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
+    assert colours == [PALETTE["flow"], PALETTE["in_time"], PALETTE["in_time"], PALETTE["late"]]
+    assert "Quá hạn, trễ hạn" in _legend_labels(fig) and fig.axes[0].get_xlabel() == "Số lượng"
+
+
+def test_budget_bars_are_named_for_the_money_and_overspending_is_red():
+    facts = [{"metric": "budget.allocated", "value": 1_056_000, "unit": "đồng", "section": "Phần 1 > VI > 1"},
+             {"metric": "budget.disbursed", "value": 120_000_000, "unit": "đồng", "section": "Phần 1 > VI > 1"}]
+    fig = budget_chart(facts)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["Toàn đơn vị"] and not any(">" in x for x in labels)
+    colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == [PALETTE["allocated"], PALETTE["over"]]
+    assert "Giải ngân vượt bố trí" in _legend_labels(fig) and ax.get_xlabel() == "triệu đồng"
+    # the legend sits under the axes, below the axis label: it covers no bar
+    renderer = _renderer(fig)
+    assert fig.legends[0].get_window_extent(renderer).y1 <= ax.xaxis.label.get_window_extent(renderer).y0 + 1
+
+
+def test_short_cuts_at_a_word_with_one_ellipsis():
+    cut = charts._short("Dân số trưởng thành tiếp cận dịch vụ số trong y tế, giáo dục, bảo hiểm", 40)
+    assert cut.endswith("…") and not cut.endswith(" …") and len(cut) <= 40 and cut.count("…") == 1
+
+
+# --- the index's charts ---------------------------------------------------------------------------
+
+def _ward(slug: str, name: str, facts, checks=()):
+    import pandas as pd
+
+    from wardaudit.run import portfolio
+
+    source = f"data/raw/{slug}/report.txt"
+    rows = [{"metric": m, "value": v, "unit": "%", "kind": "percent", "period": None, "qualifier": None,
+             "role": None, "group": None, "section": "I", "quote": f"{m} {v}", "page": None, "line": i + 1,
+             "file": source} for i, (m, v) in enumerate(facts)]
+    doc = {"source": source, "ward": name, "report": {"period": {"start": "2026-01-01", "end": "2026-05-31"}},
+           "checks": list(checks), "facts": rows}
+    return portfolio.WardRecord(slug=slug, ward=name, province="Tỉnh A", reports=[doc], facts=pd.DataFrame(rows))
+
+
+def test_every_ward_appears_in_every_indicator_panel_and_the_heatmap_weighs_severity():
+    from wardaudit.project.config import Paths
+    from wardaudit.run import portfolio
+
+    fail = lambda rule, sev: {"rule": rule, "status": "fail", "severity": sev, "message": "x"}  # noqa: E731
+    pf = portfolio.Portfolio(wards=[
+        _ward("a", "Phường A", [("rate.online", 90.0)], [fail("FOOT001", "error")]),
+        _ward("b", "Xã B", [], [fail("FOOT002", "warning"), fail("FOOT003", "warning")]),
+        _ward("c", "Xã C", [("rate.online", 70.0)], [{"rule": "FOOT001", "status": "pass", "severity": "error",
+                                                       "message": "ok"}])], paths=Paths())
+    fig = portfolio.indicators_figure(pf)
+    for ax in fig.axes:
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["Phường A", "Xã B", "Xã C"]
+        assert [t.get_text() for t in ax.texts][1] == "không nêu"  # Xã B states nothing
+    errors, warnings, weighted = portfolio.heatmap_severity(pf)
+    # one error outweighs two warnings
+    assert weighted.loc["Phường A", "FOOT"] == 3 and weighted.loc["Xã B", "FOOT"] == 2
+    heat = portfolio.heatmap_figure(pf)
+    cells = [t.get_text() for t in heat.axes[0].texts]
+    assert "1 sai sót" in cells and "2 cảnh báo" in cells
+
+
+# --- metric keys and style -------------------------------------------------------------------------
+
+def _money(metric: str, value: float) -> dict:
+    return {"metric": metric, "value": value, "unit": "đồng", "kind": "money"}
+
+
+def test_budget_chart_takes_the_allocation_from_its_own_key_only():
+    # 'budget.unallocated' (money not yet allocated) holds "alloc" but is not the allocation
+    assert budget_chart([_money("budget.unallocated", 50_000_000)]) is None
+    fig = budget_chart([_money("budget.unallocated", 50_000_000), _money("budget.allocated", 316_000_000),
+                        _money("budget.disbursed", 100_000_000)])
+    assert [p.get_width() for p in fig.axes[0].patches] == [316.0, 100.0]
+
+
+def test_the_dossier_flow_order_names_catalogue_metrics():
+    from wardaudit.catalogue import load_catalogue
+
+    keys = {m.key for m in load_catalogue().metrics}
+    assert {f"dossiers.{leaf}" for leaf in charts.DOSSIER_ORDER} <= keys, \
+        sorted(f"dossiers.{leaf}" for leaf in charts.DOSSIER_ORDER if f"dossiers.{leaf}" not in keys)
+
+
+def test_every_metric_a_chart_names_is_in_the_catalogue():
+    from wardaudit.catalogue import load_catalogue
+
+    keys = {m.key for m in load_catalogue().metrics}
+    named = set(charts.BUDGET_KINDS) | set(charts.DOSSIER_COLOURS) | set(charts.LATE_TASKS)
+    assert named <= keys, sorted(named - keys)
+    assert charts.BUDGET_KINDS["budget.allocated"] == "allocated" and "budget.unallocated" not in charts.BUDGET_KINDS
+
+
+def test_withdrawn_dossiers_come_last_in_the_flow_before_metrics_it_does_not_order():
+    facts = [{"metric": f"dossiers.{m}", "value": v, "unit": "hồ sơ", "kind": "count"}
+             for m, v in (("digitised", 40), ("withdrawn", 3), ("received", 100), ("resolved", 90))]
+    fig = dossiers_chart(facts, "en")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Received", "Resolved", "Withdrawn", "Digitised"]
+
+
+def test_charts_leave_matplotlib_settings_as_they_were():
+    import matplotlib
+
+    facts = ([_money("budget.allocated", 316_000_000), _money("budget.disbursed", 100_000_000)]
+             + [{"metric": "dossiers.received", "value": 12, "unit": "hồ sơ"}] + _pair("1", "Chỉ tiêu", 90, 95))
+    with matplotlib.rc_context():  # whatever happens here is undone after the test
+        matplotlib.rcdefaults()
+        before = dict(matplotlib.rcParams)
+        for _, make in charts.CHARTS:
+            fig = make(facts, "vi")
+            if fig is not None:
+                charts.png_bytes(fig)
+        changed = sorted(k for k, v in matplotlib.rcParams.items() if before.get(k) != v)
+    assert not changed, changed

@@ -1,0 +1,229 @@
+"""wardaudit.review.decisions: the decisions store, stable finding ids, the `review` command, and what the
+decisions change in a batch (survive --force, re-render without re-auditing, a malformed file
+fails only its ward) and on a corrected re-submission."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+from wardaudit.batch.local import run_batch
+from wardaudit.cli import main
+from wardaudit.errors import ReviewError
+from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.project.config import Paths
+from wardaudit.render import page as display
+from wardaudit.review.decisions import NO_LONGER_FOUND, decide, latest, load_decisions, parse_decisions, review_list
+from wardaudit.run.ward import load_ward
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "src/wardaudit/schema/findings.schema.json")
+                    .read_text(encoding="utf-8"))
+ID_PATTERN = SCHEMA["properties"]["checks"]["items"]["properties"]["id"]["pattern"]
+
+
+# --- ids ---------------------------------------------------------------------------------------
+
+def test_a_finding_id_comes_from_the_rule_and_the_key_only():
+    a = CheckResult("FOOT002", "fail", "error", "12.456 ≠ 12.454", {"actual": 1},
+                    (Evidence("I", "q", line=133),), key="flow:dossiers.received")
+    moved = CheckResult("FOOT002", "fail", "error", "other wording", {"actual": 2},
+                        (Evidence("II", "q2", line=200),), key="flow:dossiers.received")
+    assert a.id == moved.id and re.fullmatch(ID_PATTERN, a.id)
+    assert a.id != CheckResult("FOOT002", "fail", "error", "m", key="flow:dossiers.resolved").id
+    assert a.id != CheckResult("FOOT001", "fail", "error", "m", key="flow:dossiers.received").id
+    # no key: the message names the finding
+    assert (CheckResult("META001", "fail", "warning", "no number").id
+            == CheckResult("META001", "fail", "warning", "no number", evidence=(Evidence("", "x", line=9),)).id)
+    assert a.to_dict()["id"] == a.id and "review" not in a.to_dict()
+
+
+# --- the store ------------------------------------------------------------------------------------
+
+def _findings(paths: Paths, slug: str, ids: list[str]) -> None:
+    out = paths.ward_processed(slug)
+    out.mkdir(parents=True, exist_ok=True)
+    checks = [{"id": i, "rule": i.split("-")[0], "status": "fail", "severity": "error", "message": f"m {i}",
+               "values": {}, "evidence": []} for i in ids]
+    (out / "findings.json").write_text(json.dumps({"source": "r.txt", "checks": checks}), encoding="utf-8")
+
+
+@pytest.fixture
+def small(tmp_path, monkeypatch) -> Paths:
+    paths = Paths(tmp_path)
+    (tmp_path / "parameters").mkdir()
+    (tmp_path / "data").mkdir()
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(tmp_path))
+    _findings(paths, "xa-a", ["FOOT001-0000000001", "RATE001-0000000002"])
+    return paths
+
+
+def test_decisions_are_appended_never_rewritten_and_the_last_one_wins(small):
+    decide("xa-a", "FOOT001-0000000001", "dismissed", "đơn vị tính là nghìn đồng", by="An", paths=small)
+    first = small.ward_reviews("xa-a").read_bytes()
+    decide("xa-a", "FOOT001-0000000001", "confirmed", "đối chiếu lại: sai thật", paths=small)
+    second = small.ward_reviews("xa-a").read_bytes()
+    assert second.startswith(first) and len(second) > len(first)
+    history = load_decisions("xa-a", small)
+    assert [d.status for d in history] == ["dismissed", "confirmed"]
+    assert history[0].by == "An" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", history[0].at)
+    assert latest(history)["FOOT001-0000000001"].note == "đối chiếu lại: sai thật"
+
+
+def test_a_decision_on_an_unknown_finding_or_with_a_bad_status_is_refused(small):
+    with pytest.raises(ReviewError, match="FOOT001-ffffffffff.*no such finding"):
+        decide("xa-a", "FOOT001-ffffffffff", "dismissed", "x", paths=small)
+    with pytest.raises(ReviewError, match="invalid status"):
+        decide("xa-a", "FOOT001-0000000001", "ignored", "x", paths=small)
+    with pytest.raises(ReviewError, match="not audited yet"):
+        decide("xa-b", "FOOT001-0000000001", "dismissed", "x", paths=small)
+    assert not small.ward_reviews("xa-a").exists()
+
+
+@pytest.mark.parametrize("text, line, what", [
+    ("- id: A-1\n  status: dismissed\n  note: x\n  at: '2026-01-01T00:00:00Z'\n"
+     "- id: A-2\n  status: maybe\n  note: y\n  at: '2026-01-01T00:00:00Z'\n", 5, "invalid status"),
+    ("- id: A-1\n  status: query\n  note: [unclosed\n", 3, "invalid YAML"),
+    ("- id: A-1\n  status: query\n  note: x\n  at: 2026-01-01\n  colour: red\n", 1, "unknown key"),
+    ("id: A-1\n", 1, "expected a list"),
+])
+def test_a_malformed_file_names_the_file_and_the_line(text, line, what):
+    with pytest.raises(ReviewError, match=rf"^data/reviews/xa-a\.yaml:{line}: .*{what}") as e:
+        parse_decisions(text, "data/reviews/xa-a.yaml")
+    assert "\n" not in e.value.one_line()
+
+
+def test_the_review_command_lists_records_and_keeps_decisions_of_vanished_findings(small, capsys):
+    assert main(["review", "xa-a", "RATE001-0000000002", "--status", "query", "--note", "tỷ lệ  sai?",
+                 "--by", "Bình"]) == 0
+    assert "RATE001-0000000002: query" in capsys.readouterr().out
+    assert main(["review", "xa-a", "--format", "json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert listing["ward"] == "xa-a"
+    rows = {f["id"]: f for f in listing["findings"]}
+    assert set(rows["RATE001-0000000002"]) >= {"id", "rule", "severity", "message", "status", "note", "by", "at"}
+    assert (rows["RATE001-0000000002"]["status"], rows["RATE001-0000000002"]["note"],
+            rows["RATE001-0000000002"]["by"]) == ("query", "tỷ lệ sai?", "Bình")
+    assert rows["FOOT001-0000000001"]["status"] == "open" and rows["FOOT001-0000000001"]["at"] is None
+    # the finding disappears from the next run: its decision stays, marked as no longer found
+    _findings(small, "xa-a", ["FOOT001-0000000001"])
+    gone = {f["id"]: f for f in review_list("xa-a", small)["findings"]}["RATE001-0000000002"]
+    assert gone["found"] is False and gone["message"] == NO_LONGER_FOUND and gone["status"] == "query"
+    assert main(["review", "xa-a", "RATE001-0000000002", "--status", "open"]) == 2
+    assert "--note" in capsys.readouterr().err
+    (small.ward_reviews("xa-a")).write_text("- id: [\n", encoding="utf-8")
+    assert main(["review", "xa-a"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert re.match(r"data/reviews/xa-a\.yaml:\d+: ", err) and "\n" not in err
+
+
+# --- in a batch (stand-in runner) -------------------------------------------------------------------
+
+def recording_runner(slug: str, paths: Paths, reuse_audit: bool = False) -> dict:
+    """Stands in for execute_ward: logs how it was called, writes a findings.json and a page."""
+    out = paths.ward_processed(slug)
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "calls.log", "a", encoding="utf-8") as f:
+        f.write(("reuse" if reuse_audit else "audit") + "\n")
+    checks = [{"id": "FOOT001-0000000001", "rule": "FOOT001", "status": "fail", "severity": "error",
+               "message": "m", "values": {}, "evidence": []}]
+    (out / "findings.json").write_text(json.dumps({"checks": checks}), encoding="utf-8")
+    paths.ward_report(slug).parent.mkdir(parents=True, exist_ok=True)
+    paths.ward_report(slug).write_text("<html></html>", encoding="utf-8")
+    return {"status": "ok", "html": str(paths.ward_report(slug))}
+
+
+def no_portfolio(paths: Paths) -> dict:
+    return {"status": "ok", "html": str(paths.reports / "index.html")}
+
+
+def calls(paths: Paths, slug: str) -> list[str]:
+    log = paths.ward_processed(slug) / "calls.log"
+    return log.read_text().split() if log.exists() else []
+
+
+def test_batch_decisions_alone_rerender_without_audit_and_a_bad_file_fails_only_its_ward(tmp_path, monkeypatch):
+    wards = ["nam-thanh-mien", "phu-thinh", "trung-thanh"]
+    paths = copy_project(tmp_path, tuple(wards))
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(tmp_path))
+    kw = dict(jobs=2, quiet=True, paths=paths, runner=recording_runner, portfolio=no_portfolio)
+    assert run_batch(wards=wards, **kw) == 0
+    decide("phu-thinh", "FOOT001-0000000001", "dismissed", "đã kiểm tra", paths=paths)
+    assert run_batch(wards=wards, **kw) == 0
+    got = {w["slug"]: w["status"] for w in json.loads((paths.reports / "batch.json").read_text())["wards"]}
+    assert got == {"nam-thanh-mien": "skipped", "phu-thinh": "ok", "trung-thanh": "skipped"}
+    assert calls(paths, "phu-thinh") == ["audit", "reuse"]
+    assert run_batch(wards=wards, **kw) == 0  # nothing changed since
+    assert calls(paths, "phu-thinh") == ["audit", "reuse"]
+    assert run_batch(wards=wards, force=True, **kw) == 0
+    assert calls(paths, "phu-thinh") == ["audit", "reuse", "audit"]
+
+    bad = paths.ward_reviews("trung-thanh")
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_text("- id: FOOT001-0000000001\n  status: dismissed\n  note: x\n  at: '2026-01-01T00:00:00Z'\n"
+                   "- id: FOOT001-0000000001\n  status: perhaps\n", encoding="utf-8")
+    assert run_batch(wards=wards, force=True, **kw) == 1
+    manifest = {w["slug"]: w for w in json.loads((paths.reports / "batch.json").read_text())["wards"]}
+    assert manifest["trung-thanh"]["status"] == "failed"
+    assert manifest["trung-thanh"]["reason"].startswith("data/reviews/trung-thanh.yaml:5: ")
+    assert "\n" not in manifest["trung-thanh"]["reason"]
+    assert {manifest[s]["status"] for s in ("nam-thanh-mien", "phu-thinh")} == {"ok"}
+    # the product never rewrote the auditor's file
+    assert bad.read_text(encoding="utf-8").endswith("status: perhaps\n")
+
+
+# --- a corrected re-submission -------------------------------------------------------------------------
+
+def test_a_corrected_resubmission_keeps_the_other_ids_and_shows_the_fixed_one_as_no_longer_found(tmp_path):
+    paths = copy_project(tmp_path, ("trung-thanh",))
+    ward = load_ward("trung-thanh", paths=paths)
+    before = [c for c in ward.results[0].checks if c.status == "fail"]
+    budget = next(c for c in before if c.rule.startswith("BUDG"))
+    other = next(c for c in before if c.rule.startswith("FOOT"))
+    decide("trung-thanh", budget.id, "query", "kinh phí bố trí nhỏ hơn số giải ngân", paths=paths)
+    decide("trung-thanh", other.id, "confirmed", "số liệu không cộng khớp", paths=paths)
+
+    # the ward sends a corrected report: the allocated amount lacked three zeros, and a sentence
+    # saying so is added above the other finding, so every line below it moves
+    raw = next(paths.ward_raw("trung-thanh").iterdir())
+    text = raw.read_text(encoding="utf-8")
+    figure = budget.evidence[0].figure
+    assert figure and text.count(figure) == 1 and figure.endswith(" đồng")
+    lines = text.replace(figure, figure.replace(" đồng", ".000 đồng")).split("\n")
+    at = other.evidence[0].line - 1
+    lines[at:at] = ["Báo cáo này thay cho báo cáo đã gửi, điều chỉnh số kinh phí được bố trí.", ""]
+    raw.write_text("\n".join(lines), encoding="utf-8")
+
+    again = load_ward("trung-thanh", paths=paths)
+    failing = {c.id: c for c in again.results[0].checks if c.status == "fail"}
+    assert set(failing) == {c.id for c in before} - {budget.id}
+    assert failing[other.id].evidence[0].line == other.evidence[0].line + 2
+    rows = {f["id"]: f for f in review_list("trung-thanh", paths)["findings"]}
+    assert rows[budget.id]["found"] is False and rows[budget.id]["message"] == NO_LONGER_FOUND
+    assert rows[other.id]["found"] is True and rows[other.id]["status"] == "confirmed"
+    doc = json.loads((paths.ward_processed("trung-thanh") / "findings.json").read_text(encoding="utf-8"))
+    reviewed = {c["id"]: c["review"]["status"] for c in doc["checks"] if "review" in c}
+    assert reviewed == {other.id: "confirmed"}
+    page = display.findings(again.results, reviews=again.reviews)
+    gone = page.split('<section class="gone">', 1)[1]
+    assert budget.id in gone and "không còn phát hiện" in gone and other.id not in gone
+
+
+def test_the_stored_audit_is_reused_only_for_the_same_reports(tmp_path):
+    paths = copy_project(tmp_path, ("trung-thanh",))
+    first = load_ward("trung-thanh", paths=paths)
+    budget = next(c for c in first.results[0].checks if c.status == "fail" and c.rule.startswith("BUDG"))
+    store = paths.ward_processed("trung-thanh") / "audit.pickle"
+    stamp = store.stat().st_mtime_ns
+    assert [c.id for c in load_ward("trung-thanh", paths=paths, reuse_audit=True).results[0].checks] == \
+        [c.id for c in first.results[0].checks]
+    assert store.stat().st_mtime_ns == stamp  # reused, not re-audited
+    raw = next(paths.ward_raw("trung-thanh").iterdir())
+    raw.write_text(raw.read_text(encoding="utf-8").replace(budget.evidence[0].figure, "9.999.000.000 đồng"),
+                   encoding="utf-8")
+    changed = load_ward("trung-thanh", paths=paths, reuse_audit=True)
+    assert budget.id not in {c.id for c in changed.results[0].checks if c.status == "fail"}
+    store.write_bytes(b"not a pickle")
+    assert load_ward("trung-thanh", paths=paths, reuse_audit=True).results[0].checks == changed.results[0].checks
