@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 JOBS ?=
 OCR_DEBS := tesseract-ocr tesseract-ocr-vie ghostscript
 
-.PHONY: help setup system-deps audit test test-fast lint bench eval lab lock clean-reports samples docs
+.PHONY: help setup system-deps audit test test-fast lint bench bench-scale eval lab lock clean-reports samples docs
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ lint: setup ## ruff check (rules in pyproject.toml: E, F, W, B, I, UP, SIM)
 bench: setup system-deps ## run the batch and OCR benchmarks (benchmarks/RESULTS.md, benchmarks/OCR.md)
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/ocr.py
+
+bench-scale: setup ## 300 and 1,000 synthetic wards over 10 provinces: wards and portfolio phases, page sizes, memory, 3,321-ward projection (benchmarks/SCALE.md)
+	$(PY) benchmarks/scale.py 300 1000 --jobs $(or $(JOBS),2)
 
 eval: setup ## measure relations found on the labelled corpus, seeds and held-out set; writes benchmarks/EVAL.md
 	$(PY) benchmarks/eval.py
