@@ -87,6 +87,16 @@ def pages(corpus: Path) -> dict:
             "provinces": len(provinces)}
 
 
+def disk(corpus: Path) -> dict:
+    """Bytes the batch wrote under data/processed and reports/, per ward."""
+    total = 0
+    for folder in (corpus / "data" / "processed", corpus / "reports"):
+        for dirpath, _, files in os.walk(folder):
+            total += sum(os.path.getsize(os.path.join(dirpath, f)) for f in files)
+    wards = len(list((corpus / "parameters").glob("*.yaml")))
+    return {"mb": total / 2**20, "per_ward_kb": total / 1024 / max(1, wards)}
+
+
 def _mtimes(corpus: Path) -> dict[str, int]:
     reports = corpus / "reports"
     return {p.relative_to(reports).as_posix(): p.stat().st_mtime_ns for p in reports.rglob("*.html")}
@@ -95,11 +105,16 @@ def _mtimes(corpus: Path) -> dict[str, int]:
 def warm_one_changed(corpus: Path, jobs: int) -> dict:
     """Plant a total off by one in one clean ward's report, re-run: time and the pages rewritten."""
     planted = json.loads((corpus / "planted.json").read_text(encoding="utf-8"))
-    slug = next(w["slug"] for w in planted if w["format"] != "pdf" and not w["planted"])
-    report = next(p for p in (corpus / "data" / "raw" / slug).iterdir() if p.suffix in (".txt", ".md"))
     before = _mtimes(corpus)
-    text, _ = synth.plant_total_off_by_one(report.read_text(encoding="utf-8"))
-    report.write_text(text, encoding="utf-8")
+    for w in planted:
+        if w["format"] == "pdf" or w["planted"]:
+            continue
+        report = next(p for p in (corpus / "data" / "raw" / w["slug"]).iterdir() if p.suffix in (".txt", ".md"))
+        text, what = synth.plant_total_off_by_one(report.read_text(encoding="utf-8"))
+        if what:
+            report.write_text(text, encoding="utf-8")
+            slug = w["slug"]
+            break
     result = run(corpus, jobs)
     after = _mtimes(corpus)
     result["rewritten"] = sorted(k for k in after if after[k] != before.get(k))
@@ -115,10 +130,10 @@ def measure(n: int, jobs: int, provinces: int) -> dict:
     print(f"[{n}] corpus made in {made:.0f}s; cold run ...", file=sys.stderr, flush=True)
     cold = run(corpus, jobs)
     print(f"[{n}] cold: {cold}", file=sys.stderr, flush=True)
-    sizes = pages(corpus)
+    sizes, written = pages(corpus), disk(corpus)
     warm = warm_one_changed(corpus, jobs)
     print(f"[{n}] warm: {warm}", file=sys.stderr, flush=True)
-    return {"n": n, "jobs": jobs, "cold": cold, "pages": sizes, "warm": warm}
+    return {"n": n, "jobs": jobs, "cold": cold, "pages": sizes, "disk": written, "warm": warm}
 
 
 def projection(results: list[dict]) -> list[str]:
@@ -134,6 +149,10 @@ def projection(results: list[dict]) -> list[str]:
     lines.append("")
     lines.append(f"Per ward: {per_ward_cpu:.2f} worker-seconds in the wards phase, {1000 * per_ward_portfolio:.0f} ms "
                  f"in the portfolio phase (measured at {big['n']} wards, {big['jobs']} workers).")
+    d = big.get("disk") or {}
+    if d:
+        lines.append(f"Written: {d['per_ward_kb']:.0f} KB a ward under data/processed and reports "
+                     f"({NATION * d['per_ward_kb'] / 2**20:.1f} GB for {NATION:,} wards).")
     return lines
 
 
@@ -163,11 +182,21 @@ def main() -> None:
     ap.add_argument("sizes", nargs="*", type=int, default=[300, 1000])
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--provinces", type=int, default=10)
+    ap.add_argument("--warm-only", action="store_true",
+                    help="redo only the warm re-run on the corpora and results of an earlier run")
     args = ap.parse_args()
-    results = []
+    saved = REPO / "benchmarks" / "corpus" / "scale-results.json"
+    results = json.loads(saved.read_text(encoding="utf-8")) if args.warm_only else []
     for n in args.sizes:
-        results.append(measure(n, args.jobs, args.provinces))
-        (REPO / "benchmarks" / "corpus" / "scale-results.json").write_text(json.dumps(results, indent=1) + "\n")
+        if args.warm_only:
+            r = next(r for r in results if r["n"] == n)
+            corpus = REPO / "benchmarks" / "corpus" / f"scale-{n}"
+            r["disk"] = disk(corpus)
+            r["warm"] = warm_one_changed(corpus, r["jobs"])
+            print(f"[{n}] warm: {r['warm']}", file=sys.stderr, flush=True)
+        else:
+            results.append(measure(n, args.jobs, args.provinces))
+        saved.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     text = report(results, args.jobs)
     print(text)
     OUT.write_text(text, encoding="utf-8")
