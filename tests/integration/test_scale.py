@@ -64,11 +64,14 @@ def test_index_opens_on_failed_runs_then_the_most_open_errors(thousand):
     assert "Đơn vị có sai sót chưa xử lý" in page and "Quy tắc không đạt nhiều nhất" in page and "FOOT001" in page
 
 
-def test_stale_ward_folder_is_left_out_with_a_note(tmp_path):
+def test_stale_ward_folder_is_left_out_with_a_note(tmp_path, capsys):
     paths = synthetic_summaries.make_project(tmp_path / "project", 6, 2)
     (paths.parameters / "xa-gia-lap-0003.yaml").unlink()  # renamed or removed by the user
-    result = execute_portfolio(paths)
+    result = execute_portfolio(paths, quiet=False)
     assert result["status"] == "ok" and result["wards"] == 5
+    # the portfolio phase has its own progress bar: 5 summaries, then 3 pages
+    bar = capsys.readouterr().err
+    assert "portfolio" in bar and "8/8" in bar
     page = (paths.reports / "index.html").read_text(encoding="utf-8")
     assert 'id="stale"' in page and "xa-gia-lap-0003" in page[page.index('id="stale"'):][:400]
     assert "xa-gia-lap-0003.html" not in page and synthetic_summaries.name(3) not in page
