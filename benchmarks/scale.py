@@ -156,6 +156,40 @@ def projection(results: list[dict]) -> list[str]:
     return lines
 
 
+def bounds(results: list[dict]) -> list[str]:
+    """What limits the projection: the serial portfolio, disk, the scheduler, memory."""
+    big, small = max(results, key=lambda r: r["n"]), min(results, key=lambda r: r["n"])
+    per_ward = big["cold"]["wards_phase"] * big["jobs"] / big["n"]
+    port = (big["cold"]["portfolio_phase"] or 0) / big["n"]
+    lines = []
+    if small is not big and small["cold"]["portfolio_phase"]:
+        growth, more = big["cold"]["portfolio_phase"] / small["cold"]["portfolio_phase"], big["n"] / small["n"]
+        shape = "linear or better" if growth <= 1.2 * more else "more than linear"
+        lines.append(f"- **Portfolio (the serial part).** {small['cold']['portfolio_phase']:.1f} s at {small['n']} "
+                     f"wards, {big['cold']['portfolio_phase']:.1f} s at {big['n']}: {growth:.1f}× the time for "
+                     f"{more:.1f}× the wards ({shape}). It does not shrink with workers (only the "
+                     f"province pages are spread), so at 32 workers it is "
+                     f"{100 * port / (per_ward / 32 + port):.0f}% of the run; most of it is the findings exports "
+                     "(every failed check of every ward into findings.xlsx).")
+    d = big.get("disk") or {}
+    if d:
+        rate = d["per_ward_kb"] / per_ward * 32 / 1024
+        lines.append(f"- **Disk.** {d['per_ward_kb']:.0f} KB written a ward; 32 workers write about {rate:.1f} MB/s, "
+                     "far below any disk or network filesystem: not a bound.")
+    lines.append(f"- **Scheduler.** A Dask task costs about 1 ms of scheduling (distributed.dask.org); "
+                 f"{NATION:,} wards are {NATION:,} tasks, a few seconds against {per_ward:.1f} worker-seconds each: "
+                 "not a bound. The "
+                 "local pool is the same (one task a ward).")
+    per_worker = big["cold"]["tree_peak_mb"] / big["jobs"]
+    lines.append(f"- **Memory.** {big['cold']['tree_peak_mb']:.0f} MB for the whole process tree at {big['jobs']} "
+                 f"workers (each worker keeps a notebook kernel): about {per_worker:.0f} MB a worker, so 32 workers "
+                 f"need about {32 * per_worker / 1024:.0f} GB across the cluster's machines.")
+    lines.append("- **The wards phase** is CPU: the notebook run and the page render of each ward. It divides by the "
+                 "workers as long as each has a core of its own; on this machine two cores are shared with other "
+                 "work, so the per-ward cost above is an upper bound.")
+    return lines
+
+
 def report(results: list[dict], jobs: int) -> str:
     load = os.getloadavg()
     rows = ["| wards | wards phase | portfolio phase | portfolio / wards | index | largest province page | "
@@ -174,6 +208,7 @@ def report(results: list[dict], jobs: int) -> str:
         f"work (load average {load[0]:.1f} at the end), `wardaudit run --all --jobs {jobs}`, synthetic wards "
         "(benchmarks/synth.py) over 10 provinces.", "",
         *rows, "", "## Projection: 3,321 wards", "", *projection(results), "",
+        "## What bounds it", "", *bounds(results), "",
     ])
 
 
