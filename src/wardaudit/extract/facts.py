@@ -9,6 +9,7 @@ its sentence before it. Parts of a total are recognised within the total's parti
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
@@ -613,9 +614,9 @@ class _Extractor:
         if "lũy kế" in low or "luỹ kế" in low:
             return period_string(self.report_period), "cumulative"
         m = re.search(r"(\d+)\s+tháng\s+đầu\s+năm", low)
-        if m and year:
+        if m and year and 1 <= int(m.group(1)) <= 12:
             months = int(m.group(1))
-            last_day = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}[months]
+            last_day = calendar.monthrange(int(year), months)[1]  # February: 29 days in a leap year
             return f"{year}-01-01/{year}-{months:02d}-{last_day}", None
         p = parse_period(header)
         if p:
