@@ -10,11 +10,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from wardaudit.render import page as display
 from wardaudit.audit import audit_ward
-from wardaudit.project.config import load_params
-from wardaudit.model.findings import CheckResult, Evidence
 from wardaudit.ingest import read_document
+from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.project.config import load_params
+from wardaudit.render import page as display
 from wardaudit.run.ward import execute_ward, render_html
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,13 +94,16 @@ def test_ward_report_marks_links_and_no_network(browser, rendered_ward):
 
 
 HOSTILE_NAME = '<script>window.pwned="name"</script>Xã <img src=x onerror="window.pwned=\'img\'">'
+HOSTILE_LINKS = ("Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó trực tuyến 60 hồ sơ, trực tiếp 40 hồ sơ. "
+                 "[bấm](javascript:window.pwned='md') <a href=\"javascript:alert(1)\">bấm</a> "
+                 '<iframe src="http://127.0.0.1:9/"></iframe>')
 HOSTILE_REPORT = """Số: 12/BC-UBND
 
 <script>window.pwned = "para"; alert(1)</script> Hà Nội, ngày 06 tháng 6 năm 2026
 
 ## I. <img src=x onerror="window.pwned='heading'"> KẾT QUẢ <script>alert('h')</script>
 
-Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó trực tuyến 60 hồ sơ, trực tiếp 40 hồ sơ. [bấm](javascript:window.pwned='md') <a href="javascript:alert(1)">bấm</a> <iframe src="http://127.0.0.1:9/"></iframe>
+""" + HOSTILE_LINKS + """
 
 | STT | Nội dung | Kết quả |
 |---|---|---|
@@ -114,7 +117,8 @@ def _assert_inert(pg: Page) -> None:
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert pg.dialogs == []
     assert pg.off_page() == []
-    assert page.evaluate("document.querySelectorAll('a[href^=\"javascript\"], iframe, img[onerror], script').length") == 0
+    hostile = "a[href^=\"javascript\"], iframe, img[onerror], script"
+    assert page.evaluate(f"document.querySelectorAll('{hostile}').length") == 0
     srcs = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('src'))")
     assert all(s.startswith("data:image/png;base64,") for s in srcs)
 
@@ -194,7 +198,8 @@ def test_index_links_to_the_ward_and_the_finding_to_its_evidence(browser, tmp_pa
     target = ev.get_attribute("href")
     ev.click()
     page.wait_for_function("h => location.hash === h", arg=target)
-    assert page.evaluate("() => !!document.querySelector(':target') && !!document.querySelector(':target').closest('.source')")
+    assert page.evaluate("() => !!document.querySelector(':target')"
+                         " && !!document.querySelector(':target').closest('.source')")
     page.screenshot(path=str(paths.reports / "screenshot-index-to-ward.png"))
     assert pg.off_page() == [] and pg.dialogs == []
     page.close()

@@ -10,11 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import copy_project
 from wardaudit.audit import audit_ward
 from wardaudit.project.config import load_params
 from wardaudit.run.ward import WARD_NOTEBOOK, execute_ward, render_html
-
-from conftest import copy_project
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -215,3 +214,23 @@ def test_a_reused_kernel_gives_a_fresh_kernels_outputs_and_keeps_no_ward_state(r
         assert strip(Path(again["notebook"]).read_bytes()) == strip(Path(first["notebook"]).read_bytes())
     finally:
         shutdown_warm_kernels()
+
+
+def test_the_warm_engine_is_a_module_level_class_registered_as_a_papermill_engine():
+    import importlib
+    import tomllib
+
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    from wardaudit.run import kernel
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    target = declared["project"]["entry-points"]["papermill.engine"][kernel.WARM_ENGINE]
+    module, _, name = target.partition(":")
+    engine = getattr(importlib.import_module(module), name)
+    assert engine is kernel.WarmKernelEngine and issubclass(engine, NBClientEngine)
+    assert engine.__qualname__ == "WarmKernelEngine"  # defined at module level, not inside a function
+    kernel.register_engine()
+    assert papermill_engines.get_engine(kernel.WARM_ENGINE) is engine
+    with pytest.raises(Exception, match="warm_kernel"):
+        engine.execute_managed_notebook(None, "python3")

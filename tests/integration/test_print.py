@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-
 from conftest import SEED_WARDS
 
 pytestmark = pytest.mark.slow
@@ -50,7 +49,8 @@ def test_a_printed_ward_page_keeps_cards_whole_within_the_page_bound(browser, se
     texts = texts[:-1] if texts and not texts[-1] else texts
     print(f"\n{slug}: {len(texts)} A4 pages, {body_bottom / PAGE_HEIGHT_PX:.1f} before the report text")  # -s shows it
     assert len(texts) <= MAX_PAGES, f"{slug}: {len(texts)} pages"
-    assert body_bottom / PAGE_HEIGHT_PX <= MAX_BODY_PAGES, f"{slug}: {body_bottom / PAGE_HEIGHT_PX:.1f} pages before the text"
+    pages = body_bottom / PAGE_HEIGHT_PX
+    assert pages <= MAX_BODY_PAGES, f"{slug}: {pages:.1f} pages before the text"
     # badges keep their colour with backgrounds off, and say their severity in words
     if badge:
         assert badge[0] == "exact" and badge[1]

@@ -9,11 +9,10 @@ import re
 
 import pytest
 
+from conftest import SEED_WARDS
 from wardaudit.catalogue import load_catalogue
 from wardaudit.render.messages import MESSAGES
 from wardaudit.render.wording import format_value, message, quote_at_words, relation_text, value_rows
-
-from conftest import SEED_WARDS
 
 pytestmark = pytest.mark.slow
 

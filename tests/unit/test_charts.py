@@ -103,8 +103,8 @@ def _ward(slug: str, name: str, facts, checks=()):
 
 
 def test_every_ward_appears_in_every_indicator_panel_and_the_heatmap_weighs_severity():
-    from wardaudit.run import portfolio
     from wardaudit.project.config import Paths
+    from wardaudit.run import portfolio
 
     fail = lambda rule, sev: {"rule": rule, "status": "fail", "severity": sev, "message": "x"}  # noqa: E731
     pf = portfolio.Portfolio(wards=[
@@ -122,3 +122,57 @@ def test_every_ward_appears_in_every_indicator_panel_and_the_heatmap_weighs_seve
     heat = portfolio.heatmap_figure(pf)
     cells = [t.get_text() for t in heat.axes[0].texts]
     assert "1 sai sót" in cells and "2 cảnh báo" in cells
+
+
+# --- metric keys and style -------------------------------------------------------------------------
+
+def _money(metric: str, value: float) -> dict:
+    return {"metric": metric, "value": value, "unit": "đồng", "kind": "money"}
+
+
+def test_budget_chart_takes_the_allocation_from_its_own_key_only():
+    # 'budget.unallocated' (money not yet allocated) holds "alloc" but is not the allocation
+    assert budget_chart([_money("budget.unallocated", 50_000_000)]) is None
+    fig = budget_chart([_money("budget.unallocated", 50_000_000), _money("budget.allocated", 316_000_000),
+                        _money("budget.disbursed", 100_000_000)])
+    assert [p.get_width() for p in fig.axes[0].patches] == [316.0, 100.0]
+
+
+def test_the_dossier_flow_order_names_catalogue_metrics():
+    from wardaudit.catalogue import load_catalogue
+
+    keys = {m.key for m in load_catalogue().metrics}
+    assert {f"dossiers.{leaf}" for leaf in charts.DOSSIER_ORDER} <= keys, \
+        sorted(f"dossiers.{leaf}" for leaf in charts.DOSSIER_ORDER if f"dossiers.{leaf}" not in keys)
+
+
+def test_every_metric_a_chart_names_is_in_the_catalogue():
+    from wardaudit.catalogue import load_catalogue
+
+    keys = {m.key for m in load_catalogue().metrics}
+    named = set(charts.BUDGET_KINDS) | set(charts.DOSSIER_COLOURS) | set(charts.LATE_TASKS)
+    assert named <= keys, sorted(named - keys)
+    assert charts.BUDGET_KINDS["budget.allocated"] == "allocated" and "budget.unallocated" not in charts.BUDGET_KINDS
+
+
+def test_withdrawn_dossiers_come_last_in_the_flow_before_metrics_it_does_not_order():
+    facts = [{"metric": f"dossiers.{m}", "value": v, "unit": "hồ sơ", "kind": "count"}
+             for m, v in (("digitised", 40), ("withdrawn", 3), ("received", 100), ("resolved", 90))]
+    fig = dossiers_chart(facts, "en")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Received", "Resolved", "Withdrawn", "Digitised"]
+
+
+def test_charts_leave_matplotlib_settings_as_they_were():
+    import matplotlib
+
+    facts = ([_money("budget.allocated", 316_000_000), _money("budget.disbursed", 100_000_000)]
+             + [{"metric": "dossiers.received", "value": 12, "unit": "hồ sơ"}] + _pair("1", "Chỉ tiêu", 90, 95))
+    with matplotlib.rc_context():  # whatever happens here is undone after the test
+        matplotlib.rcdefaults()
+        before = dict(matplotlib.rcParams)
+        for _, make in charts.CHARTS:
+            fig = make(facts, "vi")
+            if fig is not None:
+                charts.png_bytes(fig)
+        changed = sorted(k for k, v in matplotlib.rcParams.items() if before.get(k) != v)
+    assert not changed, changed

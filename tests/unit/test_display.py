@@ -1,5 +1,5 @@
 """wardaudit.render.page, messages and charts: escaping of hostile report text, tick-and-tie placement,
-the sections' content, number formatting, chart determinism."""
+the sections' content, number formatting, chart determinism, the render layer's shape."""
 from __future__ import annotations
 
 import re
@@ -7,14 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from test_house import SRC, html_strings, import_graph
 
-from wardaudit.render import charts
-
-from wardaudit.render import page as display
-from wardaudit.model.document import Block, Document, Location, Table
 from wardaudit.errors import RegistryError
+from wardaudit.model.document import Block, Document, Location, Table
 from wardaudit.model.findings import CheckResult, Evidence, summary
+from wardaudit.render import charts
+from wardaudit.render import page as display
 from wardaudit.render.messages import MESSAGES, t
+from wardaudit.render.wording import format_value
+from wardaudit.vi.numbers import display_number
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -106,9 +108,14 @@ def test_hostile_text_is_shown_literally_never_as_markup(result, lang):
     assert all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', html))
 
 
-def test_esc_escapes_quotes_for_attributes():
-    assert display.esc('" onmouseover="x') == "&quot; onmouseover=&quot;x"
-    assert display.esc(None) == ""
+def test_quotes_in_report_text_cannot_end_an_attribute(result):
+    # a passing check's message goes into the title attribute of its tick
+    checks = [CheckResult("FOOT001", "pass", "error", 'Tổng " onmouseover="alert(1)\' x', {},
+                          (Evidence("I", "Tổng số hồ sơ là 100 hồ sơ", None, 5, FILE, "100"),))]
+    html = display.source_view([FakeResult(result.document, {}, checks)])
+    title = re.search(r'<span class="tick" title="([^"]*)"', html).group(1)
+    assert title == "FOOT001: Tổng &quot; onmouseover=&quot;alert(1)&#x27; x"
+    assert '" onmouseover="' not in html
 
 
 def test_header_shows_blanks_sources_and_hash(result):
@@ -180,11 +187,21 @@ def test_all_checks_lists_passed_and_skipped_in_details(result):
     assert 'class="check st-skip" data-rule="META001"' in html
 
 
-@pytest.mark.parametrize("value,lang,text", [(12294, "vi", "12.294"), (12294, "en", "12,294"),
-                                             (98.7, "vi", "98,7"), (316000000.0, "vi", "316.000.000"),
-                                             (None, "vi", ""), ([1, 2.5], "vi", "1; 2,5")])
-def test_format_number(value, lang, text):
-    assert display.format_number(value, lang) == text
+@pytest.mark.parametrize("value,lang,decimals,text", [
+    (12294, "vi", 6, "12.294"), (12294, "en", 6, "12,294"), (98.7, "vi", 6, "98,7"),
+    (316000000.0, "vi", 6, "316.000.000"), (1234.5678, "vi", 2, "1.234,57"), (1234.5678, "en", 2, "1,234.57"),
+    (0.1 + 0.2, "vi", 6, "0,3"), (-0.0000001, "vi", 6, "0"), (float("nan"), "vi", 6, "—"), (None, "vi", 6, ""),
+    ("lattice", "vi", 6, "lattice")])
+def test_display_number(value, lang, decimals, text):
+    assert display_number(value, lang, decimals) == text
+
+
+@pytest.mark.parametrize("value,lang,decimals,text", [([1, 2.5], "vi", None, "1; 2,5"), (98.12345, "vi", None, "98,12"),
+                                                      (98.12345, "en", 3, "98.123"), ({"day": 6, "month": None,
+                                                                                       "year": 2026}, "vi", None,
+                                                                                      "06/…/2026")])
+def test_check_values_use_the_display_number(value, lang, decimals, text):
+    assert format_value(value, lang, decimals) == text
 
 
 def test_messages_cover_both_languages_and_refuse_unknown_keys():
@@ -255,3 +272,22 @@ def test_load_ward_applies_the_notebook_overrides(project):
     assert ward.results and not [c for r in ward.results for c in r.checks if c.rule.startswith("STRUCT")]
     assert '<h2 id="sec-header">Report</h2>' in display.header(ward.results, ward.params, ward.lang)
     assert (project.ward_processed("vinh-thong") / "findings.json").exists()
+
+
+# --- the render layer's shape (the package-wide limits are in test_house.py) ---------------------
+
+RENDER_FILES = sorted((SRC / "render").glob("*.py")) + [SRC / "run" / "ward.py", SRC / "run" / "kernel.py"]
+
+
+def test_the_render_layer_builds_html_in_templates_only():
+    found = [s for p in RENDER_FILES for s in html_strings(p)]
+    assert len(found) <= 4, "\n".join(found)  # of the package's 10
+    text = "".join(p.read_text(encoding="utf-8") for p in RENDER_FILES)
+    assert "html.escape" not in text and "esc(" not in text  # the templates escape, once, in templating.py
+
+
+def test_charts_and_wording_do_not_import_the_page():
+    graph = import_graph()
+    for name in ("charts", "wording", "placement", "messages", "templating"):
+        imported = graph[f"wardaudit.render.{name}"]
+        assert not imported & {"wardaudit.render.page", "wardaudit.render.evidence"}, (name, imported)

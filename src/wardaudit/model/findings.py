@@ -65,7 +65,12 @@ class CheckResult:
 
     @property
     def family(self) -> str:
-        return "".join(ch for ch in self.rule if ch.isalpha())
+        return rule_family(self.rule)
+
+
+def rule_family(code: str) -> str:
+    """A rule's family: its code without the number ('FOOT001' -> 'FOOT')."""
+    return code.rstrip("0123456789")
 
 
 def finding_id(rule: str, basis: str) -> str:
@@ -136,7 +141,7 @@ def checks_frame(checks: Iterable[CheckResult | dict[str, Any]]):
         d = c.to_dict() if isinstance(c, CheckResult) else c
         ev = d.get("evidence") or []
         first = ev[0] if ev else {}
-        rows.append({"rule": d["rule"], "family": "".join(ch for ch in d["rule"] if ch.isalpha()),
+        rows.append({"rule": d["rule"], "family": rule_family(d["rule"]),
                      "status": d["status"], "severity": d["severity"], "message": d["message"],
                      "expected": d["values"].get("expected", d["values"].get("computed")),
                      "actual": d["values"].get("actual", d["values"].get("stated")),

@@ -2,14 +2,22 @@
 
 Each ``*_chart(facts, lang)`` takes facts (objects with ``to_public()`` or their dicts) and returns
 a matplotlib Figure, or None when the report has nothing to draw. Figures use one fixed style and
-no timestamps, so :func:`png_bytes` gives the same bytes for the same facts.
+no timestamps, so :func:`png_bytes` gives the same bytes for the same facts. The style is applied
+with :func:`chart_style` (``matplotlib.rc_context``) while a chart is drawn and saved: matplotlib's
+global settings are left as they were.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
-from typing import Any, Iterable
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from wardaudit.render.messages import has, t
+from wardaudit.vi.numbers import display_number
 
 STYLE = {
     "figure.dpi": 100,
@@ -28,9 +36,18 @@ PALETTE = {"target": "#9fb7cc", "result": "#2b5d8a", "allocated": "#9fb7cc", "di
 MAX_BARS = 25
 WIDTH_IN = 9.0
 
-# the dossier flow reads left to right in this order; other dossiers.* metrics follow
-DOSSIER_ORDER = ("carried_over", "received", "online", "direct", "postal", "resolved", "resolved_early",
-                 "resolved_on_time", "resolved_late", "pending", "pending_in_time", "pending_overdue", "returned")
+# Every metric named here is a key of catalogue/metrics.yaml (a test holds them to it), matched whole.
+# the dossier flow reads top to bottom in this order; other dossiers.* metrics follow
+DOSSIER_ORDER = ("carried_over", "received", "online", "direct", "postal", "resolved", "resolved_on_time",
+                 "resolved_late", "pending", "pending_in_time", "pending_overdue", "withdrawn")
+# late or overdue: red; within the deadline or on time: green; still pending: amber; others: the flow's blue
+DOSSIER_COLOURS = {"dossiers.resolved_late": "late", "dossiers.pending_overdue": "late",
+                   "dossiers.resolved_on_time": "in_time", "dossiers.pending_in_time": "in_time",
+                   "dossiers.pending": "pending"}
+# the two bars of the budget chart
+BUDGET_KINDS = {"budget.allocated": "allocated", "budget.disbursed": "disbursed"}
+# stated task counts drawn red
+LATE_TASKS = frozenset({"tasks.overdue", "tasks.completed_late"})
 
 
 def _public(facts: Iterable[Any]) -> list[dict[str, Any]]:
@@ -42,17 +59,56 @@ def _public(facts: Iterable[Any]) -> list[dict[str, Any]]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _style_rc() -> dict[str, Any]:
+    """seaborn's whitegrid theme (notebook context, deep palette) with :data:`STYLE` over it."""
+    import seaborn as sns
+    from cycler import cycler
+
+    rc = {**sns.plotting_context("notebook"), **sns.axes_style("whitegrid", rc={"font.family": "sans-serif"})}
+    rc["axes.prop_cycle"] = cycler("color", sns.color_palette("deep"))
+    rc.update(STYLE)
+    return rc
+
+
+@contextmanager
+def chart_style() -> Iterator[None]:
+    """The charts' style for the duration of a ``with`` block; matplotlib's own settings come back after."""
+    import matplotlib
+
+    with matplotlib.rc_context(dict(_style_rc())):
+        yield
+
+
+# the figures the chart functions made: png_bytes saves them in the same style (a draw can add ticks,
+# which read the style as they are made); any other figure is saved as it is
+_STYLED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _styled(make: Callable[..., Any]) -> Callable[..., Any]:
+    """A chart function drawn under :func:`chart_style` (artists read the style as they are made)."""
+    @functools.wraps(make)
+    def drawn(*args: Any, **kwargs: Any) -> Any:
+        with chart_style():
+            fig = make(*args, **kwargs)
+        if fig is not None:
+            _STYLED.add(fig)
+        return fig
+    return drawn
+
+
 def _figure(n_bars: int):
     # a bare Figure, not pyplot: no global figure list, so nothing is shown twice by the notebook's
     # inline backend and nothing depends on the active backend
-    import matplotlib
-    import seaborn as sns
     from matplotlib.figure import Figure
 
-    sns.set_theme(style="whitegrid", rc=STYLE)
-    matplotlib.rcParams.update(STYLE)
     height = max(2.4, min(12.0, 0.32 * n_bars + 1.2))
     return Figure(figsize=(WIDTH_IN, height))
+
+
+def _is_share(d: dict[str, Any]) -> bool:
+    """A rate or a percentage: not a count to draw as a bar."""
+    return (d.get("unit") or "").startswith("%") or (d.get("kind") or "") in ("rate", "percent")
 
 
 def _labels(lang: str = "vi") -> dict[str, str]:
@@ -105,7 +161,7 @@ def _finish(fig, lang: str, legend: list[tuple[str, str]] | None = None, left_ou
         fig.text(0.01, 0.02 / height, note, fontsize=7.5, color="#5c6670", va="bottom")
         bottom += (0.16 * (note.count("\n") + 1) + 0.05) / height
     if legend:
-        fig.legend(handles=[Patch(facecolor=c, label=l) for l, c in legend], loc="lower center",
+        fig.legend(handles=[Patch(facecolor=colour, label=name) for name, colour in legend], loc="lower center",
                    bbox_to_anchor=(0.5, bottom), ncol=min(4, len(legend)), frameon=False, fontsize=8)
         bottom += 0.3 / height
     fig.tight_layout(rect=(0, min(bottom, 0.5), 1, 1))
@@ -123,6 +179,7 @@ def _hbar(ax, labels: list[str], series: list[tuple[str, list[float], str]]):
     ax.invert_yaxis()
 
 
+@_styled
 def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     """Target against result for each indicator: facts qualified target/result sharing a group."""
     pairs: dict[str, dict[str, dict[str, Any]]] = {}
@@ -161,14 +218,14 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     ax = fig.add_subplot(111)
     # indicators have different units: show the result as a share of its target when every target is non-zero
     if all(v != 0 for v in tgt):
-        pct = [100.0 * r / v for r, v in zip(res, tgt)]
+        pct = [100.0 * r / v for r, v in zip(res, tgt, strict=True)]
         colors = [PALETTE["met"] if p >= 100 else PALETTE["below"] for p in pct]
         ax.barh(range(len(labels)), pct, height=0.7, color=colors)
         ax.set_yticks(range(len(labels)))
         ax.set_yticklabels(labels)
         ax.invert_yaxis()
         ax.axvline(100, color="#173f63", linewidth=1, linestyle="--")
-        for i, (v, r, p) in enumerate(zip(tgt, res, pct)):
+        for i, (v, r, p) in enumerate(zip(tgt, res, pct, strict=True)):
             ax.text(p, i, f"  {_fmt(r, lang)} / {_fmt(v, lang)}", va="center", fontsize=8)
         # room on the right for the longest value label
         ax.set_xlim(0, max(pct + [100.0]) * 1.22)
@@ -201,13 +258,13 @@ def _count_bars(labels: list[str], values: list[float], colors: list[str], title
     return fig
 
 
+@_styled
 def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
     """The dossier flow: received → resolved (on time / late) → pending, from dossiers.* facts."""
     seen: dict[str, dict[str, Any]] = {}
     for d in _public(facts):
         m = d.get("metric") or ""
-        if m.startswith("dossiers.") and m not in seen and not (d.get("unit") or "").startswith("%") \
-                and (d.get("kind") or "") not in ("rate", "percent"):
+        if m.startswith("dossiers.") and m not in seen and not _is_share(d):
             seen[m] = d
     if not seen:
         return None
@@ -227,27 +284,20 @@ def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
 
 def _dossier_colour(metric: str) -> str:
     """Late or overdue: red; within the deadline or on time: green; still pending: amber."""
-    leaf = metric.split(".", 1)[-1]
-    if "late" in leaf or "overdue" in leaf:
-        return PALETTE["late"]
-    if "in_time" in leaf or "on_time" in leaf or "early" in leaf:
-        return PALETTE["in_time"]
-    if "pending" in leaf:
-        return PALETTE["pending"]
-    return PALETTE["flow"]
+    return PALETTE[DOSSIER_COLOURS.get(metric, "flow")]
 
 
+@_styled
 def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     """Allocated against disbursed money (budget.* facts), in million đồng; disbursed above the
     allocation is drawn red and the legend says so."""
     rows: dict[str, dict[str, float]] = {}
     order: list[str] = []
-    labels_cat = _labels(lang)
     for d in _public(facts):
         m = d.get("metric") or ""
         if not m.startswith("budget.") or (d.get("unit") or "").startswith("%"):
             continue
-        kind = "disbursed" if "disburs" in m or "spent" in m else "allocated" if ("alloc" in m or "plan" in m) else None
+        kind = BUDGET_KINDS.get(m)
         if kind is None:
             continue
         # one pair per scope (the ward's own money when the text names none), the first stated
@@ -266,7 +316,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     y = np.arange(len(order))
     alloc = [rows[k].get("allocated", 0.0) for k in order]
     spent = [rows[k].get("disbursed", 0.0) for k in order]
-    over = [PALETTE["over"] if s > a > 0 else PALETTE["disbursed"] for a, s in zip(alloc, spent)]
+    over = [PALETTE["over"] if s > a > 0 else PALETTE["disbursed"] for a, s in zip(alloc, spent, strict=True)]
     ax.barh(y - 0.2, alloc, height=0.4, color=PALETTE["allocated"])
     ax.barh(y + 0.2, spent, height=0.4, color=over)
     ax.set_yticks(y)
@@ -283,6 +333,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     return _finish(fig, lang, items)
 
 
+@_styled
 def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
     """Task counts: the tasks.* figures the text states, and the listed task rows counted by status."""
     seen: dict[str, dict[str, Any]] = {}
@@ -294,7 +345,7 @@ def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
         if d.get("role") == "row" or m == "tasks.row":
             status = d.get("status") or "unknown"
             by_status[status] = by_status.get(status, 0) + 1
-        elif m not in seen and not (d.get("unit") or "").startswith("%") and (d.get("kind") or "") not in ("rate", "percent"):
+        elif m not in seen and not _is_share(d):
             seen[m] = d
     if not seen and not by_status:
         return None
@@ -302,7 +353,7 @@ def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
     metrics = list(seen)[:MAX_BARS]
     labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
     values = [float(seen[m]["value"]) for m in metrics]
-    colors = [PALETTE["late"] if ("overdue" in m or "late" in m) else PALETTE["flow"] for m in metrics]
+    colors = [PALETTE["late"] if m in LATE_TASKS else PALETTE["flow"] for m in metrics]
     for status in sorted(by_status):
         key = f"task_status_{status}"
         name = t(key, lang) if has(key) else status
@@ -320,12 +371,14 @@ CHARTS = (("chart_targets", targets_chart), ("chart_dossiers", dossiers_chart),
 
 
 def _fmt(v: float, lang: str) -> str:
-    from wardaudit.render.page import format_number
-    return format_number(int(v) if float(v).is_integer() else round(v, 2), lang)
+    """A value on a chart: at most two decimals."""
+    return display_number(float(v), lang, max_decimals=2)
 
 
 def png_bytes(fig) -> bytes:
-    """The figure as PNG without a software/date stamp (same facts, same bytes)."""
+    """The figure as PNG without a software/date stamp (same facts, same bytes); a chart of this
+    module is saved in the style it was drawn in."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})  # laid out once by tight_layout
+    with chart_style() if fig in _STYLED else contextlib.nullcontext():
+        fig.savefig(buf, format="png", metadata={"Software": None})  # laid out once by tight_layout
     return buf.getvalue()

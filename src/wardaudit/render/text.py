@@ -31,6 +31,7 @@ def render_text(result, show_passed: bool = True) -> str:
         lines.append(f"{_MARK[c.status]} {c.rule:9} {sev:8} {c.message}{why}")
         if c.status == "fail":
             for e in c.evidence:
-                where = ", ".join(x for x in (e.section, f"tr. {e.page}" if e.page else "", f"dòng {e.line}" if e.line else "") if x)
+                where = ", ".join(x for x in (e.section, f"tr. {e.page}" if e.page else "",
+                                              f"dòng {e.line}" if e.line else "") if x)
                 lines.append(f"      [{where}] “{' '.join(e.quote.split())[:160]}”")
     return "\n".join(lines) + "\n"

@@ -9,12 +9,13 @@ findings document keeps both languages for the tools that read it.
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import re
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from wardaudit.render.messages import t
+from wardaudit.vi.numbers import display_number
 
 __all__ = ["message", "review_prefix", "value_rows", "format_value", "display_date", "local_stamp",
            "quote_at_words", "relation_text", "REVIEW_PREFIX"]
@@ -77,18 +78,14 @@ def _decimals(v: float) -> int:
 def format_value(v: Any, lang: str = "vi", decimals: int | None = None) -> str:
     """A value as an auditor writes it: thousands and decimal separators of the language, at most
     ``decimals`` decimals (default 2), a partial date as dd/mm/yyyy with dots for what is missing."""
-    from wardaudit.render.page import format_number
-
     if isinstance(v, Mapping) and {"day", "month", "year"} & set(v):
         parts = [v.get("day"), v.get("month"), v.get("year")]
         return "/".join("…" if p is None else (f"{p:02d}" if i < 2 else str(p)) for i, p in enumerate(parts))
     if isinstance(v, (list, tuple)):
         return "; ".join(format_value(x, lang, decimals) for x in v)
-    if isinstance(v, float) and not (math.isnan(v) or math.isinf(v)) and not v.is_integer():
-        v = round(v, 2 if decimals is None else decimals)
     if isinstance(v, Mapping):
         return ""
-    return format_number(v, lang)
+    return display_number(v, lang, 2 if decimals is None else decimals)
 
 
 def value_rows(values: Mapping[str, Any], rule: str, lang: str = "vi") -> list[tuple[str, str]]:
@@ -129,7 +126,7 @@ def local_stamp(now: _dt.datetime | None = None) -> str:
     """The run's time as an auditor in Vietnam reads it: ``dd/mm/yyyy HH:MM (giờ Việt Nam)``."""
     from zoneinfo import ZoneInfo
 
-    now = now or _dt.datetime.now(_dt.timezone.utc)
+    now = now or _dt.datetime.now(_dt.UTC)
     return now.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%d/%m/%Y %H:%M:%S") + " (UTC+7)"
 
 

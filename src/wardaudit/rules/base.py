@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
 from wardaudit.model.document import Document
-from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.model.findings import CheckResult, Evidence, rule_family
 from wardaudit.registry import Registry
 
 FAMILIES = ("META", "STRUCT", "FOOT", "RATE", "XREF", "BUDG", "TGT", "COMPL", "TREND", "PORT")
@@ -75,7 +74,7 @@ class Rule:
 
     @property
     def family(self) -> str:
-        return re.sub(r"\d+$", "", self.code)
+        return rule_family(self.code)
 
     def examples(self, kind: str) -> list[str]:
         """The ``Okay:`` or ``Fail:`` snippets of the docstring (continuation lines indented)."""
@@ -134,6 +133,3 @@ class AuditContext:
                 "share_set": rel.share_sets(self.facts),
                 "recurrence": rel.recurrences(self.facts) + rel.back_references(self.facts)
                 + rel.row_restatements(self.facts) + rel.done_of_declared(self.facts)}
-
-    def evidence(self, fact) -> Evidence:
-        return Evidence(section=fact.section, quote=fact.quote, page=fact.page, line=fact.line)

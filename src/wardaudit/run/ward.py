@@ -10,29 +10,37 @@ injected parameters cell gets a fixed id, so two runs on the same inputs give th
 except for the run timestamp in the page footer. Parameters, input hashes and the package version
 are recorded in the output notebook's metadata (``metadata.wardaudit``): the notebook is the log.
 
-Cost: a batch worker keeps one :class:`WarmKernel` and runs ward after ward on it (papermill still
-injects the parameters and executes every cell), resetting the kernel's namespace in between, so
-the kernel start and the imports are paid once per worker instead of once per ward. The HTML
-exporter is built once per process.
+Cost: a batch worker runs ward after ward on one kernel (:mod:`wardaudit.run.kernel`), so the
+kernel start and the imports are paid once per worker instead of once per ward. The HTML exporter
+and the page template are built once per process.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import os
 import re
-import subprocess
 import tempfile
-import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from wardaudit.version import __version__
+from markupsafe import Markup
+
+from wardaudit.errors import NotebookError, ParametersError
 from wardaudit.ingest import ward_sources
 from wardaudit.project.config import Paths, WardParams, load_params, relative
-from wardaudit.errors import NotebookError, ParametersError
+from wardaudit.project.iorw import write_text
+from wardaudit.render.messages import t
+from wardaudit.render.templating import environment
+from wardaudit.render.wording import local_stamp
+from wardaudit.run.kernel import WARM_ENGINE, WarmKernel, register_engine, shutdown_warm_kernels, warm_kernel
+from wardaudit.version import __version__
+
+__all__ = ["WARD_NOTEBOOK", "WardAudit", "UnknownWardError", "load_ward", "execute_ward", "render_html",
+           "clean_notebook", "WarmKernel", "warm_kernel", "shutdown_warm_kernels"]
 
 WARD_NOTEBOOK = "ward_audit.ipynb"
 INJECTED_CELL_ID = "injected-parameters"
@@ -122,7 +130,7 @@ def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | N
     import pickle
 
     from wardaudit.audit import audit_ward, findings_text
-    from wardaudit.project.iorw import write_bytes, write_text
+    from wardaudit.project.iorw import write_bytes
     from wardaudit.review.decisions import latest, load_decisions
 
     paths = paths or Paths()
@@ -157,7 +165,8 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 @contextmanager
 def _project_root_env(root: Path) -> Iterator[None]:
-    # the kernel is a child process: it finds the project through the environment it inherits
+    # a kernel papermill starts is a child process: it finds the project through the environment
+    # it inherits (a warm kernel is given the root at its start instead)
     old = os.environ.get("WARDAUDIT_ROOT")
     os.environ["WARDAUDIT_ROOT"] = str(root)
     try:
@@ -187,126 +196,6 @@ def clean_notebook(nb: Any) -> Any:
     return nb
 
 
-# --- a kernel kept across wards ------------------------------------------------------------------
-
-# Run silently (no history, no execution count) before each ward: IPython empties the user
-# namespace, the output cache and the In/Out history and restarts the execution counter at 1, as
-# on a fresh kernel. Imported modules stay: that is the point, and they hold no ward's data.
-_RESET_CODE = "get_ipython().reset(new_session=True)"
-# run by the kernel as it starts, while the worker does its own start-up: the package modules
-# every ward's notebook imports (the names they bind are gone with the first reset)
-_WARMUP_IMPORTS = "import wardaudit.audit, wardaudit.render.page, wardaudit.run.ward"
-WARM_ENGINE = "wardaudit-warm"
-
-
-class WarmKernel:
-    """One notebook kernel that runs ward after ward: started once, reset before every ward.
-
-    It is bound to one project root and working directory (the kernel inherits
-    ``WARDAUDIT_ROOT`` and its cwd when it starts) and to the thread that created it (its
-    client's sockets belong to that thread's event loop). :func:`warm_kernel` hands out one per
-    (thread, root, kernel name); batch workers use it through ``execute_ward(reuse_kernel=True)``.
-    A kernel that dies or times out is shut down and the next ward gets a new one.
-    """
-
-    def __init__(self, kernel_name: str, paths: Paths, startup_timeout: float = 60):
-        import nbformat
-        from nbclient import NotebookClient
-
-        self.kernel_name, self.root = kernel_name, paths.root
-        self.cwd = paths.notebooks
-        self.startup_timeout = startup_timeout
-        # nbclient starts the kernel exactly as papermill's engine would (same kernel manager,
-        # arguments and in-memory history); it is only a holder here
-        self._client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=kernel_name,
-                                      startup_timeout=startup_timeout,
-                                      resources={"metadata": {"path": str(self.cwd)}},
-                                      extra_arguments=[f"--IPKernelApp.exec_lines={_WARMUP_IMPORTS!r}"])
-        self.resets = 0
-
-    @property
-    def km(self) -> Any:
-        return self._client.km
-
-    @property
-    def kc(self) -> Any:
-        return self._client.kc
-
-    def start(self) -> WarmKernel:
-        """Launch the kernel process and return at once; :meth:`reset` waits until it is ready."""
-        if self.km is None or not self.km.has_kernel:
-            with _project_root_env(self.root):
-                self._client.km = self._client.create_kernel_manager()
-                # its console output would garble the batch's progress bar; what a cell prints
-                # reaches the notebook through the kernel's own channels
-                self._client.start_new_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return self
-
-    def alive(self) -> bool:
-        from jupyter_core.utils import run_sync
-        return self.km is not None and self.km.has_kernel and bool(run_sync(self.km.is_alive)())
-
-    def reset(self, timeout: float = 60) -> None:
-        """Empty the kernel's namespace and restart its counter; (re)start it and wait if needed."""
-        from jupyter_core.utils import run_sync
-
-        if self.km is not None and self.km.has_kernel and not self.alive():
-            self.shutdown()
-        self.start()
-        if self.kc is None:
-            self._client.start_new_kernel_client()  # waits until the kernel answers
-        # waits for the reply and reads iopub up to the kernel's idle status, so nothing of the
-        # reset is left for the notebook's client to read
-        reply = run_sync(self.kc.execute_interactive)(_RESET_CODE, silent=True, store_history=False,
-                                                      timeout=timeout, output_hook=lambda msg: None)
-        if reply["content"].get("status") != "ok":
-            raise NotebookError(f"kernel reset failed: {reply['content'].get('evalue')}")
-        self.resets += 1
-
-    def shutdown(self) -> None:
-        if self.km is not None:
-            try:
-                self._client._cleanup_kernel()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
-            self._client.km = None
-            self._client.kc = None
-
-
-_warm: dict[tuple[int, str, str], WarmKernel] = {}
-_warm_finalizer: list[Any] = []
-
-
-def warm_kernel(paths: Paths, kernel_name: str = "python3", *, start: bool = True) -> WarmKernel:
-    """This thread's kernel for ``paths.root`` (started when ``start``; reused while alive)."""
-    key = (threading.get_ident(), str(paths.root), kernel_name)
-    kernel = _warm.get(key)
-    if kernel is None:
-        kernel = _warm[key] = WarmKernel(kernel_name, paths)
-        if not _warm_finalizer:
-            _register_shutdown()
-    if start:
-        kernel.start()
-    return kernel
-
-
-def _register_shutdown() -> None:
-    import atexit
-    from multiprocessing import util
-
-    # a multiprocessing worker leaves through os._exit, skipping atexit: its finalizers still run
-    # (a killed worker's kernel notices its parent is gone and exits on its own)
-    _warm_finalizer.append(util.Finalize(None, shutdown_warm_kernels, exitpriority=10))
-    atexit.register(shutdown_warm_kernels)
-
-
-def shutdown_warm_kernels() -> None:
-    """Shut down every kernel :func:`warm_kernel` started in this process."""
-    while _warm:
-        _, kernel = _warm.popitem()
-        kernel.shutdown()
-
-
 def _execute_on(source_nb: Path, running: Path, nb_params: dict[str, Any], kernel_name: str, paths: Paths,
                 kernel: WarmKernel | None) -> None:
     """papermill parameterises and executes the notebook, on ``kernel`` or on a fresh one.
@@ -318,7 +207,7 @@ def _execute_on(source_nb: Path, running: Path, nb_params: dict[str, Any], kerne
 
     kwargs: dict[str, Any] = {}
     if kernel is not None:
-        _register_warm_engine()
+        register_engine()
         kernel.reset()
         kwargs = {"engine_name": WARM_ENGINE, "warm_kernel": kernel, "save_on_error": str(running),
                   "request_save_on_cell_execute": False}
@@ -326,40 +215,37 @@ def _execute_on(source_nb: Path, running: Path, nb_params: dict[str, Any], kerne
                         cwd=str(paths.notebooks), progress_bar=False, log_output=False, **kwargs)
 
 
-def _register_warm_engine() -> None:
-    """papermill's nbclient engine on a :class:`WarmKernel` (its manager and its client)."""
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.iorw import write_ipynb
-    from papermill.log import logger
+def _run_notebook(source_nb: Path, nb_params: dict[str, Any], kernel_name: str, paths: Paths,
+                  kernel: WarmKernel | None) -> tuple[Any, str, str | None]:
+    """(executed notebook, status, one-line reason): what ran, even when a cell or the kernel failed."""
+    import nbformat
+    import papermill as pm
 
-    if _warm_engine_registered:
-        return
-
-    class WarmKernelEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None,
-                                     warm_kernel=None, save_on_error=None, **kwargs):
-            client = PapermillNotebookClient(nb_man, km=warm_kernel.km, timeout=execution_timeout,
-                                             startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
-                                             log_output=log_output, stdout_file=stdout_file,
-                                             stderr_file=stderr_file)
-            # the kernel's client too: one per ward would leave its sockets open (a client that
-            # does not own its kernel does not close them)
-            client.kc = warm_kernel.kc
+    status, reason = "ok", None
+    # papermill writes the running notebook outside the project, so that a killed run leaves no
+    # partial file under data/processed/ (the finished notebook is then written atomically)
+    with tempfile.TemporaryDirectory(prefix="wardaudit-") as scratch:
+        running = Path(scratch) / WARD_NOTEBOOK
+        with _project_root_env(paths.root):
             try:
-                return client.execute()
-            except Exception:
-                if save_on_error:  # what ran so far, for the failure page
-                    write_ipynb(nb_man.nb, save_on_error)
-                raise
+                _execute_on(source_nb, running, nb_params, kernel_name, paths, kernel)
+            except pm.PapermillExecutionError as e:
+                status, reason = "failed", _one_line(f"{e.ename}: {e.evalue}")
+            except Exception as e:  # noqa: BLE001 - kernel missing or dead: report it, render what exists
+                status, reason = "failed", _one_line(f"{type(e).__name__}: {e}")
+                if kernel is not None:  # its state is unknown: the next ward gets a new kernel
+                    kernel.shutdown()
+        if running.exists() and running.stat().st_size:
+            return nbformat.read(str(running), as_version=4), status, reason
+        # nothing was written: render the unexecuted notebook under the failure banner
+        return nbformat.read(str(source_nb), as_version=4), status, reason
 
-    papermill_engines.register(WARM_ENGINE, WarmKernelEngine)
-    _warm_engine_registered.append(WARM_ENGINE)
 
-
-_warm_engine_registered: list[str] = []
+def _inputs(params: WardParams, paths: Paths, slug: str, source_nb: Path) -> list[dict[str, str]]:
+    """The files the run read, with their hashes (recorded in the output notebook)."""
+    return [{"file": relative(p, paths), "sha256": _sha256(p)}
+            for p in [*ward_sources(params, paths), paths.ward_params(slug), source_nb, paths.ward_reviews(slug)]
+            if p.exists()]
 
 
 def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "python3",
@@ -379,61 +265,34 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
     ``query`` (and removed when none is).
     """
     import nbformat
-    import papermill as pm
 
-    from wardaudit.project.iorw import write_text
+    from wardaudit.review.letter import write_letter
 
     started = time.perf_counter()
     paths = paths or Paths()
-    params_path = paths.ward_params(slug)
-    params = load_params(params_path, paths)
+    params = load_params(paths.ward_params(slug), paths)
     source_nb = paths.notebooks / WARD_NOTEBOOK
     if not source_nb.is_file():
         raise NotebookError(f"{relative(source_nb, paths)}: không tìm thấy sổ tay / notebook not found",
                             path=str(source_nb), ward=slug)
     nb_params = {"ward": slug, "lang": params.lang, "reuse_audit": reuse_audit, **(parameters or {})}
-    out_nb = paths.ward_processed(slug) / WARD_NOTEBOOK
-    html_path = paths.ward_report(slug)
-    now = _dt.datetime.now(_dt.timezone.utc)
-    stamp = now.strftime(STAMP_FORMAT)
-
-    inputs = [{"file": relative(p, paths), "sha256": _sha256(p)}
-              for p in [*ward_sources(params, paths), params_path, source_nb, paths.ward_reviews(slug)]
-              if p.exists()]
+    out_nb, html_path = paths.ward_processed(slug) / WARD_NOTEBOOK, paths.ward_report(slug)
+    now = _dt.datetime.now(_dt.UTC)
+    inputs = _inputs(params, paths, slug, source_nb)
     kernel = warm_kernel(paths, kernel_name) if reuse_kernel else None
-    status, reason = "ok", None
-    # papermill writes the running notebook outside the project, so that a killed run leaves no
-    # partial file under data/processed/ (the finished notebook is then written atomically)
-    with tempfile.TemporaryDirectory(prefix="wardaudit-") as scratch:
-        running = Path(scratch) / WARD_NOTEBOOK
-        with _project_root_env(paths.root):
-            try:
-                _execute_on(source_nb, running, nb_params, kernel_name, paths, kernel)
-            except pm.PapermillExecutionError as e:
-                status, reason = "failed", _one_line(f"{e.ename}: {e.evalue}")
-            except Exception as e:  # noqa: BLE001 - kernel missing or dead: report it, render what exists
-                status, reason = "failed", _one_line(f"{type(e).__name__}: {e}")
-                if kernel is not None:  # its state is unknown: the next ward gets a new kernel
-                    kernel.shutdown()
-        if running.exists() and running.stat().st_size:
-            nb = nbformat.read(str(running), as_version=4)
-        else:  # nothing was written: render the unexecuted notebook under the failure banner
-            nb = nbformat.read(str(source_nb), as_version=4)
+    nb, status, reason = _run_notebook(source_nb, nb_params, kernel_name, paths, kernel)
     clean_notebook(nb)
     nb.metadata["wardaudit"] = {"ward": params.ward, "slug": slug, "parameters": nb_params,
-                                "inputs": inputs, "version": __version__, "run_at": stamp,
+                                "inputs": inputs, "version": __version__, "run_at": now.strftime(STAMP_FORMAT),
                                 "status": status, **({"reason": reason} if reason else {})}
     text = nbformat.writes(nb) + "\n"
     write_text(out_nb, text)
-    title = f"{params.ward} · wardaudit"
-    from wardaudit.render.wording import local_stamp
     # render what was just written, without reading it back from disk
-    _render_page(nbformat.reads(text, as_version=4), html_path, title, stamp=local_stamp(now), lang=params.lang,
-                 failed_reason=reason, exclude_markdown=True, back_link="index.html",
+    _render_page(nbformat.reads(text, as_version=4), html_path, f"{params.ward} · wardaudit", stamp=local_stamp(now),
+                 lang=params.lang, failed_reason=reason, exclude_markdown=True, back_link="index.html",
                  running_head=" · ".join(x for x in (params.ward, _report_name(params, paths)) if x))
     result = {"ward": slug, "status": status, "notebook": str(out_nb), "html": str(html_path)}
     if status == "ok":
-        from wardaudit.review.letter import write_letter
         letter = write_letter(slug, paths)
         result["letter"] = str(letter) if letter else None
     result["seconds"] = round(time.perf_counter() - started, 3)
@@ -441,20 +300,6 @@ def execute_ward(slug: str, paths: Paths | None = None, *, kernel_name: str = "p
         result["reason"] = reason
     return result
 
-
-PAGE_CSS = """
-body{margin:0;background:#f3f5f7;color:#1b1b1b}
-main.page{max-width:1140px;margin:0 auto;background:#fff;padding:16px 28px 28px;box-shadow:0 0 6px #d0d6dc}
-.jp-Cell,.cell{margin:0}.jp-OutputArea-output pre,.output_area pre{white-space:pre-wrap;font-size:12px}
-.output_stderr,.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]{background:#fdf0ef}
-.output_error pre,.jp-RenderedText[data-mime-type="application/vnd.jupyter.error"] pre{background:#fdf0ef;color:#5a0f0a;padding:6px}
-.ansi-red-fg{color:#b3261e}.ansi-green-fg{color:#1d6b2c}.ansi-cyan-fg{color:#0f6b75}.ansi-blue-fg{color:#2b5d8a}
-.ansi-yellow-fg{color:#8a6d00}.ansi-bold{font-weight:bold}
-footer.run-stamp{color:#5c6670;font-size:12px;margin-top:24px;border-top:1px solid #d0d6dc;padding-top:6px}
-"""
-
-# nothing in the page may load from elsewhere or run: the policy blocks it even if some output slipped
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'"
 
 _EXTERNAL = re.compile(r"<script\b[^>]*>.*?</script>|<link\b[^>]*>", re.S | re.I)
 
@@ -496,22 +341,6 @@ def _report_name(params: WardParams, paths: Paths) -> str:
         return ""
 
 
-def _page_template() -> Any:
-    """The page template (templates/page.html.j2), autoescaped, loaded once per process."""
-    if "page" not in _templates:
-        import jinja2
-
-        env = jinja2.Environment(loader=jinja2.PackageLoader("wardaudit.render", "templates"),
-                                 autoescape=True, keep_trailing_newline=True)
-        # a string inside CSS ``content: "…"``: no quote or backslash can end it early
-        env.filters["css_string"] = lambda v: re.sub(r'["\\<>\n]', " ", str(v))
-        _templates["page"] = env.get_template("page.html.j2")
-    return _templates["page"]
-
-
-_templates: dict[str, Any] = {}
-
-
 def _without_tracebacks(nb: Any) -> None:
     """A failed run's page shows its one-line reason, not the Python traceback under a cell."""
     for cell in nb.cells:
@@ -523,19 +352,14 @@ def _without_tracebacks(nb: Any) -> None:
 def _render_page(nb: Any, html_path: str | Path, title: str, *, stamp: str | None, lang: str,
                  failed_reason: str | None, exclude_markdown: bool, back_link: str | None = None,
                  running_head: str | None = None) -> Path:
-    from wardaudit.render.page import CSS, PRINT_CSS
-    from wardaudit.project.iorw import write_text
-    from wardaudit.render.messages import t
-    from wardaudit.render.wording import local_stamp
-
     clean_notebook(nb)
     if failed_reason:
         _without_tracebacks(nb)
     body, _ = _exporter(exclude_markdown).from_notebook_node(nb)
     body = _EXTERNAL.sub("", body)
     stamp = stamp or local_stamp()
-    page = _page_template().render(
-        lang=lang, csp=CSP, title=title, css=PAGE_CSS + CSS + PRINT_CSS, body=body,
+    page = environment().get_template("page.html.j2").render(
+        lang=lang, title=title, body=Markup(body),
         back_link=back_link, back_text=t("back_to_index", lang),
         failed_reason=t("run_failed", lang, reason=failed_reason) if failed_reason else None,
         running_head=running_head or title, page_word=t("page_word", lang),

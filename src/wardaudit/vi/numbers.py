@@ -7,8 +7,10 @@ measurements, so that no fact is ever taken from them.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 MONEY_SCALE = {"đồng": 1, "nghìn đồng": 1_000, "ngàn đồng": 1_000, "triệu đồng": 1_000_000,
                "tỷ đồng": 1_000_000_000, "tỉ đồng": 1_000_000_000}
@@ -81,9 +83,31 @@ def format_number(value: float, decimals: int | None = None) -> str:
     """Format in Vietnamese: 12345 -> '12.345'; 98.7 -> '98,70' with decimals=2."""
     if decimals is None:
         decimals = 0 if float(value).is_integer() else min(6, len(repr(float(value)).split(".")[1]))
-    text = f"{abs(value):,.{decimals}f}"
-    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return ("-" if value < 0 else "") + text
+    return ("-" if value < 0 else "") + _vi_separators(f"{abs(value):,.{decimals}f}")
+
+
+def display_number(value: Any, lang: str = "vi", max_decimals: int = 6) -> str:
+    """A number as the pages and charts show it: at most ``max_decimals`` decimals, trailing zeros
+    dropped, separators of the language (``1.234,5`` in Vietnamese, ``1,234.5`` in English).
+
+    Anything that is not a number is shown as it is (None as nothing); NaN and infinity as ``—``.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        value = round(value, max_decimals)  # what rounds to a whole number is written as one ("0", not "-0")
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.{max_decimals}f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    return _vi_separators(text) if lang == "vi" else text
+
+
+def _vi_separators(text: str) -> str:
+    """``1,234.5`` (English) → ``1.234,5`` (Vietnamese)."""
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _excluded_spans(text: str) -> list[tuple[int, int]]:

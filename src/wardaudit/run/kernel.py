@@ -1,0 +1,146 @@
+"""A notebook kernel kept across wards, and the papermill engine that runs a notebook on it.
+
+A batch worker keeps one :class:`WarmKernel` and runs ward after ward on it (papermill still
+injects the parameters and executes every cell), resetting the kernel's namespace in between, so
+the kernel start and the imports are paid once per worker instead of once per ward.
+
+:class:`~wardaudit.run.engine.WarmKernelEngine` is papermill's nbclient engine on such a kernel. It
+is registered under :data:`WARM_ENGINE` through the ``papermill.engine`` entry point (pyproject.toml),
+and by :func:`register_engine` for a checkout whose installed metadata predates that entry point.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import threading
+from typing import Any
+
+from papermill.engines import papermill_engines
+
+from wardaudit.errors import NotebookError
+from wardaudit.project.config import Paths
+from wardaudit.run.engine import WARM_ENGINE, WarmKernelEngine
+
+__all__ = ["WARM_ENGINE", "WarmKernel", "WarmKernelEngine", "register_engine", "shutdown_warm_kernels",
+           "warm_kernel"]
+
+# Run silently (no history, no execution count) before each ward: IPython empties the user
+# namespace, the output cache and the In/Out history and restarts the execution counter at 1, as
+# on a fresh kernel. Imported modules stay: that is the point, and they hold no ward's data.
+_RESET_CODE = "get_ipython().reset(new_session=True)"
+# run by the kernel as it starts, while the worker does its own start-up: the package modules
+# every ward's notebook imports (the names they bind are gone with the first reset)
+_WARMUP_IMPORTS = "import wardaudit.audit, wardaudit.render.page, wardaudit.run.ward"
+
+
+class WarmKernel:
+    """One notebook kernel that runs ward after ward: started once, reset before every ward.
+
+    It is bound to one project root and working directory (the kernel is started with
+    ``WARDAUDIT_ROOT`` set to the root in its own environment, and in the notebooks folder) and
+    to the thread that created it (its client's sockets belong to that thread's event loop).
+    :func:`warm_kernel` hands out one per (thread, root, kernel name); batch workers use it
+    through ``execute_ward(reuse_kernel=True)``. A kernel that dies or times out is shut down and
+    the next ward gets a new one.
+    """
+
+    def __init__(self, kernel_name: str, paths: Paths, startup_timeout: float = 60):
+        import nbformat
+        from nbclient import NotebookClient
+
+        self.kernel_name, self.root = kernel_name, paths.root
+        self.cwd = paths.notebooks
+        self.startup_timeout = startup_timeout
+        # nbclient starts the kernel exactly as papermill's engine would (same kernel manager,
+        # arguments and in-memory history); it is only a holder here
+        self._client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=kernel_name,
+                                      startup_timeout=startup_timeout,
+                                      resources={"metadata": {"path": str(self.cwd)}},
+                                      extra_arguments=[f"--IPKernelApp.exec_lines={_WARMUP_IMPORTS!r}"])
+        self.resets = 0
+
+    @property
+    def km(self) -> Any:
+        return self._client.km
+
+    @property
+    def kc(self) -> Any:
+        return self._client.kc
+
+    def start(self) -> WarmKernel:
+        """Launch the kernel process and return at once; :meth:`reset` waits until it is ready."""
+        if self.km is None or not self.km.has_kernel:
+            self._client.km = self._client.create_kernel_manager()
+            # its console output would garble the batch's progress bar; what a cell prints
+            # reaches the notebook through the kernel's own channels
+            self._client.start_new_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                          env={**os.environ, "WARDAUDIT_ROOT": str(self.root)})
+        return self
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+        return self.km is not None and self.km.has_kernel and bool(run_sync(self.km.is_alive)())
+
+    def reset(self, timeout: float = 60) -> None:
+        """Empty the kernel's namespace and restart its counter; (re)start it and wait if needed."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None and self.km.has_kernel and not self.alive():
+            self.shutdown()
+        self.start()
+        if self.kc is None:
+            self._client.start_new_kernel_client()  # waits until the kernel answers
+        # waits for the reply and reads iopub up to the kernel's idle status, so nothing of the
+        # reset is left for the notebook's client to read
+        reply = run_sync(self.kc.execute_interactive)(_RESET_CODE, silent=True, store_history=False,
+                                                      timeout=timeout, output_hook=lambda msg: None)
+        if reply["content"].get("status") != "ok":
+            raise NotebookError(f"kernel reset failed: {reply['content'].get('evalue')}")
+        self.resets += 1
+
+    def shutdown(self) -> None:
+        if self.km is not None:
+            with contextlib.suppress(Exception):  # already gone
+                self._client._cleanup_kernel()
+            self._client.km = None
+            self._client.kc = None
+
+
+def register_engine() -> None:
+    """Register :class:`WarmKernelEngine` with papermill (again: registering is idempotent)."""
+    papermill_engines.register(WARM_ENGINE, WarmKernelEngine)
+
+
+_warm: dict[tuple[int, str, str], WarmKernel] = {}
+_warm_finalizer: list[Any] = []
+
+
+def warm_kernel(paths: Paths, kernel_name: str = "python3", *, start: bool = True) -> WarmKernel:
+    """This thread's kernel for ``paths.root`` (started when ``start``; reused while alive)."""
+    key = (threading.get_ident(), str(paths.root), kernel_name)
+    kernel = _warm.get(key)
+    if kernel is None:
+        kernel = _warm[key] = WarmKernel(kernel_name, paths)
+        if not _warm_finalizer:
+            _register_shutdown()
+    if start:
+        kernel.start()
+    return kernel
+
+
+def _register_shutdown() -> None:
+    import atexit
+    from multiprocessing import util
+
+    # a multiprocessing worker leaves through os._exit, skipping atexit: its finalizers still run
+    # (a killed worker's kernel notices its parent is gone and exits on its own)
+    _warm_finalizer.append(util.Finalize(None, shutdown_warm_kernels, exitpriority=10))
+    atexit.register(shutdown_warm_kernels)
+
+
+def shutdown_warm_kernels() -> None:
+    """Shut down every kernel :func:`warm_kernel` started in this process."""
+    while _warm:
+        _, kernel = _warm.popitem()
+        kernel.shutdown()
