@@ -30,12 +30,15 @@ class _Extractor(TextFacts, TableFacts):
 
 
 def facts_frame(facts: Iterable[Fact]):
+    """The facts as a DataFrame, one row per fact, in the published columns (facts.csv)."""
     import pandas as pd
 
     return pd.DataFrame([asdict(f) for f in facts], columns=COLUMNS)  # end, lead: working fields, not columns
 
 
 def extract_facts(doc: Document, meta: dict[str, Any]) -> list[Fact]:
+    """Every figure of ``doc`` as a fact, in reading order (text, then tables); ``meta`` from
+    :func:`wardaudit.extract.metadata.extract_metadata` gives the report's period and the ward's names."""
     ex = _Extractor(doc, meta)
     ex.run_text()
     ex.run_tables()

@@ -12,6 +12,7 @@ CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNOREC
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a block's text: a stop before a capital or a bullet, or a line break."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
         if m.start() > start:
@@ -23,6 +24,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def figure_quote(text: str, span: tuple[int, int], fig: Figure, limit: int = 320) -> str:
+    """The figure's sentence, cut to ``limit`` characters around the figure when longer."""
     a, b = _quote_span(span, fig, limit)
     return text[a:b].strip()
 
@@ -41,6 +43,8 @@ def quote_start(text: str, span: tuple[int, int], fig: Figure) -> int:
 
 
 def family_of(fig: Figure, left: str, right: str, cat: Catalogue) -> str | None:
+    """The catalogue family of what a figure counts: from its kind (%, money), else the noun right
+    after it, else the last family noun in the words before it."""
     if fig.kind == "percent":
         return "rate"
     if fig.kind == "money":
@@ -61,6 +65,8 @@ def family_of(fig: Figure, left: str, right: str, cat: Catalogue) -> str | None:
 
 
 def unit_text(fig: Figure, right: str) -> str | None:
+    """The unit as written after the figure ('hồ sơ', '%', 'triệu đồng'): a two-word noun when the
+    catalogue knows it, else the first word."""
     if fig.kind == "percent":
         return "%"
     if fig.kind == "money":

@@ -13,10 +13,12 @@ from wardaudit.catalogue import _words
 
 
 def same_sentence(a, b) -> bool:
+    """Two facts of one sentence of one block."""
     return a.file == b.file and a.block is not None and a.block == b.block and a.sentence == b.sentence
 
 
 def same_block(a, b) -> bool:
+    """Two facts of one block (paragraph, bullet or table) of one file."""
     return a.file == b.file and a.block is not None and a.block == b.block
 
 
@@ -91,12 +93,14 @@ def is_compared(f) -> bool:
 
 @lru_cache(maxsize=1)
 def cue_data() -> dict[str, Any]:
+    """cues.yaml as written, for the lists the catalogue's loader does not compile."""
     return yaml.safe_load(resources.files("wardaudit.catalogue").joinpath("cues.yaml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def extra_cues() -> dict[str, re.Pattern[str]]:
-    """The cue lists of cues.yaml that only this module reads (plan_base, person_units, stock_raise,
-    stock_added), compiled once. (scope_levels is read by :func:`level_partitions`.)"""
+    """The cue lists of cues.yaml that only the relation builders read (plan_base, person_units,
+    stock_raise, stock_added), compiled once. (scope_levels is read by
+    :func:`~wardaudit.extract.partitions.level_partitions`.)"""
     return {k: _words(cue_data().get(k) or ["\x00"])
             for k in ("plan_base", "person_units", "stock_raise", "stock_added")}

@@ -100,6 +100,7 @@ def _introduces_base(cues, lead: str) -> bool:
 
 
 def prev_fact_end(fact: Fact, text: str, start: int) -> int:
+    """Where ``fact`` ends in ``text`` (searched from ``start`` when the fact does not know)."""
     if fact.end is not None:
         return fact.end
     i = text.find(fact.raw, start)

@@ -56,4 +56,5 @@ __all__ = ["back_references", "catalogue_partitions", "checked_first", "column_t
 
 
 def relation_facts(relations: Iterable[Relation]) -> set[str]:
+    """The ids of the facts some relation ties."""
     return {f.id for r in relations for f in r.members}

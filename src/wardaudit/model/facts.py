@@ -12,6 +12,8 @@ from typing import Any
 
 @dataclass
 class Fact:
+    """One figure of a report, located, with what it counts and how the text relates it to others."""
+
     id: str
     metric: str | None
     value: float
@@ -76,20 +78,24 @@ def _num(v: float) -> float | int:
     return int(v) if float(v).is_integer() else round(v, 6)
 
 
+# the published columns of facts.csv; the working fields (end, lead, at, item, …) are left out
 COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role", "group", "scope", "section",
            "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status", "cue", "ocr"]
 
 
 def period_string(p: dict | None) -> str | None:
+    """A period {start, end} as a fact states it: 'start/end' (either may be empty), None when unknown."""
     if not p:
         return None
     return f"{p.get('start') or ''}/{p.get('end') or ''}"
 
 
 def is_target(f) -> bool:
+    """A target or plan figure ('chỉ tiêu … 80%'), not a result."""
     return (f.qualifier or "").startswith("target") or f.role == "target"
 
 
+# qualifiers of a figure that is a bound ('trên 99%', 'tối thiểu') or an approximation ('khoảng')
 LOOSE = ("lower_bound", "upper_bound", "approx", "at_least", "at_most")
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 
 class Strength(str, Enum):
+    """How the relation is known: stated by the text, inferred from the catalogue, or not pinned down."""
+
     EXPLICIT = "explicit"
     INFERRED = "inferred"
     AMBIGUOUS = "ambiguous"
