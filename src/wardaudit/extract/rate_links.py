@@ -25,58 +25,68 @@ class RateLinks(FactExtractor):
         its numerator; 'chiếm X%' or '(X%)' right after a part is that part's share of the whole."""
         between = text[prev_fact_end(prev_fact, text, s):fig.start] if prev_fact is not None else ""
         if fig.kind == "percent":
-            if self.cues.ends_with(self.cues.change_before, left_clause) or \
-                    self.cues.starts_with(self.cues.change_after, text[fig.end:fig.end + 30]):
-                fact.role = "change"  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
-                return
-            if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
-                    self.cues.share.search(left_clause)
-                    or (between.rstrip().endswith("(") and prev_fact.role == "part")):
-                fact.role, fact.base = "share", prev_fact.id
-                fact.cue = "chiếm" if self.cues.share.search(left_clause) else "(%)"
-                fact.group = prev_fact.group if prev_fact.role == "part" else None
-                return
-            if self.cues.share.search(left_clause):
-                fact.role, fact.cue = "share", "chiếm"  # a share of a whole the text does not count here
-                return
-            metric = self.cat.get(fact.metric)
-            # the numerator is in the rate's own clause chain: no ';' between them, the same scope
-            num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
-                        and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
-                        and f.scope == fact.scope and not _introduces_base(self.cues, f.lead)
-                        and (fact.phrase or ";" not in text[prev_fact_end(f, text, s):fig.start])), None)
-            if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
-                    and ";" not in between and prev_fact.scope == fact.scope \
-                    and not _introduces_base(self.cues, prev_fact.lead):
-                num = prev_fact
-            if num is None:
-                return
-            fact.role, fact.base = "rate", num.id
-            if num.role in (None, "numerator"):
-                num.role = "numerator"
-                num.group = num.group or self.new_group()
-                fact.group = num.group
-            m = self.cues.rate.search(left_clause)
-            fact.cue = m.group(0).lower() if m else None
+            self.link_percent(fact, fig, prev_fact, text, s, left_clause, sentence_facts, between)
         elif fig.kind in ("count", "ratio") and prev_fact is not None and prev_fact.kind == "percent" \
                 and prev_fact.role != "change" \
                 and between.rstrip().endswith("(") and ";" not in between and ")" not in between:
-            if fig.kind == "count" and (prev_fact.base or _NAMES_A_BASE.search(between)):
-                # '2.712 tài khoản, đạt 98% số người thuộc diện cấp (2.890 người)': the rate has its
-                # numerator already, so the count in brackets is its base
-                prev_fact.over = fact.id
-                rate_metric = self.cat.get(prev_fact.metric)
-                if rate_metric and rate_metric.denominator and fact.metric == rate_metric.numerator:
-                    fact.metric = rate_metric.denominator  # '76,6% tổng số hồ sơ tiếp nhận (8.327 hồ sơ)'
-                return
-            # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
+            self.link_bracketed_count(fact, fig, prev_fact, between)
+
+    def link_percent(self, fact: Fact, fig: Figure, prev_fact: Fact | None, text: str, s: int, left_clause: str,
+                     sentence_facts: list[Fact], between: str) -> None:
+        """A percentage is a change, a share of the part before it, or the rate of a count before it."""
+        if self.cues.ends_with(self.cues.change_before, left_clause) or \
+                self.cues.starts_with(self.cues.change_after, text[fig.end:fig.end + 30]):
+            fact.role = "change"  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
+            return
+        if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
+                self.cues.share.search(left_clause)
+                or (between.rstrip().endswith("(") and prev_fact.role == "part")):
+            fact.role, fact.base = "share", prev_fact.id
+            fact.cue = "chiếm" if self.cues.share.search(left_clause) else "(%)"
+            fact.group = prev_fact.group if prev_fact.role == "part" else None
+            return
+        if self.cues.share.search(left_clause):
+            fact.role, fact.cue = "share", "chiếm"  # a share of a whole the text does not count here
+            return
+        metric = self.cat.get(fact.metric)
+        # the numerator is in the rate's own clause chain: no ';' between them, the same scope
+        num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
+                    and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
+                    and f.scope == fact.scope and not _introduces_base(self.cues, f.lead)
+                    and (fact.phrase or ";" not in text[prev_fact_end(f, text, s):fig.start])), None)
+        if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
+                and ";" not in between and prev_fact.scope == fact.scope \
+                and not _introduces_base(self.cues, prev_fact.lead):
+            num = prev_fact
+        if num is None:
+            return
+        fact.role, fact.base = "rate", num.id
+        if num.role in (None, "numerator"):
+            num.role = "numerator"
+            num.group = num.group or self.new_group()
+            fact.group = num.group
+        m = self.cues.rate.search(left_clause)
+        fact.cue = m.group(0).lower() if m else None
+
+    def link_bracketed_count(self, fact: Fact, fig: Figure, prev_fact: Fact, between: str) -> None:
+        """A count in brackets right after a rate: its base when the rate has its numerator already (or the
+        words name a base), else its numerator."""
+        if fig.kind == "count" and (prev_fact.base or _NAMES_A_BASE.search(between)):
+            # '2.712 tài khoản, đạt 98% số người thuộc diện cấp (2.890 người)': the rate has its
+            # numerator already, so the count in brackets is its base
+            prev_fact.over = fact.id
             rate_metric = self.cat.get(prev_fact.metric)
-            if rate_metric and rate_metric.numerator:
-                fact.metric = rate_metric.numerator
-            gid = prev_fact.group or self.new_group()
-            prev_fact.group, prev_fact.role, prev_fact.base = gid, "rate", fact.id
-            fact.group, fact.role = gid, "numerator"
-            prev_fact.cue = prev_fact.cue or "(số liệu trong ngoặc)"
+            if rate_metric and rate_metric.denominator and fact.metric == rate_metric.numerator:
+                fact.metric = rate_metric.denominator  # '76,6% tổng số hồ sơ tiếp nhận (8.327 hồ sơ)'
+            return
+        # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
+        rate_metric = self.cat.get(prev_fact.metric)
+        if rate_metric and rate_metric.numerator:
+            fact.metric = rate_metric.numerator
+        gid = prev_fact.group or self.new_group()
+        prev_fact.group, prev_fact.role, prev_fact.base = gid, "rate", fact.id
+        fact.group, fact.role = gid, "numerator"
+        prev_fact.cue = prev_fact.cue or "(số liệu trong ngoặc)"
 
     def back_reference(self, fact: Fact, right_full: str) -> None:
         """'6 đơn vị nêu trên', '1.512 hồ sơ trực tuyến … nêu trên': the figure restates one given earlier."""
