@@ -105,7 +105,7 @@ def claims_vs_counts(rule: Rule, ctx: AuditContext):
         metric = cat.get(f.metric)
         if not metric or not metric.numerator or not metric.denominator:
             continue
-        from wardaudit.extract.facts import period_string
+        from wardaudit.model.facts import period_string
         rp = period_string(ctx.meta.get("period"))
         num = [g for g in ctx.facts if g.metric == metric.numerator and g.period == rp and g.origin == "text"
                and not (g.qualifier or "").startswith("target")]
