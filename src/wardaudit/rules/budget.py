@@ -34,11 +34,13 @@ def disbursed_within_allocated(rule: Rule, ctx: AuditContext):
         ok = d.value <= a.value + 1e-6
         hint = ""
         if not ok and d.value >= 100 * a.value and a.value * 1000 >= d.value:
-            hint = f"; có thể viết nhầm đơn vị: {fmt(a.value)} đồng nhiều khả năng là {fmt(a.value * 1000)} đồng (×1.000)"
+            hint = (f"; có thể viết nhầm đơn vị: {fmt(a.value)} đồng nhiều khả năng là {fmt(a.value * 1000)} đồng"
+                    " (×1.000)")
         rel = Relation("budget", (a, d), "cùng câu" if same_sentence(a, d) else CATALOGUE_CUE,
                        Strength.EXPLICIT if same_sentence(a, d) else Strength.INFERRED, a.scope)
         yield rule.judge(rel, ok,
-                     f"Giải ngân {fmt(d.value)} đồng " + ("≤" if ok else ">") + f" kinh phí bố trí {fmt(a.value)} đồng" + hint,
+                     f"Giải ngân {fmt(d.value)} đồng " + ("≤" if ok else ">")
+                     + f" kinh phí bố trí {fmt(a.value)} đồng" + hint,
                      {"expected": a.value, "actual": d.value, "allocated": a.value, "disbursed": d.value},
                      [ev(a), ev(d)])
 
@@ -66,7 +68,8 @@ def unit_slip(rule: Rule, ctx: AuditContext):
                      (f"Kinh phí {a.raw} có vẻ sai đơn vị: các khoản liên quan lên tới {fmt(biggest)} đồng; "
                       f"nhiều khả năng là {fmt(a.value * 1000)} đồng / likely written in the wrong unit") if slip else
                      f"Đơn vị tiền của {a.raw} thống nhất với các khoản liên quan",
-                     {"expected": a.value * 1000 if slip else a.value, "actual": a.value}, [ev(a)] + [ev(f) for f in others],
+                     {"expected": a.value * 1000 if slip else a.value, "actual": a.value},
+                     [ev(a)] + [ev(f) for f in others],
                      key=f"unit:{a.metric}:{a.period}:{a.raw}")
 
 
@@ -79,7 +82,7 @@ def allocated_plus_unallocated(rule: Rule, ctx: AuditContext):
 
     Okay: Tổng dự toán kinh phí năm 2026 là 500 triệu đồng; đã được phân bổ 300 triệu đồng, còn lại chưa phân bổ 200 triệu đồng.
     Fail: Tổng dự toán kinh phí năm 2026 là 500 triệu đồng; đã được phân bổ 300 triệu đồng, còn lại chưa phân bổ 100 triệu đồng.
-    """
+    """  # noqa: E501 - report sentences kept whole
     from wardaudit.rules._util import same_place
 
     money = [f for f in ctx.facts if f.kind == "money" and not is_target(f)]

@@ -31,7 +31,7 @@ def total_equals_parts(rule: Rule, ctx: AuditContext):
 
     Okay: Tổng số hồ sơ tiếp nhận là 1.000 hồ sơ, trong đó 400 hồ sơ tiếp nhận trực tiếp, 600 hồ sơ tiếp nhận trực tuyến.
     Fail: Tổng số hồ sơ tiếp nhận là 1.000 hồ sơ, trong đó 400 hồ sơ tiếp nhận trực tiếp, 700 hồ sơ tiếp nhận trực tuyến.
-    """
+    """  # noqa: E501 - report sentences kept whole
     for rel in ctx.relations["partition"]:
         total, parts = rel.members[0], rel.members[1:]
         s = sum(f.value for f in parts)
@@ -101,7 +101,8 @@ def dossier_flow(rule: Rule, ctx: AuditContext):
         near = [f for f in facts if f.scope == rec.scope and f.section == rec.section
                 and gap(rec, f) is not None and abs(gap(rec, f)) <= 2]
         res = [f for f in near if f.metric == "dossiers.resolved" and f.period == rec.period]
-        pend = [f for f in near if f.metric == "dossiers.pending" and (f.period == f"@{end}" if end else f.period is None)]
+        pend = [f for f in near if f.metric == "dossiers.pending"
+                and (f.period == f"@{end}" if end else f.period is None)]
         if not res or not pend:
             res, pend = _flow_stated_apart(facts, rec)
         if not res or not pend:
@@ -129,7 +130,8 @@ def _flow_stated_apart(facts, rec):
                 and f.file == rec.file and f.role != "part"]
     if received != [rec]:
         return [], []
-    pairs = [(r, p) for r in facts if r.metric == "dossiers.resolved" and r.period == rec.period and r.scope == rec.scope
+    pairs = [(r, p) for r in facts
+             if r.metric == "dossiers.resolved" and r.period == rec.period and r.scope == rec.scope
              for p in facts if p.metric == "dossiers.pending" and p.scope == rec.scope and same_sentence(p, r)
              and (p.period == f"@{end}" if end else p.period is None)]
     return ([pairs[0][0]], [pairs[0][1]]) if len(pairs) == 1 else ([], [])
