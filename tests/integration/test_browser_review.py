@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project
-from wardaudit.run.ward import execute_ward, load_ward
 from wardaudit.review.decisions import decide
+from wardaudit.run.ward import execute_ward, load_ward
 
 pytestmark = [pytest.mark.slow]
 

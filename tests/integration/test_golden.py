@@ -3,7 +3,6 @@ in tests/fixtures/golden by scripts/golden.py (re-recorded only for an intended 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +19,8 @@ pytestmark = pytest.mark.slow
 def test_findings_and_facts_equal_the_recorded_ones(seed_pages, slug, name):
     got = (seed_pages.ward_processed(slug) / name).read_bytes()
     want = (GOLDEN / f"{slug}.{name}").read_bytes()
-    assert got == want, f"{slug}/{name} differs from tests/fixtures/golden (diff it, then re-record with scripts/golden.py if intended)"
+    assert got == want, (f"{slug}/{name} differs from tests/fixtures/golden "
+                         "(diff it, then re-record with scripts/golden.py if intended)")
 
 
 def test_ward_pages_equal_the_recorded_ones(seed_pages):

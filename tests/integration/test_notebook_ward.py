@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from pathlib import Path
 
@@ -189,7 +190,8 @@ def test_a_reused_kernel_gives_a_fresh_kernels_outputs_and_keeps_no_ward_state(r
     other = "phu-thinh"
     paths = copy_project(tmp_path / "project", (other, SLUG))
     monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))
-    strip = lambda raw: re.sub(rb'"run_at": "[^"]*"', b"", raw)  # noqa: E731
+    # what differs between two projects: the time, and the project folder papermill passes in
+    strip = lambda raw: re.sub(rb'"run_at": "[^"]*"|root = \\"[^\\]*\\"|"root": "[^"]*"', b"", raw)  # noqa: E731
     try:
         kernel = warm_kernel(paths)
         pid = kernel.km.provisioner.pid
@@ -234,3 +236,27 @@ def test_the_warm_engine_is_a_module_level_class_registered_as_a_papermill_engin
     assert papermill_engines.get_engine(kernel.WARM_ENGINE) is engine
     with pytest.raises(Exception, match="warm_kernel"):
         engine.execute_managed_notebook(None, "python3")
+
+
+def test_the_project_root_is_a_parameter_and_the_workers_environment_is_left_alone(tmp_path, monkeypatch):
+    """A worker whose WARDAUDIT_ROOT names another folder still runs the ward of the project it was
+    given (papermill passes the root to the notebook), and its environment is not changed."""
+    from wardaudit.run.ward import execute_ward
+
+    paths = copy_project(tmp_path / "project", ("phu-thinh",))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(elsewhere))
+    written: list[str] = []
+
+    class Recording(dict):  # the process environment, remembering what is set in it
+        def __setitem__(self, key, value):
+            written.append(key)
+            super().__setitem__(key, value)
+
+    monkeypatch.setattr(os, "environ", Recording(os.environ))
+    result = execute_ward("phu-thinh", paths)
+    assert "WARDAUDIT_ROOT" not in written
+    assert result["status"] == "ok", result.get("reason")
+    assert (paths.ward_processed("phu-thinh") / "findings.json").is_file()
+    assert os.environ["WARDAUDIT_ROOT"] == str(elsewhere) and not any(elsewhere.iterdir())

@@ -15,13 +15,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SEED_WARDS
 
+from conftest import SEED_WARDS
 from wardaudit.audit import audit_document
-from wardaudit.model.document import Document
 from wardaudit.errors import InputError
 from wardaudit.ingest import read_document
 from wardaudit.ingest.pdf import ocr
+from wardaudit.model.document import Document
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICE = ROOT / "tests/fixtures/renderings/office"

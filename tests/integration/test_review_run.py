@@ -63,7 +63,8 @@ def test_decisions_reach_every_output_survive_force_and_need_no_reaudit(tmp_path
     dismissed = page.split('<section class="dismissed">', 1)[1].split("</section>", 1)[0]
     assert "Đã loại trừ" in dismissed and f'data-id="{dismiss}"' in dismissed
     assert f'data-id="{query}"' not in dismissed
-    tag = next(m.group(0) for m in re.finditer(r'<div class="finding[^>]*>', page) if f'data-id="{query}"' in m.group(0))
+    tag = next(m.group(0) for m in re.finditer(r'<div class="finding[^>]*>', page)
+               if f'data-id="{query}"' in m.group(0))
     assert "finding queried" in tag  # queried ones are marked
     assert 'data-review="open"' in page and "Chưa xem xét" in page  # the undecided say so
     assert _fail_count(page) == _fail_count(page0) - 1

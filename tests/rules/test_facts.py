@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.project.config import load_params
 from wardaudit.audit import audit_file
+from wardaudit.project.config import load_params
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "tests" / "fixtures" / "labels" / "facts.csv"
@@ -124,7 +124,8 @@ def _text_facts(tmp_path, text):
 
 def test_money_columns_are_money_and_a_count_column_beside_them_is_not(tmp_path):
     text = ("Bảng 2. Dự án chuyển đổi số năm 2026 (đơn vị tính: triệu đồng)\n\n"
-            "| STT | Hạng mục | Số dự án | Kinh phí |\n|---|---|---|---|\n| 1 | Hạ tầng | 3 | 450 |\n| 2 | Đào tạo | 2 | 120 |")
+            "| STT | Hạng mục | Số dự án | Kinh phí |\n|---|---|---|---|\n| 1 | Hạ tầng | 3 | 450 |\n"
+            "| 2 | Đào tạo | 2 | 120 |")
     cells = {f.raw: f for f in _text_facts(tmp_path, text) if f.origin == "table"}
     assert (cells["450"].kind, cells["450"].value, cells["450"].unit) == ("money", 450e6, "triệu đồng")
     assert (cells["3"].kind, cells["3"].value) == ("count", 3)

@@ -111,7 +111,8 @@ def test_a_bullet_about_another_quantity_ends_the_breakdown(tmp_path):
 
 
 def test_a_declared_count_against_the_bulleted_items(tmp_path):
-    ok = "UBND xã Đông Hải ban hành 03 văn bản, gồm:\n\n- Kế hoạch chuyển đổi số;\n\n- Quyết định kiện toàn Ban chỉ đạo;\n\n- Công văn hướng dẫn."
+    ok = ("UBND xã Đông Hải ban hành 03 văn bản, gồm:\n\n- Kế hoạch chuyển đổi số;\n\n"
+          "- Quyết định kiện toàn Ban chỉ đạo;\n\n- Công văn hướng dẫn.")
     checks, _ = _checks(tmp_path, ok)
     assert [c.status for c in checks if c.rule == "STRUCT004"] == ["pass"]
     checks, _ = _checks(tmp_path, ok.replace("03 văn bản", "04 văn bản"))
@@ -182,10 +183,12 @@ MECHANISMS = {
                         "thành {} nhiệm vụ, đang triển khai 3 nhiệm vụ.", "15", "16", "FOOT001"),
     # received in one section, resolved and pending in one sentence of the next
     "flow-across-sections": ("1. Tiếp nhận hồ sơ\n\nNăm 2026, xã Đông Hải tiếp nhận 820 hồ sơ.\n\n"
-                             "2. Giải quyết hồ sơ\n\nNăm 2026, xã đã giải quyết {} hồ sơ, còn 20 hồ sơ đang giải quyết.",
+                             "2. Giải quyết hồ sơ\n\nNăm 2026, xã đã giải quyết {} hồ sơ, "
+                             "còn 20 hồ sơ đang giải quyết.",
                              "800", "790", "FOOT002"),
     # the column's name is the figure's whole noun
-    "row-noun": ("PHỤ LỤC\n\n| TT | Đơn vị | Lượt truy cập |\n|---|---|---|\n| 1 | Trung tâm học tập cộng đồng | 1.240 |\n"
+    "row-noun": ("PHỤ LỤC\n\n| TT | Đơn vị | Lượt truy cập |\n|---|---|---|\n"
+                 "| 1 | Trung tâm học tập cộng đồng | 1.240 |\n"
                  "| 2 | Nhà văn hóa thôn Bắc | 415 |\n\nTrung tâm học tập cộng đồng dẫn đầu với {} lượt truy cập, "
                  "gấp ba nơi khác.", "1.240", "1.420", "XREF001"),
 }
@@ -196,8 +199,8 @@ def test_mechanism_checks_the_clean_text_and_flags_the_fault(name, tmp_path):
     text, good, bad, rule = MECHANISMS[name]
     checks, _ = _checks(tmp_path, text.format(good))
     mine = [c for c in checks if c.rule == rule]
-    assert [c.status for c in mine if c.status != "skip"] and all(c.status == "pass" for c in mine if c.status != "skip"), \
-        [c.message for c in checks]
+    judged = [c.status for c in mine if c.status != "skip"]
+    assert judged and all(s == "pass" for s in judged), [c.message for c in checks]
     assert not [c for c in checks if c.status == "fail"], [c.message for c in checks if c.status == "fail"]
     checks, _ = _checks(tmp_path, text.format(bad))
     failed = [c for c in checks if c.rule == rule and c.status == "fail"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from conftest import REPO
-from wardaudit.extract.relations import Relation, Strength
+from wardaudit.model.relations import Relation, Strength
 from wardaudit.rules import Rule, load_rules
 
 

@@ -87,7 +87,8 @@ def test_trung_thanh_contradictions_carry_their_figures():
 def test_carried_over_convention_changes_the_denominator():
     from wardaudit.project.config import load_params
 
-    params = load_params(ROOT / "parameters" / "trung-thanh.yaml").model_copy(update={"carried_over_in_denominator": False})
+    params = load_params(ROOT / "parameters" / "trung-thanh.yaml").model_copy(
+        update={"carried_over_in_denominator": False})
     result = audit_file(_seed("trung-thanh"), params)
     rate = next(c for c in result.checks if c.rule == "RATE001" and c.values.get("stated") == 98.7)
     assert rate.values["denominator"] == 12456 - 98 and rate.status == "fail"
@@ -100,7 +101,8 @@ def test_findings_json_conforms_to_schema(slug, capsys):
     code = main(["check", str(_seed(slug)), "--format", "json"])
     out = capsys.readouterr().out
     doc = json.loads(out)
-    schema = json.loads(resources.files("wardaudit").joinpath("schema/findings.schema.json").read_text(encoding="utf-8"))
+    schema_file = resources.files("wardaudit").joinpath("schema/findings.schema.json")
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
     jsonschema.validate(doc, schema)
     assert code == (1 if SEED_EXPECTED[slug]["errors"] else 0)
     assert "\\u" not in out  # Vietnamese unescaped

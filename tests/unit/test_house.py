@@ -139,6 +139,25 @@ def test_no_import_cycle():
     assert cycles(import_graph()) == []
 
 
+# the layers in pipeline order (README "Layout"): a module imports only from its own layer or earlier ones
+LAYERS = ("version", "errors", "registry", "project", "model", "vi", "catalogue", "ingest", "extract", "rules",
+          "audit", "render", "review", "run", "batch", "cli")
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Imports of a later layer by an earlier one (the package's own __init__ aside)."""
+    def layer(module: str) -> int | None:
+        parts = module.split(".")
+        return LAYERS.index(parts[1]) if len(parts) > 1 else None
+    return [f"{a} -> {b}" for a, targets in sorted(graph.items()) for b in sorted(targets)
+            if layer(a) is not None and layer(b) is not None and layer(b) > layer(a)]
+
+
+def test_every_module_imports_only_from_its_layer_or_earlier_ones():
+    assert set(LAYERS) | {"__init__"} >= {p.relative_to(SRC).parts[0].removesuffix(".py") for p in SRC.rglob("*.py")}
+    assert upward_imports(import_graph()) == []
+
+
 def test_the_checks_themselves_catch_what_they_look_for(tmp_path):
     sample = tmp_path / "m.py"
     body = "\n".join(f"    x{i} = {i}" for i in range(61))
@@ -146,6 +165,8 @@ def test_the_checks_themselves_catch_what_they_look_for(tmp_path):
                       'C = "data/raw/<slug>/"\n', encoding="utf-8")
     assert long_functions(sample) and len(html_strings(sample)) == 2
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert upward_imports({"wardaudit.model.x": {"wardaudit.run.y"}, "wardaudit.run.y": {"wardaudit.model.x"}}) \
+        == ["wardaudit.model.x -> wardaudit.run.y"]
 
 
 def test_ruff_is_clean():

@@ -9,9 +9,9 @@ whose findings are dismissed more than :data:`HIGH_DISMISSAL` of the time is imp
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
+from wardaudit.render.templating import environment
 from wardaudit.review.decisions import STATUSES, failing_checks
 
 #: Dismissal rate above which a rule is highlighted in the index.
@@ -68,12 +68,5 @@ def rule_precision_html(frame, labels: Mapping[str, str], empty_text: str) -> st
         cells = {c: str(r[c]) for c in PRECISION_COLUMNS}
         cells["dismissal_rate"] = "" if rate != rate else f"{100 * rate:.0f}%"
         rows.append({"rule": r["rule"], "cells": cells, "high": rate == rate and rate > HIGH_DISMISSAL})  # NaN never
-    return _template().render(rows=rows, columns=PRECISION_COLUMNS, labels=labels, empty_text=empty_text)
-
-
-@lru_cache(maxsize=1)
-def _template():
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.PackageLoader("wardaudit.render", "templates"), autoescape=True)
-    return env.get_template("rule_precision.html.j2")
+    template = environment().get_template("rule_precision.html.j2")
+    return template.render(rows=rows, columns=PRECISION_COLUMNS, labels=labels, empty_text=empty_text)

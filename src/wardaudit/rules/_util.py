@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from wardaudit.extract.relations import is_target  # noqa: F401  (rules import it from here)
+from wardaudit.model.facts import is_target  # noqa: F401  (rules import it from here)
 from wardaudit.model.findings import Evidence
 from wardaudit.vi.numbers import format_number, tolerance
 

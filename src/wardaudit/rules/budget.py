@@ -1,7 +1,8 @@
 """BUDG: money — disbursed against allocated, unit slips by a factor of 1.000."""
 from __future__ import annotations
 
-from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength, same_sentence
+from wardaudit.extract.proximity import same_sentence
+from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
 from wardaudit.rules._util import ev, fmt, is_target
 from wardaudit.rules.base import AuditContext, Rule, rule
 
@@ -23,7 +24,7 @@ def disbursed_within_allocated(rule: Rule, ctx: AuditContext):
     Fail: Năm 2026, tổng kinh phí bố trí là 100 triệu đồng. Đến thời điểm báo cáo đã giải ngân 120 triệu đồng.
     """
     allocated = [f for f in ctx.facts if f.metric == "budget.allocated" and not is_target(f)] or \
-        [f for f in ctx.facts if f.metric == "budget.total" and not is_target(f)]  # 'tổng kinh phí được giao' 
+        [f for f in ctx.facts if f.metric == "budget.total" and not is_target(f)]  # 'tổng kinh phí được giao'
     disbursed = [f for f in ctx.facts if f.metric == "budget.disbursed" and not is_target(f)]
     for d in disbursed:
         same = [a for a in allocated if _year(a) == _year(d)] or allocated
@@ -33,11 +34,13 @@ def disbursed_within_allocated(rule: Rule, ctx: AuditContext):
         ok = d.value <= a.value + 1e-6
         hint = ""
         if not ok and d.value >= 100 * a.value and a.value * 1000 >= d.value:
-            hint = f"; có thể viết nhầm đơn vị: {fmt(a.value)} đồng nhiều khả năng là {fmt(a.value * 1000)} đồng (×1.000)"
+            hint = (f"; có thể viết nhầm đơn vị: {fmt(a.value)} đồng nhiều khả năng là {fmt(a.value * 1000)} đồng"
+                    " (×1.000)")
         rel = Relation("budget", (a, d), "cùng câu" if same_sentence(a, d) else CATALOGUE_CUE,
                        Strength.EXPLICIT if same_sentence(a, d) else Strength.INFERRED, a.scope)
         yield rule.judge(rel, ok,
-                     f"Giải ngân {fmt(d.value)} đồng " + ("≤" if ok else ">") + f" kinh phí bố trí {fmt(a.value)} đồng" + hint,
+                     f"Giải ngân {fmt(d.value)} đồng " + ("≤" if ok else ">")
+                     + f" kinh phí bố trí {fmt(a.value)} đồng" + hint,
                      {"expected": a.value, "actual": d.value, "allocated": a.value, "disbursed": d.value},
                      [ev(a), ev(d)])
 
@@ -61,11 +64,12 @@ def unit_slip(rule: Rule, ctx: AuditContext):
             continue  # a disbursement above it: BUDG001 reports the contradiction and the likely slip
         biggest = max(f.value for f in others)
         slip = biggest > a.value * 50 and a.value * 1000 >= biggest and (a.unit or "") == "đồng"
-        yield rule.check(not slip, 
+        yield rule.check(not slip,
                      (f"Kinh phí {a.raw} có vẻ sai đơn vị: các khoản liên quan lên tới {fmt(biggest)} đồng; "
                       f"nhiều khả năng là {fmt(a.value * 1000)} đồng / likely written in the wrong unit") if slip else
                      f"Đơn vị tiền của {a.raw} thống nhất với các khoản liên quan",
-                     {"expected": a.value * 1000 if slip else a.value, "actual": a.value}, [ev(a)] + [ev(f) for f in others],
+                     {"expected": a.value * 1000 if slip else a.value, "actual": a.value},
+                     [ev(a)] + [ev(f) for f in others],
                      key=f"unit:{a.metric}:{a.period}:{a.raw}")
 
 
@@ -78,7 +82,7 @@ def allocated_plus_unallocated(rule: Rule, ctx: AuditContext):
 
     Okay: Tổng dự toán kinh phí năm 2026 là 500 triệu đồng; đã được phân bổ 300 triệu đồng, còn lại chưa phân bổ 200 triệu đồng.
     Fail: Tổng dự toán kinh phí năm 2026 là 500 triệu đồng; đã được phân bổ 300 triệu đồng, còn lại chưa phân bổ 100 triệu đồng.
-    """
+    """  # noqa: E501 - report sentences kept whole
     from wardaudit.rules._util import same_place
 
     money = [f for f in ctx.facts if f.kind == "money" and not is_target(f)]
@@ -89,7 +93,7 @@ def allocated_plus_unallocated(rule: Rule, ctx: AuditContext):
             continue
         a, u = alloc[0], rest[0]
         ok = abs(a.value + u.value - total.value) < 1e-6
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"Tổng {fmt(total.value)} đồng " + ("=" if ok else "≠") + f" đã phân bổ {fmt(a.value)} + "
                      f"chưa phân bổ {fmt(u.value)} = {fmt(a.value + u.value)} đồng",
                      {"expected": total.value, "actual": a.value + u.value}, [ev(total), ev(a), ev(u)],

@@ -1,6 +1,7 @@
 """COMPL: is there anything to verify, and are the outline's required sections there?"""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -26,9 +27,10 @@ def has_figures(rule: Rule, ctx: AuditContext):
     Fail: Công tác chuyển đổi số được quan tâm, đạt kết quả tích cực.
     """
     checkable = [f for f in ctx.facts if f.metric and f.kind in ("count", "money", "ratio") and f.metric != "tasks.row"]
-    yield rule.check(bool(checkable), 
+    yield rule.check(bool(checkable),
                  f"Có {len(checkable)} số liệu định lượng có thể đối chiếu" if checkable else
-                 "Báo cáo không có số liệu định lượng nào có thể đối chiếu (chỉ có nhận định chung) / no quantitative indicator",
+                 "Báo cáo không có số liệu định lượng nào có thể đối chiếu (chỉ có nhận định chung)"
+                 " / no quantitative indicator",
                  {"actual": len(checkable)}, [])
 
 
@@ -42,7 +44,7 @@ def required_sections(rule: Rule, ctx: AuditContext):
 
     Okay: I. KẾT QUẢ THỰC HIỆN\\n\\nNội dung.\\n\\nII. KHÓ KHĂN, VƯỚNG MẮC\\n\\nNội dung.\\n\\nIII. NHIỆM VỤ THỜI GIAN TỚI\\n\\nNội dung.\\n\\nIV. KIẾN NGHỊ\\n\\nNội dung.
     Fail: I. KẾT QUẢ THỰC HIỆN\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
-    """
+    """  # noqa: E501 - report sentences kept whole
     profiles = outline_profiles()
     name = ctx.outline_profile
     if name == "auto":
@@ -54,12 +56,13 @@ def required_sections(rule: Rule, ctx: AuditContext):
     titles = " | ".join(f"{s.number} {s.title}".lower() for s in ctx.document.walk_sections())
     for item in profile:
         ok = any(k in titles for k in item["any"])
-        yield rule.check(ok, 
-                     f"Mục '{item['name']}' " + ("có trong báo cáo" if ok else "không có trong báo cáo / required section missing")
+        yield rule.check(ok,
+                     f"Mục '{item['name']}' "
+                     + ("có trong báo cáo" if ok else "không có trong báo cáo / required section missing")
                      + f" (đề cương {name})", {"actual": item["name"]}, [], key=f"outline:{item['name']}")
 
 
-_BLANK_FIELD = __import__("re").compile(r"\b(tỷ lệ|tỉ lệ)\s*(?::\s*)?(?=[(;,.]|$)", __import__("re").IGNORECASE | __import__("re").MULTILINE)
+_BLANK_FIELD = re.compile(r"\b(tỷ lệ|tỉ lệ)\s*(?::\s*)?(?=[(;,.]|$)", re.IGNORECASE | re.MULTILINE)
 
 
 @rule("COMPL003", "Trường số liệu bỏ trống", "A figure field left blank", "warning")
@@ -86,6 +89,7 @@ def blank_fields(rule: Rule, ctx: AuditContext):
                          f"Trường '{m.group(1)}' bỏ trống, không có số liệu / the field has no figure",
                          {}, [Evidence(section=b.section_label, quote=b.text[start:m.end() + 40].strip(),
                                        page=b.location.page, line=b.location.line, file=ctx.document.source,
-                                       figure=m.group(1))], key=f"blank:{b.section_label}:{' '.join(b.text[max(0, m.start() - 60):m.end()].split())}")
+                                       figure=m.group(1))],
+                         key=f"blank:{b.section_label}:{' '.join(b.text[max(0, m.start() - 60):m.end()].split())}")
     if not found:
         yield rule.passed("Không có trường 'tỷ lệ' nào bị bỏ trống", {}, [])

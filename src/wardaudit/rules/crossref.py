@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from wardaudit.catalogue import load_catalogue
-from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength, agree
+from wardaudit.model.facts import agree
+from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
 from wardaudit.rules._util import ev, fmt, is_target, period_label
 from wardaudit.rules.base import AuditContext, Rule, rule
 
@@ -14,11 +15,14 @@ def same_figure(rule: Rule, ctx: AuditContext):
     different units (the province, a level, a village, a ministry's system) are different
     quantities; shares, bounds ('trên'), approximations, targets and cumulative figures are not
     compared with plain results. A coarser headline ('99%') agrees with a finer figure ('99,9%')
-    within one unit of its last place. Proves two values for one quantity; cannot tell which is
-    right, so no value is named as the expected one.
+    within one unit of its last place. Also inferred: a sentence naming a table's row and column
+    restates that cell; the total of a done/total figure ('3/3 nhiệm vụ') restates the count its
+    section declared; 'khoảng 2.500' and the exact figure in two clauses of one sentence. Proves two
+    values for one quantity; cannot tell which is right, so no value is named as the expected one.
 
-    Strength: explicit (both statements name the period and the metric in the same words) →
-    error; inferred (the catalogue says they are one quantity) → warning.
+    Strength: explicit (both statements name the period and the metric in the same words, or the
+    text says the figure is one stated before: '6 đơn vị nêu trên') → error; inferred (the catalogue,
+    a table's row and column or a declared count says they are one quantity) → warning.
 
     Okay: Tổng số TTHC: 358.\\n\\nI. KẾT QUẢ\\n\\nTổng số thủ tục hành chính là 358 thủ tục.
     Fail: Tổng số TTHC: 358.\\n\\nI. KẾT QUẢ\\n\\nTổng số thủ tục hành chính là 356 thủ tục.
@@ -39,7 +43,8 @@ def same_figure(rule: Rule, ctx: AuditContext):
         yield rule.judge(rel, ok,
                     (f"{cat.label(metric)}{scope} ({period_label(period)}): {fmt(fs[0].value)} {unit} thống nhất ở "
                      f"{len(fs)} chỗ" if ok else
-                     f"{cat.label(metric)}{scope} ({period_label(period)}) được nêu với {len(values)} giá trị khác nhau: {where}"),
+                     f"{cat.label(metric)}{scope} ({period_label(period)}) được nêu với {len(values)} giá trị khác "
+                     f"nhau: {where}"),
                     {"actual": [f.value for f in fs]}, [ev(f) for f in fs])
 
 
@@ -50,7 +55,8 @@ def _span(period: str | None):
     return (a or None, b or None)
 
 
-@rule("XREF002", "Tổng theo kỳ không khớp các kỳ thành phần", "Period split does not reconcile with the period total", "error")
+@rule("XREF002", "Tổng theo kỳ không khớp các kỳ thành phần", "Period split does not reconcile with the period total",
+      "error")
 def period_split(rule: Rule, ctx: AuditContext):
     """A total for a period must reconcile with the same figure for its sub-periods (year 1 + year 2).
     Dossiers carried over from the first sub-period into the second are already counted in the
@@ -61,7 +67,7 @@ def period_split(rule: Rule, ctx: AuditContext):
 
     Okay: Từ ngày 01/7/2025 đến ngày 31/3/2026 xã tiếp nhận 300 hồ sơ.\\n\\nNăm 2025, UBND xã tiếp nhận 100 hồ sơ, đã giải quyết 100 hồ sơ. Từ ngày 01/01/2026 đến ngày 31/3/2026, UBND xã tiếp nhận 200 hồ sơ, đã giải quyết 150 hồ sơ.
     Fail: Từ ngày 01/7/2025 đến ngày 31/3/2026 xã tiếp nhận 310 hồ sơ.\\n\\nNăm 2025, UBND xã tiếp nhận 100 hồ sơ, đã giải quyết 100 hồ sơ. Từ ngày 01/01/2026 đến ngày 31/3/2026, UBND xã tiếp nhận 200 hồ sơ, đã giải quyết 150 hồ sơ.
-    """
+    """  # noqa: E501 (an Okay/Fail example is one line: a continuation line would add a line break to it)
     facts = [f for f in ctx.facts if not is_target(f) and f.origin == "text"]
     for metric in ("dossiers.received", "dossiers.resolved"):
         ms = [f for f in facts if f.metric == metric and _span(f.period)]
@@ -88,7 +94,8 @@ def period_split(rule: Rule, ctx: AuditContext):
             rel = Relation("period_split", (total, first, last), CATALOGUE_CUE, Strength.INFERRED, total.scope)
             if carried and abs(total.value - plain) < 1e-6:
                 yield rule.judge(rel, False,
-                             f"{load_catalogue().label(metric)}: tổng kỳ {fmt(total.value)} = {fmt(first.value)} + {fmt(last.value)}, nhưng "
+                             f"{load_catalogue().label(metric)}: tổng kỳ {fmt(total.value)} = {fmt(first.value)} + "
+                             f"{fmt(last.value)}, nhưng "
                              f"{fmt(c)} hồ sơ chuyển từ kỳ trước đã được tính ở cả hai kỳ; số hồ sơ thực nhận là "
                              f"{fmt(total.value - c)}",
                              {"expected": total.value - c, "actual": total.value, "carried_over": c,
@@ -103,7 +110,8 @@ def period_split(rule: Rule, ctx: AuditContext):
                          [ev(total), ev(first), ev(last)])
 
 
-@rule("XREF003", "Số nhiệm vụ theo trạng thái khác danh sách", "Task counts by status differ from the task list", "error")
+@rule("XREF003", "Số nhiệm vụ theo trạng thái khác danh sách", "Task counts by status differ from the task list",
+      "error")
 def tasks_by_status(rule: Rule, ctx: AuditContext):
     """The completed / in-progress task counts stated in the body must match the task rows listed in
     the appendices with that status. Proves a mismatch; cannot judge whether a status is true.
@@ -112,19 +120,21 @@ def tasks_by_status(rule: Rule, ctx: AuditContext):
 
     Okay: Số nhiệm vụ đã hoàn thành: 1.\\n\\nPhụ lục 1. Nhiệm vụ\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
     Fail: Số nhiệm vụ đã hoàn thành: 2.\\n\\nPhụ lục 1. Nhiệm vụ\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
-    """
+    """  # noqa: E501 (an Okay/Fail example is one line)
     rows = [f for f in ctx.facts if f.metric == "tasks.row"]
     if not rows:
         return
-    for metric, status in (("tasks.completed", "completed"), ("tasks.in_progress", "in_progress"), ("tasks.overdue", "overdue")):
+    for metric, status in (("tasks.completed", "completed"), ("tasks.in_progress", "in_progress"),
+                           ("tasks.overdue", "overdue")):
         stated = [f for f in ctx.facts if f.metric == metric and f.origin == "text" and not is_target(f)]
         if not stated:
             continue
         listed = [f for f in rows if f.status == status]
         s = stated[0]
         ok = int(s.value) == len(listed)
-        yield rule.check(ok, 
-                     f"{load_catalogue().label(metric)}: báo cáo nêu {fmt(s.value)}, danh sách có {len(listed)} nhiệm vụ"
+        yield rule.check(ok,
+                     f"{load_catalogue().label(metric)}: báo cáo nêu {fmt(s.value)}, danh sách có {len(listed)} "
+                     "nhiệm vụ"
                      + ("" if ok else " / differs from the task list"),
                      {"expected": len(listed), "actual": s.value}, [ev(s)] + [ev(f) for f in listed[:8]],
                      key=f"tasks:{metric}")

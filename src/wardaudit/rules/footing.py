@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 
 from wardaudit.catalogue import load_catalogue
-from wardaudit.extract.relations import CATALOGUE_CUE, Relation, Strength, gap, same_sentence
+from wardaudit.extract.proximity import gap, same_sentence
 from wardaudit.model.findings import Evidence
+from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
 from wardaudit.rules._util import ev, fmt, is_target
 from wardaudit.rules.base import AuditContext, Rule, rule
 from wardaudit.vi.numbers import find_figures
@@ -19,16 +20,18 @@ def _name(metric: str | None) -> str:
 def total_equals_parts(rule: Rule, ctx: AuditContext):
     """A total must equal the sum of its parts. Checks partition relations: explicit ones, whose
     text hands the total its parts ('trong đó …', 'gồm …', '(gồm: A: a; B: b)', bullets after
-    'trong đó:', a table under a titled total), and inferred ones (a total and the parts of one
-    catalogue partition stated in the same paragraph with no cue word). Proves an arithmetic
-    difference. Parts after a cue meaning "among which" that do not fill a catalogue partition may
-    name only some of the whole: they are checked only for exceeding it.
+    'trong đó:', a table under a titled total, a total named after its parts: '…, tổng cộng 3.799
+    hồ sơ'), and inferred ones (a total and the parts of one catalogue partition stated in the same
+    paragraph with no cue word; a whole and its levels; a stock raised by additions; a sentence
+    stating a next-door table column's sum). Proves an arithmetic difference. Parts after a cue
+    meaning "among which" that do not fill a catalogue partition may name only some of the whole:
+    they are checked only for exceeding it.
 
     Strength: explicit → error; inferred → warning ("cần rà soát").
 
     Okay: Tổng số hồ sơ tiếp nhận là 1.000 hồ sơ, trong đó 400 hồ sơ tiếp nhận trực tiếp, 600 hồ sơ tiếp nhận trực tuyến.
     Fail: Tổng số hồ sơ tiếp nhận là 1.000 hồ sơ, trong đó 400 hồ sơ tiếp nhận trực tiếp, 700 hồ sơ tiếp nhận trực tuyến.
-    """
+    """  # noqa: E501 - report sentences kept whole
     for rel in ctx.relations["partition"]:
         total, parts = rel.members[0], rel.members[1:]
         s = sum(f.value for f in parts)
@@ -82,9 +85,10 @@ def _within_bound(s: float, total) -> bool:
 @rule("FOOT002", "Tiếp nhận ≠ đã giải quyết + đang giải quyết", "Received ≠ resolved + pending", "error")
 def dossier_flow(rule: Rule, ctx: AuditContext):
     """Dossiers received in a period equal those resolved plus those still pending at its end (plus
-    withdrawn, when stated), where all three are stated within two paragraphs of the same section
-    for the same period and scope. No cue word states this identity, so the relation is inferred from the catalogue.
-    Proves an arithmetic gap; cannot see dossiers the report does not mention.
+    withdrawn, when stated), where all three are stated within two outline items of the same section
+    for the same period and scope, or resolved and pending in one sentence elsewhere with the
+    report's one received count. No cue word states this identity, so the relation is inferred from
+    the catalogue. Proves an arithmetic gap; cannot see dossiers the report does not mention.
 
     Strength: always inferred → warning ("cần rà soát").
 
@@ -97,7 +101,8 @@ def dossier_flow(rule: Rule, ctx: AuditContext):
         near = [f for f in facts if f.scope == rec.scope and f.section == rec.section
                 and gap(rec, f) is not None and abs(gap(rec, f)) <= 2]
         res = [f for f in near if f.metric == "dossiers.resolved" and f.period == rec.period]
-        pend = [f for f in near if f.metric == "dossiers.pending" and (f.period == f"@{end}" if end else f.period is None)]
+        pend = [f for f in near if f.metric == "dossiers.pending"
+                and (f.period == f"@{end}" if end else f.period is None)]
         if not res or not pend:
             res, pend = _flow_stated_apart(facts, rec)
         if not res or not pend:
@@ -125,7 +130,8 @@ def _flow_stated_apart(facts, rec):
                 and f.file == rec.file and f.role != "part"]
     if received != [rec]:
         return [], []
-    pairs = [(r, p) for r in facts if r.metric == "dossiers.resolved" and r.period == rec.period and r.scope == rec.scope
+    pairs = [(r, p) for r in facts
+             if r.metric == "dossiers.resolved" and r.period == rec.period and r.scope == rec.scope
              for p in facts if p.metric == "dossiers.pending" and p.scope == rec.scope and same_sentence(p, r)
              and (p.period == f"@{end}" if end else p.period is None)]
     return ([pairs[0][0]], [pairs[0][1]]) if len(pairs) == 1 else ([], [])
@@ -156,53 +162,71 @@ def table_totals(rule: Rule, ctx: AuditContext):
         t = block.table
         if block.kind != "table" or t is None or not t.rows:
             continue
-        for i, row in enumerate(t.rows):
-            label = " ".join(c for c in row[:2] if c)
-            if not _TOTAL_LABEL.match(label.strip()):
+        yield from _total_rows(rule, ctx, block, t)
+        yield from _total_columns(rule, ctx, block, t)
+
+
+def _column_name(t, j: int) -> str:
+    return t.header[j] if j < len(t.header) else f"Cột {j}"
+
+
+def _is_total_row(row: list[str]) -> bool:
+    return bool(_TOTAL_LABEL.match(" ".join(c for c in row[:2] if c).strip()))
+
+
+def _total_rows(rule: Rule, ctx: AuditContext, block, t):
+    """Each total row's cells against the sum of the rows above it that are not totals themselves."""
+    for i, row in enumerate(t.rows):
+        if not _is_total_row(row):
+            continue
+        above = [r for r in t.rows[:i] if not _is_total_row(r)]
+        for j, cell in enumerate(row):
+            total = _cell_value(cell) if j >= 1 else None
+            if total is None or total.kind == "percent":
                 continue
-            above = [r for r in t.rows[:i] if not _TOTAL_LABEL.match(" ".join(c for c in r[:2] if c).strip())]
-            for j, cell in enumerate(row):
-                total = _cell_value(cell) if j >= 1 else None
-                if total is None or total.kind == "percent":
-                    continue
-                addends = [v for v in (_cell_value(r[j]) if j < len(r) else None for r in above) if v is not None]
-                if len(addends) < 2:
-                    continue
-                s = sum(v.value for v in addends)
-                ok = abs(s - total.value) < 1e-6
-                loc = t.row_location(i)
-                yield rule.check(ok, 
-                             f"{t.header[j] if j < len(t.header) else 'Cột ' + str(j)}: dòng tổng {fmt(total.value)} "
+            addends = [v for v in (_cell_value(r[j]) if j < len(r) else None for r in above) if v is not None]
+            if len(addends) < 2:
+                continue
+            s = sum(v.value for v in addends)
+            ok = abs(s - total.value) < 1e-6
+            loc = t.row_location(i)
+            yield rule.check(ok,
+                             f"{_column_name(t, j)}: dòng tổng {fmt(total.value)} "
                              + ("=" if ok else "≠") + f" tổng các dòng {fmt(s)}",
                              {"expected": s, "actual": total.value, "parts": [v.value for v in addends]},
                              [Evidence(section=block.section_label, quote=cell, page=loc.page, line=loc.line,
                                        file=ctx.document.source, figure=total.raw)],
-                             key=f"table-total:{block.section_label}:{t.header[j] if j < len(t.header) else j}:{total.raw}",
+                             key=f"table-total:{block.section_label}:{t.header[j] if j < len(t.header) else j}:"
+                                 f"{total.raw}",
                              relation={"kind": "partition", "cue": "dòng tổng của bảng", "strength": "explicit",
                                        "scope": None})
-        # a 'Tổng' sub-column beside its siblings under one spanning header ('Số hồ sơ / Tổng')
-        groups: dict[str, list[int]] = {}
-        for j, h in enumerate(t.header):
-            if " / " in h:
-                groups.setdefault(h.rsplit(" / ", 1)[0], []).append(j)
-        for parent, cols in groups.items():
-            tcols = [j for j in cols if _TOTAL_LABEL.match(t.header[j].rsplit(" / ", 1)[1].strip())]
-            if len(tcols) != 1 or len(cols) < 3:
+
+
+def _total_columns(rule: Rule, ctx: AuditContext, block, t):
+    """A 'Tổng' sub-column beside its siblings under one spanning header ('Số hồ sơ / Tổng'), row by row."""
+    groups: dict[str, list[int]] = {}
+    for j, h in enumerate(t.header):
+        if " / " in h:
+            groups.setdefault(h.rsplit(" / ", 1)[0], []).append(j)
+    for parent, cols in groups.items():
+        tcols = [j for j in cols if _TOTAL_LABEL.match(t.header[j].rsplit(" / ", 1)[1].strip())]
+        if len(tcols) != 1 or len(cols) < 3:
+            continue
+        tj = tcols[0]
+        for i, row in enumerate(t.rows):
+            total = _cell_value(row[tj]) if tj < len(row) else None
+            parts = [_cell_value(row[j]) for j in cols if j != tj and j < len(row)]
+            if total is None or total.kind == "percent" or any(p is None for p in parts):
                 continue
-            tj = tcols[0]
-            for i, row in enumerate(t.rows):
-                total = _cell_value(row[tj]) if tj < len(row) else None
-                parts = [_cell_value(row[j]) for j in cols if j != tj and j < len(row)]
-                if total is None or total.kind == "percent" or any(p is None for p in parts):
-                    continue
-                s = sum(p.value for p in parts)
-                ok = abs(s - total.value) < 1e-6
-                loc = t.row_location(i)
-                yield rule.check(ok, 
-                             f"{parent}: cột tổng {fmt(total.value)} " + ("=" if ok else "≠") + f" tổng các cột {fmt(s)}",
-                             {"expected": s, "actual": total.value}, [Evidence(section=block.section_label, quote=row[tj],
-                                                                                page=loc.page, line=loc.line,
-                                                                                file=ctx.document.source, figure=total.raw)],
+            s = sum(p.value for p in parts)
+            ok = abs(s - total.value) < 1e-6
+            loc = t.row_location(i)
+            yield rule.check(ok,
+                             f"{parent}: cột tổng {fmt(total.value)} " + ("=" if ok else "≠")
+                             + f" tổng các cột {fmt(s)}",
+                             {"expected": s, "actual": total.value},
+                             [Evidence(section=block.section_label, quote=row[tj], page=loc.page, line=loc.line,
+                                       file=ctx.document.source, figure=total.raw)],
                              key=f"table-total-col:{block.section_label}:{parent}:{total.raw}",
                              relation={"kind": "partition", "cue": "cột tổng của bảng", "strength": "explicit",
                                        "scope": None})

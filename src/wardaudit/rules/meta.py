@@ -25,8 +25,9 @@ def report_number(rule: Rule, ctx: AuditContext):
     Fail: Số: /BC-UBND\\n\\nBÁO CÁO\\n\\nKết quả tháng 5
     """
     number = ctx.meta.get("number")
-    yield rule.check(bool(number), 
-                 f"Số hiệu báo cáo: {number}" if number else "Báo cáo chưa ghi số hiệu (Số: /...) / report number is blank",
+    yield rule.check(bool(number),
+                 f"Số hiệu báo cáo: {number}" if number
+                 else "Báo cáo chưa ghi số hiệu (Số: /...) / report number is blank",
                  {"actual": number}, _head_evidence(ctx, "number_line"))
 
 
@@ -47,7 +48,7 @@ def report_date(rule: Rule, ctx: AuditContext):
         return
     missing = [k for k in ("day", "month", "year") if not parts.get(k)]
     names = {"day": "ngày", "month": "tháng", "year": "năm"}
-    yield rule.check(not missing, 
+    yield rule.check(not missing,
                  f"Ngày báo cáo: {ctx.meta.get('date')}" if not missing else
                  "Ngày báo cáo để trống " + ", ".join(names[m] for m in missing) + " / date is missing its "
                  + ", ".join(missing), {"actual": parts}, _head_evidence(ctx, "date_line"), key="date")
@@ -80,7 +81,7 @@ def ward_name_spelling(rule: Rule, ctx: AuditContext):
                                  file=ctx.document.source, figure=v["name"]))
     names = ", ".join(f"'{v['name']}' ({v['count']} lần)" for v in [{"name": main, "count": sum(
         x["count"] for x in variants if x["name"] == main)}] + close)
-    yield rule.check(not close, 
+    yield rule.check(not close,
                  f"Tên đơn vị viết thống nhất: '{main}'" if not close else
                  f"Tên đơn vị viết khác nhau: {names} / the ward's name is spelt differently",
                  {"expected": main, "actual": [v["name"] for v in close]}, evidence, key="ward-name")
@@ -98,8 +99,9 @@ def signer(rule: Rule, ctx: AuditContext):
     """
     name = ctx.meta.get("signer")
     title = ctx.meta.get("signer_title")
-    yield rule.check(bool(name), 
-                 f"Người ký: {name}" if name else (f"Có chức danh '{title}' nhưng không có tên người ký / no signer's name"
+    yield rule.check(bool(name),
+                 f"Người ký: {name}" if name
+                 else (f"Có chức danh '{title}' nhưng không có tên người ký / no signer's name"
                                                    if title else "Không có phần ký / the report is not signed"),
                  {"actual": name}, [])
 
@@ -118,7 +120,7 @@ def expected_ward(rule: Rule, ctx: AuditContext):
     if not expected or not found:
         return
     ok = found == expected or fold(found) == fold(expected)
-    yield rule.check(ok, 
+    yield rule.check(ok,
                  f"Báo cáo của '{found}' đúng với tham số" if ok else
                  f"Báo cáo ghi tên '{found}' nhưng thư mục là của '{expected}' / report names another ward",
                  {"expected": expected, "actual": found}, [], key="wrong-ward")

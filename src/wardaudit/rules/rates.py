@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from wardaudit.extract.relations import LOOSE, Relation, Strength, meets
+from wardaudit.model.facts import LOOSE, meets
+from wardaudit.model.relations import Relation, Strength
 from wardaudit.rules._util import ev, fmt
 from wardaudit.rules.base import AuditContext, Rule, rule
 from wardaudit.vi.numbers import tolerance
@@ -16,9 +17,16 @@ def rate_matches(rule: Rule, ctx: AuditContext):
     point). Checks ratio relations: the numerator is the count the rate follows in its clause (or
     a count in brackets after it); the denominator is the numerator's own '/b' or the base stated in
     the same sentence (explicit), else stated in the same paragraph or named in words by the rate's
-    sentence ('trên tổng số hồ sơ tiếp nhận') and stated just before (inferred). A base stated
-    anywhere else is not borrowed: the rate is not checked, and counted as unchecked. Carried-over
-    dossiers are in or out of the denominator as the ward's parameters say.
+    sentence ('trên tổng số hồ sơ tiếp nhận') and stated just before (inferred). Also inferred: the
+    plan a rate is 'of' ('đạt 115% kế hoạch') in its sentence or just before; the one earlier count of
+    the numerator's noun in the sentence (people in any of their nouns); the whole the words after
+    the rate name ('bằng 71,6% số hộ …', 'chiếm 27,7% toàn tỉnh'); the catalogue's base alone in the
+    paragraph before; a compared period's count ('bằng 112% so với tháng 9 (500 hồ sơ)'); for a share
+    whose part is named in words ('Số hồ sơ trực tuyến chiếm 80% tổng số 700 hồ sơ'), the one count of
+    that part earlier in the paragraph over the whole after it; in a table, a row's 'Tỷ lệ' cell as the
+    row's smaller count over its larger, or as its count over the total row's. A base stated anywhere
+    else is not borrowed: the rate is not checked, and counted as unchecked. Carried-over dossiers
+    are in or out of the denominator as the ward's parameters say.
 
     Strength: explicit → error; inferred → warning; ambiguous (no base tied to the rate, or figures
     of different scopes) → skipped.
@@ -75,7 +83,7 @@ def rate_range(rule: Rule, ctx: AuditContext):
         ok = 0 <= f.value <= 100 and not (f.value >= 100 and f.qualifier == "lower_bound")
         if ok and f.value != 100 and f.role not in ("rate",):
             continue  # only report in-range results where they matter: full rates and rates with counts
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"Tỷ lệ {f.raw} " + ("trong khoảng 0–100%" if ok else "nằm ngoài khoảng 0–100%"),
                      {"actual": f.value}, [ev(f)], key=f"range:{f.metric}:{f.period}:{f.raw}")
 

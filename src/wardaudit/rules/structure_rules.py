@@ -48,11 +48,13 @@ def numbering(rule: Rule, ctx: AuditContext):
             values = [v for v, _ in items]
             expected = list(range(values[0], values[0] + len(values))) if values else []
             ok = values == expected and (values[0] == 1 if values else True)
-            bad = [s for (v, s), e in zip(items, expected) if v != e] or ([items[0][1]] if not ok else [])
+            bad = [s for (v, s), e in zip(items, expected, strict=False) if v != e] or ([items[0][1]] if not ok else [])
             nums = ", ".join(s.number for _, s in items)
-            yield rule.check(ok, 
-                         f"Đánh số mục {parent_label}: {nums}" + ("" if ok else " — bị nhảy hoặc lặp / numbering skips or repeats"),
-                         {"actual": [s.number for _, s in items]}, [_sec_ev(ctx, s) for s in (bad if not ok else [x for _, x in items[:1]])],
+            yield rule.check(ok,
+                         f"Đánh số mục {parent_label}: {nums}"
+                         + ("" if ok else " — bị nhảy hoặc lặp / numbering skips or repeats"),
+                         {"actual": [s.number for _, s in items]},
+                         [_sec_ev(ctx, s) for s in (bad if not ok else [x for _, x in items[:1]])],
                          key=f"numbering:{parent_label}:{style}")
         for s in children:
             if s.children:
@@ -77,7 +79,7 @@ def appendix_cited_present(rule: Rule, ctx: AuditContext):
             continue
         seen.add(ref)
         ok = ref in present
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"Phụ lục {ref} được nhắc đến và có kèm theo" if ok else
                      f"Phụ lục {ref} được nhắc đến nhưng không có trong báo cáo / appendix {ref} is cited but absent",
                      {"actual": ref}, [Evidence(section="", quote=f"Phụ lục {ref}", page=loc.page, line=loc.line,
@@ -98,7 +100,7 @@ def appendix_never_cited(rule: Rule, ctx: AuditContext):
     cited = {r for r, _ in ctx.document.appendix_refs}
     for a in ctx.document.appendices:
         ok = a.id in cited
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"Phụ lục {a.id} được nhắc đến trong báo cáo" if ok else
                      f"Phụ lục {a.id} ({a.title[:60]}) không được nhắc đến trong phần báo cáo / never cited",
                      {"actual": a.id}, [Evidence(section=f"Phụ lục {a.id}", quote=f"Phụ lục {a.id}. {a.title}"[:200],
@@ -128,7 +130,7 @@ def declared_counts(rule: Rule, ctx: AuditContext):
 
     Okay: Phụ lục 1. Nhiệm vụ (02 nhiệm vụ)\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
     Fail: Phụ lục 1. Nhiệm vụ (03 nhiệm vụ)\\n\\n| STT | Nhiệm vụ | Tiến độ |\\n|---|---|---|\\n| 1 | Việc A | Hoàn thành |\\n| 2 | Việc B | Đang triển khai |
-    """
+    """  # noqa: E501 - report sentences kept whole
     total_rows = 0
     for a in ctx.document.appendices:
         rows = _listed_rows(ctx, a.id)
@@ -137,7 +139,7 @@ def declared_counts(rule: Rule, ctx: AuditContext):
         if a.declared_count is None:
             continue
         ok = len(rows) == a.declared_count
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"Phụ lục {a.id} khai báo {a.declared_count}, liệt kê {len(rows)} dòng"
                      + ("" if ok else " / declared count differs from the rows listed"),
                      {"expected": a.declared_count, "actual": len(rows)},
@@ -163,7 +165,7 @@ def declared_counts(rule: Rule, ctx: AuditContext):
     if task_rows and assigned:
         a = assigned[0]
         ok = int(a.value) == len(task_rows)
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"Tổng số nhiệm vụ được giao {int(a.value)}; các phụ lục liệt kê {len(task_rows)} nhiệm vụ"
                      + ("" if ok else " / assigned tasks differ from the tasks listed"),
                      {"expected": a.value, "actual": len(task_rows)},
@@ -201,10 +203,10 @@ def pasted_twice(rule: Rule, ctx: AuditContext):
                              ("Bảng bị lặp nguyên văn" if same else "Bảng bị lặp với nội dung khác nhau")
                              + f" ({bi.location.label()} và {bj.location.label()}) / table pasted twice",
                              {"actual": len(b.rows), "expected": len(a.rows)},
-                             [Evidence(section=bi.section_label, quote=" | ".join(a.header)[:200], page=bi.location.page,
-                                       line=bi.location.line, file=ctx.document.source),
-                              Evidence(section=bj.section_label, quote=" | ".join(b.header)[:200], page=bj.location.page,
-                                       line=bj.location.line, file=ctx.document.source)],
+                             [Evidence(section=bi.section_label, quote=" | ".join(a.header)[:200],
+                                       page=bi.location.page, line=bi.location.line, file=ctx.document.source),
+                              Evidence(section=bj.section_label, quote=" | ".join(b.header)[:200],
+                                       page=bj.location.page, line=bj.location.line, file=ctx.document.source)],
                              key=f"dup-table:{bj.section_label}:{' | '.join(b.header)[:120]}")
     if tables and not reported:
         yield rule.passed(f"{len(tables)} bảng, không bảng nào bị lặp", {}, [])
@@ -216,7 +218,8 @@ def pasted_twice(rule: Rule, ctx: AuditContext):
         if norm in seen:
             first = seen[norm]
             yield rule.at("info").failed(
-                         f"Đoạn văn lặp lại nguyên văn ({first.location.label()} và {b.location.label()}) / passage repeated",
+                         f"Đoạn văn lặp lại nguyên văn ({first.location.label()} và {b.location.label()})"
+                         " / passage repeated",
                          {}, [Evidence(section=first.section_label, quote=norm[:200], page=first.location.page,
                                        line=first.location.line, file=ctx.document.source),
                               Evidence(section=b.section_label, quote=norm[:200], page=b.location.page,
@@ -241,8 +244,9 @@ def appendix_belongs_to_report(rule: Rule, ctx: AuditContext):
 
     Okay: Số: 12/BC-UBND\\n\\nBÁO CÁO\\n\\nNội dung (Có Phụ lục 1 kèm theo).\\n\\nPhụ lục 1. Danh mục\\n\\n(Kèm theo Báo cáo số 12/BC-UBND)
     Fail: Số: 12/BC-UBND\\n\\nBÁO CÁO\\n\\nNội dung (Có Phụ lục 1 kèm theo).\\n\\nPhụ lục 1. Danh mục\\n\\n(Kèm theo Công văn số 35/UBND)
-    """
-    title_kind = "báo cáo" if any(b.text.strip().upper().startswith("BÁO CÁO") for b in ctx.document.blocks[:12]) else None
+    """  # noqa: E501 - report sentences kept whole
+    is_report = any(b.text.strip().upper().startswith("BÁO CÁO") for b in ctx.document.blocks[:12])
+    title_kind = "báo cáo" if is_report else None
     number_line = (ctx.meta.get("number_line") or {}).get("text", "")
     if not title_kind and "/BC" in number_line:
         title_kind = "báo cáo"
@@ -256,7 +260,7 @@ def appendix_belongs_to_report(rule: Rule, ctx: AuditContext):
             continue
         kind = m.group(1).lower()
         ok = kind == title_kind
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"Phụ lục {b.appendix} kèm theo {m.group(1)}" + ("" if ok else
                      f", nhưng văn bản này là {title_kind} / the appendix names another document"),
                      {"expected": title_kind, "actual": kind},

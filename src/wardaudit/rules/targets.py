@@ -6,10 +6,12 @@ import re
 from wardaudit.rules._util import by_key, ev, fmt
 from wardaudit.rules.base import AuditContext, Rule, rule
 
-_CLAIM_ALL = re.compile(r"(hoàn thành\s+(?:100%|tất cả|toàn bộ)(?:\s+các)?\s+nhiệm vụ|đã hoàn thành (?:tất cả|toàn bộ)(?: các)? nhiệm vụ"
+_CLAIM_ALL = re.compile(r"(hoàn thành\s+(?:100%|tất cả|toàn bộ)(?:\s+các)?\s+nhiệm vụ"
+                        r"|đã hoàn thành (?:tất cả|toàn bộ)(?: các)? nhiệm vụ"
                         r"|không (?:có|phát sinh|còn) nhiệm vụ[^.;]{0,40}chưa hoàn thành)",
                         re.IGNORECASE)
-_CLAIM_ON_TIME = re.compile(r"(hoàn thành đúng tiến độ|không (?:có|phát sinh) nhiệm vụ (?:chậm|quá hạn)[\w ]*)", re.IGNORECASE)
+_CLAIM_ON_TIME = re.compile(r"(hoàn thành đúng tiến độ|không (?:có|phát sinh) nhiệm vụ (?:chậm|quá hạn)[\w ]*)",
+                            re.IGNORECASE)
 
 
 @rule("TGT001", "Kết quả thấp hơn mục tiêu", "Result below target", "warning")
@@ -21,16 +23,16 @@ def result_vs_target(rule: Rule, ctx: AuditContext):
 
     Okay: | TT | Chỉ tiêu | Đơn vị tính | Mục tiêu | Kết quả |\\n|---|---|---|---|---|\\n| 1 | Tỷ lệ hồ sơ trực tuyến | % | 90 | 95 |
     Fail: | TT | Chỉ tiêu | Đơn vị tính | Mục tiêu | Kết quả |\\n|---|---|---|---|---|\\n| 1 | Tỷ lệ hồ sơ trực tuyến | % | 90 | 70 |
-    """
+    """  # noqa: E501 - report sentences kept whole
     groups = by_key([f for f in ctx.facts if f.role in ("target", "result") and f.group], lambda f: f.group)
-    for gid, fs in groups.items():
+    for fs in groups.values():
         t = next((f for f in fs if f.role == "target"), None)
         r = next((f for f in fs if f.role == "result"), None)
         if t is None or r is None:
             continue
         ok = r.value >= t.value - 1e-9
         label = (t.label or t.quote)[:90]
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"{label}: kết quả {fmt(r.value)} " + ("đạt" if ok else "thấp hơn") + f" mục tiêu {fmt(t.value)}"
                      + ("" if ok else " / result below target"),
                      {"expected": t.value, "actual": r.value}, [ev(t), ev(r)], key=f"tgt:{t.metric}:{label}")
@@ -50,7 +52,8 @@ def completion_claim(rule: Rule, ctx: AuditContext):
     Fail: Tổng số nhiệm vụ được giao: 10, trong đó số nhiệm vụ đã hoàn thành: 4. Xã đã hoàn thành 100% nhiệm vụ.
     """
     def stated(metric):
-        return next((f for f in ctx.facts if f.metric == metric and f.origin == "text" and f.qualifier != "target"), None)
+        return next((f for f in ctx.facts if f.metric == metric and f.origin == "text" and f.qualifier != "target"),
+                    None)
 
     assigned, completed = stated("tasks.assigned"), stated("tasks.completed")
     late = [f for f in (stated("tasks.overdue"), stated("tasks.completed_late")) if f is not None]
@@ -70,10 +73,11 @@ def completion_claim(rule: Rule, ctx: AuditContext):
             ok = all(f.value == 0 for f in late)
             figures = late
             detail = ", ".join(f"{f.metric} = {fmt(f.value)}" for f in late)
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"Báo cáo khẳng định '{m.group(1)}'; số liệu: {detail}"
                      + ("" if ok else " / the claim is contradicted by the figures"),
-                     {"expected": assigned.value if assigned else None, "actual": completed.value if completed else None},
+                     {"expected": assigned.value if assigned else None,
+                      "actual": completed.value if completed else None},
                      [Evidence(section=b.section_label, quote=b.text[:300], page=b.location.page, line=b.location.line,
                                file=ctx.document.source, figure=m.group(1))] + [ev(f) for f in figures],
                      key="tgt:claim")
@@ -83,7 +87,8 @@ _MAINTAIN = re.compile(r"\bduy trì\b", re.IGNORECASE)
 _FULL_COVERAGE = re.compile(r"(phủ kín(?: địa bàn)?|phủ sóng (?:toàn bộ|100%|khắp))", re.IGNORECASE)
 
 
-@rule("TGT003", "Khẳng định trái với số liệu của chính báo cáo", "A claim the report's own counts contradict", "warning")
+@rule("TGT003", "Khẳng định trái với số liệu của chính báo cáo", "A claim the report's own counts contradict",
+      "warning")
 def claims_vs_counts(rule: Rule, ctx: AuditContext):
     """Two claims the report's own figures can refute: 'duy trì tỷ lệ … đạt Y%' (keep the rate at Y%)
     when the counts stated for the period give a lower rate, and full coverage ('phủ kín địa bàn')
@@ -94,7 +99,7 @@ def claims_vs_counts(rule: Rule, ctx: AuditContext):
 
     Okay: Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó 99 hồ sơ tiếp nhận trực tuyến, 1 hồ sơ tiếp nhận trực tiếp.\\n\\nKết quả dự kiến: Duy trì tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 99%.
     Fail: Tổng số hồ sơ tiếp nhận là 100 hồ sơ, trong đó 80 hồ sơ tiếp nhận trực tuyến, 20 hồ sơ tiếp nhận trực tiếp.\\n\\nKết quả dự kiến: Duy trì tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 99%.
-    """
+    """  # noqa: E501 - report sentences kept whole
     from wardaudit.catalogue import load_catalogue
     from wardaudit.vi.numbers import tolerance
 
@@ -105,7 +110,7 @@ def claims_vs_counts(rule: Rule, ctx: AuditContext):
         metric = cat.get(f.metric)
         if not metric or not metric.numerator or not metric.denominator:
             continue
-        from wardaudit.extract.facts import period_string
+        from wardaudit.model.facts import period_string
         rp = period_string(ctx.meta.get("period"))
         num = [g for g in ctx.facts if g.metric == metric.numerator and g.period == rp and g.origin == "text"
                and not (g.qualifier or "").startswith("target")]
@@ -115,9 +120,10 @@ def claims_vs_counts(rule: Rule, ctx: AuditContext):
             continue
         computed = 100.0 * num[0].value / den[0].value
         ok = computed >= f.value - tolerance(f.decimals) - 1e-9
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"Báo cáo nêu 'duy trì' {f.raw}, nhưng số liệu kỳ báo cáo cho {fmt(computed, 2)}% "
-                     f"({fmt(num[0].value)}/{fmt(den[0].value)})" + ("" if ok else " / the rate to 'maintain' is not the current one"),
+                     f"({fmt(num[0].value)}/{fmt(den[0].value)})"
+                     + ("" if ok else " / the rate to 'maintain' is not the current one"),
                      {"expected": round(computed, 4), "actual": f.value}, [ev(f), ev(num[0]), ev(den[0])],
                      key=f"maintain:{f.metric}:{f.raw}")
     coverage = [f for f in ctx.facts if (f.metric or "").startswith("coverage.") and f.kind == "percent"
@@ -131,9 +137,10 @@ def claims_vs_counts(rule: Rule, ctx: AuditContext):
             continue
         low = [f for f in coverage if f.value < 100]
         ok = not low
-        yield rule.check(ok, 
+        yield rule.check(ok,
                      f"Báo cáo khẳng định '{m.group(1)}'" + ("; các tỷ lệ phủ sóng đều 100%" if ok else
-                     "; nhưng " + ", ".join(f"{f.metric} = {f.raw}" for f in low) + " / full coverage is claimed but a coverage figure is below 100%"),
+                     "; nhưng " + ", ".join(f"{f.metric} = {f.raw}" for f in low)
+                     + " / full coverage is claimed but a coverage figure is below 100%"),
                      {"actual": [f.value for f in low] or 100}, [Evidence(section=b.section_label, quote=b.text[:300],
                      page=b.location.page, line=b.location.line, file=ctx.document.source, figure=m.group(1))]
                      + [ev(f) for f in low], key=f"coverage-claim:{b.section_label}:{m.group(1)}")

@@ -14,8 +14,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from wardaudit.model.findings import CheckResult, Evidence
 from wardaudit.rules.base import AuditContext, Rule, rule
@@ -149,7 +150,8 @@ def _fact_period(f: dict[str, Any]) -> dict[str, str] | None:
       "Cumulative figure decreased since the previous report", "warning")
 def cumulative_not_decreasing(rule: Rule, ctx: AuditContext) -> Iterator[CheckResult]:
     """A cumulative figure (qualifier ``cumulative``, or an unqualified figure whose sentence says
-    'lũy kế' / 'cộng dồn') must not fall between successive reports of the same ward. Figures are paired by metric, unit, qualifier, role and group.
+    'lũy kế' / 'cộng dồn') must not fall between successive reports of the same ward. Figures are
+    paired by metric, unit, qualifier, role and group.
 
     It cannot tell a genuine reset of the base ('lũy kế từ đầu năm' in a new year) from an error
     unless the periods say so: pairs whose stated cumulative periods start on different days, or
@@ -162,7 +164,7 @@ def cumulative_not_decreasing(rule: Rule, ctx: AuditContext) -> Iterator[CheckRe
         later, 'lũy kế tiếp nhận 1.310 hồ sơ'.
     Fail: the previous weekly report says 'lũy kế tiếp nhận 1.250 hồ sơ' and this one, a week
         later, 'lũy kế tiếp nhận 1.180 hồ sơ'.
-    """
+    """  # noqa: E501 - report sentences kept whole
     prev = _previous(ctx)
     if prev is None:
         yield _no_history(rule)
@@ -266,7 +268,7 @@ def key_phrases(text: str) -> set[str]:
     syllables), leaving out pairs made of boilerplate syllables only."""
     words = _syllables(text)
     out = set()
-    for x, y in zip(words, words[1:]):
+    for x, y in zip(words, words[1:], strict=False):
         if x in _STOP and y in _STOP:
             continue
         out.add(f"{x} {y}")

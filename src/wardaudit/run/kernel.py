@@ -4,9 +4,9 @@ A batch worker keeps one :class:`WarmKernel` and runs ward after ward on it (pap
 injects the parameters and executes every cell), resetting the kernel's namespace in between, so
 the kernel start and the imports are paid once per worker instead of once per ward.
 
-:class:`WarmKernelEngine` is papermill's nbclient engine on such a kernel. It is registered under
-:data:`WARM_ENGINE` through the ``papermill.engine`` entry point (pyproject.toml), and by
-:func:`register_engine` for a checkout whose installed metadata predates that entry point.
+:class:`~wardaudit.run.engine.WarmKernelEngine` is papermill's nbclient engine on such a kernel. It
+is registered under :data:`WARM_ENGINE` through the ``papermill.engine`` entry point (pyproject.toml),
+and by :func:`register_engine` for a checkout whose installed metadata predates that entry point.
 """
 from __future__ import annotations
 
@@ -16,18 +16,15 @@ import subprocess
 import threading
 from typing import Any
 
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.iorw import write_ipynb
-from papermill.log import logger
+from papermill.engines import papermill_engines
 
 from wardaudit.errors import NotebookError
 from wardaudit.project.config import Paths
+from wardaudit.run.engine import WARM_ENGINE, WarmKernelEngine
 
 __all__ = ["WARM_ENGINE", "WarmKernel", "WarmKernelEngine", "register_engine", "shutdown_warm_kernels",
            "warm_kernel"]
 
-WARM_ENGINE = "wardaudit-warm"
 # Run silently (no history, no execution count) before each ward: IPython empties the user
 # namespace, the output cache and the In/Out history and restarts the execution counter at 1, as
 # on a fresh kernel. Imported modules stay: that is the point, and they hold no ward's data.
@@ -108,33 +105,6 @@ class WarmKernel:
                 self._client._cleanup_kernel()
             self._client.km = None
             self._client.kc = None
-
-
-class WarmKernelEngine(NBClientEngine):
-    """papermill's nbclient engine on a :class:`WarmKernel` (its manager and its client).
-
-    The notebook is written once, when the run ends or stops: papermill writes it on a cell
-    error, this engine (to ``save_on_error``) on anything else, e.g. a dead kernel.
-    """
-
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, warm_kernel=None, save_on_error=None,
-                                 **kwargs):
-        if warm_kernel is None:
-            raise NotebookError(f"the {WARM_ENGINE} engine needs warm_kernel=WarmKernel(...)")
-        client = PapermillNotebookClient(nb_man, km=warm_kernel.km, timeout=execution_timeout,
-                                         startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
-                                         log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
-        # the kernel's client too: one per ward would leave its sockets open (a client that
-        # does not own its kernel does not close them)
-        client.kc = warm_kernel.kc
-        try:
-            return client.execute()
-        except Exception:
-            if save_on_error:  # what ran so far, for the failure page
-                write_ipynb(nb_man.nb, save_on_error)
-            raise
 
 
 def register_engine() -> None:

@@ -17,12 +17,9 @@ and the page template are built once per process.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,14 +115,16 @@ def _check_ward(slug: str, paths: Paths) -> None:
 def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | None = None,
               rules_off: list[str] | None = None, period_start: str | None = None, period_end: str | None = None,
               carried_over_in_denominator: bool | None = None, outline_profile: str | None = None,
-              paths: Paths | None = None, use_cache: bool = True, reuse_audit: bool = False) -> WardAudit:
+              paths: Paths | None = None, use_cache: bool = True, reuse_audit: bool = False,
+              root: str | Path | None = None) -> WardAudit:
     """Read parameters/<slug>.yaml (or ``params_file``), apply the notebook's overrides, audit the ward.
 
     An override left at None keeps the parameters file's value. The auditor's decisions
     (data/reviews/<slug>.yaml) annotate findings.json and travel in ``WardAudit.reviews``.
     With ``reuse_audit`` (a re-run for changed decisions only) the audit stored by the last run
     is used when the reports, parameters and package are unchanged: only findings.json is
-    rewritten, nothing is re-audited.
+    rewritten, nothing is re-audited. ``root`` is the project folder (``wardaudit run`` passes it as
+    a notebook parameter; by default the folder found from the working directory).
     """
     import pickle
 
@@ -133,7 +132,7 @@ def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | N
     from wardaudit.project.iorw import write_bytes
     from wardaudit.review.decisions import latest, load_decisions
 
-    paths = paths or Paths()
+    paths = paths or Paths(root)
     if not params_file:
         _check_ward(slug, paths)
     params = load_params(Path(params_file) if params_file else paths.ward_params(slug), paths)
@@ -161,21 +160,6 @@ def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | N
 def _one_line(text: str, limit: int = 300) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@contextmanager
-def _project_root_env(root: Path) -> Iterator[None]:
-    # a kernel papermill starts is a child process: it finds the project through the environment
-    # it inherits (a warm kernel is given the root at its start instead)
-    old = os.environ.get("WARDAUDIT_ROOT")
-    os.environ["WARDAUDIT_ROOT"] = str(root)
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("WARDAUDIT_ROOT", None)
-        else:
-            os.environ["WARDAUDIT_ROOT"] = old
 
 
 def _sha256(path: Path) -> str:
@@ -211,7 +195,9 @@ def _execute_on(source_nb: Path, running: Path, nb_params: dict[str, Any], kerne
         kernel.reset()
         kwargs = {"engine_name": WARM_ENGINE, "warm_kernel": kernel, "save_on_error": str(running),
                   "request_save_on_cell_execute": False}
-    pm.execute_notebook(str(source_nb), str(running), parameters=nb_params, kernel_name=kernel_name,
+    # the root travels as a parameter: no environment variable is set in the worker
+    pm.execute_notebook(str(source_nb), str(running), parameters={**nb_params, "root": str(paths.root)},
+                        kernel_name=kernel_name,
                         cwd=str(paths.notebooks), progress_bar=False, log_output=False, **kwargs)
 
 
@@ -226,15 +212,14 @@ def _run_notebook(source_nb: Path, nb_params: dict[str, Any], kernel_name: str, 
     # partial file under data/processed/ (the finished notebook is then written atomically)
     with tempfile.TemporaryDirectory(prefix="wardaudit-") as scratch:
         running = Path(scratch) / WARD_NOTEBOOK
-        with _project_root_env(paths.root):
-            try:
-                _execute_on(source_nb, running, nb_params, kernel_name, paths, kernel)
-            except pm.PapermillExecutionError as e:
-                status, reason = "failed", _one_line(f"{e.ename}: {e.evalue}")
-            except Exception as e:  # noqa: BLE001 - kernel missing or dead: report it, render what exists
-                status, reason = "failed", _one_line(f"{type(e).__name__}: {e}")
-                if kernel is not None:  # its state is unknown: the next ward gets a new kernel
-                    kernel.shutdown()
+        try:
+            _execute_on(source_nb, running, nb_params, kernel_name, paths, kernel)
+        except pm.PapermillExecutionError as e:
+            status, reason = "failed", _one_line(f"{e.ename}: {e.evalue}")
+        except Exception as e:  # noqa: BLE001 - kernel missing or dead: report it, render what exists
+            status, reason = "failed", _one_line(f"{type(e).__name__}: {e}")
+            if kernel is not None:  # its state is unknown: the next ward gets a new kernel
+                kernel.shutdown()
         if running.exists() and running.stat().st_size:
             return nbformat.read(str(running), as_version=4), status, reason
         # nothing was written: render the unexecuted notebook under the failure banner

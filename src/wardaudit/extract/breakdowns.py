@@ -1,0 +1,237 @@
+"""Totals and their parts: a sentence's breakdown ('trong đó', 'gồm', brackets, a colon), the bullets
+after a lead-in ending in 'trong đó:', a total named after its parts ('tổng cộng'), and the items
+a count lists after a colon."""
+from __future__ import annotations
+
+import re
+
+from wardaudit.catalogue import Metric
+from wardaudit.extract.extractor import FactExtractor
+from wardaudit.extract.figure_context import unit_text
+from wardaudit.model.document import Block
+from wardaudit.model.facts import Fact
+from wardaudit.vi.numbers import Figure, find_figures
+
+_INLINE_LIST = re.compile(r"^\s*[^\W\d][^:;.\d]{0,60}?(?:,?\s*(?:bao gồm|gồm|là))?\s*:\s*(?P<items>[^.]+)")
+_TOTAL_AFTER = re.compile(r"\b(tổng cộng|tổng số|cộng)\b[^,;.:()\d]{0,25}$", re.IGNORECASE)
+
+
+_ELIDED = (None, "về", "của", "tại", "ở", "thuộc", "là", "đối", "cho", "do", "trên")
+_GENERIC_COUNTERS = ("lượt", "trường hợp")
+
+
+class Breakdowns(FactExtractor):
+    """Which total a figure is a part of, in its sentence or in the bullets after a lead-in."""
+
+    def resolve_in_group(self, state: OpenTotal, fig: Figure, text: str, s: int, left_clause: str,
+                         left_sentence: str, right: str, left_window: str) -> tuple[Metric | None, str | None]:
+        """The figure's metric, and 'part' when it is a part of the sentence's open total.
+
+        Within an open partition a figure counting the same thing as the total is a part even when
+        the catalogue does not name it ('Bộ Công an: 120 hồ sơ'): a named part, metric unknown."""
+        total = state.total
+        negated = bool(self.cues.negation.search(right)) and fig.kind == "percent"
+        if total is None or fig.kind not in ("count", "money", "ratio") or not _compatible(fig, total):
+            return (None if negated else self.resolve(fig, left_clause, left_sentence, right)), None
+        if group_closed(text, total, fig, s):
+            state.close()
+            return self.resolve(fig, left_clause, left_window, right), None
+        own = self.cat.get(total.metric)
+        parts = [p for ps in (own.parts if own else ()) for p in ps]
+        direct = [self.cat.get(p) for p in parts if self.cat.get(p)]
+        nested = [self.cat.get(q) for m in direct for ps in m.parts for q in ps if self.cat.get(q)]
+        candidates = (direct + nested) or None
+        # a part is named between the previous figure and itself, not by earlier parts of the sentence
+        metric = self.resolve(fig, left_clause, left_window, right, candidates) if candidates else None
+        if metric is not None:
+            # a part of a part ('hoàn thành đúng hạn' under 'hoàn thành') is not in this sum
+            return metric, ("part" if metric.key in parts else None)
+        plain = self.resolve(fig, left_clause, left_window, right)
+        counted = unit_text(fig, right)
+        if counted in _GENERIC_COUNTERS and total.cue and total.unit != counted:
+            self.last_phrase = None
+            return None, "part"  # '320 phản ánh, gồm: qua Zalo 96 lượt, …': occurrences of the total's items
+        elided = counted in _ELIDED
+        named_by_place = plain is not None and (counted == total.unit or (elided and total.cue)) \
+            and counted not in self.cat.families.get(plain.family, ())
+        own_family = self.cat.get(total.metric).family if self.cat.get(total.metric) else None
+        if counted and own_family and counted in self.cat.families.get(own_family, ()) and counted != total.unit:
+            # '126 văn bản, trong đó: 14 kế hoạch, 37 quyết định, 69 công văn': kinds of what the total counts
+            self.last_phrase = None
+            return None, "part"
+        if total.metric is None and counted and counted == total.unit:
+            return plain, "part"  # '1.148 hồ sơ phát sinh nghĩa vụ tài chính, trong đó 734 hồ sơ thanh toán trực tuyến'
+        if plain is not None and plain.key != total.metric and plain.family != "rate" and not named_by_place:
+            state.close()  # another quantity: the breakdown is over
+            return plain, None
+        if _same_unit(fig, right, total):
+            self.last_phrase = None
+            return None, "part"
+        state.close()
+        return plain, None
+
+    def open_group(self, state: OpenTotal, fact: Fact, sentence_facts: list[Fact], right_full: str,
+                   rest: str) -> Fact:
+        """``fact`` (or the sentence's earlier total that has a partition) becomes the open total."""
+        owner = fact
+        own = self.cat.get(fact.metric)
+        if not (own and own.parts):
+            owner = next((f for f in reversed(sentence_facts) if f.kind == fact.kind
+                          and self.cat.get(f.metric) and self.cat.get(f.metric).parts), fact)
+        if owner.group is None or owner.role != "total":
+            owner.group = self.new_group()
+        owner.role = "total"
+        owner.cue = partition_cue(right_full, self.cues, rest)
+        state.total, state.group_id = owner, owner.group
+        return owner
+
+    def attach_part(self, total: Fact, block: Block, attached: list[Fact]) -> bool:
+        """The first figure of a bullet after 'trong đó:' is a part of ``total``. Returns False when
+        the bullet restates a part already listed (a recurrence, not one more part)."""
+        first = next((f for f in self.facts if f.file == block.location.file and f.line == block.location.line
+                      and f.page == block.location.page and f.kind in ("count", "ratio", "money")), None)
+        if first is None:
+            return True
+        metric = self.cat.get(total.metric)
+        if metric and metric.parts:
+            cands = [self.cat.get(p) for ps in metric.parts for p in ps if self.cat.get(p)]
+            low = block.text.lower()
+            m, n = self.cat.best(low[: low.find(first.raw) if first.raw in block.text else len(low)], cands)
+            if m:
+                first.metric = m.key
+        own = {p for ps in (metric.parts if metric else ()) for p in ps}
+        other = self.cat.get(first.metric)
+        if other and first.metric != total.metric and first.metric not in own and not other.part_only \
+                and first.unit in self.cat.families.get(other.family, ()):
+            # '- Đã giải quyết 480 hồ sơ': another quantity of the same noun, the report's next item
+            # ('+ Tại nhà văn hóa thôn: 15 điểm' names a place, and stays a part)
+            return False
+        if first.metric == total.metric or first.metric not in own:
+            # a named part ('- Xã Phú Lộc: 18.906 tài khoản'): what it counts is the total's, for one unit
+            first.metric = None
+            first.label = block.text[:block.text.find(first.raw)].strip(" -+•*:;,").strip()[:80] or None
+        # a restatement of a part already listed: its value again, or its metric in the same words
+        # ('+ Trước hạn: 244; + Đúng hạn: 58' are two parts, both on time)
+        if any((a.metric, a.value) == (first.metric, first.value)
+               or (a.metric and a.metric == first.metric and a.phrase == first.phrase) for a in attached):
+            return False
+        if first.role == "total" and first.group and first.group != total.group:
+            first.outer = total.group  # a part with its own breakdown: a total there, a part here
+        else:
+            first.group, first.role = total.group, "part"
+        attached.append(first)
+        return True
+
+    def total_after_parts(self, facts: list[Fact]) -> None:
+        """'tháng 7 có 1.204 hồ sơ, tháng 8 có 1.318 hồ sơ, tháng 9 có 1.277 hồ sơ, tổng cộng 3.799 hồ sơ':
+        a total named as such after the figures of its noun in the same sentence."""
+        for k, total in enumerate(facts):
+            if total.group or total.kind not in ("count", "money") or not _TOTAL_AFTER.search(total.lead):
+                continue
+            parts = [f for f in facts[:k] if f.kind == total.kind and f.unit == total.unit and not f.group
+                     and f.role is None and f.qualifier == total.qualifier]
+            if len(parts) < 2:
+                continue
+            total.group, total.role, total.cue = self.new_group(), "total", _TOTAL_AFTER.search(total.lead).group(1)
+            for p in parts:
+                p.group, p.role = total.group, "part"
+
+    def inline_items(self, text: str, e: int, facts: list[Fact]) -> None:
+        """'02 mô hình: "Thôn số" và "Chợ 4.0"', '05 xã: xã A, xã B, …': a count followed by a colon and
+        the items it counts, with no figure among them, declares how many are listed."""
+        for f in facts:
+            if f.kind != "count" or f.end is None or f.group or not float(f.value).is_integer():
+                continue
+            m = _INLINE_LIST.match(text[f.end:e])
+            if not m or find_figures(m.group("items")):
+                continue
+            items = [x for x in re.split(r"\s*[;,]\s*|\s+và\s+", m.group("items").strip(" .")) if x.strip()]
+            if len(items) >= 2 and f.listed is None:
+                f.listed, f.cue = len(items), "liệt kê sau dấu hai chấm"
+
+
+class BulletList:
+    """The bullets after a total ending in 'trong đó:'. The list is the run of blocks with the first
+    part's marker; it ends at a paragraph, a heading, a table, or the next item of the outer list
+    (the total's own marker)."""
+
+    def __init__(self) -> None:
+        self.total: Fact | None = None
+        self.outer: str | None = None
+        self.marker: str | None = None
+        self.parts: list[Fact] = []
+        self.listed = 0
+
+    def start(self, total: Fact, marker: str | None) -> None:
+        self.end()
+        self.total, self.outer, self.marker, self.parts, self.listed = total, marker, None, [], 0
+
+    def end(self) -> None:
+        if self.total is not None and self.listed and not self.parts:
+            self.total.listed = self.listed  # '04 văn bản, gồm:' followed by the items, one per bullet
+        self.total, self.marker, self.parts, self.listed = None, None, [], 0
+
+    def takes(self, marker: str | None) -> bool:
+        if self.total is None or marker is None or marker == self.outer:
+            return False
+        if self.marker is None:
+            self.marker = marker
+        return marker == self.marker
+
+    def ends_at(self, marker: str | None) -> bool:
+        return self.total is not None and (marker is None or marker == self.outer)
+
+
+class OpenTotal:
+    """The total a sentence is breaking down, while its breakdown lasts."""
+
+    def __init__(self) -> None:
+        self.total: Fact | None = None
+        self.group_id: str | None = None
+
+    def close(self) -> None:
+        self.total, self.group_id = None, None
+
+
+def partition_cue(right: str, cues, rest: str = "") -> str | None:
+    """The cue right after a figure that opens its breakdown ('trong đó', 'gồm', '(gồm: …'), or None.
+    Bracketed breakdowns are named '(gồm)' / '(trong đó)'."""
+    m = cues.partition.search(right)
+    inside = re.match(r"^[^().;]{0,45}\(\s*([^()\d][^()]*)\)", rest) if not m and "(" in right else None
+    if inside and sum(f.kind != "percent" for f in find_figures(inside.group(1))) >= 2:
+        return "( )"  # '604 hồ sơ (trực tuyến 531 hồ sơ, trực tiếp 73 hồ sơ)': a breakdown in brackets
+    if not m:
+        # '8.746 hồ sơ: trước hạn 6.912 hồ sơ, …' — a colon right after the figure and its noun
+        return ":" if re.match(r"^\s*[^\W\d][\w ]{0,20}:\s*\S", right) else None
+    word = m.group(0).lower()
+    return f"({word})" if "(" in right[:m.start()] else word
+
+
+def _same_unit(fig: Figure, right: str, total: Fact) -> bool:
+    """A figure counting the same noun (or money) as the total."""
+    if fig.kind == "money" or total.kind == "money":
+        return fig.kind == total.kind
+    unit = unit_text(fig, right)
+    if (unit in _ELIDED or unit in _GENERIC_COUNTERS) and total.cue:
+        # the noun is left out after the first part ('3 nhiệm vụ về thể chế; 5 về hạ tầng số'), or
+        # the parts are counted as occurrences ('320 phản ánh, gồm: qua Zalo 96 lượt, …')
+        return True
+    return bool(unit) and bool(total.unit) and unit == total.unit
+
+
+def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
+    """A '(gồm …)' breakdown ends at its closing bracket (brackets inside it, '(chiếm 62,5%)', do not)."""
+    if not (total.cue or "").startswith("("):
+        return False
+    i = text.find(total.raw, start)
+    between = text[i + len(total.raw):fig.start] if i >= 0 else ""
+    depth = 0
+    for ch in between:
+        depth += ch == "("
+        depth -= ch == ")"
+    return depth <= 0 and "(" in between
+
+
+def _compatible(fig: Figure, total: Fact) -> bool:
+    kinds = {"count", "ratio"}
+    return (fig.kind in kinds and total.kind in kinds) or fig.kind == total.kind

@@ -1,0 +1,120 @@
+"""What every part of fact extraction shares: the document, its catalogue and cue words, the facts
+so far, and how a figure gets its metric and its period."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wardaudit.catalogue import Metric, load_catalogue, load_cues
+from wardaudit.extract.figure_context import family_of
+from wardaudit.extract.metadata import fold, parse_period
+from wardaudit.model.document import Block, Document
+from wardaudit.model.facts import Fact, period_string
+from wardaudit.vi.numbers import Figure
+
+_TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng",
+                              re.IGNORECASE)
+_YEAR_START = re.compile(r"^\W*(?:Trong\s+)?năm\s+(\d{4})\b", re.IGNORECASE)
+AS_OF = re.compile(r"(?:đến|tính đến)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
+
+
+def _year_period(year: str) -> dict:
+    return {"start": f"{year}-01-01", "end": f"{year}-12-31"}
+
+
+class FactExtractor:
+    """One report's extraction state; the text and table halves extend it."""
+
+    def __init__(self, doc: Document, meta: dict[str, Any]):
+        self.doc = doc
+        self.meta = meta
+        self.cat = load_catalogue()
+        self.facts: list[Fact] = []
+        # a report whose title states no period is about the first period its text states
+        self.report_period = meta.get("period") or self.first_period(doc)
+        self.section_titles = {s.path: s.title for s in doc.walk_sections()}
+        self._group = 0
+        self.current_block: int | None = None
+        self.current_sentence: int | None = None
+        self.cues = load_cues()
+        self.own_names = {fold(n) for n in (meta.get("expected_ward"), meta.get("ward_name")) if n}
+        self.last_phrase: str | None = None
+        self.block_item: dict[int, int] = {}  # block -> outline item ('near' counts items, not sub-bullets)
+
+    def new_group(self) -> str:
+        self._group += 1
+        return f"G{self._group:03d}"
+
+    def add(self, **kw) -> Fact:
+        block = self.doc.blocks[self.current_block] if self.current_block is not None else None
+        kw.setdefault("ocr", getattr(block, "ocr_confidence", None))
+        kw.setdefault("item", self.block_item.get(self.current_block) if self.current_block is not None else None)
+        f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, sentence=self.current_sentence, **kw)
+        self.facts.append(f)
+        return f
+
+    def section_label(self, block: Block) -> str:
+        return " > ".join(block.section)
+
+    def in_target_section(self, block: Block) -> bool:
+        path = block.section
+        return any(_TARGET_SECTIONS.search(self.section_titles.get(path[:k], "") or "")
+                   for k in range(1, len(path) + 1))
+
+    def resolve(self, fig: Figure, left_clause: str, left_sentence: str, right: str,
+                candidates: list[Metric] | None = None) -> Metric | None:
+        cat = self.cat
+        if candidates is None:
+            fam = family_of(fig, left_clause, right, cat) or family_of(fig, left_sentence, right, cat)
+            if fam is None:
+                return None
+            candidates = [m for m in cat.in_family(fam) if not m.part_only]
+        order = ((right, "first"), (left_clause, "last"), (left_sentence, "last"))
+        if left_clause.rstrip().endswith(":") and len(left_clause.split()) <= 5:
+            # 'Số hóa: 404/404 hồ sơ …' — a short label names the figure
+            order = ((left_clause, "last"), (right, "first"), (left_sentence, "last"))
+        self.last_phrase = None
+        for ctx, prefer in order:
+            m, n = cat.best(ctx.lower(), candidates, prefer)
+            if m:
+                low = ctx.lower()
+                self.last_phrase = next((ph for ph in sorted(m.phrases, key=len, reverse=True) if ph in low), None)
+                return m
+        return None
+
+    def scope_of(self, left_sentence: str, right_full: str) -> str | None:
+        """Whom a figure is about: a scope named in its own clause after it, else the one named last
+        before it in its sentence; None when the sentence names none (the reporting unit)."""
+        right = re.split(r"[,;.()]", right_full, maxsplit=1)[0]
+        found = self.cues.scope_in(right) or self.cues.scope_in(left_sentence)
+        if found and self.own_names and fold(found[0].split(" ", 1)[-1]) in self.own_names:
+            return None  # the reporting unit named by its own name
+        return found[0] if found else None
+
+    def first_period(self, doc: Document) -> dict | None:
+        for block in doc.blocks[:40]:
+            if block.kind != "table":
+                p = self.sentence_period(block.text)
+                if p:
+                    return p
+        return None
+
+    def sentence_period(self, sentence: str) -> dict | None:
+        p = parse_period(sentence)
+        if p and p.get("start"):
+            return p
+        m = _YEAR_START.match(sentence)
+        if m:
+            return _year_period(m.group(1))
+        return None
+
+    def fact_period(self, metric: Metric | None, sentence: str, period: dict | None) -> str | None:
+        base = period or self.report_period
+        if metric is not None and metric.stock:
+            m = AS_OF.search(sentence)
+            if m:
+                d, mo, y = m.groups()
+                return f"@{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+            end = (base or {}).get("end")
+            return f"@{end}" if end else None
+        return period_string(base)

@@ -1,0 +1,106 @@
+"""Where facts stand relative to each other (one sentence, one block, how many outline items apart)
+and the words around a figure in its quote; shared by the relation builders."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from wardaudit.catalogue import _words
+
+
+def same_sentence(a, b) -> bool:
+    """Two facts of one sentence of one block."""
+    return a.file == b.file and a.block is not None and a.block == b.block and a.sentence == b.sentence
+
+
+def same_block(a, b) -> bool:
+    """Two facts of one block (paragraph, bullet or table) of one file."""
+    return a.file == b.file and a.block is not None and a.block == b.block
+
+
+def own_scope(f) -> str | None:
+    """A fact's scope, with a table's titled total ('all': the whole the table breaks down) as the report's own."""
+    return None if f.scope == "all" else f.scope
+
+
+def gap(a, b) -> int | None:
+    """How many outline items ``b`` comes after ``a`` (negative: before), None across files. Bullets a
+    lead-in hands its parts to are one item with it ('tiếp nhận 318 hồ sơ, trong đó:' and its
+    '+ Trực tuyến: …' lines), so the next item of the outer list is near."""
+    if a.file != b.file:
+        return None
+    if getattr(a, "item", None) is not None and getattr(b, "item", None) is not None:
+        return b.item - a.item
+    if a.block is None or b.block is None:
+        return None
+    return b.block - a.block
+
+
+def near_after(total, f) -> bool:
+    """``f`` is in the total's paragraph or one of the two outline items after it, in the same section."""
+    g = gap(total, f)
+    return f.section == total.section and g is not None and 0 <= g <= 2
+
+
+def near(a, b) -> bool:
+    """A rate that names its own metric ('Tỷ lệ hồ sơ trực tuyến đạt 95%') and its counts stated
+    in the same paragraph or in the two blocks before it, in the same section."""
+    if same_block(a, b):
+        return True
+    g = gap(a, b)
+    return bool(b.phrase) and a.section == b.section and g is not None and 0 < g <= 2
+
+
+TOTAL_ROW = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
+
+
+def figure_at(f) -> int:
+    """Where a figure starts in its quote (its own occurrence, not an earlier equal one), -1 if unknown."""
+    quote = f.quote or ""
+    at = getattr(f, "at", None)
+    if at is not None and quote[at:at + len(f.raw)] == f.raw:
+        return at
+    return quote.find(f.raw)
+
+
+def words_before(f, n: int = 90) -> str:
+    """The words of a figure's sentence right before it, lower case."""
+    quote = (f.quote or "").lower()
+    at = figure_at(f)
+    return " ".join(quote[max(0, at - n):at].split()) if at >= 0 else ""
+
+
+def words_after(f, n: int = 40) -> str:
+    """The words right after a figure in its sentence, lower case."""
+    quote = (f.quote or "").lower()
+    at = figure_at(f)
+    return " ".join(quote[at + len(f.raw):at + len(f.raw) + n].split()) if at >= 0 else ""
+
+
+def clause_index(f) -> int:
+    """Which ';'-separated clause of its sentence a figure is in."""
+    return (f.quote or "")[:max(figure_at(f), 0)].count(";")
+
+
+def is_compared(f) -> bool:
+    """A count in a 'so với …' clause ('so với tháng 9/2026 (500 hồ sơ)') is the figure of another period."""
+    return bool(re.search(r"\bso với\b[^,;]*$", words_before(f, 60)))
+
+
+@lru_cache(maxsize=1)
+def cue_data() -> dict[str, Any]:
+    """cues.yaml as written, for the lists the catalogue's loader does not compile."""
+    return yaml.safe_load(resources.files("wardaudit.catalogue").joinpath("cues.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def extra_cues() -> dict[str, re.Pattern[str]]:
+    """The cue lists of cues.yaml that only the relation builders read (plan_base, person_units,
+    stock_raise, stock_added), compiled once. (scope_levels is read by
+    :func:`~wardaudit.extract.partitions.level_partitions`.)"""
+    return {k: _words(cue_data().get(k) or ["\x00"])
+            for k in ("plan_base", "person_units", "stock_raise", "stock_added")}

@@ -1,0 +1,117 @@
+"""Ties within a sentence that the text states: a rate and its numerator (or its base in brackets), a
+part and its share, a change against another period, a figure restating one 'nêu trên'."""
+from __future__ import annotations
+
+import re
+
+from wardaudit.extract.extractor import FactExtractor
+from wardaudit.model.facts import Fact
+from wardaudit.vi.numbers import Figure
+
+# '… tương đương 76,6% tổng số hồ sơ tiếp nhận (8.327 hồ sơ)', '… 78,1% số người dân từ 14 tuổi trở lên
+# (5.001 người)': the words between a rate and a bracketed count name its base
+_NAMES_A_BASE = re.compile(r"\btổng số\b|\btổng\b|\bsố (?:người|hộ|dân|công dân|cán bộ|đơn vị)\b", re.IGNORECASE)
+
+
+_BACK_REFERENCE = re.compile(r"^\s*[^\W\d][\w ]{0,30}?\b(?:nêu trên|kể trên|nói trên|trên đây)\b", re.IGNORECASE)
+
+
+class RateLinks(FactExtractor):
+    """The ties a sentence states between a figure and the one before it."""
+
+    def link_rate(self, fact: Fact, fig: Figure, prev_fact: Fact | None, text: str, s: int, left_clause: str,
+                  sentence_facts: list[Fact]) -> None:
+        """Tie a rate to its numerator in the same sentence; a count in brackets right after a rate is
+        its numerator; 'chiếm X%' or '(X%)' right after a part is that part's share of the whole."""
+        between = text[prev_fact_end(prev_fact, text, s):fig.start] if prev_fact is not None else ""
+        if fig.kind == "percent":
+            self.link_percent(fact, fig, prev_fact, text, s, left_clause, sentence_facts, between)
+        elif fig.kind in ("count", "ratio") and prev_fact is not None and prev_fact.kind == "percent" \
+                and prev_fact.role != "change" \
+                and between.rstrip().endswith("(") and ";" not in between and ")" not in between:
+            self.link_bracketed_count(fact, fig, prev_fact, between)
+
+    def link_percent(self, fact: Fact, fig: Figure, prev_fact: Fact | None, text: str, s: int, left_clause: str,
+                     sentence_facts: list[Fact], between: str) -> None:
+        """A percentage is a change, a share of the part before it, or the rate of a count before it."""
+        if self.cues.ends_with(self.cues.change_before, left_clause) or \
+                self.cues.starts_with(self.cues.change_after, text[fig.end:fig.end + 30]):
+            fact.role = "change"  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
+            return
+        if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
+                self.cues.share.search(left_clause)
+                or (between.rstrip().endswith("(") and prev_fact.role == "part")):
+            fact.role, fact.base = "share", prev_fact.id
+            fact.cue = "chiếm" if self.cues.share.search(left_clause) else "(%)"
+            fact.group = prev_fact.group if prev_fact.role == "part" else None
+            return
+        if self.cues.share.search(left_clause):
+            fact.role, fact.cue = "share", "chiếm"  # a share of a whole the text does not count here
+            return
+        metric = self.cat.get(fact.metric)
+        # the numerator is in the rate's own clause chain: no ';' between them, the same scope
+        num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
+                    and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
+                    and f.scope == fact.scope and not _introduces_base(self.cues, f.lead)
+                    and (fact.phrase or ";" not in text[prev_fact_end(f, text, s):fig.start])), None)
+        if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
+                and ";" not in between and prev_fact.scope == fact.scope \
+                and not _introduces_base(self.cues, prev_fact.lead):
+            num = prev_fact
+        if num is None:
+            return
+        fact.role, fact.base = "rate", num.id
+        if num.role in (None, "numerator"):
+            num.role = "numerator"
+            num.group = num.group or self.new_group()
+            fact.group = num.group
+        m = self.cues.rate.search(left_clause)
+        fact.cue = m.group(0).lower() if m else None
+
+    def link_bracketed_count(self, fact: Fact, fig: Figure, prev_fact: Fact, between: str) -> None:
+        """A count in brackets right after a rate: its base when the rate has its numerator already (or the
+        words name a base), else its numerator."""
+        if fig.kind == "count" and (prev_fact.base or _NAMES_A_BASE.search(between)):
+            # '2.712 tài khoản, đạt 98% số người thuộc diện cấp (2.890 người)': the rate has its
+            # numerator already, so the count in brackets is its base
+            prev_fact.over = fact.id
+            rate_metric = self.cat.get(prev_fact.metric)
+            if rate_metric and rate_metric.denominator and fact.metric == rate_metric.numerator:
+                fact.metric = rate_metric.denominator  # '76,6% tổng số hồ sơ tiếp nhận (8.327 hồ sơ)'
+            return
+        # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
+        rate_metric = self.cat.get(prev_fact.metric)
+        if rate_metric and rate_metric.numerator:
+            fact.metric = rate_metric.numerator
+        gid = prev_fact.group or self.new_group()
+        prev_fact.group, prev_fact.role, prev_fact.base = gid, "rate", fact.id
+        fact.group, fact.role = gid, "numerator"
+        prev_fact.cue = prev_fact.cue or "(số liệu trong ngoặc)"
+
+    def back_reference(self, fact: Fact, right_full: str) -> None:
+        """'6 đơn vị nêu trên', '1.512 hồ sơ trực tuyến … nêu trên': the figure restates one given earlier."""
+        if fact.kind not in ("count", "money") or not _BACK_REFERENCE.match(right_full):
+            return
+        earlier = [f for f in self.facts[:-1] if f.kind == fact.kind and f.unit == fact.unit and f.role != "share"
+                   and f.file == fact.file and (f.metric == fact.metric or f.metric is None or fact.metric is None)]
+        # which earlier figure it restates: the only one of its noun in the section, else one with its value
+        same_section = [f for f in earlier if f.section == fact.section]
+        same_value = [f for f in earlier if f.value == fact.value]
+        target = same_section[0] if len(same_section) == 1 else (same_value[-1] if same_value else None)
+        if target is not None:
+            fact.cue, fact.base = "nêu trên", target.id
+
+
+def _introduces_base(cues, lead: str) -> bool:
+    """'… trên tổng số 905 hồ sơ': the words before a count make it a rate's base. Only the long
+    forms count here: a bare 'trong'/'trên' before a count is too common to exclude a numerator."""
+    return cues.ends_with(cues.introduces_base, lead) and len(lead.split()) >= 2 and \
+        any(lead.rstrip().endswith(w) for w in ("tổng số", "tổng", "trong số"))
+
+
+def prev_fact_end(fact: Fact, text: str, start: int) -> int:
+    """Where ``fact`` ends in ``text`` (searched from ``start`` when the fact does not know)."""
+    if fact.end is not None:
+        return fact.end
+    i = text.find(fact.raw, start)
+    return i + len(fact.raw) if i >= 0 else start

@@ -1,0 +1,215 @@
+"""Facts of the tables: indicator tables (target and result per row), task tables (one status per
+row), and numeric tables (every cell, with a titled total above them)."""
+from __future__ import annotations
+
+import calendar
+import re
+
+from wardaudit.extract.extractor import FactExtractor
+from wardaudit.extract.figure_context import family_of
+from wardaudit.extract.metadata import parse_period
+from wardaudit.model.document import Block, Table
+from wardaudit.model.facts import Fact, period_string
+from wardaudit.vi.numbers import MONEY_SCALE, Figure, find_figures
+
+_STATUS = {
+    "completed": re.compile(r"^(đã\s+)?hoàn thành|^xong", re.IGNORECASE),
+    "in_progress": re.compile(r"đang (triển khai|thực hiện)|đang", re.IGNORECASE),
+    "overdue": re.compile(r"quá hạn|chậm", re.IGNORECASE),
+    "not_started": re.compile(r"chưa (triển khai|thực hiện)", re.IGNORECASE),
+}
+
+
+class TableFacts(FactExtractor):
+    """Facts of the tables: the extractor's table half."""
+
+    def run_tables(self) -> None:
+        for bi, block in enumerate(self.doc.blocks):
+            if block.kind != "table" or block.table is None:
+                continue
+            self.current_block = bi
+            t = block.table
+            if _is_indicator_table(t):
+                self.indicator_table(block, t)
+            elif _status_column(t) is not None:
+                self.task_table(block, t)
+            else:
+                self.numeric_table(block, t)
+
+    def _table_period(self, header: str) -> tuple[str | None, str | None]:
+        end = (self.report_period or {}).get("end") or ""
+        year = end[:4]
+        low = header.lower()
+        if "lũy kế" in low or "luỹ kế" in low:
+            return period_string(self.report_period), "cumulative"
+        m = re.search(r"(\d+)\s+tháng\s+đầu\s+năm", low)
+        if m and year and 1 <= int(m.group(1)) <= 12:
+            months = int(m.group(1))
+            last_day = calendar.monthrange(int(year), months)[1]  # February: 29 days in a leap year
+            return f"{year}-01-01/{year}-{months:02d}-{last_day}", None
+        p = parse_period(header)
+        if p:
+            return period_string(p), None
+        return period_string(self.report_period), None
+
+    def indicator_table(self, block: Block, t: Table) -> None:
+        cols = _indicator_columns(t)
+        label_col, unit_col, target_col, result_col = cols
+        for i, row in enumerate(t.rows):
+            label = row[label_col] if label_col is not None and label_col < len(row) else ""
+            target = row[target_col] if target_col < len(row) else ""
+            result = row[result_col] if result_col < len(row) else ""
+            tf = find_figures(target)
+            rf = find_figures(result)
+            if not tf and not rf:
+                continue
+            unit = row[unit_col] if unit_col is not None and unit_col < len(row) else None
+            is_pct = (unit or "").strip() == "%"
+            pool = [m for m in self.cat.metrics if (m.kind == "percent") == is_pct and not m.part_only]
+            metric = self.cat.best(label.lower(), pool)[0] if label else None
+            gid = self.new_group()
+            loc = t.row_location(i)
+            for figs, qual, cell in ((tf, "target", target), (rf, "result", result)):
+                if not figs:
+                    continue
+                f = figs[0]
+                kind = "percent" if (unit or "").strip() == "%" else f.kind
+                self.add(metric=metric.key if metric else None, value=f.value, unit=unit or None, kind=kind,
+                         period=period_string(self.report_period),
+                         qualifier=qual if not f.qualifier else f"{qual}:{f.qualifier}",
+                         role=qual, group=gid, scope=None, section=" > ".join(block.section), quote=cell,
+                         file=loc.file, page=loc.page, line=loc.line, raw=f.raw, decimals=f.decimals,
+                         origin="table", label=f"{row[0]} {label}".strip())
+
+    def task_table(self, block: Block, t: Table) -> None:
+        col = _status_column(t)
+        name_col = 1 if len(t.header) > 1 else 0
+        for i, row in enumerate(t.rows):
+            status_text = row[col] if col < len(row) else ""
+            if not status_text or not row[0] or not re.match(r"^\d+\.?$", row[0].strip()):
+                continue
+            status = next((k for k, rx in _STATUS.items() if rx.search(status_text)), "other")
+            loc = t.row_location(i)
+            self.add(metric="tasks.row", value=1, unit="nhiệm vụ", kind="count",
+                     period=period_string(self.report_period), qualifier=None, role="row", group=None,
+                     scope=None, section=" > ".join(block.section), quote=status_text, file=loc.file,
+                     page=loc.page, line=loc.line, raw=row[0], origin="table",
+                     label=row[name_col][:160], status=status)
+
+    def numeric_table(self, block: Block, t: Table) -> None:
+        gid = None
+        title_total = None
+        if t.title:
+            m = re.search(r":\s*([\d.]+)\s*,?\s*trong đó", t.title) or (
+                re.search(r":\s*([\d.]+)(?:\s+[^\W\d]+){0,3}\s*\.?\s*$", t.title) if _one_numeric_column(t) else None)
+            figs = find_figures(t.title)
+            if m and figs:
+                fig = figs[-1]
+                gid = self.new_group()
+                title_total = next((f for f in reversed(self.facts) if f.origin == "text" and f.raw == fig.raw
+                                    and f.quote and f.quote in t.title), None)
+                if title_total is None:
+                    metric = self.resolve(fig, t.title[:fig.start], t.title[:fig.start], "")
+                    loc = t.location
+                    title_total = self.add(metric=metric.key if metric else None, value=fig.value, unit=None,
+                                           kind=fig.kind, period=period_string(self.report_period), qualifier=None,
+                                           role="total", group=gid, scope="all", section=" > ".join(block.section),
+                                           quote=t.title, file=loc.file, page=loc.page, line=loc.line, raw=fig.raw,
+                                           origin="table")
+                title_total.role, title_total.group, title_total.scope = "total", gid, "all"
+                title_total.cue = "bảng dưới tiêu đề"
+        for i, row in enumerate(t.rows):
+            loc = t.row_location(i)
+            row_label = " ".join(c for c in row[:2] if c and not re.fullmatch(r"[\d.,/%\s]+", c))
+            for j, cell in enumerate(row):
+                if j == 0:
+                    continue
+                figs = find_figures(cell)
+                if not figs or not re.fullmatch(r"[\s\d.,%/≥≤<>]+", cell):
+                    continue
+                f = figs[0]
+                header = t.header[j] if j < len(t.header) else ""
+                f = _in_money(f, header, t, title_total)
+                context = f"{header} {row_label}".lower()
+                fam = family_of(f, context, "", self.cat)
+                cands = self.cat.in_family(fam) if fam else self.cat.metrics
+                metric = self.cat.best(context, cands)[0]
+                period, qual = self._table_period(header)
+                # a column's scope ('Cấp xã'), else in a table of several rows the row's own unit
+                row_unit = self.row_scope(t, row) if len(t.rows) >= 2 else None
+                scope = self.cues.scope_in(header) or ((row_unit,) if row_unit else self.cues.scope_in(row_label))
+                self.add(metric=metric.key if metric else None, value=f.value,
+                         unit=f.unit_text if f.kind == "money" else None, kind=f.kind, period=period,
+                         qualifier=qual, role="part" if title_total else None, group=gid,
+                         scope=scope[0] if scope else None,
+                         section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
+                         raw=f.raw, decimals=f.decimals, denominator=f.denominator, origin="table",
+                         label=f"{header} | {row_label}".strip(" |"))
+
+    def row_scope(self, t: Table, row: list[str]) -> str | None:
+        """In a table of several rows each row is its own unit ('Nhà văn hóa ấp Long Thạnh', 'Bãi Dương'
+        under 'Tổ dân phố'): its cells are not restatements of each other. A total row is the whole."""
+        col = next((j for j, c in enumerate(row[:2]) if c and not re.fullmatch(r"[\d.,/%\s]+", c)), None)
+        name = " ".join(row[col].split()) if col is not None else ""
+        if not name or _TOTAL_ROW.match(name) or self.cat.best(name.lower(), self.cat.metrics)[0] is not None:
+            return None  # a total row, or a row naming what is counted ('Đúng và trước hạn'), not a unit
+        kind = t.header[col].strip() if col < len(t.header) else ""
+        if kind and (self.cues.named_scope.fullmatch(kind.lower()) or self.cues.named_unit.fullmatch(kind.lower())):
+            return f"{kind.lower()} {name}"
+        return name
+
+
+_MONEY_WORDS = re.compile(r"kinh phí|vốn|dự toán|giải ngân|giá trị|số tiền|chi phí|thanh toán|\bthu\b|\bchi\b",
+                          re.IGNORECASE)
+_MONEY_HEADER = re.compile(r"\(\s*(?:đơn vị(?: tính)?\s*:\s*)?((?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*đồng)\s*\)", re.IGNORECASE)
+
+
+def _in_money(f: Figure, header: str, t: Table, title_total: Fact | None) -> Figure:
+    """A plain number in a money column ('Kinh phí giao (triệu đồng)' → 1.500 is 1,5 tỷ đồng), or in the
+    one numeric column of a table under a money total ('Tổng kinh phí: 2.400 triệu đồng' above '| Hạ
+    tầng | 1.500 |'), is money in that unit."""
+    if f.kind != "count":
+        return f
+    # a unit in the table's title covers the columns that hold money, not a 'Số dự án' column beside them
+    m = _MONEY_HEADER.search(header) or (_MONEY_HEADER.search(t.title or "") if _MONEY_WORDS.search(header) else None)
+    unit = " ".join(m.group(1).lower().replace("tỉ", "tỷ").split()) if m else None
+    if unit is None and title_total is not None and title_total.kind == "money" and _one_numeric_column(t):
+        unit = title_total.unit if title_total.unit in MONEY_SCALE else None
+    if unit not in MONEY_SCALE:
+        return f
+    scale = MONEY_SCALE[unit]
+    return Figure(f.start, f.end, f.raw, round(f.value * scale, 6), "money", f.decimals, None, f.qualifier, scale, unit)
+
+
+_TOTAL_ROW = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng|toàn (?:tỉnh|huyện|thành phố|xã|phường))\b", re.IGNORECASE)
+
+
+def _is_indicator_table(t: Table) -> bool:
+    h = [x.lower() for x in t.header]
+    return any("mục tiêu" in x or "kế hoạch" in x or "chỉ tiêu giao" in x for x in h) \
+        and any("kết quả" in x or "thực hiện" in x for x in h)
+
+
+def _indicator_columns(t: Table) -> tuple[int | None, int | None, int, int]:
+    h = [x.lower() for x in t.header]
+    target = next(i for i, x in enumerate(h) if "mục tiêu" in x or "kế hoạch" in x or "chỉ tiêu giao" in x)
+    result = next(i for i, x in enumerate(h) if ("kết quả" in x or "thực hiện" in x) and i != target)
+    label = next((i for i, x in enumerate(h) if "chỉ tiêu" in x and i != target), 1 if len(h) > 1 else None)
+    unit = next((i for i, x in enumerate(h) if "đơn vị" in x), None)
+    return label, unit, target, result
+
+
+def _one_numeric_column(t: Table) -> bool:
+    """A table listing units with one figure each ('| 1 | Xã A | 9.806 |'): its title's figure is their total."""
+    numeric = {j for row in t.rows for j, c in enumerate(row) if j > 0 and re.fullmatch(r"\s*[\d.,]+\s*", c or "")}
+    return len(t.rows) >= 2 and len(numeric) == 1
+
+
+def _status_column(t: Table) -> int | None:
+    h = [x.lower() for x in t.header]
+    for i, x in enumerate(h):
+        if any(k in x for k in ("tiến độ", "kết quả thực hiện", "tình trạng", "trạng thái")):
+            values = [r[i] for r in t.rows if i < len(r) and r[i]]
+            if values and sum(1 for v in values if any(rx.search(v) for rx in _STATUS.values())) >= len(values) / 2:
+                return i
+    return None
