@@ -12,7 +12,7 @@ from pathlib import Path
 
 from wardaudit.ingest import sha256_file, ward_sources
 from wardaudit.project.config import Paths, WardParams
-from wardaudit.version import __version__
+from wardaudit.run.digest import package_digest
 
 MANIFEST_SCHEMA = "wardaudit.batch/1"
 DIGEST_FILE = "inputs.sha256"
@@ -21,25 +21,7 @@ NOTEBOOK_DIGEST = "notebook.sha256"
 PORTFOLIO_DIGEST = "portfolio.sha256"
 WARD_NOTEBOOK = "ward_audit.ipynb"
 
-
-_package_digest_cache: str | None = None
-
-
-def package_digest() -> str:
-    """A hash of the package's version and of every source and data file it ships.
-
-    Any edit to the code, a catalogue or a template changes it, so every ward re-runs.
-    """
-    global _package_digest_cache
-    if _package_digest_cache is None:
-        root = Path(__file__).resolve().parents[1]
-        h = hashlib.sha256(f"wardaudit {__version__}\n".encode())
-        for p in sorted(root.rglob("*")):
-            if not p.is_file() or "__pycache__" in p.parts or p.suffix in (".pyc", ".pyo"):
-                continue
-            h.update(f"{p.relative_to(root).as_posix()}\t{sha256_file(p)}\n".encode())
-        _package_digest_cache = h.hexdigest()
-    return _package_digest_cache
+__all__ = ["package_digest", "ward_inputs_digest", "notebook_digest", "read_digest", "portfolio_digest"]
 
 
 def ward_inputs_digest(params: WardParams, paths: Paths, params_file: Path) -> str:

@@ -75,8 +75,8 @@ def _audit_store_key(params: WardParams, paths: Paths) -> str:
     import hashlib
 
     from wardaudit.audit import params_digest
-    from wardaudit.batch.digest import package_digest
     from wardaudit.ingest import sha256_file
+    from wardaudit.run.digest import package_digest
 
     h = hashlib.sha256(f"{params_digest(params)}\n{package_digest()}\n".encode())
     for src in ward_sources(params, paths):
