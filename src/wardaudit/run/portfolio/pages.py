@@ -43,13 +43,10 @@ def templates_digest() -> str:
     return h.hexdigest()
 
 
-@lru_cache(maxsize=1)
 def environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(loader=jinja2.PackageLoader("wardaudit.render", "templates"),
-                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                              undefined=jinja2.StrictUndefined)
+    """The render layer's one Jinja2 environment (autoescape, every value escaped)."""
+    from wardaudit.render.templating import environment as render_environment
+    return render_environment()
 
 
 def render_page(kind: str, view: dict[str, Any], lang: str, stamp: str) -> str:
