@@ -54,3 +54,22 @@ def test_no_rule_module_states_a_code_outside_its_decorator():
 def test_every_rule_in_the_catalogue_is_a_bound_rule():
     for code, r in load_rules().items():
         assert isinstance(r, Rule) and r.code == code
+
+
+def test_port_rules_are_rules_of_the_catalogue_run_over_units_not_over_one_report():
+    from wardaudit.audit import audit_file
+    from wardaudit.rules.portfolio import PortUnit, run_port_checks
+
+    port = {code: r for code, r in load_rules().items() if r.family == "PORT"}
+    assert set(port) == {"PORT001", "PORT002"} and all(isinstance(r, Rule) for r in port.values())
+    docs = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert all(f"## {code}" in docs for code in port)
+    # a report's audit leaves them out
+    checks = audit_file(REPO / "tests" / "fixtures" / "reports" / "synthetic-monthly.txt").checks
+    assert checks and not any(c.rule.startswith("PORT") for c in checks)
+    # over units, each result carries its rule's code and severity
+    units = [PortUnit(slug=f"u{i}", ward=f"U{i}", indicators=[
+        {"indicator": "rate.online", "label": "Tỷ lệ", "value": v}]) for i, v in enumerate([90, 91, 92, 90, 20])]
+    fails = [c for c in run_port_checks(units) if c.status == "fail"]
+    assert [(c.rule, c.severity, c.values["slug"]) for c in fails] == [("PORT002", "info", "u4")]
+    assert run_port_checks(units, off=["PORT002"]) == []

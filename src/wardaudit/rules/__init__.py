@@ -40,6 +40,7 @@ def load_rules() -> Registry[Rule]:
         crossref,
         footing,
         meta,
+        portfolio,
         rates,
         structure_rules,
         targets,
@@ -52,7 +53,7 @@ def run_rules(ctx: AuditContext, rules_off: Iterable[str] = ()) -> list[CheckRes
     off = {r.upper() for r in rules_off}
     results: list[CheckResult] = []
     for code, r in load_rules().items():
-        if code in off or r.family in off:
+        if code in off or r.family in off or r.family == "PORT":  # PORT rules compare units: run_port_checks
             continue
         results.extend(r(ctx))
     return dedupe(results)

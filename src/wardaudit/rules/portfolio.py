@@ -3,20 +3,22 @@
 A PORT check reads :class:`PortUnit` values, the few figures of one unit that cross-unit checks
 need (the province-wide figures and the standard indicators), so that it runs the same on the
 full portfolio (facts of every ward) and on the per-ward summaries of a large batch. The checks are
-kept in their own registry (:data:`port_checks`), apart from the per-report rule registry.
+registered in the one rule catalogue like every rule (``wardaudit rules``, docs/rules.md), with
+family ``PORT``: :func:`wardaudit.rules.run_rules` leaves them out of a report's audit and
+:func:`run_port_checks` runs them over the units.
 """
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, Evidence
-from wardaudit.registry import Registry
+from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.rules.base import Rule, rule, rules
 
 #: |modified z| above which a ward's indicator is an outlier (Iglewicz and Hoaglin).
 OUTLIER_Z = 3.5
@@ -63,36 +65,13 @@ class PortUnit:
     indicators: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class PortCheck:
-    code: str
-    title_vi: str
-    title_en: str
-    severity: str
-    func: Callable[[Sequence[PortUnit]], Iterable[CheckResult]]
-
-
-port_checks: Registry[PortCheck] = Registry("portfolio check")
-
-
-def port_check(code: str, title_vi: str, title_en: str, severity: str):
-    """Register a cross-ward check (``PORT`` + number) in :data:`port_checks`."""
-    if severity not in SEVERITY_ORDER:
-        raise ValueError(severity)
-
-    def wrap(fn):
-        port_checks.register(code, PortCheck(code, title_vi, title_en, severity, fn))
-        return fn
-    return wrap
-
-
 def run_port_checks(units: Sequence[PortUnit], off: Iterable[str] = ()) -> list[CheckResult]:
-    """Every registered PORT check over ``units``, except the codes in ``off``."""
+    """Every PORT rule of the catalogue over ``units``, except the codes in ``off``."""
     skip = {c.upper() for c in off}
     out: list[CheckResult] = []
-    for code, check in port_checks.items():
-        if code not in skip:
-            out.extend(check.func(units))
+    for code, check in rules.items():
+        if check.family == "PORT" and code not in skip:
+            out.extend(check(units))
     return out
 
 
@@ -128,7 +107,7 @@ def _expected_value(stated: list[tuple[PortUnit, dict[float, dict[str, Any]]]]) 
     return best[0] if top >= 2 and len(best) == 1 else None
 
 
-def _province_metric(province: str, metric: str, units: list[PortUnit]) -> list[CheckResult]:
+def _province_metric(rule: Rule, province: str, metric: str, units: list[PortUnit]) -> list[CheckResult]:
     stated = [(u, v) for u in units if (v := _stated_values(u, metric))]
     if len(stated) < 2:
         return []
@@ -136,8 +115,7 @@ def _province_metric(province: str, metric: str, units: list[PortUnit]) -> list[
     facts_of = {u.slug: values.get(expected) or next(iter(values.values())) for u, values in stated}
     evidence = tuple(_evidence(facts_of[u.slug], u.ward) for u, _ in stated)
     if expected is not None and all(expected in values for _, values in stated):
-        return [CheckResult(
-            "PORT001", "pass", "warning",
+        return [rule.passed(
             f"{province}: {metric} = {fmt(expected)} ở cả {len(stated)} đơn vị / same in all "
             f"{len(stated)} units", {"metric": metric, "province": province, "expected": expected,
                                      "actual": expected, "units": len(stated)}, evidence)]
@@ -147,21 +125,20 @@ def _province_metric(province: str, metric: str, units: list[PortUnit]) -> list[
             continue
         actual = next(iter(values))
         others = sorted({fmt(x) for o, vals in stated if o is not u for x in vals})
-        out.append(CheckResult(
-            "PORT001", "fail", "warning",
+        out.append(rule.failed(
             f"{u.ward}: {metric} = {', '.join(fmt(v) for v in values)}; các đơn vị khác của {province} "
             f"nêu {', '.join(others)} / other units of the province state {', '.join(others)}",
             {"ward": u.ward, "slug": u.slug, "metric": metric, "province": province,
              "expected": expected, "actual": actual},
             (_evidence(values[actual], u.ward),)
             + tuple(e for (o, _), e in zip(stated, evidence, strict=True) if o is not u),
-            key=f"PORT001:{province}:{metric}:{u.slug}"))
+            key=f"{rule.code}:{province}:{metric}:{u.slug}"))
     return out
 
 
-@port_check("PORT001", "Số liệu chung của tỉnh khác nhau giữa các đơn vị",
-            "Province-wide figure differs between units of the same province", "warning")
-def province_wide_figures_agree(units: Sequence[PortUnit]) -> list[CheckResult]:
+@rule("PORT001", "Số liệu chung của tỉnh khác nhau giữa các đơn vị",
+      "Province-wide figure differs between units of the same province", "warning")
+def province_wide_figures_agree(rule: Rule, units: Sequence[PortUnit]) -> list[CheckResult]:
     """Figures that every commune-level unit of a province takes from the province's own
     catalogue (``province_wide`` in catalogue/targets.yaml: the number of commune-level
     administrative procedures and its online split) must be the same in every unit's latest
@@ -171,6 +148,9 @@ def province_wide_figures_agree(units: Sequence[PortUnit]) -> list[CheckResult]:
     It cannot tell which value is right when no value is shared by two units, nor see a unit that
     also states the expected value elsewhere (XREF rules compare a report with itself), and the
     province may have amended its catalogue between two units' reporting dates.
+
+    Strength: not a relation within a report; the units of one province compared (warning).
+    It runs on the portfolio (``wardaudit run``), not on one report.
     """
     by_province: dict[str, list[PortUnit]] = {}
     for u in units:
@@ -179,7 +159,7 @@ def province_wide_figures_agree(units: Sequence[PortUnit]) -> list[CheckResult]:
     out: list[CheckResult] = []
     for province in sorted(by_province):
         for metric in load_targets()["province_wide"]:
-            out.extend(_province_metric(province, metric, by_province[province]))
+            out.extend(_province_metric(rule, province, metric, by_province[province]))
     return out
 
 
@@ -196,39 +176,40 @@ def modified_z(values: list[float]) -> list[float]:
     return [(x - med) / (1.253314 * mean_ad) for x in values]
 
 
-def _outliers(key: str, rows: list[tuple[PortUnit, dict[str, Any]]]) -> list[CheckResult]:
+def _outliers(rule: Rule, key: str, rows: list[tuple[PortUnit, dict[str, Any]]]) -> list[CheckResult]:
     values = [float(r["value"]) for _, r in rows]
     med = statistics.median(values)
     out = []
     for (u, r), z in zip(rows, modified_z(values), strict=True):
         if abs(z) > OUTLIER_Z:
             f = {"quote": r.get("quote"), "file": r.get("file"), "page": r.get("page"), "line": r.get("line")}
-            out.append(CheckResult(
-                "PORT002", "fail", "info",
+            out.append(rule.failed(
                 f"{u.ward}: {r['label']} {fmt(r['value'])}% khác thường (trung vị {fmt(round(med, 2))}%, "
                 f"z = {z:.1f}) / outlier against the median of {len(values)} units",
                 {"ward": u.ward, "slug": u.slug, "indicator": key, "expected": med,
                  "actual": r["value"], "z": round(z, 2)}, (_evidence(f, u.ward),),
-                key=f"PORT002:{key}:{u.slug}"))
+                key=f"{rule.code}:{key}:{u.slug}"))
     if not out:
-        out.append(CheckResult("PORT002", "pass", "info",
-                               f"{key}: không có giá trị khác thường trong {len(values)} đơn vị / "
+        out.append(rule.passed(f"{key}: không có giá trị khác thường trong {len(values)} đơn vị / "
                                f"no outlier among {len(values)} units", {"indicator": key, "units": len(values)}))
     return out
 
 
-@port_check("PORT002", "Chỉ số khác thường so với các đơn vị khác",
-            "Indicator is an outlier against the other units", "info")
-def indicator_outliers(units: Sequence[PortUnit]) -> list[CheckResult]:
+@rule("PORT002", "Chỉ số khác thường so với các đơn vị khác",
+      "Indicator is an outlier against the other units", "info")
+def indicator_outliers(rule: Rule, units: Sequence[PortUnit]) -> list[CheckResult]:
     """A standard indicator (catalogue/targets.yaml) of a unit's latest report whose modified
     z-score against all units exceeds 3.5 is reported; one pass per indicator otherwise.
 
     An outlier is not an error: a unit may truly be ahead or behind. It needs at least four
     units stating the indicator, and cannot see a figure that is wrong in every unit alike.
+
+    Strength: not a relation within a report; a unit against the distribution of all (info).
+    It runs on the portfolio (``wardaudit run``), not on one report.
     """
     out: list[CheckResult] = []
     for key in [i["key"] for i in load_targets()["indicators"]]:
         rows = [(u, r) for u in units for r in u.indicators if r.get("indicator") == key]
         if len(rows) >= OUTLIER_MIN_WARDS:
-            out.extend(_outliers(key, rows))
+            out.extend(_outliers(rule, key, rows))
     return out

@@ -6,7 +6,7 @@ per province and the findings exports (:func:`execute_portfolio`). The notebook
 notebooks/portfolio.ipynb reads the full portfolio (:func:`load_portfolio`) and shows its tables
 and charts.
 """
-from wardaudit.rules.portfolio import OUTLIER_MIN_WARDS, OUTLIER_Z, PortCheck, load_targets, modified_z, port_checks
+from wardaudit.rules.portfolio import OUTLIER_MIN_WARDS, OUTLIER_Z, load_targets, modified_z
 from wardaudit.run.portfolio.charts import (
                                             heatmap_data,
                                             heatmap_figure,
@@ -34,10 +34,10 @@ from wardaudit.run.portfolio.tables import (
                                             wards_table_html,
 )
 
-__all__ = ["FINDING_COLUMNS", "OUTLIER_MIN_WARDS", "OUTLIER_Z", "WARD_COLUMNS", "PortCheck", "Portfolio", "WardRecord",
+__all__ = ["FINDING_COLUMNS", "OUTLIER_MIN_WARDS", "OUTLIER_Z", "WARD_COLUMNS", "Portfolio", "WardRecord",
            "build_summary", "execute_portfolio", "export_findings", "exports_html", "figure_html", "findings_frame",
            "heatmap_data", "heatmap_figure", "heatmap_html", "heatmap_severity", "indicator_value",
            "indicators_figure", "indicators_frame", "indicators_html", "load_portfolio", "load_targets",
-           "modified_z", "pick_fact", "port_checks", "port_checks_frame", "port_checks_html", "rule_precision",
+           "modified_z", "pick_fact", "port_checks_frame", "port_checks_html", "rule_precision",
            "rule_precision_html", "run_port_checks", "score", "trends_figure", "trends_frame", "trends_html",
            "ward_facts", "wards_table", "wards_table_html", "write_summary"]
