@@ -144,6 +144,7 @@ def calls(paths: Paths, slug: str) -> list[str]:
     return log.read_text().split() if log.exists() else []
 
 
+@pytest.mark.slow  # runs the batch and its portfolio phase (province pages, exports): ~30 s
 def test_batch_decisions_alone_rerender_without_audit_and_a_bad_file_fails_only_its_ward(tmp_path, monkeypatch):
     wards = ["nam-thanh-mien", "phu-thinh", "trung-thanh"]
     paths = copy_project(tmp_path, tuple(wards))
