@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+try:
+    from conftest import REPO
+except ImportError:  # run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from conftest import REPO
 
 SRC = REPO / "src" / "wardaudit"
 
@@ -174,3 +178,19 @@ def test_ruff_is_clean():
     done = subprocess.run([str(ruff), "check", "src", "tests", "benchmarks", "scripts"], cwd=REPO,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+if __name__ == "__main__":  # the figures the house rules bound: `.venv/bin/python tests/unit/test_house.py`
+    mods = modules()
+    sizes = sorted((len(p.read_text(encoding="utf-8").splitlines()), name) for name, p in mods.items())
+    funcs = [(n.end_lineno - n.lineno + 1, f"{name}.{n.name}") for name, p in mods.items()
+             for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    html = [s for p in mods.values() for s in html_strings(p)]
+    graph = import_graph()
+    print(f"modules: {len(mods)}; largest: {sizes[-1][1]} ({sizes[-1][0]} lines; limit {MAX_MODULE_LINES})")
+    print(f"functions: {len(funcs)}; longest: {max(funcs)[1]} ({max(funcs)[0]} lines; limit {MAX_FUNCTION_LINES})")
+    print(f"Python strings holding HTML tags: {len(html)} (limit {MAX_HTML_STRINGS})")
+    for s in html:
+        print("  ", s)
+    print(f"import cycles: {len(cycles(graph))}; imports of a later layer: {len(upward_imports(graph))}")
