@@ -3,6 +3,12 @@ because they cross process and Dask boundaries."""
 from __future__ import annotations
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line (whitespace runs become one space), cut at ``limit`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class AuditError(Exception):
     """Base error. ``reason`` is one line, Vietnamese then English, and names the file."""
 

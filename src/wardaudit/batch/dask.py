@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from wardaudit.batch.manifest import WardRun
-from wardaudit.batch.task import Runner, one_line, run_ward_task
-from wardaudit.errors import AuditError
+from wardaudit.batch.task import Runner, run_ward_task
+from wardaudit.errors import AuditError, one_line
 from wardaudit.project.config import Paths
 
 MAX_ATTEMPTS = 2

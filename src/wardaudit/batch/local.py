@@ -41,8 +41,8 @@ from wardaudit.batch.digest import (
 )
 from wardaudit.batch.discover import discover
 from wardaudit.batch.manifest import Progress, WardRun, summary_table, write_manifest
-from wardaudit.batch.task import Runner, count_findings, one_line, run_ward_task, worker_init
-from wardaudit.errors import AuditError, ParametersError
+from wardaudit.batch.task import Runner, count_findings, run_ward_task, worker_init
+from wardaudit.errors import AuditError, ParametersError, one_line
 from wardaudit.ingest import ward_sources
 from wardaudit.project.config import Paths, load_params, relative
 from wardaudit.project.iorw import write_text

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.batch.digest import MANIFEST_SCHEMA
-from wardaudit.batch.task import one_line
+from wardaudit.errors import one_line
 from wardaudit.project.config import Paths
 from wardaudit.project.iorw import write_text
 from wardaudit.version import __version__

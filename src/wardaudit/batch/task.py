@@ -18,16 +18,10 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from wardaudit.errors import AuditError
+from wardaudit.errors import AuditError, one_line
 from wardaudit.project.config import Paths
 
 Runner = Callable[..., dict]
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """``text`` on one line, cut at ``limit`` characters."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def count_findings(findings_path: Path) -> dict[str, int] | None:

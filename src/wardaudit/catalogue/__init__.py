@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -81,9 +82,16 @@ def _all(v) -> tuple[str, ...]:
     return tuple(v) if isinstance(v, list) else ((v,) if v else ())
 
 
+@cache
+def read_yaml(name: str) -> Any:
+    """A catalogue file (``metrics.yaml``, ``cues.yaml``, ``outlines.yaml``, ``targets.yaml``) as written,
+    read once per process. Callers must not change what it returns."""
+    return yaml.safe_load(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
-    data = yaml.safe_load(resources.files(__package__).joinpath("metrics.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("metrics.yaml")
     families = {k: tuple(v.get("nouns", ())) for k, v in data["families"].items()}
     metrics = [Metric(key=m["key"], family=m["family"], kind=m["kind"], unit=m.get("unit"),
                       phrases=tuple(p.lower() for p in m.get("phrases", ())),
@@ -158,7 +166,7 @@ class Cues:
 
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:
-    data = yaml.safe_load(resources.files(__package__).joinpath("cues.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("cues.yaml")
     part = data["partition"]
     return Cues(exhaustive=_words(part["exhaustive"]), subset=_words(part["subset"]),
                 partition=_words(part["exhaustive"] + part["subset"]), share=_words(data["share"]),

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from wardaudit.catalogue import _words
+from wardaudit.catalogue import _words, read_yaml
 
 
 def same_sentence(a, b) -> bool:
@@ -94,7 +91,7 @@ def is_compared(f) -> bool:
 @lru_cache(maxsize=1)
 def cue_data() -> dict[str, Any]:
     """cues.yaml as written, for the lists the catalogue's loader does not compile."""
-    return yaml.safe_load(resources.files("wardaudit.catalogue").joinpath("cues.yaml").read_text(encoding="utf-8"))
+    return read_yaml("cues.yaml")
 
 
 @lru_cache(maxsize=1)

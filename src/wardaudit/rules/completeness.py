@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-
+from wardaudit.catalogue import read_yaml
 from wardaudit.rules.base import AuditContext, Rule, rule
 
 
 @lru_cache(maxsize=1)
 def outline_profiles() -> dict:
-    return yaml.safe_load(resources.files("wardaudit.catalogue").joinpath("outlines.yaml").read_text(encoding="utf-8"))
+    return read_yaml("outlines.yaml")
 
 
 @rule("COMPL001", "Báo cáo không có chỉ tiêu định lượng", "No quantitative indicator", "warning")

@@ -14,9 +14,9 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from wardaudit.catalogue import read_yaml
 from wardaudit.model.findings import CheckResult, Evidence
 from wardaudit.rules.base import Rule, rule, rules
 
@@ -29,10 +29,7 @@ OUTLIER_MIN_WARDS = 4
 @lru_cache(maxsize=1)
 def load_targets() -> dict[str, Any]:
     """catalogue/targets.yaml: the standard indicators, their targets, province-wide metrics."""
-    import yaml
-
-    text = resources.files("wardaudit.catalogue").joinpath("targets.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
+    data = dict(read_yaml("targets.yaml") or {})
     data.setdefault("indicators", [])
     data.setdefault("province_wide", [])
     data["provinces"] = data.get("provinces") or {}

@@ -26,7 +26,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from wardaudit.errors import NotebookError, ParametersError
+from wardaudit.errors import NotebookError, ParametersError, one_line
 from wardaudit.ingest import ward_sources
 from wardaudit.project.config import Paths, WardParams, load_params, relative
 from wardaudit.project.iorw import write_text
@@ -157,11 +157,6 @@ def load_ward(slug: str, *, params_file: str | Path | None = None, lang: str | N
 
 # --- running and rendering --------------------------------------------------------------------------
 
-def _one_line(text: str, limit: int = 300) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _sha256(path: Path) -> str:
     from wardaudit.ingest import sha256_file
     return sha256_file(path)
@@ -215,9 +210,9 @@ def _run_notebook(source_nb: Path, nb_params: dict[str, Any], kernel_name: str, 
         try:
             _execute_on(source_nb, running, nb_params, kernel_name, paths, kernel)
         except pm.PapermillExecutionError as e:
-            status, reason = "failed", _one_line(f"{e.ename}: {e.evalue}")
+            status, reason = "failed", one_line(f"{e.ename}: {e.evalue}")
         except Exception as e:  # noqa: BLE001 - kernel missing or dead: report it, render what exists
-            status, reason = "failed", _one_line(f"{type(e).__name__}: {e}")
+            status, reason = "failed", one_line(f"{type(e).__name__}: {e}")
             if kernel is not None:  # its state is unknown: the next ward gets a new kernel
                 kernel.shutdown()
         if running.exists() and running.stat().st_size:
