@@ -143,6 +143,38 @@ def test_no_import_cycle():
     assert cycles(import_graph()) == []
 
 
+def seed_traces() -> tuple[set[str], set[str]]:
+    """The seed wards' names (parameters/*.yaml) and their distinctive figures (those with a
+    thousand dot or a decimal comma and at least three digits, from the recorded facts)."""
+    import csv
+
+    import yaml
+
+    names = {yaml.safe_load(p.read_text(encoding="utf-8"))["ward"] for p in (REPO / "parameters").glob("*.yaml")}
+    figures = set()
+    for path in (REPO / "tests" / "fixtures" / "golden").glob("*.facts.csv"):
+        for row in csv.DictReader(path.open(encoding="utf-8")):
+            figures |= {m for m in re.findall(r"\d[\d.,]*\d", row.get("raw") or "")
+                        if re.search(r"[.,]", m) and len(re.sub(r"\D", "", m)) >= 3}
+    return names, figures
+
+
+def test_no_seed_name_or_figure_in_the_package():
+    """Rules and readers are written for the next report, not the four seeds: their names and
+    figures belong in tests/ and data/ only (comments and docstrings included)."""
+    names, figures = seed_traces()
+    assert len(names) == 4 and figures
+    found = []
+    for path in sorted(SRC.rglob("*")):
+        if path.suffix not in (".py", ".yaml", ".j2", ".css", ".js"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        found += [f"{_shown(path)}: {n}" for n in names if n.lower() in text.lower()]
+        found += [f"{_shown(path)}: {f}" for f in figures
+                  if re.search(r"(?<![\d.,])" + re.escape(f) + r"(?![\d]|[.,]\d)", text)]
+    assert found == []
+
+
 # the layers in pipeline order (README "Layout"): a module imports only from its own layer or earlier ones
 LAYERS = ("version", "errors", "registry", "project", "model", "vi", "catalogue", "ingest", "extract", "rules",
           "audit", "render", "review", "run", "batch", "cli")

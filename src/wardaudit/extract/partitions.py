@@ -47,7 +47,7 @@ def partitions(facts: list[Any]) -> list[Relation]:
         cue = total.cue or "trong đó"
         fills = any(all(p.metric in part for p in parts) and len(parts) >= 2
                     for part in (metric.parts if metric else ()))
-        # one part after 'gồm' is an inclusion ('4.838 hồ sơ (gồm 98 hồ sơ chuyển sang)'), not a breakdown
+        # one part after 'gồm' is an inclusion ('520 hồ sơ (gồm 40 hồ sơ chuyển sang)'), not a breakdown
         # a bracket listing parts with no cue word ('604 hồ sơ (trực tuyến 531, trực tiếp 73)') lists them all
         periods = all(_PERIOD_NAME.match(p.label or "") for p in parts)  # 'quý I …, quý II …, quý III …'
         exhaustive = len(parts) >= 2 and (bool(cues.exhaustive.fullmatch(cue.strip("()"))) or total.origin == "table"

@@ -101,7 +101,7 @@ LOOSE = ("lower_bound", "upper_bound", "approx", "at_least", "at_most")
 
 def agree(a, b) -> bool:
     """Two statements of one quantity agree: equal when written to the same precision; a coarser
-    headline ('99%') agrees with a finer one ('99,9%') within one unit of its last place; a bound
+    headline ('97%') agrees with a finer one ('97,4%') within one unit of its last place; a bound
     ('trên 99%') agrees with what satisfies it; an approximation ('khoảng 2.500') with what is
     within one percentage point (a rate) or 2% (a count) of it."""
     for x, y in ((a, b), (b, a)):

@@ -14,7 +14,7 @@ def same_figure(rule: Rule, ctx: AuditContext):
     in another section, or in the body and an appendix. Checks recurrence relations. Figures about
     different units (the province, a level, a village, a ministry's system) are different
     quantities; shares, bounds ('trên'), approximations, targets and cumulative figures are not
-    compared with plain results. A coarser headline ('99%') agrees with a finer figure ('99,9%')
+    compared with plain results. A coarser headline ('97%') agrees with a finer figure ('97,4%')
     within one unit of its last place. Also inferred: a sentence naming a table's row and column
     restates that cell; the total of a done/total figure ('3/3 nhiệm vụ') restates the count its
     section declared; 'khoảng 2.500' and the exact figure in two clauses of one sentence. Proves two

@@ -12,7 +12,7 @@ from wardaudit.vi.numbers import tolerance
 
 @rule("RATE001", "Tỷ lệ không khớp tử số/mẫu số", "Stated rate ≠ numerator / denominator", "error")
 def rate_matches(rule: Rule, ctx: AuditContext):
-    """A stated rate must equal numerator/denominator at the precision it was written with (98,70%
+    """A stated rate must equal numerator/denominator at the precision it was written with (97,50%
     is checked to 0,005; 39% to 0,5; 'trên 94%' only as a lower bound, 'khoảng 90%' within a
     point). Checks ratio relations: the numerator is the count the rate follows in its clause (or
     a count in brackets after it); the denominator is the numerator's own '/b' or the base stated in

@@ -1,4 +1,4 @@
-"""Vietnamese figures: '12.345' is twelve thousand, '98,70%' a rate, '0,316 tỷ đồng' = 316.000.000
+"""Vietnamese figures: '12.345' is twelve thousand, '97,50%' a rate, '0,25 tỷ đồng' = 250.000.000
 đồng, '02' a count with a leading zero, '34/34' done/total, 'trên 94%' a lower bound.
 
 Dates, years, document numbers ('Kế hoạch số 13/KH-UBND ngày 10/3/2026', '57-NQ/TW'), phone
@@ -68,7 +68,7 @@ class Figure:
 
 
 def parse_number(token: str) -> float:
-    """'12.345' -> 12345; '98,70' -> 98.7; '2.500.000' -> 2500000; '02' -> 2; '0,316' -> 0.316."""
+    """'12.345' -> 12345; '97,50' -> 97.5; '2.500.000' -> 2500000; '02' -> 2; '0,25' -> 0.25."""
     token = token.strip()
     if not re.fullmatch(_NUM, token):
         raise ValueError(f"not a Vietnamese number: {token!r}")
@@ -82,7 +82,7 @@ def decimals_of(token: str) -> int:
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
-    """Format in Vietnamese: 12345 -> '12.345'; 98.7 -> '98,70' with decimals=2."""
+    """Format in Vietnamese: 12345 -> '12.345'; 97.5 -> '97,50' with decimals=2."""
     if decimals is None:
         decimals = 0 if float(value).is_integer() else min(6, len(repr(float(value)).split(".")[1]))
     return ("-" if value < 0 else "") + _vi_separators(f"{abs(value):,.{decimals}f}")
@@ -105,6 +105,15 @@ def display_number(value: Any, lang: str = "vi", max_decimals: int = 6) -> str:
     else:
         text = f"{int(value):,}"
     return _vi_separators(text) if lang == "vi" else text
+
+
+def finite(value: Any) -> float | None:
+    """``value`` as a finite float (a number, or text such as a CSV cell), else None."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) or math.isinf(x) else x
 
 
 def _vi_separators(text: str) -> str:
@@ -189,5 +198,5 @@ def find_figures(text: str) -> list[Figure]:
 
 
 def tolerance(decimals: int) -> float:
-    """Half a unit of the last written decimal: 98,70% is checked to 0,005; 39% to 0,5."""
+    """Half a unit of the last written decimal: 97,50% is checked to 0,005; 39% to 0,5."""
     return 0.5 * 10 ** (-decimals)
