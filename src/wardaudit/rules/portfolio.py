@@ -9,7 +9,6 @@ family ``PORT``: :func:`wardaudit.rules.run_rules` leaves them out of a report's
 """
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 from wardaudit.catalogue import read_yaml
 from wardaudit.model.findings import CheckResult, Evidence
 from wardaudit.rules.base import Rule, rule, rules
+from wardaudit.vi.numbers import finite, format_number
 
 #: |modified z| above which a ward's indicator is an outlier (Iglewicz and Hoaglin).
 OUTLIER_Z = 3.5
@@ -36,13 +36,7 @@ def load_targets() -> dict[str, Any]:
     return data
 
 
-def num(v: Any) -> float | None:
-    """``v`` as a finite float, else None."""
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) or math.isinf(x) else x
+num = finite  # what the portfolio modules import from here
 
 
 @dataclass(frozen=True)
@@ -80,10 +74,8 @@ def _evidence(f: dict[str, Any], ward: str) -> Evidence:
 
 
 def fmt(x: float) -> str:
-    """A figure the Vietnamese way: 12.456 and 98,7."""
-    if float(x).is_integer():
-        return f"{int(x):,}".replace(",", ".")
-    return f"{x:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """A figure the Vietnamese way: whole numbers with thousand dots, others with two decimals."""
+    return format_number(x, 0 if float(x).is_integer() else 2)
 
 
 def _stated_values(unit: PortUnit, metric: str) -> dict[float, dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from wardaudit.model.findings import CheckResult, Evidence
 from wardaudit.rules.base import AuditContext, Rule, rule
+from wardaudit.vi.numbers import finite
 
 CUMULATIVE = "cumulative"
 # A figure whose own sentence says it is cumulative, when the extractor left the qualifier empty.
@@ -63,14 +64,6 @@ def _public(fact: Any) -> dict[str, Any]:
     return f
 
 
-def _number(v: Any) -> float | None:
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) or math.isinf(x) else x
-
-
 def _scope(f: dict[str, Any]) -> tuple:
     return (f.get("metric"), f.get("unit"), f.get("kind"), f.get("qualifier"), f.get("scope"), f.get("role"),
             f.get("group"))
@@ -88,10 +81,10 @@ def _unambiguous(facts: Iterable[Any], keep) -> dict[tuple, dict[str, Any]]:
     ambiguous: set[tuple] = set()
     for raw in facts:
         f = _public(raw)
-        if not f.get("metric") or _number(f.get("value")) is None or not keep(f):
+        if not f.get("metric") or finite(f.get("value")) is None or not keep(f):
             continue
         s = _scope(f)
-        if s in seen and _number(seen[s]["value"]) != _number(f["value"]):
+        if s in seen and finite(seen[s]["value"]) != finite(f["value"]):
             ambiguous.add(s)
         seen.setdefault(s, f)
     return {s: f for s, f in seen.items() if s not in ambiguous}
@@ -103,7 +96,7 @@ def _evidence(f: dict[str, Any], source: str | None = None) -> Evidence:
 
 
 def _int(v: Any) -> int | None:
-    x = _number(v)
+    x = finite(v)
     return int(x) if x is not None else None
 
 
@@ -182,7 +175,7 @@ def cumulative_not_decreasing(rule: Rule, ctx: AuditContext) -> Iterator[CheckRe
                 continue
         elif prev_end and this_end and prev_end != this_end:
             continue
-        va, vb = _number(a["value"]), _number(b["value"])
+        va, vb = finite(a["value"]), finite(b["value"])
         label = _scope_label(scope)
         values = {"expected": va, "actual": vb, "previous": va, "current": vb}
         ev = (_evidence(b, ctx.document.source), _evidence(a, prev.document.source))
@@ -236,7 +229,7 @@ def no_order_of_magnitude_jump(rule: Rule, ctx: AuditContext) -> Iterator[CheckR
     now = _unambiguous(ctx.facts, keep)
     for scope in sorted(set(before) & set(now), key=repr):
         a, b = before[scope], now[scope]
-        va, vb = _number(a["value"]), _number(b["value"])
+        va, vb = finite(a["value"]), finite(b["value"])
         if va <= 0 or vb <= 0 or not _comparable_periods(prev.meta, ctx.meta, a, b):
             continue
         if (a.get("kind") or b.get("kind")) == "count" and max(va, vb) < JUMP_MIN_COUNT:
