@@ -270,12 +270,7 @@ def _page_items(page: _Page, boxes: list, shown: str) -> list[_Para | PageTable]
     for pt in page.tables:
         placed.append((-pt.top, 1, pt))
     placed.sort(key=lambda x: (x[0], x[1]))
-    items = [p[2] for p in placed]
-    for i, it in enumerate(items):
-        if isinstance(it, PageTable):
-            it.first_on_page = i == 0
-            it.last_on_page = i == len(items) - 1
-    return items
+    return [p[2] for p in placed]
 
 
 def _table_block(it: PageTable, blocks: list[Block], prev_item: object, doc: Document) -> None:
