@@ -11,9 +11,10 @@ Each file goes to ``tests/fixtures/renderings/reportlab/``:
   the repeated header.
 * ``stitch-cases.pdf``: a short report written for this fixture: two tables of different
   appendices on one page with the appendix heading between them; two unrelated tables (different
-  headers) with nothing between them; one table cut into three on one page (the header repeated,
-  then a part without header), whose second part opens with the rest of a row; a row with an empty
-  number cell that has figures of its own; a row after one that ends a sentence.
+  headers, same columns) with nothing between them; one table drawn in four parts on one page (the
+  header repeated, or left out), whose parts open with the rest of a row cut in the middle of a
+  sentence, a row after one that ends with a full stop, and a row with figures of its own, each
+  with an empty number cell.
 
 The font is DejaVu Serif from the Debian package fonts-dejavu-core (``make system-deps``), which
 covers Vietnamese; nothing is downloaded. Output is byte-for-byte deterministic (``invariant``:
@@ -291,14 +292,15 @@ def _cases_story(available: float) -> list:
                          ["2.", "Hồ sơ công việc được lập và lưu trữ hoàn toàn trên môi trường", "%", "92"]]),
         Spacer(1, 6),
         table(HEADER_A, [["", "điện tử của cơ quan", "", ""],
-                         ["3.", "Số cán bộ, công chức được cấp chữ ký số cá nhân", "người", "27"]]),
+                         ["3.", "Cuộc họp trực tuyến đã tổ chức trong kỳ. Hệ thống vận hành ổn định.", "cuộc",
+                          "11"]]),
+        Spacer(1, 6),
+        table(HEADER_A, [["", "Đề nghị cấp trên hỗ trợ thêm thiết bị đầu cuối", "", ""],
+                         ["4.", "Số cán bộ, công chức được cấp chữ ký số cá nhân", "người", "27"]],
+              header_shown=False),
         Spacer(1, 6),
         table(HEADER_A, [["", "Trong đó: công chức chuyên trách", "người", "4"],
-                         ["4.", "Cuộc họp trực tuyến đã tổ chức trong kỳ. Hệ thống vận hành ổn định.", "cuộc",
-                          "11"],
-                         ["", "Đề nghị cấp trên hỗ trợ thêm thiết bị đầu cuối", "", ""],
-                         ["5.", "Số thủ tục hành chính có phát sinh hồ sơ trực tuyến", "thủ tục", "64"]],
-              header_shown=False),
+                         ["5.", "Số thủ tục hành chính có phát sinh hồ sơ trực tuyến", "thủ tục", "64"]]),
     ]
 
 

@@ -1,5 +1,6 @@
 """Table clean-up shared by every reader: cell text, multi-row headers, rows split by page breaks,
-and stitching a table continued after a break (with or without its header repeated)."""
+and stitching a table continued in another part (after a page break or drawn in pieces on one
+page, with or without its header repeated)."""
 from __future__ import annotations
 
 import re

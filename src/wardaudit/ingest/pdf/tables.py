@@ -39,20 +39,27 @@ def mark_continuations(items: Sequence[object]) -> None:
 
     ``items`` are the document's paragraphs and tables in reading order, so two tables next to
     each other have nothing between them. Such a pair on one page or on two pages in a row is one
-    table when the second repeats the first one's header rows (fuzzy on OCR text), or opens without
-    a header on the same columns (``header_rows = 0``: its first rows are data, never header text).
+    table when the second repeats the header rows of the table the first belongs to (fuzzy on OCR
+    text; a part without header may stand between), or opens without a header on the first one's
+    columns (``header_rows = 0``: its first rows are data, never header text). The header is
+    compared with the nearest part that shows it: a copy of the whole table pasted below it repeats
+    its first data rows too, which must not pass for header rows.
     Whether the rows then read as a continuation (numbering, a restart) is
     :func:`wardaudit.ingest.stitching.is_continuation`'s question.
     """
+    shown: PageTable | None = None  # the last part of ``a``'s table that shows its header
     for a, b in zip(items, items[1:], strict=False):
+        if isinstance(a, PageTable) and (shown is None or not a.header_repeated or a.raw.header_rows):
+            shown = a
         if not (isinstance(a, PageTable) and isinstance(b, PageTable) and 0 <= b.page - a.page <= 1):
             continue
-        k = _repeated_header_rows(a.raw, b.raw, fuzzy=b.raw.quality.get("engine") == "image")
+        k = _repeated_header_rows(shown.raw, b.raw, limit=shown.raw.header_rows or 3,
+                                  fuzzy=b.raw.quality.get("engine") == "image")
         if k:
             b.raw.header_rows = k
             b.header_repeated = True
-            if a.raw.header_rows is None:
-                a.raw.header_rows = k
+            if shown.raw.header_rows is None:
+                shown.raw.header_rows = k
         elif _same_layout(a, b) and not _opens_with_header(b.raw):
             b.raw.header_rows = 0
             b.header_repeated = True
@@ -155,13 +162,26 @@ def _same_row(a: list[str], b: list[str], fuzzy: bool) -> bool:
 
 
 def _repeated_header_rows(prev: RawTable, nxt: RawTable, limit: int = 3, fuzzy: bool = False) -> int:
-    """How many leading rows of ``nxt`` repeat the leading rows of ``prev`` (a repeated header)."""
+    """How many leading rows of ``nxt`` repeat the leading rows of ``prev`` (a repeated header).
+    A numbered row (``I``, ``1.``) is data, however alike: a pasted copy repeats those too."""
     k = 0
     while (k < min(limit, len(prev.cells), len(nxt.cells) - 1)
            and _same_row(prev.cells[k], nxt.cells[k], fuzzy)
-           and any(c.strip() for c in nxt.cells[k])):
+           and any(c.strip() for c in nxt.cells[k])
+           and not _numbered_row(nxt.cells[k])):
         k += 1
     return k
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+def _numbered_row(cells: list[str]) -> bool:
+    """A data row: its first cell numbers it, and it holds more than a row of column numbers
+    (``1 | 2 | 3`` or ``(1) | (2)``, which a header may end with)."""
+    filled = [clean_cell(c) for c in cells if c.strip()]
+    return (bool(filled) and bool(cells[0].strip()) and bool(_ROW_KEY.match(clean_cell(cells[0])))
+            and not all(_COLUMN_NUMBER.match(c) for c in filled))
 
 
 def _same_layout(a: PageTable, b: PageTable, tolerance: float = 6.0) -> bool:
