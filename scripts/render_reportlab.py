@@ -154,13 +154,6 @@ def table_parts(table, lines: list[str], file: str) -> list:
     return out
 
 
-def _appendix_blocks(doc) -> dict[int, str]:
-    from wardaudit.ingest.structure import annotate
-
-    annotate(doc)
-    return {i: b.appendix for i, b in enumerate(doc.blocks) if b.kind == "table" and b.appendix}
-
-
 def _seed_story(doc, available: float, table_flowables) -> list:
     from reportlab.platypus import PageBreak, Spacer
 
@@ -219,7 +212,7 @@ def render_row_break(out: Path) -> None:
 
     shown = str(SEED.relative_to(ROOT))
     doc = read_document(SEED, display_path=shown)
-    appendices = _appendix_blocks(doc)
+    appendices = {i: b.appendix for i, b in enumerate(doc.blocks) if b.kind == "table"}  # read_document annotates
     pdf = _document(out, f"Rendering of {shown} (a row broken by the page end)")
     available, height = _frame_size(pdf)
     styles = _styles()
