@@ -1,4 +1,4 @@
-"""Command line: ``wardaudit extract|check|rules|metrics|run|discover|review``.
+"""Command line: ``wardaudit extract|check|rules|metrics|run|discover|review|desk``.
 
 Exit codes of ``check``: 0 no error-severity finding, 1 at least one, 2 the input could not be read
 (one line on stderr naming the file, never a traceback).
@@ -112,25 +112,35 @@ def cmd_discover(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from wardaudit.project.config import relative
+    from wardaudit.project.config import Paths, relative
+    from wardaudit.render.wording import display_stamp
     from wardaudit.review.decisions import decide, review_list, review_text
+    from wardaudit.review.statuses import STATE_WORDS, parse_status
 
     if args.id is None:
         if args.status or args.note is not None or args.by:
-            return _fail("wardaudit review: --status/--note/--by cần một ID / need a finding ID")
+            return _fail("wardaudit review: --status/--note/--by cần mã phát hiện (ID) / need a finding ID")
         listing = review_list(args.ward)
         if args.format == "json":
             sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
         else:
             sys.stdout.write(review_text(listing))
         return 0
-    if not args.status or args.note is None:
-        return _fail("wardaudit review WARD ID: cần --status và --note / --status and --note are required")
-    from wardaudit.project.config import Paths
+    if not args.status:
+        return _fail("wardaudit review WARD ID: cần --status (xac-nhan, loai-tru, giai-trinh, mo-lai) / "
+                     "--status is required")
+    status = parse_status(args.status)
     paths = Paths()
-    d = decide(args.ward, args.id, args.status, args.note, by=args.by, paths=paths)
-    print(f"{d.id}: {d.status} ({d.by or '?'}, {d.at}) → {relative(paths.ward_reviews(Path(args.ward).stem), paths)}")
+    d = decide(args.ward, args.id, status, args.note or "", by=args.by, paths=paths)
+    print(f"{d.id}: {STATE_WORDS[d.status]} ({d.by or '?'}, {display_stamp(d.at)}) → "
+          f"{relative(paths.ward_reviews(Path(args.ward).stem), paths)}")
     return 0
+
+
+def cmd_desk(args) -> int:
+    from wardaudit.desk.server import serve
+
+    return serve(port=args.port, open_browser=not args.no_browser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,52 +148,82 @@ def build_parser() -> argparse.ArgumentParser:
                                 "Audit commune/ward progress reports.")
     from wardaudit.version import __version__
     p.add_argument("--version", action="version", version=f"wardaudit {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, title="lệnh / commands")
 
-    e = sub.add_parser("extract", help="print the structured document (sections, appendices, tables)")
+    e = sub.add_parser("extract", help="in cấu trúc văn bản (mục, phụ lục, bảng) / print the structured document")
     e.add_argument("file")
     e.add_argument("--format", choices=["text", "json"], default="text")
     e.add_argument("--max-pages", type=int, default=200)
     e.set_defaults(func=cmd_extract)
 
-    c = sub.add_parser("check", help="check one report; exit 1 on an error-severity finding, 2 if unreadable")
+    c = sub.add_parser("check",
+        help="kiểm tra một báo cáo; mã thoát 1 khi có sai sót, 2 khi không đọc được / check one report")
     c.add_argument("file")
     c.add_argument("--format", choices=["text", "json"], default="text")
-    c.add_argument("--ward", help="the ward's name as it should be spelt (enables the name check)")
-    c.add_argument("--params", help="a parameters/<ward>.yaml file")
-    c.add_argument("--failures-only", action="store_true", help="hide the passed checks")
+    c.add_argument("--ward", help="tên đơn vị viết đúng (để kiểm tra tên) / the ward's name as it should be spelt")
+    c.add_argument("--params", help="tệp tham số parameters/<ward>.yaml / a parameters file")
+    c.add_argument("--failures-only", action="store_true", help="ẩn các phép kiểm tra đạt / hide the passed checks")
     c.set_defaults(func=cmd_check)
 
-    r = sub.add_parser("rules", help="list the rule catalogue")
+    r = sub.add_parser("rules", help="danh mục quy tắc kiểm tra / list the rule catalogue")
     r.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     r.set_defaults(func=cmd_rules)
 
-    m = sub.add_parser("metrics", help="list the metric catalogue")
+    m = sub.add_parser("metrics", help="danh mục chỉ tiêu / list the metric catalogue")
     m.set_defaults(func=cmd_metrics)
 
-    run = sub.add_parser("run", help="run the ward notebook for wards and render HTML reports")
+    run = sub.add_parser("run",
+        help="kiểm tra các xã/phường và lập trang HTML, công văn, trang tổng hợp / run wards and render their pages")
     run.add_argument("wards", nargs="*")
-    run.add_argument("--all", action="store_true", help="every ward in parameters/")
-    run.add_argument("--jobs", type=int, default=None, help="parallel workers (default: CPU cores)")
-    run.add_argument("--scheduler", default=None, help="a Dask scheduler address, tcp://HOST:PORT")
-    run.add_argument("--force", action="store_true", help="re-run wards whose inputs did not change")
+    run.add_argument("--all", action="store_true", help="mọi xã/phường trong parameters/ / every ward")
+    run.add_argument("--jobs", type=int, default=None,
+        help="số tiến trình song song (mặc định: số lõi CPU) / parallel workers")
+    run.add_argument("--scheduler", default=None,
+        help="địa chỉ Dask scheduler tcp://HOST:PORT / a Dask scheduler address")
+    run.add_argument("--force", action="store_true",
+        help="chạy lại cả đơn vị không thay đổi / re-run unchanged wards too")
     run.add_argument("--quiet", action="store_true")
     run.set_defaults(func=cmd_run)
 
-    d = sub.add_parser("discover", help="write parameters/<ward>.yaml for ward folders that have none")
+    d = sub.add_parser("discover",
+        help="tạo parameters/<ward>.yaml cho thư mục đơn vị mới / write parameters for new ward folders")
     d.add_argument("raw_dir", nargs="?")
     d.set_defaults(func=cmd_discover)
 
-    from wardaudit.review.decisions import STATUSES
-    rv = sub.add_parser("review", help="list a ward's failing checks with the auditor's decisions, or record one")
-    rv.add_argument("ward", help="the ward's slug (parameters/<ward>.yaml)")
-    rv.add_argument("id", nargs="?", help="a finding's id: record a decision on it")
-    rv.add_argument("--status", choices=list(STATUSES))
-    rv.add_argument("--note", help="why (shown on the ward page and, for a query, in the letter)")
-    rv.add_argument("--by", help="who decides (default: the login name)")
+    rv = sub.add_parser("review", help="xem các phát hiện của một xã/phường và quyết định của kiểm toán viên, hoặc ghi "
+                        "một quyết định / list a ward's findings with the decisions, or record one",
+                        description="Không có ID: liệt kê phát hiện và trạng thái. Có ID: ghi một quyết định vào "
+                        "data/reviews/WARD.yaml (chỉ ghi thêm). / Without an ID: list; with one: record a decision.")
+    rv.add_argument("ward", help="mã xã/phường (tên tệp parameters/<ward>.yaml) / the ward's slug")
+    rv.add_argument("id", nargs="?", help="mã phát hiện cần quyết định / a finding's id")
+    rv.add_argument("--status", metavar="TRẠNG_THÁI",
+                    help="xac-nhan (xác nhận sai sót), loai-tru (loại trừ), giai-trinh (đề nghị giải trình), "
+                    "mo-lai (mở lại); có dấu hay không đều được; English: confirmed, dismissed, query, open")
+    rv.add_argument("--note", help="lý do; bắt buộc khi loại trừ; hiện trên trang và trong công văn / why; "
+                    "required to dismiss")
+    rv.add_argument("--by", help="người quyết định (mặc định: tên đăng nhập) / who decides (default: login name)")
     rv.add_argument("--format", choices=["text", "json"], default="text")
     rv.set_defaults(func=cmd_review)
+
+    dk = sub.add_parser("desk", help="mở bàn kiểm tra: duyệt phát hiện bằng nút bấm (Voilà, 127.0.0.1) / "
+                        "serve the review desk")
+    dk.add_argument("--port", type=int, default=8866, help="cổng (mặc định 8866) / port")
+    dk.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt / do not open a browser")
+    dk.set_defaults(func=cmd_desk)
+    for parser in (p, *sub.choices.values()):
+        _in_vietnamese(parser)
     return p
+
+
+def _in_vietnamese(parser: argparse.ArgumentParser) -> None:
+    """argparse's own headings and the -h line, Vietnamese first."""
+    parser._positionals.title = "đối số / arguments"
+    parser._optionals.title = "tùy chọn / options"
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = "hiện trợ giúp này / show this help"
+        elif isinstance(action, argparse._VersionAction):
+            action.help = "phiên bản / version"
 
 
 def main(argv: list[str] | None = None) -> int:

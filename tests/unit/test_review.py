@@ -78,7 +78,7 @@ def test_decisions_are_appended_never_rewritten_and_the_last_one_wins(small):
     assert second.startswith(first) and len(second) > len(first)
     history = load_decisions("xa-a", small)
     assert [d.status for d in history] == ["dismissed", "confirmed"]
-    assert history[0].by == "An" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", history[0].at)
+    assert history[0].by == "An" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", history[0].at)
     assert latest(history)[F1].note == "đối chiếu lại: sai thật"
 
 
@@ -87,8 +87,13 @@ def test_a_decision_on_an_unknown_finding_or_with_a_bad_status_is_refused(small)
         decide("xa-a", "FOOT001-ffffffffff", "dismissed", "x", paths=small)
     with pytest.raises(ReviewError, match="invalid status"):
         decide("xa-a", F1, "ignored", "x", paths=small)
-    with pytest.raises(ReviewError, match="not audited yet"):
+    with pytest.raises(ReviewError, match="xa-b: .*no such ward"):
         decide("xa-b", F1, "dismissed", "x", paths=small)
+    (small.parameters / "xa-c.yaml").write_text("ward: C\nslug: xa-c\n", encoding="utf-8")
+    with pytest.raises(ReviewError, match="not audited yet"):
+        decide("xa-c", F1, "dismissed", "x", paths=small)
+    with pytest.raises(ReviewError, match="a dismissal needs a note"):
+        decide("xa-a", F1, "loại trừ", "  ", paths=small)
     assert not small.ward_reviews("xa-a").exists()
 
 
@@ -108,7 +113,7 @@ def test_a_malformed_file_names_the_file_and_the_line(text, line, what):
 def test_the_review_command_lists_records_and_keeps_decisions_of_vanished_findings(small, capsys):
     assert main(["review", "xa-a", R2, "--status", "query", "--note", "tỷ lệ  sai?",
                  "--by", "Bình"]) == 0
-    assert f"{R2}: query" in capsys.readouterr().out
+    assert f"{R2}: Đã đề nghị giải trình (Bình, " in capsys.readouterr().out
     assert main(["review", "xa-a", "--format", "json"]) == 0
     listing = json.loads(capsys.readouterr().out)
     assert listing["ward"] == "xa-a"
@@ -121,7 +126,7 @@ def test_the_review_command_lists_records_and_keeps_decisions_of_vanished_findin
     _findings(small, "xa-a", [_check("FOOT001", "k1")])
     gone = {f["id"]: f for f in review_list("xa-a", small)["findings"]}[R2]
     assert gone["found"] is False and gone["message"] == NO_LONGER_FOUND and gone["status"] == "query"
-    assert main(["review", "xa-a", R2, "--status", "open"]) == 2
+    assert main(["review", "xa-a", R2, "--status", "loai-tru"]) == 2
     assert "--note" in capsys.readouterr().err
     (small.ward_reviews("xa-a")).write_text("- id: [\n", encoding="utf-8")
     assert main(["review", "xa-a"]) == 2

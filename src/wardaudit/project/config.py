@@ -143,3 +143,11 @@ def relative(path: Path, paths: Paths) -> str:
         return str(Path(path).resolve().relative_to(paths.root.resolve()))
     except ValueError:
         return str(path)
+
+
+def nearest_slugs(slug: str, paths: Paths, n: int = 5) -> list[str]:
+    """The wards of parameters/ whose slug is closest to ``slug`` (a mistyped name), closest first."""
+    import difflib
+
+    known = sorted(p.stem for p in paths.parameters.glob("*.yaml"))
+    return difflib.get_close_matches(slug, known, n=n, cutoff=0.6)

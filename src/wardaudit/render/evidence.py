@@ -13,7 +13,14 @@ from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, Evidence
 from wardaudit.render.messages import t
 from wardaudit.render.placement import Placement, anchor_prefix, place_evidence, segments
 from wardaudit.render.templating import macros
-from wardaudit.render.wording import message, quote_at_words, relation_text, review_prefix, value_rows
+from wardaudit.render.wording import (
+    display_stamp,
+    message,
+    quote_at_words,
+    relation_text,
+    review_prefix,
+    value_rows,
+)
 
 __all__ = ["findings", "source_view", "table_data", "all_results", "rule_titles", "loc_label"]
 
@@ -75,7 +82,7 @@ def _review_data(d: Any, lang: str) -> dict[str, Any]:
     if d is None:
         return {"status": "open", "label": t("review_open", lang), "note": None, "who": None}
     return {"status": d.status, "label": t("review_" + d.status, lang), "note": d.note,
-            "who": " · ".join(x for x in (d.by or "", d.at) if x)}
+            "who": " · ".join(x for x in (d.by or "", display_stamp(d.at) or "") if x)}
 
 
 def _finding_data(c: CheckResult, ci: int, pl: Placement, title: str, source: str | None, review: Any,
@@ -95,7 +102,7 @@ def _gone_data(gone: list[Any], lang: str) -> dict[str, Any]:
     return {"heading": t("no_longer_found", lang), "note": t("no_longer_found_note", lang),
             "head": [t(k, lang) for k in ("finding_id", "status", "review_note", "review_by", "review_at")],
             "rows": [{"id": d.id, "status": t("review_" + d.status, lang), "note": d.note, "by": d.by or "",
-                      "at": d.at} for d in gone]}
+                      "at": display_stamp(d.at)} for d in gone]}
 
 
 def _failures(results: list[Any], lang: str) -> list[tuple]:

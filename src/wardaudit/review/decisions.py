@@ -24,7 +24,8 @@ from typing import Any
 import yaml
 
 from wardaudit.errors import ReviewError
-from wardaudit.project.config import Paths, relative
+from wardaudit.project.config import Paths, nearest_slugs, relative
+from wardaudit.review.statuses import parse_status
 from wardaudit.store import WardStore
 
 STATUSES = ("open", "confirmed", "dismissed", "query")
@@ -146,7 +147,12 @@ def decisions_digest(slug: str, paths: Paths) -> str:
 
 def findings_documents(slug: str, paths: Paths) -> list[dict[str, Any]]:
     """The findings documents of the ward's last good audit (from its store), oldest report first."""
-    results = WardStore(paths, slug).load_audit()
+    store = WardStore(paths, slug)
+    if not paths.ward_params(slug).is_file() and not store.has_audit():
+        near = nearest_slugs(slug, paths)
+        raise ReviewError(f"{slug}: không có phường/xã này / no such ward"
+                          + (f"; gần nhất / nearest: {', '.join(near)}" if near else ""), ward=slug)
+    results = store.load_audit()
     if results is None:
         raise ReviewError(f"{slug}: chưa kiểm tra phường/xã này, chạy `wardaudit run {slug}` trước / "
                           "not audited yet: run it first", ward=slug)
@@ -217,7 +223,16 @@ def _append(path: Path, text: str) -> None:
         os.close(fd)
 
 
-def decide(ward: str, id: str, status: str, note: str, by: str | None = None, *,
+def decision_stamp(now: _dt.datetime | None = None) -> str:
+    """The time of a decision as stored: Vietnam time with its offset (``2026-12-02T13:22:05+07:00``).
+    Entries written earlier in UTC (``…Z``) are read as they are and shown in Vietnam time too."""
+    from zoneinfo import ZoneInfo
+
+    now = now or _dt.datetime.now(_dt.UTC)
+    return now.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).replace(microsecond=0).isoformat()
+
+
+def decide(ward: str, id: str, status: str, note: str = "", by: str | None = None, *,
            paths: Paths | None = None) -> Decision:
     """Record a decision on one of the ward's findings (appended to data/reviews/<ward>.yaml).
 
@@ -228,9 +243,10 @@ def decide(ward: str, id: str, status: str, note: str, by: str | None = None, *,
     id
         The finding's id, as ``wardaudit review WARD`` or findings.json shows it.
     status
-        ``confirmed``, ``dismissed``, ``query`` or ``open`` (undo an earlier decision).
+        ``confirmed``, ``dismissed``, ``query`` or ``open`` (undo an earlier decision), or the same in
+        Vietnamese, with or without diacritics (``xac-nhan``, ``"loại trừ"``, ``giai-trinh``, ``mo-lai``).
     note
-        Why; it is shown on the ward page and, for a query, in the letter to the ward.
+        Why; required to dismiss. It is shown on the ward page and in the letter to the ward.
     by
         Who decided; the login name when None.
 
@@ -242,9 +258,9 @@ def decide(ward: str, id: str, status: str, note: str, by: str | None = None, *,
     """
     paths = paths or Paths()
     slug = _slug(ward)
-    if status not in STATUSES:
-        raise ReviewError(f"trạng thái '{status}' không hợp lệ / invalid status (one of {', '.join(STATUSES)})",
-                          ward=slug)
+    status = parse_status(status)
+    if status == "dismissed" and not str(note or "").strip():
+        raise ReviewError("loại trừ cần ghi lý do (--note) / a dismissal needs a note", ward=slug)
     history = load_decisions(slug, paths)  # refuses to append to a malformed file
     known = {c["id"] for c in failing_checks(findings_documents(slug, paths))} | {d.id for d in history}
     if id not in known:
@@ -255,18 +271,22 @@ def decide(ward: str, id: str, status: str, note: str, by: str | None = None, *,
             by = getpass.getuser()
         except (KeyError, OSError):
             by = None
-    at = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    d = Decision(id=id, status=status, note=" ".join(str(note).split()), by=by or None, at=at)
+    at = decision_stamp()
+    d = Decision(id=id, status=status, note=" ".join(str(note or "").split()), by=by or None, at=at)
     _append(paths.ward_reviews(slug), _entry(d))
     return d
 
 
 def review_text(listing: Mapping[str, Any]) -> str:
-    """The listing as text, one finding a line."""
+    """The listing as text, one finding a line, its state in Vietnamese and times in Vietnam time."""
+    from wardaudit.render.wording import display_stamp
+    from wardaudit.review.statuses import STATE_WORDS
+
     lines = [f"# {listing['ward']}"]
     for f in listing["findings"]:
-        who = f" — {f['note']} ({f['by'] or '?'}, {f['at']})" if f.get("at") else ""
-        lines.append(f"{f['id']:18} {f['status']:9} {f.get('severity') or '-':7} {f['message']}{who}")
+        who = f" — {f['note']} ({f['by'] or '?'}, {display_stamp(f['at'])})" if f.get("at") else ""
+        state = STATE_WORDS.get(f["status"], f["status"])
+        lines.append(f"{f['id']:18} {state:22} {f.get('severity') or '-':7} {f['message']}{who}")
     if not listing["findings"]:
         lines.append("không có phát hiện / no failing check")
     return "\n".join(lines) + "\n"
