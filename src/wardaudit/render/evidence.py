@@ -22,7 +22,7 @@ from wardaudit.render.wording import (
     value_rows,
 )
 
-__all__ = ["findings", "source_view", "table_data", "all_results", "rule_titles", "loc_label"]
+__all__ = ["findings", "source_view", "table_data", "all_results", "rule_titles", "loc_label", "quote_text"]
 
 
 def all_results(results: Any) -> list[Any]:
@@ -53,7 +53,7 @@ def loc_label(page: int | None, line: int | None, lang: str) -> str:
 
 # --- findings -----------------------------------------------------------------------------------
 
-def _quote_text(doc: Document | None, ev: Evidence) -> str:
+def quote_text(doc: Document | None, ev: Evidence) -> str:
     """The evidence's quote, widened to whole words of the block it was taken from."""
     core = (ev.quote or "").strip().strip("…").strip()
     if doc is None or len(core) < 12:  # a figure or a name is quoted whole
@@ -71,7 +71,7 @@ def _evidence_data(c: CheckResult, ci: int, pl: Placement, lang: str, doc: Docum
     for ei, ev in enumerate(c.evidence):
         where = " · ".join(x for x in (f"{t('section', lang)}: {ev.section}" if ev.section else "",
                                        loc_label(ev.page, ev.line, lang), ev.file or "") if x)
-        entries.append({"quote": _quote_text(doc, ev), "where": where, "figure": ev.figure,
+        entries.append({"quote": quote_text(doc, ev), "where": where, "figure": ev.figure,
                         "link": pl.links.get((ci, ei)) or None})
     return {"label": t("evidence", lang), "entries": entries, "go_to_source": t("go_to_source", lang),
             "not_located": t("not_located", lang)}
