@@ -7,6 +7,8 @@ CHROMIUM ?= /usr/bin/chromium
 JOBS ?=
 OCR_DEBS := tesseract-ocr tesseract-ocr-vie ghostscript
 DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf
+# Times New Roman's metric twin with Vietnamese letters: the letter (.docx) prints as Word would lay it out
+LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 
 .PHONY: help setup system-deps audit test test-fast lint bench bench-scale eval lab lock clean-reports samples docs
 
@@ -23,7 +25,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## build .venv from requirements.lock (exact versions) and install the package
 
-system-deps: ## install Debian packages the tests need (chromium; OCR: tesseract vie, ghostscript; LibreOffice; DejaVu fonts)
+system-deps: ## install Debian packages the tests need (chromium; OCR: tesseract vie, ghostscript; LibreOffice; DejaVu and Liberation fonts)
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
@@ -40,6 +42,11 @@ system-deps: ## install Debian packages the tests need (chromium; OCR: tesseract
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-dejavu-core >/dev/null; \
 	  else echo "DejaVu fonts missing: run 'sudo apt-get install fonts-dejavu-core'" >&2; exit 1; fi; \
+	fi
+	@if [ ! -f $(LIBERATION) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-liberation2 >/dev/null; \
+	  else echo "Liberation fonts missing: run 'sudo apt-get install fonts-liberation2'" >&2; exit 1; fi; \
 	fi
 
 audit: setup ## run every ward in parameters/ and render reports/ (index: reports/index.html)

@@ -72,7 +72,8 @@ def test_decisions_reach_every_output_survive_force_and_need_no_reaudit(tmp_path
     letter = _letter_text(paths.ward_letter(WARD))
     budget_quote = " ".join(next(c for c in json.loads((out / "findings.json").read_text())["checks"]
                                  if c["id"] == query)["evidence"][0]["quote"].split())
-    assert f"“{budget_quote}”" in letter and "đề nghị làm rõ đơn vị tính" in letter
+    assert f"“{budget_quote.rstrip(' .')}”" in letter and "đề nghị làm rõ đơn vị tính" in letter
+    assert f'href="{WARD}-giai-trinh.docx" class="letter-link"' in page  # the page links its letter
     assert dismiss not in letter and "chênh lệch do hồ sơ rút" not in letter
 
     reviewed = {c["id"]: c["review"]["status"] for c in json.loads((out / "findings.json").read_text())["checks"]
@@ -84,8 +85,11 @@ def test_decisions_reach_every_output_survive_force_and_need_no_reaudit(tmp_path
     html = index.read_text(encoding="utf-8")
     rows = {re.search(r'data-rule="([^"]+)"', m.group(0)).group(1): m.group(0)
             for m in re.finditer(r"<tr[^>]*data-rule=[^>]*>", html)}
-    assert "high-dismissal" in rows[dismiss.split("-")[0]]  # 1 of 1 decided finding dismissed: 100% > 20%
-    assert "high-dismissal" not in rows[query.split("-")[0]]
+    # 1 of 1 decided finding dismissed says nothing of the rule's precision yet: no "100%", no highlight
+    assert "high-dismissal" not in rows[dismiss.split("-")[0]]
+    row = html.split(rows[dismiss.split("-")[0]], 1)[1].split("</tr>", 1)[0]
+    assert "chưa đủ quyết định" in row and "100%" not in row
+    assert f'href="{WARD}-giai-trinh.docx">công văn</a>' in html  # the index links the letter
 
     # a forced re-run re-audits, and loses no decision
     assert run_batch(wards=[WARD], jobs=1, quiet=True, force=True, paths=paths) == 0

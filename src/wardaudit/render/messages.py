@@ -129,6 +129,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "contents": ("Mục lục", "Contents"),
     "page_word": ("Trang", "Page"),
     "back_to_index": ("← Về trang tổng hợp", "← Back to the index"),
+    "letter_link": ("Công văn đề nghị chỉnh sửa, giải trình (.docx)", "Letter asking to correct and explain (.docx)"),
     "print_note": ("Bản in: toàn văn báo cáo là phụ lục, có thể bỏ khi in (chọn trang).",
                    "Printed: the report's full text is an appendix you may leave out."),
     "page_footer": ("{ward} · {report} · trang", "{ward} · {report} · page"),
@@ -233,9 +234,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "portfolio.prec_dismissed": ("Loại trừ", "Dismissed"),
     "portfolio.prec_dismissal_rate": ("Tỷ lệ loại trừ", "Dismissal rate"),
     "portfolio.prec_note": ("Tỷ lệ loại trừ = số phát hiện kiểm toán viên loại trừ / số phát hiện đã có quyết định, "
-                            "trên mọi đơn vị; trên 20% được tô đậm: quy tắc đó báo sai nhiều, cần xem lại.",
-                            "Dismissal rate = findings the auditors dismissed / findings decided, across all units; "
-                            "above 20% is highlighted: the rule raises many false alarms."),
+                            "trên mọi đơn vị, chỉ tính khi quy tắc có từ 5 quyết định; trên 20% được tô đậm: quy tắc "
+                            "đó báo sai nhiều, cần xem lại.",
+                            "Dismissal rate = findings the auditors dismissed / findings decided, across all units, "
+                            "shown once a rule has 5 decisions; above 20% is highlighted: the rule raises many false "
+                            "alarms."),
+    "portfolio.prec_too_few": ("chưa đủ quyết định", "too few decisions"),
     "portfolio.col_report": ("Báo cáo kiểm tra", "Audit report"),
     "portfolio.col_status": ("Trạng thái", "Status"),
     "portfolio.open_report": ("xem", "open"),

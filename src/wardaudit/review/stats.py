@@ -16,6 +16,10 @@ from wardaudit.review.decisions import STATUSES, failing_checks
 
 #: Dismissal rate above which a rule is highlighted in the index.
 HIGH_DISMISSAL = 0.20
+#: A rule's dismissal rate is shown once it has this many decisions; fewer say nothing of its precision
+#: (one dismissal would read as 100%), and the table says "chưa đủ quyết định" instead.
+MIN_DECISIONS = 5
+TOO_FEW = "chưa đủ quyết định"
 PRECISION_COLUMNS = ["rule", "title", "wards", "findings", "decided", "confirmed", "query", "dismissed",
                      "dismissal_rate"]
 
@@ -60,13 +64,23 @@ def rule_precision(wards: Iterable[tuple[str, list[Mapping[str, Any]]]], titles:
     return pd.DataFrame(rows, columns=PRECISION_COLUMNS)
 
 
+def rate_text(decided: int, rate: float | None) -> tuple[str, bool]:
+    """A rule's dismissal rate as the tables show it, and whether it is highlighted: "" (the table says
+    "chưa đủ quyết định") and never highlighted below :data:`MIN_DECISIONS` decisions."""
+    if rate is None or decided < MIN_DECISIONS:
+        return "", False
+    return f"{100 * rate:.0f}%", rate > HIGH_DISMISSAL
+
+
 def rule_precision_html(frame, labels: Mapping[str, str], empty_text: str) -> str:
-    """The precision table; rows above :data:`HIGH_DISMISSAL` get ``class="high-dismissal"``."""
+    """The precision table; rows above :data:`HIGH_DISMISSAL` (with at least :data:`MIN_DECISIONS` decisions)
+    get ``class="high-dismissal"``."""
     rows = []
     for r in frame.to_dict("records"):
         rate = r["dismissal_rate"]
+        text, high = rate_text(r["decided"], None if rate != rate else rate)  # NaN: nothing decided
         cells = {c: str(r[c]) for c in PRECISION_COLUMNS}
-        cells["dismissal_rate"] = "" if rate != rate else f"{100 * rate:.0f}%"
-        rows.append({"rule": r["rule"], "cells": cells, "high": rate == rate and rate > HIGH_DISMISSAL})  # NaN never
+        cells["dismissal_rate"] = text or labels.get("too_few", TOO_FEW)
+        rows.append({"rule": r["rule"], "cells": cells, "high": high})
     template = environment().get_template("rule_precision.html.j2")
     return template.render(rows=rows, columns=PRECISION_COLUMNS, labels=labels, empty_text=empty_text)

@@ -121,19 +121,20 @@ def _exporter(exclude_markdown: bool) -> Any:
 
 def render_page(nb: Any, html_path: str | Path, title: str, *, stamp: str | None = None, lang: str = "vi",
                 banner: str | None = None, exclude_markdown: bool = False, back_link: str | None = None,
-                running_head: str | None = None) -> Path:
+                running_head: str | None = None, letter_link: str | None = None) -> Path:
     """Render an executed notebook to a self-contained HTML page (inputs hidden), atomically.
 
     The page has no script and loads nothing: images are embedded, the styles inline, and a
     Content-Security-Policy forbids everything else. ``banner`` (a failure, in one line) goes on top and
     tracebacks are left out. ``stamp`` (default: now) is the only part that changes between two renders
-    of the same notebook.
+    of the same notebook. ``letter_link`` (the letter's file name, beside the page) is linked at the top.
     """
     if banner:
         nb, _ = TracebackRemover().preprocess(nb, {})
     body, _ = _exporter(exclude_markdown).from_notebook_node(nb)
     page = environment().get_template("page.html.j2").render(
         lang=lang, title=title, body=Markup(body), back_link=back_link, back_text=t("back_to_index", lang),
+        letter_link=letter_link, letter_text=t("letter_link", lang),
         failed_reason=banner, running_head=running_head or title, page_word=t("page_word", lang),
         stamp_text=t("generated", lang, stamp=stamp or local_stamp(), version=__version__))
     return write_text(html_path, page)

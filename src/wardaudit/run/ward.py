@@ -107,7 +107,7 @@ def _provenance(plan: WardPlan, parameters: dict[str, Any], now: _dt.datetime, r
 
 
 def _present(plan: WardPlan, paths: Paths, store: WardStore, kernel: WarmKernel | None,
-             kernel_name: str) -> str | None:
+             kernel_name: str, letter_link: str | None = None) -> str | None:
     """Execute the page template and render the page; the one-line reason when the notebook failed."""
     import nbformat
 
@@ -125,7 +125,7 @@ def _present(plan: WardPlan, paths: Paths, store: WardStore, kernel: WarmKernel 
     store.failed_notebook_path.unlink(missing_ok=True)
     render_page(nbformat.reads(text, as_version=4), paths.ward_report(plan.slug), _page_title(plan),
                 stamp=local_stamp(now), lang=plan.params.lang, exclude_markdown=True, back_link="index.html",
-                running_head=_running_head(plan))
+                running_head=_running_head(plan), letter_link=letter_link)
     return None
 
 
@@ -161,7 +161,7 @@ def run_ward(plan: WardPlan, paths: Paths, *, kernel: WarmKernel | None = None, 
     ``html``, ``letter``, ``audited`` (False when the stored audit was current), ``seconds`` and
     ``phases`` (seconds per step).
     """
-    from wardaudit.review.letter import write_letter
+    from wardaudit.review.letter import letter_items, write_letter
     from wardaudit.run.portfolio.summary import batch_counts
 
     started = time.perf_counter()
@@ -174,7 +174,9 @@ def run_ward(plan: WardPlan, paths: Paths, *, kernel: WarmKernel | None = None, 
     phases = done.phases
     result.update(audited=done.audited, counts=batch_counts(done.summary))
     t0 = time.perf_counter()
-    reason = _present(plan, paths, store, kernel, kernel_name)
+    # the page links the letter the last step writes when a finding is confirmed or queried
+    letter_link = paths.ward_letter(plan.slug).name if letter_items(done.results, done.decisions) else None
+    reason = _present(plan, paths, store, kernel, kernel_name, letter_link)
     t0 = _lap(phases, "page", t0)
     if reason:
         return _failed(plan, paths, store, reason, result, started)

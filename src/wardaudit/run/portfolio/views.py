@@ -147,14 +147,14 @@ def port_view(results: Iterable[Any], lang: str) -> dict[str, Any]:
 
 
 def precision_view(summaries: Iterable[dict[str, Any]], titles: dict[str, str]) -> dict[str, Any]:
-    from wardaudit.review.stats import HIGH_DISMISSAL, PRECISION_COLUMNS
+    from wardaudit.review.stats import PRECISION_COLUMNS, rate_text
 
     rows = []
     for r in rule_precision_rows(summaries, titles):
-        rate = r["dismissal_rate"]
+        text, high = rate_text(r["decided"], r["dismissal_rate"])
         cells = {c: r[c] for c in PRECISION_COLUMNS}
-        cells["dismissal_rate"] = "" if rate is None else f"{100 * rate:.0f}%"
-        rows.append({"rule": r["rule"], "high": rate is not None and rate > HIGH_DISMISSAL, "cells": cells})
+        cells["dismissal_rate"] = text
+        rows.append({"rule": r["rule"], "high": high, "too_few": not text, "cells": cells})
     return {"columns": PRECISION_COLUMNS, "rows": rows}
 
 

@@ -53,6 +53,7 @@ WORDS: dict[str, tuple[str, str]] = {
                    "Left out (no longer in parameters/, old data in data/processed): {slugs}"),
     "no_province": ("Chưa rõ tỉnh", "Province not set"),
     "run_stamp": ("Lập lúc {stamp}", "Made at {stamp}"),
+    "letter": ("công văn", "letter"),
 }
 
 
