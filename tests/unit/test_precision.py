@@ -6,8 +6,8 @@ import pytest
 
 from wardaudit.render.templating import macros
 from wardaudit.review.stats import MIN_DECISIONS, rate_text
-from wardaudit.run.portfolio.words import word
 from wardaudit.run.portfolio.views import precision_view
+from wardaudit.run.portfolio.words import word
 
 
 def _summary(slug: str, rule: str, **counts: int) -> dict:

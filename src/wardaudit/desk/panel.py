@@ -116,6 +116,9 @@ class ReviewPanel:
         if not by:
             view.say(NEED_NAME)
             return
+        if status == "dismissed" and not view.note.value.strip():
+            view.say("Loại trừ cần ghi lý do vào ô ghi chú.")
+            return
         done = actions.record(self.slug, view.card.id, status, view.note.value, by, self.paths)
         if isinstance(done, str):
             view.say(done)
