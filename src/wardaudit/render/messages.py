@@ -201,9 +201,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "failure_heading": ("Chưa lập được trang kiểm tra", "No audit page yet"),
     "failure_ward": ("Đơn vị", "Unit"),
     "failure_reason": ("Lý do", "Reason"),
-    "failure_next": ("Sửa tệp được nêu (hoặc tham số của đơn vị) rồi chạy lại <code>wardaudit run {slug}</code>.",
-                     "Fix the file named (or the unit's parameters), then run <code>wardaudit run {slug}</code> "
-                     "again."),
+    "failure_next": ("Sửa tệp được nêu (hoặc tham số của đơn vị) rồi chạy lại:",
+                     "Fix the file named (or the unit's parameters), then run again:"),
     # the index page (portfolio)
     "portfolio.title": ("Tổng hợp kiểm tra báo cáo các đơn vị", "Audit of all units' reports"),
     "portfolio.col_ward": ("Đơn vị", "Unit"),
