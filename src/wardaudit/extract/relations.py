@@ -28,7 +28,9 @@ whose part is named in words, a sentence restating a table cell by its row and c
 of a done/total figure restating a declared count. Extra cue lists (plan_base, person_units,
 stock_raise, stock_added, scope_levels) are in catalogue/cues.yaml.
 
-The builders live by kind: :mod:`~wardaudit.extract.partitions`, :mod:`~wardaudit.extract.ratios`,
+The builders live by kind: :mod:`~wardaudit.extract.partitions` (and :mod:`~wardaudit.extract.level_splits`
+for a whole split one sentence per level or unit), :mod:`~wardaudit.extract.ratios` (with
+:mod:`~wardaudit.extract.rate_bases`: where a rate's base comes from),
 :mod:`~wardaudit.extract.shares` and :mod:`~wardaudit.extract.recurrences`, with the shared
 :mod:`~wardaudit.extract.proximity`; the :class:`~wardaudit.model.relations.Relation` type is in
 :mod:`wardaudit.model.relations`. This module names them in one place.
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from wardaudit.extract.level_splits import level_splits
 from wardaudit.extract.partitions import (
     catalogue_partitions,
     column_totals,
@@ -50,8 +53,8 @@ from wardaudit.extract.shares import share_sets, shares, stated_shares
 from wardaudit.model.relations import Relation
 
 __all__ = ["back_references", "catalogue_partitions", "checked_first", "column_totals", "compared_ratios",
-           "done_of_declared", "level_partitions", "named_shares", "partitions", "ratios", "recurrences",
-           "relation_facts", "row_restatements", "share_sets", "shares", "stated_shares", "stock_flows",
+           "done_of_declared", "level_partitions", "level_splits", "named_shares", "partitions", "ratios",
+           "recurrences", "relation_facts", "row_restatements", "share_sets", "shares", "stated_shares", "stock_flows",
            "table_ratios"]
 
 

@@ -126,7 +126,7 @@ class AuditContext:
 
         explicit = rel.partitions(self.facts)
         return {"partition": explicit + rel.catalogue_partitions(self.facts, explicit) + rel.column_totals(self.facts)
-                + rel.level_partitions(self.facts) + rel.stock_flows(self.facts),
+                + rel.level_partitions(self.facts) + rel.level_splits(self.facts) + rel.stock_flows(self.facts),
                 "ratio": rel.checked_first(rel.ratios(self.facts) + rel.table_ratios(self.facts)
                                            + rel.compared_ratios(self.facts) + rel.named_shares(self.facts)),
                 "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
