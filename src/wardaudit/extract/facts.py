@@ -21,6 +21,7 @@ from typing import Any
 
 from wardaudit.extract.table_facts import TableFacts
 from wardaudit.extract.text_facts import TextFacts
+from wardaudit.extract.unnamed import with_totals
 from wardaudit.model.document import Document
 from wardaudit.model.facts import COLUMNS, Fact
 
@@ -42,4 +43,4 @@ def extract_facts(doc: Document, meta: dict[str, Any]) -> list[Fact]:
     ex = _Extractor(doc, meta)
     ex.run_text()
     ex.run_tables()
-    return ex.facts
+    return with_totals(ex.facts)  # '12.300/45.000 tài khoản' states its total too

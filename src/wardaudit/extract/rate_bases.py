@@ -50,8 +50,9 @@ def where(base, rate) -> str:
 
 
 def unit_like(f) -> bool:
-    """A rank or a count of units meeting a condition: never a rate's numerator or base."""
-    return f.kind == "rank" or f.role in ("unit_count", "rank_total")
+    """A rank, a count of units meeting a condition, or the total of a done/total figure (its base is
+    that figure's own): never a rate's numerator or a base found for another count."""
+    return f.kind == "rank" or f.role in ("unit_count", "rank_total", "denominator")
 
 
 def find_bases(facts: list[Any], by_id: dict, rate, num, den_metrics: tuple[str, ...], cues) -> Bases:

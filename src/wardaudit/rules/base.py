@@ -132,4 +132,5 @@ class AuditContext:
                 "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
                 "share_set": rel.share_sets(self.facts),
                 "recurrence": rel.recurrences(self.facts) + rel.back_references(self.facts)
-                + rel.row_restatements(self.facts) + rel.done_of_declared(self.facts)}
+                + rel.row_restatements(self.facts) + rel.done_of_declared(self.facts)
+                + rel.unnamed_recurrences(self.facts)}
