@@ -84,8 +84,11 @@ def unit_text(fig: Figure, right: str) -> str | None:
 
 def heading_with_figures(text: str) -> bool:
     """A numbered item that is a sentence with figures ('1. Tiếp nhận hồ sơ: UBND phường tiếp nhận
-    3.805 hồ sơ, trong đó …'), not a bare title."""
-    return len(text) >= 60 and bool(re.search(r"[:,]", text)) and bool(find_figures(text))
+    3.805 hồ sơ, trong đó …', '2. Tỷ lệ hồ sơ trực tuyến đạt 90,85%.'), not a bare title."""
+    if not find_figures(text):
+        return False
+    # '2. Tỷ lệ hồ sơ trực tuyến trong tuần đạt 90,85%.': a full stop ends a sentence, not a title
+    return (len(text) >= 60 and bool(re.search(r"[:,]", text))) or (len(text) >= 30 and text.rstrip().endswith("."))
 
 
 _BULLET = re.compile(r"^\s*([-+•*]|\(\d+\)|\d+\)|[a-zđ]\))\s*")

@@ -50,9 +50,8 @@ def where(base, rate) -> str:
 
 
 def unit_like(f) -> bool:
-    """A rank, a count of units meeting a condition, or the total of a done/total figure (its base is
-    that figure's own): never a rate's numerator or a base found for another count."""
-    return f.kind == "rank" or f.role in ("unit_count", "rank_total", "denominator")
+    """A rank or a count of units meeting a condition: never a rate's numerator or base."""
+    return f.kind == "rank" or f.role in ("unit_count", "rank_total")
 
 
 def find_bases(facts: list[Any], by_id: dict, rate, num, den_metrics: tuple[str, ...], cues) -> Bases:
@@ -123,6 +122,13 @@ def _catalogue_base(facts, rate, num, den_metrics, plan, cues) -> Bases:
     prev = [f for f in cands if f.section == rate.section and gap(f, rate) == 1 and f.role != "part"]
     if len(prev) == 1:
         return Bases((prev[0],), EARLIER)
+    # 'Kinh phí thực hiện …: 3,45 tỷ đồng (bao gồm …).' then 'Đã giải ngân 2,1 tỷ đồng, đạt 60,87%.': the
+    # one whole of the numerator's noun the catalogue does not name, in the item before
+    unnamed = [f for f in facts if f.metric is None and f.section == rate.section and gap(f, rate) == 1
+               and f.kind == num.kind and f.role not in ("part", "share") and f.value >= num.value
+               and same_noun(f, num) and not is_target(f) and not unit_like(f) and own_scope(f) == num.scope]
+    if len(unnamed) == 1:
+        return Bases((unnamed[0],), EARLIER)
     if cues.named_base.search(rate.quote or "") or plan:
         # 'đạt 76,04% kế hoạch': the plan stated just before is the base
         before = [f for f in cands if gap(f, rate) is not None and 0 < gap(f, rate) <= 3]
@@ -184,11 +190,13 @@ def earlier_base(facts, rate, num, plan: bool):
 
 def previous_sentence_base(facts, rate, num):
     """'Phường có 14 tổ dân phố. 12 tổ dân phố đã có wifi, đạt 85,7%': with no count of the numerator's
-    noun before it in its own sentence, the one such count, at least as large, of the sentence before."""
+    noun before it in its own sentence, the one such count, at least as large, of the sentence before (its
+    scope too, when the rate's sentence names none)."""
     if not rate.sentence or not same_sentence(num, rate):
         return None
+    # a sentence naming no scope of its own continues the one before ('Toàn tỉnh có … Còn 138 thôn …')
     pool = [f for f in facts if same_block(f, rate) and f.sentence == rate.sentence - 1 and f.kind == num.kind
-            and f.kind in ("count", "money") and f.scope == num.scope and f.value >= num.value
+            and f.kind in ("count", "money") and (f.scope == num.scope or num.scope is None) and f.value >= num.value
             and f.role not in ("share", "part") and not is_target(f) and not unit_like(f) and same_noun(f, num)]
     return pool[0] if len(pool) == 1 else None
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from wardaudit.catalogue import load_catalogue, load_cues
 from wardaudit.extract.proximity import TOTAL_ROW, is_compared, near, own_scope, same_block, same_sentence, words_after
-from wardaudit.extract.rate_bases import STATED, find_bases, scope_after, unit_like
+from wardaudit.extract.rate_bases import PREVIOUS, STATED, find_bases, scope_after, unit_like
 from wardaudit.model.facts import LOOSE, is_target
 from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
 
@@ -87,7 +87,8 @@ def _ratio(facts, by_id, rate, num, metric, cat, cues) -> Relation:
     if any((f.qualifier or "") in LOOSE for f in (num, *found.facts)):
         return Relation("ratio", members, cue, Strength.AMBIGUOUS, rate.scope,
                         reason="tử số hoặc mẫu số là số ước lượng")
-    if any(own_scope(d) != num.scope or own_scope(d) != rate.scope for d in found.facts) \
+    inherits = found.source == PREVIOUS and num.scope is None and rate.scope is None
+    if any(own_scope(d) != num.scope or own_scope(d) != rate.scope for d in found.facts) and not inherits \
             and found.facts[0].scope != scope_after(rate, cues):
         return Relation("ratio", members, cue, Strength.AMBIGUOUS, rate.scope,
                         reason="tử số và mẫu số thuộc phạm vi khác nhau")
