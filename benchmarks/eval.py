@@ -421,9 +421,9 @@ def main() -> int:
     OUT.write_text(render(corpus, seeds, len(corpus_passages), len(seed_passages), seconds,
                           heldout, len(heldout_passages)), encoding="utf-8")
     width = max(len(n) for n, _ in summary(corpus))
-    print(f"{'measure':<{width}}  corpus{'':<24}seeds{'':<25}held-out")
+    print(f"{'measure':<{width}}  corpus{'':<27}seeds{'':<28}held-out")
     for (name, a), (_, b), (_, h) in zip(summary(corpus), summary(seeds), summary(heldout), strict=False):
-        print(f"{name:<{width}}  {a:<30}{b:<30}{h}")
+        print(f"{name:<{width}}  {a:<33}{b:<33}{h}")
     print(f"{len(corpus_passages)} passages, {len(seed_passages)} seeds, {len(heldout_passages)} held-out passages "
           f"in {seconds:.1f} s; wrote {OUT.relative_to(ROOT)}")
     return 0

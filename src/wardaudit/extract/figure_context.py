@@ -7,12 +7,14 @@ import re
 from wardaudit.catalogue import Catalogue, load_catalogue
 from wardaudit.vi.numbers import Figure, find_figures
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
+# a stop before a capital, a bullet or a figure ('… có 18 thôn. 15 thôn đã …'), or a line break
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-+•(])|\n+")
 CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNORECASE)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a block's text: a stop before a capital or a bullet, or a line break."""
+    """(start, end) of each sentence of a block's text: a stop before a capital, a bullet or a figure, or a line
+    break."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
         if m.start() > start:

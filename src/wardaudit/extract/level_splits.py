@@ -7,6 +7,8 @@ is a partition of the whole. It is explicit when the lead-in says the split foll
 thể', 'tính riêng từng cấp': cues.yaml ``split_lead``), inferred otherwise. Named units ('thôn Đông',
 'tổ dân phố số 3') are parts only after such a lead-in, and then may name only some of the whole
 (unless it says 'gồm'). Levels stated in one sentence are :func:`~wardaudit.extract.partitions.level_partitions`'.
+Units grouped by a threshold ('Trong 32 xã, phường: 20 đơn vị có tỷ lệ … trên 85%, 9 đơn vị …, 4 đơn vị
+dưới 60%') are :func:`threshold_bands`.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import Any
 
 from wardaudit.catalogue import _words
 from wardaudit.extract.proximity import cue_data, gap, same_sentence, words_after, words_before
+from wardaudit.extract.rate_bases import same_noun
 from wardaudit.model.facts import LOOSE, is_target
 from wardaudit.model.relations import Relation, Strength
 
@@ -36,8 +39,8 @@ def _comparable(whole, f) -> bool:
     """``f`` counts what ``whole`` counts, for the same period, stated after it and not too far."""
     if f is whole or f.origin != "text" or f.kind != whole.kind or f.period != whole.period or is_target(f):
         return False
-    if whole.metric is None and f.unit != whole.unit:
-        return False  # a count the catalogue does not name: the same noun
+    if whole.metric is None and not same_noun(whole, f):
+        return False  # a count the catalogue does not name: the same noun (people in any of theirs)
     if whole.metric is not None and f.metric != whole.metric:
         return False
     g = gap(whole, f)
@@ -126,4 +129,27 @@ def level_splits(facts: list[Any]) -> list[Relation]:
             continue  # not its parts: another order of magnitude
         out.append(Relation("partition", (whole, *parts), cue, Strength.EXPLICIT if led else Strength.INFERRED,
                             whole.scope, exhaustive=cue == CUE or exhaustive))
+    return out
+
+
+BANDS_CUE = "các nhóm theo ngưỡng"
+_AMONG = re.compile(r"\btrong(?: tổng)?(?: số)?\s*$", re.IGNORECASE)
+
+
+def threshold_bands(facts: list[Any]) -> list[Relation]:
+    """'Trong 32 xã, phường của tỉnh: 20 đơn vị có tỷ lệ … trên 85%, 9 đơn vị đạt từ 60% đến 85%, 4 đơn vị
+    dưới 60%': counts of units meeting thresholds (``unit_count``, see
+    :meth:`~wardaudit.extract.rate_links.RateLinks.threshold_of_units`) after a count of those units
+    introduced by 'trong' are groups of it. The sentence states it (explicit); whether the groups cover
+    every unit it does not say, so they are checked only for exceeding it."""
+    out = []
+    for whole in facts:
+        if whole.origin != "text" or whole.kind != "count" or whole.role not in (None, "total") \
+                or not _AMONG.search(whole.lead or "") or is_target(whole):
+            continue
+        bands = [f for f in facts if f.role == "unit_count" and f.kind == "count" and same_sentence(f, whole)
+                 and (f.end or 0) > (whole.end or 0) and f.value <= whole.value]
+        if len(bands) >= 2:
+            out.append(Relation("partition", (whole, *bands), BANDS_CUE, Strength.EXPLICIT, whole.scope,
+                                exhaustive=False))
     return out

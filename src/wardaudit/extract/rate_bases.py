@@ -63,6 +63,9 @@ def find_bases(facts: list[Any], by_id: dict, rate, num, den_metrics: tuple[str,
                   and cues.ends_with(cues.introduces_base, f.lead)]
     if introduced:
         return Bases((introduced[0],), STATED)
+    among = _among_these(facts, rate, num)
+    if among is not None:
+        return Bases((among,), STATED)
     whole = [f for f in facts if num.role == "part" and f.group == num.group and f.role == "total"]
     if whole and (rate.role == "share" or len(den_metrics) <= 1) and whole[0].value >= num.value \
             and (same_sentence(whole[0], rate) or gap(whole[0], rate) == 0):
@@ -75,6 +78,20 @@ def find_bases(facts: list[Any], by_id: dict, rate, num, den_metrics: tuple[str,
     if not den_metrics:
         return _unnamed_base(facts, rate, num, plan, cues)
     return _catalogue_base(facts, rate, num, den_metrics, plan, cues)
+
+
+_AMONG_THESE = re.compile(r"\btrong số (?:này|đó|trên)\s*(?:có\s*)?$")
+
+
+def _among_these(facts, rate, num):
+    """'Cấp xã có 486 cán bộ, công chức, trong số này 472 người đã có chữ ký số, chiếm 97,1%': the
+    numerator is counted 'among these', the one earlier count of its noun in the sentence; the words tie
+    the base to it."""
+    if not _AMONG_THESE.search(num.lead or "") or not same_sentence(num, rate):
+        return None
+    before = [f for f in facts if same_sentence(f, num) and f is not num and (f.end or 0) < (num.end or 0)
+              and f.kind == num.kind and f.value >= num.value and same_noun(f, num) and not unit_like(f)]
+    return before[-1] if before else None
 
 
 def _candidates(facts, rate, num, den_metrics) -> list[Any]:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from wardaudit.catalogue import _words
 from wardaudit.extract.extractor import FactExtractor
 from wardaudit.extract.proximity import cue_data
+from wardaudit.extract.unnamed import GUESSED_BACK_REFERENCE
 from wardaudit.model.facts import Fact
 from wardaudit.vi.numbers import Figure
 
@@ -133,6 +134,15 @@ class RateLinks(FactExtractor):
                 and ";" not in between and prev_fact.scope == fact.scope \
                 and not _introduces_base(self.cues, prev_fact.lead):
             num = prev_fact
+        if num is None and prev_fact is not None and _introduces_base(self.cues, prev_fact.lead) \
+                and ";" not in between:
+            # '48.210 giao dịch trên tổng số 78.650 giao dịch, đạt 61,3%': the count before the base is the
+            # numerator, the base is stated with the rate
+            before = [f for f in sentence_facts if f is not prev_fact and (f.end or 0) < (prev_fact.end or 0)
+                      and f.kind == prev_fact.kind and f.unit == prev_fact.unit and f.value <= prev_fact.value
+                      and ";" not in text[prev_fact_end(f, text, s):fig.start]]
+            if before:
+                num, fact.over = before[-1], prev_fact.id
         if num is None:
             return
         fact.role, fact.base = "rate", num.id
@@ -164,6 +174,10 @@ class RateLinks(FactExtractor):
         rate_metric = self.cat.get(prev_fact.metric)
         if rate_metric and rate_metric.numerator:
             fact.metric = rate_metric.numerator
+        elif rate_metric:
+            # 'tỷ lệ thanh toán trực tuyến đạt 71,5% (286/400 hồ sơ có nghĩa vụ tài chính)': the rate's words
+            # name the count, and the catalogue gives that rate no count: not one of the sentence's other metrics
+            fact.metric, fact.phrase = None, None
         gid = prev_fact.group or self.new_group()
         prev_fact.group, prev_fact.role, prev_fact.base = gid, "rate", fact.id
         fact.group, fact.role = gid, "numerator"
@@ -181,6 +195,10 @@ class RateLinks(FactExtractor):
         target = same_section[0] if len(same_section) == 1 else (same_value[-1] if same_value else None)
         if target is not None:
             fact.cue, fact.base = "nêu trên", target.id
+        elif same_section:
+            # none of the figures above has its value: the nearest one is the likeliest it restates (a guess)
+            nearest = min(reversed(same_section), key=lambda f: abs(f.value - fact.value))
+            fact.cue, fact.base = GUESSED_BACK_REFERENCE, nearest.id
 
 
 def _introduces_base(cues, lead: str) -> bool:

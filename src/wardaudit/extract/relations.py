@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wardaudit.extract.level_splits import level_splits
+from wardaudit.extract.level_splits import level_splits, threshold_bands
 from wardaudit.extract.partitions import (
     catalogue_partitions,
     column_totals,
@@ -50,13 +50,13 @@ from wardaudit.extract.partitions import (
 from wardaudit.extract.ratios import checked_first, compared_ratios, named_shares, ratios, table_ratios
 from wardaudit.extract.recurrences import back_references, done_of_declared, recurrences, row_restatements
 from wardaudit.extract.shares import share_sets, shares, stated_shares
-from wardaudit.extract.unnamed import unnamed_recurrences
+from wardaudit.extract.unnamed import guessed_back_references, unnamed_recurrences
 from wardaudit.model.relations import Relation
 
 __all__ = ["back_references", "catalogue_partitions", "checked_first", "column_totals", "compared_ratios",
-           "done_of_declared", "level_partitions", "level_splits", "named_shares", "partitions", "ratios",
-           "recurrences", "relation_facts", "row_restatements", "share_sets", "shares", "stated_shares", "stock_flows",
-           "table_ratios", "unnamed_recurrences"]
+           "done_of_declared", "guessed_back_references", "level_partitions", "level_splits", "named_shares",
+           "partitions", "ratios", "recurrences", "relation_facts", "row_restatements", "share_sets", "shares",
+           "stated_shares", "stock_flows", "table_ratios", "threshold_bands", "unnamed_recurrences"]
 
 
 def relation_facts(relations: Iterable[Relation]) -> set[str]:

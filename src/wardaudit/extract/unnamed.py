@@ -19,6 +19,7 @@ from wardaudit.model.facts import LOOSE, is_target
 from wardaudit.model.relations import Relation, Strength
 
 UNNAMED_CUE = "cùng danh từ, cùng cách nói"
+GUESSED_BACK_REFERENCE = "nêu trên (số gần nhất)"  # the cue rate_links.back_reference leaves on a guessed restatement
 # words that end a figure's noun phrase ('24 camera giám sát tại 9 nhà văn hóa': 'camera giám sát')
 _NOUN_END = re.compile(r"[,;.:()\d%/]|\s(?:tại|ở|của|cho|trên|với|được|đã|và|đạt|chiếm|trong|thuộc|so|là|"
                        r"nâng|tăng|giảm|gồm|bao|để|phục|đang|chưa|có)\b", re.IGNORECASE)
@@ -95,3 +96,12 @@ def unnamed_recurrences(facts: list[Any]) -> list[Relation]:
 
 _GENERIC = {"lượt", "người", "hộ", "trường", "cái", "chiếc", "bộ", "lần", "trường hợp", "đơn", "đơn vị", "điểm",
             "buổi", "tin", "bài"}
+
+
+def guessed_back_references(facts: list[Any]) -> list[Relation]:
+    """'Sở đề nghị 7 đơn vị nêu trên' when no figure above is 7: the text says it restates one, the nearest
+    in value is the likeliest (:meth:`~wardaudit.extract.rate_links.RateLinks.back_reference`). Which one
+    is a guess: inferred, so a review."""
+    by_id = {f.id: f for f in facts}
+    return [Relation("recurrence", (by_id[f.base], f), GUESSED_BACK_REFERENCE, Strength.INFERRED, f.scope)
+            for f in facts if f.cue == GUESSED_BACK_REFERENCE and f.base in by_id]

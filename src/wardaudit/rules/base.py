@@ -126,11 +126,12 @@ class AuditContext:
 
         explicit = rel.partitions(self.facts)
         return {"partition": explicit + rel.catalogue_partitions(self.facts, explicit) + rel.column_totals(self.facts)
-                + rel.level_partitions(self.facts) + rel.level_splits(self.facts) + rel.stock_flows(self.facts),
+                + rel.level_partitions(self.facts) + rel.level_splits(self.facts) + rel.threshold_bands(self.facts)
+                + rel.stock_flows(self.facts),
                 "ratio": rel.checked_first(rel.ratios(self.facts) + rel.table_ratios(self.facts)
                                            + rel.compared_ratios(self.facts) + rel.named_shares(self.facts)),
                 "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
                 "share_set": rel.share_sets(self.facts),
                 "recurrence": rel.recurrences(self.facts) + rel.back_references(self.facts)
                 + rel.row_restatements(self.facts) + rel.done_of_declared(self.facts)
-                + rel.unnamed_recurrences(self.facts)}
+                + rel.unnamed_recurrences(self.facts) + rel.guessed_back_references(self.facts)}
