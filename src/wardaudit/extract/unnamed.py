@@ -50,7 +50,7 @@ def with_totals(facts: list[Any]) -> list[Any]:
             continue  # a table's 'a/b' cell stays one cell
         den_raw = f.raw.split("/", 1)[1].strip()
         at = None if f.at is None else f.at + len(f.raw) - len(den_raw)
-        out.append(replace(f, id=f"{f.id}b", value=f.denominator, denominator=None, kind="count", raw=den_raw,
+        out.append(replace(f, id=f"{f.id}t", value=f.denominator, denominator=None, kind="count", raw=den_raw,
                            decimals=0, role="denominator", group=None, base=f.id, metric=None, phrase=None,
                            cue=None, over=None, qualifier=None, at=at, lead="", outer=None, listed=None, label=None))
     return out
