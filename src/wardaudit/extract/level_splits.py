@@ -145,8 +145,9 @@ def threshold_bands(facts: list[Any]) -> list[Relation]:
     out = []
     for whole in facts:
         if whole.origin != "text" or whole.kind != "count" or whole.role not in (None, "total") \
-                or not _AMONG.search(whole.lead or "") or is_target(whole):
-            continue
+                or not _AMONG.search(whole.lead or "") or is_target(whole) \
+                or (whole.group and any(f.group == whole.group and f.role == "part" for f in facts)):
+            continue  # a total its own sentence hands parts to: partitions.partitions reads it
         bands = [f for f in facts if f.role == "unit_count" and f.kind == "count" and same_sentence(f, whole)
                  and (f.end or 0) > (whole.end or 0) and f.value <= whole.value]
         if len(bands) >= 2:
