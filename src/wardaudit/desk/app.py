@@ -34,7 +34,6 @@ class Desk:
                            style={"description_width": "initial"}, layout=w.Layout(width="420px"))
         self.start = w.Button(description="Bắt đầu", button_style="primary")
         self.start.on_click(lambda _b: self._safely(self.begin))
-        self.name.on_submit(lambda _t: self._safely(self.begin))
         self.who = w.HTML()
         self.search = w.Text(placeholder="Gõ một phần tên xã/phường", description="Tìm:",
                              layout=w.Layout(width="420px"))
