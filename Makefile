@@ -10,7 +10,7 @@ DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf
 # Times New Roman's metric twin with Vietnamese letters: the letter (.docx) prints as Word would lay it out
 LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 
-.PHONY: help setup system-deps audit test test-fast lint bench bench-scale eval lab lock clean-reports samples docs
+.PHONY: help setup system-deps audit test test-fast lint bench bench-scale eval lab desk lock clean-reports samples docs
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ docs: setup ## regenerate docs/rules.md from the rule docstrings
 
 lab: setup ## open JupyterLab on the project's kernel (--allow-root when run as root)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+desk: setup ## serve the review desk on 127.0.0.1 (Voilà; PORT=8866 by default) and open it in a browser
+	$(VENV)/bin/wardaudit desk $(if $(PORT),--port $(PORT))
 
 lock: ## re-resolve dependencies from pyproject.toml into requirements.lock
 	rm -rf .lock-venv && python3 -m venv .lock-venv

@@ -190,6 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("raw_dir", nargs="?")
     d.set_defaults(func=cmd_discover)
 
+    _review_and_desk(sub)
+    for parser in (p, *sub.choices.values()):
+        _in_vietnamese(parser)
+    return p
+
+
+def _review_and_desk(sub) -> None:
+    """The auditor's commands: ``review`` and ``desk``."""
     rv = sub.add_parser("review", help="xem các phát hiện của một xã/phường và quyết định của kiểm toán viên, hoặc ghi "
                         "một quyết định / list a ward's findings with the decisions, or record one",
                         description="Không có ID: liệt kê phát hiện và trạng thái. Có ID: ghi một quyết định vào "
@@ -210,9 +218,6 @@ def build_parser() -> argparse.ArgumentParser:
     dk.add_argument("--port", type=int, default=8866, help="cổng (mặc định 8866) / port")
     dk.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt / do not open a browser")
     dk.set_defaults(func=cmd_desk)
-    for parser in (p, *sub.choices.values()):
-        _in_vietnamese(parser)
-    return p
 
 
 def _in_vietnamese(parser: argparse.ArgumentParser) -> None:

@@ -20,10 +20,11 @@ __all__ = ["place", "plain", "section_words", "title_words"]
 TITLE_MAX = 90
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _APPENDIX = re.compile(r"^Phụ lục\s+(\S+)$")
-# a section path as a message writes it: "Phần 1 > IV > 1", "I > 5 > 5.1 > a)"
+# a section path as a message writes it: "Phần 1 > IV > 1", "I > 5 > 5.1 > a)"; it opens with a part, an
+# appendix or a Roman numeral, so "1.5 > 1" between two figures is never taken for one
 _STEP = r"(?:Phần\s+\w+|Phụ lục\s+\w+|[IVXLCDM]+|\d+(?:\.\d+)*|[a-zđ]\))"
-_PATH = re.compile(rf"(?<![\w.])(?:Phần\s+\w+|Phụ lục\s+\w+|[IVXLCDM]+)(?:\s+>\s+{_STEP})+")  # not "12.456 > 90"
-# symbols an office writes in words (spaces kept around operators, so "12.456" and "a)" are left alone)
+_PATH = re.compile(rf"(?<![\w.])(?:Phần\s+\w+|Phụ lục\s+\w+|[IVXLCDM]+)(?:\s+>\s+{_STEP})+")
+# symbols an office writes in words (spaces kept around operators, so a figure and "a)" are left alone)
 _WORDS = ((" ≠ ", " không khớp với "), ("≠", " không khớp với "), (" ≤ ", " không vượt quá "),
           (" ≥ ", " không thấp hơn "), (" > ", " lớn hơn "), (" < ", " nhỏ hơn "), (" → ", " chuyển thành "),
           ("→", " chuyển thành "), (" + ", " cộng "), (" − ", " trừ "), (" = ", " bằng "))
