@@ -12,7 +12,7 @@ filled in for each ward::
       signer_name: null                               # họ tên người ký; trống: để ký tay
       place: null                                     # địa danh ở dòng ngày tháng; trống: tên tỉnh
       recipient: Ủy ban nhân dân {unit}               # Kính gửi
-      copies: [Lưu VT]                                # Nơi nhận, sau "Như trên"
+      copies: ["Lưu: VT"]                             # Nơi nhận, sau "Như trên"
 """
 from __future__ import annotations
 
