@@ -5,7 +5,7 @@ latest decision. No widget here: :mod:`wardaudit.desk.panel` and :mod:`wardaudit
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from wardaudit.model.audit import AuditResult
@@ -54,7 +54,6 @@ class WardRow:
     last_run: str | None = None
     status: str = "missing"
     unchecked_share: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _short(text: str) -> str:

@@ -31,7 +31,8 @@ BUTTONS = (("confirmed", "danger"), ("dismissed", ""), ("query", "warning"), ("o
 NEED_NAME = "Nhập họ tên người kiểm tra trước khi quyết định."
 
 
-def _html(name: str, *args: Any) -> str:
+def markup(name: str, *args: Any) -> str:
+    """The HTML of one desk macro (render/templates/desk.html.j2), for an ipywidgets HTML widget."""
     return str(getattr(macros("desk.html.j2"), name)(*args))
 
 
@@ -40,7 +41,7 @@ class CardView:
 
     def __init__(self, card: Card, decision: Any, on_decide: Callable[[CardView, str], None]):
         self.card = card
-        self.body = w.HTML(_html("card", card.data()))
+        self.body = w.HTML(markup("card", card.data()))
         self.state = w.HTML()
         self.note = w.Textarea(placeholder="Ghi chú (bắt buộc khi loại trừ)", layout=w.Layout(width="98%",
                                                                                                   height="52px"))
@@ -62,11 +63,11 @@ class CardView:
         self.box.remove_class(f"wa-st-{self.status}")
         self.status = s["status"]
         self.box.add_class(f"wa-st-{self.status}")
-        self.state.value = _html("state", s)
+        self.state.value = markup("state", s)
         self.buttons["open"].disabled = self.status == "open"
 
     def say(self, text: str, ok: bool = False) -> None:
-        self.message.value = _html("text", text, "ok" if ok else "error") if text else ""
+        self.message.value = markup("text", text, "ok" if ok else "error") if text else ""
 
 
 class ReviewPanel:
@@ -93,7 +94,7 @@ class ReviewPanel:
         self.auditor = auditor or (lambda: (self.name.value or "").strip() or None)
         self.link = link or (lambda p: Path(os.path.relpath(p, paths.notebooks)).as_posix())
         self.cards = [CardView(c, self.reviews.get(c.id), self.decide) for c in cards(self.results)]
-        self.refresh_button = w.Button(description="Cập nhật trang", icon="", button_style="primary",
+        self.refresh_button = w.Button(description="Cập nhật trang", button_style="primary",
                                        tooltip="Dựng lại trang và công văn từ kết quả kiểm tra đã lưu")
         self.letter_button = w.Button(description="Tạo công văn", button_style="info",
                                       tooltip="Viết công văn đề nghị chỉnh sửa, giải trình")
@@ -103,8 +104,8 @@ class ReviewPanel:
         self.links = w.HTML()
         self._busy = threading.Lock()
         self._show_links()
-        empty = [] if self.cards else [w.HTML(_html("text", "Không có phát hiện nào cần xem xét.", "ok"))]
-        head = [w.HTML(_html("style"))] + ([self.name] if self.name is not None else [])
+        empty = [] if self.cards else [w.HTML(markup("text", "Không có phát hiện nào cần xem xét.", "ok"))]
+        head = [w.HTML(markup("style"))] + ([self.name] if self.name is not None else [])
         self.widget = w.VBox(head + [w.HBox([self.refresh_button, self.letter_button]), self.status, self.links]
                              + empty + [c.box for c in self.cards])
         self.widget.add_class("wa-panel")
@@ -133,12 +134,12 @@ class ReviewPanel:
         if not self._busy.acquire(blocking=False):
             return
         self.refresh_button.disabled = True
-        self.status.value = _html("text", "Đang cập nhật trang và công văn… (có thể mất một phút)", "muted")
+        self.status.value = markup("text", "Đang cập nhật trang và công văn… (có thể mất một phút)", "muted")
 
         def run() -> None:
             try:
                 outcome = actions.refresh(self.slug, self.paths)
-                self.status.value = _html("text", outcome.text, "ok" if outcome.ok else "error")
+                self.status.value = markup("text", outcome.text, "ok" if outcome.ok else "error")
                 self._show_links()
             finally:
                 self.refresh_button.disabled = False
@@ -151,17 +152,17 @@ class ReviewPanel:
 
     def write_letter(self) -> None:
         outcome = actions.write_ward_letter(self.slug, self.paths)
-        self.status.value = _html("text", outcome.text, "ok" if outcome.ok else "error")
+        self.status.value = markup("text", outcome.text, "ok" if outcome.ok else "error")
         self._show_links()
 
     def _show_links(self) -> None:
         items = [(label, self.link(p)) for label, p in (("Mở trang kiểm tra", self.paths.ward_report(self.slug)),
                                                         ("Tải công văn (.docx)", self.paths.ward_letter(self.slug)))
                  if p.exists()]
-        self.links.value = _html("links", items) if items else ""
+        self.links.value = markup("links", items) if items else ""
 
     # --- display ------------------------------------------------------------------------------------
-    def static_html(self) -> str:
+    def staticmarkup(self) -> str:
         """The read-only finding cards of the ward page, with the decisions as they are now."""
         from wardaudit.render.evidence import findings
 
@@ -169,7 +170,7 @@ class ReviewPanel:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
-        bundle["text/html"] = self.static_html()
+        bundle["text/html"] = self.staticmarkup()
         return bundle
 
 
