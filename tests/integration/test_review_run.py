@@ -92,7 +92,9 @@ def test_decisions_reach_every_output_survive_force_and_need_no_reaudit(tmp_path
     assert f'href="{WARD}-giai-trinh.docx">công văn</a>' in html  # the index links the letter
 
     # a forced re-run re-audits, and loses no decision
-    assert run_batch(wards=[WARD], jobs=1, quiet=True, force=True, paths=paths) == 0
+    capsys.readouterr()
+    assert run_batch(wards=[WARD], jobs=1, quiet=False, force=True, paths=paths) == 0
+    assert f"công văn / letters: reports/{WARD}-giai-trinh.docx" in capsys.readouterr().out  # the run names it
     assert (out / "facts.csv").stat().st_mtime_ns != audited["facts.csv"]
     assert paths.ward_reviews(WARD).read_bytes() == decisions
     assert {f["status"] for i, f in _listing(capsys).items() if i in (dismiss, query)} == {"dismissed", "query"}

@@ -292,6 +292,10 @@ def _report(runs: list[WardRun], manifest: Path, index: dict, paths: Paths, quie
           f"{skipped} bỏ qua / skipped (không đổi / unchanged) · phát hiện / findings: {found['error']} sai sót / "
           f"errors, {found['warning']} cảnh báo / warnings · {time.time() - started:.1f}s · "
           f"{relative(manifest, paths)}", file=out)
+    letters = [relative(paths.ward_letter(r.slug), paths) for r in runs if paths.ward_letter(r.slug).exists()]
+    if letters and not quiet:
+        more = f" … (+{len(letters) - 5})" if len(letters) > 5 else ""
+        print(f"công văn / letters: {', '.join(letters[:5])}{more}", file=out)
     if index.get("status") == "failed":
         print(f"index: lỗi / failed: {index.get('reason')}", file=sys.stderr)
     elif not quiet:
