@@ -39,6 +39,16 @@ def test_valid_file(tree):
     assert ward_sources(params, tree) == [tree.raw / "w" / "report.txt"]
 
 
+@pytest.mark.parametrize("text, code", [
+    ("ward: X\ncode: '05899'\n", "05899"),
+    ("ward: X\ncode: 05899\n", "05899"),  # not octal (an 8 and a 9): YAML keeps it as text
+    ("ward: X\ncode: 11284\n", "11284"),
+    ("ward: X\ncode: null\n", None),
+])
+def test_the_unit_code_is_five_digits(tree, text, code):
+    assert load_params(_params(tree, text)).code == code
+
+
 def test_unquoted_date_reads_as_the_quoted_one(tree):
     params = load_params(_params(tree, "ward: X\nperiod_start: 2025-07-01\nperiod_end: 2026-06-30\n"))
     assert (params.period_start, params.period_end) == ("2025-07-01", "2026-06-30")
@@ -61,6 +71,10 @@ def test_unquoted_date_reads_as_the_quoted_one(tree):
     ("ward: X\nslug: Phu Thinh\n", "slug"),
     ("ward: X\nslug: /abs\n", "slug"),
     ("ward: X\n1: one\n", "1"),  # a key that is not a string
+    ("ward: X\ncode: 01234\n", "code"),  # YAML's octal 668: the leading zero is lost, so refused
+    ("ward: X\ncode: 5899\n", "code"),
+    ("ward: X\ncode: '5899'\n", "code"),
+    ("ward: X\ncode: true\n", "code"),
 ])
 def test_errors_name_file_and_field(tree, text, field):
     p = _params(tree, text)

@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from wardaudit.extract.metadata import slugify
 from wardaudit.project.config import Paths
 from wardaudit.project.iorw import write_text
 from wardaudit.run.portfolio.model import read_json, read_ward
 from wardaudit.run.portfolio.summary import SUMMARY_FILE, SUMMARY_SCHEMA, summary_of, write_summary
 from wardaudit.version import __version__
+from wardaudit.vi.names import slugify
 
 CACHE_FILE = "portfolio-cache.json"
 CACHE_SCHEMA = f"wardaudit.portfolio-cache/1 {__version__}"
