@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from wardaudit.ingest import ward_sources
 from wardaudit.model.document import Document
 from wardaudit.model.findings import CheckResult, dumps, findings_document, sort_checks, summary
+from wardaudit.model.period import Period
 from wardaudit.project.config import Paths, WardParams, relative
 from wardaudit.project.iorw import write_frame_csv, write_text
 from wardaudit.version import __version__
@@ -54,6 +55,13 @@ class AuditResult:
         return 1 if any(c.status == "fail" and c.severity == "error" for c in self.checks) else 0
 
 
+def report_key(meta: dict[str, Any], source: str | None) -> str:
+    """What a finding's id says of its report: the period it covers, else its date, else its file's
+    name, so that two reports of one ward (two weeks) keep their findings apart."""
+    period = Period.from_dict(meta.get("period"))
+    return (period.key if period else None) or meta.get("date") or (Path(source).name if source else "")
+
+
 def audit_document(doc: Document, params: WardParams | None = None,
                    history: list[AuditResult] | None = None) -> AuditResult:
     from wardaudit.extract.facts import extract_facts
@@ -66,7 +74,8 @@ def audit_document(doc: Document, params: WardParams | None = None,
                        carried_over_in_denominator=params.carried_over_in_denominator if params else True,
                        outline_profile=params.outline_profile if params else "auto",
                        history=list(history or []))
-    checks = sort_checks(run_rules(ctx, params.rules_off if params else ()))
+    key = report_key(meta, doc.source)
+    checks = sort_checks(replace(c, report=key) for c in run_rules(ctx, params.rules_off if params else ()))
     return AuditResult(document=doc, meta=meta, facts=facts, checks=checks,
                        ward=params.ward if params else None)
 
