@@ -99,6 +99,19 @@ def _cache_key(sha: str, params: WardParams) -> str:
     return hashlib.sha256(f"{sha}:{params_digest(params)}:{__version__}".encode()).hexdigest()[:24]
 
 
+def stored_document(source: str, params: WardParams, paths: Paths) -> Document | None:
+    """The document the ward's last audit read from ``source`` (as findings.json names it), from the
+    audit's cache; None when the file or its cached reading is gone."""
+    from wardaudit.ingest import sha256_file
+
+    try:
+        key = _cache_key(sha256_file(paths.root / source), params)
+        blob = json.loads((paths.ward_processed(params.slug) / "cache" / f"{key}.json").read_text(encoding="utf-8"))
+        return Document.from_dict(blob["document"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def audit_ward(params: WardParams, paths: Paths | None = None, *, use_cache: bool = True,
                reviews: dict[str, dict[str, Any]] | None = None) -> list[AuditResult]:
     """Audit every report of a ward, oldest first, writing its processed outputs.

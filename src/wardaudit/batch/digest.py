@@ -57,12 +57,15 @@ def read_digest(path: Path) -> str | None:
 
 
 def portfolio_digest(failed: Iterable[tuple[str, str | None]], paths: Paths) -> str:
-    """A hash of what the portfolio shows: the package, every ward's digests, and the failures
-    (slug, reason) of this run; unchanged, the portfolio is not rendered again."""
+    """A hash of what the portfolio shows: the package, project.yaml, every ward's digests, and the
+    failures and wards with no report (slug, reason) of this run; unchanged, the portfolio is not
+    rendered again."""
     h = hashlib.sha256(f"{package_digest()}\n".encode())
     folders = sorted(p for p in paths.processed.iterdir() if p.is_dir()) if paths.processed.is_dir() else []
     names = {p.stem for p in paths.parameters.glob("*.yaml")} if paths.parameters.is_dir() else set()
     h.update(f"wards\t{' '.join(sorted(names))}\n".encode())
+    # the provinces in scope and the calendar decide who "has not reported"
+    h.update(f"project\t{sha256_file(paths.project_file) if paths.project_file.exists() else '-'}\n".encode())
     for d in folders:
         inputs, reviews = read_digest(d / DIGEST_FILE) or "-", read_digest(d / REVIEWS_DIGEST) or "-"
         h.update(f"{d.name}\t{inputs}\t{reviews}\n".encode())

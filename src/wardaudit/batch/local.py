@@ -79,6 +79,11 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
         if params.slug != slug:
             raise ParametersError(f"{relative(params_file, paths)}: slug '{params.slug}' khác tên tệp / "
                                   f"differs from the file name '{slug}'", path=str(params_file))
+        if _no_report(paths.ward_raw(slug)):
+            run.status = "no_report"
+            run.reason = (f"{relative(paths.ward_raw(slug), paths)}: chưa nộp báo cáo (thư mục trống hoặc chưa có) / "
+                          "not submitted: no report in the ward folder")
+            return run, 0
         sources = ward_sources(params, paths)
         if not sources:
             raise ParametersError(f"{relative(paths.ward_raw(slug), paths)}: không có báo cáo nào đọc được / "
@@ -109,6 +114,15 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
         else:
             run.reuse_audit = True
     return run, sum(s.stat().st_size for s in sources)
+
+
+def _no_report(folder: Path) -> bool:
+    """No folder, or a folder with no file in it: the unit has not submitted ("chưa nộp"), which is
+    not a failed run. A folder holding only files that cannot be read is a failed run (its reason
+    names them)."""
+    if not folder.is_dir():
+        return True
+    return not any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir())
 
 
 # what an interrupted run leaves behind, always under a hidden name: iorw's temporaries and the
@@ -246,7 +260,7 @@ class LocalEngine:
 def _render_portfolio(runs: list[WardRun], paths: Paths, force: bool, portfolio: Callable[..., dict] | None,
                       engine: LocalEngine | DaskEngine, quiet: bool) -> dict:
     """Render the index and province pages, unless nothing they show has changed since the last time."""
-    digest = portfolio_digest([(r.slug, r.reason) for r in runs if r.status == "failed"], paths)
+    digest = portfolio_digest([(r.slug, r.reason) for r in runs if r.status in ("failed", "no_report")], paths)
     stamp = paths.processed / PORTFOLIO_DIGEST
     index = paths.reports / "index.html"
     if not force and index.exists() and read_digest(stamp) == digest:
@@ -305,9 +319,11 @@ def _report(runs: list[WardRun], manifest: Path, index: dict, paths: Paths, quie
         print(summary_table(runs), file=out)
     ok = sum(r.status == "ok" for r in runs)
     skipped = sum(r.status == "skipped" for r in runs)
+    absent = sum(r.status == "no_report" for r in runs)
     found = {k: sum((r.counts or {}).get(k, 0) for r in runs) for k in ("error", "warning")}
     print(f"{len(runs)} phường/xã / wards: {ok} chạy xong / ran, {len(failed)} chạy lỗi / run failed, "
-          f"{skipped} bỏ qua / skipped (không đổi / unchanged) · phát hiện / findings: {found['error']} sai sót / "
+          f"{skipped} bỏ qua / skipped (không đổi / unchanged), {absent} chưa nộp / not submitted · "
+          f"phát hiện / findings: {found['error']} sai sót / "
           f"errors, {found['warning']} cảnh báo / warnings · {time.time() - started:.1f}s · "
           f"{relative(manifest, paths)}", file=out)
     if index.get("status") == "failed":

@@ -29,6 +29,7 @@ class WardRecord:
     status: str = "ok"  # ok | failed | missing
     reason: str | None = None
     html: str | None = None  # the ward's report relative to reports/, when it exists
+    code: str | None = None  # the unit's code in the official list (parameters/<ward>.yaml)
 
     @property
     def latest(self) -> dict[str, Any] | None:
@@ -102,7 +103,7 @@ def read_ward(slug: str, paths: Paths, entry: dict[str, Any]) -> WardRecord:
     if paths.ward_params(slug).exists():
         try:
             params = load_params(paths.ward_params(slug), paths)
-            rec.ward, rec.level, rec.province = params.ward, params.level, params.province
+            rec.ward, rec.level, rec.province, rec.code = params.ward, params.level, params.province, params.code
         except AuditError as e:
             rec.status, rec.reason = "failed", e.one_line()
     folder = paths.ward_processed(slug)

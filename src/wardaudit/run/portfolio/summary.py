@@ -4,7 +4,9 @@ The ward run writes it next to findings.json (:func:`write_summary`, called by t
 worker that ran the ward): counts by status, severity and review state, the failures by rule
 family and by rule, the unchecked share, the period, province and level, the standard indicators
 and the province-wide figures the PORT checks compare, a short trend when the ward has several
-reports, and the ward's rows of the findings export. The portfolio then reads these summaries,
+reports, the ward's rows of the findings export, its unit's code, each report's period, date and
+kind (who reported when: :mod:`wardaudit.run.portfolio.coverage`) and each report's shingle sketch
+(copies: PORT003). The portfolio then reads these summaries,
 never the wards' full facts; a summary older than its findings.json (the notebook was run by
 hand) is rebuilt from it.
 """
@@ -14,8 +16,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from wardaudit.errors import AuditError
 from wardaudit.model.findings import summary as check_counts
-from wardaudit.project.config import Paths
+from wardaudit.project.config import Paths, load_params
 from wardaudit.project.iorw import write_text
 from wardaudit.review.decisions import failing_checks
 from wardaudit.review.stats import review_counts, review_status
@@ -104,7 +107,36 @@ def summary_of(w: WardRecord) -> dict[str, Any]:
             "rules": _rules(w.reports), "trend": _trend(w),
             "port": {"has_report": unit.has_report, "province_wide": unit.province_wide,
                      "indicators": unit.indicators},
-            "findings": failed_rows(w.slug, w.ward, w.province, w.reports)}
+            "findings": failed_rows(w.slug, w.ward, w.province, w.reports),
+            "code": w.code, "report_list": [_report_entry(d) for d in w.reports]}
+
+
+def _report_entry(doc: dict[str, Any]) -> dict[str, Any]:
+    """What coverage needs of one report: its source, the period it states, its date and kind."""
+    report = doc.get("report") or {}
+    return {"source": doc.get("source"), "period": report.get("period") or {}, "date": report.get("date"),
+            "kind": report.get("kind")}
+
+
+def report_sketches(w: WardRecord, paths: Paths) -> list[dict[str, Any]]:
+    """Each report's shingle sketch (:mod:`wardaudit.extract.shingles`), oldest first, for PORT003;
+    a report whose stored reading is gone (its file was removed) has none."""
+    from wardaudit.audit import stored_document
+    from wardaudit.extract.shingles import sketch
+    from wardaudit.model.period import Period
+
+    try:
+        params = load_params(paths.ward_params(w.slug), paths)
+    except AuditError:
+        return []
+    out = []
+    for doc in w.reports:
+        stored = stored_document(str(doc.get("source") or ""), params, paths)
+        if stored is not None:
+            period = Period.from_dict((doc.get("report") or {}).get("period"))
+            out.append({"source": doc.get("source"), "period": period.key if period else "",
+                        "sketch": sketch(stored.text()).to_dict()})
+    return out
 
 
 def _plain(v: Any) -> Any:
@@ -114,8 +146,10 @@ def _plain(v: Any) -> Any:
 
 
 def build_summary(slug: str, paths: Paths) -> dict[str, Any]:
-    """Read the ward's parameters, findings.json and facts.csv and summarise them."""
-    return summary_of(read_ward(slug, paths, {}))
+    """Read the ward's parameters, findings.json and facts.csv and summarise them, with each
+    report's shingle sketch."""
+    w = read_ward(slug, paths, {})
+    return {**summary_of(w), "sketches": report_sketches(w, paths)}
 
 
 def write_summary(slug: str, paths: Paths) -> Path:
