@@ -67,7 +67,7 @@ def _read_reports(folder: Path) -> tuple[str | None, str | None, str]:
         text = "\n".join(b.text or "" for b in doc.blocks[:200])
         texts.append(text)
         meta = extract_metadata(doc)
-        name, level = name or meta.get("ward_name"), level or meta.get("level") or _guess_level(text)
+        name, level = name or meta.ward_name, level or meta.level or _guess_level(text)
         if name:
             break
     return name, level, "\n".join(texts)

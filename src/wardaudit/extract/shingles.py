@@ -1,7 +1,7 @@
 """How alike two reports' texts are, from a small sketch of each: word shingles and a bottom-k sketch.
 
 A report's text is cut into *shingles*, every run of :data:`SHINGLE_WORDS` consecutive words
-(figures are words: '12.456', '98,70'). Dates are masked first ('07/5/2026', 'ngày 12 tháng 5
+(figures are words: '1.234', '45,60'). Dates are masked first ('07/5/2026', 'ngày 12 tháng 5
 năm 2026', 'tuần 19' become one placeholder), so a report re-sent with only its dates changed
 has the same shingles as the original; figures are kept, so a report that repeats last period's
 sentences with this period's figures does not. Each shingle is hashed to 48 bits and the

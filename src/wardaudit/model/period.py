@@ -1,60 +1,23 @@
-"""Reporting periods: a report's own :class:`Period` and the project's reporting :class:`Calendar`.
+"""The project's reporting :class:`Calendar`, and where a report falls in it.
 
-A report states the period it covers ('từ 01/4/2026 đến 30/6/2026', 'tính đến hết ngày 13/5/2026');
-the province asks for one report per calendar period (a week, a month that may run from the 15th
-to the 14th, a quarter, six months, a year) by a due date. :meth:`Calendar.period_of` maps a
-report onto the calendar by the last day it covers (or, when it states no period, its date).
+A report states the period it covers (:class:`wardaudit.model.report.Period`: 'từ 01/4/2026 đến
+30/6/2026', 'tính đến hết ngày 13/5/2026'); the province asks for one report per calendar period
+(a week, a month that may run from the 15th to the 14th, a quarter, six months, a year) by a due
+date. :meth:`Calendar.map_report` maps a report onto the calendar by the last day it covers (or,
+when it states no period, its date).
 """
 from __future__ import annotations
 
 import calendar as _cal
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+
+from wardaudit.model.report import Period
 
 FREQUENCIES = ("weekly", "monthly", "quarterly", "half-yearly", "yearly")
 #: months in one period of each frequency above a week
 _MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def _iso(text: Any) -> date | None:
-    if isinstance(text, date):
-        return text
-    try:
-        return date.fromisoformat(str(text)) if text else None
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """A span of days, either end possibly unknown ('tính đến ngày 13/5' has no start)."""
-
-    start: date | None
-    end: date | None
-
-    @classmethod
-    def from_dict(cls, d: Any) -> Period | None:
-        """The findings document's ``{"start": ISO, "end": ISO}``; None when neither end is a date."""
-        if not isinstance(d, dict):
-            return None
-        start, end = _iso(d.get("start")), _iso(d.get("end"))
-        return cls(start, end) if start or end else None
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {"start": self.start.isoformat() if self.start else None,
-                "end": self.end.isoformat() if self.end else None}
-
-    @property
-    def key(self) -> str:
-        """'2026-04-01/2026-06-30', or the one known end: a short, sortable name."""
-        if self.start and self.end:
-            return f"{self.start.isoformat()}/{self.end.isoformat()}"
-        return (self.end or self.start).isoformat() if (self.end or self.start) else ""
-
-    def __contains__(self, d: date) -> bool:
-        return (self.start is None or self.start <= d) and (self.end is None or d <= self.end)
 
 
 def _month_end(y: int, m: int, cutoff: int | None) -> date:

@@ -261,7 +261,7 @@ def _candidates(reports: list[_Report]) -> list[tuple[int, int]]:
 def _period_text(key: str) -> str:
     """'2026-05-01/2026-05-07' as '01/05/2026–07/05/2026' (a key that is not dates stays)."""
     try:
-        return "–".join(f"{date.fromisoformat(d):%d/%m/%Y}" for d in key.split("/"))
+        return "–".join(f"{date.fromisoformat(d):%d/%m/%Y}" if d else "…" for d in key.lstrip("@").split("/"))
     except ValueError:
         return key
 

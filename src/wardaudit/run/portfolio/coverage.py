@@ -24,7 +24,8 @@ from typing import Any
 
 from wardaudit.catalogue.units import Unit, UnitList, official_units
 from wardaudit.errors import ParametersError
-from wardaudit.model.period import Calendar, Period
+from wardaudit.model.period import Calendar
+from wardaudit.model.report import Period
 from wardaudit.project.settings import ProjectSettings
 from wardaudit.vi.names import fold
 
@@ -59,7 +60,7 @@ def _mapped(s: dict[str, Any], cal: Calendar) -> list[tuple[Period | None, date 
     out = []
     for r in s.get("report_list") or []:
         day = _day(r.get("date"))
-        out.append((cal.map_report(Period.from_dict(r.get("period")), day), day))
+        out.append((cal.map_report(Period.parse(r.get("period")), day), day))
     return out
 
 
@@ -109,7 +110,7 @@ def build_coverage(summaries: dict[str, dict[str, Any]], statuses: dict[str, str
     states = {slug: _state(statuses.get(slug, "ok"), mapped[slug], current, cal) for slug in in_scope}
     by_code = {wards[slug].code: slug for slug in sorted(in_scope)}
     provinces = {name: _province(name, units, by_code, states, mapped, cal) for name in scope}
-    return {"period": current.key if current else None,
+    return {"period": str(current) if current else None,
             "labels": {lang: cal.label(current, lang) for lang in ("vi", "en")} if current else {},
             "start": current.start.isoformat() if current else None,
             "end": current.end.isoformat() if current else None,

@@ -1,4 +1,4 @@
-"""The full portfolio: every configured ward's findings documents and facts, read from disk.
+"""The full portfolio: every configured ward's findings documents and facts, from the ward stores.
 
 :func:`load_portfolio` is what the portfolio notebook and the cross-ward analyses read. A large
 batch does not read it: the index is built from the per-ward summaries
@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.errors import AuditError
+from wardaudit.model.audit import AuditResult
 from wardaudit.project.config import Paths, load_params
+from wardaudit.review.decisions import latest, load_decisions
+from wardaudit.store import WardStore, stored_wards, ward_facts_frame
 
 
 @dataclass
@@ -30,6 +33,8 @@ class WardRecord:
     reason: str | None = None
     html: str | None = None  # the ward's report relative to reports/, when it exists
     code: str | None = None  # the unit's code in the official list (parameters/<ward>.yaml)
+    #: each report's ``source``, ``period`` and shingle ``sketch`` (oldest first), for PORT003
+    sketches: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def latest(self) -> dict[str, Any] | None:
@@ -71,18 +76,41 @@ def report_end(doc: dict[str, Any]) -> str:
     return (report.get("period") or {}).get("end") or report.get("date") or ""
 
 
-def facts_frame(folder: Path, reports: list[dict[str, Any]]):
-    """data/processed/<ward>/facts.csv, or the facts of the findings documents when it is missing."""
+def facts_table(results: list[AuditResult]):
+    """The ward's facts as a table read like facts.csv (the same values and column types as a
+    spreadsheet or pandas reading that file get)."""
+    import io
+
     import pandas as pd
 
-    csv = folder / "facts.csv"
-    if csv.exists():
-        try:
-            return pd.read_csv(csv, dtype={"period": str, "qualifier": str, "file": str})
-        except (ValueError, OSError, pd.errors.EmptyDataError):
-            pass
-    rows = [{**f, "file": f.get("file") or d.get("source")} for d in reports for f in d.get("facts") or []]
-    return pd.DataFrame(rows)
+    if not results:
+        return pd.DataFrame()
+    text = ward_facts_frame(results).to_csv(index=False, lineterminator="\n")
+    return pd.read_csv(io.StringIO(text), dtype={"period": str, "qualifier": str, "file": str})
+
+
+def report_sketches(results: list[AuditResult]) -> list[dict[str, Any]]:
+    """Each report's shingle sketch (:mod:`wardaudit.extract.shingles`) in the order of its end date,
+    as PORT003 reads it: a few kilobytes per report instead of its text."""
+    from wardaudit.extract.shingles import sketch
+
+    out = []
+    for r in results:
+        period = r.meta.period
+        out.append({"source": r.document.source, "period": str(period) if period else "",
+                    "end": report_end(r.findings()), "sketch": sketch(r.document.text()).to_dict()})
+    return [{k: v for k, v in d.items() if k != "end"} for d in sorted(out, key=lambda d: d["end"])]
+
+
+def fill_record(rec: WardRecord, results: list[AuditResult], reviews: dict[str, dict[str, Any]]) -> WardRecord:
+    """Give ``rec`` the findings documents (oldest first, failing checks with their review) and the
+    facts of an audit."""
+    rec.reports = sorted((r.findings(reviews) for r in results), key=report_end)
+    rec.facts = facts_table(results)
+    rec.sketches = report_sketches(results)
+    if rec.ward == rec.slug and rec.reports and rec.reports[-1].get("ward"):
+        rec.ward = rec.reports[-1]["ward"]
+    return rec
 
 
 def ward_slugs(paths: Paths, entries: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
@@ -91,9 +119,7 @@ def ward_slugs(paths: Paths, entries: dict[str, dict[str, Any]]) -> tuple[list[s
     slugs = {p.stem for p in paths.parameters.glob("*.yaml")} if paths.parameters.is_dir() else set()
     slugs |= set(entries)
     stale = []
-    if paths.processed.is_dir():
-        stale = sorted(p.name for p in paths.processed.iterdir()
-                       if (p / "findings.json").exists() and p.name not in slugs)
+    stale = [s for s in stored_wards(paths) if s not in slugs]
     return sorted(slugs), stale
 
 
@@ -106,17 +132,17 @@ def read_ward(slug: str, paths: Paths, entry: dict[str, Any]) -> WardRecord:
             rec.ward, rec.level, rec.province, rec.code = params.ward, params.level, params.province, params.code
         except AuditError as e:
             rec.status, rec.reason = "failed", e.one_line()
-    folder = paths.ward_processed(slug)
-    blob = read_json(folder / "findings.json")
-    if isinstance(blob, dict):
-        docs = blob["reports"] if isinstance(blob.get("reports"), list) else [blob]
-        rec.reports = sorted((d for d in docs if isinstance(d, dict)), key=report_end)
-        rec.facts = facts_frame(folder, rec.reports)
-        if rec.ward == slug and rec.reports and rec.reports[-1].get("ward"):
-            rec.ward = rec.reports[-1]["ward"]
+    results = WardStore(paths, slug).load_audit()  # the last good audit, whatever it was made from
+    if results is not None:
+        try:
+            reviews = {k: d.review() for k, d in latest(load_decisions(slug, paths)).items()}
+        except AuditError as e:
+            reviews = {}
+            rec.status, rec.reason = "failed", e.one_line()
+        fill_record(rec, results, reviews)
     elif rec.status == "ok":
         rec.status = "missing"
-        rec.reason = f"chưa có data/processed/{slug}/findings.json / not processed yet"
+        rec.reason = "chưa kiểm tra / not audited yet"
     if entry.get("ward") and rec.ward == slug:
         rec.ward = entry["ward"]
     if entry.get("status") == "failed":
@@ -140,7 +166,7 @@ def load_portfolio(root: str | Path | None = None, paths: Paths | None = None) -
 
     ``root`` (the notebook's parameter) or ``paths`` chooses the project; by default the one
     :class:`~wardaudit.project.config.Paths` finds. A ward whose run failed in ``reports/batch.json`` or
-    that has no findings.json is listed with its status and reason, never dropped. A folder in
+    that was never audited is listed with its status and reason, never dropped. A folder in
     data/processed whose ward is no longer in parameters/ is left out and named in ``stale``.
     """
     paths = paths or Paths(Path(root) if root else None)

@@ -54,7 +54,7 @@ def _units(summaries: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> 
     for slug, s in summaries.items():
         port = s.get("port") or {}
         out[slug] = PortUnit(slug, names.get(slug, slug), s.get("province"), bool(port.get("has_report")),
-                             port.get("province_wide") or {}, port.get("indicators") or [], s.get("sketches") or [])
+                             port.get("province_wide") or {}, port.get("indicators") or [], port.get("reports") or [])
     return out
 
 

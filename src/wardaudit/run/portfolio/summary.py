@@ -3,31 +3,29 @@
 The ward run writes it next to findings.json (:func:`write_summary`, called by the batch in the
 worker that ran the ward): counts by status, severity and review state, the failures by rule
 family and by rule, the unchecked share, the period, province and level, the standard indicators
-and the province-wide figures the PORT checks compare, a short trend when the ward has several
-reports, the ward's rows of the findings export, its unit's code, each report's period, date and
-kind (who reported when: :mod:`wardaudit.run.portfolio.coverage`) and each report's shingle sketch
-(copies: PORT003). The portfolio then reads these summaries,
+and the province-wide figures the PORT checks compare with each report's shingle sketch (copies,
+PORT003), a short trend when the ward has several reports, the ward's rows of the findings export,
+its unit's code and each report's period, date and kind (who reported when:
+:mod:`wardaudit.run.portfolio.coverage`). The portfolio then reads these summaries,
 never the wards' full facts; a summary older than its findings.json (the notebook was run by
 hand) is rebuilt from it.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from wardaudit.errors import AuditError
+from wardaudit.model.audit import AuditResult
 from wardaudit.model.findings import summary as check_counts
-from wardaudit.project.config import Paths, load_params
-from wardaudit.project.iorw import write_text
+from wardaudit.project.config import Paths, WardParams
 from wardaudit.review.decisions import failing_checks
 from wardaudit.review.stats import review_counts, review_status
 from wardaudit.run.portfolio.charts import family
 from wardaudit.run.portfolio.exports import failed_rows
 from wardaudit.run.portfolio.indicators import port_unit, report_facts, report_indicators
-from wardaudit.run.portfolio.model import WardRecord, read_ward, report_end
+from wardaudit.run.portfolio.model import WardRecord, fill_record, read_ward, report_end
+from wardaudit.store import WardStore
 
-SUMMARY_FILE = "summary.json"
 SUMMARY_SCHEMA = "wardaudit.summary/1"
 #: Score weights of a check by severity (see :func:`score`).
 SCORE_WEIGHTS = {"error": 3, "warning": 2, "info": 1}
@@ -106,7 +104,7 @@ def summary_of(w: WardRecord) -> dict[str, Any]:
             "counts": _counts(doc), "score": score(doc.get("checks") or []), "families": _families(doc),
             "rules": _rules(w.reports), "trend": _trend(w),
             "port": {"has_report": unit.has_report, "province_wide": unit.province_wide,
-                     "indicators": unit.indicators},
+                     "indicators": unit.indicators, "reports": unit.reports},
             "findings": failed_rows(w.slug, w.ward, w.province, w.reports),
             "code": w.code, "report_list": [_report_entry(d) for d in w.reports]}
 
@@ -118,42 +116,28 @@ def _report_entry(doc: dict[str, Any]) -> dict[str, Any]:
             "kind": report.get("kind")}
 
 
-def report_sketches(w: WardRecord, paths: Paths) -> list[dict[str, Any]]:
-    """Each report's shingle sketch (:mod:`wardaudit.extract.shingles`), oldest first, for PORT003;
-    a report whose stored reading is gone (its file was removed) has none."""
-    from wardaudit.audit import stored_document
-    from wardaudit.extract.shingles import sketch
-    from wardaudit.model.period import Period
-
-    try:
-        params = load_params(paths.ward_params(w.slug), paths)
-    except AuditError:
-        return []
-    out = []
-    for doc in w.reports:
-        stored = stored_document(str(doc.get("source") or ""), params, paths)
-        if stored is not None:
-            period = Period.from_dict((doc.get("report") or {}).get("period"))
-            out.append({"source": doc.get("source"), "period": period.key if period else "",
-                        "sketch": sketch(stored.text()).to_dict()})
-    return out
+def batch_counts(summary: dict[str, Any] | None) -> dict[str, int] | None:
+    """Failed checks by severity and passed checks, as the batch's summary table shows them."""
+    c = (summary or {}).get("counts")
+    if not isinstance(c, dict):
+        return None
+    return {"error": c.get("error", 0), "warning": c.get("warning", 0), "info": c.get("info", 0),
+            "pass": c.get("passed", 0)}
 
 
-def _plain(v: Any) -> Any:
-    if hasattr(v, "item"):
-        return v.item()
-    return str(v)
+def ward_summary(params: WardParams, results: list[AuditResult], reviews: dict[str, dict[str, Any]],
+                 paths: Paths) -> dict[str, Any]:
+    """The summary of an audit the worker holds (no file is read back)."""
+    rec = WardRecord(slug=params.slug, ward=params.ward, level=params.level, province=params.province,
+                     code=params.code)
+    return summary_of(fill_record(rec, results, reviews))
 
 
 def build_summary(slug: str, paths: Paths) -> dict[str, Any]:
-    """Read the ward's parameters, findings.json and facts.csv and summarise them, with each
-    report's shingle sketch."""
-    w = read_ward(slug, paths, {})
-    return {**summary_of(w), "sketches": report_sketches(w, paths)}
+    """The summary of a ward from its store (a ward whose summary.json is missing or outdated)."""
+    return summary_of(read_ward(slug, paths, {}))
 
 
 def write_summary(slug: str, paths: Paths) -> Path:
-    """Write data/processed/<slug>/summary.json (atomically) and return its path."""
-    doc = build_summary(slug, paths)
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=_plain) + "\n"
-    return write_text(paths.ward_processed(slug) / SUMMARY_FILE, text)
+    """Write data/processed/<slug>/summary.json from the ward's store and return its path."""
+    return WardStore(paths, slug).write_summary(build_summary(slug, paths))
