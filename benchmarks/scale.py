@@ -181,7 +181,11 @@ def national(results: list[dict]) -> list[str]:
                      f"{cov['unknown_period']} |")
     lines += ["", "Every ward is a real unit of the official list (benchmarks/synth.py) with a synthetic report; the "
               "index counts the units of every province in scope, so *units in scope* is the official count of the "
-              "provinces the corpus touches, and the units without a folder are *not submitted*."]
+              "provinces the corpus touches, and the units without a folder are *not submitted*. With no "
+              "project.yaml the calendar is monthly: a ward whose seed report ends in an earlier month is *not "
+              "submitted* for the current one, and copies of the seed that states no period are *period unknown*."]
+    lines += [f"The {r['n']}-unit run is a quick check (`--wards {r['n']}`), not the national run of "
+              f"`make bench-scale`." for r in runs if r["n"] < NATION]
     return lines
 
 

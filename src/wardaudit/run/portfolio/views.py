@@ -99,7 +99,14 @@ def coverage_view(cov: dict[str, Any], lang: str, province: str | None = None,
             "counts": {k: v for k, v in counts.items() if k not in ("missing", "unknown", "name")} if counts else {},
             "unknown": [m for p in provinces for m in p["unknown"]][:max_missing],
             "groups": [g for g in groups if g["n"]], "more": word("cov_more", lang, n=more) if more else "",
-            "unlisted": word("cov_unlisted", lang, slugs=", ".join(cov["unlisted"])) if cov.get("unlisted") else ""}
+            "unlisted": word("cov_unlisted", lang, slugs=_first(cov.get("unlisted") or [], 20)) if cov.get("unlisted")
+            else ""}
+
+
+def _first(names: list[str], n: int) -> str:
+    """The first ``n`` names, and how many more."""
+    more = f" … (+{len(names) - n})" if len(names) > n else ""
+    return ", ".join(names[:n]) + more
 
 
 def heatmap_view(rows: list[dict[str, Any]], summaries: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
