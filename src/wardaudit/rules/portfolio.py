@@ -301,7 +301,7 @@ def _own_previous(rule: Rule, u: PortUnit) -> list[CheckResult]:
         key=f"{rule.code}:{u.slug}:previous:{previous.source}")]
 
 
-@rule("PORT003", "Báo cáo trùng văn bản với báo cáo khác", "Report copied from another report", "warning")
+@rule("PORT003")
 def copied_reports(rule: Rule, units: Sequence[PortUnit]) -> list[CheckResult]:
     """A unit's latest report whose text is mostly the same as another unit's latest report, or as
     the unit's own previous report with only the dates changed, names the other report. "Mostly
