@@ -33,6 +33,13 @@ class Card:
     quotes: list[dict[str, str]]
     values: list[tuple[str, str]]
     source: str | None = None
+    legacy_id: str | None = None  # the id before ids named the report: decisions made on it still attach
+
+    def decision(self, reviews: Mapping[str, Any]) -> Any:
+        """The latest decision on this finding in ``reviews`` (finding id → Decision), or None."""
+        from wardaudit.model.findings import review_of
+
+        return review_of(reviews, {"id": self.id, "legacy_id": self.legacy_id})
 
     def data(self) -> dict[str, Any]:
         return {"id": self.id, "severity": self.severity, "severity_text": t("sev_" + self.severity, "vi")
@@ -77,7 +84,8 @@ def cards(results: list[AuditResult]) -> list[Card]:
                     quotes.append(q)
             card = Card(id=c.id, rule=c.rule, severity=c.severity, title=titles.get(c.rule, c.rule),
                         message=message(c.message, "vi"), quotes=quotes, values=value_rows(c.values, c.rule, "vi"),
-                        source=r.document.source if len(results) > 1 else None)
+                        source=r.document.source if len(results) > 1 else None,
+                        legacy_id=c.legacy_id if c.report else None)
             found.append(((SEVERITY_ORDER.get(c.severity, 9), c.rule, -ri, ci), card))
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 

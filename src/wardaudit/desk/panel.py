@@ -93,7 +93,7 @@ class ReviewPanel:
                            style={"description_width": "initial"}) if auditor is None else None
         self.auditor = auditor or (lambda: (self.name.value or "").strip() or None)
         self.link = link or (lambda p: Path(os.path.relpath(p, paths.notebooks)).as_posix())
-        self.cards = [CardView(c, self.reviews.get(c.id), self.decide) for c in cards(self.results)]
+        self.cards = [CardView(c, c.decision(self.reviews), self.decide) for c in cards(self.results)]
         self.refresh_button = w.Button(description="Cập nhật trang", button_style="primary",
                                        tooltip="Dựng lại trang và công văn từ kết quả kiểm tra đã lưu")
         self.letter_button = w.Button(description="Tạo công văn", button_style="info",

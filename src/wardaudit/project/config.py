@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from wardaudit.errors import ParametersError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -72,6 +74,11 @@ class Paths:
     def ward_processed(self, slug: str) -> Path:
         return self.processed / slug
 
+    @property
+    def project_file(self) -> Path:
+        """project.yaml: the provinces in scope and the reporting calendar (:mod:`wardaudit.project.settings`)."""
+        return self.root / "project.yaml"
+
     def ward_params(self, slug: str) -> Path:
         return self.parameters / f"{slug}.yaml"
 
@@ -89,6 +96,8 @@ class WardParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ward: str = Field(min_length=1, max_length=120, description="The ward's name as it should be spelt")
+    code: str | None = Field(default=None, pattern=r"^\d{5}$",
+                             description="The unit's 5-digit code in the official list (statistics office)")
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}$", description="Folder name under data/raw/")
     level: Literal["xã", "phường", "đặc khu"] = "xã"
     province: str | None = None
@@ -102,6 +111,19 @@ class WardParams(BaseModel):
     # decompression bombs: what one report may inflate to (.docx parts; scanned pages' pixels x 4 bytes)
     max_inflate_mb: int = Field(default=256, ge=1, le=16384, strict=True)
 
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_as_text(cls, v):
+        # YAML reads an unquoted 01234 as the octal number 668 and 05899 as text: only a number of
+        # five digits is unambiguous; anything shorter must be written in quotes
+        if isinstance(v, bool):
+            raise ValueError("the code is 5 digits in quotes, e.g. \"05899\"")
+        if isinstance(v, int):
+            if 10000 <= v <= 99999:
+                return str(v)
+            raise ValueError("write the code in quotes, e.g. \"05899\" (YAML drops a leading zero)")
+        return v
+
     @field_validator("sources")
     @classmethod
     def _relative_sources(cls, v: list[str]) -> list[str]:
@@ -113,9 +135,8 @@ class WardParams(BaseModel):
         return v
 
 
-def load_params(path: str | Path, paths: Paths | None = None) -> WardParams:
-    """Read and validate one parameters file; errors name the file and the field."""
-    path = Path(path)
+def read_mapping(path: Path) -> dict:
+    """The YAML mapping in ``path``; a missing file, bad YAML or another shape is one line naming it."""
     shown = str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -126,15 +147,27 @@ def load_params(path: str | Path, paths: Paths | None = None) -> WardParams:
         raise ParametersError(f"{shown}: YAML không hợp lệ / invalid YAML: {first}", path=shown) from None
     if not isinstance(data, dict):
         raise ParametersError(f"{shown}: cần một bảng khóa: giá trị / expected a mapping of keys", path=shown)
-    data.setdefault("slug", path.stem)
+    return data
+
+
+def validated(model: type[M], data: dict, path: Path) -> M:
+    """``model`` from ``data``; the first invalid field is one line naming the file and the field."""
+    shown = str(path)
     try:
-        params = WardParams.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
         field = ".".join(str(x) for x in err["loc"]) or repr(err["loc"][0] if err["loc"] else "")
         raise ParametersError(f"{shown}: trường '{field}' không hợp lệ / invalid field '{field}': {err['msg']}",
                               path=shown) from None
-    return params
+
+
+def load_params(path: str | Path, paths: Paths | None = None) -> WardParams:
+    """Read and validate one parameters file; errors name the file and the field."""
+    path = Path(path)
+    data = read_mapping(path)
+    data.setdefault("slug", path.stem)
+    return validated(WardParams, data, path)
 
 
 def relative(path: Path, paths: Paths) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.model.audit import AuditResult
-from wardaudit.model.findings import SEVERITY_ORDER, CheckResult
+from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, review_of
 from wardaudit.project.config import Paths, WardParams
 from wardaudit.project.letterhead import LetterSettings
 from wardaudit.render.evidence import quote_text
@@ -76,7 +76,7 @@ def letter_items(results: list[AuditResult], decisions: Mapping[str, Any]) -> li
     seen: set[str] = set()
     for ri, r in enumerate(results):
         for ci, c in enumerate(r.checks):
-            d = decisions.get(c.id)
+            d = review_of(decisions, c)  # by its id, or by its id from before ids named the report
             if c.status != "fail" or c.id in seen or d is None or d.status not in ("confirmed", "query"):
                 continue
             seen.add(c.id)
