@@ -142,7 +142,7 @@ def test_the_settings_come_from_project_yaml_with_defaults_and_a_bad_field_is_na
     d = docx.Document(str(write_letter(params, results, _decisions(DECIDED), paths)))
     assert d.tables[0].cell(0, 0).paragraphs[1].text == "THANH TRA TỈNH" and "CHÁNH THANH TRA" in _text(d)
     (paths.root / "project.yaml").write_text("letter:\n  recipient: 'UBND {commune}'\n", encoding="utf-8")
-    with pytest.raises(ParametersError, match=r"^project\.yaml: .*'letter\.recipient'"):
+    with pytest.raises(ParametersError, match=r"project\.yaml: .*'letter\.recipient'"):
         letter_settings(paths)
 
 
@@ -166,3 +166,13 @@ def test_libreoffice_prints_it_on_two_pages_with_the_motto_on_one_line(ward, tmp
     assert any("Độc lập - Tự do - Hạnh phúc" in line for line in lines), layout[:600]
     assert "Kính gửi: Chủ tịch Ủy ban nhân dân xã Hòa Bình." in layout
     assert not re.search(r"dòng \d|FOOT0|BUDG0|≠", layout)
+
+
+def test_the_projects_own_project_yaml_documents_the_defaults():
+    from pathlib import Path
+
+    from wardaudit.project.settings import load_settings
+
+    repo = Paths(Path(__file__).resolve().parents[2])
+    assert "letter:" in repo.project_file.read_text(encoding="utf-8")
+    assert load_settings(repo).letter == LetterSettings()

@@ -1,4 +1,5 @@
-"""project.yaml, at the project's root: the provinces in scope and the reporting calendar.
+"""project.yaml, at the project's root: the provinces in scope, the reporting calendar and who sends the
+letter to the ward.
 
 One file for the whole project (the per-ward settings are parameters/<ward>.yaml). Every key is
 optional; without the file the scope is the provinces of the wards in parameters/ and the
@@ -13,6 +14,10 @@ calendar is monthly (calendar months), due 5 days after the month ends::
       due_days: 3             # hạn nộp: số ngày sau khi hết kỳ
     # Kỳ đang xét: một ngày bất kỳ trong kỳ; trống: kỳ mới nhất có báo cáo
     current: 2026-06-30
+    # Công văn gửi đơn vị (wardaudit.project.letterhead: mọi khóa, giá trị mặc định)
+    letter:
+      issuing_body: Sở Khoa học và Công nghệ
+      signer_title: Giám đốc
 
 Validated by :class:`ProjectSettings` (unknown keys refused); an invalid file is one line naming
 it and the field.
@@ -25,6 +30,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from wardaudit.project.config import Paths, read_mapping, validated
+from wardaudit.project.letterhead import LetterSettings
 
 #: the calendar's frequencies as an auditor may write them
 FREQUENCY_WORDS = {"tuần": "weekly", "tháng": "monthly", "quý": "quarterly", "6 tháng": "half-yearly",
@@ -55,6 +61,7 @@ class ProjectSettings(BaseModel):
     provinces: list[str] = Field(default_factory=list, description="Provinces in scope; empty: the wards'")
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     current: date | None = Field(default=None, description="A day of the period the pages report on")
+    letter: LetterSettings = Field(default_factory=LetterSettings, description="The letter's sender and recipient")
 
     @field_validator("provinces")
     @classmethod

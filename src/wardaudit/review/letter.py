@@ -273,20 +273,7 @@ def write_letter(params: WardParams, results: list[AuditResult], decisions: Mapp
 
 
 def letter_settings(paths: Paths) -> LetterSettings:
-    """The ``letter:`` settings of the project's project.yaml; the defaults without one. An invalid
-    field is one line naming the file and the field."""
-    import yaml
-    from pydantic import ValidationError
+    """The ``letter:`` part of the project's settings (project.yaml); the defaults without the file."""
+    from wardaudit.project.settings import load_settings
 
-    from wardaudit.errors import ParametersError
-
-    path = paths.root / "project.yaml"
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return LetterSettings.model_validate((doc.get("letter") or {}) if isinstance(doc, dict) else {})
-    except FileNotFoundError:
-        return LetterSettings()
-    except (yaml.YAMLError, ValidationError) as e:
-        where = ".".join(str(x) for x in e.errors()[0]["loc"]) if isinstance(e, ValidationError) else "?"
-        raise ParametersError(f"project.yaml: trường 'letter.{where}' không hợp lệ / invalid field 'letter.{where}'",
-                              path=str(path)) from None
+    return load_settings(paths).letter
