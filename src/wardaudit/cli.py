@@ -119,6 +119,8 @@ def cmd_review(args) -> int:
         if args.status or args.note is not None or args.by:
             return _fail("wardaudit review: --status/--note/--by cần một ID / need a finding ID")
         listing = review_list(args.ward)
+        if listing.get("damaged"):
+            print(listing["damaged"], file=sys.stderr)
         if args.format == "json":
             sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
         else:

@@ -88,8 +88,9 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
             raise ParametersError(f"{relative(missing[0], paths)}: không tìm thấy tệp / file not found",
                                   ward=params.ward)
         run.inputs_sha256 = ward_inputs_digest(params, paths, params_file)
-        from wardaudit.review.decisions import decisions_digest, load_decisions
-        load_decisions(slug, paths)  # a malformed file fails this ward here, with its line
+        from wardaudit.review.decisions import decisions_digest, read_decisions
+        # a malformed file fails this ward here, with its line; an entry cut short is named, not fatal
+        run.warning = read_decisions(slug, paths).warning(relative(paths.ward_reviews(slug), paths))
         run.reviews_sha256 = decisions_digest(slug, paths)
         run.notebook_sha256 = notebook_digest(paths)
     except AuditError as e:
