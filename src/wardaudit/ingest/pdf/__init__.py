@@ -26,6 +26,7 @@ from pathlib import Path
 
 from wardaudit.errors import InputError
 from wardaudit.ingest.pdf.furniture import furniture_lines
+from wardaudit.ingest.pdf.inflate import refuse_bombs
 from wardaudit.ingest.pdf.layout import Line, Run, columned, inside, page_runs, tabular_areas, visual_lines
 from wardaudit.ingest.pdf.tables import PageTable, camelot_tables, mark_continuations, page_table
 from wardaudit.ingest.readers import DEFAULT_MAX_INFLATE_MB, reader
@@ -58,7 +59,7 @@ class _Page:
 
 
 # --- opening ---------------------------------------------------------------------------------------
-def _open(path: Path, shown: str):
+def _open(path: Path, shown: str, max_inflate_mb: int):
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -71,6 +72,7 @@ def _open(path: Path, shown: str):
     if b"%PDF-" not in head:
         raise InputError(f"{shown}: không phải tệp PDF (thiếu phần đầu %PDF) / not a PDF (no %PDF header)",
                          path=shown)
+    refuse_bombs(path, shown, max_inflate_mb)  # before pdfium inflates anything
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
@@ -324,11 +326,13 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int, cache_dir: Path |
              max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, **_: object) -> Document:
     """Read a PDF report into a :class:`Document` (blocks in reading order, tables stitched).
 
-    Pages without a text layer are OCR'd (:mod:`wardaudit.ingest.pdf.ocr`, cached under ``cache_dir``);
-    blocks read from them carry the page's mean OCR confidence.
+    A file whose streams inflate past ``max_inflate_mb`` is refused while they are decoded, before
+    pdfium opens it (:mod:`wardaudit.ingest.pdf.inflate`). Pages without a text layer are OCR'd
+    (:mod:`wardaudit.ingest.pdf.ocr`, cached under ``cache_dir``); blocks read from them carry the
+    page's mean OCR confidence.
     """
     shown = display_path
-    pdf = _open(path, shown)
+    pdf = _open(path, shown, max_inflate_mb)
     doc = Document(source=shown, format="pdf", sha256="")
     try:
         total = len(pdf)
