@@ -126,7 +126,7 @@ def _content_bomb_pdf(path: Path, size: int) -> None:
     1,000 to 1: 512 MiB is half a megabyte on disk), written as raw bytes (nothing inflates it)."""
     import zlib
 
-    from test_pdf_inflate import pdf_bytes
+    from helpers import pdf_bytes
 
     c = zlib.compressobj(9)
     chunk = b" " * (16 << 20)

@@ -12,29 +12,13 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from helpers import pdf_bytes
 from wardaudit.errors import InputError
 from wardaudit.ingest import read_document
 from wardaudit.ingest.pdf.inflate import decoded, raw_streams, refuse_bombs
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = sorted((ROOT / "tests/fixtures/renderings").rglob("*.pdf"))
-
-
-def pdf_bytes(streams: list[tuple[bytes, bytes]]) -> bytes:
-    """A one-page PDF whose page draws nothing and which carries ``streams`` as extra objects
-    (dictionary entries, stored data); the first one is the page's content stream."""
-    body = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"]
-    body += [b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data) for entries, data in streams]
-    out, offsets = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), []
-    for number, obj in enumerate(body, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
-    return bytes(out)
 
 
 def lzw_codes(data: bytes) -> list[int]:

@@ -316,8 +316,11 @@ def _report(runs: list[WardRun], manifest: Path, index: dict, paths: Paths, quie
     elif not quiet:
         print(f"index: {relative(Path(index.get('html') or paths.reports / 'index.html'), paths)} "
               f"({index.get('status')}, {index.get('seconds', 0):.1f}s)", file=out)
-    # the exit code speaks for the wards; a failed index is reported above and re-rendered next run
-    return 1 if failed else 0
+    if index.get("controls_removed"):
+        print(f"exports: đã bỏ {index['controls_removed']} ký tự điều khiển / {index['controls_removed']} control "
+              "characters removed", file=sys.stderr)
+    # a failed ward, index or export fails the run; what failed is re-rendered on the next run
+    return 1 if failed or index.get("status") == "failed" else 0
 
 
 def run_batch(wards: Iterable[str] | None = None, all_wards: bool = False, jobs: int | None = None,
@@ -345,8 +348,9 @@ def run_batch(wards: Iterable[str] | None = None, all_wards: bool = False, jobs:
     Returns
     -------
     int
-        0 when every ward ran or was up to date, 1 when a ward failed. A failed portfolio is
-        reported on stderr (and tried again on the next run) but does not change the code.
+        0 when every ward ran or was up to date and the portfolio was written, 1 when a ward or the
+        portfolio (index, province pages, exports) failed; a failed portfolio is one line on stderr
+        and is tried again on the next run.
     """
     paths = paths or Paths()
     started = time.time()

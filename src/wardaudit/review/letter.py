@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.project.config import Paths, WardParams, load_params
+from wardaudit.project.printable import scrub
 from wardaudit.review.decisions import failing_checks, findings_documents
 
 FONT = "Times New Roman"
@@ -173,7 +174,7 @@ def write_letter(slug: str, paths: Paths | None = None) -> Path | None:
 
     paths = paths or Paths()
     params = load_params(paths.ward_params(slug), paths)
-    docs = findings_documents(slug, paths)
+    docs, _ = scrub(findings_documents(slug, paths))  # a .docx cannot hold control characters
     items = queried(docs)
     target = paths.ward_letter(slug)
     if not items:
