@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import unicodedata
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wardaudit.errors import ParametersError
 
@@ -79,6 +80,14 @@ class Paths:
         return self.reports / f"{slug}-giai-trinh.docx"
 
 
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
 class WardParams(BaseModel):
     """parameters/<ward>.yaml. Unknown keys are refused so that a typo is not silently ignored."""
 
@@ -99,6 +108,15 @@ class WardParams(BaseModel):
     max_pages: int = Field(default=200, ge=1, le=5000, strict=True)
     # decompression bombs: what one report may inflate to (.docx parts; scanned pages' pixels x 4 bytes)
     max_inflate_mb: int = Field(default=256, ge=1, le=16384, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _composed(cls, data: Any) -> Any:
+        # a name typed on a tool that writes decomposed accents (NFD) is the same name: compare composed;
+        # `sources` are file names, matched byte for byte on disk, and stay as written
+        if isinstance(data, dict):
+            return {k: v if k == "sources" else _nfc(v) for k, v in data.items()}
+        return data
 
     @field_validator("period_start", "period_end", mode="before")
     @classmethod

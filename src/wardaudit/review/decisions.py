@@ -16,6 +16,7 @@ import getpass
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,7 @@ def _checked_note(note: str, slug: str) -> str:
     bad = _refused_character(str(note), "\t\n\r")
     if bad:
         raise ReviewError(f"--note: có ký tự điều khiển {bad} / a control character {bad} is not allowed", ward=slug)
-    note = " ".join(str(note).split())
+    note = unicodedata.normalize("NFC", " ".join(str(note).split()))
     if len(note) > MAX_NOTE:
         raise ReviewError(f"--note: dài {len(note)} ký tự, tối đa {MAX_NOTE} / {len(note)} characters, at most "
                           f"{MAX_NOTE}", ward=slug)
@@ -178,7 +179,7 @@ def _checked_by(by: str | None, slug: str) -> str | None:
     if bad:
         raise ReviewError(f"--by: phải là một dòng, không có ký tự điều khiển ({bad}) / must be one line without "
                           f"control characters ({bad})", ward=slug)
-    by = by.strip()
+    by = unicodedata.normalize("NFC", by.strip())
     if len(by) > MAX_BY:
         raise ReviewError(f"--by: dài {len(by)} ký tự, tối đa {MAX_BY} / {len(by)} characters, at most {MAX_BY}",
                           ward=slug)
