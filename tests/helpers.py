@@ -1,6 +1,8 @@
 """Small helpers shared by tests of different folders."""
 from __future__ import annotations
 
+from typing import Any
+
 RUNS = ("=", "+", "-", "@")
 
 
@@ -31,3 +33,14 @@ def pdf_bytes(streams: list[tuple[bytes, bytes]]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
     return bytes(out)
+
+
+def store_failing(paths: Any, slug: str, checks: list[Any]) -> None:
+    """A stored audit of one report whose checks are ``checks``: what a run leaves for `review`."""
+    from wardaudit.model.audit import AuditResult
+    from wardaudit.model.document import Document
+    from wardaudit.model.report import ReportMeta
+    from wardaudit.store import WardStore
+
+    doc = Document(source="r.txt", format="text", sha256="0" * 64)
+    WardStore(paths, slug).save_audit([AuditResult(doc, ReportMeta(), [], checks)], "-")

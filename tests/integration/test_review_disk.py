@@ -8,7 +8,6 @@ file size limit of the child process (RLIMIT_FSIZE: the kernel's EFBIG after a s
 other real way to make a write fail part way), and the test says which one it used."""
 from __future__ import annotations
 
-import json
 import os
 import resource
 import subprocess
@@ -18,10 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers import store_failing
+from wardaudit.model.findings import CheckResult
 from wardaudit.project.config import Paths
 from wardaudit.review.decisions import load_decisions
 
-IDS = [f"FOOT001-{i:010d}" for i in range(1, 40)]
+CHECKS = [CheckResult("FOOT001", "fail", "error", f"m {i}", key=f"k{i}") for i in range(1, 40)]
+IDS = [c.id for c in CHECKS]
 SIZE = 64 * 1024
 
 
@@ -36,11 +38,7 @@ def small_disk(tmp_path) -> Iterator[tuple[Paths, str, Callable[[], None] | None
     """A project whose data/reviews is a small disk: (paths, kind, a preexec for the child or None)."""
     paths = Paths(tmp_path)
     (tmp_path / "parameters").mkdir()
-    out = paths.ward_processed("xa-a")
-    out.mkdir(parents=True)
-    checks = [{"id": i, "rule": "FOOT001", "status": "fail", "severity": "error", "message": "m", "values": {},
-               "evidence": []} for i in IDS]
-    (out / "findings.json").write_text(json.dumps({"source": "r.txt", "checks": checks}), encoding="utf-8")
+    store_failing(paths, "xa-a", CHECKS)
     paths.reviews.mkdir(parents=True)
     if _mount_tmpfs(paths.reviews):
         try:

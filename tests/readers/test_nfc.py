@@ -36,7 +36,7 @@ def test_the_nfd_form_of_a_seed_gives_the_same_facts_and_findings(tmp_path, slug
     assert facts and len(composed.checks) > 15  # something to compare
     assert [(f.metric, f.value) for f in read.facts] == facts
     assert [(c.id, c.status) for c in read.checks] == [(c.id, c.status) for c in composed.checks]
-    assert read.meta.get("ward_name") == composed.meta.get("ward_name")
+    assert read.meta.ward_name == composed.meta.ward_name and read.meta.ward_name
     assert NFC_NOTE in read.document.notes and NFC_NOTE not in composed.document.notes
 
 

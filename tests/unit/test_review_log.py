@@ -11,13 +11,17 @@ import sys
 
 import pytest
 
+from helpers import store_failing
 from wardaudit.cli import main
 from wardaudit.errors import ReviewError
+from wardaudit.model.findings import CheckResult
 from wardaudit.project.config import Paths
 from wardaudit.review.decisions import decide, load_decisions, read_decisions
 from wardaudit.review.log import parse_decisions, read_log
 
-IDS = ["FOOT001-0000000001", "RATE001-0000000002", "BUDG001-0000000003"]
+CHECKS = [CheckResult(rule, "fail", "error", f"m {rule}", key=key)
+          for rule, key in (("FOOT001", "k1"), ("RATE001", "k2"), ("BUDG001", "k3"))]
+IDS = [c.id for c in CHECKS]
 SHOWN = "data/reviews/xa-a.yaml"
 
 
@@ -25,11 +29,7 @@ SHOWN = "data/reviews/xa-a.yaml"
 def small(tmp_path, monkeypatch) -> Paths:
     paths = Paths(tmp_path)
     (tmp_path / "parameters").mkdir()
-    out = paths.ward_processed("xa-a")
-    out.mkdir(parents=True)
-    checks = [{"id": i, "rule": i.split("-")[0], "status": "fail", "severity": "error", "message": f"m {i}",
-               "values": {}, "evidence": []} for i in IDS]
-    (out / "findings.json").write_text(json.dumps({"source": "r.txt", "checks": checks}), encoding="utf-8")
+    store_failing(paths, "xa-a", CHECKS)
     monkeypatch.setenv("WARDAUDIT_ROOT", str(tmp_path))
     return paths
 
@@ -73,7 +73,7 @@ def test_the_review_command_lists_a_cut_file_and_the_next_decision_keeps_the_fra
     assert log.damaged is None and [d.status for d in log.decisions] == ["dismissed", "query", "confirmed"]
     text = path.read_text(encoding="utf-8")
     assert text.startswith(data[:data.rindex(b"\n- id: ") + 1].decode())
-    assert '#   - id: "BUDG001-0000000003"' in text and "\\x" in text  # the half character, escaped
+    assert f'#   - id: "{IDS[2]}"' in text and "\\x" in text  # the half character, escaped
 
 
 def test_damage_that_is_not_a_cut_tail_still_refuses_the_file(small):
@@ -146,7 +146,7 @@ def test_a_batch_names_the_damaged_entry_and_runs_the_ward(tmp_path):
 
     paths = copy_project(tmp_path, ("vinh-thong",))
     paths.reviews.mkdir(parents=True)
-    paths.ward_reviews("vinh-thong").write_bytes(b'- id: "FOOT001-0000000001"\n  status: dismissed\n  note: "x"\n'
+    paths.ward_reviews("vinh-thong").write_bytes(b'- id: "FOOT001-0123456789"\n  status: dismissed\n  note: "x"\n'
                                                  b'  by: null\n  at: "2026-01-01T00:00:00Z"\n- id: "RATE001-00')
     run, _ = _prepare("vinh-thong", paths, force=False)
     assert run.status == "pending" and run.reason is None

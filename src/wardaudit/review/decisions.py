@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as _dt
 import getpass
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -34,6 +33,7 @@ from wardaudit.review.log import (
     parse_decisions,
     read_log,
 )
+from wardaudit.store import WardStore
 
 NO_LONGER_FOUND = "không còn phát hiện / no longer found"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
@@ -86,18 +86,12 @@ def decisions_digest(slug: str, paths: Paths) -> str:
 # --- the ward's failing checks -------------------------------------------------------------------
 
 def findings_documents(slug: str, paths: Paths) -> list[dict[str, Any]]:
-    """The findings documents of the ward's last run (data/processed/<slug>/findings.json)."""
-    path = paths.ward_processed(slug) / "findings.json"
-    try:
-        blob = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReviewError(f"{relative(path, paths)}: chưa kiểm tra phường/xã này, chạy `wardaudit run {slug}` "
-                          "trước / not audited yet: run it first", path=relative(path, paths), ward=slug) from None
-    except ValueError:
-        shown = relative(path, paths)
-        raise ReviewError(f"{shown}: JSON không hợp lệ / invalid JSON", path=shown) from None
-    docs = blob.get("reports", [blob]) if isinstance(blob, dict) else []
-    return [d for d in docs if isinstance(d, dict)]
+    """The findings documents of the ward's last good audit (from its store), oldest report first."""
+    results = WardStore(paths, slug).load_audit()
+    if results is None:
+        raise ReviewError(f"{slug}: chưa kiểm tra phường/xã này, chạy `wardaudit run {slug}` trước / "
+                          "not audited yet: run it first", ward=slug)
+    return [r.findings() for r in results]
 
 
 def failing_checks(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
