@@ -84,6 +84,9 @@ class Paths:
         return self.reports / f"{slug}-giai-trinh.docx"
 
 
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,80}$"  # a ward's folder and parameters file name
+
+
 def _nfc(value: Any) -> Any:
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
@@ -98,7 +101,7 @@ class WardParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ward: str = Field(min_length=1, max_length=120, description="The ward's name as it should be spelt")
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}$", description="Folder name under data/raw/")
+    slug: str = Field(pattern=SLUG_PATTERN, description="Folder name under data/raw/")
     level: Literal["xã", "phường", "đặc khu"] = "xã"
     province: str | None = None
     sources: list[str] = Field(default_factory=list, description="Files under data/raw/<slug>/; empty: all")
@@ -110,6 +113,8 @@ class WardParams(BaseModel):
     max_pages: int = Field(default=200, ge=1, le=5000, strict=True)
     # decompression bombs: what one report may inflate to (.docx parts; scanned pages' pixels x 4 bytes)
     max_inflate_mb: int = Field(default=256, ge=1, le=16384, strict=True)
+    # a ward still running after this many seconds fails (one line) and the batch goes on
+    max_seconds: int = Field(default=600, ge=1, le=86400, strict=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -156,8 +161,13 @@ def load_params(path: str | Path, paths: Paths | None = None) -> WardParams:
 
 
 def relative(path: Path, paths: Paths) -> str:
-    """A path as shown to users: relative to the project root when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(paths.root.resolve()))
-    except ValueError:
-        return str(path)
+    """A path as shown to users: relative to the project root when inside it (as written, so that a
+    symbolic link is named where it sits, not where it points; else once resolved)."""
+    lexical = Path(os.path.normpath(Path(path).absolute()))
+    for root, target in ((Path(os.path.normpath(paths.root.absolute())), lexical),
+                         (paths.root.resolve(), Path(path).resolve())):
+        try:
+            return str(target.relative_to(root))
+        except ValueError:
+            continue
+    return str(path)

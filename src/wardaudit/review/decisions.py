@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.errors import ReviewError
-from wardaudit.project.config import Paths, relative
+from wardaudit.project.config import SLUG_PATTERN, Paths, relative
 from wardaudit.review.log import (
     MAX_BY,
     MAX_NOTE,
@@ -36,7 +36,7 @@ from wardaudit.review.log import (
 from wardaudit.store import WardStore
 
 NO_LONGER_FOUND = "không còn phát hiện / no longer found"
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+_SLUG = re.compile(SLUG_PATTERN)
 __all__ = ["STATUSES", "Decision", "DecisionsLog", "decide", "latest", "load_decisions", "parse_decisions",
            "read_decisions", "review_list"]
 

@@ -242,11 +242,18 @@ def _write_all(fd: int, blob: bytes, size: int, shown: str) -> None:
         raise _not_written(shown, e) from None
 
 
-def _locked(path: Path) -> int:
+def _locked(path: Path, shown: str) -> int:
     """An fd on ``path``, exclusively locked, that is still the file at ``path`` (a repair may have
-    replaced it while this process waited for the lock)."""
+    replaced it while this process waited for the lock). A symbolic link there is refused: the
+    decisions would be appended wherever it points."""
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                raise ReviewError(f"{shown}: là một liên kết tượng trưng, không ghi vào / is a symbolic link, "
+                                  "refused", path=shown) from None
+            raise _not_written(shown, e) from None
         fcntl.flock(fd, fcntl.LOCK_EX)
         with contextlib.suppress(FileNotFoundError):
             if os.fstat(fd).st_ino == os.stat(path).st_ino:
@@ -277,7 +284,7 @@ def append(path: Path, entry: str, shown: str) -> DecisionsLog:
     """Append ``entry`` to the decisions file at ``path``, all or nothing. Returns the log as it was
     before the append (refusing, like a reader, a file malformed other than at its end)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = _locked(path)
+    fd = _locked(path, shown)
     try:
         data = _read_fd(fd)
         log = read_log(data, shown)
