@@ -90,6 +90,25 @@ def test_a_tampered_cache_entry_is_not_used(scan, tmp_path, tamper):
     assert _read(scan, cache)[2] == 0  # the rebuilt entry matches again
 
 
+def test_a_record_reads_back_as_written_for_ten_pages_and_more(tmp_path, monkeypatch):
+    """The record's digest is the same once through JSON (page 10 sorts after 9 as a number, before 2
+    as text): a scan of many pages is not OCR'd again on every read."""
+    pages = list(range(1, 13))
+    source = tmp_path / "scan.pdf"
+    source.write_bytes(b"%PDF-1.4 a scan")
+    sha = hashlib.sha256(source.read_bytes()).hexdigest()
+
+    def fake_ocrmypdf(src, dst, pages, shown):  # the record is under test here, not the OCR
+        dst.write_bytes(b"%PDF-1.4 its OCR")
+        return {p: 90.0 + p / 10 for p in pages}
+
+    monkeypatch.setattr(ocr, "_run_ocrmypdf", fake_ocrmypdf)
+    monkeypatch.setattr(ocr, "check_pixels", lambda *a: None)
+    first = ocr.ocr_pages(source, pages, "scan.pdf", sha256=sha, cache_dir=tmp_path / "ocr", max_pixels=1)
+    again = ocr.ocr_pages(source, pages, "scan.pdf", sha256=sha, cache_dir=tmp_path / "ocr", max_pixels=1)
+    assert not first.cached and again.cached and again.confidence == first.confidence
+
+
 def test_force_ocrs_again_through_a_valid_cache(scan, tmp_path):
     paths = Paths(tmp_path)
     shutil.copy(scan, (paths.ward_raw("xa-quet").mkdir(parents=True) or paths.ward_raw("xa-quet")) / "scan.pdf")

@@ -157,8 +157,10 @@ def ocr_pages(path: Path, pages: list[int], shown: str, *, sha256: str, cache_di
     # private names until complete: two workers OCR'ing the same file never see half an entry
     partial = cache_dir / f"{key}.{os.getpid()}.part"
     conf = _run_ocrmypdf(path, partial.with_suffix(".pdf"), pages, shown)
+    # page numbers as JSON keys (text): the digest is then the same before writing and after reading
+    # (sorted as numbers, 10 comes after 9; as text, before 2)
     entry = {"schema": CACHE_SCHEMA, "source_sha256": sha256, "pages": pages,
-             "pdf_sha256": sha256_file(partial.with_suffix(".pdf")), "confidence": conf}
+             "pdf_sha256": sha256_file(partial.with_suffix(".pdf")), "confidence": {str(k): v for k, v in conf.items()}}
     entry["digest"] = _entry_digest(entry)
     partial.with_suffix(".json").write_text(json.dumps(entry), encoding="utf-8")
     partial.with_suffix(".pdf").replace(pdf_out)
