@@ -69,6 +69,7 @@ def test_a_second_run_in_the_same_project_is_refused_in_one_line(tmp_path, monke
     from wardaudit.batch.guard import one_run
     with one_run(paths):  # released with its holder
         assert f"pid {os.getpid()}" in (paths.processed / LOCK).read_text(encoding="utf-8")
+    assert not (paths.processed / LOCK).exists()  # a run leaves no lock behind
 
 
 def test_a_symbolic_link_planted_where_an_output_goes_is_replaced_never_followed(tmp_path):

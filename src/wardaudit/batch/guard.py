@@ -41,25 +41,40 @@ def ward_slug(arg: str, paths: Paths) -> str:
     return stem
 
 
-@contextlib.contextmanager
-def one_run(paths: Paths) -> Iterator[None]:
-    """Hold the project's run lock for the duration; a second run is refused in one line naming the first."""
-    lock = paths.processed / LOCK
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
-    try:
+def _lock_file(lock: Path, paths: Paths) -> int:
+    """An fd holding the lock on ``lock``, which is still the file at that path (a run that ended
+    removes it while holding it: a process that waited on the old one tries again)."""
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = " ".join(os.pread(fd, 200, 0).decode("utf-8", "replace").split()) or "?"
+            os.close(fd)
             raise AuditError(f"{relative(lock, paths)}: một lượt `wardaudit run` khác đang chạy trong dự án này "
                              f"({holder}), hãy chờ nó xong / another `wardaudit run` is running in this project "
                              f"({holder}); wait for it to finish", path=relative(lock, paths)) from None
+        with contextlib.suppress(FileNotFoundError):
+            if os.fstat(fd).st_ino == os.stat(lock, follow_symlinks=False).st_ino:
+                return fd
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def one_run(paths: Paths) -> Iterator[None]:
+    """Hold the project's run lock for the duration; a second run is refused in one line naming the
+    first. The lock file lives as long as the run (a killed run's lock is released by the system)."""
+    lock = paths.processed / LOCK
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = _lock_file(lock, paths)
+    try:
         since = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, từ / since {since}\n".encode(), 0)
         yield
     finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()  # still holding it: whoever opened this file before checks and tries again
         os.close(fd)  # releases the lock, also when the process is killed
 
 
