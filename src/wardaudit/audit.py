@@ -8,6 +8,7 @@ result is a :class:`~wardaudit.model.audit.AuditResult`; keeping it is the ward 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from wardaudit.model.audit import AuditResult
@@ -17,6 +18,14 @@ from wardaudit.model.report import ReportMeta
 from wardaudit.project.config import WardParams
 
 __all__ = ["AuditResult", "audit_document", "audit_file", "audit_reports", "read_report"]
+
+
+def report_key(meta: ReportMeta, source: str | None) -> str:
+    """What a finding's id says of its report: the period it covers, else its date, else its file's
+    name, so that two reports of one ward (two weeks) keep their findings apart."""
+    if meta.period:
+        return str(meta.period)
+    return meta.date.isoformat() if meta.date else (Path(source).name if source else "")
 
 
 def audit_document(doc: Document, params: WardParams | None = None,
@@ -33,7 +42,8 @@ def audit_document(doc: Document, params: WardParams | None = None,
                        carried_over_in_denominator=params.carried_over_in_denominator if params else True,
                        outline_profile=params.outline_profile if params else "auto",
                        history=list(history or []))
-    checks = sort_checks(run_rules(ctx, params.rules_off if params else ()))
+    key = report_key(meta, doc.source)
+    checks = sort_checks(replace(c, report=key) for c in run_rules(ctx, params.rules_off if params else ()))
     return AuditResult(document=doc, meta=meta, facts=facts, checks=checks, relations=ctx.relations,
                        ward=params.ward if params else None)
 

@@ -45,7 +45,7 @@ def _params_for(args) -> object | None:
     if getattr(args, "params", None):
         return load_params(args.params)
     if getattr(args, "ward", None):
-        from wardaudit.extract.metadata import slugify
+        from wardaudit.vi.names import slugify
         return WardParams(ward=args.ward, slug=slugify(args.ward))
     return None
 
@@ -123,12 +123,16 @@ def cmd_run(args) -> int:
 
 
 def cmd_discover(args) -> int:
-    from wardaudit.batch.local import discover
+    from wardaudit.batch.discover import discover_units
 
-    written = discover(Path(args.raw_dir) if args.raw_dir else None)
-    for p in written:
-        _say(str(p))
-    print(f"{len(written)} tệp tham số mới / new parameters files", file=sys.stderr)
+    done = discover_units(Path(args.raw_dir) if args.raw_dir else None,
+                          say=lambda line: _say(line, file=sys.stderr))
+    for d in done:
+        if d.action != "kept":
+            _say(str(d.target))
+    settled = sum(d.binding.settled for d in done)
+    print(f"{len(done)} thư mục / folders: {settled} xác định được đơn vị / settled, {len(done) - settled} "
+          "chưa xác định, cần chọn mã / not settled, choose the code", file=sys.stderr)
     return 0
 
 

@@ -68,3 +68,9 @@ def test_docx_paragraphs_and_cells_in_nfd_read_composed(tmp_path):
     assert all(unicodedata.is_normalized("NFC", t) for t in texts)
     assert "Tổng số hồ sơ tiếp nhận trong kỳ là 1.234 hồ sơ, đã giải quyết 1.200 hồ sơ." in texts
     assert "Số thủ tục trực tuyến" in texts
+
+
+def test_province_names_in_project_yaml_typed_in_nfd_are_the_same():
+    from wardaudit.project.settings import ProjectSettings
+
+    assert ProjectSettings.model_validate({"provinces": [nfd("Thái Nguyên")]}).provinces == ["Thái Nguyên"]

@@ -39,6 +39,16 @@ def test_valid_file(tree):
     assert ward_sources(params, tree) == [tree.raw / "w" / "report.txt"]
 
 
+@pytest.mark.parametrize("text, code", [
+    ("ward: X\ncode: '05899'\n", "05899"),
+    ("ward: X\ncode: 05899\n", "05899"),  # not octal (an 8 and a 9): YAML keeps it as text
+    ("ward: X\ncode: 11284\n", "11284"),
+    ("ward: X\ncode: null\n", None),
+])
+def test_the_unit_code_is_five_digits(tree, text, code):
+    assert load_params(_params(tree, text)).code == code
+
+
 @pytest.mark.parametrize("text, field", [
     ("ward: X\nmax_page: 50\n", "max_page"),  # a typo is an unknown key, not ignored
     ("ward: X\nsource: [a.txt]\n", "source"),
@@ -56,6 +66,10 @@ def test_valid_file(tree):
     ("ward: X\nslug: Phu Thinh\n", "slug"),
     ("ward: X\nslug: /abs\n", "slug"),
     ("ward: X\n1: one\n", "1"),  # a key that is not a string
+    ("ward: X\ncode: 01234\n", "code"),  # YAML's octal 668: the leading zero is lost, so refused
+    ("ward: X\ncode: 5899\n", "code"),
+    ("ward: X\ncode: '5899'\n", "code"),
+    ("ward: X\ncode: true\n", "code"),
 ])
 def test_errors_name_file_and_field(tree, text, field):
     p = _params(tree, text)

@@ -38,7 +38,7 @@ from wardaudit.batch.guard import one_run, refuse_outside_links, run_timed, ward
 from wardaudit.batch.manifest import Progress, WardRun, summary_table, write_manifest
 from wardaudit.batch.task import Runner, worker_init
 from wardaudit.errors import AuditError, ParametersError, one_line
-from wardaudit.project.config import Paths, relative
+from wardaudit.project.config import Paths, load_params, relative
 from wardaudit.project.iorw import write_text
 from wardaudit.project.printable import for_terminal
 from wardaudit.run.digest import package_digest
@@ -77,6 +77,12 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
     """
     run = WardRun(slug=slug)
     try:
+        if _no_report(paths.ward_raw(slug)):
+            run.ward = load_params(paths.ward_params(slug), paths).ward  # invalid parameters still fail the ward
+            run.status = "no_report"
+            run.reason = (f"{relative(paths.ward_raw(slug), paths)}: chưa nộp báo cáo (thư mục trống hoặc chưa có) / "
+                          "not submitted: no report in the ward folder")
+            return run, 0
         run.plan = plan_ward(slug, paths)
         run.ward = run.plan.params.ward
         from wardaudit.review.decisions import read_decisions
@@ -105,6 +111,15 @@ def _keep_page(slug: str, paths: Paths, reason: str) -> None:
     WardStore(paths, slug).record_run("failed", reason)
     with contextlib.suppress(Exception):  # the page stays as it was; the index names the failure
         keep_last_good_page(slug, paths, reason)
+
+
+def _no_report(folder: Path) -> bool:
+    """No folder, or a folder with no file in it: the unit has not submitted ("chưa nộp"), which is
+    not a failed run. A folder holding only files that cannot be read is a failed run (its reason
+    names them)."""
+    if not folder.is_dir():
+        return True
+    return not any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir())
 
 
 # what an interrupted run leaves behind, always under a hidden name: iorw's temporaries and the
@@ -235,7 +250,7 @@ class LocalEngine:
 def _render_portfolio(runs: list[WardRun], paths: Paths, force: bool, portfolio: Callable[..., dict] | None,
                       engine: LocalEngine | DaskEngine, quiet: bool) -> dict:
     """Render the index and province pages, unless nothing they show has changed since the last time."""
-    digest = portfolio_digest([(r.slug, r.reason) for r in runs if r.status == "failed"], paths)
+    digest = portfolio_digest([(r.slug, r.reason) for r in runs if r.status in ("failed", "no_report")], paths)
     stamp = paths.processed / PORTFOLIO_DIGEST
     index = paths.reports / "index.html"
     if not force and index.exists() and read_digest(stamp) == digest:
@@ -294,9 +309,11 @@ def _report(runs: list[WardRun], manifest: Path, index: dict, paths: Paths, quie
         print(for_terminal(summary_table(runs)), file=out)
     ok = sum(r.status == "ok" for r in runs)
     skipped = sum(r.status == "skipped" for r in runs)
+    absent = sum(r.status == "no_report" for r in runs)
     found = {k: sum((r.counts or {}).get(k, 0) for r in runs) for k in ("error", "warning")}
     print(f"{len(runs)} phường/xã / wards: {ok} chạy xong / ran, {len(failed)} chạy lỗi / run failed, "
-          f"{skipped} bỏ qua / skipped (không đổi / unchanged) · phát hiện / findings: {found['error']} sai sót / "
+          f"{skipped} bỏ qua / skipped (không đổi / unchanged), {absent} chưa nộp / not submitted · "
+          f"phát hiện / findings: {found['error']} sai sót / "
           f"errors, {found['warning']} cảnh báo / warnings · {time.time() - started:.1f}s · "
           f"{relative(manifest, paths)}", file=out)
     if index.get("status") == "failed":

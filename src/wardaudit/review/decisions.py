@@ -2,7 +2,10 @@
 
 ``data/reviews/<slug>.yaml`` is a YAML list of ``{id, status, note, by, at}``; :func:`decide`
 appends one entry and nothing in the product rewrites or deletes the file. The latest entry for
-an id is the finding's review state (``open`` when none). A decision whose finding no longer
+an id is the finding's review state (``open`` when none). A finding's id names its report's
+period; a decision recorded before it did carries the finding's ``legacy_id`` and still attaches
+(:func:`wardaudit.model.findings.review_of`) to every report's finding of that legacy id that has
+no decision of its own, as it did when it was made. A decision whose finding no longer
 appears in the ward's findings is kept and shown as "không còn phát hiện / no longer found".
 
 A malformed file raises :class:`~wardaudit.errors.ReviewError` naming the file and the line; a last
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.errors import ReviewError
+from wardaudit.model.findings import review_of
 from wardaudit.project.config import SLUG_PATTERN, Paths, relative
 from wardaudit.review.log import (
     MAX_BY,
@@ -105,6 +109,12 @@ def failing_checks(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def current_ids(checks: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The ids a decision may name to attach to ``checks``: theirs, and the legacy ids (before ids
+    named the report) that decisions recorded earlier carry."""
+    return {i for c in checks for i in (c.get("id"), c.get("legacy_id")) if i}
+
+
 def gone(state: Mapping[str, Decision], current_ids: Iterable[str]) -> list[Decision]:
     """Decisions whose finding no longer appears, in id order."""
     ids = set(current_ids)
@@ -121,12 +131,12 @@ def review_list(ward: str, paths: Paths | None = None) -> dict[str, Any]:
     checks = failing_checks(findings_documents(slug, paths))
     rows = []
     for c in checks:
-        d = state.get(c["id"])
+        d = review_of(state, c)
         rows.append({"id": c["id"], "rule": c.get("rule"), "severity": c.get("severity"),
                      "message": c.get("message"), "status": d.status if d else "open",
                      "note": d.note if d else None, "by": d.by if d else None, "at": d.at if d else None,
                      "found": True})
-    for d in gone(state, (c["id"] for c in checks)):
+    for d in gone(state, current_ids(checks)):
         rows.append({"id": d.id, "rule": d.id.split("-")[0], "severity": None, "message": NO_LONGER_FOUND,
                      "status": d.status, "note": d.note, "by": d.by, "at": d.at, "found": False})
     out: dict[str, Any] = {"ward": slug, "findings": rows}
@@ -212,7 +222,7 @@ def decide(ward: str, id: str, status: str, note: str, by: str | None = None, *,
                           ward=slug)
     note, by = _checked_note(note, slug), _checked_by(by, slug)
     history = load_decisions(slug, paths)  # refuses to append to a malformed file
-    known = {c["id"] for c in failing_checks(findings_documents(slug, paths))} | {d.id for d in history}
+    known = current_ids(failing_checks(findings_documents(slug, paths))) | {d.id for d in history}
     if id not in known:
         raise ReviewError(f"{id}: không có phát hiện này ở {slug}, xem `wardaudit review {slug}` / "
                           "no such finding in this ward", ward=slug)
