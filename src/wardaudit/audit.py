@@ -55,16 +55,18 @@ def audit_file(path: str | Path, params: WardParams | None = None, *, display_pa
 
 
 def read_report(path: Path, shown: str | None, params: WardParams | None, ocr_cache: Path | None = None,
-                sha256: str | None = None) -> Document:
-    """One report file as a :class:`Document`, within the ward's limits (pages, inflation)."""
+                sha256: str | None = None, refresh_cache: bool = False) -> Document:
+    """One report file as a :class:`Document`, within the ward's limits (pages, inflation);
+    ``refresh_cache`` OCRs scanned pages again instead of taking the cached result."""
     from wardaudit.ingest import read_document
 
     limits = {"max_pages": params.max_pages, "max_inflate_mb": params.max_inflate_mb} if params else {}
-    return read_document(path, display_path=shown, cache_dir=ocr_cache, sha256=sha256, **limits)
+    return read_document(path, display_path=shown, cache_dir=ocr_cache, sha256=sha256, refresh_cache=refresh_cache,
+                         **limits)
 
 
 def audit_reports(sources: Iterable[tuple[Path, str] | tuple[Path, str, str]], params: WardParams | None,
-                  ocr_cache: Path | None = None) -> list[AuditResult]:
+                  ocr_cache: Path | None = None, refresh_cache: bool = False) -> list[AuditResult]:
     """Audit a ward's reports, oldest period first, each against the ones before it.
 
     ``sources`` are (file, name as shown) or (file, name as shown, its sha256 when already known).
@@ -77,7 +79,7 @@ def audit_reports(sources: Iterable[tuple[Path, str] | tuple[Path, str, str]], p
     expected = params.ward if params else None
     read = []
     for path, shown, *known in sources:
-        doc = read_report(path, shown, params, ocr_cache, known[0] if known else None)
+        doc = read_report(path, shown, params, ocr_cache, known[0] if known else None, refresh_cache)
         read.append((doc, extract_metadata(doc, expected_ward=expected)))
     read.sort(key=lambda dm: (dm[1].end.isoformat() if dm[1].end else "", dm[0].source))
     results: list[AuditResult] = []

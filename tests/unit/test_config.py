@@ -171,21 +171,21 @@ def test_missing_ward_folder(tree):
 
 
 def test_batch_refuses_a_slug_that_escapes(tree, tmp_path, capsys):
-    """`wardaudit run ../outside`: the ward fails with a reason; nothing is read or written outside."""
+    """`wardaudit run ../outside`: refused before anything is read, nothing written (no manifest that
+    would carry the bogus name into the index), nothing read or written outside."""
     from wardaudit.batch.local import run_batch
+    from wardaudit.errors import ParametersError
 
     (tree.root / "notebooks").mkdir()
     before = sorted(p.name for p in tmp_path.iterdir())
 
-    def no_runner(slug, paths):  # never reached: the ward fails while its parameters are checked
+    def no_runner(slug, paths):  # never reached: the names are refused first
         raise AssertionError(slug)
 
-    code = run_batch(["../outside", "/etc/passwd"], jobs=1, quiet=True, paths=tree, runner=no_runner,
-                     portfolio=lambda paths: {"status": "ok"})
-    assert code == 1
-    import json
-    manifest = json.loads((tree.reports / "batch.json").read_text(encoding="utf-8"))
-    assert [w["status"] for w in manifest["wards"]] == ["failed", "failed"]
-    assert all(w["reason"] for w in manifest["wards"])
+    for bad in (["../outside"], ["/etc/passwd"], ["xa-a", "../outside"]):
+        with pytest.raises(ParametersError, match="not a ward slug"):
+            run_batch(bad, jobs=1, quiet=True, paths=tree, runner=no_runner,
+                      portfolio=lambda paths: {"status": "ok"})
+    assert not (tree.reports / "batch.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert sorted(p.name for p in (tmp_path / "outside").iterdir()) == ["report.txt"]

@@ -27,6 +27,7 @@ class WardRun:
     phases: dict[str, float] | None = None  # seconds of each step of the ward's run
     plan: WardPlan | None = field(default=None, repr=False, compare=False)
     attempts: int = 0
+    warning: str | None = None  # one line the auditor should see though the ward ran (a damaged decisions file)
     carried: bool = field(default=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -39,6 +40,8 @@ class WardRun:
             out.pop("phases")
         if not self.carried:
             out.pop("carried")
+        if self.warning is None:
+            out.pop("warning")
         return out
 
 
@@ -113,7 +116,7 @@ def summary_table(runs: list[WardRun], max_rows: int = 30) -> str:
     for r in shown:
         secs = f"{r.seconds:7.1f}" if r.seconds is not None else f"{'-':>7}"
         lines.append(f"{r.slug:{width}}  {run_words.get(r.status, r.status):9}  {secs}  {_counts_text(r.counts):32}  "
-                     f"{one_line(r.reason or '', 90)}")
+                     f"{one_line(r.reason or r.warning or '', 90)}")
     if len(rows) > len(shown):
         lines.append(f"… {len(rows) - len(shown)} phường/xã khác / more wards in reports/batch.json")
     return "\n".join(lines)

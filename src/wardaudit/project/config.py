@@ -7,11 +7,12 @@ that has both ``parameters/`` and ``data/`` (so a notebook run from notebooks/ f
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from wardaudit.errors import ParametersError
 
@@ -90,6 +91,21 @@ class Paths:
         return self.reports / f"{slug}-giai-trinh.docx"
 
 
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,80}$"  # a ward's folder and parameters file name
+
+
+def composed(value: Any) -> Any:
+    """Every string in ``value`` (nested lists and mappings) in NFC: a name typed with decomposed
+    accents (some Mac and web tools) is the same name."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [composed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: composed(v) for k, v in value.items()}
+    return value
+
+
 class WardParams(BaseModel):
     """parameters/<ward>.yaml. Unknown keys are refused so that a typo is not silently ignored."""
 
@@ -98,7 +114,7 @@ class WardParams(BaseModel):
     ward: str = Field(min_length=1, max_length=120, description="The ward's name as it should be spelt")
     code: str | None = Field(default=None, pattern=r"^\d{5}$",
                              description="The unit's 5-digit code in the official list (statistics office)")
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,80}$", description="Folder name under data/raw/")
+    slug: str = Field(pattern=SLUG_PATTERN, description="Folder name under data/raw/")
     level: Literal["xã", "phường", "đặc khu"] = "xã"
     province: str | None = None
     sources: list[str] = Field(default_factory=list, description="Files under data/raw/<slug>/; empty: all")
@@ -110,6 +126,17 @@ class WardParams(BaseModel):
     max_pages: int = Field(default=200, ge=1, le=5000, strict=True)
     # decompression bombs: what one report may inflate to (.docx parts; scanned pages' pixels x 4 bytes)
     max_inflate_mb: int = Field(default=256, ge=1, le=16384, strict=True)
+    # a ward still running after this many seconds fails (one line) and the batch goes on
+    max_seconds: int = Field(default=600, ge=1, le=86400, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _composed(cls, data: Any) -> Any:
+        # a name typed on a tool that writes decomposed accents (NFD) is the same name: compare composed;
+        # `sources` are file names, matched byte for byte on disk, and stay as written
+        if isinstance(data, dict):
+            return {k: v if k == "sources" else composed(v) for k, v in data.items()}
+        return data
 
     @field_validator("code", mode="before")
     @classmethod
@@ -171,11 +198,16 @@ def load_params(path: str | Path, paths: Paths | None = None) -> WardParams:
 
 
 def relative(path: Path, paths: Paths) -> str:
-    """A path as shown to users: relative to the project root when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(paths.root.resolve()))
-    except ValueError:
-        return str(path)
+    """A path as shown to users: relative to the project root when inside it (as written, so that a
+    symbolic link is named where it sits, not where it points; else once resolved)."""
+    lexical = Path(os.path.normpath(Path(path).absolute()))
+    for root, target in ((Path(os.path.normpath(paths.root.absolute())), lexical),
+                         (paths.root.resolve(), Path(path).resolve())):
+        try:
+            return str(target.relative_to(root))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def nearest_slugs(slug: str, paths: Paths, n: int = 5) -> list[str]:

@@ -27,9 +27,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from wardaudit.project.config import Paths, read_mapping, validated
+from wardaudit.project.config import Paths, composed, read_mapping, validated
 from wardaudit.project.letterhead import LetterSettings
 
 #: the calendar's frequencies as an auditor may write them
@@ -62,6 +62,11 @@ class ProjectSettings(BaseModel):
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     current: date | None = Field(default=None, description="A day of the period the pages report on")
     letter: LetterSettings = Field(default_factory=LetterSettings, description="The letter's sender and recipient")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _composed(cls, data):
+        return composed(data)  # province names typed in NFD are the same provinces
 
     @field_validator("provinces")
     @classmethod

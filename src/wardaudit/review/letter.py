@@ -24,6 +24,7 @@ from wardaudit.model.audit import AuditResult
 from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, review_of
 from wardaudit.project.config import Paths, WardParams
 from wardaudit.project.letterhead import LetterSettings
+from wardaudit.project.printable import remove_controls
 from wardaudit.render.evidence import quote_text
 from wardaudit.render.office import place, plain
 
@@ -59,12 +60,18 @@ def _short(text: str, limit: int = QUOTE_MAX) -> str:
 def _item(kind: str, c: CheckResult, result: AuditResult, titles: Mapping[str, str], note: str) -> Item:
     quotes: list[tuple[str, str]] = []
     for ev in c.evidence:
-        quote = quote_text(result.document, ev).strip("…").replace(" | ", "; ")  # a table row's cells
-        pair = (place(ev, result.document), _short(quote).rstrip(" .;"))
+        quote = _clean(quote_text(result.document, ev)).strip("…").replace(" | ", "; ")  # a table row's cells
+        pair = (_clean(place(ev, result.document)), _short(quote).rstrip(" .;"))
         if pair[1] and pair not in quotes:
             quotes.append(pair)
-    return Item(kind=kind, title=plain(titles.get(c.rule, "")) or plain(c.message),
-                quotes=tuple(quotes[:QUOTES_PER_ITEM]), reason=plain(c.message), note=" ".join(note.split()))
+    return Item(kind=kind, title=plain(titles.get(c.rule, "")) or _clean(plain(c.message)),
+                quotes=tuple(quotes[:QUOTES_PER_ITEM]), reason=_clean(plain(c.message)),
+                note=_clean(" ".join(note.split())))
+
+
+def _clean(text: str) -> str:
+    """Report text or a note without control characters, which a .docx cannot hold."""
+    return remove_controls(text)[0]
 
 
 def letter_items(results: list[AuditResult], decisions: Mapping[str, Any]) -> list[Item]:

@@ -201,4 +201,5 @@ def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", mapper: M
     return {"status": "ok", "html": relative(paths.reports / INDEX, paths), "rendered": sorted(rendered),
             "read": ctx["read"], "wards": len(ctx["rows"]), "provinces": len(views) - 1,
             "findings_csv": exports["csv"], "findings_xlsx": exports["xlsx"], "findings": exports["rows"],
+            "controls_removed": exports.get("controls_removed", 0),
             "seconds": round(time.perf_counter() - started, 3)}
