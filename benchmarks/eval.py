@@ -1,9 +1,10 @@
 """`make eval`: how well `wardaudit check` reads relations, measured on labelled text.
 
 Audits every passage of the development corpus (tests/fixtures/corpus), every labelled seed
-(tests/fixtures/labels/seeds), every full report (tests/fixtures/full: whole reports written for the
-project, measured apart from the short passages, see benchmarks/fulls.py) and every passage of the held-out set (tests/fixtures/heldout, written
-apart and never used for tuning: its column is a measurement, not a target), then plants one
+(tests/fixtures/labels/seeds), every full report (tests/fixtures/full: whole reports written for
+the project, measured apart from the short passages, see benchmarks/fulls.py) and every passage
+of the held-out set (tests/fixtures/heldout, written apart and never used for tuning: its column
+is a measurement, not a target), then plants one
 fault at a time into each relation that holds (benchmarks/plant.py) and audits again. A check
 matches a labelled relation when at least min(2, n) of the relation's n figure values are among
 the check's figures (the values of its evidence ``figure`` strings and the numbers in its
@@ -33,6 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from fulls import ReportScore, per_report_lines, score_report  # noqa: E402
+from fulls import rows as full_rows  # noqa: E402
 from plant import (  # noqa: E402
     CORPUS,
     HELDOUT,
@@ -52,9 +55,6 @@ from plant import (  # noqa: E402
     unit_name,
     values,
 )
-
-from fulls import ReportScore, per_report_lines, score_report  # noqa: E402
-from fulls import rows as full_rows  # noqa: E402
 
 from wardaudit.audit import audit_file  # noqa: E402
 from wardaudit.errors import AuditError  # noqa: E402
@@ -127,7 +127,8 @@ def score(rel: Relation, check: Check) -> tuple[float, int]:
         variant = str(rel.figures.get("variant") or "")
         ok = check.rule.startswith("META") and check.status == "fail" and bool(variant) and variant in check.text
         return (1.0, 1) if ok else (0.0, 0)
-    vals = _distinct(values(rel))
+    listed = [float(len(rel.figures.get("rows") or []))] if rel.kind == "declared_count" else []  # rows listed
+    vals = _distinct(values(rel) + listed)
     hits = sum(1 for v in vals if any(_close(v, c) for c in check.figures))
     if not vals or hits < min(2, len(vals)):
         return (0.0, 0)

@@ -2,6 +2,7 @@
 so far, and how a figure gets its metric and its period."""
 from __future__ import annotations
 
+import calendar
 import re
 from typing import Any
 
@@ -15,6 +16,9 @@ from wardaudit.vi.numbers import Figure
 _TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng",
                               re.IGNORECASE)
 _YEAR_START = re.compile(r"^\W*(?:Trong\s+)?năm\s+(\d{4})\b", re.IGNORECASE)
+# 'quý I', 'tháng 8' with no year after them, in a figure's own clause
+_SUB_PERIOD = re.compile(r"\b(?:quý\s+(?P<q>IV|III|II|I)|tháng\s+(?P<m>\d{1,2}))\b(?!\s*(?:/|năm)\s*\d)",
+                         re.IGNORECASE)
 AS_OF = re.compile(r"(?:đến|tính đến)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
 
 
@@ -107,6 +111,23 @@ class FactExtractor:
         if m:
             return _year_period(m.group(1))
         return None
+
+    def sub_period(self, clause: str) -> dict | None:
+        """A quarter or month the figure's own clause names without a year ('quý I tiếp nhận mới 2.782 hồ
+        sơ', 'tháng 8 có 1.318 hồ sơ'), in the report's year; None when it names none."""
+        m = _SUB_PERIOD.search(clause)
+        year = ((self.report_period or {}).get("end") or "")[:4]
+        if not m or not year.isdigit():
+            return None
+        y = int(year)
+        if m.group("q"):
+            q = {"I": 1, "II": 2, "III": 3, "IV": 4}[m.group("q").upper()]
+            first, last = 3 * q - 2, 3 * q
+        else:
+            first = last = int(m.group("m"))
+            if not 1 <= first <= 12:
+                return None
+        return {"start": f"{y:04d}-{first:02d}-01", "end": f"{y:04d}-{last:02d}-{calendar.monthrange(y, last)[1]:02d}"}
 
     def fact_period(self, metric: Metric | None, sentence: str, period: dict | None) -> str | None:
         base = period or self.report_period

@@ -78,8 +78,10 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
             chosen = []
             for key in partition:
                 # a part of a stated breakdown is accounted for there ('- Đã giải quyết 470 hồ sơ, trong đó: + …')
+                # a part with its own bracket ('hoàn thành 9 nhiệm vụ (đúng hạn 8, quá hạn 1)') is still a part
                 cands = [f for f in pool if f.metric == key and f.period == total.period and f.scope == total.scope
-                         and f.role not in ("total", "part") and near_after(total, f)]
+                         and (f.role not in ("total", "part") or (f.role == "total" and (f.cue or "").startswith("(")
+                                                 and not f.outer)) and near_after(total, f)]
                 if cands:
                     first = min(cands, key=lambda f: (f.block - total.block, abs((f.sentence or 0)
                                                                                    - (total.sentence or 0))))

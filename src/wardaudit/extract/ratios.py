@@ -133,7 +133,10 @@ def _denominator(facts, by_id, rate, num, den_metrics, cues):
     para = [f for f in cands if same_block(f, rate)] or \
         ([f for f in cands if near(f, rate)] if rate.role is None else [])
     if para:
-        return min(para, key=lambda f: abs((f.sentence or 0) - (rate.sentence or 0))), Strength.INFERRED, ""
+        # of the bases nearby, the numerator's own total ('tiếp nhận mới 5.794, trong đó: + trực tuyến 4.915')
+        own = [f for f in para if num.role == "part" and f.group == num.group and f.role == "total"]
+        return (own or [min(para, key=lambda f: abs((f.sentence or 0) - (rate.sentence or 0)))])[0], \
+            Strength.INFERRED, ""
     # 'Tiếp nhận 320 phản ánh …' then 'Đã xử lý xong 312 phản ánh (97,5%)': the one base of the
     # catalogue in the paragraph just before, in the same section (inferred)
     prev = [f for f in cands if f.section == rate.section and gap(f, rate) == 1 and f.role != "part"]

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from wardaudit.extract.appendix_ties import appendix_ties
 from wardaudit.extract.partitions import (
     catalogue_partitions,
     column_totals,
@@ -49,7 +50,8 @@ from wardaudit.extract.recurrences import back_references, done_of_declared, rec
 from wardaudit.extract.shares import share_sets, shares, stated_shares
 from wardaudit.model.relations import Relation
 
-__all__ = ["back_references", "catalogue_partitions", "checked_first", "column_totals", "compared_ratios",
+__all__ = ["appendix_ties",
+           "back_references", "catalogue_partitions", "checked_first", "column_totals", "compared_ratios",
            "done_of_declared", "level_partitions", "named_shares", "partitions", "ratios", "recurrences",
            "relation_facts", "row_restatements", "share_sets", "shares", "stated_shares", "stock_flows",
            "table_ratios"]

@@ -131,5 +131,11 @@ class AuditContext:
                                            + rel.compared_ratios(self.facts) + rel.named_shares(self.facts)),
                 "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
                 "share_set": rel.share_sets(self.facts),
-                "recurrence": rel.recurrences(self.facts) + rel.back_references(self.facts)
-                + rel.row_restatements(self.facts) + rel.done_of_declared(self.facts)}
+                "recurrence": self._recurrences(rel)}
+
+    def _recurrences(self, rel) -> list[Any]:
+        """Appendix rows tied to the body figures they restate, then the catalogue's groups without those rows."""
+        ties = rel.appendix_ties(self.facts)
+        tied = {f.id for r in ties for f in r.members[1:]}
+        return ties + rel.recurrences(self.facts, skip=tied) + rel.back_references(self.facts) \
+            + rel.row_restatements(self.facts) + rel.done_of_declared(self.facts)

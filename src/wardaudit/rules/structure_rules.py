@@ -160,6 +160,7 @@ def declared_counts(rule: Rule, ctx: AuditContext):
                                # items split out of one sentence are a reading of it: a review, not an error
                                "strength": "inferred" if f.cue == "liệt kê sau dấu hai chấm" else "explicit",
                                "scope": f.scope})
+    yield from _cited_lists(rule, ctx)
     task_rows = [f for f in ctx.facts if f.metric == "tasks.row"]
     assigned = [f for f in ctx.facts if f.metric == "tasks.assigned" and f.origin == "text"]
     if task_rows and assigned:
@@ -171,6 +172,49 @@ def declared_counts(rule: Rule, ctx: AuditContext):
                      {"expected": a.value, "actual": len(task_rows)},
                      [Evidence(section=a.section, quote=a.quote, page=a.page, line=a.line, file=a.file, figure=a.raw)],
                      key="declared:tasks")
+
+
+_CITED = re.compile(r"\bPhụ lục\s+(?:số\s+)?([IVXLC]{1,6}|\d{1,3})\b", re.IGNORECASE)
+
+
+def _cited_lists(rule: Rule, ctx: AuditContext):
+    """'9 dịch vụ công trực tuyến … (chi tiết tại Phụ lục 03)': a count right before the appendix its sentence
+    cites, whose noun the appendix's title or header names, declares how many items that appendix lists."""
+    from wardaudit.model.facts import is_target
+    from wardaudit.vi.numbers import find_figures
+
+    apps = {a.id: a for a in ctx.document.appendices}
+    tables = ctx.document.tables()
+    has_tasks = any(f.metric == "tasks.row" for f in ctx.facts)
+    for f in ctx.facts:
+        if f.origin != "text" or f.kind != "count" or is_target(f) or f.listed is not None \
+                or not float(f.value).is_integer() or (has_tasks and f.metric == "tasks.assigned") or f.at is None:
+            continue
+        after = f.quote[f.at + len(f.raw):]
+        m = _CITED.search(after)
+        app = apps.get(m.group(1).upper().lstrip("0") or "0") or apps.get(m.group(1).upper()) if m else None
+        if app is None or find_figures(after[:m.start()]):
+            continue
+        words = after.lower().split()
+        named = (app.title + " " + " ".join(" ".join(tables[ti].header) for ti in app.tables)).lower()
+        noun = next((" ".join(words[:k]) for k in (3, 2) if len(words) >= k and " ".join(words[:k]) in named), None)
+        if noun is None:
+            continue
+        rows = [t.rows[i] for t, i in _listed_rows(ctx, app.id) if not _TOTAL.match(" ".join(t.rows[i][:2]))]
+        ok = int(f.value) == len(rows)
+        yield rule.check(ok, f"Nêu {f.raw} {noun}; Phụ lục {app.id} liệt kê {len(rows)} mục"
+                         + ("" if ok else " / declared count differs from the rows listed"),
+                         {"expected": f.value, "actual": len(rows)},
+                         [Evidence(section=f.section, quote=f.quote, page=f.page, line=f.line, file=f.file,
+                                   figure=f.raw),
+                          Evidence(section=f"Phụ lục {app.id}", quote=f"Phụ lục {app.id}. {app.title}"[:200],
+                                   page=app.location.page, line=app.location.line, file=ctx.document.source)],
+                         key=f"declared-cited:{app.id}:{f.raw}",
+                         relation={"kind": "declared_count", "cue": f"chi tiết tại Phụ lục {app.id}",
+                                   "strength": "explicit", "scope": f.scope})
+
+
+_TOTAL = re.compile(r"^\s*(?:tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
 
 
 @rule("STRUCT005", "Bảng hoặc đoạn văn bị lặp", "The same table or passage pasted twice", "warning")

@@ -32,15 +32,19 @@ _SPELLED = re.compile(r"\b(?P<word>" + "|".join(SPELLED) + r")\s+(?P<noun>" + "|
                       re.IGNORECASE)
 
 # spans that are not measurements
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/\d{4}\b|\b\d{1,2}-\d{1,2}-\d{4}\b")
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/\d{4}\b|\b\d{1,2}-\d{1,2}-\d{4}\b"
+                   r"|\b\d{1,2}/\d{1,2}(?=\s*[–-]\s*\d{1,2}/\d{1,2}/\d{2,4})"  # '19/10 – 25/10/2026': days
+                   r"|(?<=ngày )\d{1,2}/\d{1,2}\b")  # 'ngày 08/10': a day, not a ratio
 _DATE_WORDS = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|tháng\s+\d{1,2}(?:\s*(?:năm\s+)?\d{4})?"
-                         r"|năm\s+\d{4}|quý\s+[IV]+|\b(?:19|20)\d{2}\s*-\s*(?:19|20)\d{2}\b"
+                         r"|năm\s+\d{4}|quý\s+[IV]+|tuần\s+(?:thứ\s+)?\d{1,2}\b"
+                         r"|\b(?:19|20)\d{2}\s*-\s*(?:19|20)\d{2}\b"
                          r"|giai đoạn\s+\d{4}", re.IGNORECASE)
 _DOC_NUMBER = re.compile(r"\b\d+[A-Za-zĐđ]*(?:[-/][A-ZĐa-zđ][\wĐđ&.]*)+|số\s*:?\s*\d+(?:/\d+)?|"
                          r"(?:Nghị quyết|Kế hoạch|Đề án|"
                          r"Chỉ thị|Quyết định|Công văn|Thông báo|Chương trình|Báo cáo|Kết luận|Nghị định|Luật|"
                          r"Thông tư|Văn bản|Mục|Phụ lục|Vấn đề|Bước|Giai đoạn|Điều|Khoản|Phần|TDP|Tổ|Khu|Xóm|Thôn|"
-                         r"Nhóm|tổ dân phố số|mức độ|mức|cấp độ|loại|hạng|Bảng|Biểu|Hình)\s+(?:số\s+)?\d+\b",
+                         r"Nhóm|tổ dân phố số|khu phố|mức độ|mức|cấp độ|loại|hạng|Bảng|Biểu|Hình|lớp)"
+                         r"\s+(?:số\s+)?\d+\b",
                          re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\d.])")
 _NAMES = re.compile(r"\b\d+\s*cấp độ\b|\b\d\.0\b|\b\d+\s*G\b|\b\d+\s*Nhà\b|\bhai con số\b|\b\d+\s*con số\b|https?://\S+|\b[\w.]+@[\w.]+|"
