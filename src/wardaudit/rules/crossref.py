@@ -32,17 +32,23 @@ def same_figure(rule: Rule, ctx: AuditContext):
     Fail: Tổng số TTHC: 358.\\n\\nI. KẾT QUẢ\\n\\nTổng số thủ tục hành chính là 356 thủ tục.
     """
     cat = load_catalogue()
+    reported: set[tuple] = set()  # (fact id, value) pairs a failing appendix tie has named already
     for rel in ctx.relations["recurrence"]:
         fs = rel.members
         values: list = []
         for f in fs:
-            if not any(agree(f, v) for v in values):
+            if rel.strength is not Strength.AMBIGUOUS and not any(agree(f, v) for v in values):
                 values.append(f)
-        ok = len(values) == 1
+        ok = len(values) <= 1
+        if not ok and rel.cue == "dòng phụ lục nêu lại":
+            reported |= {(f.id, f.value) for f in fs} | {("", f.value) for f in fs}
+        elif not ok and any((f.id, f.value) in reported for f in fs) and all(("", v.value) in reported for v in values):
+            continue  # one conflict, one finding: the body's two values, one of them in the appendix row
         metric, period = fs[0].metric, fs[0].period
         m = cat.get(metric)
         unit = m.unit if m and m.unit else ""
-        where = "; ".join(f"{f.raw} ({f.section or 'đầu báo cáo'})" for f in fs)
+        where = "; ".join(f"{f.raw} ({f.section or 'đầu báo cáo'}" + (f": {f.label}" if f.origin == "table" and f.label
+                                                                       else "") + ")" for f in fs)
         scope = f" — {rel.scope}" if rel.scope else ""
         yield rule.judge(rel, ok,
                     (f"{cat.label(metric)}{scope} ({period_label(period)}): {fmt(fs[0].value)} {unit} thống nhất ở "

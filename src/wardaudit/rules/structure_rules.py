@@ -31,25 +31,33 @@ def _sec_ev(ctx, s) -> Evidence:
 def numbering(rule: Rule, ctx: AuditContext):
     """Sibling headings must be numbered 1, 2, 3 … (I, II, III …; a), b) …) without a gap or a
     repeat. Proves a skipped or repeated number among siblings of the same style; cannot tell a
-    missing section from a mistyped number.
+    missing section from a mistyped number. A numbered item written as a long sentence is read as a
+    paragraph, not a heading ('4. Hoàn thành các nhiệm vụ … theo đúng thời hạn.'): its number still
+    fills its place among the headings beside it.
 
     Strength: explicit — the numbering as written (warning).
 
     Okay: I. KẾT QUẢ\\n\\n1. Chỉ đạo\\n\\nNội dung.\\n\\n2. Thực hiện\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
     Fail: I. KẾT QUẢ\\n\\n1. Chỉ đạo\\n\\nNội dung.\\n\\n3. Thực hiện\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
     """
-    def check(children, parent_label):
+    def check(children, parent_label, parent_path=()):
         groups: dict[str, list] = {}
         for s in children:
             o = _ordinal(s.number)
             if o:
                 groups.setdefault(o[0], []).append((o[1], s))
+        items_as_text = _numbered_paragraphs(ctx, parent_path)
         for style, items in groups.items():
             values = [v for v, _ in items]
+            if style == "arabic":  # the numbers of long items read as paragraphs fill the gaps
+                values = sorted(set(values) | items_as_text) if len(set(values)) == len(values) else values
             expected = list(range(values[0], values[0] + len(values))) if values else []
             ok = values == expected and (values[0] == 1 if values else True)
-            bad = [s for (v, s), e in zip(items, expected, strict=False) if v != e] or ([items[0][1]] if not ok else [])
+            bad = [s for (v, s), e in zip(items, expected, strict=False) if v != e and v not in expected] \
+                or ([items[0][1]] if not ok else [])
             nums = ", ".join(s.number for _, s in items)
+            filled = sorted(set(values) - {v for v, _ in items})
+            nums += f" ({', '.join(map(str, filled))}: mục viết thành đoạn văn)" if filled else ""
             yield rule.check(ok,
                          f"Đánh số mục {parent_label}: {nums}"
                          + ("" if ok else " — bị nhảy hoặc lặp / numbering skips or repeats"),
@@ -58,8 +66,19 @@ def numbering(rule: Rule, ctx: AuditContext):
                          key=f"numbering:{parent_label}:{style}")
         for s in children:
             if s.children:
-                yield from check(s.children, " > ".join(s.path))
+                yield from check(s.children, " > ".join(s.path), s.path)
     yield from check(ctx.document.sections, "gốc")
+
+
+def _numbered_paragraphs(ctx: AuditContext, parent: tuple) -> set[int]:
+    """The numbers of items '4. …' written as paragraphs directly under ``parent`` (or under one of its
+    numbered children, where the reader leaves them)."""
+    out = set()
+    for b in ctx.document.blocks:
+        m = re.match(r"^\s*(\d{1,2})\.\s+\S", b.text) if b.kind == "paragraph" and not b.appendix else None
+        if m and b.section[:len(parent)] == parent and len(b.section) in (len(parent), len(parent) + 1):
+            out.add(int(m.group(1)))
+    return out
 
 
 @rule("STRUCT002", "Phụ lục được nhắc đến nhưng không có", "Appendix cited but absent", "warning")
