@@ -20,6 +20,7 @@ class FactIndex:
     def __init__(self, facts: list[Any]):
         self.facts = facts
         self.by_id = {f.id: f for f in facts}
+        self._order = {f.id: i for i, f in enumerate(facts)}
         self._sentence: dict[tuple, list[Any]] = defaultdict(list)
         self._block: dict[tuple, list[Any]] = defaultdict(list)
         self._section: dict[tuple, list[Any]] = defaultdict(list)
@@ -49,6 +50,11 @@ class FactIndex:
 
     def metric(self, key: str | None) -> list[Any]:
         return self._metric.get(key, [])
+
+    def metrics(self, keys) -> list[Any]:
+        """The facts of any of ``keys``, in reading order."""
+        found = [f for k in dict.fromkeys(keys) for f in self._metric.get(k, [])]
+        return sorted(found, key=lambda f: self._order[f.id]) if len(set(keys)) > 1 else found
 
     def group(self, gid: str | None) -> list[Any]:
         return self._group.get(gid, []) if gid else []

@@ -10,6 +10,7 @@ from wardaudit.extract.proximity import (
     TOTAL_ROW,
     extra_cues,
     gap,
+    index_of,
     is_compared,
     near,
     own_scope,
@@ -32,20 +33,21 @@ def ratios(facts: list[Any]) -> list[Relation]:
     trực tuyến đạt 95%') — with both counts in the two blocks before it (inferred). Anything else is
     not borrowed: the rate is ambiguous and left unchecked."""
     cat, cues = load_catalogue(), load_cues()
-    by_id = {f.id: f for f in facts}
+    idx = index_of(facts)  # looked up by sentence, group and metric: no scan of the report per rate
+    by_id = idx.by_id
     out = []
     for rate in facts:
         if not _is_stated_rate(rate):
             continue
         metric = cat.get(rate.metric)
-        nums = _numerators(facts, by_id, rate, metric)
+        nums = _numerators(idx, by_id, rate, metric)
         if nums is None:
             continue
         if not nums:
             out.append(Relation("ratio", (rate,), CATALOGUE_CUE, Strength.AMBIGUOUS, rate.scope,
                                 reason="tỷ lệ không kèm số liệu để tính lại"))
             continue
-        out.append(_ratio(facts, by_id, rate, nums[0], metric, cat, cues))
+        out.append(_ratio(idx, by_id, rate, nums[0], metric, cat, cues))
     return out
 
 
@@ -58,21 +60,21 @@ def _is_stated_rate(rate) -> bool:
     return rate.role in ("rate", None) or bool(loose_share)
 
 
-def _numerators(facts, by_id, rate, metric) -> list[Any] | None:
+def _numerators(idx, by_id, rate, metric) -> list[Any] | None:
     """The rate's numerator: the count the sentence tied to it, else the catalogue's numerator stated
     near it ([] when there is none); None for a rate tied to a count that is not to be found, or a
     cumulative rate with no count of its own."""
     nums = [by_id[rate.base]] if rate.base in by_id else \
-        [f for f in facts if rate.group and f.group == rate.group and f.role == "numerator"]
+        [f for f in idx.group(rate.group) if rate.group and f.group == rate.group and f.role == "numerator"]
     if nums:
         return nums
     if rate.role == "rate" or rate.qualifier == "cumulative":
         return None
-    return [f for f in facts if metric and f.metric == metric.numerator and f.kind in ("count", "ratio")
+    return [f for f in (idx.metric(metric.numerator) if metric else ()) if f.kind in ("count", "ratio")
             and f.period == rate.period and not is_target(f) and near(f, rate) and f.scope == rate.scope]
 
 
-def _ratio(facts, by_id, rate, num, metric, cat, cues) -> Relation:
+def _ratio(idx, by_id, rate, num, metric, cat, cues) -> Relation:
     """The rate, its numerator and the denominator found for it, with the strength of the weaker tie;
     ambiguous (with the reason) when no denominator is found, one is an estimate, or the scopes differ."""
     cue = rate.cue or ("tỷ lệ" if rate.role == "rate" else CATALOGUE_CUE)
@@ -86,7 +88,7 @@ def _ratio(facts, by_id, rate, num, metric, cat, cues) -> Relation:
         # a rate the text does not name ('quá hạn 0 nhiệm vụ (0%)'): its base is the whole the
         # numerator is a part of in the catalogue
         den_metrics = tuple(m.key for m, _ in cat.partitions_containing(num.metric or ""))
-    den, den_strength, reason = _denominator(facts, by_id, rate, num, den_metrics, cues)
+    den, den_strength, reason = _denominator(idx, by_id, rate, num, den_metrics, cues)
     if den is None:
         return Relation("ratio", (rate, num), cue, Strength.AMBIGUOUS, rate.scope, reason=reason)
     if (den.qualifier or num.qualifier or "") in ("lower_bound", "upper_bound", "approx", "at_least", "at_most"):
@@ -102,30 +104,32 @@ def _ratio(facts, by_id, rate, num, metric, cat, cues) -> Relation:
     return Relation("ratio", (rate, num, den), cue, s, rate.scope)
 
 
-def _denominator(facts, by_id, rate, num, den_metrics, cues):
+def _denominator(idx, by_id, rate, num, den_metrics, cues):
     # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
     # as such in the rate's own sentence
     if rate.over in by_id:
         return by_id[rate.over], Strength.EXPLICIT, ""
-    introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
+    sentence = idx.sentence(rate)
+    introduced = [f for f in sentence if same_sentence(f, rate) and f is not num and f.kind == num.kind
                   and f.unit == num.unit and f.value >= num.value and cues.ends_with(cues.introduces_base, f.lead)]
     if introduced:
         return introduced[0], Strength.EXPLICIT, ""
     # 'tiếp nhận 1.148 hồ sơ, trong đó 734 hồ sơ trực tuyến, đạt 63,9%': the part's own total
-    whole = [f for f in facts if num.role == "part" and f.group == num.group and f.role == "total"
+    whole = [f for f in sentence if num.role == "part" and f.group == num.group and f.role == "total"
              and same_sentence(f, rate)]
     if whole:
         return whole[0], Strength.EXPLICIT, ""
     plan = _of_plan(rate)
     if not den_metrics:
-        earlier = _earlier_base(facts, rate, num, plan)
+        earlier = _earlier_base(sentence, rate, num, plan)
         if earlier is not None:
             return earlier, Strength.INFERRED, ""
-        named = _base_named_by_noun(facts, rate, num) or _base_of_scope(facts, rate, num, cues)
+        named = _base_named_by_noun(idx.section(rate), rate, num) or _base_of_scope(idx.metric(num.metric), rate,
+                                                                                      num, cues)
         if named is not None:
             return named, Strength.INFERRED, ""
         return None, None, "không rõ mẫu số của tỷ lệ"
-    cands = [f for f in facts if f.metric in den_metrics and f.period == rate.period and not is_target(f)
+    cands = [f for f in idx.metrics(den_metrics) if f.period == rate.period and not is_target(f)
              and f.origin == "text" and f is not num and own_scope(f) == num.scope]
     here = [f for f in cands if same_sentence(f, rate)]
     if here:
@@ -149,7 +153,7 @@ def _denominator(facts, by_id, rate, num, den_metrics, cues):
             return max(before, key=lambda f: f.block), Strength.INFERRED, ""
     # the catalogue's base under a name it does not know ('Kinh phí … là 1,6 tỷ đồng; đã giải ngân 1,12 tỷ
     # đồng, đạt 70% kế hoạch'); a count the catalogue names as something else is not it
-    earlier = _earlier_base([f for f in facts if f.metric is None or f.metric in den_metrics], rate, num, plan)
+    earlier = _earlier_base([f for f in sentence if f.metric is None or f.metric in den_metrics], rate, num, plan)
     if earlier is not None:
         return earlier, Strength.INFERRED, ""
     return None, None, "mẫu số không được nêu cùng câu với tỷ lệ"
@@ -222,12 +226,13 @@ def compared_ratios(facts: list[Any]) -> list[Relation]:
     """'tiếp nhận 560 hồ sơ, bằng 112% so với tháng 9/2026 (500 hồ sơ)': the count before the rate over
     the count in brackets of the 'so với' clause. The words state it, but which counts is a reading of
     the layout: inferred."""
+    idx = index_of(facts)
     out = []
     for rate in facts:
         if rate.kind != "percent" or rate.role != "change" \
                 or not re.search(r"\b(?:bằng|tương đương)\s*$", rate.lead or ""):
             continue
-        sent = sorted((f for f in facts if same_sentence(f, rate) and f.kind == "count"), key=lambda f: f.end or 0)
+        sent = sorted((f for f in idx.sentence(rate) if f.kind == "count"), key=lambda f: f.end or 0)
         before = [f for f in sent if (f.end or 0) < (rate.end or 0)]
         later = [f for f in sent if (f.end or 0) > (rate.end or 0)]
         if not before or not later or not later[0].value or before[-1].unit != later[0].unit:
@@ -242,19 +247,20 @@ def named_shares(facts: list[Any]) -> list[Relation]:
     (the rate's metric) and whose whole follows it. The part is the one count of the catalogue's
     numerator stated earlier in the paragraph, not in a 'so với' clause: inferred."""
     cat = load_catalogue()
+    idx = index_of(facts)
     out = []
     for rate in facts:
         m = cat.get(rate.metric)
         if rate.kind != "percent" or rate.role != "share" or rate.base or rate.group or is_target(rate) \
                 or m is None or not m.numerator:
             continue
-        later = sorted((f for f in facts if same_sentence(f, rate) and f.kind == "count"
+        later = sorted((f for f in idx.sentence(rate) if f.kind == "count"
                         and (f.end or 0) > (rate.end or 0)), key=lambda f: f.end or 0)
         if not later or later[0].metric not in (None, *m.denominators) or not re.match(
                 r"(?:của\s+)?(?:trong\s+|trên\s+)?tổng(?:\s+số)?\s+" + re.escape(later[0].raw.lower()) + r"\b",
                 words_after(rate, 40)):
             continue
-        nums = [f for f in facts if f.metric == m.numerator and same_block(f, rate) and f.kind == "count"
+        nums = [f for f in idx.block(rate) if f.metric == m.numerator and f.kind == "count"
                 and (f.sentence or 0) < (rate.sentence or 0) and f.period == rate.period and f.scope == rate.scope
                 and not is_target(f) and not is_compared(f)]
         if len(nums) == 1 and nums[0].value <= later[0].value:

@@ -76,8 +76,14 @@ class TextFacts(Breakdowns, RateLinks):
             return None
         target_section = self.in_target_section(block)
         carry_total: Fact | None = None
+        k = 0  # figures and sentences are both in order: one pass over each
         for si, (s, e) in enumerate(sentence_spans(text)):
-            sent_figs = [f for f in figures if s <= f.start < e]
+            while k < len(figures) and figures[k].start < s:
+                k += 1
+            j = k
+            while j < len(figures) and figures[j].start < e:
+                j += 1
+            sent_figs, k = figures[k:j], j
             if not sent_figs:
                 continue
             self.current_sentence = si

@@ -66,9 +66,14 @@ def unit_slip(rule: Rule, ctx: AuditContext):
     Fail: Kinh phí bố trí là 300.000 đồng. Dự án camera là 200 triệu đồng. Mua sắm thiết bị là 100 triệu đồng.
     """
     money = [f for f in ctx.facts if f.kind == "money" and f.value > 0 and not is_target(f)]
+    order = {f.id: i for i, f in enumerate(money)}
+    by_line: dict = {}  # related amounts by line, looked up around each allocation
+    for f in money:
+        if f.metric in ("budget.disbursed", "budget.item", "budget.allocated"):
+            by_line.setdefault(f.line or 0, []).append(f)
     for a in [f for f in money if f.metric == "budget.allocated"]:
-        others = [f for f in money if f is not a and f.metric in ("budget.disbursed", "budget.item", "budget.allocated")
-                  and (f.line == a.line or abs((f.line or 0) - (a.line or 0)) <= 4)]
+        lines = range((a.line or 0) - 4, (a.line or 0) + 5)
+        others = sorted((f for k in lines for f in by_line.get(k, ()) if f is not a), key=lambda f: order[f.id])
         if not others or any(f.metric == "budget.disbursed" and f.value > a.value for f in others):
             continue  # a disbursement above it: BUDG001 reports the contradiction and the likely slip
         biggest = max(f.value for f in others)
@@ -95,9 +100,14 @@ def allocated_plus_unallocated(rule: Rule, ctx: AuditContext):
     from wardaudit.rules._util import same_place
 
     money = [f for f in ctx.facts if f.kind == "money" and not is_target(f)]
+    by_block: dict = {}
+    for f in money:
+        by_block.setdefault((f.metric, f.block), []).append(f)
     for total in [f for f in money if f.metric == "budget.total"]:
-        alloc = [f for f in money if f.metric == "budget.allocated" and same_place(f, total, 1)]
-        rest = [f for f in money if f.metric == "budget.unallocated" and same_place(f, total, 1)]
+        near = [(m, k) for m in ("budget.allocated", "budget.unallocated")
+                for k in range((total.block or 0) - 1, (total.block or 0) + 2)]
+        alloc = [f for m, k in near[:3] for f in by_block.get((m, k), ()) if same_place(f, total, 1)]
+        rest = [f for m, k in near[3:] for f in by_block.get((m, k), ()) if same_place(f, total, 1)]
         if not alloc or not rest:
             continue
         a, u = alloc[0], rest[0]

@@ -98,9 +98,12 @@ def dossier_flow(rule: Rule, ctx: AuditContext):
     Fail: Năm 2025, UBND xã tiếp nhận 100 hồ sơ, đã giải quyết 90 hồ sơ, còn 12 hồ sơ đang giải quyết.
     """
     facts = [f for f in ctx.facts if not is_target(f) and f.origin == "text"]
+    flow = ("dossiers.resolved", "dossiers.pending", "dossiers.withdrawn", "dossiers.carried_over",
+            "dossiers.to_resolve")
     items: dict[tuple, list] = {}
-    for f in facts:  # facts by outline item, so 'near' is a look-up, not a scan
-        items.setdefault((f.file, f.section, f.item if f.item is not None else f.block), []).append(f)
+    for f in facts:  # the flow's figures by outline item, so 'near' is a look-up, not a scan
+        if f.metric in flow:
+            items.setdefault((f.file, f.section, f.item if f.item is not None else f.block), []).append(f)
     apart = _FlowsApart(facts)
     # 'Tổng số hồ sơ phải giải quyết: 353 (chuyển sang 35, tiếp nhận mới 318)': the flow is of that total
     to_resolve = {f.group: f for f in facts if f.metric == "dossiers.to_resolve" and f.role == "total"}

@@ -7,6 +7,7 @@ measurements, so that no fact is ever taken from them.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -126,24 +127,34 @@ def _vi_separators(text: str) -> str:
 
 
 def _excluded_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that hold no measurement (dates, document numbers, …), merged and in order."""
     spans = []
     for rx in (_DATE, _DATE_WORDS, _DOC_NUMBER, _PHONE, _NAMES, _LIST_MARK):
         for m in rx.finditer(text):
             # 'các thôn 10 hội nghị': a count of something after a place word is not the place's number
-            rest = re.sub(r"^(?:[.,]\d+)*", "", text[m.end():])  # the rest of the number token
+            rest = re.sub(r"^(?:[.,]\d+)*", "", text[m.end():m.end() + 80])  # the rest of the number token
             if rx is _DOC_NUMBER and (_COUNTED.match(rest)
                                       or re.search(r"tổng\s+$", text[max(0, m.start() - 8):m.start()], re.IGNORECASE)):
                 continue
             spans.append(m.span())
-    return spans
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 _COUNTED = re.compile(r"\s+(?:" + "|".join(COUNT_NOUNS) + r"|thành viên|người|lượt|tài khoản|camera|hộ)\b",
                       re.IGNORECASE)
 
 
-def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(a[0] < e and s < a[1] for s, e in spans)
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Does span ``a`` overlap one of ``spans`` (merged, in order; ``starts`` their starts)? A look-up, not a
+    scan, so a long text is read in linear time."""
+    i = bisect.bisect_left(starts, a[1]) - 1
+    return i >= 0 and spans[i][1] > a[0]
 
 
 _QUALIFIERS = {"trên": "lower_bound", "hơn": "lower_bound", "đạt trên": "lower_bound", "gần": "approx",
@@ -154,10 +165,11 @@ _QUALIFIERS = {"trên": "lower_bound", "hơn": "lower_bound", "đạt trên": "l
 def find_figures(text: str) -> list[Figure]:
     """Every measurement in ``text``, in order; dates, years, document and section numbers skipped."""
     excluded = _excluded_spans(text)
+    starts = [a for a, _ in excluded]
     out: list[Figure] = []
     for m in _FIGURE.finditer(text):
         num_span = m.span("num")
-        if _overlaps(num_span, excluded):
+        if _overlaps(num_span, excluded, starts):
             continue
         # a number glued to letters (e.g. 'KHCN2') or part of a longer token
         before = text[num_span[0] - 1] if num_span[0] > 0 else " "
@@ -193,7 +205,7 @@ def find_figures(text: str) -> list[Figure]:
             continue  # a bare year
         out.append(Figure(start, m.end("num"), text[start:m.end("num")], value, "count", decimals, None, qual))
     for m in _SPELLED.finditer(text):
-        if _overlaps(m.span(), excluded) or any(f.start <= m.start() < f.end for f in out):
+        if _overlaps(m.span(), excluded, starts) or any(f.start <= m.start() < f.end for f in out):
             continue
         out.append(Figure(m.start(), m.end("word"), m.group("word"), float(SPELLED[m.group("word").lower()]),
                           "count"))
