@@ -49,10 +49,11 @@ def _money_key(metric: str | None) -> str | None:
     return _SAME_MONEY.get(metric or "", metric)
 
 
-def _body_statement(f) -> bool:
-    """A figure of the body that can be restated by a row: a result for the whole (not a part, a sub-group's
-    figure, another period's, a target or a share)."""
-    return f.origin == "text" and not is_target(f) and f.role not in ("part", "share", "change") \
+def _body_statement(f, parts: bool = False) -> bool:
+    """A figure of the body that can be restated by a row: a result (not a sub-group's figure, another
+    period's, a target or a share; a part only when ``parts``)."""
+    return f.origin == "text" and not is_target(f) and f.role not in (("share", "change") if parts
+                                                                     else ("part", "share", "change")) \
         and not in_subgroup(f) and not is_compared(f)
 
 
@@ -71,23 +72,34 @@ def appendix_ties(facts: list[Any]) -> list[Relation]:
 
 
 def _indicator_body(cell, index) -> list[Any]:
-    """Body figures an indicator row restates: same metric, scope, period and kind of statement, whose
-    sentence says most of the indicator's words; the best-matching ones."""
-    if cell.metric is None:
-        return []
+    """Body figures an indicator row restates: same metric (or, for a row the catalogue does not name,
+    the same unit: 'camera'), scope, period and kind of statement, whose sentence says most of the
+    indicator's words; the best-matching ones (a part named by the row's words, 'tài khoản mức 2: 11.964',
+    wins over its total)."""
     words = _syllables(_row_name(cell))
     kind = statement_kind(cell)[0]
+    unit = (cell.unit or "").strip().lower()
+    named = [f for f in index.metric(None) if unit and unit != "%" and (f.unit or "") == unit]  # 'camera'
+    pool = index.metric(cell.metric) + named if cell.metric else named
     scored = []
-    for f in index.metric(cell.metric):
-        if not _body_statement(f) or f.scope != cell.scope or (f.kind == "percent") != (cell.kind == "percent") \
-                or f.period != cell.period or statement_kind(f) != (kind, False, ()) or not words:
+    for f in pool:
+        if not _body_statement(f, parts=True) or f.scope != cell.scope or (f.kind == "percent") != \
+                (cell.kind == "percent") or f.period != cell.period or not words:
+            continue
+        stated = statement_kind(f)
+        # a row with no word of its period ('Số tài khoản … được kích hoạt') may restate the figure to date
+        alike = stated == (kind, False, ()) or (stated == ("cumulative", False, ()) and kind == "")
+        if not alike:
             continue
         share = len(words & _syllables(f.quote)) / len(words)
         if share >= OVERLAP:  # the sentence names the indicator; its own clause says which figure it is
             own = len(words & _syllables(f"{clause_before(f)} {clause_after(f)}"))
-            scored.append(((own, share), f))
+            scored.append(((stated[0] == kind, own, share), f))
     best = max((s for s, _ in scored), default=None)
-    return [f for s, f in scored if s == best]
+    found = [f for s, f in scored if s == best]
+    # a part the row names as well as its total does: the part is what the row restates
+    wholes = {f.group for f in found if f.role == "part"}
+    return [f for f in found if not (f.role == "total" and f.group in wholes)]
 
 
 def _cited_body(cell, index) -> list[Any]:

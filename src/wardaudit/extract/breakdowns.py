@@ -79,6 +79,11 @@ class Breakdowns(FactExtractor):
             return None, "part"
         if total.metric is None and counted and counted == total.unit:
             return plain, "part"  # '1.148 hồ sơ phát sinh nghĩa vụ tài chính, trong đó 734 hồ sơ thanh toán trực tuyến'
+        if (total.cue or "").startswith("(") and _same_unit(fig, right, total):
+            # inside the total's own bracket every figure of its noun is a part, whatever words name it
+            # ('(qua Cổng … 612 hồ sơ, qua Hệ thống thông tin giải quyết TTHC của tỉnh 468 hồ sơ)')
+            self.last_phrase = None
+            return None, "part"
         if plain is not None and plain.key != total.metric and plain.family != "rate" and not named_by_place:
             state.close()  # another quantity: the breakdown is over
             return plain, None
@@ -138,8 +143,8 @@ class Breakdowns(FactExtractor):
             return False, None
         figs = [f for f in find_figures(inside) if f.kind == "count"]
         nouns = {unit_text(f, inside[f.end:]) for f in figs}
-        if len(figs) < 2 or len(nouns) != 1 or None in nouns or fact.unit in nouns:
-            return False, None
+        if len(figs) < 2 or len(nouns) != 1 or None in nouns or fact.unit in nouns or nouns & set(_GENERIC_COUNTERS):
+            return False, None  # '23 phản ánh (qua Zalo 14 lượt, …)': occurrences of the total's items
         noun = nouns.pop()
         total = next((f for f in reversed(sentence_facts) if f is not fact and f.kind == "count" and f.unit == noun
                       and f.end is not None and f.end < (fact.end or 0)), None)
@@ -285,7 +290,7 @@ def partition_cue(right: str, cues, rest: str = "") -> str | None:
     """The cue right after a figure that opens its breakdown ('trong đó', 'gồm', '(gồm: …'), or None.
     Bracketed breakdowns are named '(gồm)' / '(trong đó)'."""
     m = cues.partition.search(right)
-    inside = re.match(r"^[^().;]{0,45}\(\s*([^()\d][^()]*)\)", rest) if not m and "(" in right else None
+    inside = re.match(r"^[^().;]{0,80}\(\s*([^()\d][^()]*)\)", rest) if not m and "(" in right else None
     if inside and sum(f.kind != "percent" for f in find_figures(inside.group(1))) >= 2:
         return "( )"  # '604 hồ sơ (trực tuyến 531 hồ sơ, trực tiếp 73 hồ sơ)': a breakdown in brackets
     if not m:
@@ -315,7 +320,7 @@ _TWO_WORD_NOUNS = ("hồ sơ", "người dân", "cán bộ", "công chức", "h�
 
 def _bracket(rest: str) -> str | None:
     """What the first bracket of ``rest`` holds (right after the figure and a few words), or None."""
-    m = re.match(r"^[^().;]{0,60}\(", rest)
+    m = re.match(r"^[^().;]{0,80}\(", rest)
     if not m:
         return None
     depth, i = 1, m.end()

@@ -46,7 +46,8 @@ SUBGROUP = re.compile(r"\b(?:riêng|trong số|trong số đó|chỉ riêng)\b[^
 _SUBGROUP_SENTENCE = re.compile(r"^\W*(?:riêng|chỉ riêng|trong số đó|trong số)\b")
 _OTHER_PERIOD = re.compile(r"\(\s*(?:tuần|tháng|quý|năm|kỳ|cùng kỳ|kỳ trước)\b[^()]*$", re.IGNORECASE)
 # 'kích hoạt mới 386 tài khoản', 'lắp thêm 04 camera': what was added in the period, not the stock
-_ADDED = re.compile(r"\b(?:mới|thêm|bổ sung|tăng thêm|lắp mới|cấp mới|phát triển mới)\b", re.IGNORECASE)
+# right before the figure: 'kích hoạt mới 386', not 'mới đạt 41,4%' (only reached)
+_ADDED = re.compile(r"\b(?:mới|thêm|bổ sung|tăng thêm)\s*$", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:chưa|không)\b", re.IGNORECASE)
 _CHANNELS = ("trực tuyến", "trực tiếp", "tại nhà", "tại quầy", "qua bưu chính", "bưu chính công ích", "lưu động",
              "qua ứng dụng", "qua cổng")
@@ -65,7 +66,7 @@ def statement_kind(f) -> tuple:
     """What kind of statement a figure is, beyond its metric, period and scope: cumulative, added in the
     period ('kích hoạt mới') or for the period; negated; and the channel named in its own clause (a
     channel the metric itself names, as 'trực tuyến' does for online dossiers, is no channel of its own)."""
-    before = words_before(f, 200)
+    before = words_before(f, 600)  # the whole sentence before it: 'Lũy kế đến …, …' governs it all
     cue = _CUMULATIVE.search(before)
     cumulative = "cumulative" in (f.qualifier or "") \
         or (f.origin == "table" and "lũy kế" in (f.label or "").lower()) \

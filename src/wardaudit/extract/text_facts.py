@@ -179,7 +179,10 @@ class TextFacts(Breakdowns, RateLinks):
         qualifier = fig.qualifier
         if self.cues.cumulative.search(w.left_clause + w.right):
             qualifier = qualifier or "cumulative"
-        if target_section or self.cues.target.search(w.left_sentence):
+        planned = [m.group(0).lower() for m in self.cues.target.finditer(w.left_sentence)]
+        # 'Các chỉ tiêu … đều đạt và vượt kế hoạch: tỷ lệ … đạt 86,7%': indicators achieved, results
+        achieved = set(planned) == {"chỉ tiêu"} and _ACHIEVED.search(w.left_sentence)
+        if target_section or (planned and not achieved):
             # 'phấn đấu tỷ lệ … đạt trên 88%': a bound the plan sets is a target too
             qualifier = "target" if qualifier is None else (qualifier if qualifier.startswith("target")
                                                             or qualifier == "cumulative" else f"target:{qualifier}")
@@ -214,6 +217,9 @@ def _bracket_owner(sentence_facts: list[Fact], text: str, fig: Figure) -> Fact |
             break
         i -= 1
     return next((f for f in reversed(sentence_facts) if f.end is not None and f.end <= i), prev)
+
+
+_ACHIEVED = re.compile(r"chỉ tiêu[^.;]*\b(?:đều|đã)\s+(?:đạt|vượt|hoàn thành)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

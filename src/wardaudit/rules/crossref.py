@@ -44,7 +44,7 @@ def same_figure(rule: Rule, ctx: AuditContext):
             reported |= {(f.id, f.value) for f in fs} | {("", f.value) for f in fs}
         elif not ok and any((f.id, f.value) in reported for f in fs) and all(("", v.value) in reported for v in values):
             continue  # one conflict, one finding: the body's two values, one of them in the appendix row
-        metric, period = fs[0].metric, fs[0].period
+        metric, period = next((f.metric for f in fs if f.metric), None), fs[0].period
         m = cat.get(metric)
         unit = m.unit if m and m.unit else ""
         where = "; ".join(f"{f.raw} ({f.section or 'đầu báo cáo'}" + (f": {f.label}" if f.origin == "table" and f.label
