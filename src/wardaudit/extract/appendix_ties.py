@@ -129,3 +129,14 @@ def _cites(f, appendix: str) -> int | None:
         if f"phụ lục {m.group(1)}".lower() == appendix.lower():
             return m.start()
     return None
+
+
+def completion_rates(facts: list[Any]) -> list[Relation]:
+    """'| 5 | Số camera kết nối | camera | 60 | 64 | 106,7 |': an indicator row's completion rate is its result
+    over its target. The column says so, not which figure is which: inferred."""
+    rows: dict[str, dict[str, Any]] = {}
+    for f in facts:
+        if f.origin == "table" and f.group and f.role in ("target", "result", "completion"):
+            rows.setdefault(f.group, {})[f.role] = f
+    return [Relation("ratio", (r["completion"], r["result"], r["target"]), "cột tỷ lệ hoàn thành", Strength.INFERRED,
+                     r["result"].scope) for r in rows.values() if len(r) == 3 and r["target"].value]

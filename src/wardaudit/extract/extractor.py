@@ -20,6 +20,7 @@ _YEAR_START = re.compile(r"^\W*(?:Trong\s+)?năm\s+(\d{4})\b", re.IGNORECASE)
 _SUB_PERIOD = re.compile(r"\b(?:quý\s+(?P<q>IV|III|II|I)|tháng\s+(?P<m>\d{1,2}))\b(?!\s*(?:/|năm)\s*\d)",
                          re.IGNORECASE)
 _CLOSED_BRACKET = re.compile(r"\([^()]*\)")
+_COMPARED = re.compile(r"\b(?:cao hơn|thấp hơn|so với)\s+[^,;()]*(?=[,;])", re.IGNORECASE)
 _ACTOR = re.compile(r"\b(?:ubnd|ủy ban nhân dân|sở|bộ)\s+(?:tỉnh|thành phố|huyện)?\s*"
                     r"(?:giao|phân bổ|hỗ trợ|ban hành)\b", re.IGNORECASE)
 AS_OF = re.compile(r"(?:đến|tính đến)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
@@ -93,10 +94,10 @@ class FactExtractor:
         """Whom a figure is about: a scope named in its own clause after it, else the one named last
         before it in its sentence; None when the sentence names none (the reporting unit)."""
         right = re.split(r"[,;.()]", right_full, maxsplit=1)[0]
-        # before it: its own clause chain after the last ';', without closed brackets ('(… của tỉnh 6 lượt)'
-        # names the province's system) and without an actor ('được UBND tỉnh giao': the province assigns the
-        # unit's own tasks), within a bounded window (a long sentence is not read again for every figure)
-        left = _ACTOR.sub(" ", _CLOSED_BRACKET.sub(" ", left_sentence[-400:])).rsplit(";", 1)[-1]
+        # before it: without closed brackets ('(… của tỉnh 6 lượt)' names the province's system), an actor
+        # ('được UBND tỉnh giao': the province assigns the unit's own tasks) or a finished comparison ('cao hơn
+        # bình quân toàn tỉnh; tỷ lệ …'), within a bounded window (a long sentence is not read again per figure)
+        left = _COMPARED.sub(" ", _ACTOR.sub(" ", _CLOSED_BRACKET.sub(" ", left_sentence[-400:])))
         found = self.cues.scope_in(right) or self.cues.scope_in(left)
         if found and self.own_names and fold(found[0].split(" ", 1)[-1]) in self.own_names:
             return None  # the reporting unit named by its own name

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wardaudit.extract.appendix_ties import appendix_ties
+from wardaudit.extract.appendix_ties import appendix_ties, completion_rates
 from wardaudit.extract.partitions import (
     catalogue_partitions,
     column_totals,
@@ -48,12 +48,14 @@ from wardaudit.extract.partitions import (
 from wardaudit.extract.ratios import checked_first, compared_ratios, named_shares, ratios, table_ratios
 from wardaudit.extract.recurrences import back_references, done_of_declared, recurrences, row_restatements
 from wardaudit.extract.shares import share_sets, shares, stated_shares
+from wardaudit.extract.splits import remainders, status_splits
 from wardaudit.model.relations import Relation
 
-__all__ = ["appendix_ties",
+__all__ = ["appendix_ties", "completion_rates",
            "back_references", "catalogue_partitions", "checked_first", "column_totals", "compared_ratios",
            "done_of_declared", "level_partitions", "named_shares", "partitions", "ratios", "recurrences",
-           "relation_facts", "row_restatements", "share_sets", "shares", "stated_shares", "stock_flows",
+           "relation_facts", "row_restatements", "remainders", "share_sets", "shares", "stated_shares", "status_splits",
+           "stock_flows",
            "table_ratios"]
 
 

@@ -59,6 +59,8 @@ class TableFacts(FactExtractor):
         # results 'Lũy kế đến 15/11/2026' are cumulative: compared with the body's cumulative figures
         to_date = any(k in t.header[result_col].lower() for k in ("lũy kế", "luỹ kế")) \
             if result_col < len(t.header) else False
+        share_col = next((j for j, h in enumerate(t.header) if j not in (target_col, result_col)
+                          and re.search(r"\(\s*%\s*\)|^\s*t[ỷỉ] lệ", h, re.IGNORECASE)), None)
         for i, row in enumerate(t.rows):
             label = row[label_col] if label_col is not None and label_col < len(row) else ""
             target = row[target_col] if target_col < len(row) else ""
@@ -84,6 +86,17 @@ class TableFacts(FactExtractor):
                          role=qual, group=gid, scope=None, section=" > ".join(block.section), quote=cell,
                          file=loc.file, page=loc.page, line=loc.line, raw=f.raw, decimals=f.decimals,
                          origin="table", label=f"{row[0]} {label}".strip())
+            self.completion_cell(row, share_col, gid, block, loc, f"{row[0]} {label}".strip())
+
+    def completion_cell(self, row: list[str], col: int | None, gid: str, block: Block, loc, label: str) -> None:
+        """'Tỷ lệ hoàn thành (%)' beside the target and the result: the row's result over its target."""
+        figs = find_figures(row[col]) if col is not None and col < len(row) else []
+        if figs:
+            f = figs[0]
+            self.add(metric=None, value=f.value, unit="%", kind="percent", period=period_string(self.report_period),
+                     qualifier=None, role="completion", group=gid, scope=None, section=" > ".join(block.section),
+                     quote=row[col], file=loc.file, page=loc.page, line=loc.line, raw=f.raw, decimals=f.decimals,
+                     origin="table", label=label)
 
     def _indicator_pool(self, unit: str | None) -> list:
         """The metrics an indicator row may be, from its unit: rates for '%', the family of a counted noun

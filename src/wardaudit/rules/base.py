@@ -126,9 +126,11 @@ class AuditContext:
 
         explicit = rel.partitions(self.facts)
         return {"partition": explicit + rel.catalogue_partitions(self.facts, explicit) + rel.column_totals(self.facts)
-                + rel.level_partitions(self.facts) + rel.stock_flows(self.facts),
+                + rel.level_partitions(self.facts) + rel.stock_flows(self.facts) + rel.status_splits(self.facts)
+                + rel.remainders(self.facts),
                 "ratio": rel.checked_first(rel.ratios(self.facts) + rel.table_ratios(self.facts)
-                                           + rel.compared_ratios(self.facts) + rel.named_shares(self.facts)),
+                                           + rel.compared_ratios(self.facts) + rel.named_shares(self.facts)
+                + rel.completion_rates(self.facts)),
                 "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
                 "share_set": rel.share_sets(self.facts),
                 "recurrence": self._recurrences(rel)}

@@ -78,7 +78,7 @@ def rate_range(rule: Rule, ctx: AuditContext):
             continue
         at = f.quote.find(f.raw)
         before, after = f.quote.lower()[:max(0, at)][-40:], f.quote.lower()[at + len(f.raw):][:40] if at >= 0 else ""
-        if _NOT_A_SHARE.search(before) or _OF_SOMETHING_ELSE.search(after) or (
+        if _NOT_A_SHARE.search(before) or _OF_SOMETHING_ELSE.search(after) or f.role == "completion" or (
                 f.origin == "table" and _OF_PLAN_COLUMN.search((f.label or "").split(" | ")[0])):
             continue  # growth, or a per cent of the plan / of last year: not a share of a whole
         ok = 0 <= f.value <= 100 and not (f.value >= 100 and f.qualifier == "lower_bound")
