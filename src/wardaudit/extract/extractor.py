@@ -13,8 +13,9 @@ from wardaudit.model.document import Block, Document
 from wardaudit.model.facts import Fact, period_string
 from wardaudit.vi.numbers import Figure
 
-_TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng",
-                              re.IGNORECASE)
+# a section of plans: '… thời gian tới', 'Nhiệm vụ trọng tâm tuần 47', 'NHIỆM VỤ THÁNG 11 NĂM 2026'
+_TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng"
+                              r"|^\W*nhiệm vụ\s+(?:trọng tâm\s+)?(?:tuần|tháng|quý|năm|6 tháng|kỳ)\b", re.IGNORECASE)
 _YEAR_START = re.compile(r"^\W*(?:Trong\s+)?năm\s+(\d{4})\b", re.IGNORECASE)
 # 'quý I', 'tháng 8' with no year after them, in a figure's own clause
 _SUB_PERIOD = re.compile(r"\b(?:quý\s+(?P<q>IV|III|II|I)|tháng\s+(?P<m>\d{1,2}))\b(?!\s*(?:/|năm)\s*\d)",

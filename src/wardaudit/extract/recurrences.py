@@ -182,13 +182,13 @@ def row_restatements(facts: list[Any]) -> list[Relation]:
     for cells in rows.values():
         row = _bare(cells[0].label.split(" | ", 1)[1])
         if len(row) >= 5:
-            by_word.setdefault(row.split()[0], []).append((row, cells))
+            by_word.setdefault(re.findall(r"\w+", row)[0], []).append((row, cells))
     out = []
     for f in facts:
         if f.origin != "text" or f.kind not in ("count", "ratio", "money") or is_target(f) or f.role == "share":
             continue
         own = _own_words(f, index)
-        for row, cells in {id(c): (r, c) for w in set(own.split()) for r, c in by_word.get(w, [])}.values():
+        for row, cells in {id(c): (r, c) for w in set(re.findall(r"\w+", own)) for r, c in by_word.get(w, [])}.values():
             if cells[0].file != f.file or row not in own:
                 continue
             # the column is named before the figure too ('… có số người được hướng dẫn cao nhất (263 người)');
@@ -198,6 +198,9 @@ def row_restatements(facts: list[Any]) -> list[Relation]:
                             if len(_bare(c.label.split(" | ")[0])) >= 4
                             and _names_column(_bare(c.label.split(" | ")[0]), own, f)),
                            key=lambda x: x[0])
+            if not named and len(cells) == 1 and cells[0].unit is None and f.unit and f.kind == "count" \
+                    and f.unit in cells[0].label.split(" | ")[0].lower():
+                named = [(0, cells[0])]  # the table's one count column, counted in the figure's noun
             if not named or (len(named) > 1 and f.denominator is None):
                 continue
             cell = named[0][1]
