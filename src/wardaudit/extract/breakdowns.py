@@ -110,7 +110,7 @@ class Breakdowns(FactExtractor):
         figure counted in the bracket's noun."""
         cue = partition_cue(right_full, self.cues, rest)
         word = self.cues.partition.search(right_full)
-        if word and ")" in right_full[:word.start()]:
+        if word and right_full[:word.start()].count(")") > right_full[:word.start()].count("("):
             return fact  # '146 hồ sơ (cấp mới 98, cấp đổi 46), trong đó …': the cue is the bracket owner's, not 46's
         bracket = bool(cue) and cue.startswith("(")
         kinds, counted = self.kinds_counted(fact, sentence_facts, rest) if bracket else (False, None)
@@ -200,7 +200,10 @@ class Breakdowns(FactExtractor):
             if total.group or total.kind not in ("count", "money") or not _TOTAL_AFTER.search(total.lead):
                 continue
             units = {total.unit}
-            if total.unit in _GENERIC_COUNTERS and total.quote and total.at is not None:
+            counter, _, noun = (total.unit or "").partition(" ")
+            if counter in _GENERIC_COUNTERS and noun:
+                units.add(noun)  # 'lượt người': occurrences of people
+            elif total.unit in _GENERIC_COUNTERS and total.quote and total.at is not None:
                 after = total.quote[total.at + len(total.raw):].split()
                 units.add(" ".join(after[1:3]) if " ".join(after[1:3]) in _TWO_WORD_NOUNS else (after[1:2] or [""])[0])
             parts = [f for f in facts[:k] if f.kind == total.kind and f.unit in units and not f.group
@@ -297,7 +300,8 @@ def partition_cue(right: str, cues, rest: str = "") -> str | None:
         # '8.746 hồ sơ: trước hạn 6.912 hồ sơ, …' — a colon right after the figure and its noun
         return ":" if re.match(r"^\s*[^\W\d][\w ]{0,20}:\s*\S", right) else None
     word = m.group(0).lower()
-    return f"({word})" if "(" in right[:m.start()] else word
+    before = right[:m.start()]
+    return f"({word})" if before.count("(") > before.count(")") else word  # '(gồm …': inside an open bracket
 
 
 def _same_unit(fig: Figure, right: str, total: Fact) -> bool:
