@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 JOBS ?=
 OCR_DEBS := tesseract-ocr tesseract-ocr-vie ghostscript
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf
 
 .PHONY: help setup system-deps audit test test-fast lint bench bench-scale eval lab lock clean-reports samples docs
 
@@ -22,7 +23,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## build .venv from requirements.lock (exact versions) and install the package
 
-system-deps: ## install Debian packages the tests need (chromium; OCR: tesseract vie, ghostscript; LibreOffice)
+system-deps: ## install Debian packages the tests need (chromium; OCR: tesseract vie, ghostscript; LibreOffice; DejaVu fonts)
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
@@ -34,6 +35,11 @@ system-deps: ## install Debian packages the tests need (chromium; OCR: tesseract
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	      $(OCR_DEBS) libreoffice-writer-nogui fonts-dejavu-core >/dev/null; \
 	  else echo "OCR tools missing: run 'sudo apt-get install $(OCR_DEBS) libreoffice-writer-nogui'" >&2; exit 1; fi; \
+	fi
+	@if [ ! -f $(DEJAVU) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-dejavu-core >/dev/null; \
+	  else echo "DejaVu fonts missing: run 'sudo apt-get install fonts-dejavu-core'" >&2; exit 1; fi; \
 	fi
 
 audit: setup ## run every ward in parameters/ and render reports/ (index: reports/index.html)
@@ -58,9 +64,10 @@ bench-scale: setup ## 300 and 1,000 synthetic wards over 10 provinces: wards and
 eval: setup ## measure relations found on the labelled corpus, seeds and held-out set; writes benchmarks/EVAL.md
 	$(PY) benchmarks/eval.py
 
-samples: setup ## regenerate the PDF/DOCX renderings of the seeds (deterministic) and the office exports
+samples: setup system-deps ## regenerate the PDF/DOCX renderings of the seeds (deterministic), the office exports and the reportlab tables
 	$(PY) scripts/render_samples.py
 	$(PY) scripts/render_office.py
+	$(PY) scripts/render_reportlab.py
 
 docs: setup ## regenerate docs/rules.md from the rule docstrings
 	$(VENV)/bin/wardaudit rules --format markdown > docs/rules.md

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from wardaudit.batch.digest import MANIFEST_SCHEMA
 from wardaudit.errors import one_line
 from wardaudit.project.config import Paths
 from wardaudit.project.iorw import write_text
+from wardaudit.run.plan import WardPlan
 from wardaudit.version import __version__
 
 
@@ -22,18 +23,20 @@ class WardRun:
     reason: str | None = None
     html: str | None = None
     seconds: float | None = None
-    inputs_sha256: str | None = None
     counts: dict[str, int] | None = None
-    reviews_sha256: str | None = None
-    notebook_sha256: str | None = None
+    phases: dict[str, float] | None = None  # seconds of each step of the ward's run
+    plan: WardPlan | None = field(default=None, repr=False, compare=False)
     attempts: int = 0
-    reuse_audit: bool = False  # only the decisions changed: re-render without re-auditing
     carried: bool = field(default=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out.pop("attempts")
-        out.pop("reuse_audit")
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("plan", "attempts")}
+        if self.plan is not None:
+            out["inputs_sha256"] = self.plan.inputs
+            out["reviews_sha256"] = self.plan.reviews
+            out["template_sha256"] = self.plan.template
+        if not self.phases:
+            out.pop("phases")
         if not self.carried:
             out.pop("carried")
         return out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from wardaudit.model.findings import summary
+from wardaudit.render.wording import base_text
 
 _MARK = {"fail": "✗", "pass": "✓", "skip": "–"}
 _STRENGTH = {"explicit": "nêu rõ / explicit", "inferred": "suy ra / inferred", "ambiguous": "không rõ / ambiguous"}
@@ -10,10 +11,10 @@ _STRENGTH = {"explicit": "nêu rõ / explicit", "inferred": "suy ra / inferred",
 def render_text(result, show_passed: bool = True) -> str:
     meta = result.meta
     s = summary(result.checks)
-    period = meta.get("period") or {}
+    period = meta.period.to_dict() if meta.period else {}
     lines = [f"# {result.document.source}",
-             f"Đơn vị / ward: {meta.get('level') or ''} {meta.get('ward_name') or '(không rõ)'}".rstrip(),
-             f"Số / number: {meta.get('number') or '(trống)'} · Ngày / date: {meta.get('date') or '(trống)'} · "
+             f"Đơn vị / ward: {meta.level or ''} {meta.ward_name or '(không rõ)'}".rstrip(),
+             f"Số / number: {meta.number or '(trống)'} · Ngày / date: {meta.date or '(trống)'} · "
              f"Kỳ / period: {period.get('start') or '?'} → {period.get('end') or '?'}",
              f"Kiểm tra / checks: {s['checks']} · đạt / passed: {s['pass']} · lỗi / errors: {s['error']} · "
              f"cảnh báo / warnings: {s['warning']} · thông tin / info: {s['info']}"]
@@ -27,7 +28,9 @@ def render_text(result, show_passed: bool = True) -> str:
             continue
         sev = c.severity.upper() if c.status == "fail" else c.status
         rel = c.relation or {}
-        why = f"  [{rel['cue']} · {_STRENGTH.get(rel['strength'], rel['strength'])}]" if rel.get("cue") else ""
+        base = base_text(rel)
+        why = f"  [{rel['cue']} · {_STRENGTH.get(rel['strength'], rel['strength'])}" + (f" · {base}" if base else "") \
+            + "]" if rel.get("cue") else ""
         lines.append(f"{_MARK[c.status]} {c.rule:9} {sev:8} {c.message}{why}")
         if c.status == "fail":
             for e in c.evidence:

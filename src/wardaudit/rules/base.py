@@ -8,8 +8,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from wardaudit.catalogue import rule_table
+from wardaudit.errors import RegistryError
 from wardaudit.model.document import Document
 from wardaudit.model.findings import CheckResult, Evidence, rule_family
+from wardaudit.model.report import ReportMeta
 from wardaudit.registry import Registry
 
 FAMILIES = ("META", "STRUCT", "FOOT", "RATE", "XREF", "BUDG", "TGT", "COMPL", "TREND", "PORT")
@@ -17,13 +20,15 @@ FAMILIES = ("META", "STRUCT", "FOOT", "RATE", "XREF", "BUDG", "TGT", "COMPL", "T
 
 @dataclass(frozen=True)
 class Rule:
-    """A registered rule: its code, titles, severity and function, and the results it builds."""
+    """A registered rule: its row of the rule table (code, titles, severity, what it runs over), its
+    function, and the results it builds."""
 
     code: str
     title_vi: str
     title_en: str
     severity: str
     func: Callable[..., Iterable[CheckResult]]
+    over: str = "report"
 
     def __call__(self, ctx: Any) -> Iterable[CheckResult]:
         """Run the rule on ``ctx`` (an :class:`AuditContext`, or the portfolio for PORT rules)."""
@@ -96,12 +101,15 @@ class Rule:
 rules: Registry[Rule] = Registry("rule")
 
 
-def rule(code: str, title_vi: str, title_en: str, severity: str):
-    if severity not in ("error", "warning", "info"):
-        raise ValueError(severity)
+def rule(code: str):
+    """Register the decorated function as the rule ``code`` of the rule table (catalogue/rules.yaml),
+    which states its titles, severity and what it runs over, once."""
+    info = rule_table().get(code)
+    if info is None or info.status != "stable":
+        raise RegistryError(f"rule {code!r} is not a stable rule of catalogue/rules.yaml")
 
     def wrap(fn) -> Rule:
-        bound = Rule(code, title_vi, title_en, severity, fn)
+        bound = Rule(code, info.title_vi, info.title_en, info.severity, fn, info.over)
         rules.register(code, bound)
         return bound  # calling it with a context runs the function with the rule bound
     return wrap
@@ -113,7 +121,7 @@ class AuditContext:
 
     document: Document
     facts: list[Any]
-    meta: dict[str, Any]
+    meta: ReportMeta
     ward: str | None = None
     carried_over_in_denominator: bool = True
     outline_profile: str = "auto"
@@ -121,23 +129,8 @@ class AuditContext:
 
     @cached_property
     def relations(self) -> dict[str, list[Any]]:
-        """The report's relations by kind, built once (see :mod:`wardaudit.extract.relations`)."""
-        from wardaudit.extract import relations as rel
+        """The report's relations by kind, built once (:func:`wardaudit.extract.relations.build_relations`);
+        the audit keeps them with its result."""
+        from wardaudit.extract.relations import build_relations
 
-        explicit = rel.partitions(self.facts)
-        return {"partition": explicit + rel.catalogue_partitions(self.facts, explicit) + rel.column_totals(self.facts)
-                + rel.level_partitions(self.facts) + rel.stock_flows(self.facts) + rel.status_splits(self.facts)
-                + rel.remainders(self.facts),
-                "ratio": rel.checked_first(rel.ratios(self.facts) + rel.table_ratios(self.facts)
-                                           + rel.compared_ratios(self.facts) + rel.named_shares(self.facts)
-                + rel.completion_rates(self.facts)),
-                "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
-                "share_set": rel.share_sets(self.facts),
-                "recurrence": self._recurrences(rel)}
-
-    def _recurrences(self, rel) -> list[Any]:
-        """Appendix rows tied to the body figures they restate, then the catalogue's groups without those rows."""
-        ties = rel.appendix_ties(self.facts)
-        tied = {f.id for r in ties for f in r.members[1:]}
-        return ties + rel.recurrences(self.facts, skip=tied) + rel.back_references(self.facts) \
-            + rel.row_restatements(self.facts) + rel.done_of_declared(self.facts)
+        return build_relations(self.facts)
