@@ -13,6 +13,9 @@ from typing import Any
 
 from wardaudit.catalogue import _words, read_yaml
 
+NEAR_SENTENCES = 12  # within one paragraph, 'near' is at most this many sentences away
+WHOLE_SECTION = 400  # a section with more facts than this is looked at near the fact only
+
 
 class FactIndex:
     """One report's facts by sentence, block, section and metric, in reading order; built once."""
@@ -27,7 +30,9 @@ class FactIndex:
         self._metric: dict[str | None, list[Any]] = defaultdict(list)
         self._group: dict[str, list[Any]] = defaultdict(list)
         self._outer: dict[str, list[Any]] = defaultdict(list)
+        self._item: dict[tuple, dict] = defaultdict(dict)  # (file, item) -> its blocks, in order
         for f in facts:
+            self._item[(f.file, _item_of(f))].setdefault(f.block, []).append(f)
             if f.block is not None:
                 self._sentence[(f.file, f.block, f.sentence)].append(f)
                 self._block[(f.file, f.block)].append(f)
@@ -59,9 +64,40 @@ class FactIndex:
     def group(self, gid: str | None) -> list[Any]:
         return self._group.get(gid, []) if gid else []
 
+    def near_items(self, f, before: int = 3, after: int = 3, sentences: int = NEAR_SENTENCES) -> list[Any]:
+        """The facts within ``before`` outline items before ``f`` and ``after`` after it (:func:`gap`), in
+        reading order; of its own paragraph, those within ``sentences`` sentences of it (a report written as
+        one long paragraph is still read in linear time)."""
+        at = _item_of(f)
+        if at is None:
+            return self.section(f)
+        out = [g for k in range(at - before, at + after + 1)
+               for block, fs in self._item.get((f.file, k), {}).items() if block != f.block for g in fs]
+        if f.block is not None:
+            here = f.sentence or 0
+            out += [g for k in range(here - sentences, here + sentences + 1)
+                    for g in self._sentence.get((f.file, f.block, k), ())]
+        return sorted(out, key=lambda g: self._order[g.id])
+
+    def around(self, rate, *others, metrics=()) -> list[Any]:
+        """Every fact a relation of ``rate`` with ``others`` may look at: their sentences and groups, the
+        facts of ``metrics``, the items near ``rate``; in reading order. A look-up, never the whole report."""
+        found = {g.id: g for f in (rate, *others) if f is not None
+                 for g in (*self.sentence(f), *self.group(f.group),
+                           *self._sentence.get((f.file, f.block, (f.sentence or 0) - 1), ()))}
+        found.update((g.id, g) for g in self.near_items(rate))
+        wanted = set(metrics)  # of these metrics, the whole section: a base may be stated sections earlier
+        found.update((g.id, g) for g in self.section(rate) if g.metric in wanted) if len(self.section(rate)) < \
+            WHOLE_SECTION else None
+        return sorted(found.values(), key=lambda g: self._order[g.id])
+
     def nested_in(self, gid: str | None) -> list[Any]:
         """Totals that are parts of group ``gid`` (a part with its own breakdown)."""
         return self._outer.get(gid, []) if gid else []
+
+
+def _item_of(f) -> int | None:
+    return f.item if getattr(f, "item", None) is not None else f.block
 
 
 _last_index: tuple[Any, int, FactIndex | None] = (None, -1, None)
