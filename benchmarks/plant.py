@@ -75,6 +75,12 @@ PATTERNS = {
     "recurrence": "one quantity stated in several places",
     "target": "results against targets",
     "name": "the unit's name spelt two ways",
+    "nested_breakdown": "a part with its own bracket or sub-list: a partition of that part, not of the total",
+    "count_of_kinds": "a count of kinds ('02 nhóm', '05 văn bản') before the items it lists, never their total",
+    "table_unit": "a table's unit ('Đơn vị: triệu đồng', 'Kinh phí (triệu đồng)', '(%)') applied to its cells",
+    "body_appendix": "an appendix row restating a body figure: tied, equal or not",
+    "recurrence_kinds": "figures of one metric that are not one figure: cumulative, channel, sub-group, province",
+    "task_list": "a task list found by its columns (status, deadline) against the counts the body states",
 }
 TEXT_KEYS = ("rows", "expected", "variant")  # label entries that are names, not figures
 _NUM_CORE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
