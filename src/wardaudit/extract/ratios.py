@@ -171,7 +171,8 @@ def table_ratios(facts: list[Any]) -> list[Relation]:
     out = []
     for cells in rows.values():
         rates = [f for f in cells if f.kind == "percent" and "tỷ lệ" in (f.label or "").lower().split("|")[0]]
-        counts = [f for f in cells if f.kind == "count"]
+        # two counts, or two amounts of a table in 'triệu đồng' (kinh phí bố trí, đã giải ngân)
+        counts = [f for f in cells if f.kind == "count"] or [f for f in cells if f.kind == "money"]
         if len(rates) != 1 or len(counts) != 2 or not max(c.value for c in counts):
             continue
         num, den = sorted(counts, key=lambda f: f.value)
