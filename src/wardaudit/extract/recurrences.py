@@ -199,8 +199,10 @@ def row_restatements(facts: list[Any]) -> list[Relation]:
                             and _names_column(_bare(c.label.split(" | ")[0]), own, f)),
                            key=lambda x: x[0])
             if not named and len(cells) == 1 and cells[0].unit is None and f.unit and f.kind == "count" \
-                    and f.unit in cells[0].label.split(" | ")[0].lower():
-                named = [(0, cells[0])]  # the table's one count column, counted in the figure's noun
+                    and f.unit in cells[0].label.split(" | ")[0].lower() and clause_after(f) == f.unit:
+                # the table's one count column, counted in the figure's noun and nothing more ('642 lượt,'; not
+                # '294 hộ dân dùng cáp quang': another count of that row)
+                named = [(0, cells[0])]
             if not named or (len(named) > 1 and f.denominator is None):
                 continue
             cell = named[0][1]

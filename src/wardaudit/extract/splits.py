@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from wardaudit.catalogue import load_catalogue
 from wardaudit.extract.proximity import index_of, words_after, words_before
 from wardaudit.model.facts import is_target
 from wardaudit.model.relations import Relation, Strength
@@ -29,12 +30,15 @@ def _is_open(f) -> bool:
 
 def status_splits(facts: list[Any]) -> list[Relation]:
     """A count, then in the same sentence one count of its noun done and one still open: the two make the
-    count. Not when the figures belong to a breakdown already, or the noun differs."""
+    count. Not when the figures belong to a breakdown already, the noun differs, or the catalogue relates
+    them already (received = resolved + pending is FOOT002's; a metric with parts, the catalogue's)."""
+    cat = load_catalogue()
     idx = index_of(facts)
     out = []
     for total in facts:
+        known = cat.get(total.metric)
         if total.origin != "text" or total.kind != "count" or is_target(total) or total.role == "part" \
-                or not total.unit:
+                or not total.unit or (known is not None and (known.parts or known.key == "dossiers.received")):
             continue
         later = [f for f in idx.sentence(total) if f.kind == "count" and f.unit == total.unit and f.role is None
                  and not f.group and (f.end or 0) > (total.end or 0) and not is_target(f)]
