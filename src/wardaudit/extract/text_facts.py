@@ -132,6 +132,7 @@ class TextFacts(Breakdowns, RateLinks):
             prev_fact = fact
             sentence_facts.append(fact)
             prev_end = fig.end
+        _shared_nouns(sentence_facts)
         self.total_after_parts(sentence_facts)
         self.inline_items(text, e, sentence_facts)
         return carry_total
@@ -198,8 +199,16 @@ def _rate_anchor(sentence_facts: list[Fact], text: str, fig: Figure) -> Fact | N
     prev = _bracket_owner(sentence_facts, text, fig)
     if prev is not None and _BASE_LEAD.search(prev.lead or ""):
         k = sentence_facts.index(prev)
-        return next((f for f in reversed(sentence_facts[:k]) if f.kind == prev.kind and f.unit == prev.unit), prev)
+        return next((f for f in reversed(sentence_facts[:k]) if f.kind == prev.kind
+                     and (f.unit == prev.unit or f.unit in ("trên", "trong"))), prev)
     return prev
+
+
+def _shared_nouns(facts: list[Fact]) -> None:
+    """'đã số hóa 9.870 trên tổng số 12.400 sổ': the noun of a count right before its base is the base's."""
+    for a, b in zip(facts, facts[1:], strict=False):
+        if a.kind == b.kind == "count" and a.unit in ("trên", "trong") and _BASE_LEAD.search(b.lead or ""):
+            a.unit = b.unit
 
 
 _BASE_LEAD = re.compile(r"\b(?:trên tổng số|trên tổng|trong tổng số|so với tổng số)\s*$", re.IGNORECASE)
