@@ -179,7 +179,7 @@ def tasks_by_status(rule: Rule, ctx: AuditContext):
                              f"{load_catalogue().label(metric)}: báo cáo nêu {fmt(s.value)}, {where} có {len(listed)} "
                              "nhiệm vụ" + ("" if ok else " / differs from the task list"),
                              {"expected": len(listed), "actual": s.value},
-                             [ev(s)] + [_row_evidence(f) for f in listed[:8]], key=f"tasks:{metric}:{s.raw}")
+                             [ev(s)] + [_row_evidence(f) for f in listed[:8]], key=f"tasks:{metric}")
             break
 
 
