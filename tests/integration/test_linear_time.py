@@ -54,10 +54,16 @@ def figure_dense(n_chars: int, seed: int = 7, one_line: bool = False) -> str:
     return head + (" ".join(out) if one_line else "\n\n".join(f"- {s}" for s in out))
 
 
-def _seconds(path) -> tuple[float, float, int]:
-    cpu, wall = time.process_time(), time.perf_counter()
-    result = audit_file(path)
-    return time.process_time() - cpu, time.perf_counter() - wall, len(result.facts)
+def _seconds(path, runs: int = 2) -> tuple[float, float, int]:
+    """(CPU seconds, wall seconds, facts) of auditing ``path``: the quickest of ``runs`` runs, so a pause of
+    the machine does not count."""
+    best = None
+    for _ in range(runs):
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = audit_file(path)
+        got = (time.process_time() - cpu, time.perf_counter() - wall, len(result.facts))
+        best = got if best is None or got[0] < best[0] else best
+    return best
 
 
 @pytest.mark.parametrize("one_line", [False, True], ids=["a sentence a line", "one line"])
