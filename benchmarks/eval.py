@@ -1,8 +1,10 @@
 """`make eval`: how well `wardaudit check` reads relations, measured on labelled text.
 
 Audits every passage of the development corpus (tests/fixtures/corpus), every labelled seed
-(tests/fixtures/labels/seeds) and every passage of the held-out set (tests/fixtures/heldout, written
-apart and never used for tuning: its column is a measurement, not a target), then plants one
+(tests/fixtures/labels/seeds), every full report (tests/fixtures/full: whole reports written for
+the project, measured apart from the short passages, see benchmarks/fulls.py) and every passage
+of the held-out set (tests/fixtures/heldout, written apart and never used for tuning: its column
+is a measurement, not a target), then plants one
 fault at a time into each relation that holds (benchmarks/plant.py) and audits again. A check
 matches a labelled relation when at least min(2, n) of the relation's n figure values are among
 the check's figures (the values of its evidence ``figure`` strings and the numbers in its
@@ -32,6 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from fulls import ReportScore, per_report_lines, score_report  # noqa: E402
+from fulls import rows as full_rows  # noqa: E402
 from plant import (  # noqa: E402
     CORPUS,
     HELDOUT,
@@ -61,6 +65,7 @@ from wardaudit.vi.numbers import find_figures  # noqa: E402
 RANK = {"info": 1, "warning": 2, "error": 3}
 STATED_BASES = ("stated", "partition", "compared")  # relation.base_source of a base the text ties to its rate
 OUT = ROOT / "benchmarks" / "EVAL.md"
+FULL = ROOT / "tests" / "fixtures" / "full"  # whole reports, scored apart from the short passages
 
 
 @dataclass
@@ -124,7 +129,8 @@ def score(rel: Relation, check: Check) -> tuple[float, int]:
         variant = str(rel.figures.get("variant") or "")
         ok = check.rule.startswith("META") and check.status == "fail" and bool(variant) and variant in check.text
         return (1.0, 1) if ok else (0.0, 0)
-    vals = _distinct(values(rel))
+    listed = [float(len(rel.figures.get("rows") or []))] if rel.kind == "declared_count" else []  # rows listed
+    vals = _distinct(values(rel) + listed)
     hits = sum(1 for v in vals if any(_close(v, c) for c in check.figures))
     if not vals or hits < min(2, len(vals)):
         return (0.0, 0)
@@ -159,14 +165,19 @@ def params_for(p: Passage) -> WardParams:
     return WardParams(ward=unit_name(p) or "Không rõ", slug="eval-corpus", level=level)
 
 
-def audit_text(p: Passage, text: str | None, workdir: Path) -> list[Check]:
-    """Audit the passage (or a planted copy of its text) and return its checks."""
+def audit_findings(p: Passage, text: str | None, workdir: Path) -> dict:
+    """Audit the passage (or a planted copy of its text) and return its findings document."""
     if text is None:
         path = p.text_path
     else:
         path = workdir / f"{p.id}{p.text_path.suffix}"
         path.write_text(text, encoding="utf-8")
-    return read_checks(audit_file(path, params_for(p)).findings())
+    return audit_file(path, params_for(p)).findings()
+
+
+def audit_text(p: Passage, text: str | None, workdir: Path) -> list[Check]:
+    """Audit the passage (or a planted copy of its text) and return its checks."""
+    return read_checks(audit_findings(p, text, workdir))
 
 
 @dataclass
@@ -196,6 +207,7 @@ class Tally:
     targets_unmet: int = 0
     targets_flagged: int = 0
     by_pattern: dict[str, Counter] = field(default_factory=dict)
+    reports: list[ReportScore] = field(default_factory=list)  # full reports: warnings per facts, traps
     rate_errors: Counter = field(default_factory=Counter)  # failing RATE001 errors by where their base came from
 
     @property
@@ -292,14 +304,19 @@ def _score_plants(p: Passage, t: Tally, workdir: Path) -> None:
             t.planted_missed.append(f"{p.id}/{planted.id} {kind}: {planted.fault}")
 
 
-def evaluate(passages: list[Passage], with_plants: bool = True) -> Tally:
-    """Audit every passage (and its planted copies) and count."""
+def evaluate(passages: list[Passage], with_plants: bool = True, full: bool = False) -> Tally:
+    """Audit every passage (and its planted copies) and count; ``full``: also score each as a whole
+    report (warnings per facts, traps: benchmarks/fulls.py)."""
     t = Tally()
     with tempfile.TemporaryDirectory(prefix="wardaudit-eval-") as tmp:
         for p in passages:
             before = _counts(t)
             try:
-                _score_passage(p, audit_text(p, None, Path(tmp)), t)
+                findings = audit_findings(p, None, Path(tmp))
+                checks = read_checks(findings)
+                _score_passage(p, checks, t)
+                if full:
+                    t.reports.append(score_report(p, findings, checks, attributed))
                 _score_patterns(p, before, t)
                 if with_plants:
                     _score_plants(p, t, Path(tmp))
@@ -360,6 +377,34 @@ def _heldout_lines(heldout: Tally) -> list[str]:
     return lines + [""]
 
 
+def _details(t: Tally) -> list[str]:
+    lines = _section("Passages the tool could not audit", t.failed) if t.failed else []
+    lines += _section("Unjustified error findings", t.unjustified)
+    lines += _section("Labelled faults not found at error level", t.missed)
+    lines += _section("Correct relations disputed", t.disputes)
+    lines += _section("Planted faults not found", t.planted_missed)
+    lines += _section("Correct explicit relations not ticked (no passing check names them)", t.unticked)
+    lines += _section("Skipped checks by rule", [f"{k}: {v}" for k, v in sorted(t.skips.items())])
+    if t.relation_cues:
+        lines += _section("Failing checks by relation kind/cue/strength",
+                          [f"{k}: {v}" for k, v in sorted(t.relation_cues.items())])
+    return lines
+
+
+def _full_lines(full: Tally) -> list[str]:
+    """The full reports' own table: the corpus measures, warnings per 20 facts and traps, per report."""
+    lines = ["## Full reports", "",
+             f"{len(full.reports)} whole reports (tests/fixtures/full), written for the project in other hands "
+             "and layouts than the corpus, scored apart from the short passages (benchmarks/fulls.py): besides "
+             "the measures above, failing warnings per 20 facts the tool extracted, and traps (figures a "
+             "careful auditor would not relate: the label's lookalikes) flagged by a failing check that no "
+             "labelled relation explains.", "", "| measure | full reports |", "|---|---|"]
+    lines += [f"| {name} | {a} |" for name, a in summary(full) + full_rows(full.reports)]
+    lines += ["", *per_report_lines(full.reports)]
+    lines += _details(full)
+    return lines + _section("Traps flagged", [x for r in full.reports for x in r.flagged])
+
+
 def _pattern_lines(corpus: Tally) -> list[str]:
     """Every known pattern (plant.PATTERNS) with what the corpus says of it, then what each means."""
     lines = ["Per pattern (corpus; a passage may exercise several):", ""] + PATTERN_HEAD
@@ -372,7 +417,7 @@ def _pattern_lines(corpus: Tally) -> list[str]:
 
 
 def render(corpus: Tally, seeds: Tally, n_corpus: int, n_seeds: int, seconds: float,
-           heldout: Tally | None = None, n_heldout: int = 0) -> str:
+           heldout: Tally | None = None, n_heldout: int = 0, full: Tally | None = None) -> str:
     heldout = heldout if heldout is not None else Tally()
     lines = ["# Đánh giá trên bộ đoạn văn phát triển và báo cáo mẫu / Evaluation", "",
              "Generated by `make eval` (benchmarks/eval.py); do not edit by hand.", "",
@@ -390,18 +435,10 @@ def render(corpus: Tally, seeds: Tally, n_corpus: int, n_seeds: int, seconds: fl
         lines.append(f"| {name} | {a} | {b} | {h} |")
     lines += [""] + _pattern_lines(corpus)
     lines += _heldout_lines(heldout)
+    if full is not None:
+        lines += _full_lines(full)
     for label, t in (("Corpus", corpus), ("Seeds", seeds)):
-        lines += [f"## {label}", ""]
-        lines += _section("Passages the tool could not audit", t.failed) if t.failed else []
-        lines += _section("Unjustified error findings", t.unjustified)
-        lines += _section("Labelled faults not found at error level", t.missed)
-        lines += _section("Correct relations disputed", t.disputes)
-        lines += _section("Planted faults not found", t.planted_missed)
-        lines += _section("Correct explicit relations not ticked (no passing check names them)", t.unticked)
-        lines += _section("Skipped checks by rule", [f"{k}: {v}" for k, v in sorted(t.skips.items())])
-        if t.relation_cues:
-            lines += _section("Failing checks by relation kind/cue/strength",
-                              [f"{k}: {v}" for k, v in sorted(t.relation_cues.items())])
+        lines += [f"## {label}", ""] + _details(t)
     return "\n".join(lines) + "\n"
 
 
@@ -409,23 +446,29 @@ def main() -> int:
     start = time.perf_counter()
     try:
         corpus_passages, seed_passages, heldout_passages = load_corpus(CORPUS), load_seeds(), load_corpus(HELDOUT)
+        full_passages = load_corpus(FULL)
     except LabelError as e:
         print(e, file=sys.stderr)
         return 2
-    problems = [x for p in corpus_passages + seed_passages + heldout_passages for x in label_problems(p)]
+    problems = [x for p in corpus_passages + seed_passages + heldout_passages + full_passages
+                for x in label_problems(p)]
     if problems:  # a wrong label would make every figure below wrong
         print(f"{len(problems)} nhãn sai / wrong labels, first: {problems[0]}", file=sys.stderr)
         return 2
     corpus, seeds, heldout = evaluate(corpus_passages), evaluate(seed_passages), evaluate(heldout_passages)
+    full = evaluate(full_passages, full=True)
     seconds = time.perf_counter() - start
     OUT.write_text(render(corpus, seeds, len(corpus_passages), len(seed_passages), seconds,
-                          heldout, len(heldout_passages)), encoding="utf-8")
+                          heldout, len(heldout_passages), full), encoding="utf-8")
     width = max(len(n) for n, _ in summary(corpus))
     print(f"{'measure':<{width}}  corpus{'':<27}seeds{'':<28}held-out")
     for (name, a), (_, b), (_, h) in zip(summary(corpus), summary(seeds), summary(heldout), strict=False):
         print(f"{name:<{width}}  {a:<33}{b:<33}{h}")
-    print(f"{len(corpus_passages)} passages, {len(seed_passages)} seeds, {len(heldout_passages)} held-out passages "
-          f"in {seconds:.1f} s; wrote {OUT.relative_to(ROOT)}")
+    print(f"\nfull reports ({len(full_passages)}, tests/fixtures/full)")
+    for name, a in summary(full) + full_rows(full.reports):
+        print(f"{name:<{width}}  {a}")
+    print(f"{len(corpus_passages)} passages, {len(seed_passages)} seeds, {len(heldout_passages)} held-out passages, "
+          f"{len(full_passages)} full reports in {seconds:.1f} s; wrote {OUT.relative_to(ROOT)}")
     return 0
 
 

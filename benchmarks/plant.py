@@ -17,6 +17,10 @@ the relations the text states, each with the figures exactly as written (``"450#
 - claim: ``values`` (figures that contradict a sentence of the text; not recomputed);
 - name: ``expected``, ``variant`` (the unit's name and a misspelling of it).
 
+A table cell whose unit is stated by its table ('Đơn vị: triệu đồng' above it, a header 'Kinh phí (triệu
+đồng)') is written with that unit after an ``@``: ``"420#2@triệu đồng"`` is the 2nd occurrence of ``420``,
+read as 420 triệu đồng.
+
 ``plant(passage, relation, kind)`` writes a copy of the text with exactly one figure (or one
 name) changed so that the relation no longer holds, checked by recomputing it.
 
@@ -32,7 +36,15 @@ from pathlib import Path
 
 import yaml
 
-from wardaudit.vi.numbers import Figure, decimals_of, find_figures, format_number, parse_number, tolerance
+from wardaudit.vi.numbers import (
+    MONEY_SCALE,
+    Figure,
+    decimals_of,
+    find_figures,
+    format_number,
+    parse_number,
+    tolerance,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -63,6 +75,12 @@ PATTERNS = {
     "recurrence": "one quantity stated in several places",
     "target": "results against targets",
     "name": "the unit's name spelt two ways",
+    "nested_breakdown": "a part with its own bracket or sub-list: a partition of that part, not of the total",
+    "count_of_kinds": "a count of kinds ('02 nhóm', '05 văn bản') before the items it lists, never their total",
+    "table_unit": "a table's unit ('Đơn vị: triệu đồng', 'Kinh phí (triệu đồng)', '(%)') applied to its cells",
+    "body_appendix": "an appendix row restating a body figure: tied, equal or not",
+    "recurrence_kinds": "figures of one metric that are not one figure: cumulative, channel, sub-group, province",
+    "task_list": "a task list found by its columns (status, deadline) against the counts the body states",
 }
 TEXT_KEYS = ("rows", "expected", "variant")  # label entries that are names, not figures
 _NUM_CORE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
@@ -122,9 +140,15 @@ def load_corpus(folder: Path = CORPUS) -> list[Passage]:
 # --- figures of a label --------------------------------------------------------------------------
 
 def split_ref(ref: str) -> tuple[str, int]:
-    """'450#2' -> ('450', 2); '450' -> ('450', 1)."""
-    raw, _, nth = str(ref).partition("#")
+    """'450#2' -> ('450', 2); '450' -> ('450', 1); a table's unit ('450#2@triệu đồng') is left out."""
+    raw, _, nth = str(ref).split("@", 1)[0].partition("#")
     return raw, int(nth) if nth else 1
+
+
+def ref_unit(ref: str) -> str | None:
+    """The unit a table states for a cell: '450#2@triệu đồng' -> 'triệu đồng'; None when not written."""
+    _, at, unit = str(ref).partition("@")
+    return unit.strip() if at else None
 
 
 def _pattern(raw: str) -> str:
@@ -141,6 +165,12 @@ def locate(text: str, ref: str) -> tuple[int, int] | None:
 def parse(ref: str) -> Figure:
     """The figure a label string denotes ('trên 99%' keeps its bound, '1,2 tỷ đồng' is in đồng)."""
     raw, _ = split_ref(ref)
+    unit = ref_unit(ref)
+    if unit is not None:  # a table cell in the table's unit
+        core = find_figures(raw)[0]
+        scale = MONEY_SCALE[unit]
+        return Figure(core.start, core.end, core.raw, core.value * scale, "money", core.decimals, None, None, scale,
+                      unit)
     figs = find_figures(raw)
     if figs:
         return figs[0]
@@ -329,7 +359,7 @@ def _change(p: Passage, rel: Relation, key: str, index: int | None) -> tuple[str
         new_raw = rewrite(raw, round(unscaled, 6), fig.decimals)
         text = p.text[:span[0]] + new_raw + p.text[span[1]:]
         nth = sum(1 for m in re.finditer(_pattern(new_raw), text) if m.start() <= span[0])
-        new_ref = new_raw if nth == 1 else f"{new_raw}#{nth}"
+        new_ref = (new_raw if nth == 1 else f"{new_raw}#{nth}") + (f"@{ref_unit(ref)}" if ref_unit(ref) else "")
         figures = dict(rel.figures)
         if index is None:
             figures[key] = new_ref

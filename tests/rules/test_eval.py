@@ -1,8 +1,13 @@
-"""Issue 10 targets, measured by benchmarks/eval.py on the labelled corpus and seeds.
+"""Issue 10 targets, measured by benchmarks/eval.py on the labelled corpus and seeds; issue 28 targets on
+the full reports (tests/fixtures/full).
 
 The corpus targets (precision, disputes, planted recall, ticks) are what the relations work has
 to reach; they fail until it does. The matching tests pin how a check is tied to a relation. The
 held-out set (tests/fixtures/heldout) is measured, never targeted: only that its column is computed.
+The full reports are whole ward reports written for issue 28 in other hands and layouts (outlines
+Phần/I./1./a), bullets -, +, •, pipe and tab appendices, budget tables in triệu đồng, task lists, declared
+lists), each with about eight labelled faults and a score of traps (lookalikes) a careful auditor leaves
+alone.
 """
 from __future__ import annotations
 
@@ -13,8 +18,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-from eval import Check, attributed, evaluate, load_seeds, matches, read_checks, render  # noqa: E402
-from plant import HELDOUT, KINDS, Relation, load_corpus  # noqa: E402
+from eval import FULL, Check, attributed, evaluate, load_seeds, matches, read_checks, render  # noqa: E402
+from plant import HELDOUT, KINDS, Relation, label_problems, load_corpus  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +30,16 @@ def corpus():
 @pytest.fixture(scope="module")
 def seeds():
     return evaluate(load_seeds())
+
+
+@pytest.fixture(scope="module")
+def full_passages():
+    return load_corpus(FULL)
+
+
+@pytest.fixture(scope="module")
+def full(full_passages):
+    return evaluate(full_passages, full=True)
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +181,66 @@ def test_corpus_new_patterns_are_measured(corpus, seeds, pattern):
     assert c["disputed_error"] == 0 and c["unjustified"] == 0
     assert c["faults"] >= 3 and c["found"] / c["faults"] >= 0.6, dict(c)
     assert f"| {pattern} | {c['passages']} |" in render(corpus, seeds, 1, 1, 0.0)
+
+
+# --- full reports: the issue 28 targets --------------------------------------------------------------
+
+def test_full_reports_are_whole_reports_with_faults_and_traps(full_passages):
+    assert len(full_passages) >= 3
+    for p in full_passages:
+        assert len(p.text) >= 15_000, p.id
+        assert not label_problems(p), label_problems(p)
+        faults = [r for r in p.relations if not r.holds and r.kind != "target"]
+        assert 7 <= len(faults) <= 10, (p.id, len(faults))
+        assert len(p.lookalikes) >= 12, p.id
+        assert p.text.count("\t") > 20 or p.text.count("|") > 40, p.id  # appendices as tables
+    assert {"\t" in p.text for p in full_passages} == {True, False}  # tab tables in some, pipe tables in others
+
+
+def test_full_reports_are_scored_apart_in_eval_md(corpus, seeds, full):
+    text = render(corpus, seeds, 1, 1, 0.0, full=full)
+    assert "## Full reports" in text and "| measure | full reports |" in text
+    assert "failing warnings per 20 facts" in text
+    assert all(f"| {r.id} |" in text for r in full.reports)
+
+
+def test_full_reports_no_correct_relation_disputed_at_error(full):
+    assert full.disputed["error"] == 0, "\n".join(d for d in full.disputes if "[error]" in d)
+
+
+def test_full_reports_error_findings_are_justified(full):
+    assert full.errors >= 15, "the full reports' explicit faults are errors"
+    assert full.precision >= 0.95, "\n".join(full.unjustified)
+
+
+def test_full_reports_every_labelled_fault_found(full):
+    assert full.faults >= 20
+    assert full.faults_any / full.faults >= 0.9, "\n".join(full.missed)
+
+
+# name: two of the three full reports label a misspelt name already, so one is planted. inferred_rate (a
+# rate whose base is stated apart from it; the kind issue 23 added after these reports were written): four
+# plants, and the base of one ('Số hồ sơ đã giải quyết: 5.771 hồ sơ (…), đạt tỷ lệ 98,9%', its base three
+# paragraphs up) is not borrowed from that far by design (extract/rate_bases.py): 3/4 is the level reached.
+FULL_FLOOR = {"name": (1, 0.9), "inferred_rate": (4, 0.75)}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_full_reports_planted_recall(full, kind):
+    plants, floor = FULL_FLOOR.get(kind, (5, 0.9))
+    assert full.planted[kind] >= plants, f"{full.planted[kind]} {kind} plants"
+    assert full.recall(kind) >= floor, f"{full.planted_any[kind]}/{full.planted[kind]} found\n" + \
+        "\n".join(m for m in full.planted_missed if f" {kind}:" in m)
+
+
+def test_full_reports_at_most_one_warning_per_20_facts(full):
+    for r in full.reports:
+        assert r.facts >= 150, (r.id, r.facts)
+        assert r.warnings * 20 <= r.facts, f"{r.id}: {r.warnings} failing warnings for {r.facts} facts"
+
+
+def test_full_reports_traps_left_alone(full):
+    flagged = [x for r in full.reports for x in r.flagged]
+    assert sum(r.traps for r in full.reports) >= 40
+    assert not [x for x in flagged if "[error]" in x], flagged
+    assert len(flagged) <= 2, flagged

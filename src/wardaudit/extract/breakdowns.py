@@ -1,6 +1,12 @@
 """Totals and their parts: a sentence's breakdown ('trong đó', 'gồm', brackets, a colon), the bullets
 after a lead-in ending in 'trong đó:', a total named after its parts ('tổng cộng'), and the items
-a count lists after a colon."""
+a count lists after a colon.
+
+A breakdown is one level of an outline: a part with its own bracket ('đúng và trước hạn 940 hồ sơ
+(trước hạn 610; đúng hạn 330), quá hạn 10 hồ sơ') is the total of that bracket and still a part of the
+outer total once the bracket closes. A count of kinds before a bracket ('300 hồ sơ của 02 nhóm thủ tục
+(khai sinh 210 hồ sơ; khai tử 90 hồ sơ)') declares how many items the bracket lists; the bracket's
+figures are parts of the figure counted in their own noun."""
 from __future__ import annotations
 
 import re
@@ -29,11 +35,23 @@ class Breakdowns(FactExtractor):
 
         Within an open partition a figure counting the same thing as the total is a part even when
         the catalogue does not name it ('Bộ Công an: 120 hồ sơ'): a named part, metric unknown."""
+        metric, role = self._in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
+        if role == "part":
+            state.parts += 1
+        return metric, role
+
+    def _in_group(self, state: OpenTotal, fig: Figure, text: str, s: int, left_clause: str,
+                  left_sentence: str, right: str, left_window: str) -> tuple[Metric | None, str | None]:
         total = state.total
         negated = bool(self.cues.negation.search(right)) and fig.kind == "percent"
         if total is None or fig.kind not in ("count", "money", "ratio") or not _compatible(fig, total):
             return (None if negated else self.resolve(fig, left_clause, left_sentence, right)), None
         if group_closed(text, total, fig, s):
+            if state.pop():  # a part's own bracket is over: back to the total it is a part of
+                return self._in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
+            state.close()
+            return self.resolve(fig, left_clause, left_window, right), None
+        if self.breakdown_over(state, total, left_window):
             state.close()
             return self.resolve(fig, left_clause, left_window, right), None
         own = self.cat.get(total.metric)
@@ -61,6 +79,11 @@ class Breakdowns(FactExtractor):
             return None, "part"
         if total.metric is None and counted and counted == total.unit:
             return plain, "part"  # '1.148 hồ sơ phát sinh nghĩa vụ tài chính, trong đó 734 hồ sơ thanh toán trực tuyến'
+        if (total.cue or "").startswith("(") and _same_unit(fig, right, total):
+            # inside the total's own bracket every figure of its noun is a part, whatever words name it
+            # ('(qua Cổng … 612 hồ sơ, qua Hệ thống thông tin giải quyết TTHC của tỉnh 468 hồ sơ)')
+            self.last_phrase = None
+            return None, "part"
         if plain is not None and plain.key != total.metric and plain.family != "rate" and not named_by_place:
             state.close()  # another quantity: the breakdown is over
             return plain, None
@@ -70,20 +93,66 @@ class Breakdowns(FactExtractor):
         state.close()
         return plain, None
 
+    def breakdown_over(self, state: OpenTotal, total: Fact, left_window: str) -> bool:
+        """The words since the last figure end the breakdown: a ';' after parts joined by commas ('gồm 03 …
+        và 01 …; tổng số … là 09'), a total word ('tổng số', 'lũy kế'), or another whole ('toàn tỉnh')."""
+        semicolon = ";" in left_window
+        if state.parts == 1:
+            state.semicolons = semicolon
+        elif state.parts > 1 and semicolon and not state.semicolons:
+            return True
+        return bool(_TOTAL_WORDS.search(left_window)) or bool(_WHOLE_AFTER_BREAK.search(left_window))
+
     def open_group(self, state: OpenTotal, fact: Fact, sentence_facts: list[Fact], right_full: str,
                    rest: str) -> Fact:
-        """``fact`` (or the sentence's earlier total that has a partition) becomes the open total."""
-        owner = fact
+        """``fact`` (or the sentence's earlier total that has a partition) becomes the open total. A part
+        with a bracket of its own opens a nested breakdown; a count of kinds hands its bracket to the
+        figure counted in the bracket's noun."""
+        cue = partition_cue(right_full, self.cues, rest)
+        word = self.cues.partition.search(right_full)
+        if word and right_full[:word.start()].count(")") > right_full[:word.start()].count("("):
+            return fact  # '146 hồ sơ (cấp mới 98, cấp đổi 46), trong đó …': the cue is the bracket owner's, not 46's
+        bracket = bool(cue) and cue.startswith("(")
+        kinds, counted = self.kinds_counted(fact, sentence_facts, rest) if bracket else (False, None)
+        if kinds and counted is None:
+            return fact  # the bracket lists the kinds this count counts, and no figure here is their total
+        owner = counted or fact
+        if bracket and state.total is not None and owner.role == "part" and owner.group == state.group_id:
+            state.push()
+            owner.outer, owner.group, owner.role, owner.cue = owner.group, self.new_group(), "total", cue
+            state.total, state.group_id = owner, owner.group
+            return owner
         own = self.cat.get(fact.metric)
-        if not (own and own.parts):
+        if counted is None and not (own and own.parts):
             owner = next((f for f in reversed(sentence_facts) if f.kind == fact.kind
                           and self.cat.get(f.metric) and self.cat.get(f.metric).parts), fact)
         if owner.group is None or owner.role != "total":
             owner.group = self.new_group()
         owner.role = "total"
-        owner.cue = partition_cue(right_full, self.cues, rest)
+        owner.cue = cue
         state.total, state.group_id = owner, owner.group
         return owner
+
+    def kinds_counted(self, fact: Fact, sentence_facts: list[Fact], rest: str) -> tuple[bool, Fact | None]:
+        """'300 hồ sơ của 02 nhóm thủ tục (khai sinh 186 hồ sơ; khai tử 114 hồ sơ)': ``fact`` counts kinds
+        (its noun is not the bracket's); the bracket lists that many items, each counted in the noun of an
+        earlier figure of the sentence, which is the total. Returns (whether ``fact`` counts kinds, that
+        total or None); ``fact`` gets ``listed``."""
+        inside = _bracket(rest)
+        if inside is None or fact.kind != "count" or not fact.unit:
+            return False, None
+        figs = [f for f in find_figures(inside) if f.kind == "count"]
+        nouns = {unit_text(f, inside[f.end:]) for f in figs}
+        if len(figs) < 2 or len(nouns) != 1 or None in nouns or fact.unit in nouns or nouns & set(_GENERIC_COUNTERS):
+            return False, None  # '23 phản ánh (qua Zalo 14 lượt, …)': occurrences of the total's items
+        noun = nouns.pop()
+        total = next((f for f in reversed(sentence_facts) if f is not fact and f.kind == "count" and f.unit == noun
+                      and f.end is not None and f.end < (fact.end or 0)), None)
+        items = [x for x in re.split(r"\s*;\s*", inside) if x.strip()]
+        if len(items) == len(figs) and float(fact.value).is_integer():
+            fact.listed, fact.cue = len(items), "liệt kê trong ngoặc"
+        fact.metric = None  # a count of kinds is no figure of the catalogue's metric
+        return True, total
 
     def attach_part(self, total: Fact, block: Block, attached: list[Fact]) -> bool:
         """The first figure of a bullet after 'trong đó:' is a part of ``total``. Returns False when
@@ -106,7 +175,8 @@ class Breakdowns(FactExtractor):
             # '- Đã giải quyết 480 hồ sơ': another quantity of the same noun, the report's next item
             # ('+ Tại nhà văn hóa thôn: 15 điểm' names a place, and stays a part)
             return False
-        if first.metric == total.metric or first.metric not in own:
+        nested = first.role == "total" and first.group and first.group != total.group
+        if (first.metric == total.metric or first.metric not in own) and not nested:
             # a named part ('- Xã Phú Lộc: 18.906 tài khoản'): what it counts is the total's, for one unit
             first.metric = None
             first.label = block.text[:block.text.find(first.raw)].strip(" -+•*:;,").strip()[:80] or None
@@ -115,7 +185,7 @@ class Breakdowns(FactExtractor):
         if any((a.metric, a.value) == (first.metric, first.value)
                or (a.metric and a.metric == first.metric and a.phrase == first.phrase) for a in attached):
             return False
-        if first.role == "total" and first.group and first.group != total.group:
+        if nested:
             first.outer = total.group  # a part with its own breakdown: a total there, a part here
         else:
             first.group, first.role = total.group, "part"
@@ -124,11 +194,19 @@ class Breakdowns(FactExtractor):
 
     def total_after_parts(self, facts: list[Fact]) -> None:
         """'tháng 7 có 1.204 hồ sơ, tháng 8 có 1.318 hồ sơ, tháng 9 có 1.277 hồ sơ, tổng cộng 3.799 hồ sơ':
-        a total named as such after the figures of its noun in the same sentence."""
+        a total named as such after the figures of its noun in the same sentence ('… 615 người), tổng
+        cộng 745 lượt người': occurrences of that noun)."""
         for k, total in enumerate(facts):
             if total.group or total.kind not in ("count", "money") or not _TOTAL_AFTER.search(total.lead):
                 continue
-            parts = [f for f in facts[:k] if f.kind == total.kind and f.unit == total.unit and not f.group
+            units = {total.unit}
+            counter, _, noun = (total.unit or "").partition(" ")
+            if counter in _GENERIC_COUNTERS and noun:
+                units.add(noun)  # 'lượt người': occurrences of people
+            elif total.unit in _GENERIC_COUNTERS and total.quote and total.at is not None:
+                after = total.quote[total.at + len(total.raw):].split()
+                units.add(" ".join(after[1:3]) if " ".join(after[1:3]) in _TWO_WORD_NOUNS else (after[1:2] or [""])[0])
+            parts = [f for f in facts[:k] if f.kind == total.kind and f.unit in units and not f.group
                      and f.role is None and f.qualifier == total.qualifier]
             if len(parts) < 2:
                 continue
@@ -140,7 +218,9 @@ class Breakdowns(FactExtractor):
         """'02 mô hình: "Thôn số" và "Chợ 4.0"', '05 xã: xã A, xã B, …': a count followed by a colon and
         the items it counts, with no figure among them, declares how many are listed."""
         for f in facts:
-            if f.kind != "count" or f.end is None or f.group or not float(f.value).is_integer():
+            # a colon after the count opened a breakdown that got no figure: the items are names
+            alone = f.group is not None and not any(g is not f and g.group == f.group for g in facts)
+            if f.kind != "count" or f.end is None or (f.group and not alone) or not float(f.value).is_integer():
                 continue
             m = _INLINE_LIST.match(text[f.end:e])
             if not m or find_figures(m.group("items")):
@@ -183,28 +263,45 @@ class BulletList:
 
 
 class OpenTotal:
-    """The total a sentence is breaking down, while its breakdown lasts."""
+    """The total a sentence is breaking down, while its breakdown lasts; the totals it is nested in
+    (a part's own bracket); how many parts it has and whether they are joined by ';'."""
 
     def __init__(self) -> None:
         self.total: Fact | None = None
         self.group_id: str | None = None
+        self.stack: list[tuple[Fact, str, int, bool | None]] = []
+        self.parts = 0
+        self.semicolons: bool | None = None
+
+    def push(self) -> None:
+        """Keep the open total while a part's own bracket is read."""
+        self.stack.append((self.total, self.group_id, self.parts, self.semicolons))
+        self.parts, self.semicolons = 0, None
+
+    def pop(self) -> bool:
+        """Back to the total the closed bracket's owner is a part of; False when there is none."""
+        if not self.stack:
+            return False
+        self.total, self.group_id, self.parts, self.semicolons = self.stack.pop()
+        return True
 
     def close(self) -> None:
-        self.total, self.group_id = None, None
+        self.total, self.group_id, self.stack, self.parts, self.semicolons = None, None, [], 0, None
 
 
 def partition_cue(right: str, cues, rest: str = "") -> str | None:
     """The cue right after a figure that opens its breakdown ('trong đó', 'gồm', '(gồm: …'), or None.
     Bracketed breakdowns are named '(gồm)' / '(trong đó)'."""
     m = cues.partition.search(right)
-    inside = re.match(r"^[^().;]{0,45}\(\s*([^()\d][^()]*)\)", rest) if not m and "(" in right else None
+    inside = re.match(r"^[^().;]{0,80}\(\s*([^()\d][^()]*)\)", rest) if not m and "(" in right else None
     if inside and sum(f.kind != "percent" for f in find_figures(inside.group(1))) >= 2:
         return "( )"  # '604 hồ sơ (trực tuyến 531 hồ sơ, trực tiếp 73 hồ sơ)': a breakdown in brackets
     if not m:
         # '8.746 hồ sơ: trước hạn 6.912 hồ sơ, …' — a colon right after the figure and its noun
         return ":" if re.match(r"^\s*[^\W\d][\w ]{0,20}:\s*\S", right) else None
     word = m.group(0).lower()
-    return f"({word})" if "(" in right[:m.start()] else word
+    before = right[:m.start()]
+    return f"({word})" if before.count("(") > before.count(")") else word  # '(gồm …': inside an open bracket
 
 
 def _same_unit(fig: Figure, right: str, total: Fact) -> bool:
@@ -219,11 +316,31 @@ def _same_unit(fig: Figure, right: str, total: Fact) -> bool:
     return bool(unit) and bool(total.unit) and unit == total.unit
 
 
+_TOTAL_WORDS = re.compile(r"\b(?:tổng số|tổng cộng|lũy kế|luỹ kế|cộng dồn)\b", re.IGNORECASE)
+# '…; toàn tỉnh hiện có 6.420 camera': a clause about a whole the reporting unit is part of
+_WHOLE_AFTER_BREAK = re.compile(r"[,;]\s*(?:toàn (?:tỉnh|huyện|thành phố|quốc)|cả nước|bình quân)\b", re.IGNORECASE)
+_TWO_WORD_NOUNS = ("hồ sơ", "người dân", "cán bộ", "công chức", "học viên", "đối tượng", "hộ dân")
+
+
+def _bracket(rest: str) -> str | None:
+    """What the first bracket of ``rest`` holds (right after the figure and a few words), or None."""
+    m = re.match(r"^[^().;]{0,80}\(", rest)
+    if not m:
+        return None
+    depth, i = 1, m.end()
+    for j in range(i, min(len(rest), i + 600)):
+        depth += rest[j] == "("
+        depth -= rest[j] == ")"
+        if depth == 0:
+            return rest[i:j]
+    return None
+
+
 def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
     """A '(gồm …)' breakdown ends at its closing bracket (brackets inside it, '(chiếm 62,5%)', do not)."""
     if not (total.cue or "").startswith("("):
         return False
-    i = text.find(total.raw, start)
+    i = (total.end - len(total.raw)) if total.end is not None else text.find(total.raw, start)
     between = text[i + len(total.raw):fig.start] if i >= 0 else ""
     depth = 0
     for ch in between:

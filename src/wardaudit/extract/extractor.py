@@ -2,6 +2,7 @@
 so far, and how a figure gets its metric and its period."""
 from __future__ import annotations
 
+import calendar
 import re
 
 from wardaudit.catalogue import Metric, load_catalogue, load_cues
@@ -12,9 +13,17 @@ from wardaudit.model.facts import Fact, period_string
 from wardaudit.model.report import ReportMeta
 from wardaudit.vi.numbers import Figure
 
-_TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng",
-                              re.IGNORECASE)
+# a section of plans: '… thời gian tới', 'Nhiệm vụ trọng tâm tuần 47', 'NHIỆM VỤ THÁNG 11 NĂM 2026'
+_TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng"
+                              r"|^\W*nhiệm vụ\s+(?:trọng tâm\s+)?(?:tuần|tháng|quý|năm|6 tháng|kỳ)\b", re.IGNORECASE)
 _YEAR_START = re.compile(r"^\W*(?:Trong\s+)?năm\s+(\d{4})\b", re.IGNORECASE)
+# 'quý I', 'tháng 8' with no year after them, in a figure's own clause
+_SUB_PERIOD = re.compile(r"\b(?:quý\s+(?P<q>IV|III|II|I)|tháng\s+(?P<m>\d{1,2}))\b(?!\s*(?:/|năm)\s*\d)",
+                         re.IGNORECASE)
+_CLOSED_BRACKET = re.compile(r"\([^()]*\)")
+_COMPARED = re.compile(r"\b(?:cao hơn|thấp hơn|so với)\s+[^,;()]*(?=[,;])", re.IGNORECASE)
+_ACTOR = re.compile(r"\b(?:ubnd|ủy ban nhân dân|sở|bộ)\s+(?:tỉnh|thành phố|huyện)?\s*"
+                    r"(?:giao|phân bổ|hỗ trợ|ban hành)\b", re.IGNORECASE)
 AS_OF = re.compile(r"(?:đến|tính đến)\s+(?:hết\s+)?ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
 
 
@@ -86,7 +95,11 @@ class FactExtractor:
         """Whom a figure is about: a scope named in its own clause after it, else the one named last
         before it in its sentence; None when the sentence names none (the reporting unit)."""
         right = re.split(r"[,;.()]", right_full, maxsplit=1)[0]
-        found = self.cues.scope_in(right) or self.cues.scope_in(left_sentence)
+        # before it: without closed brackets ('(… của tỉnh 6 lượt)' names the province's system), an actor
+        # ('được UBND tỉnh giao': the province assigns the unit's own tasks) or a finished comparison ('cao hơn
+        # bình quân toàn tỉnh; tỷ lệ …'), within a bounded window (a long sentence is not read again per figure)
+        left = _COMPARED.sub(" ", _ACTOR.sub(" ", _CLOSED_BRACKET.sub(" ", left_sentence[-400:])))
+        found = self.cues.scope_in(right) or self.cues.scope_in(left)
         if found and self.own_names and fold(found[0].split(" ", 1)[-1]) in self.own_names:
             return None  # the reporting unit named by its own name
         return found[0] if found else None
@@ -107,6 +120,23 @@ class FactExtractor:
         if m:
             return _year_period(m.group(1))
         return None
+
+    def sub_period(self, clause: str) -> dict | None:
+        """A quarter or month the figure's own clause names without a year ('quý I tiếp nhận mới 2.782 hồ
+        sơ', 'tháng 8 có 1.318 hồ sơ'), in the report's year; None when it names none."""
+        m = _SUB_PERIOD.search(clause)
+        year = ((self.report_period or {}).get("end") or "")[:4]
+        if not m or not year.isdigit():
+            return None
+        y = int(year)
+        if m.group("q"):
+            q = {"I": 1, "II": 2, "III": 3, "IV": 4}[m.group("q").upper()]
+            first, last = 3 * q - 2, 3 * q
+        else:
+            first = last = int(m.group("m"))
+            if not 1 <= first <= 12:
+                return None
+        return {"start": f"{y:04d}-{first:02d}-01", "end": f"{y:04d}-{last:02d}-{calendar.monthrange(y, last)[1]:02d}"}
 
     def fact_period(self, metric: Metric | None, sentence: str, period: dict | None) -> str | None:
         base = period or self.report_period

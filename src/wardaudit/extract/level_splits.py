@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from wardaudit.catalogue import _words
-from wardaudit.extract.proximity import cue_data, gap, same_sentence, words_after, words_before
+from wardaudit.extract.proximity import cue_data, gap, index_of, same_sentence, words_after, words_before
 from wardaudit.extract.rate_bases import same_noun
 from wardaudit.model.facts import LOOSE, is_target
 from wardaudit.model.relations import Relation, Strength
@@ -107,12 +107,13 @@ def level_splits(facts: list[Any]) -> list[Relation]:
     out = []
     pool = [f for f in facts if f.origin == "text" and f.kind in ("count", "money") and not is_target(f)
             and f.role not in ("share", "threshold", "unit_count", "rank_total") and f.qualifier not in LOOSE]
+    idx, in_pool = index_of(facts), {f.id for f in pool}
     for whole in pool:
         if whole.role == "part":
             continue
-        handed = whole.role == "total" and whole.group and any(f.group == whole.group and f.role == "part"
-                                                               for f in facts)
-        after = [f for f in pool if f.file == whole.file]
+        handed = whole.role == "total" and whole.group and any(f.role == "part" for f in idx.group(whole.group))
+        # a part is at most MAX_ITEMS items after its whole in its section: look there, not at the report
+        after = [f for f in idx.near_items(whole, 0, MAX_ITEMS) if f.id in in_pool]
         parts = _levels(whole, after) if not handed and (whole.scope is None or whole.scope in
                                                           (cue_data().get("scope_levels") or {})) else None
         cue = CUE

@@ -12,6 +12,7 @@ from wardaudit.extract.proximity import (
     cue_data,
     extra_cues,
     gap,
+    index_of,
     is_compared,
     near_after,
     same_sentence,
@@ -32,12 +33,12 @@ def partitions(facts: list[Any]) -> list[Relation]:
     for f in facts:
         if f.group and f.role in ("total", "part"):
             groups.setdefault(f.group, []).append(f)
-    nested = {f.id: f.outer for f in facts if getattr(f, "outer", None)}  # totals that are parts of another
+    idx = index_of(facts)
     out = []
     for members in groups.values():
         totals = [f for f in members if f.role == "total"]
         parts = [f for f in members if f.role == "part"]
-        inner = [f for f in facts if nested.get(f.id) == members[0].group]
+        inner = idx.nested_in(members[0].group)  # totals that are parts of this one
         if inner:  # in reading order with the other parts
             parts = sorted(parts + inner, key=lambda f: (f.block or 0, f.end or 0))
         if len(totals) != 1 or not parts:
@@ -69,6 +70,9 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
     # a count in a 'so với' clause is another period's
     pool = [f for f in facts if f.metric and not is_target(f) and f.origin == "text" and f.kind != "percent"
             and not is_compared(f)]
+    by_key: dict[tuple, list[Any]] = {}  # the pool by metric, period and scope: a look-up per part, not a scan
+    for f in pool:
+        by_key.setdefault((f.metric, f.period, f.scope), []).append(f)
     out = []
     for total in pool:
         metric = cat.get(total.metric)
@@ -78,8 +82,10 @@ def catalogue_partitions(facts: list[Any], explicit: list[Relation]) -> list[Rel
             chosen = []
             for key in partition:
                 # a part of a stated breakdown is accounted for there ('- Đã giải quyết 470 hồ sơ, trong đó: + …')
-                cands = [f for f in pool if f.metric == key and f.period == total.period and f.scope == total.scope
-                         and f.role not in ("total", "part") and near_after(total, f)]
+                # a part with its own bracket ('hoàn thành 9 nhiệm vụ (đúng hạn 8, quá hạn 1)') is still a part
+                cands = [f for f in by_key.get((key, total.period, total.scope), ())
+                         if (f.role not in ("total", "part") or (f.role == "total" and (f.cue or "").startswith("(")
+                                                 and not f.outer)) and near_after(total, f)]
                 if cands:
                     first = min(cands, key=lambda f: (f.block - total.block, abs((f.sentence or 0)
                                                                                    - (total.sentence or 0))))
@@ -109,7 +115,7 @@ def column_totals(facts: list[Any]) -> list[Relation]:
         if metric is None or len(cells) < 2 or any(c.metric != metric or is_target(c) or c.role or c.group
                                                    or TOTAL_ROW.match(c.label.split(" | ", 1)[1]) for c in cells):
             continue
-        near = [f for f in facts if f.origin == "text" and f.metric == metric and f.kind == cells[0].kind
+        near = [f for f in index_of(facts).metric(metric) if f.origin == "text" and f.kind == cells[0].kind
                 and not is_target(f) and f.role != "total" and f.scope is None and f.section == cells[0].section
                 and gap(cells[0], f) is not None and abs(gap(cells[0], f)) <= 1]
         if len(near) == 1:
@@ -128,7 +134,7 @@ def level_partitions(facts: list[Any]) -> list[Relation]:
         if not sets or whole.origin != "text" or whole.kind not in ("count", "money") or not whole.metric \
                 or is_target(whole) or whole.role == "part":
             continue
-        parts = [f for f in facts if f is not whole and f.origin == "text" and f.metric == whole.metric
+        parts = [f for f in index_of(facts).metric(whole.metric) if f is not whole and f.origin == "text"
                  and f.period == whole.period and f.kind == whole.kind and not is_target(f)
                  and f.section == whole.section and gap(whole, f) is not None and 0 <= gap(whole, f) <= 2
                  and any(f.scope in lv for lv in sets) and (f.block, f.end or 0) > (whole.block, whole.end or 0)]
@@ -151,7 +157,7 @@ def stock_flows(facts: list[Any]) -> list[Relation]:
         if new.origin != "text" or new.kind != "count" or not cues["stock_raise"].search(before) \
                 or not re.search(r"\blên\s*$", before) or is_target(new):
             continue
-        same = [f for f in facts if f is not new and same_sentence(f, new) and f.kind == "count" and f.unit == new.unit]
+        same = [f for f in index_of(facts).sentence(new) if f is not new and f.kind == "count" and f.unit == new.unit]
         added = [f for f in same if (f.end or 0) < (new.end or 0)
                  and cues["stock_added"].search(re.split(r"[,;]", words_before(f, 40))[-1] + " " + words_after(f, 25))]
         earlier = [f for f in same if f not in added]

@@ -132,7 +132,9 @@ def _catalogue_base(facts, rate, num, den_metrics, plan, cues) -> Bases:
     para = [f for f in cands if same_block(f, rate)] or \
         ([f for f in cands if near(f, rate)] if rate.role is None else [])
     if para:
-        best = min(para, key=lambda f: abs((f.sentence or 0) - (rate.sentence or 0)))
+        # of the bases nearby, the numerator's own total ('tiếp nhận mới 5.794, trong đó: + trực tuyến 4.915')
+        own = [f for f in para if num.role == "part" and f.group == num.group and f.role == "total"]
+        best = own[0] if own else min(para, key=lambda f: abs((f.sentence or 0) - (rate.sentence or 0)))
         return Bases((best,), where(best, rate))
     # 'Tiếp nhận 320 phản ánh …' then 'Đã xử lý xong 312 phản ánh (97,5%)': the one base of the
     # catalogue in the item just before, in the same section

@@ -7,7 +7,16 @@ import re
 from typing import Any
 
 from wardaudit.catalogue import load_catalogue, load_cues
-from wardaudit.extract.proximity import TOTAL_ROW, is_compared, near, own_scope, same_block, same_sentence, words_after
+from wardaudit.extract.proximity import (
+    TOTAL_ROW,
+    index_of,
+    is_compared,
+    near,
+    own_scope,
+    same_block,
+    same_sentence,
+    words_after,
+)
 from wardaudit.extract.rate_bases import PREVIOUS, STATED, find_bases, scope_after, unit_like
 from wardaudit.model.facts import LOOSE, is_target
 from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
@@ -24,20 +33,24 @@ def ratios(facts: list[Any]) -> list[Relation]:
     a part (the catalogue gives its rate several bases) is tried against each base found. A rank or a
     count of units meeting a condition is never a numerator or a base. No base found: ambiguous."""
     cat, cues = load_catalogue(), load_cues()
-    by_id = {f.id: f for f in facts}
+    idx = index_of(facts)  # each rate looks only at the facts around it (issue 26: time linear in length)
+    by_id = idx.by_id
     out = []
     for rate in facts:
         if not _is_stated_rate(rate):
             continue
         metric = cat.get(rate.metric)
-        nums = _numerators(facts, by_id, rate, metric)
+        nums = _numerators(idx.around(rate, metrics=(metric.numerator,) if metric else ()), by_id, rate, metric)
         if nums is None:
             continue
         if not nums:
             out.append(Relation("ratio", (rate,), CATALOGUE_CUE, Strength.AMBIGUOUS, rate.scope,
                                 reason="tỷ lệ không kèm số liệu để tính lại"))
             continue
-        out.append(_ratio(facts, by_id, rate, nums[0], metric, cat, cues))
+        num = nums[0]
+        bases = (metric.denominators if metric else ()) or \
+            tuple(m.key for m, _ in cat.partitions_containing(num.metric or ""))
+        out.append(_ratio(idx.around(rate, num, metrics=(*bases, num.metric)), by_id, rate, num, metric, cat, cues))
     return out
 
 
@@ -158,7 +171,8 @@ def table_ratios(facts: list[Any]) -> list[Relation]:
     out = []
     for cells in rows.values():
         rates = [f for f in cells if f.kind == "percent" and "tỷ lệ" in (f.label or "").lower().split("|")[0]]
-        counts = [f for f in cells if f.kind == "count"]
+        # two counts, or two amounts of a table in 'triệu đồng' (kinh phí bố trí, đã giải ngân)
+        counts = [f for f in cells if f.kind == "count"] or [f for f in cells if f.kind == "money"]
         if len(rates) != 1 or len(counts) != 2 or not max(c.value for c in counts):
             continue
         num, den = sorted(counts, key=lambda f: f.value)

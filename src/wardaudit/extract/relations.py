@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from wardaudit.extract.appendix_ties import appendix_ties, completion_rates
 from wardaudit.extract.level_splits import level_splits, threshold_bands
 from wardaudit.extract.partitions import (
     catalogue_partitions,
@@ -50,13 +51,15 @@ from wardaudit.extract.partitions import (
 from wardaudit.extract.ratios import checked_first, compared_ratios, named_shares, ratios, table_ratios
 from wardaudit.extract.recurrences import back_references, done_of_declared, recurrences, row_restatements
 from wardaudit.extract.shares import share_sets, shares, stated_shares
+from wardaudit.extract.splits import remainders, status_splits
 from wardaudit.extract.unnamed import guessed_back_references, unnamed_recurrences
 from wardaudit.model.relations import Relation
 
-__all__ = ["back_references", "build_relations", "catalogue_partitions", "checked_first", "column_totals",
-           "compared_ratios", "done_of_declared", "guessed_back_references", "level_partitions", "level_splits",
-           "named_shares", "partitions", "ratios", "recurrences", "relation_facts", "row_restatements", "share_sets",
-           "shares", "stated_shares", "stock_flows", "table_ratios", "threshold_bands", "unnamed_recurrences"]
+__all__ = ["appendix_ties", "back_references", "build_relations", "catalogue_partitions", "checked_first",
+           "column_totals", "compared_ratios", "completion_rates", "done_of_declared", "guessed_back_references",
+           "level_partitions", "level_splits", "named_shares", "partitions", "ratios", "recurrences", "relation_facts",
+           "remainders", "row_restatements", "share_sets", "shares", "stated_shares", "status_splits", "stock_flows",
+           "table_ratios", "threshold_bands", "unnamed_recurrences"]
 
 
 def build_relations(facts: list) -> dict[str, list[Relation]]:
@@ -65,12 +68,17 @@ def build_relations(facts: list) -> dict[str, list[Relation]]:
     Built once per report by the audit; the rules read them from their context and the store keeps them.
     """
     explicit = partitions(facts)
+    # appendix rows tied to the body figures they restate; the catalogue's groups leave those rows out
+    ties = appendix_ties(facts)
+    tied = {f.id for r in ties for f in r.members[1:]}
     return {"partition": explicit + catalogue_partitions(facts, explicit) + column_totals(facts)
-            + level_partitions(facts) + level_splits(facts) + threshold_bands(facts) + stock_flows(facts),
-            "ratio": checked_first(ratios(facts) + table_ratios(facts) + compared_ratios(facts) + named_shares(facts)),
+            + level_partitions(facts) + level_splits(facts) + threshold_bands(facts) + stock_flows(facts)
+            + status_splits(facts) + remainders(facts),
+            "ratio": checked_first(ratios(facts) + table_ratios(facts) + compared_ratios(facts) + named_shares(facts)
+                                   + completion_rates(facts)),
             "share": shares(facts) + stated_shares(facts),
             "share_set": share_sets(facts),
-            "recurrence": recurrences(facts) + back_references(facts) + row_restatements(facts)
+            "recurrence": ties + recurrences(facts, skip=tied) + back_references(facts) + row_restatements(facts)
             + done_of_declared(facts) + unnamed_recurrences(facts) + guessed_back_references(facts)}
 
 

@@ -78,8 +78,14 @@ class TextFacts(Breakdowns, RateLinks):
             return None
         target_section = self.in_target_section(block)
         carry_total: Fact | None = None
+        k = 0  # figures and sentences are both in order: one pass over each
         for si, (s, e) in enumerate(sentence_spans(text)):
-            sent_figs = [f for f in figures if s <= f.start < e]
+            while k < len(figures) and figures[k].start < s:
+                k += 1
+            j = k
+            while j < len(figures) and figures[j].start < e:
+                j += 1
+            sent_figs, k = figures[k:j], j
             if not sent_figs:
                 continue
             self.current_sentence = si
@@ -113,8 +119,10 @@ class TextFacts(Breakdowns, RateLinks):
         for k, fig in enumerate(sent_figs):
             nxt_start = sent_figs[k + 1].start if k + 1 < len(sent_figs) else e
             w = _Window.around(text, s, fig, prev_end, nxt_start)
-            fact = self.figure_fact(sent, fig, w, state, prev_fact)
-            self.link_rate(fact, fig, prev_fact, text, s, w.left_clause, sentence_facts)
+            # a rate after a closed bracket is the rate of the figure the bracket belongs to
+            before = _rate_anchor(sentence_facts, text, fig) if fig.kind == "percent" else prev_fact
+            fact = self.figure_fact(sent, fig, w, state, before)
+            self.link_rate(fact, fig, before, text, s, w.left_clause, sentence_facts)
             self.back_reference(fact, w.right_full)
             if partition_cue(w.right_full, self.cues, text[fig.end:e]) and fig.kind in ("count", "money", "ratio"):
                 owner = self.open_group(state, fact, sentence_facts, w.right_full, text[fig.end:e])
@@ -124,6 +132,7 @@ class TextFacts(Breakdowns, RateLinks):
             prev_fact = fact
             sentence_facts.append(fact)
             prev_end = fig.end
+        _shared_nouns(sentence_facts)
         self.total_after_parts(sentence_facts)
         self.inline_items(text, e, sentence_facts)
         return carry_total
@@ -133,7 +142,8 @@ class TextFacts(Breakdowns, RateLinks):
         text, s, e = sent.text, sent.start, sent.end
         sentence = text[s:e]
         metric, role = self.figure_metric(state, fig, text, s, w, prev_fact)
-        period = self.fact_period(metric, sentence, sent.period)
+        sub = self.sub_period(w.left_clause) if not (metric and metric.stock) else None
+        period = self.fact_period(metric, sentence, sub or sent.period)
         fact = self.add(metric=metric.key if metric else None, value=fig.value,
                         unit=unit_text(fig, w.right), kind=fig.kind, period=period,
                         qualifier=self.figure_qualifier(fig, w, sent.target_section), role=role,
@@ -156,7 +166,9 @@ class TextFacts(Breakdowns, RateLinks):
         right after a count, in a clause without words of its own, is the rate of that count."""
         metric, role = self.resolve_in_group(state, fig, text, s, w.left_clause, w.left_sentence, w.right,
                                              w.left_window)
-        if fig.kind == "percent" and prev_fact is not None and prev_fact.metric and (
+        names_itself = metric is not None and self.last_phrase is not None and bool(
+            re.search(r"\bt[ỷỉ] lệ\b[^,;()]*" + re.escape(self.last_phrase), w.left_window, re.IGNORECASE))
+        if fig.kind == "percent" and prev_fact is not None and prev_fact.metric and not names_itself and (
                 metric is None or not _CLAUSE_HAS_RATE_WORDS.search(w.left_window + w.right)):
             via = [m for m in self.cat.metrics if m.numerator == prev_fact.metric]
             if via and (metric is None or metric.key not in {v.key for v in via}):
@@ -170,9 +182,55 @@ class TextFacts(Breakdowns, RateLinks):
         qualifier = fig.qualifier
         if self.cues.cumulative.search(w.left_clause + w.right):
             qualifier = qualifier or "cumulative"
-        if (target_section or self.cues.target.search(w.left_sentence)) and qualifier is None:
-            qualifier = "target"
+        planned = [m.group(0).lower() for m in self.cues.target.finditer(w.left_sentence)]
+        # 'Các chỉ tiêu … đều đạt và vượt kế hoạch: tỷ lệ … đạt 86,7%': indicators achieved, results
+        achieved = set(planned) == {"chỉ tiêu"} and _ACHIEVED.search(w.left_sentence)
+        if target_section or (planned and not achieved):
+            # 'phấn đấu tỷ lệ … đạt trên 88%': a bound the plan sets is a target too
+            qualifier = "target" if qualifier is None else (qualifier if qualifier.startswith("target")
+                                                            or qualifier == "cumulative" else f"target:{qualifier}")
         return qualifier
+
+
+def _rate_anchor(sentence_facts: list[Fact], text: str, fig: Figure) -> Fact | None:
+    """The figure a rate is of: the one before it; when a bracket closes between them ('5.771 hồ sơ (đúng hạn
+    5.748, quá hạn 23), đạt tỷ lệ 98,9%'), the figure the bracket follows; when that one is a base ('5.602
+    hồ sơ trên tổng số 5.771 hồ sơ, đạt 97,1%'), the count before the base."""
+    prev = _bracket_owner(sentence_facts, text, fig)
+    if prev is not None and _BASE_LEAD.search(prev.lead or ""):
+        k = sentence_facts.index(prev)
+        return next((f for f in reversed(sentence_facts[:k]) if f.kind == prev.kind
+                     and (f.unit == prev.unit or f.unit in ("trên", "trong"))), prev)
+    return prev
+
+
+def _shared_nouns(facts: list[Fact]) -> None:
+    """'đã số hóa 9.870 trên tổng số 12.400 sổ': the noun of a count right before its base is the base's."""
+    for a, b in zip(facts, facts[1:], strict=False):
+        if a.kind == b.kind == "count" and a.unit in ("trên", "trong") and _BASE_LEAD.search(b.lead or ""):
+            a.unit = b.unit
+
+
+_BASE_LEAD = re.compile(r"\b(?:trên tổng số|trên tổng|trong tổng số|so với tổng số)\s*$", re.IGNORECASE)
+
+
+def _bracket_owner(sentence_facts: list[Fact], text: str, fig: Figure) -> Fact | None:
+    """The figure before ``fig``; when a bracket of parts closes between them, the figure the bracket
+    follows (a bracket restating the figure, '(0 hồ sơ)', is not a breakdown: its figure stays)."""
+    prev = sentence_facts[-1] if sentence_facts else None
+    if prev is None or prev.end is None or ")" not in text[prev.end:fig.start] or prev.role != "part":
+        return prev
+    depth, i = 0, fig.start - 1
+    while i >= 0:
+        depth += text[i] == ")"
+        depth -= text[i] == "("
+        if depth == 0 and text[i] == "(":
+            break
+        i -= 1
+    return next((f for f in reversed(sentence_facts) if f.end is not None and f.end <= i), prev)
+
+
+_ACHIEVED = re.compile(r"chỉ tiêu[^.;]*\b(?:đều|đã)\s+(?:đạt|vượt|hoàn thành)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

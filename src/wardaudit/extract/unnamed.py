@@ -14,7 +14,8 @@ from dataclasses import replace
 from typing import Any
 
 from wardaudit.catalogue import Catalogue
-from wardaudit.extract.proximity import clause_index, figure_at, words_after, words_before
+from wardaudit.extract.proximity import clause_index, figure_at, is_compared, words_after, words_before
+from wardaudit.extract.recurrences import in_subgroup, statement_kind
 from wardaudit.model.facts import LOOSE, is_target
 from wardaudit.model.relations import Relation, Strength
 
@@ -85,9 +86,12 @@ def unnamed_recurrences(facts: list[Any]) -> list[Relation]:
         noun, lead = noun_phrase(f), _lead(f)
         if not lead or not noun or (len(noun.split()) < 2 and noun in _GENERIC):
             continue
-        groups.setdefault((noun, lead, f.period, f.scope or "", f.file), []).append(f)
+        if in_subgroup(f) or is_compared(f):
+            continue  # a sub-group's figure or another period's is no restatement
+        # the same kind of statement only: cumulative or for the period, added, negated, a channel's (issue 28)
+        groups.setdefault((noun, lead, f.period, f.scope or "", f.file, statement_kind(f)), []).append(f)
     out = []
-    for (_noun, _lead_words, _period, scope, _file), fs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+    for (_noun, _lead_words, _period, scope, _file, _kind), fs in sorted(groups.items(), key=lambda kv: str(kv[0])):
         places = {(f.block, f.sentence, clause_index(f)) for f in fs}
         if len(fs) >= 2 and len(places) == len(fs) and figure_at(fs[0]) >= 0:
             out.append(Relation("recurrence", tuple(fs), UNNAMED_CUE, Strength.INFERRED, scope or None))

@@ -200,9 +200,13 @@ class _Outline:
 
     def heading(self, idx: int, block: Block, head: tuple[int, str, str]) -> None:
         rank, number, title = head
+        rest = block.text.strip().split("\n", 1)[1].strip() if "\n" in block.text.strip() else ""
+        if not title and rest and len(rest) < 160:
+            title = rest  # 'Phần I' with its title on the next line of the same block
         if not title and idx + 1 < len(self.blocks) and self.blocks[idx + 1].kind == "paragraph":
             nxt = self.blocks[idx + 1]
-            if nxt.text.isupper() or len(nxt.text) < 160 and not classify_heading(nxt.text):
+            # the next line is the title, unless it is a numbered heading of its own ('I. CÔNG TÁC …')
+            if (nxt.text.isupper() or len(nxt.text) < 160) and not classify_heading(nxt.text):
                 title = " ".join(nxt.text.split())
                 nxt.kind = "heading-title"
                 self.skip.add(idx + 1)

@@ -1,7 +1,6 @@
 """BUDG: money — disbursed against allocated, unit slips by a factor of 1.000."""
 from __future__ import annotations
 
-from wardaudit.extract.proximity import same_sentence
 from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
 from wardaudit.rules._util import ev, fmt, is_target
 from wardaudit.rules.base import AuditContext, Rule, rule
@@ -15,29 +14,39 @@ def _year(f) -> str | None:
 @rule("BUDG001")
 def disbursed_within_allocated(rule: Rule, ctx: AuditContext):
     """Money disbursed cannot exceed the money allocated for the same year; when multiplying the
-    allocation by 1.000 removes the contradiction the message says the unit was likely mistyped.
+    allocation by 1.000 removes the contradiction the message says the unit was likely mistyped. The
+    disbursement is compared with the allocation its own paragraph states ('bố trí 420 triệu đồng … Đến hết
+    tháng 10 đã giải ngân 310 triệu đồng'), a table row's with that row's, else with the year's largest.
     Cannot see allocations the report does not state.
 
-    Strength: explicit when both amounts are in one sentence → error; otherwise inferred → warning.
+    Strength: explicit when both amounts are in one paragraph or one table row → error; otherwise
+    inferred → warning.
 
     Okay: Năm 2026, tổng kinh phí bố trí là 500 triệu đồng. Đến thời điểm báo cáo đã giải ngân 120 triệu đồng.
     Fail: Năm 2026, tổng kinh phí bố trí là 100 triệu đồng. Đến thời điểm báo cáo đã giải ngân 120 triệu đồng.
     """
     allocated = [f for f in ctx.facts if f.metric == "budget.allocated" and not is_target(f)] or \
         [f for f in ctx.facts if f.metric == "budget.total" and not is_target(f)]  # 'tổng kinh phí được giao'
-    disbursed = [f for f in ctx.facts if f.metric == "budget.disbursed" and not is_target(f)]
-    for d in disbursed:
-        same = [a for a in allocated if _year(a) == _year(d)] or allocated
-        if not same:
+    by_year: dict = {}
+    by_place: dict = {}
+    for a in allocated:
+        by_year.setdefault(_year(a), []).append(a)
+        by_place.setdefault((a.file, a.block, a.line if a.origin == "table" else None), []).append(a)
+    for d in [f for f in ctx.facts if f.metric == "budget.disbursed" and not is_target(f)]:
+        place = [a for a in by_place.get((d.file, d.block, d.line if d.origin == "table" else None), ())
+                 if a.role != "part" and _year(a) == _year(d)]
+        same = by_year.get(_year(d)) or allocated
+        if not place and not same:
             continue
-        a = max(same, key=lambda f: f.value)
+        a = min(place, key=lambda f: abs((f.sentence or 0) - (d.sentence or 0))) if place \
+            else max(same, key=lambda f: f.value)
         ok = d.value <= a.value + 1e-6
         hint = ""
         if not ok and d.value >= 100 * a.value and a.value * 1000 >= d.value:
             hint = (f"; có thể viết nhầm đơn vị: {fmt(a.value)} đồng nhiều khả năng là {fmt(a.value * 1000)} đồng"
                     " (×1.000)")
-        rel = Relation("budget", (a, d), "cùng câu" if same_sentence(a, d) else CATALOGUE_CUE,
-                       Strength.EXPLICIT if same_sentence(a, d) else Strength.INFERRED, a.scope)
+        rel = Relation("budget", (a, d), ("cùng dòng bảng" if d.origin == "table" else "cùng đoạn") if place
+                       else CATALOGUE_CUE, Strength.EXPLICIT if place else Strength.INFERRED, a.scope)
         yield rule.judge(rel, ok,
                      f"Giải ngân {fmt(d.value)} đồng " + ("≤" if ok else ">")
                      + f" kinh phí bố trí {fmt(a.value)} đồng" + hint,
@@ -57,9 +66,14 @@ def unit_slip(rule: Rule, ctx: AuditContext):
     Fail: Kinh phí bố trí là 300.000 đồng. Dự án camera là 200 triệu đồng. Mua sắm thiết bị là 100 triệu đồng.
     """
     money = [f for f in ctx.facts if f.kind == "money" and f.value > 0 and not is_target(f)]
+    order = {f.id: i for i, f in enumerate(money)}
+    by_line: dict = {}  # related amounts by line, looked up around each allocation
+    for f in money:
+        if f.metric in ("budget.disbursed", "budget.item", "budget.allocated"):
+            by_line.setdefault(f.line or 0, []).append(f)
     for a in [f for f in money if f.metric == "budget.allocated"]:
-        others = [f for f in money if f is not a and f.metric in ("budget.disbursed", "budget.item", "budget.allocated")
-                  and (f.line == a.line or abs((f.line or 0) - (a.line or 0)) <= 4)]
+        lines = range((a.line or 0) - 4, (a.line or 0) + 5)
+        others = sorted((f for k in lines for f in by_line.get(k, ()) if f is not a), key=lambda f: order[f.id])
         if not others or any(f.metric == "budget.disbursed" and f.value > a.value for f in others):
             continue  # a disbursement above it: BUDG001 reports the contradiction and the likely slip
         biggest = max(f.value for f in others)
@@ -86,9 +100,14 @@ def allocated_plus_unallocated(rule: Rule, ctx: AuditContext):
     from wardaudit.rules._util import same_place
 
     money = [f for f in ctx.facts if f.kind == "money" and not is_target(f)]
+    by_block: dict = {}
+    for f in money:
+        by_block.setdefault((f.metric, f.block), []).append(f)
     for total in [f for f in money if f.metric == "budget.total"]:
-        alloc = [f for f in money if f.metric == "budget.allocated" and same_place(f, total, 1)]
-        rest = [f for f in money if f.metric == "budget.unallocated" and same_place(f, total, 1)]
+        near = [(m, k) for m in ("budget.allocated", "budget.unallocated")
+                for k in range((total.block or 0) - 1, (total.block or 0) + 2)]
+        alloc = [f for m, k in near[:3] for f in by_block.get((m, k), ()) if same_place(f, total, 1)]
+        rest = [f for m, k in near[3:] for f in by_block.get((m, k), ()) if same_place(f, total, 1)]
         if not alloc or not rest:
             continue
         a, u = alloc[0], rest[0]

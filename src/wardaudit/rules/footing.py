@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from wardaudit.catalogue import load_catalogue
-from wardaudit.extract.proximity import gap, same_sentence
+from wardaudit.extract.proximity import gap, words_before
+from wardaudit.extract.table_units import ColumnUnit, column_units, table_unit
 from wardaudit.model.findings import Evidence
 from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
 from wardaudit.rules._util import ev, fmt, is_target
@@ -84,9 +85,10 @@ def _within_bound(s: float, total) -> bool:
 
 @rule("FOOT002")
 def dossier_flow(rule: Rule, ctx: AuditContext):
-    """Dossiers received in a period equal those resolved plus those still pending at its end (plus
-    withdrawn, when stated), where all three are stated within two outline items of the same section
-    for the same period and scope, or resolved and pending in one sentence elsewhere with the
+    """Dossiers received in a period (plus those carried over into it, when stated apart from the received
+    count: 'tuần trước chuyển sang 35, tiếp nhận mới 318') equal those resolved plus those still pending
+    at its end (plus withdrawn, when stated), where all are stated within two outline items of the same
+    section for the same period and scope, or resolved and pending in one sentence elsewhere with the
     report's one received count. No cue word states this identity, so the relation is inferred from
     the catalogue. Proves an arithmetic gap; cannot see dossiers the report does not mention.
 
@@ -96,45 +98,91 @@ def dossier_flow(rule: Rule, ctx: AuditContext):
     Fail: Năm 2025, UBND xã tiếp nhận 100 hồ sơ, đã giải quyết 90 hồ sơ, còn 12 hồ sơ đang giải quyết.
     """
     facts = [f for f in ctx.facts if not is_target(f) and f.origin == "text"]
+    flow = ("dossiers.resolved", "dossiers.pending", "dossiers.withdrawn", "dossiers.carried_over",
+            "dossiers.to_resolve")
+    items: dict[tuple, list] = {}
+    for f in facts:  # the flow's figures by outline item, so 'near' is a look-up, not a scan
+        if f.metric in flow:
+            items.setdefault((f.file, f.section, f.item if f.item is not None else f.block), []).append(f)
+    apart = _FlowsApart(facts)
+    # 'Tổng số hồ sơ phải giải quyết: 353 (chuyển sang 35, tiếp nhận mới 318)': the flow is of that total
+    to_resolve = {f.group: f for f in facts if f.metric == "dossiers.to_resolve" and f.role == "total"}
     for rec in [f for f in facts if f.metric == "dossiers.received"]:
+        if rec.role == "part" and rec.group in to_resolve:
+            rec = to_resolve.pop(rec.group)
         end = rec.period_end
-        near = [f for f in facts if f.scope == rec.scope and f.section == rec.section
-                and gap(rec, f) is not None and abs(gap(rec, f)) <= 2]
+        at = rec.item if rec.item is not None else rec.block
+        near = [f for k in range(at - 2, at + 3) for f in items.get((rec.file, rec.section, k), ())
+                if f.scope == rec.scope and gap(rec, f) is not None and abs(gap(rec, f)) <= 2]
+        if rec.metric == "dossiers.received" and any(f.metric == "dossiers.to_resolve" for f in near):
+            continue  # the flow nearby is of the dossiers to resolve, carried over ones included
         res = [f for f in near if f.metric == "dossiers.resolved" and f.period == rec.period]
         pend = [f for f in near if f.metric == "dossiers.pending"
                 and (f.period == f"@{end}" if end else f.period is None)]
         if not res or not pend:
-            res, pend = _flow_stated_apart(facts, rec)
+            res, pend = apart.of(rec)
         if not res or not pend:
             continue
         r = min(res, key=lambda f: (abs(f.block - rec.block), abs((f.sentence or 0) - (rec.sentence or 0))))
         p = min(pend, key=lambda f: (abs(f.block - rec.block), abs((f.sentence or 0) - (rec.sentence or 0))))
         wd = [f for f in near if f.metric == "dossiers.withdrawn" and f.period == rec.period]
-        rel = Relation("flow", (rec, r, p, *wd[:1]), CATALOGUE_CUE, Strength.INFERRED, rec.scope)
+        # dossiers carried over, stated beside the received count rather than within it
+        co = [f for f in near if f.metric == "dossiers.carried_over" and f.period == rec.period
+              and rec.metric == "dossiers.received" and _beside(f, rec)][:1]
+        rel = Relation("flow", (rec, r, p, *wd[:1], *co), CATALOGUE_CUE, Strength.INFERRED, rec.scope)
         w = wd[0].value if wd else 0
+        c = co[0].value if co else 0
         s = r.value + p.value + w
-        ok = abs(s - rec.value) < 1e-6
+        ok = abs(s - rec.value - c) < 1e-6
         yield rule.judge(rel, ok,
-                    f"Tiếp nhận {fmt(rec.value)} " + ("= " if ok else "≠ ") + f"đã giải quyết {fmt(r.value)} + "
-                    f"đang giải quyết {fmt(p.value)}" + (f" + rút {fmt(w)}" if wd else "") + f" = {fmt(s)}",
-                    {"expected": rec.value, "actual": s, "received": rec.value, "resolved": r.value,
-                     "pending": p.value}, [ev(rec), ev(r), ev(p)])
+                    ("Tiếp nhận" if rec.metric == "dossiers.received" else "Phải giải quyết")
+                    + f" {fmt(rec.value)}" + (f" + chuyển sang {fmt(c)}" if co else "") + (" = " if ok else " ≠ ")
+                    + f"đã giải quyết {fmt(r.value)} + đang giải quyết {fmt(p.value)}"
+                    + (f" + rút {fmt(w)}" if wd else "") + f" = {fmt(s)}",
+                    {"expected": rec.value + c, "actual": s, "received": rec.value, "resolved": r.value,
+                     "pending": p.value, **({"carried_over": c} if co else {})},
+                    [ev(rec), ev(r), ev(p)] + [ev(f) for f in co])
 
 
-def _flow_stated_apart(facts, rec):
+def _beside(carried, rec) -> bool:
+    """Dossiers carried over stated beside the received count ('tuần trước chuyển sang 35 hồ sơ, tiếp nhận
+    mới 318 hồ sơ'), not within it ('tiếp nhận 1.204 hồ sơ (kể cả 31 hồ sơ kỳ trước chuyển sang)')."""
+    if rec.role == "part" and carried.role == "part":
+        return carried.group == rec.group
+    return carried.file == rec.file and carried.block == rec.block and carried.sentence == rec.sentence \
+        and carried.group is None and not _WITHIN.search(words_before(carried, 60))
+
+
+_WITHIN = re.compile(r"kể cả|bao gồm|\bgồm\b|trong đó|\(", re.IGNORECASE)
+
+
+class _FlowsApart:
     """'1. Tiếp nhận: … 1.940 hồ sơ' and, in another section, '… đã giải quyết 1.897 hồ sơ, còn 43 hồ sơ
-    đang giải quyết': resolved and pending in one sentence, and ``rec`` the report's one count received
-    for that period and scope."""
-    end = rec.period_end
-    received = [f for f in facts if f.metric == "dossiers.received" and f.period == rec.period and f.scope == rec.scope
-                and f.file == rec.file and f.role != "part"]
-    if received != [rec]:
-        return [], []
-    pairs = [(r, p) for r in facts
-             if r.metric == "dossiers.resolved" and r.period == rec.period and r.scope == rec.scope
-             for p in facts if p.metric == "dossiers.pending" and p.scope == rec.scope and same_sentence(p, r)
-             and (p.period == f"@{end}" if end else p.period is None)]
-    return ([pairs[0][0]], [pairs[0][1]]) if len(pairs) == 1 else ([], [])
+    đang giải quyết': resolved and pending in one sentence, with the report's one received count for that
+    period and scope. Indexed once: the received counts by period and scope, the resolved/pending pairs."""
+
+    def __init__(self, facts):
+        self.received: dict[tuple, list] = {}
+        for f in facts:
+            if f.metric == "dossiers.received" and f.role != "part":
+                self.received.setdefault((f.period, f.scope, f.file), []).append(f)
+        sentences: dict[tuple, list] = {}
+        for f in facts:
+            if f.metric in ("dossiers.resolved", "dossiers.pending") and f.block is not None:
+                sentences.setdefault((f.file, f.block, f.sentence), []).append(f)
+        self.pairs: dict[tuple, list] = {}
+        for fs in sentences.values():
+            for r in (f for f in fs if f.metric == "dossiers.resolved"):
+                for p in (f for f in fs if f.metric == "dossiers.pending" and f.scope == r.scope):
+                    self.pairs.setdefault((r.period, r.scope), []).append((r, p))
+
+    def of(self, rec):
+        if self.received.get((rec.period, rec.scope, rec.file)) != [rec]:
+            return [], []
+        end = rec.period_end
+        pairs = [(r, p) for r, p in self.pairs.get((rec.period, rec.scope), [])
+                 if (p.period == f"@{end}" if end else p.period is None)]
+        return ([pairs[0][0]], [pairs[0][1]]) if len(pairs) == 1 else ([], [])
 
 
 _TOTAL_LABEL = re.compile(r"^(tổng cộng|tổng số|tổng|cộng|toàn (?:tỉnh|huyện|thành phố|xã|phường))\b", re.IGNORECASE)
@@ -158,11 +206,12 @@ def table_totals(rule: Rule, ctx: AuditContext):
     Okay: | STT | Đơn vị | Số hồ sơ |\\n|---|---|---|\\n| 1 | Thôn A | 10 |\\n| 2 | Thôn B | 15 |\\n| | Tổng cộng | 25 |
     Fail: | STT | Đơn vị | Số hồ sơ |\\n|---|---|---|\\n| 1 | Thôn A | 10 |\\n| 2 | Thôn B | 15 |\\n| | Tổng cộng | 27 |
     """
-    for block in ctx.document.blocks:
+    for bi, block in enumerate(ctx.document.blocks):
         t = block.table
         if block.kind != "table" or t is None or not t.rows:
             continue
-        yield from _total_rows(rule, ctx, block, t)
+        units = column_units(t, table_unit(ctx.document.blocks, bi))
+        yield from _total_rows(rule, ctx, block, t, units)
         yield from _total_columns(rule, ctx, block, t)
 
 
@@ -174,15 +223,17 @@ def _is_total_row(row: list[str]) -> bool:
     return bool(_TOTAL_LABEL.match(" ".join(c for c in row[:2] if c).strip()))
 
 
-def _total_rows(rule: Rule, ctx: AuditContext, block, t):
-    """Each total row's cells against the sum of the rows above it that are not totals themselves."""
+def _total_rows(rule: Rule, ctx: AuditContext, block, t, units):
+    """Each total row's cells against the sum of the rows above it that are not totals themselves, in the
+    column's unit (a budget table 'Đơn vị: triệu đồng' is summed in đồng); percentages are not summed."""
     for i, row in enumerate(t.rows):
         if not _is_total_row(row):
             continue
         above = [r for r in t.rows[:i] if not _is_total_row(r)]
         for j, cell in enumerate(row):
             total = _cell_value(cell) if j >= 1 else None
-            if total is None or total.kind == "percent":
+            col = units[j] if j < len(units) else ColumnUnit()
+            if total is None or total.kind == "percent" or col.kind == "percent":
                 continue
             addends = [v for v in (_cell_value(r[j]) if j < len(r) else None for r in above) if v is not None]
             if len(addends) < 2:
@@ -190,10 +241,12 @@ def _total_rows(rule: Rule, ctx: AuditContext, block, t):
             s = sum(v.value for v in addends)
             ok = abs(s - total.value) < 1e-6
             loc = t.row_location(i)
+            unit = f" {col.unit}" if col.kind == "money" else ""
             yield rule.check(ok,
-                             f"{_column_name(t, j)}: dòng tổng {fmt(total.value)} "
-                             + ("=" if ok else "≠") + f" tổng các dòng {fmt(s)}",
-                             {"expected": s, "actual": total.value, "parts": [v.value for v in addends]},
+                             f"{_column_name(t, j)}: dòng tổng {fmt(total.value)}{unit} "
+                             + ("=" if ok else "≠") + f" tổng các dòng {fmt(s)}{unit}",
+                             {"expected": s * col.scale, "actual": total.value * col.scale,
+                              "parts": [v.value * col.scale for v in addends]},
                              [Evidence(section=block.section_label, quote=cell, page=loc.page, line=loc.line,
                                        file=ctx.document.source, figure=total.raw)],
                              key=f"table-total:{block.section_label}:{t.header[j] if j < len(t.header) else j}:"

@@ -111,7 +111,8 @@ def rate_range(rule: Rule, ctx: AuditContext):
             continue
         at = f.quote.find(f.raw)
         before, after = f.quote.lower()[:max(0, at)][-40:], f.quote.lower()[at + len(f.raw):][:40] if at >= 0 else ""
-        if _NOT_A_SHARE.search(before) or _OF_SOMETHING_ELSE.search(after):
+        if _NOT_A_SHARE.search(before) or _OF_SOMETHING_ELSE.search(after) or f.role == "completion" or (
+                f.origin == "table" and _OF_PLAN_COLUMN.search((f.label or "").split(" | ")[0])):
             continue  # growth, or a per cent of the plan / of last year: not a share of a whole
         ok = 0 <= f.value <= 100 and not (f.value >= 100 and f.qualifier == "lower_bound")
         if ok and f.value != 100 and f.role not in ("rate",):
@@ -122,6 +123,8 @@ def rate_range(rule: Rule, ctx: AuditContext):
 
 
 _NOT_A_SHARE = re.compile(r"tăng|giảm|vượt|bằng|gấp", re.IGNORECASE)
+# a table column of results against targets ('Tỷ lệ hoàn thành (%)' beside 'Mục tiêu năm'): 106,7% is possible
+_OF_PLAN_COLUMN = re.compile(r"hoàn thành|so với|kế hoạch|mục tiêu|chỉ tiêu", re.IGNORECASE)
 _OF_SOMETHING_ELSE = re.compile(r"^\s*(?:so với|kế hoạch|chỉ tiêu|cùng kỳ|dự toán|mục tiêu|nhiệm vụ được giao)",
                                 re.IGNORECASE)
 

@@ -31,25 +31,33 @@ def _sec_ev(ctx, s) -> Evidence:
 def numbering(rule: Rule, ctx: AuditContext):
     """Sibling headings must be numbered 1, 2, 3 … (I, II, III …; a), b) …) without a gap or a
     repeat. Proves a skipped or repeated number among siblings of the same style; cannot tell a
-    missing section from a mistyped number.
+    missing section from a mistyped number. A numbered item written as a long sentence is read as a
+    paragraph, not a heading ('4. Hoàn thành các nhiệm vụ … theo đúng thời hạn.'): its number still
+    fills its place among the headings beside it.
 
     Strength: explicit — the numbering as written (warning).
 
     Okay: I. KẾT QUẢ\\n\\n1. Chỉ đạo\\n\\nNội dung.\\n\\n2. Thực hiện\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
     Fail: I. KẾT QUẢ\\n\\n1. Chỉ đạo\\n\\nNội dung.\\n\\n3. Thực hiện\\n\\nNội dung.\\n\\nII. KIẾN NGHỊ\\n\\nNội dung.
     """
-    def check(children, parent_label):
+    def check(children, parent_label, parent_path=()):
         groups: dict[str, list] = {}
         for s in children:
             o = _ordinal(s.number)
             if o:
                 groups.setdefault(o[0], []).append((o[1], s))
+        items_as_text = _numbered_paragraphs(ctx, parent_path)
         for style, items in groups.items():
             values = [v for v, _ in items]
+            if style == "arabic":  # the numbers of long items read as paragraphs fill the gaps
+                values = sorted(set(values) | items_as_text) if len(set(values)) == len(values) else values
             expected = list(range(values[0], values[0] + len(values))) if values else []
             ok = values == expected and (values[0] == 1 if values else True)
-            bad = [s for (v, s), e in zip(items, expected, strict=False) if v != e] or ([items[0][1]] if not ok else [])
+            bad = [s for (v, s), e in zip(items, expected, strict=False) if v != e and v not in expected] \
+                or ([items[0][1]] if not ok else [])
             nums = ", ".join(s.number for _, s in items)
+            filled = sorted(set(values) - {v for v, _ in items})
+            nums += f" ({', '.join(map(str, filled))}: mục viết thành đoạn văn)" if filled else ""
             yield rule.check(ok,
                          f"Đánh số mục {parent_label}: {nums}"
                          + ("" if ok else " — bị nhảy hoặc lặp / numbering skips or repeats"),
@@ -58,8 +66,19 @@ def numbering(rule: Rule, ctx: AuditContext):
                          key=f"numbering:{parent_label}:{style}")
         for s in children:
             if s.children:
-                yield from check(s.children, " > ".join(s.path))
+                yield from check(s.children, " > ".join(s.path), s.path)
     yield from check(ctx.document.sections, "gốc")
+
+
+def _numbered_paragraphs(ctx: AuditContext, parent: tuple) -> set[int]:
+    """The numbers of items '4. …' written as paragraphs directly under ``parent`` (or under one of its
+    numbered children, where the reader leaves them)."""
+    out = set()
+    for b in ctx.document.blocks:
+        m = re.match(r"^\s*(\d{1,2})\.\s+\S", b.text) if b.kind == "paragraph" and not b.appendix else None
+        if m and b.section[:len(parent)] == parent and len(b.section) in (len(parent), len(parent) + 1):
+            out.add(int(m.group(1)))
+    return out
 
 
 @rule("STRUCT002")
@@ -160,6 +179,7 @@ def declared_counts(rule: Rule, ctx: AuditContext):
                                # items split out of one sentence are a reading of it: a review, not an error
                                "strength": "inferred" if f.cue == "liệt kê sau dấu hai chấm" else "explicit",
                                "scope": f.scope})
+    yield from _cited_lists(rule, ctx)
     task_rows = [f for f in ctx.facts if f.metric == "tasks.row"]
     assigned = [f for f in ctx.facts if f.metric == "tasks.assigned" and f.origin == "text"]
     if task_rows and assigned:
@@ -171,6 +191,49 @@ def declared_counts(rule: Rule, ctx: AuditContext):
                      {"expected": a.value, "actual": len(task_rows)},
                      [Evidence(section=a.section, quote=a.quote, page=a.page, line=a.line, file=a.file, figure=a.raw)],
                      key="declared:tasks")
+
+
+_CITED = re.compile(r"\bPhụ lục\s+(?:số\s+)?([IVXLC]{1,6}|\d{1,3})\b", re.IGNORECASE)
+
+
+def _cited_lists(rule: Rule, ctx: AuditContext):
+    """'9 dịch vụ công trực tuyến … (chi tiết tại Phụ lục 03)': a count right before the appendix its sentence
+    cites, whose noun the appendix's title or header names, declares how many items that appendix lists."""
+    from wardaudit.model.facts import is_target
+    from wardaudit.vi.numbers import find_figures
+
+    apps = {a.id: a for a in ctx.document.appendices}
+    tables = ctx.document.tables()
+    has_tasks = any(f.metric == "tasks.row" for f in ctx.facts)
+    for f in ctx.facts:
+        if f.origin != "text" or f.kind != "count" or is_target(f) or f.listed is not None \
+                or not float(f.value).is_integer() or (has_tasks and f.metric == "tasks.assigned") or f.at is None:
+            continue
+        after = f.quote[f.at + len(f.raw):]
+        m = _CITED.search(after)
+        app = apps.get(m.group(1).upper().lstrip("0") or "0") or apps.get(m.group(1).upper()) if m else None
+        if app is None or find_figures(after[:m.start()]):
+            continue
+        words = after.lower().split()
+        named = (app.title + " " + " ".join(" ".join(tables[ti].header) for ti in app.tables)).lower()
+        noun = next((" ".join(words[:k]) for k in (3, 2) if len(words) >= k and " ".join(words[:k]) in named), None)
+        if noun is None:
+            continue
+        rows = [t.rows[i] for t, i in _listed_rows(ctx, app.id) if not _TOTAL.match(" ".join(t.rows[i][:2]))]
+        ok = int(f.value) == len(rows)
+        yield rule.check(ok, f"Nêu {f.raw} {noun}; Phụ lục {app.id} liệt kê {len(rows)} mục"
+                         + ("" if ok else " / declared count differs from the rows listed"),
+                         {"expected": f.value, "actual": len(rows)},
+                         [Evidence(section=f.section, quote=f.quote, page=f.page, line=f.line, file=f.file,
+                                   figure=f.raw),
+                          Evidence(section=f"Phụ lục {app.id}", quote=f"Phụ lục {app.id}. {app.title}"[:200],
+                                   page=app.location.page, line=app.location.line, file=ctx.document.source)],
+                         key=f"declared-cited:{app.id}:{f.raw}",
+                         relation={"kind": "declared_count", "cue": f"chi tiết tại Phụ lục {app.id}",
+                                   "strength": "explicit", "scope": f.scope})
+
+
+_TOTAL = re.compile(r"^\s*(?:tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
 
 
 @rule("STRUCT005")

@@ -7,6 +7,7 @@ measurements, so that no fact is ever taken from them.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -32,15 +33,19 @@ _SPELLED = re.compile(r"\b(?P<word>" + "|".join(SPELLED) + r")\s+(?P<noun>" + "|
                       re.IGNORECASE)
 
 # spans that are not measurements
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/\d{4}\b|\b\d{1,2}-\d{1,2}-\d{4}\b")
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/\d{4}\b|\b\d{1,2}-\d{1,2}-\d{4}\b"
+                   r"|\b\d{1,2}/\d{1,2}(?=\s*[–-]\s*\d{1,2}/\d{1,2}/\d{2,4})"  # '19/10 – 25/10/2026': days
+                   r"|(?<=ngày )\d{1,2}/\d{1,2}\b")  # 'ngày 08/10': a day, not a ratio
 _DATE_WORDS = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|tháng\s+\d{1,2}(?:\s*(?:năm\s+)?\d{4})?"
-                         r"|năm\s+\d{4}|quý\s+[IV]+|\b(?:19|20)\d{2}\s*-\s*(?:19|20)\d{2}\b"
+                         r"|năm\s+\d{4}|quý\s+[IV]+|tuần\s+(?:thứ\s+)?\d{1,2}\b"
+                         r"|\b(?:19|20)\d{2}\s*-\s*(?:19|20)\d{2}\b"
                          r"|giai đoạn\s+\d{4}", re.IGNORECASE)
 _DOC_NUMBER = re.compile(r"\b\d+[A-Za-zĐđ]*(?:[-/][A-ZĐa-zđ][\wĐđ&.]*)+|số\s*:?\s*\d+(?:/\d+)?|"
                          r"(?:Nghị quyết|Kế hoạch|Đề án|"
                          r"Chỉ thị|Quyết định|Công văn|Thông báo|Chương trình|Báo cáo|Kết luận|Nghị định|Luật|"
                          r"Thông tư|Văn bản|Mục|Phụ lục|Vấn đề|Bước|Giai đoạn|Điều|Khoản|Phần|TDP|Tổ|Khu|Xóm|Thôn|"
-                         r"Nhóm|tổ dân phố số|mức độ|mức|cấp độ|loại|hạng|Bảng|Biểu|Hình)\s+(?:số\s+)?\d+\b",
+                         r"Nhóm|tổ dân phố số|khu phố|mức độ|mức|cấp độ|loại|hạng|Bảng|Biểu|Hình|lớp)"
+                         r"\s+(?:số\s+)?\d+\b",
                          re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\d.])")
 # '3 Nhà' is a name (mô hình 3 nhà); '9 nhà văn hóa', '4 nhà sinh hoạt cộng đồng' are counts of buildings
@@ -125,24 +130,34 @@ def _vi_separators(text: str) -> str:
 
 
 def _excluded_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that hold no measurement (dates, document numbers, …), merged and in order."""
     spans = []
     for rx in (_DATE, _DATE_WORDS, _DOC_NUMBER, _PHONE, _NAMES, _LIST_MARK):
         for m in rx.finditer(text):
             # 'các thôn 10 hội nghị': a count of something after a place word is not the place's number
-            rest = re.sub(r"^(?:[.,]\d+)*", "", text[m.end():])  # the rest of the number token
+            rest = re.sub(r"^(?:[.,]\d+)*", "", text[m.end():m.end() + 80])  # the rest of the number token
             if rx is _DOC_NUMBER and (_COUNTED.match(rest)
                                       or re.search(r"tổng\s+$", text[max(0, m.start() - 8):m.start()], re.IGNORECASE)):
                 continue
             spans.append(m.span())
-    return spans
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 _COUNTED = re.compile(r"\s+(?:" + "|".join(COUNT_NOUNS) + r"|thành viên|người|lượt|tài khoản|camera|hộ)\b",
                       re.IGNORECASE)
 
 
-def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(a[0] < e and s < a[1] for s, e in spans)
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Does span ``a`` overlap one of ``spans`` (merged, in order; ``starts`` their starts)? A look-up, not a
+    scan, so a long text is read in linear time."""
+    i = bisect.bisect_left(starts, a[1]) - 1
+    return i >= 0 and spans[i][1] > a[0]
 
 
 _QUALIFIERS = {"trên": "lower_bound", "hơn": "lower_bound", "đạt trên": "lower_bound", "gần": "approx",
@@ -153,10 +168,11 @@ _QUALIFIERS = {"trên": "lower_bound", "hơn": "lower_bound", "đạt trên": "l
 def find_figures(text: str) -> list[Figure]:
     """Every measurement in ``text``, in order; dates, years, document and section numbers skipped."""
     excluded = _excluded_spans(text)
+    starts = [a for a, _ in excluded]
     out: list[Figure] = []
     for m in _FIGURE.finditer(text):
         num_span = m.span("num")
-        if _overlaps(num_span, excluded):
+        if _overlaps(num_span, excluded, starts):
             continue
         # a number glued to letters (e.g. 'KHCN2') or part of a longer token
         before = text[num_span[0] - 1] if num_span[0] > 0 else " "
@@ -192,7 +208,7 @@ def find_figures(text: str) -> list[Figure]:
             continue  # a bare year
         out.append(Figure(start, m.end("num"), text[start:m.end("num")], value, "count", decimals, None, qual))
     for m in _SPELLED.finditer(text):
-        if _overlaps(m.span(), excluded) or any(f.start <= m.start() < f.end for f in out):
+        if _overlaps(m.span(), excluded, starts) or any(f.start <= m.start() < f.end for f in out):
             continue
         out.append(Figure(m.start(), m.end("word"), m.group("word"), float(SPELLED[m.group("word").lower()]),
                           "count"))
