@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wardaudit.ingest import ward_sources
 from wardaudit.model.document import Document
-from wardaudit.model.findings import CheckResult, dumps, findings_document, sort_checks, summary
+from wardaudit.model.findings import CheckResult, Unread, dumps, findings_document, sort_checks, summary
 from wardaudit.project.config import Paths, WardParams, relative
 from wardaudit.project.iorw import write_frame_csv, write_text
 from wardaudit.version import __version__
@@ -28,9 +27,11 @@ class AuditResult:
     checks: list[CheckResult]
     ward: str | None = None
     notes: list[str] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)  # the ward's files not read (the same for its reports)
 
-    def findings(self, reviews: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The findings document; ``reviews`` (finding id → review) annotates failing checks."""
+    def findings(self, reviews: dict[str, dict[str, Any]] | None = None, *, with_unread: bool = True) -> dict[str, Any]:
+        """The findings document; ``reviews`` (finding id → review) annotates failing checks; the ward's
+        unread files are listed unless ``with_unread`` is False (a ward of several reports lists them once)."""
         report = {"number": self.meta.get("number"), "date": self.meta.get("date"),
                   "period": self.meta.get("period")}
         for k in ("kind", "level", "signer", "ward_name"):
@@ -39,7 +40,8 @@ class AuditResult:
         return findings_document(source=self.document.source, ward=self.ward or self.meta.get("ward_name"),
                                  report=report, checks=self.checks,
                                  facts=[f.to_public() for f in self.facts],
-                                 notes=self.document.notes + self.notes, reviews=reviews)
+                                 notes=self.document.notes + self.notes, reviews=reviews,
+                                 unread=self.unread if with_unread else ())
 
     def facts_frame(self):
         from wardaudit.extract.facts import facts_frame
@@ -87,45 +89,59 @@ def params_digest(params: WardParams) -> str:
 
 
 def _cache_key(sha: str, params: WardParams) -> str:
-    return hashlib.sha256(f"{sha}:{params_digest(params)}:{__version__}".encode()).hexdigest()[:24]
+    # the file's blocks as read, before the section tree (built after a report's appendix files join it)
+    return hashlib.sha256(f"{sha}:{params_digest(params)}:{__version__}:read".encode()).hexdigest()[:24]
+
+
+def _cached_reader(cache_dir: Path, params: WardParams, use_cache: bool):
+    """:func:`wardaudit.ingest.read_document` keeping each file's blocks under ``cache_dir`` by content hash."""
+    from wardaudit.ingest import read_document, sha256_file
+
+    def read(path: Path, **options: Any) -> Document:
+        # the name shown is in every location: a renamed file is read again
+        cached = cache_dir / f"{_cache_key(sha256_file(path) + str(options.get('display_path')), params)}.json"
+        if use_cache and cached.exists():
+            return Document.from_dict(json.loads(cached.read_text(encoding="utf-8"))["document"])
+        doc = read_document(path, **options)
+        write_text(cached, json.dumps({"document": doc.to_dict()}, ensure_ascii=False))
+        return doc
+    return read
 
 
 def audit_ward(params: WardParams, paths: Paths | None = None, *, use_cache: bool = True,
                reviews: dict[str, dict[str, Any]] | None = None) -> list[AuditResult]:
     """Audit every report of a ward, oldest first, writing its processed outputs.
 
-    ``reviews`` (finding id → the auditor's decision) annotates findings.json.
+    Every file of the ward's folder is read or listed with its reason (:func:`wardaudit.ingest.ward_intake`);
+    a workbook beside a report is read as its appendix. ``reviews`` (finding id → the auditor's decision)
+    annotates findings.json. Raises :class:`wardaudit.ingest.IntakeError` when no file can be read.
     """
-    from wardaudit.ingest import read_document, sha256_file
-    from wardaudit.model.document import Document as _Doc
+    from wardaudit.ingest import read_bundles, ward_intake
 
     paths = paths or Paths()
     out_dir = paths.ward_processed(params.slug)
-    cache_dir = out_dir / "cache"
-    results: list[AuditResult] = []
-    for src in ward_sources(params, paths):
-        shown = relative(src, paths)
-        key = _cache_key(sha256_file(src), params)
-        cached = cache_dir / f"{key}.json"
-        if use_cache and cached.exists():
-            blob = json.loads(cached.read_text(encoding="utf-8"))
-            doc = _Doc.from_dict(blob["document"])
-            result = audit_document(doc, params, history=results)
-        else:
-            doc = read_document(src, display_path=shown, max_pages=params.max_pages,
+    docs, unread = read_bundles(ward_intake(params, paths), lambda p: relative(p, paths),
+                                _cached_reader(out_dir / "cache", params, use_cache), max_pages=params.max_pages,
                                 max_inflate_mb=params.max_inflate_mb, cache_dir=paths.processed / "ocr")
-            result = audit_document(doc, params, history=results)
-            write_text(cached, json.dumps({"document": doc.to_dict()}, ensure_ascii=False))
-        results.append(result)
+    results: list[AuditResult] = []
+    for doc in docs:
+        results.append(audit_document(doc, params, history=results))
     results.sort(key=lambda r: (r.meta.get("period", {}) or {}).get("end") or r.meta.get("date") or "")
+    for r in results:
+        r.unread = list(unread)
     write_ward_outputs(results, out_dir, reviews)
     return results
 
 
 def findings_text(results: list[AuditResult], reviews: dict[str, dict[str, Any]] | None = None) -> str:
-    """findings.json: one document, or ``{"reports": [...]}`` when the ward has several."""
-    docs = [r.findings(reviews) for r in results]
-    return dumps(docs[-1] if len(docs) == 1 else {"reports": docs})
+    """findings.json: one document, or ``{"reports": [...], "unread": [...]}`` when the ward has several."""
+    if len(results) == 1:
+        return dumps(results[0].findings(reviews))
+    blob: dict[str, Any] = {"reports": [r.findings(reviews, with_unread=False) for r in results]}
+    unread = [u.to_dict() for u in (results[-1].unread if results else [])]
+    if unread:
+        blob["unread"] = unread
+    return dumps(blob)
 
 
 def write_ward_outputs(results: list[AuditResult], out_dir: Path,

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from wardaudit.ingest import sha256_file, ward_sources
+from wardaudit.ingest import sha256_file, ward_intake
 from wardaudit.project.config import Paths, WardParams
 from wardaudit.run.digest import package_digest
 
@@ -27,16 +27,20 @@ __all__ = ["package_digest", "ward_inputs_digest", "notebook_digest", "read_dige
 def ward_inputs_digest(params: WardParams, paths: Paths, params_file: Path) -> str:
     """One content hash over everything a ward's run depends on.
 
-    The report files the ward reads (:func:`wardaudit.project.config.ward_sources`), its parameters file,
-    and the package (:func:`package_digest`): what the audit reads. The ward notebook only renders
+    The files the ward reads (:func:`wardaudit.ingest.ward_intake`) by content, the files it does not read
+    by name and reason (a new file in the folder, or LibreOffice installed for a .doc, is news), its
+    parameters file, and the package (:func:`package_digest`): what the audit reads. The ward notebook only renders
     the audit and is hashed apart (:func:`notebook_digest`), so saving it in JupyterLab re-renders
     every ward from its stored audit instead of re-auditing. File names enter relative to the ward
     folder, so a project copied elsewhere keeps its digests.
     """
     h = hashlib.sha256(f"{MANIFEST_SCHEMA}\n".encode())
     folder = paths.ward_raw(params.slug)
-    for src in ward_sources(params, paths):
+    intake = ward_intake(params, paths)
+    for src in intake.sources:
         h.update(f"raw\t{src.relative_to(folder).as_posix()}\t{sha256_file(src)}\n".encode())
+    for u in intake.unread:
+        h.update(f"unread\t{u.file}\t{u.reason}\n".encode())
     h.update(f"params\t{sha256_file(params_file)}\n".encode())
     h.update(f"package\t{package_digest()}\n".encode())
     return h.hexdigest()

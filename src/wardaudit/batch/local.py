@@ -40,10 +40,10 @@ from wardaudit.batch.digest import (
     ward_inputs_digest,
 )
 from wardaudit.batch.discover import discover
-from wardaudit.batch.manifest import Progress, WardRun, summary_table, write_manifest
+from wardaudit.batch.manifest import Progress, WardRun, summary_table, unread_names, write_manifest
 from wardaudit.batch.task import Runner, count_findings, run_ward_task, worker_init
 from wardaudit.errors import AuditError, ParametersError, one_line
-from wardaudit.ingest import ward_sources
+from wardaudit.ingest import ward_intake
 from wardaudit.project.config import Paths, load_params, relative
 from wardaudit.project.iorw import write_text
 
@@ -79,14 +79,10 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
         if params.slug != slug:
             raise ParametersError(f"{relative(params_file, paths)}: slug '{params.slug}' khác tên tệp / "
                                   f"differs from the file name '{slug}'", path=str(params_file))
-        sources = ward_sources(params, paths)
-        if not sources:
-            raise ParametersError(f"{relative(paths.ward_raw(slug), paths)}: không có báo cáo nào đọc được / "
-                                  "no readable report in the ward folder", ward=params.ward)
-        missing = [s for s in sources if not s.is_file()]
-        if missing:
-            raise ParametersError(f"{relative(missing[0], paths)}: không tìm thấy tệp / file not found",
-                                  ward=params.ward)
+        intake = ward_intake(params, paths)
+        # a folder of unreadable files is a failed intake naming each one, not "no report"
+        intake.require_readable(relative(paths.ward_raw(slug), paths), params.ward)
+        sources = intake.sources
         run.inputs_sha256 = ward_inputs_digest(params, paths, params_file)
         from wardaudit.review.decisions import decisions_digest, load_decisions
         load_decisions(slug, paths)  # a malformed file fails this ward here, with its line
@@ -106,6 +102,7 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
                 and read_digest(done / NOTEBOOK_DIGEST) == run.notebook_sha256):
             run.status, run.html, run.seconds = "skipped", relative(report, paths), 0.0
             run.counts = count_findings(paths.ward_processed(slug) / "findings.json")
+            run.unread = unread_names(paths.ward_processed(slug) / "findings.json")
         else:
             run.reuse_audit = True
     return run, sum(s.stat().st_size for s in sources)
@@ -137,6 +134,8 @@ def _apply(run: WardRun, result: dict, paths: Paths) -> None:
     run.reason = result.get("reason") if run.status == "failed" else None
     run.seconds = result.get("seconds")
     run.counts = result.get("counts")
+    if run.status == "ok":
+        run.unread = unread_names(paths.ward_processed(run.slug) / "findings.json")
     html = result.get("html")
     if html:
         run.html = relative(Path(html), paths)

@@ -28,6 +28,7 @@ class WardRun:
     notebook_sha256: str | None = None
     attempts: int = 0
     reuse_audit: bool = False  # only the decisions changed: re-render without re-auditing
+    unread: list[str] = field(default_factory=list)  # the ward's files that were not read (names)
     carried: bool = field(default=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -91,6 +92,22 @@ def write_manifest(runs: list[WardRun], paths: Paths, meta: dict[str, Any]) -> P
 
 
 
+def unread_names(findings_path: Path) -> list[str]:
+    """The names of the files a ward's findings.json lists as not read."""
+    from wardaudit.model.findings import unread_files
+
+    try:
+        blob = json.loads(findings_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Path(u["file"]).name for u in unread_files(blob)]
+
+
+def unread_text(names: list[str]) -> str:
+    """'2 tệp không đọc được: a.pages, b.doc' (the reasons are on the ward's page)."""
+    return f"{len(names)} tệp không đọc được / not read: {', '.join(names)}" if names else ""
+
+
 def _counts_text(counts: dict[str, int] | None) -> str:
     """A ward's findings in words: errors (sai sót) and warnings (cảnh báo) are findings, not runs."""
     if not counts:
@@ -110,7 +127,7 @@ def summary_table(runs: list[WardRun], max_rows: int = 30) -> str:
     for r in shown:
         secs = f"{r.seconds:7.1f}" if r.seconds is not None else f"{'-':>7}"
         lines.append(f"{r.slug:{width}}  {run_words.get(r.status, r.status):9}  {secs}  {_counts_text(r.counts):32}  "
-                     f"{one_line(r.reason or '', 90)}")
+                     f"{one_line(r.reason or unread_text(r.unread), 90)}")
     if len(rows) > len(shown):
         lines.append(f"… {len(rows) - len(shown)} phường/xã khác / more wards in reports/batch.json")
     return "\n".join(lines)

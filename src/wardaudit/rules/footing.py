@@ -195,7 +195,7 @@ def _total_rows(rule: Rule, ctx: AuditContext, block, t):
                              + ("=" if ok else "≠") + f" tổng các dòng {fmt(s)}",
                              {"expected": s, "actual": total.value, "parts": [v.value for v in addends]},
                              [Evidence(section=block.section_label, quote=cell, page=loc.page, line=loc.line,
-                                       file=ctx.document.source, figure=total.raw)],
+                                       file=loc.file, figure=total.raw, sheet=loc.sheet, cell=t.cell_ref(i, j))],
                              key=f"table-total:{block.section_label}:{t.header[j] if j < len(t.header) else j}:"
                                  f"{total.raw}",
                              relation={"kind": "partition", "cue": "dòng tổng của bảng", "strength": "explicit",
@@ -226,7 +226,7 @@ def _total_columns(rule: Rule, ctx: AuditContext, block, t):
                              + f" tổng các cột {fmt(s)}",
                              {"expected": s, "actual": total.value},
                              [Evidence(section=block.section_label, quote=row[tj], page=loc.page, line=loc.line,
-                                       file=ctx.document.source, figure=total.raw)],
+                                       file=loc.file, figure=total.raw, sheet=loc.sheet, cell=t.cell_ref(i, tj))],
                              key=f"table-total-col:{block.section_label}:{parent}:{total.raw}",
                              relation={"kind": "partition", "cue": "cột tổng của bảng", "strength": "explicit",
                                        "scope": None})

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.errors import AuditError
+from wardaudit.model.findings import unread_files
 from wardaudit.project.config import Paths, load_params
 
 
@@ -29,6 +30,7 @@ class WardRecord:
     status: str = "ok"  # ok | failed | missing
     reason: str | None = None
     html: str | None = None  # the ward's report relative to reports/, when it exists
+    unread: list[dict[str, str]] = field(default_factory=list)  # the ward's files not read: {file, reason}
 
     @property
     def latest(self) -> dict[str, Any] | None:
@@ -110,6 +112,7 @@ def read_ward(slug: str, paths: Paths, entry: dict[str, Any]) -> WardRecord:
     if isinstance(blob, dict):
         docs = blob["reports"] if isinstance(blob.get("reports"), list) else [blob]
         rec.reports = sorted((d for d in docs if isinstance(d, dict)), key=report_end)
+        rec.unread = unread_files(blob)
         rec.facts = facts_frame(folder, rec.reports)
         if rec.ward == slug and rec.reports and rec.reports[-1].get("ward"):
             rec.ward = rec.reports[-1]["ward"]

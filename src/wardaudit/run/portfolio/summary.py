@@ -104,7 +104,7 @@ def summary_of(w: WardRecord) -> dict[str, Any]:
             "rules": _rules(w.reports), "trend": _trend(w),
             "port": {"has_report": unit.has_report, "province_wide": unit.province_wide,
                      "indicators": unit.indicators},
-            "findings": failed_rows(w.slug, w.ward, w.province, w.reports)}
+            "findings": failed_rows(w.slug, w.ward, w.province, w.reports), "unread": w.unread}
 
 
 def _plain(v: Any) -> Any:

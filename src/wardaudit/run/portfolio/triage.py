@@ -122,7 +122,7 @@ def _row(s: dict[str, Any], entry: dict[str, Any], paths: Paths, current: str | 
             "error": c.get("error", 0), "warning": c.get("warning", 0), "info": c.get("info", 0),
             "unchecked_share": c.get("unchecked_share", 0.0), "open": c.get("open", 0),
             "confirmed": c.get("confirmed", 0), "query": c.get("query", 0), "dismissed": c.get("dismissed", 0),
-            "score": s.get("score"), "html": paths.ward_report(s["slug"]).exists(),
+            "score": s.get("score"), "html": paths.ward_report(s["slug"]).exists(), "unread": s.get("unread") or [],
             "no_report": status == "missing" or bool(current and period and period != current and period < current)}
 
 
