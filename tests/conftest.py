@@ -48,6 +48,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
     return paths
 
 
+def audit_seed(paths: Paths, slug: str) -> list:
+    """A ward planned and audited as a batch worker does (steps audit → store → summarise, no page):
+    its reports' AuditResults, oldest period first; data/processed/<slug>/ written."""
+    from wardaudit.run.plan import plan_ward
+    from wardaudit.run.ward import audit_ward
+
+    return audit_ward(plan_ward(slug, paths), paths).results
+
+
 @pytest.fixture(scope="session")
 def rendered_ward(tmp_path_factory: pytest.TempPathFactory):
     """One seed ward run through the ward notebook once per session: (paths, execute_ward's dict)."""

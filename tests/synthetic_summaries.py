@@ -13,7 +13,8 @@ import pandas as pd
 
 from wardaudit.project.config import Paths
 from wardaudit.run.portfolio.model import WardRecord
-from wardaudit.run.portfolio.summary import SUMMARY_FILE, summary_of
+from wardaudit.run.portfolio.summary import summary_of
+from wardaudit.store import WardStore
 
 RULES = [("FOOT001", "error"), ("FOOT002", "warning"), ("RATE001", "error"), ("XREF001", "warning"),
          ("META005", "warning"), ("TGT001", "info"), ("BUDG001", "error"), ("COMPL001", "warning")]
@@ -56,7 +57,7 @@ def write_ward(paths: Paths, slug: str, ward: str, province: str, summary: dict)
     folder = paths.ward_processed(slug)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "findings.json").write_text("{}\n", encoding="utf-8")
-    (folder / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    WardStore(paths, slug).write_summary(summary)
 
 
 def make_project(root: Path, n: int, provinces: int, seed: int = 14) -> Paths:

@@ -10,20 +10,26 @@ import pytest
 
 from wardaudit.batch.local import run_batch
 from wardaudit.project.config import Paths
+from wardaudit.run.plan import WardPlan
+from wardaudit.store import WardStore
 
 REPO = Path(__file__).resolve().parents[2]
 FAILING = "phu-thinh"
 
 
-def fake_runner(slug: str, paths: Paths, reuse_audit: bool = False) -> dict:
-    """Stands in for notebook.execute_ward: writes the outputs a ward run writes; one ward fails.
-    Each call appends a line to runs.log, and one to audits.log when it would audit."""
+def fake_runner(plan: WardPlan, paths: Paths, force: bool = False) -> dict:
+    """Stands in for run.ward.run_ward: writes the summary a ward run writes; one ward fails.
+    Each call appends a line to runs.log, and one to audits.log when it would audit (its stored
+    audit, here a file holding the key, was made from other inputs, or ``force``)."""
+    slug = plan.slug
     html = paths.ward_report(slug)
     out = paths.ward_processed(slug)
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "runs.log", "a", encoding="utf-8") as f:
         f.write(f"{os.getpid()}\n")
-    if not reuse_audit:
+    key = out / "audit.key"
+    if force or not key.exists() or key.read_text() != plan.inputs:
+        key.write_text(plan.inputs)
         with open(out / "audits.log", "a", encoding="utf-8") as f:
             f.write(f"{os.getpid()}\n")
     if slug == FAILING:
@@ -31,9 +37,7 @@ def fake_runner(slug: str, paths: Paths, reuse_audit: bool = False) -> dict:
         html.write_text("<html><body>failed</body></html>", encoding="utf-8")
         return {"status": "failed", "reason": f"data/raw/{slug}: ô lỗi / cell failed\nsecond line",
                 "html": str(html)}
-    (out / "findings.json").write_text(json.dumps({"checks": [
-        {"rule": "X1", "status": "fail", "severity": "error"},
-        {"rule": "X2", "status": "pass", "severity": "error"}]}), encoding="utf-8")
+    WardStore(paths, slug).write_summary({"counts": {"error": 1, "warning": 0, "info": 0, "passed": 1}})
     html.parent.mkdir(parents=True, exist_ok=True)
     html.write_text(f"<html><body>{slug}</body></html>", encoding="utf-8")
     return {"status": "ok", "html": str(html)}
@@ -138,14 +142,22 @@ def audits(paths: Paths, slug: str) -> int:
     return len(log.read_text().splitlines()) if log.exists() else 0
 
 
-def test_a_saved_notebook_rerenders_every_ward_without_reauditing(project):
+def test_the_working_notebook_changes_nothing_and_the_template_rerenders_without_reauditing(
+        project, tmp_path, monkeypatch):
+    from wardaudit.run import digest
+
     wards = ["nam-thanh-mien", "trung-thanh"]
     run_batch(wards=wards, jobs=1, paths=project, runner=fake_runner, portfolio=fake_portfolio)
     assert [audits(project, s) for s in wards] == [1, 1]
+    # the auditor's notebook in notebooks/, edited and saved: not what the batch runs
     nb = project.notebooks / "ward_audit.ipynb"
-    nb.parent.mkdir(exist_ok=True)
-    # what JupyterLab's save does to an unchanged notebook: same cells, rewritten bytes
-    nb.write_text((nb.read_text(encoding="utf-8") if nb.exists() else "{}") + "\n", encoding="utf-8")
+    nb.write_text(nb.read_text(encoding="utf-8").replace("Tham số", "Tham số (đã sửa)"), encoding="utf-8")
+    run_batch(wards=wards, jobs=1, paths=project, runner=fake_runner, portfolio=fake_portfolio)
+    assert statuses(project) == dict.fromkeys(wards, "skipped")
+    # the page template changed on purpose: every ward's page again …
+    template = tmp_path / "ward_audit.ipynb"
+    template.write_text(digest.TEMPLATE.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    monkeypatch.setattr(digest, "TEMPLATE", template)
     run_batch(wards=wards, jobs=1, paths=project, runner=fake_runner, portfolio=fake_portfolio)
     assert statuses(project) == dict.fromkeys(wards, "ok")
     assert [runs(project, s) for s in wards] == [2, 2]  # re-rendered …
@@ -183,9 +195,9 @@ def test_a_runner_that_raises_becomes_a_reason(project):
     assert w["reason"] == "notebooks/nam-thanh-mien: kernel died while running cell 3"
 
 
-def raising_runner(slug: str, paths: Paths) -> dict:
+def raising_runner(plan: WardPlan, paths: Paths, force: bool = False) -> dict:
     from wardaudit.errors import NotebookError
-    raise NotebookError("kernel died\nwhile running cell 3", ward=slug, path=f"notebooks/{slug}")
+    raise NotebookError("kernel died\nwhile running cell 3", ward=plan.slug, path=f"notebooks/{plan.slug}")
 
 
 def test_manifest_carries_wards_this_run_did_not_touch(project):

@@ -10,12 +10,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from wardaudit.audit import audit_ward
+from conftest import audit_seed
 from wardaudit.ingest import read_document
 from wardaudit.model.findings import CheckResult, Evidence
-from wardaudit.project.config import load_params
+from wardaudit.model.report import ReportMeta
 from wardaudit.render import page as display
-from wardaudit.run.ward import execute_ward, render_html
+from wardaudit.run.notebook import render_html
+from wardaudit.run.ward import execute_ward
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,7 +48,7 @@ def test_ward_report_marks_links_and_no_network(browser, rendered_ward):
     pg = Page(browser, html.as_uri())
     page = pg.page
 
-    results = audit_ward(load_params(paths.ward_params("vinh-thong")), paths)
+    results = audit_seed(paths, "vinh-thong")
     expected_fail: set[str] = set()
     expected_pass: set[str] = set()
     n = len(results)
@@ -133,13 +134,12 @@ def test_hostile_report_text_never_runs_in_the_browser(browser, project, tmp_pat
 
     class R:  # the parts of an AuditResult the display functions read
         document = doc
-        meta = {"ward_name": HOSTILE_NAME, "number": "12", "date": None, "period": None}
+        meta = ReportMeta(ward_name=HOSTILE_NAME, number="12")
         checks = [CheckResult("FOOT001", "fail", "error", HOSTILE_NAME, {"expected": 60, "actual": 61}, (ev,))]
         facts: list = []
 
     class P:
         ward, level, province, rules_off = HOSTILE_NAME, "xã", "<b>x</b>", ["<script>"]
-        period_start = period_end = None
         carried_over_in_denominator, outline_profile = True, "auto"
 
     sections = [display.header([R], P), display.scorecard([R]), display.findings([R]), display.source_view([R]),

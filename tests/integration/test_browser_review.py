@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import audit_seed, copy_project
 from wardaudit.review.decisions import decide
-from wardaudit.run.ward import execute_ward, load_ward
+from wardaudit.run.ward import execute_ward
 
 pytestmark = [pytest.mark.slow]
 
@@ -22,7 +22,7 @@ def reviewed_page(tmp_path_factory):
     paths = copy_project(tmp_path_factory.mktemp("review") / "project", (WARD,))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WARDAUDIT_ROOT", str(paths.root))
-        fails = [c for c in load_ward(WARD, paths=paths).results[0].checks if c.status == "fail"]
+        fails = [c for c in audit_seed(paths, WARD)[0].checks if c.status == "fail"]
         dismiss = next(c for c in fails if c.rule.startswith("FOOT"))
         query = next(c for c in fails if c.rule.startswith("BUDG"))
         decide(WARD, dismiss.id, "dismissed", "Chênh lệch do hồ sơ rút, đã đối chiếu", by="Kiểm toán viên B",

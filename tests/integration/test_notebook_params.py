@@ -12,9 +12,10 @@ import nbformat
 import pytest
 
 from wardaudit.errors import ParametersError
-from wardaudit.run.ward import WARD_NOTEBOOK, UnknownWardError, load_ward
+from wardaudit.run.present import UnknownWardError, load_ward
 
 REPO = Path(__file__).resolve().parents[2]
+WARD_NOTEBOOK = "ward_audit.ipynb"  # the auditor's working notebook in notebooks/
 
 
 def _parameters_cell() -> str:

@@ -12,12 +12,16 @@ import nbformat
 import pytest
 
 from conftest import copy_project
-from wardaudit.audit import audit_ward
 from wardaudit.project.config import load_params
-from wardaudit.run.ward import WARD_NOTEBOOK, execute_ward, render_html
+from wardaudit.run.digest import TEMPLATE
+from wardaudit.run.notebook import render_html
+from wardaudit.run.ward import execute_ward
+from wardaudit.store import WardStore
 
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+WARD_NOTEBOOK = "ward_audit.ipynb"  # the auditor's working notebook
+# the notebooks of notebooks/ and the page template the batch executes
+NOTEBOOKS = [*sorted((REPO / "notebooks").glob("*.ipynb")), TEMPLATE]
 SLUG = "vinh-thong"
 STAMP = re.compile(r'<footer class="run-stamp">[^<]*</footer>')
 
@@ -55,13 +59,15 @@ def test_notebook_code_is_calls_and_displays_only(path):
         assert not [s for s in strings if _path_like(s)], f"{path.name}: path literal in cell {c.get('id')}"
 
 
-def test_ward_notebook_parameters_cell_and_section_order():
-    nb, cells = _code_cells(REPO / "notebooks" / WARD_NOTEBOOK)
+@pytest.mark.parametrize("path, names", [
+    (REPO / "notebooks" / WARD_NOTEBOOK, {"ward", "params_file", "lang", "rules_off", "carried_over_in_denominator",
+                                          "outline_profile", "root"}),
+    (TEMPLATE, {"ward", "root", "params", "key"})], ids=["working-copy", "template"])
+def test_ward_notebook_parameters_cell_and_section_order(path, names):
+    nb, cells = _code_cells(path)
     params = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and cells[0] is params[0]
-    names = {t.id for t in ast.walk(ast.parse(params[0].source)) if isinstance(t, ast.Name)}
-    assert {"ward", "params_file", "lang", "rules_off", "period_start", "period_end",
-            "carried_over_in_denominator", "outline_profile"} <= names
+    assert names <= {t.id for t in ast.walk(ast.parse(params[0].source)) if isinstance(t, ast.Name)}
     calls = [re.search(r"report\.(\w+)\(", c.source) for c in cells]
     order = [m.group(1) for m in calls if m]
     # findings and charts before the report's text, which comes last (an appendix when printed)
@@ -86,7 +92,7 @@ def test_executed_notebook_shows_the_audit(rendered_ward):
     paths, result = rendered_ward
     assert result["status"] == "ok", result.get("reason")
     params = load_params(paths.ward_params(SLUG))
-    results = audit_ward(params, paths)
+    results = WardStore(paths, SLUG).load_audit()
     out = _outputs(Path(result["notebook"]))
     # header: the ward's name, its source file and the file's sha256
     assert params.ward in out["header"]
@@ -112,8 +118,8 @@ def test_output_notebook_records_provenance_not_timings(rendered_ward):
     nb = nbformat.read(result["notebook"], as_version=4)
     meta = nb.metadata["wardaudit"]
     assert meta["slug"] == SLUG and meta["status"] == "ok" and meta["version"]
-    files = {i["file"]: i["sha256"] for i in meta["inputs"]}
-    assert f"parameters/{SLUG}.yaml" in files and f"notebooks/{WARD_NOTEBOOK}" in files
+    files = {i.get("file") or i.get("template"): i["sha256"] for i in meta["inputs"]}
+    assert f"parameters/{SLUG}.yaml" in files and f"wardaudit/run/templates/{TEMPLATE.name}" in files
     assert any(f.startswith(f"data/raw/{SLUG}/") for f in files)
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in files.values())
     assert meta["parameters"]["ward"] == SLUG
@@ -153,16 +159,46 @@ def test_two_runs_give_the_same_html_apart_from_the_timestamp(rendered_ward):
     assert strip(nb_before) == strip(Path(second["notebook"]).read_bytes())
 
 
-def test_a_failing_notebook_is_still_rendered_with_its_error(project):
-    result = execute_ward(SLUG, project, parameters={"params_file": "no-such-parameters.yaml"})
+def _failing_template(tmp_path: Path) -> Path:
+    """The page template with a cell that raises after the findings."""
+    nb = nbformat.read(str(TEMPLATE), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if c.get("id") == "findings") + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell("raise ValueError('ô mẫu bị sửa hỏng')"))
+    path = tmp_path / "ward_audit.ipynb"
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_a_failing_template_keeps_the_last_good_page_under_a_banner(project, tmp_path, monkeypatch):
+    from wardaudit.run import digest
+
+    first = execute_ward(SLUG, project)
+    assert first["status"] == "ok", first.get("reason")
+    good = Path(first["html"]).read_text(encoding="utf-8")
+    monkeypatch.setattr(digest, "TEMPLATE", _failing_template(tmp_path))
+    result = execute_ward(SLUG, project)
     assert result["status"] == "failed"
-    assert "ParametersError" in result["reason"] and "\n" not in result["reason"]
+    assert "ValueError" in result["reason"] and "\n" not in result["reason"]
     html = Path(result["html"]).read_text(encoding="utf-8")
-    assert 'class="banner-fail"' in html and "chạy lỗi" in html
+    # the banner names the failure and the good run's date; the good page's finding cards stay
+    assert 'class="banner-fail"' in html and "ô mẫu bị sửa hỏng" in html and "kết quả kiểm tra tốt gần nhất" in html
+    assert html.count('<div class="finding ') == good.count('<div class="finding ') > 0
     # the reason in one line, never the Python traceback of the failing cell
-    assert "ParametersError" in html and "Traceback" not in html and "<pre>" not in html
-    nb = nbformat.read(result["notebook"], as_version=4)
-    assert nb.metadata["wardaudit"]["status"] == "failed"
+    assert "Traceback" not in html and "<pre>" not in html
+    failed = nbformat.read(str(WardStore(project, SLUG).failed_notebook_path), as_version=4)
+    assert failed.metadata["wardaudit"]["status"] == "failed"
+    assert nbformat.read(first["notebook"], as_version=4).metadata["wardaudit"]["status"] == "ok"
+
+
+def test_a_ward_that_never_ran_well_gets_a_page_that_says_what_failed(project, tmp_path, monkeypatch):
+    from wardaudit.run import digest
+
+    monkeypatch.setattr(digest, "TEMPLATE", _failing_template(tmp_path))
+    result = execute_ward(SLUG, project)
+    assert result["status"] == "failed"
+    html = Path(result["html"]).read_text(encoding="utf-8")
+    assert 'class="banner-fail"' in html and "Chưa lập được trang kiểm tra" in html
+    assert "ô mẫu bị sửa hỏng" in html and f"wardaudit run {SLUG}" in html
 
 
 # --- a kernel reused across wards (what a batch worker does) ---------------------------------------

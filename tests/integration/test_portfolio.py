@@ -1,4 +1,4 @@
-"""The portfolio over the seed wards' processed outputs (made with audit_ward in a copy of the
+"""The portfolio over the seed wards' processed outputs (audited and stored as a batch worker does, in a copy of the
 project), the PORT checks on planted portfolios, the exports and the portfolio notebook."""
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    from wardaudit.audit import audit_ward
+    from conftest import audit_seed
 
     root = copy_project(ROOT, tmp_path_factory.mktemp("project"))
     paths = Paths(root)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WARDAUDIT_ROOT", str(root))
         for p in sorted(paths.parameters.glob("*.yaml")):
-            audit_ward(load_params(p, paths), paths)
+            audit_seed(paths, p.stem)
             # the ward page the batch would have rendered; the index links to it
             (paths.reports / f"{p.stem}.html").write_text("<!DOCTYPE html><title>ward</title>\n", encoding="utf-8")
         yield paths
@@ -227,9 +227,7 @@ def test_two_units_with_the_same_name_stay_distinct(tmp_path, monkeypatch):
     """Ward names repeat across provinces; the index must not merge two units that share one."""
     import shutil
 
-    from conftest import copy_project
-    from wardaudit.audit import audit_ward
-    from wardaudit.project.config import load_params
+    from conftest import audit_seed, copy_project
     from wardaudit.run import portfolio as P
 
     paths = copy_project(tmp_path / "p", ("vinh-thong",))
@@ -239,7 +237,7 @@ def test_two_units_with_the_same_name_stay_distinct(tmp_path, monkeypatch):
     (paths.parameters / "vinh-thong-2.yaml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))
     for slug in ("vinh-thong", "vinh-thong-2"):
-        audit_ward(load_params(paths.ward_params(slug)), paths)
+        audit_seed(paths, slug)
     pf = P.load_portfolio(paths=paths)
     assert len({w.ward for w in pf.wards}) == 2
     assert len(P.heatmap_data(pf)) == 2

@@ -52,7 +52,7 @@ def test_decisions_reach_every_output_survive_force_and_need_no_reaudit(tmp_path
     decisions = paths.ward_reviews(WARD).read_bytes()
 
     out = paths.ward_processed(WARD)
-    audited = {n: (out / n).stat().st_mtime_ns for n in ("facts.csv", "audit.pickle")}
+    audited = {n: (out / n).stat().st_mtime_ns for n in ("facts.csv", "audit.json")}
     assert run_batch(wards=[WARD], jobs=1, quiet=True, paths=paths) == 0
     assert json.loads((paths.reports / "batch.json").read_text())["wards"][0]["status"] == "ok"
     # the decisions alone changed: nothing was re-audited

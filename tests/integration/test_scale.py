@@ -11,6 +11,7 @@ import pytest
 import synthetic_summaries
 from wardaudit.batch.local import run_batch
 from wardaudit.project.config import Paths
+from wardaudit.run.plan import WardPlan
 from wardaudit.run.portfolio.phase import execute_portfolio
 
 MB = 1024 * 1024
@@ -79,18 +80,26 @@ def test_stale_ward_folder_is_left_out_with_a_note(tmp_path, capsys):
 
 # --- a warm re-run through the batch -------------------------------------------------------------
 
-def summary_runner(slug: str, paths: Paths, reuse_audit: bool = False) -> dict:
-    """Stands in for the ward notebook: findings whose error count follows the report's length, and
-    a page; each call is logged in runs.log."""
+def summary_runner(plan: WardPlan, paths: Paths, force: bool = False) -> dict:
+    """Stands in for run_ward: a stored audit whose error count follows the report's length, its
+    summary, and a page; each call is logged in runs.log."""
+    from wardaudit.model.audit import AuditResult
+    from wardaudit.model.document import Document
+    from wardaudit.model.findings import CheckResult
+    from wardaudit.model.report import Period, ReportMeta
+    from wardaudit.run.portfolio.summary import write_summary
+    from wardaudit.store import WardStore
+
+    slug = plan.slug
     out = paths.ward_processed(slug)
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "runs.log", "a", encoding="utf-8") as f:
         f.write("run\n")
-    size = sum(p.stat().st_size for p in paths.ward_raw(slug).iterdir())
-    checks = [{"id": f"FOOT001-{slug}-{i}", "rule": "FOOT001", "status": "fail", "severity": "error",
-               "message": "x", "values": {}, "evidence": []} for i in range(size % 7)]
-    (out / "findings.json").write_text(json.dumps({"source": f"data/raw/{slug}/r.txt", "checks": checks,
-                                                   "report": {"period": {"end": "2026-05-31"}}}), encoding="utf-8")
+    checks = [CheckResult("FOOT001", "fail", "error", "x", key=f"{slug}-{i}") for i in range(plan.size % 7)]
+    doc = Document(source=f"data/raw/{slug}/r.txt", format="text", sha256="0" * 64)
+    result = AuditResult(doc, ReportMeta(period=Period(None, "2026-05-31")), [], checks)
+    WardStore(paths, slug).save_audit([result], plan.inputs)
+    write_summary(slug, paths)
     paths.ward_report(slug).write_text(f"<html>{slug}</html>", encoding="utf-8")
     return {"status": "ok", "html": str(paths.ward_report(slug))}
 

@@ -52,7 +52,8 @@ def test_page_limit_bounds_time_and_reports_overflow(huge_pdf):
 
 
 def test_page_limit_from_parameters(huge_pdf, tmp_path, monkeypatch):
-    from wardaudit.audit import audit_ward
+    from wardaudit.run.plan import plan_ward
+    from wardaudit.run.ward import audit_ward
 
     paths = Paths(tmp_path)
     (paths.raw / "huge").mkdir(parents=True)
@@ -64,7 +65,7 @@ def test_page_limit_from_parameters(huge_pdf, tmp_path, monkeypatch):
     assert params.max_pages == LIMIT
 
     started = time.perf_counter()
-    (result,) = audit_ward(params, paths, use_cache=False)
+    (result,) = audit_ward(plan_ward("huge", paths), paths).results
     assert time.perf_counter() - started < 30
     doc = result.document
     assert doc.pages == PAGES and max(b.location.page for b in doc.blocks) == LIMIT

@@ -65,6 +65,6 @@ def test_metadata_reads_capital_headers_and_numeric_dates(tmp_path):
     p.write_text("ỦY BAN NHÂN DÂN XÃ PHÚ AN\n\nSố: 12/BC-UBND\n\nPhú An, ngày 07/5/2026\n\nBÁO CÁO\n\nKết quả tuần\n\n"
                  "UBND xã Phú An báo cáo. Trên địa bàn xã Phú An có 3 thôn.\n", encoding="utf-8")
     meta = extract_metadata(read_document(p))
-    assert meta["ward_name"] == "Phú An" and meta["level"] == "xã"
-    assert meta["date"] == "2026-05-07" and meta["number"] == "12/BC-UBND"
-    assert [v["name"] for v in meta["name_variants"]] == ["Phú An"]  # capitals are not another spelling
+    assert meta.ward_name == "Phú An" and meta.level == "xã"
+    assert meta.date.isoformat() == "2026-05-07" and meta.number == "12/BC-UBND"
+    assert [v.name for v in meta.name_variants] == ["Phú An"]  # capitals are not another spelling

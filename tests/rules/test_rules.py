@@ -136,7 +136,7 @@ def test_a_synthetic_monthly_report_with_planted_faults():
     assert any("95,2%" in m for r, m in fails if r == "RATE001")               # 480/520 is 92,31%
     passes = {c.rule for c in result.checks if c.status == "pass"}
     assert {"FOOT002", "META001", "META002", "META003", "META004"} <= passes
-    assert result.meta["period"] == {"start": "2026-05-01", "end": "2026-05-31"}
+    assert result.meta.period.to_dict() == {"start": "2026-05-01", "end": "2026-05-31"}
 
 
 def test_a_total_in_a_title_is_ticked_against_the_table_below():

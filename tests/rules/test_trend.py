@@ -13,6 +13,7 @@ import pytest
 
 from synthetic import make_report, make_ward
 from wardaudit.model.document import Document
+from wardaudit.model.report import Period, ReportMeta
 from wardaudit.project.config import WardParams
 from wardaudit.rules import AuditContext, load_rules, trend
 
@@ -149,9 +150,14 @@ def fact(value, metric="dossiers.received", qualifier="cumulative", period=None,
 
 def ctx_of(prev_facts, facts, prev_meta=None, meta=None):
     doc = Document(source="now.txt", format="text", sha256="")
-    prev = SimpleNamespace(facts=prev_facts, meta=prev_meta or {}, document=Document(source="then.txt",
-                                                                                     format="text", sha256=""))
-    return AuditContext(document=doc, facts=facts, meta=meta or {}, history=[prev])
+    prev = SimpleNamespace(facts=prev_facts, meta=_meta(prev_meta), document=Document(source="then.txt",
+                                                                                      format="text", sha256=""))
+    return AuditContext(document=doc, facts=facts, meta=_meta(meta), history=[prev])
+
+
+def _meta(d: dict | None) -> ReportMeta:
+    d = d or {}
+    return ReportMeta(kind=d.get("kind"), period=Period.parse(d.get("period")))
 
 
 def test_trend001_new_year_resets_are_not_compared():

@@ -12,6 +12,7 @@ from test_house import SRC, html_strings, import_graph
 from wardaudit.errors import RegistryError
 from wardaudit.model.document import Block, Document, Location, Table
 from wardaudit.model.findings import CheckResult, Evidence, summary
+from wardaudit.model.report import Period, ReportMeta
 from wardaudit.render import charts
 from wardaudit.render import page as display
 from wardaudit.render.messages import MESSAGES, t
@@ -30,7 +31,7 @@ class FakeResult:
     """The parts of AuditResult the display functions read."""
 
     document: Document
-    meta: dict[str, Any]
+    meta: ReportMeta
     checks: list[CheckResult]
     facts: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -70,8 +71,7 @@ def _checks() -> list[CheckResult]:
 
 @pytest.fixture
 def result() -> FakeResult:
-    meta = {"number": None, "date": "", "period": {"start": None, "end": "2026-05-13"}, "kind": "tháng",
-            "ward_name": f"Xã {SCRIPT}{IMG}", "signer": MDLINK}
+    meta = ReportMeta(period=Period(None, "2026-05-13"), kind="tháng", ward_name=f"Xã {SCRIPT}{IMG}", signer=MDLINK)
     return FakeResult(_doc(), meta, _checks())
 
 
@@ -112,7 +112,7 @@ def test_quotes_in_report_text_cannot_end_an_attribute(result):
     # a passing check's message goes into the title attribute of its tick
     checks = [CheckResult("FOOT001", "pass", "error", 'Tổng " onmouseover="alert(1)\' x', {},
                           (Evidence("I", "Tổng số hồ sơ là 100 hồ sơ", None, 5, FILE, "100"),))]
-    html = display.source_view([FakeResult(result.document, {}, checks)])
+    html = display.source_view([FakeResult(result.document, ReportMeta(), checks)])
     title = re.search(r'<span class="tick" title="([^"]*)"', html).group(1)
     assert title == "FOOT001: Tổng &quot; onmouseover=&quot;alert(1)&#x27; x"
     assert '" onmouseover="' not in html
@@ -167,7 +167,7 @@ def test_unlocatable_figure_is_counted_not_guessed():
     checks = [CheckResult("FOOT009", "pass", "error", "x", {}, (Evidence("I", "không có", None, 99, FILE, "777"),))]
     pl = display.place_evidence(doc, checks)
     assert pl.unplaced == 1 and not pl.marks
-    html = display.source_view([FakeResult(doc, {}, checks)])
+    html = display.source_view([FakeResult(doc, ReportMeta(), checks)])
     assert "1 số liệu" in html and "777" not in html
 
 
@@ -176,7 +176,7 @@ def test_appendix_tables_show_quality_and_low_confidence_flag(result):
     assert 'class="flag-low"' in html and "ĐỘ TIN CẬY THẤP" in html
     assert "accuracy: 71,5" in html
     assert "Phụ lục 1" in html
-    empty = FakeResult(Document(FILE, "markdown", "0", []), {}, [])
+    empty = FakeResult(Document(FILE, "markdown", "0", []), ReportMeta(), [])
     assert "không có bảng phụ lục" in display.appendix_tables([empty])
 
 
@@ -253,7 +253,7 @@ def test_charts_section_embeds_png_data_only():
 
 
 def test_several_reports_get_distinct_anchors_and_matching_links(result):
-    second = FakeResult(_doc(), dict(result.meta), _checks())
+    second = FakeResult(_doc(), result.meta, _checks())
     src = display.source_view([result, second])
     ids = re.findall(r'id="([^"]+)"', src)
     assert len(ids) == len(set(ids)) and "r1-L0-5" in ids and "r2-L0-5" in ids
@@ -263,7 +263,7 @@ def test_several_reports_get_distinct_anchors_and_matching_links(result):
 
 
 def test_load_ward_applies_the_notebook_overrides(project):
-    from wardaudit.run.ward import load_ward
+    from wardaudit.run.present import load_ward
 
     ward = load_ward("vinh-thong", paths=project, lang="en", rules_off=["STRUCT"],
                      carried_over_in_denominator=False)
@@ -271,12 +271,14 @@ def test_load_ward_applies_the_notebook_overrides(project):
     assert ward.params.carried_over_in_denominator is False
     assert ward.results and not [c for r in ward.results for c in r.checks if c.rule.startswith("STRUCT")]
     assert '<h2 id="sec-header">Report</h2>' in display.header(ward.results, ward.params, ward.lang)
-    assert (project.ward_processed("vinh-thong") / "findings.json").exists()
+    # audited in the kernel, not stored: what the batch owns is left alone
+    assert ward.stored is False and not project.ward_processed("vinh-thong").exists()
 
 
 # --- the render layer's shape (the package-wide limits are in test_house.py) ---------------------
 
-RENDER_FILES = sorted((SRC / "render").glob("*.py")) + [SRC / "run" / "ward.py", SRC / "run" / "kernel.py"]
+RENDER_FILES = [*sorted((SRC / "render").glob("*.py")), SRC / "run" / "ward.py", SRC / "run" / "notebook.py",
+                SRC / "run" / "kernel.py"]
 
 
 def test_the_render_layer_builds_html_in_templates_only():

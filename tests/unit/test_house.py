@@ -176,7 +176,7 @@ def test_no_seed_name_or_figure_in_the_package():
 
 
 # the layers in pipeline order (README "Layout"): a module imports only from its own layer or earlier ones
-LAYERS = ("version", "errors", "registry", "project", "model", "vi", "catalogue", "ingest", "extract", "rules",
+LAYERS = ("version", "errors", "registry", "project", "model", "store", "vi", "catalogue", "ingest", "extract", "rules",
           "audit", "render", "review", "run", "batch", "cli")
 
 

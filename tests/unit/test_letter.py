@@ -1,45 +1,48 @@
 """wardaudit.review.letter: the request for explanation sent to the ward, read back with python-docx."""
 from __future__ import annotations
 
-import json
-
 import docx
 import pytest
 
-from wardaudit.project.config import Paths
+from wardaudit.model.audit import AuditResult
+from wardaudit.model.document import Document
+from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.model.report import ReportMeta
+from wardaudit.project.config import Paths, WardParams
+from wardaudit.review.decisions import Decision
 from wardaudit.review.letter import write_letter
 
 
-def _check(cid: str, rule: str, quote: str, review: dict | None, line: int) -> dict:
-    c = {"id": cid, "rule": rule, "status": "fail", "severity": "error", "message": f"thông điệp {cid}",
-         "values": {}, "evidence": [{"section": "II. Kết quả", "quote": quote, "page": None, "line": line}]}
-    if review:
-        c["review"] = {"by": "An", "at": "2026-11-20T08:00:00Z", **review}
-    return c
+def _check(rule: str, quote: str, line: int) -> CheckResult:
+    return CheckResult(rule, "fail", "error", f"thông điệp {rule}", {}, (Evidence("II. Kết quả", quote, None, line),),
+                       key=f"k-{rule}")
+
+
+CHECKS = [_check("FOOT001", "Tổng số hồ sơ tiếp nhận là 1.250 hồ sơ", 41),
+          _check("RATE001", "tỷ lệ giải quyết đúng hạn đạt 97,3%", 58),
+          _check("XREF001", "còn tồn 77 hồ sơ", 60),
+          _check("BUDG001", "đã giải ngân 3.400 triệu đồng", 75),
+          _check("TGT001", "đạt 64% chỉ tiêu", 90)]
+IDS = {c.rule: c.id for c in CHECKS}
+DECIDED = {"FOOT001": ("query", "Tổng không khớp chi tiết, đề nghị nêu số đúng"),
+           "RATE001": ("dismissed", "Làm tròn theo quy định của tỉnh"),
+           "XREF001": ("confirmed", "Sai thật"),
+           "BUDG001": ("query", "Giải ngân vượt kinh phí bố trí")}
+
+
+def _decisions(decided: dict[str, tuple[str, str]]) -> dict[str, Decision]:
+    return {IDS[r]: Decision(IDS[r], status, note, "An", "2026-11-20T08:00:00Z")
+            for r, (status, note) in decided.items()}
 
 
 @pytest.fixture
-def ward(tmp_path) -> Paths:
+def ward(tmp_path) -> tuple[Paths, WardParams, list[AuditResult]]:
     paths = Paths(tmp_path)
-    paths.parameters.mkdir(parents=True)
-    paths.ward_params("xa-hoa-binh").write_text('ward: "Hòa Bình"\nlevel: xã\nprovince: "Tây Ninh"\n',
-                                                encoding="utf-8")
-    out = paths.ward_processed("xa-hoa-binh")
-    out.mkdir(parents=True)
-    checks = [
-        _check("FOOT001-aaaaaaaaaa", "FOOT001", "Tổng số hồ sơ tiếp nhận là 1.250 hồ sơ",
-               {"status": "query", "note": "Tổng không khớp chi tiết, đề nghị nêu số đúng"}, 41),
-        _check("RATE001-bbbbbbbbbb", "RATE001", "tỷ lệ giải quyết đúng hạn đạt 97,3%",
-               {"status": "dismissed", "note": "Làm tròn theo quy định của tỉnh"}, 58),
-        _check("XREF001-cccccccccc", "XREF001", "còn tồn 77 hồ sơ", {"status": "confirmed", "note": "Sai thật"}, 60),
-        _check("BUDG001-dddddddddd", "BUDG001", "đã giải ngân 3.400 triệu đồng",
-               {"status": "query", "note": "Giải ngân vượt kinh phí bố trí"}, 75),
-        _check("TGT001-eeeeeeeeee", "TGT001", "đạt 64% chỉ tiêu", None, 90),
-    ]
-    doc = {"schema": "wardaudit.findings/1", "source": "data/raw/xa-hoa-binh/bc.txt", "ward": "Hòa Bình",
-           "report": {"number": "112/BC-UBND", "date": "2026-06-10", "period": None}, "checks": checks, "facts": []}
-    (out / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    return paths
+    params = WardParams(ward="Hòa Bình", slug="xa-hoa-binh", level="xã", province="Tây Ninh")
+    doc = Document(source="data/raw/xa-hoa-binh/bc.txt", format="text", sha256="0" * 64)
+    result = AuditResult(document=doc, meta=ReportMeta(number="112/BC-UBND", date="2026-06-10"), facts=[],
+                         checks=list(CHECKS), ward="Hòa Bình")
+    return paths, params, [result]
 
 
 def _text(d) -> str:
@@ -48,8 +51,9 @@ def _text(d) -> str:
 
 
 def test_the_letter_asks_about_the_queried_findings_only_in_the_administrative_layout(ward):
-    path = write_letter("xa-hoa-binh", ward)
-    assert path == ward.reports / "xa-hoa-binh-giai-trinh.docx"
+    paths, params, results = ward
+    path = write_letter(params, results, _decisions(DECIDED), paths)
+    assert path == paths.reports / "xa-hoa-binh-giai-trinh.docx"
     d = docx.Document(str(path))
     head = d.tables[0]
     assert "UBND TỈNH TÂY NINH" in head.cell(0, 0).text
@@ -62,8 +66,9 @@ def test_the_letter_asks_about_the_queried_findings_only_in_the_administrative_l
     assert any("báo cáo số 112/BC-UBND ngày 10/06/2026" in p for p in paras)
     items = [p for p in paras if p[:3] in ("1. ", "2. ", "3. ")]
     assert len(items) == 2
-    assert items[0].startswith("1. ") and "FOOT001-aaaaaaaaaa" in items[0]
-    assert items[1].startswith("2. ") and "BUDG001-dddddddddd" in items[1]
+    # in the order the findings document lists them (worst first, then by rule)
+    assert items[0].startswith("1. ") and IDS["BUDG001"] in items[0]
+    assert items[1].startswith("2. ") and IDS["FOOT001"] in items[1]
     text = _text(d)
     # quoted evidence with its section and line, and the auditor's note
     assert "mục “II. Kết quả”, dòng 41" in text and "“Tổng số hồ sơ tiếp nhận là 1.250 hồ sơ”" in text
@@ -74,12 +79,8 @@ def test_the_letter_asks_about_the_queried_findings_only_in_the_administrative_l
 
 
 def test_no_query_no_letter_and_an_old_letter_is_withdrawn(ward):
-    path = write_letter("xa-hoa-binh", ward)
+    paths, params, results = ward
+    path = write_letter(params, results, _decisions(DECIDED), paths)
     assert path.exists()
-    findings = ward.ward_processed("xa-hoa-binh") / "findings.json"
-    doc = json.loads(findings.read_text(encoding="utf-8"))
-    for c in doc["checks"]:
-        c.pop("review", None)
-    findings.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    assert write_letter("xa-hoa-binh", ward) is None
+    assert write_letter(params, results, {}, paths) is None
     assert not path.exists()

@@ -9,15 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import audit_seed, copy_project
 from wardaudit.batch.local import run_batch
 from wardaudit.cli import main
 from wardaudit.errors import ReviewError
+from wardaudit.model.audit import AuditResult
+from wardaudit.model.document import Document
 from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.model.report import ReportMeta
 from wardaudit.project.config import Paths
 from wardaudit.render import page as display
 from wardaudit.review.decisions import NO_LONGER_FOUND, decide, latest, load_decisions, parse_decisions, review_list
-from wardaudit.run.ward import load_ward
+from wardaudit.run.plan import WardPlan, plan_ward
+from wardaudit.run.ward import audit_ward
+from wardaudit.store import WardStore
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "src/wardaudit/schema/findings.schema.json")
                     .read_text(encoding="utf-8"))
@@ -42,12 +47,17 @@ def test_a_finding_id_comes_from_the_rule_and_the_key_only():
 
 # --- the store ------------------------------------------------------------------------------------
 
-def _findings(paths: Paths, slug: str, ids: list[str]) -> None:
-    out = paths.ward_processed(slug)
-    out.mkdir(parents=True, exist_ok=True)
-    checks = [{"id": i, "rule": i.split("-")[0], "status": "fail", "severity": "error", "message": f"m {i}",
-               "values": {}, "evidence": []} for i in ids]
-    (out / "findings.json").write_text(json.dumps({"source": "r.txt", "checks": checks}), encoding="utf-8")
+def _check(rule: str, key: str) -> CheckResult:
+    return CheckResult(rule, "fail", "error", f"m {rule} {key}", key=key)
+
+
+F1, R2 = _check("FOOT001", "k1").id, _check("RATE001", "k2").id
+
+
+def _findings(paths: Paths, slug: str, checks: list[CheckResult], key: str = "-") -> None:
+    """A stored audit of one report whose failing checks are ``checks`` (what a run leaves in the store)."""
+    doc = Document(source="r.txt", format="text", sha256="0" * 64)
+    WardStore(paths, slug).save_audit([AuditResult(doc, ReportMeta(), [], checks)], key)
 
 
 @pytest.fixture
@@ -56,29 +66,29 @@ def small(tmp_path, monkeypatch) -> Paths:
     (tmp_path / "parameters").mkdir()
     (tmp_path / "data").mkdir()
     monkeypatch.setenv("WARDAUDIT_ROOT", str(tmp_path))
-    _findings(paths, "xa-a", ["FOOT001-0000000001", "RATE001-0000000002"])
+    _findings(paths, "xa-a", [_check("FOOT001", "k1"), _check("RATE001", "k2")])
     return paths
 
 
 def test_decisions_are_appended_never_rewritten_and_the_last_one_wins(small):
-    decide("xa-a", "FOOT001-0000000001", "dismissed", "đơn vị tính là nghìn đồng", by="An", paths=small)
+    decide("xa-a", F1, "dismissed", "đơn vị tính là nghìn đồng", by="An", paths=small)
     first = small.ward_reviews("xa-a").read_bytes()
-    decide("xa-a", "FOOT001-0000000001", "confirmed", "đối chiếu lại: sai thật", paths=small)
+    decide("xa-a", F1, "confirmed", "đối chiếu lại: sai thật", paths=small)
     second = small.ward_reviews("xa-a").read_bytes()
     assert second.startswith(first) and len(second) > len(first)
     history = load_decisions("xa-a", small)
     assert [d.status for d in history] == ["dismissed", "confirmed"]
     assert history[0].by == "An" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", history[0].at)
-    assert latest(history)["FOOT001-0000000001"].note == "đối chiếu lại: sai thật"
+    assert latest(history)[F1].note == "đối chiếu lại: sai thật"
 
 
 def test_a_decision_on_an_unknown_finding_or_with_a_bad_status_is_refused(small):
     with pytest.raises(ReviewError, match="FOOT001-ffffffffff.*no such finding"):
         decide("xa-a", "FOOT001-ffffffffff", "dismissed", "x", paths=small)
     with pytest.raises(ReviewError, match="invalid status"):
-        decide("xa-a", "FOOT001-0000000001", "ignored", "x", paths=small)
+        decide("xa-a", F1, "ignored", "x", paths=small)
     with pytest.raises(ReviewError, match="not audited yet"):
-        decide("xa-b", "FOOT001-0000000001", "dismissed", "x", paths=small)
+        decide("xa-b", F1, "dismissed", "x", paths=small)
     assert not small.ward_reviews("xa-a").exists()
 
 
@@ -96,22 +106,22 @@ def test_a_malformed_file_names_the_file_and_the_line(text, line, what):
 
 
 def test_the_review_command_lists_records_and_keeps_decisions_of_vanished_findings(small, capsys):
-    assert main(["review", "xa-a", "RATE001-0000000002", "--status", "query", "--note", "tỷ lệ  sai?",
+    assert main(["review", "xa-a", R2, "--status", "query", "--note", "tỷ lệ  sai?",
                  "--by", "Bình"]) == 0
-    assert "RATE001-0000000002: query" in capsys.readouterr().out
+    assert f"{R2}: query" in capsys.readouterr().out
     assert main(["review", "xa-a", "--format", "json"]) == 0
     listing = json.loads(capsys.readouterr().out)
     assert listing["ward"] == "xa-a"
     rows = {f["id"]: f for f in listing["findings"]}
-    assert set(rows["RATE001-0000000002"]) >= {"id", "rule", "severity", "message", "status", "note", "by", "at"}
-    assert (rows["RATE001-0000000002"]["status"], rows["RATE001-0000000002"]["note"],
-            rows["RATE001-0000000002"]["by"]) == ("query", "tỷ lệ sai?", "Bình")
-    assert rows["FOOT001-0000000001"]["status"] == "open" and rows["FOOT001-0000000001"]["at"] is None
+    assert set(rows[R2]) >= {"id", "rule", "severity", "message", "status", "note", "by", "at"}
+    assert (rows[R2]["status"], rows[R2]["note"],
+            rows[R2]["by"]) == ("query", "tỷ lệ sai?", "Bình")
+    assert rows[F1]["status"] == "open" and rows[F1]["at"] is None
     # the finding disappears from the next run: its decision stays, marked as no longer found
-    _findings(small, "xa-a", ["FOOT001-0000000001"])
-    gone = {f["id"]: f for f in review_list("xa-a", small)["findings"]}["RATE001-0000000002"]
+    _findings(small, "xa-a", [_check("FOOT001", "k1")])
+    gone = {f["id"]: f for f in review_list("xa-a", small)["findings"]}[R2]
     assert gone["found"] is False and gone["message"] == NO_LONGER_FOUND and gone["status"] == "query"
-    assert main(["review", "xa-a", "RATE001-0000000002", "--status", "open"]) == 2
+    assert main(["review", "xa-a", R2, "--status", "open"]) == 2
     assert "--note" in capsys.readouterr().err
     (small.ward_reviews("xa-a")).write_text("- id: [\n", encoding="utf-8")
     assert main(["review", "xa-a"]) == 2
@@ -121,15 +131,16 @@ def test_the_review_command_lists_records_and_keeps_decisions_of_vanished_findin
 
 # --- in a batch (stand-in runner) -------------------------------------------------------------------
 
-def recording_runner(slug: str, paths: Paths, reuse_audit: bool = False) -> dict:
-    """Stands in for execute_ward: logs how it was called, writes a findings.json and a page."""
-    out = paths.ward_processed(slug)
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "calls.log", "a", encoding="utf-8") as f:
-        f.write(("reuse" if reuse_audit else "audit") + "\n")
-    checks = [{"id": "FOOT001-0000000001", "rule": "FOOT001", "status": "fail", "severity": "error",
-               "message": "m", "values": {}, "evidence": []}]
-    (out / "findings.json").write_text(json.dumps({"checks": checks}), encoding="utf-8")
+def recording_runner(plan: WardPlan, paths: Paths, force: bool = False) -> dict:
+    """Stands in for run_ward: logs whether it would audit (no stored audit of these inputs, or
+    ``force``) or reuse the stored one, stores a one-finding audit and writes a page."""
+    slug = plan.slug
+    store = WardStore(paths, slug)
+    reuse = not force and store.load_audit(plan.inputs) is not None
+    store.folder.mkdir(parents=True, exist_ok=True)
+    with open(store.folder / "calls.log", "a", encoding="utf-8") as f:
+        f.write(("reuse" if reuse else "audit") + "\n")
+    _findings(paths, slug, [_check("FOOT001", "k1")], plan.inputs)
     paths.ward_report(slug).parent.mkdir(parents=True, exist_ok=True)
     paths.ward_report(slug).write_text("<html></html>", encoding="utf-8")
     return {"status": "ok", "html": str(paths.ward_report(slug))}
@@ -151,7 +162,7 @@ def test_batch_decisions_alone_rerender_without_audit_and_a_bad_file_fails_only_
     monkeypatch.setenv("WARDAUDIT_ROOT", str(tmp_path))
     kw = dict(jobs=2, quiet=True, paths=paths, runner=recording_runner, portfolio=no_portfolio)
     assert run_batch(wards=wards, **kw) == 0
-    decide("phu-thinh", "FOOT001-0000000001", "dismissed", "đã kiểm tra", paths=paths)
+    decide("phu-thinh", F1, "dismissed", "đã kiểm tra", paths=paths)
     assert run_batch(wards=wards, **kw) == 0
     got = {w["slug"]: w["status"] for w in json.loads((paths.reports / "batch.json").read_text())["wards"]}
     assert got == {"nam-thanh-mien": "skipped", "phu-thinh": "ok", "trung-thanh": "skipped"}
@@ -179,8 +190,7 @@ def test_batch_decisions_alone_rerender_without_audit_and_a_bad_file_fails_only_
 
 def test_a_corrected_resubmission_keeps_the_other_ids_and_shows_the_fixed_one_as_no_longer_found(tmp_path):
     paths = copy_project(tmp_path, ("trung-thanh",))
-    ward = load_ward("trung-thanh", paths=paths)
-    before = [c for c in ward.results[0].checks if c.status == "fail"]
+    before = [c for c in audit_seed(paths, "trung-thanh")[0].checks if c.status == "fail"]
     budget = next(c for c in before if c.rule.startswith("BUDG"))
     other = next(c for c in before if c.rule.startswith("FOOT"))
     decide("trung-thanh", budget.id, "query", "kinh phí bố trí nhỏ hơn số giải ngân", paths=paths)
@@ -197,7 +207,7 @@ def test_a_corrected_resubmission_keeps_the_other_ids_and_shows_the_fixed_one_as
     lines[at:at] = ["Báo cáo này thay cho báo cáo đã gửi, điều chỉnh số kinh phí được bố trí.", ""]
     raw.write_text("\n".join(lines), encoding="utf-8")
 
-    again = load_ward("trung-thanh", paths=paths)
+    again = audit_ward(plan_ward("trung-thanh", paths), paths)
     failing = {c.id: c for c in again.results[0].checks if c.status == "fail"}
     assert set(failing) == {c.id for c in before} - {budget.id}
     assert failing[other.id].evidence[0].line == other.evidence[0].line + 2
@@ -207,24 +217,26 @@ def test_a_corrected_resubmission_keeps_the_other_ids_and_shows_the_fixed_one_as
     doc = json.loads((paths.ward_processed("trung-thanh") / "findings.json").read_text(encoding="utf-8"))
     reviewed = {c["id"]: c["review"]["status"] for c in doc["checks"] if "review" in c}
     assert reviewed == {other.id: "confirmed"}
-    page = display.findings(again.results, reviews=again.reviews)
+    page = display.findings(again.results, reviews=again.decisions)
     gone = page.split('<section class="gone">', 1)[1]
     assert budget.id in gone and "không còn phát hiện" in gone and other.id not in gone
 
 
 def test_the_stored_audit_is_reused_only_for_the_same_reports(tmp_path):
     paths = copy_project(tmp_path, ("trung-thanh",))
-    first = load_ward("trung-thanh", paths=paths)
+    first = audit_ward(plan_ward("trung-thanh", paths), paths)
+    assert first.audited
     budget = next(c for c in first.results[0].checks if c.status == "fail" and c.rule.startswith("BUDG"))
-    store = paths.ward_processed("trung-thanh") / "audit.pickle"
+    store = paths.ward_processed("trung-thanh") / "audit.json"
     stamp = store.stat().st_mtime_ns
-    assert [c.id for c in load_ward("trung-thanh", paths=paths, reuse_audit=True).results[0].checks] == \
-        [c.id for c in first.results[0].checks]
-    assert store.stat().st_mtime_ns == stamp  # reused, not re-audited
+    reused = audit_ward(plan_ward("trung-thanh", paths), paths)
+    assert not reused.audited and [c.id for c in reused.results[0].checks] == [c.id for c in first.results[0].checks]
+    assert store.stat().st_mtime_ns == stamp  # read, not written again
     raw = next(paths.ward_raw("trung-thanh").iterdir())
     raw.write_text(raw.read_text(encoding="utf-8").replace(budget.evidence[0].figure, "9.999.000.000 đồng"),
                    encoding="utf-8")
-    changed = load_ward("trung-thanh", paths=paths, reuse_audit=True)
-    assert budget.id not in {c.id for c in changed.results[0].checks if c.status == "fail"}
-    store.write_bytes(b"not a pickle")
-    assert load_ward("trung-thanh", paths=paths, reuse_audit=True).results[0].checks == changed.results[0].checks
+    changed = audit_ward(plan_ward("trung-thanh", paths), paths)
+    assert changed.audited and budget.id not in {c.id for c in changed.results[0].checks if c.status == "fail"}
+    store.write_text("not JSON", encoding="utf-8")  # a damaged store is never trusted: audited again
+    again = audit_ward(plan_ward("trung-thanh", paths), paths)
+    assert again.audited and again.results[0].checks == changed.results[0].checks

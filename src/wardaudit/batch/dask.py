@@ -24,8 +24,8 @@ MAX_ATTEMPTS = 2
 class DaskEngine:
     """A client of the Dask scheduler at ``address``, opened on first use."""
 
-    def __init__(self, address: str):
-        self.address = address
+    def __init__(self, address: str, force: bool = False):
+        self.address, self.force = address, force
         self._client: Any = None
 
     @property
@@ -51,7 +51,7 @@ class DaskEngine:
         futures = {}
         for run in todo:
             run.attempts += 1
-            fut = client.submit(run_ward_task, run.slug, str(paths.root), runner, False, run.reuse_audit,
+            fut = client.submit(run_ward_task, run.plan, str(paths.root), runner, False, self.force,
                                 key=f"wardaudit-{run.slug}-{token}", pure=False, retries=MAX_ATTEMPTS - 1)
             futures[fut] = run
         for fut in as_completed(list(futures), loop=client.loop):

@@ -47,8 +47,8 @@ def _guess_ward(folder: Path) -> tuple[str, str]:
         if extract_metadata is not None:
             try:
                 meta = extract_metadata(doc)
-                name = name or meta.get("ward_name")
-                level = level or meta.get("level")
+                name = name or meta.ward_name
+                level = level or meta.level
             except Exception:  # noqa: BLE001 - a guess; the folder name is the fallback
                 pass
         if level is None:

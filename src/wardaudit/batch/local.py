@@ -3,13 +3,14 @@
 :func:`run_batch` is what ``wardaudit run`` calls. Per ward it
 
 1. validates ``parameters/<ward>.yaml`` (a bad file is a failed ward with a one-line reason);
-2. hashes everything the ward's audit reads (:mod:`wardaudit.batch.digest`) and skips the ward
-   when nothing changed; when only the auditor's decisions or the ward notebook changed, the
-   ward's page, letter and the index are re-rendered from the stored audit, without re-auditing;
-3. runs :func:`wardaudit.batch.task.run_ward_task` in a worker process (``concurrent.futures``
-   with a ``forkserver`` or ``spawn`` context, :class:`LocalEngine`) or on a Dask cluster
-   (:class:`wardaudit.batch.dask.DaskEngine`); the worker writes the ward's summary;
-4. records the digest only after a successful run.
+2. plans it once (:func:`wardaudit.run.plan.plan_ward`: parameters read, reports hashed) and skips
+   the ward when nothing changed; when only the auditor's decisions or the page template changed,
+   the worker finds the stored audit current and renders the ward's page, letter and summary from it,
+   without auditing again;
+3. hands the plan to :func:`wardaudit.batch.task.run_ward_task` in a worker process
+   (``concurrent.futures`` with a ``forkserver`` or ``spawn`` context, :class:`LocalEngine`) or on a
+   Dask cluster (:class:`wardaudit.batch.dask.DaskEngine`), where the whole run happens;
+4. records the digests only after a successful run.
 
 Then it writes ``reports/batch.json`` (the run manifest), renders the portfolio (the index and
 the province pages, the latter on the same pool or cluster; :mod:`wardaudit.run.portfolio`) and
@@ -28,24 +29,17 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.batch.dask import MAX_ATTEMPTS, DaskEngine
-from wardaudit.batch.digest import (
-    DIGEST_FILE,
-    NOTEBOOK_DIGEST,
-    PORTFOLIO_DIGEST,
-    REVIEWS_DIGEST,
-    notebook_digest,
-    package_digest,
-    portfolio_digest,
-    read_digest,
-    ward_inputs_digest,
-)
+from wardaudit.batch.digest import PORTFOLIO_DIGEST, portfolio_digest, read_digest
 from wardaudit.batch.discover import discover
 from wardaudit.batch.manifest import Progress, WardRun, summary_table, unread_names, write_manifest
-from wardaudit.batch.task import Runner, count_findings, run_ward_task, worker_init
+from wardaudit.batch.task import Runner, run_ward_task, worker_init
 from wardaudit.errors import AuditError, ParametersError, one_line
-from wardaudit.ingest import ward_intake
-from wardaudit.project.config import Paths, load_params, relative
+from wardaudit.project.config import Paths, relative
 from wardaudit.project.iorw import write_text
+from wardaudit.run.digest import package_digest
+from wardaudit.run.plan import plan_ward
+from wardaudit.run.portfolio.summary import batch_counts
+from wardaudit.store import WardStore
 
 # importers of the former single module (cli discover, run.ward package_digest) keep working
 __all__ = ["LocalEngine", "WardRun", "discover", "package_digest", "run_batch", "summary_table"]
@@ -70,42 +64,41 @@ def _select(wards: Iterable[str] | None, all_wards: bool, paths: Paths) -> list[
 
 
 def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
-    """Validate a ward's parameters and decide whether it needs a run. Returns (run, input bytes)."""
+    """Plan a ward (:func:`wardaudit.run.plan.plan_ward`) and decide whether it needs a run.
+
+    Returns (run, input bytes). A ward that cannot be planned is a failed run with its one-line reason,
+    and its last good page is kept under a banner naming it.
+    """
     run = WardRun(slug=slug)
-    params_file = paths.ward_params(slug)
     try:
-        params = load_params(params_file, paths)
-        run.ward = params.ward
-        if params.slug != slug:
-            raise ParametersError(f"{relative(params_file, paths)}: slug '{params.slug}' khác tên tệp / "
-                                  f"differs from the file name '{slug}'", path=str(params_file))
-        intake = ward_intake(params, paths)
-        # a folder of unreadable files is a failed intake naming each one, not "no report"
-        intake.require_readable(relative(paths.ward_raw(slug), paths), params.ward)
-        sources = intake.sources
-        run.inputs_sha256 = ward_inputs_digest(params, paths, params_file)
-        from wardaudit.review.decisions import decisions_digest, load_decisions
+        run.plan = plan_ward(slug, paths)
+        run.ward = run.plan.params.ward
+        from wardaudit.review.decisions import load_decisions
         load_decisions(slug, paths)  # a malformed file fails this ward here, with its line
-        run.reviews_sha256 = decisions_digest(slug, paths)
-        run.notebook_sha256 = notebook_digest(paths)
-    except AuditError as e:
-        run.status, run.reason = "failed", e.one_line()
+    except (AuditError, OSError) as e:
+        run.status = "failed"
+        run.reason = e.one_line() if isinstance(e, AuditError) else one_line(f"{slug}: {e}")
+        _keep_page(slug, paths, run.reason)
         return run, 0
-    except OSError as e:
-        run.status, run.reason = "failed", one_line(f"{relative(params_file, paths)}: {e}")
-        return run, 0
+    plan, store = run.plan, WardStore(paths, slug)
     report = paths.ward_report(slug)
-    stored = read_digest(paths.ward_processed(slug) / DIGEST_FILE)
-    if not force and stored == run.inputs_sha256 and report.exists():
-        done = paths.ward_processed(slug)
-        if (read_digest(done / REVIEWS_DIGEST) == run.reviews_sha256
-                and read_digest(done / NOTEBOOK_DIGEST) == run.notebook_sha256):
-            run.status, run.html, run.seconds = "skipped", relative(report, paths), 0.0
-            run.counts = count_findings(paths.ward_processed(slug) / "findings.json")
-            run.unread = unread_names(paths.ward_processed(slug) / "findings.json")
-        else:
-            run.reuse_audit = True
-    return run, sum(s.stat().st_size for s in sources)
+    if (not force and report.exists() and store.digest("inputs") == plan.inputs
+            and store.digest("reviews") == plan.reviews and store.digest("template") == plan.template):
+        run.status, run.html, run.seconds = "skipped", relative(report, paths), 0.0
+        summary = store.read_summary()
+        run.counts, run.unread = batch_counts(summary), unread_names(summary)
+    return run, plan.size
+
+
+def _keep_page(slug: str, paths: Paths, reason: str) -> None:
+    """A ward that failed before it ran: its last good page (or a failure page) under the banner."""
+    from wardaudit.run.ward import keep_last_good_page
+
+    if not paths.ward_params(slug).is_file():
+        return  # not a ward of this project: no page to keep or make
+    WardStore(paths, slug).record_run("failed", reason)
+    with contextlib.suppress(Exception):  # the page stays as it was; the index names the failure
+        keep_last_good_page(slug, paths, reason)
 
 
 # what an interrupted run leaves behind, always under a hidden name: iorw's temporaries and the
@@ -134,27 +127,20 @@ def _apply(run: WardRun, result: dict, paths: Paths) -> None:
     run.reason = result.get("reason") if run.status == "failed" else None
     run.seconds = result.get("seconds")
     run.counts = result.get("counts")
-    if run.status == "ok":
-        run.unread = unread_names(paths.ward_processed(run.slug) / "findings.json")
+    run.phases = result.get("phases")
     html = result.get("html")
-    if html:
+    if html and Path(html).exists():
         run.html = relative(Path(html), paths)
     elif paths.ward_report(run.slug).exists():
         run.html = relative(paths.ward_report(run.slug), paths)
-    digest_file = paths.ward_processed(run.slug) / DIGEST_FILE
-    reviews_file = paths.ward_processed(run.slug) / REVIEWS_DIGEST
-    notebook_file = paths.ward_processed(run.slug) / NOTEBOOK_DIGEST
-    if run.status == "ok" and run.inputs_sha256:
-        write_text(digest_file, run.inputs_sha256 + "\n")
-        if run.reviews_sha256:
-            write_text(reviews_file, run.reviews_sha256 + "\n")
-        if run.notebook_sha256:
-            write_text(notebook_file, run.notebook_sha256 + "\n")
+    store = WardStore(paths, run.slug)
+    if run.status == "ok":
+        run.unread = unread_names(store.read_summary())  # the files the worker could not read too
+    if run.status == "ok" and run.plan is not None:
+        store.write_digests(inputs=run.plan.inputs, reviews=run.plan.reviews, template=run.plan.template)
     elif run.status == "failed":
         # the outputs on disk no longer match these inputs: never skip this ward next time
-        for f in (digest_file, reviews_file, notebook_file):
-            if f.exists():
-                f.unlink()
+        store.clear_digests()
 
 
 
@@ -162,16 +148,16 @@ class LocalEngine:
     """Worker processes on this machine (``forkserver``, else ``spawn``), kept for the portfolio's
     pages once the wards are done; a pool broken by a dead worker is replaced."""
 
-    def __init__(self, paths: Paths, jobs: int, runner: Runner | None):
+    def __init__(self, paths: Paths, jobs: int, runner: Runner | None, force: bool = False):
         import multiprocessing as mp
 
-        self.paths, self.jobs, self.runner = paths, jobs, runner
+        self.paths, self.jobs, self.runner, self.force = paths, jobs, runner, force
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         self.ctx = mp.get_context(method)
         self.preload = runner is None
         if method == "forkserver" and self.preload:
             # import the notebook machinery once in the fork server; every worker inherits it
-            self.ctx.set_forkserver_preload(["wardaudit.run.ward", "papermill", "nbconvert"])
+            self.ctx.set_forkserver_preload(["wardaudit.run.ward", "wardaudit.audit", "papermill", "nbconvert"])
         self.pool: Any = None
 
     def _pool(self, workers: int, preload: bool) -> Any:
@@ -191,8 +177,8 @@ class LocalEngine:
         futures = {}
         for run in pending:
             run.attempts += 1
-            futures[pool.submit(run_ward_task, run.slug, str(self.paths.root), self.runner, True,
-                                run.reuse_audit)] = run
+            futures[pool.submit(run_ward_task, run.plan, str(self.paths.root), self.runner, True,
+                                self.force)] = run
         broken: list[WardRun] = []
         waiting = set(futures)
         while waiting:
@@ -352,7 +338,7 @@ def run_batch(wards: Iterable[str] | None = None, all_wards: bool = False, jobs:
     runs, todo = _plan(_select(wards, all_wards, paths), paths, force)
     _remove_leftovers(paths, [r.slug for r in todo])
     meta = {"jobs": None if scheduler else jobs, "scheduler": scheduler, "force": force}
-    engine = DaskEngine(scheduler) if scheduler else LocalEngine(paths, jobs, runner)
+    engine = DaskEngine(scheduler, force) if scheduler else LocalEngine(paths, jobs, runner, force)
     try:
         try:
             _run_wards(engine, todo, runs, paths, runner, quiet)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from wardaudit.batch.digest import MANIFEST_SCHEMA
 from wardaudit.errors import one_line
 from wardaudit.project.config import Paths
 from wardaudit.project.iorw import write_text
+from wardaudit.run.plan import WardPlan
 from wardaudit.version import __version__
 
 
@@ -22,19 +23,23 @@ class WardRun:
     reason: str | None = None
     html: str | None = None
     seconds: float | None = None
-    inputs_sha256: str | None = None
     counts: dict[str, int] | None = None
-    reviews_sha256: str | None = None
-    notebook_sha256: str | None = None
-    attempts: int = 0
-    reuse_audit: bool = False  # only the decisions changed: re-render without re-auditing
+    phases: dict[str, float] | None = None  # seconds of each step of the ward's run
     unread: list[str] = field(default_factory=list)  # the ward's files that were not read (names)
+    plan: WardPlan | None = field(default=None, repr=False, compare=False)
+    attempts: int = 0
     carried: bool = field(default=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out.pop("attempts")
-        out.pop("reuse_audit")
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("plan", "attempts")}
+        if self.plan is not None:
+            out["inputs_sha256"] = self.plan.inputs
+            out["reviews_sha256"] = self.plan.reviews
+            out["template_sha256"] = self.plan.template
+        if not self.phases:
+            out.pop("phases")
+        if not self.unread:
+            out.pop("unread")
         if not self.carried:
             out.pop("carried")
         return out
@@ -92,15 +97,9 @@ def write_manifest(runs: list[WardRun], paths: Paths, meta: dict[str, Any]) -> P
 
 
 
-def unread_names(findings_path: Path) -> list[str]:
-    """The names of the files a ward's findings.json lists as not read."""
-    from wardaudit.model.findings import unread_files
-
-    try:
-        blob = json.loads(findings_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [Path(u["file"]).name for u in unread_files(blob)]
+def unread_names(summary: dict[str, Any] | None) -> list[str]:
+    """The names of the files a ward's summary lists as not read."""
+    return [Path(u["file"]).name for u in (summary or {}).get("unread") or [] if isinstance(u, dict) and u.get("file")]
 
 
 def unread_text(names: list[str]) -> str:

@@ -1,9 +1,9 @@
 """The per-ward function, run in a worker process or on a Dask worker, and the worker's set-up.
 
-:func:`run_ward_task` takes the project root as a parameter and changes no environment variable:
-a Dask worker started in any working directory runs the ward of the project it is given. After a
-successful run it writes the ward's summary (:func:`wardaudit.run.portfolio.summary.write_summary`)
-next to findings.json, so that the portfolio reads summaries only.
+:func:`run_ward_task` takes the ward's plan and the project root as parameters and changes no
+environment variable: a Dask worker started in any working directory runs the ward of the project it
+is given. The ward's whole run happens there (:func:`wardaudit.run.ward.run_ward`): audit, store,
+summary, page and letter.
 """
 from __future__ import annotations
 
@@ -20,25 +20,11 @@ from pathlib import Path
 
 from wardaudit.errors import AuditError, one_line
 from wardaudit.project.config import Paths
+from wardaudit.run.plan import WardPlan
+from wardaudit.run.portfolio.summary import batch_counts
+from wardaudit.store import WardStore
 
 Runner = Callable[..., dict]
-
-
-def count_findings(findings_path: Path) -> dict[str, int] | None:
-    """Counts of failed checks by severity and of passed checks, from a ward's findings.json."""
-    try:
-        blob = json.loads(findings_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    docs = blob.get("reports", [blob]) if isinstance(blob, dict) else []
-    counts = {"error": 0, "warning": 0, "info": 0, "pass": 0}
-    for doc in docs:
-        for c in doc.get("checks", []) if isinstance(doc, dict) else []:
-            if c.get("status") == "pass":
-                counts["pass"] += 1
-            elif c.get("status") == "fail" and c.get("severity") in counts:
-                counts[c["severity"]] += 1
-    return counts
 
 
 @contextmanager
@@ -66,26 +52,25 @@ def _output_to(log: Path | None) -> Iterator[None]:
             os.close(f)
 
 
-def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output: bool = False,
-                  reuse_audit: bool = False) -> dict:
-    """Run one ward and return a plain, picklable dict; never raises.
+def run_ward_task(plan: WardPlan, root: str, runner: Runner | None = None, log_output: bool = False,
+                  force: bool = False) -> dict:
+    """Run one planned ward and return a plain, picklable dict; never raises.
 
-    ``runner(slug, paths)`` defaults to :func:`wardaudit.run.ward.execute_ward`. Its errors become
-    ``{"status": "failed", "reason": <one line>}``. With ``log_output`` (a worker process of
-    our own, not a shared Dask worker) the run's console output goes to
-    ``data/processed/<slug>/run.log`` and the default runner reuses the worker's notebook kernel
-    (``execute_ward(reuse_kernel=True)``): it lives as long as the worker, which a Dask worker
-    shared with others may outlive the batch by far, so there each ward gets a kernel of its own.
-    ``reuse_audit`` (only the decisions changed) is passed on to the runner.
+    ``runner(plan, paths, force=...)`` defaults to :func:`wardaudit.run.ward.run_ward`. Its errors
+    become ``{"status": "failed", "reason": <one line>}``. With ``log_output`` (a worker process of
+    our own, not a shared Dask worker) the run's console output goes to the ward's run.log and the
+    default runner reuses the worker's notebook kernel: it lives as long as the worker, which a Dask
+    worker shared with others may outlive the batch by far, so there each ward gets a kernel of its own.
     """
     started = time.perf_counter()
     paths = Paths(Path(root))
+    store = WardStore(paths, plan.slug)
     try:
         if runner is None:
-            from wardaudit.run.ward import execute_ward
-            runner = partial(execute_ward, reuse_kernel=log_output)
-        with _output_to(paths.ward_processed(slug) / "run.log" if log_output else None):
-            result = dict(runner(slug, paths, **({"reuse_audit": True} if reuse_audit else {})))
+            from wardaudit.run.ward import run_ward, warm_kernel
+            runner = partial(run_ward, kernel=warm_kernel(paths) if log_output else None)
+        with _output_to(store.log_path if log_output else None):
+            result = dict(runner(plan, paths, force=force))
     except AuditError as e:
         result = {"status": "failed", "reason": e.one_line()}
     except Exception as e:  # noqa: BLE001 - a ward's failure must not stop the batch
@@ -95,26 +80,13 @@ def run_ward_task(slug: str, root: str, runner: Runner | None = None, log_output
                   "reason": result.get("reason") or f"trạng thái lạ / unexpected status {result.get('status')!r}"}
     if result["status"] == "failed":
         result["reason"] = one_line(result.get("reason") or "không rõ lý do / no reason given")
-    if result["status"] == "ok":
-        result = _with_summary(slug, paths, result)
-    result.setdefault("counts", count_findings(paths.ward_processed(slug) / "findings.json"))
+    if result.get("counts") is None:
+        result["counts"] = batch_counts(store.read_summary())
     result["seconds"] = round(time.perf_counter() - started, 3)
     if result.get("html") is not None:
         result["html"] = str(result["html"])
     # only plain JSON values travel back
     return json.loads(json.dumps(result, ensure_ascii=False, default=str))
-
-
-
-def _with_summary(slug: str, paths: Paths, result: dict) -> dict:
-    """Write the ward's summary next to its findings; a summary that cannot be written fails the ward."""
-    from wardaudit.run.portfolio.summary import write_summary
-
-    try:
-        write_summary(slug, paths)
-    except Exception as e:  # noqa: BLE001 - the ward's page stands; the index needs the summary
-        return {**result, "status": "failed", "reason": one_line(f"summary.json: {type(e).__name__}: {e}")}
-    return result
 
 
 def _alive(pid: int) -> bool:

@@ -3,13 +3,13 @@ so far, and how a figure gets its metric and its period."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from wardaudit.catalogue import Metric, load_catalogue, load_cues
 from wardaudit.extract.figure_context import family_of
 from wardaudit.extract.metadata import fold, parse_period
 from wardaudit.model.document import Block, Document
 from wardaudit.model.facts import Fact, period_string
+from wardaudit.model.report import ReportMeta
 from wardaudit.vi.numbers import Figure
 
 _TARGET_SECTIONS = re.compile(r"tiếp theo|thời gian tới|cuối năm|dự kiến|nhiệm vụ, giải pháp|phương hướng",
@@ -25,19 +25,19 @@ def _year_period(year: str) -> dict:
 class FactExtractor:
     """One report's extraction state; the text and table halves extend it."""
 
-    def __init__(self, doc: Document, meta: dict[str, Any]):
+    def __init__(self, doc: Document, meta: ReportMeta):
         self.doc = doc
         self.meta = meta
         self.cat = load_catalogue()
         self.facts: list[Fact] = []
         # a report whose title states no period is about the first period its text states
-        self.report_period = meta.get("period") or self.first_period(doc)
+        self.report_period = (meta.period.to_dict() if meta.period else None) or self.first_period(doc)
         self.section_titles = {s.path: s.title for s in doc.walk_sections()}
         self._group = 0
         self.current_block: int | None = None
         self.current_sentence: int | None = None
         self.cues = load_cues()
-        self.own_names = {fold(n) for n in (meta.get("expected_ward"), meta.get("ward_name")) if n}
+        self.own_names = {fold(n) for n in (meta.expected_ward, meta.ward_name) if n}
         self.last_phrase: str | None = None
         self.block_item: dict[int, int] = {}  # block -> outline item ('near' counts items, not sub-bullets)
 

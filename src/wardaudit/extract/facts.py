@@ -15,28 +15,18 @@ the tables; :mod:`~wardaudit.extract.extractor` holds what they share.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict
-from typing import Any
-
 from wardaudit.extract.table_facts import TableFacts
 from wardaudit.extract.text_facts import TextFacts
 from wardaudit.model.document import Document
-from wardaudit.model.facts import COLUMNS, Fact
+from wardaudit.model.facts import Fact
+from wardaudit.model.report import ReportMeta
 
 
 class _Extractor(TextFacts, TableFacts):
     """One report's extraction: the text first (its totals may title the tables), then the tables."""
 
 
-def facts_frame(facts: Iterable[Fact]):
-    """The facts as a DataFrame, one row per fact, in the published columns (facts.csv)."""
-    import pandas as pd
-
-    return pd.DataFrame([asdict(f) for f in facts], columns=COLUMNS)  # end, lead: working fields, not columns
-
-
-def extract_facts(doc: Document, meta: dict[str, Any]) -> list[Fact]:
+def extract_facts(doc: Document, meta: ReportMeta) -> list[Fact]:
     """Every figure of ``doc`` as a fact, in reading order (text, then tables); ``meta`` from
     :func:`wardaudit.extract.metadata.extract_metadata` gives the report's period and the ward's names."""
     ex = _Extractor(doc, meta)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from wardaudit.model.document import Document
+from wardaudit.model.report import DateParts, NameVariant, Period, ReportMeta, SourceLine
 
 _NUMBER = re.compile(r"^\s*Số\s*:?\s*(?P<num>[^\s/]*)\s*/\s*(?P<suffix>[A-ZĐ][\w\-Đ]*)", re.IGNORECASE)
 _DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*"
@@ -111,9 +112,9 @@ def _signer(doc: Document) -> tuple[str | None, str | None]:
     return None, None
 
 
-def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[str, Any]:
+def extract_metadata(doc: Document, expected_ward: str | None = None) -> ReportMeta:
     """The report's number, place and date, kind, title, period, ward name with every spelling,
-    signer and addressee (a dict; keys are None when the report does not say)."""
+    signer and addressee; fields are None when the report does not say."""
     meta: dict[str, Any] = {"number": None, "number_line": None, "date": None, "date_parts": None,
                             "place": None, "kind": None, "title": None, "period": None, "ward_name": None,
                             "level": None, "name_variants": [], "signer": None, "signer_title": None,
@@ -130,7 +131,23 @@ def extract_metadata(doc: Document, expected_ward: str | None = None) -> dict[st
     for b in head:
         if b.text.strip().startswith("Kính gửi"):
             meta["authority"] = b.text.split(":", 1)[-1].strip()
-    return meta
+    return _typed(meta)
+
+
+def _typed(m: dict[str, Any]) -> ReportMeta:
+    """The working dict of :func:`extract_metadata` as the typed value the rest of the package reads."""
+    def line(x: dict | None) -> SourceLine | None:
+        return SourceLine(x["text"], x.get("line"), x.get("page")) if x else None
+
+    return ReportMeta(number=m["number"], number_line=line(m["number_line"]), date=m["date"],
+                      date_parts=DateParts(**m["date_parts"]) if m["date_parts"] else None,
+                      date_line=line(m.get("date_line")), place=m["place"], kind=m["kind"], title=m["title"],
+                      period=Period.parse(m["period"]), ward_name=m["ward_name"], level=m["level"],
+                      name_variants=tuple(NameVariant(v["name"], v["count"],
+                                                      tuple((loc["page"], loc["line"]) for loc in v["locations"]))
+                                          for v in m["name_variants"]),
+                      signer=m["signer"], signer_title=m["signer_title"], authority=m["authority"],
+                      expected_ward=m["expected_ward"])
 
 
 def _number_and_date(head: list, meta: dict[str, Any]) -> None:

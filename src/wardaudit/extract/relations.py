@@ -49,10 +49,25 @@ from wardaudit.extract.recurrences import back_references, done_of_declared, rec
 from wardaudit.extract.shares import share_sets, shares, stated_shares
 from wardaudit.model.relations import Relation
 
-__all__ = ["back_references", "catalogue_partitions", "checked_first", "column_totals", "compared_ratios",
-           "done_of_declared", "level_partitions", "named_shares", "partitions", "ratios", "recurrences",
-           "relation_facts", "row_restatements", "share_sets", "shares", "stated_shares", "stock_flows",
+__all__ = ["back_references", "build_relations", "catalogue_partitions", "checked_first", "column_totals",
+           "compared_ratios", "done_of_declared", "level_partitions", "named_shares", "partitions", "ratios",
+           "recurrences", "relation_facts", "row_restatements", "share_sets", "shares", "stated_shares", "stock_flows",
            "table_ratios"]
+
+
+def build_relations(facts: list) -> dict[str, list[Relation]]:
+    """Every relation of one report's facts, by kind (:data:`wardaudit.model.audit.RELATION_KINDS`).
+
+    Built once per report by the audit; the rules read them from their context and the store keeps them.
+    """
+    explicit = partitions(facts)
+    return {"partition": explicit + catalogue_partitions(facts, explicit) + column_totals(facts)
+            + level_partitions(facts) + stock_flows(facts),
+            "ratio": checked_first(ratios(facts) + table_ratios(facts) + compared_ratios(facts) + named_shares(facts)),
+            "share": shares(facts) + stated_shares(facts),
+            "share_set": share_sets(facts),
+            "recurrence": recurrences(facts) + back_references(facts) + row_restatements(facts)
+            + done_of_declared(facts)}
 
 
 def relation_facts(relations: Iterable[Relation]) -> set[str]:

@@ -19,7 +19,7 @@ of workbooks and nothing else: each workbook is audited as a report of its own.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,25 +186,27 @@ def read_bundle(b: Bundle, shown: Callable[[Path], str], read: Reader = read_doc
     return doc, unread
 
 
-def read_bundles(intake: Intake, shown: Callable[[Path], str], read: Reader = read_document,
-                 **options: object) -> tuple[list[Document], list[Unread]]:
-    """Every bundle read: (documents, unread files: those of the listing, then those that failed).
+def read_bundles(bundles: list[Bundle], shown: Callable[[Path], str], read: Reader = read_document,
+                 unread: Iterable[Unread] = (), **options: object) -> tuple[list[Document], list[Unread]]:
+    """Every bundle read: (documents, the files that could not be read, with their reasons).
 
-    A report that cannot be read is listed and its workbooks are read as reports of their own;
-    nothing readable at all raises :class:`IntakeError` naming each file."""
+    A report that cannot be read is listed and its workbooks are read as reports of their own.
+    Nothing readable at all raises :class:`IntakeError` naming each file, those of ``unread`` (the
+    listing's) first."""
     docs: list[Document] = []
-    unread = list(intake.unread)
-    queue = list(intake.bundles)
+    missed: list[Unread] = []
+    queue = list(bundles)
     while queue:
         b = queue.pop(0)
         try:
-            doc, missed = read_bundle(b, shown, read, **options)
+            doc, failed = read_bundle(b, shown, read, **options)
         except InputError as e:
-            unread.append(Unread(shown(b.report), reason_of(e, shown(b.report))))
+            missed.append(Unread(shown(b.report), reason_of(e, shown(b.report))))
             queue += [Bundle(book) for book in b.appendices]
             continue
         docs.append(doc)
-        unread += missed
+        missed += failed
     if not docs:
-        raise IntakeError(nothing_readable(shown(intake.folder), unread), path=shown(intake.folder))
-    return docs, unread
+        folder = str(Path(shown(bundles[0].report)).parent) if bundles else "?"
+        raise IntakeError(nothing_readable(folder, [*unread, *missed]), path=folder)
+    return docs, missed

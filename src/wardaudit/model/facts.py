@@ -6,6 +6,7 @@ numerators share a group id. Built by :mod:`wardaudit.extract.facts`; the rules 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,14 @@ def _num(v: float) -> float | int:
 COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role", "group", "scope", "section",
            "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status", "cue", "ocr",
            "sheet", "cell"]
+
+
+def facts_frame(facts: Iterable[Fact]):
+    """The facts as a DataFrame, one row per fact, in the published columns (facts.csv); the working
+    fields (end, lead, at, item, …) are left out."""
+    import pandas as pd
+
+    return pd.DataFrame([{k: getattr(f, k) for k in COLUMNS} for f in facts], columns=COLUMNS)
 
 
 def period_string(p: dict | None) -> str | None:

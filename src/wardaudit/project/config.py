@@ -6,7 +6,6 @@ that has both ``parameters/`` and ``data/`` (so a notebook run from notebooks/ f
 """
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from pathlib import Path
 from typing import Literal
@@ -41,6 +40,11 @@ class Paths:
     @property
     def processed(self) -> Path:
         return self.root / "data" / "processed"
+
+    @property
+    def ocr_cache(self) -> Path:
+        """data/processed/ocr/: OCR results by file hash (a run does no OCR twice for one file)."""
+        return self.processed / "ocr"
 
     @property
     def reviews(self) -> Path:
@@ -89,8 +93,6 @@ class WardParams(BaseModel):
     level: Literal["xã", "phường", "đặc khu"] = "xã"
     province: str | None = None
     sources: list[str] = Field(default_factory=list, description="Files under data/raw/<slug>/; empty: all")
-    period_start: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-    period_end: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     carried_over_in_denominator: bool = True
     outline_profile: str = "auto"
     lang: Literal["vi", "en"] = "vi"
@@ -99,12 +101,6 @@ class WardParams(BaseModel):
     max_pages: int = Field(default=200, ge=1, le=5000, strict=True)
     # decompression bombs: what one report may inflate to (.docx parts; scanned pages' pixels x 4 bytes)
     max_inflate_mb: int = Field(default=256, ge=1, le=16384, strict=True)
-
-    @field_validator("period_start", "period_end", mode="before")
-    @classmethod
-    def _date_as_text(cls, v):
-        # an unquoted 2025-07-01 is a date to YAML; it means the same as the quoted one
-        return v.isoformat() if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime) else v
 
     @field_validator("sources")
     @classmethod

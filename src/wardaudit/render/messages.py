@@ -23,7 +23,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind": ("Loại báo cáo", "Report kind"),
     "period": ("Kỳ báo cáo", "Reporting period"),
     "period_range": ("từ {start} đến {end}", "from {start} to {end}"),
-    "period_override": ("Kỳ theo tham số", "Period set by parameters"),
     "number": ("Số văn bản", "Document number"),
     "date": ("Ngày ban hành", "Date"),
     "signer": ("Người ký", "Signed by"),
@@ -199,6 +198,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "This unit's audit page could not be made: {reason}"),
     "run_failed": ("Sổ tay kiểm tra chạy lỗi, báo cáo dưới đây chưa đầy đủ: {reason}",
                    "The audit notebook failed; the report below is incomplete: {reason}"),
+    "run_failed_kept": ("Lần chạy mới nhất bị lỗi: {reason}. Trang dưới đây là kết quả kiểm tra tốt gần nhất "
+                        "(lập lúc {good}).",
+                        "The latest run failed: {reason}. Below is the last good audit (made {good})."),
+    "failure_heading": ("Chưa lập được trang kiểm tra", "No audit page yet"),
+    "failure_ward": ("Đơn vị", "Unit"),
+    "failure_reason": ("Lý do", "Reason"),
+    "failure_next": ("Sửa tệp được nêu (hoặc tham số của đơn vị) rồi chạy lại <code>wardaudit run {slug}</code>.",
+                     "Fix the file named (or the unit's parameters), then run <code>wardaudit run {slug}</code> "
+                     "again."),
     # the index page (portfolio)
     "portfolio.title": ("Tổng hợp kiểm tra báo cáo các đơn vị", "Audit of all units' reports"),
     "portfolio.col_ward": ("Đơn vị", "Unit"),

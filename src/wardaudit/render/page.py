@@ -54,24 +54,22 @@ def _params_rows(p: Any, ward: str | None, lang: str) -> list[dict[str, Any]]:
     """The unit (from the parameters, else as the report names it), its level and province."""
     rows = [_field(t("ward", lang), ward, lang), _field(t("level", lang), getattr(p, "level", None), lang),
             _field(t("province", lang), getattr(p, "province", None), lang)]
-    if p is not None and (getattr(p, "period_start", None) or getattr(p, "period_end", None)):
-        rows.append(_field(t("period_override", lang), _period_text(p.period_start, p.period_end, lang), lang))
     return rows
 
 
 def _report_data(r: Any, i: int, n: int, lang: str) -> dict[str, Any]:
     """One report's kind, period, number, date, signer, sources and hash, and the reader's notes."""
-    m, doc = r.meta or {}, r.document
-    period = m.get("period") or {}
-    dated = isinstance(period, dict) and (period.get("start") or period.get("end"))
+    m, doc = r.meta, r.document
+    period = m.period.to_dict() if m.period else {}
+    dated = bool(m.period)
     source = f" · {t('format', lang)}: {doc.format}" + (f" · {t('pages', lang)}: {doc.pages}" if doc.pages else "")
-    rows = [_field(t("kind", lang), m.get("kind"), lang),
+    rows = [_field(t("kind", lang), m.kind, lang),
             _field(t("period", lang), _period_text(period.get("start"), period.get("end"), lang) if dated else None,
                    lang),
-            _field(t("number", lang), m.get("number"), lang),
-            _field(t("date", lang), display_date(m.get("date")), lang),
-            _field(t("ward_in_report", lang), m.get("ward_name"), lang),
-            _field(t("signer", lang), m.get("signer"), lang),
+            _field(t("number", lang), m.number, lang),
+            _field(t("date", lang), display_date(m.date.isoformat() if m.date else None), lang),
+            _field(t("ward_in_report", lang), m.ward_name, lang),
+            _field(t("signer", lang), m.signer, lang),
             _code_field(t("sources", lang), doc.source, source), _code_field(t("sha256", lang), doc.sha256)]
     return {"heading": t("report_n", lang, i=i + 1, n=n, source=doc.source) if n > 1 else None, "rows": rows,
             "notes_label": t("notes", lang), "notes": list(doc.notes) + list(getattr(r, "notes", []) or [])}
@@ -81,8 +79,8 @@ def header(results: Any, params: Any = None, lang: str = "vi") -> str:
     """The ward, its level and province, then per report: kind, period, number, date, sources."""
     results = all_results(results)
     p = params
-    ward = getattr(p, "ward", None) or (results[0].meta.get("ward_name") if results else None)
-    level = getattr(p, "level", None) or (results[0].meta.get("level") if results else None)
+    ward = getattr(p, "ward", None) or (results[0].meta.ward_name if results else None)
+    level = getattr(p, "level", None) or (results[0].meta.level if results else None)
     note = None
     if p is not None:
         off = ", ".join(getattr(p, "rules_off", []) or []) or t("none", lang)
@@ -245,6 +243,16 @@ def charts_section(facts: Any, lang: str = "vi") -> str:
     """Every chart of :data:`wardaudit.render.charts.CHARTS`, each drawn or said to have nothing to draw."""
     facts = list(facts or [])
     return charts_heading(lang) + "".join(chart(make(facts, lang), key, lang) for key, make in CHARTS)
+
+
+def failure_page(slug: str, reason: str, lang: str = "vi") -> str:
+    """The body of the page of a ward that never ran well: the unit, what failed, what to do."""
+    from markupsafe import Markup, escape
+
+    data = {"heading": t("failure_heading", lang),
+            "rows": [(t("failure_ward", lang), slug), (t("failure_reason", lang), reason)],
+            "next": Markup(t("failure_next", lang, slug=escape(slug)))}
+    return str(macros().failure(data))
 
 
 def run_failed_banner(reason: str, lang: str = "vi") -> str:

@@ -10,10 +10,10 @@ _STRENGTH = {"explicit": "nêu rõ / explicit", "inferred": "suy ra / inferred",
 def render_text(result, show_passed: bool = True) -> str:
     meta = result.meta
     s = summary(result.checks)
-    period = meta.get("period") or {}
+    period = meta.period.to_dict() if meta.period else {}
     lines = [f"# {result.document.source}",
-             f"Đơn vị / ward: {meta.get('level') or ''} {meta.get('ward_name') or '(không rõ)'}".rstrip(),
-             f"Số / number: {meta.get('number') or '(trống)'} · Ngày / date: {meta.get('date') or '(trống)'} · "
+             f"Đơn vị / ward: {meta.level or ''} {meta.ward_name or '(không rõ)'}".rstrip(),
+             f"Số / number: {meta.number or '(trống)'} · Ngày / date: {meta.date or '(trống)'} · "
              f"Kỳ / period: {period.get('start') or '?'} → {period.get('end') or '?'}",
              f"Kiểm tra / checks: {s['checks']} · đạt / passed: {s['pass']} · lỗi / errors: {s['error']} · "
              f"cảnh báo / warnings: {s['warning']} · thông tin / info: {s['info']}"]

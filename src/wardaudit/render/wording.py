@@ -130,6 +130,16 @@ def local_stamp(now: _dt.datetime | None = None) -> str:
     return now.astimezone(ZoneInfo(LOCAL_TZ)).strftime("%d/%m/%Y %H:%M:%S") + " (UTC+7)"
 
 
+def display_stamp(iso: str | None) -> str | None:
+    """An ISO 8601 time (as the store records it) as :func:`local_stamp` writes one."""
+    if not iso:
+        return None
+    try:
+        return local_stamp(_dt.datetime.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
 # --- quotes and relations -----------------------------------------------------------------------
 
 def quote_at_words(quote: str, text: str | None) -> str:

@@ -25,6 +25,7 @@ import yaml
 
 from wardaudit.errors import ReviewError
 from wardaudit.project.config import Paths, relative
+from wardaudit.store import WardStore
 
 STATUSES = ("open", "confirmed", "dismissed", "query")
 NO_LONGER_FOUND = "không còn phát hiện / no longer found"
@@ -144,18 +145,12 @@ def decisions_digest(slug: str, paths: Paths) -> str:
 # --- the ward's failing checks -------------------------------------------------------------------
 
 def findings_documents(slug: str, paths: Paths) -> list[dict[str, Any]]:
-    """The findings documents of the ward's last run (data/processed/<slug>/findings.json)."""
-    path = paths.ward_processed(slug) / "findings.json"
-    try:
-        blob = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReviewError(f"{relative(path, paths)}: chưa kiểm tra phường/xã này, chạy `wardaudit run {slug}` "
-                          "trước / not audited yet: run it first", path=relative(path, paths), ward=slug) from None
-    except ValueError:
-        shown = relative(path, paths)
-        raise ReviewError(f"{shown}: JSON không hợp lệ / invalid JSON", path=shown) from None
-    docs = blob.get("reports", [blob]) if isinstance(blob, dict) else []
-    return [d for d in docs if isinstance(d, dict)]
+    """The findings documents of the ward's last good audit (from its store), oldest report first."""
+    results = WardStore(paths, slug).load_audit()
+    if results is None:
+        raise ReviewError(f"{slug}: chưa kiểm tra phường/xã này, chạy `wardaudit run {slug}` trước / "
+                          "not audited yet: run it first", ward=slug)
+    return [r.findings() for r in results]
 
 
 def failing_checks(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

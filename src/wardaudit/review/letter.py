@@ -1,7 +1,7 @@
 """The letter to the ward: a Vietnamese request for explanation (giải trình) of the queried findings.
 
 :func:`write_letter` builds ``reports/<slug>-giai-trinh.docx`` with python-docx from the ward's
-findings.json (whose failing checks carry the auditor's ``review``) and its parameters. Only the
+audit (whose failing checks carry the auditor's ``review``) and its parameters. Only the
 findings under ``query`` appear; nothing dismissed, confirmed or still open. The layout follows
 the usual administrative letter: the issuing body on the left and the national motto on the right,
 number and date left blank for the auditor, "Kính gửi", one numbered item per query (the rule's
@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from wardaudit.project.config import Paths, WardParams, load_params
-from wardaudit.review.decisions import failing_checks, findings_documents
+from wardaudit.model.audit import AuditResult
+from wardaudit.project.config import Paths, WardParams
+from wardaudit.review.decisions import failing_checks
 
 FONT = "Times New Roman"
 DOTS = "……"
@@ -163,19 +164,20 @@ def build_letter(params: WardParams, docs: list[Mapping[str, Any]], items: list[
     return doc
 
 
-def write_letter(slug: str, paths: Paths | None = None) -> Path | None:
+def write_letter(params: WardParams, results: list[AuditResult], decisions: Mapping[str, Any],
+                 paths: Paths) -> Path | None:
     """Write reports/<slug>-giai-trinh.docx when a finding is under ``query``; else remove it.
 
-    Returns the letter's path, or None when there is nothing to ask (a letter left by an earlier
-    run is removed then, since it would ask about findings no longer queried).
+    ``results`` is the ward's audit (oldest report first) and ``decisions`` the latest decision per
+    finding id. Returns the letter's path, or None when there is nothing to ask (a letter left by an
+    earlier run is removed then, since it would ask about findings no longer queried).
     """
     from wardaudit.project.iorw import atomic_path
 
-    paths = paths or Paths()
-    params = load_params(paths.ward_params(slug), paths)
-    docs = findings_documents(slug, paths)
+    reviews = {k: d.review() for k, d in decisions.items()}
+    docs = [r.findings(reviews) for r in results]
     items = queried(docs)
-    target = paths.ward_letter(slug)
+    target = paths.ward_letter(params.slug)
     if not items:
         target.unlink(missing_ok=True)
         return None

@@ -10,6 +10,7 @@ from typing import Any
 
 from wardaudit.model.document import Document
 from wardaudit.model.findings import CheckResult, Evidence, rule_family
+from wardaudit.model.report import ReportMeta
 from wardaudit.registry import Registry
 
 FAMILIES = ("META", "STRUCT", "FOOT", "RATE", "XREF", "BUDG", "TGT", "COMPL", "TREND", "PORT")
@@ -113,7 +114,7 @@ class AuditContext:
 
     document: Document
     facts: list[Any]
-    meta: dict[str, Any]
+    meta: ReportMeta
     ward: str | None = None
     carried_over_in_denominator: bool = True
     outline_profile: str = "auto"
@@ -121,15 +122,8 @@ class AuditContext:
 
     @cached_property
     def relations(self) -> dict[str, list[Any]]:
-        """The report's relations by kind, built once (see :mod:`wardaudit.extract.relations`)."""
-        from wardaudit.extract import relations as rel
+        """The report's relations by kind, built once (:func:`wardaudit.extract.relations.build_relations`);
+        the audit keeps them with its result."""
+        from wardaudit.extract.relations import build_relations
 
-        explicit = rel.partitions(self.facts)
-        return {"partition": explicit + rel.catalogue_partitions(self.facts, explicit) + rel.column_totals(self.facts)
-                + rel.level_partitions(self.facts) + rel.stock_flows(self.facts),
-                "ratio": rel.checked_first(rel.ratios(self.facts) + rel.table_ratios(self.facts)
-                                           + rel.compared_ratios(self.facts) + rel.named_shares(self.facts)),
-                "share": rel.shares(self.facts) + rel.stated_shares(self.facts),
-                "share_set": rel.share_sets(self.facts),
-                "recurrence": rel.recurrences(self.facts) + rel.back_references(self.facts)
-                + rel.row_restatements(self.facts) + rel.done_of_declared(self.facts)}
+        return build_relations(self.facts)

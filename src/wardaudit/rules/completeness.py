@@ -46,7 +46,7 @@ def required_sections(rule: Rule, ctx: AuditContext):
     profiles = outline_profiles()
     name = ctx.outline_profile
     if name == "auto":
-        name = profiles["by_kind"].get(ctx.meta.get("kind") or "", profiles["default"])
+        name = profiles["by_kind"].get(ctx.meta.kind or "", profiles["default"])
     profile = profiles["profiles"].get(name)
     if profile is None:
         yield rule.failed(f"Không có đề cương '{name}' / unknown outline profile", {}, [])

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from wardaudit.extract.metadata import fold
 from wardaudit.model.findings import Evidence
+from wardaudit.model.report import NameVariant, SourceLine
 from wardaudit.rules.base import AuditContext, Rule, rule
 
 
-def _head_evidence(ctx: AuditContext, key: str) -> list[Evidence]:
-    line = ctx.meta.get(key)
+def _head_evidence(ctx: AuditContext, line: SourceLine | None) -> list[Evidence]:
     if not line:
         return []
-    return [Evidence(section="", quote=line["text"], page=line.get("page"), line=line.get("line"),
-                     file=ctx.document.source)]
+    return [Evidence(section="", quote=line.text, page=line.page, line=line.line, file=ctx.document.source)]
 
 
 @rule("META001", "Thiếu số hiệu văn bản", "Report number missing", "warning")
@@ -24,11 +23,11 @@ def report_number(rule: Rule, ctx: AuditContext):
     Okay: Số: 15/BC-UBND\\n\\nBÁO CÁO\\n\\nKết quả tháng 5
     Fail: Số: /BC-UBND\\n\\nBÁO CÁO\\n\\nKết quả tháng 5
     """
-    number = ctx.meta.get("number")
+    number = ctx.meta.number
     yield rule.check(bool(number),
                  f"Số hiệu báo cáo: {number}" if number
                  else "Báo cáo chưa ghi số hiệu (Số: /...) / report number is blank",
-                 {"actual": number}, _head_evidence(ctx, "number_line"))
+                 {"actual": number}, _head_evidence(ctx, ctx.meta.number_line))
 
 
 @rule("META002", "Ngày báo cáo thiếu hoặc không đầy đủ", "Report date missing or partial", "warning")
@@ -41,17 +40,18 @@ def report_date(rule: Rule, ctx: AuditContext):
     Okay: Hà Nội, ngày 12 tháng 6 năm 2026\\n\\nBÁO CÁO
     Fail: Hà Nội, ngày tháng 6 năm 2026\\n\\nBÁO CÁO
     """
-    parts = ctx.meta.get("date_parts")
+    parts = ctx.meta.date_parts
     if parts is None:
         yield rule.failed("Không tìm thấy dòng địa danh, ngày tháng / no place-and-date line",
                      {}, [], key="date")
         return
-    missing = [k for k in ("day", "month", "year") if not parts.get(k)]
+    missing = parts.missing
     names = {"day": "ngày", "month": "tháng", "year": "năm"}
     yield rule.check(not missing,
-                 f"Ngày báo cáo: {ctx.meta.get('date')}" if not missing else
+                 f"Ngày báo cáo: {ctx.meta.date}" if not missing else
                  "Ngày báo cáo để trống " + ", ".join(names[m] for m in missing) + " / date is missing its "
-                 + ", ".join(missing), {"actual": parts}, _head_evidence(ctx, "date_line"), key="date")
+                 + ", ".join(missing), {"actual": {"day": parts.day, "month": parts.month, "year": parts.year}},
+                 _head_evidence(ctx, ctx.meta.date_line), key="date")
 
 
 @rule("META003", "Tên xã/phường viết không thống nhất", "Ward name spelt differently", "warning")
@@ -65,26 +65,26 @@ def ward_name_spelling(rule: Rule, ctx: AuditContext):
     Okay: UBND xã Hòa An báo cáo.\\n\\nTrên địa bàn xã Hòa An có 3 thôn.
     Fail: UBND xã Hòa An báo cáo.\\n\\nTrên địa bàn xã Hoà Ăn có 3 thôn.
     """
-    variants = ctx.meta.get("name_variants") or []
-    main = ctx.meta.get("ward_name")
-    expected = ctx.meta.get("expected_ward")
-    if expected and any(fold(v["name"]) == fold(expected) for v in variants):
+    variants = ctx.meta.name_variants
+    main = ctx.meta.ward_name
+    expected = ctx.meta.expected_ward
+    if expected and any(fold(v.name) == fold(expected) for v in variants):
         main = expected  # the name in parameters/ is how the ward is spelt
     if not main:
         return
     folded = fold(main)
-    close = [v for v in variants if v["name"] != main and fold(v["name"]) == folded]
+    close = [v for v in variants if v.name != main and fold(v.name) == folded]
     evidence = []
-    for v in [next((x for x in variants if x["name"] == main), {"name": main, "locations": []})] + close:
-        loc = v["locations"][0] if v["locations"] else {}
-        evidence.append(Evidence(section="", quote=v["name"], page=loc.get("page"), line=loc.get("line"),
-                                 file=ctx.document.source, figure=v["name"]))
-    names = ", ".join(f"'{v['name']}' ({v['count']} lần)" for v in [{"name": main, "count": sum(
-        x["count"] for x in variants if x["name"] == main)}] + close)
+    for v in [next((x for x in variants if x.name == main), NameVariant(main, 0))] + close:
+        page, line = v.locations[0] if v.locations else (None, None)
+        evidence.append(Evidence(section="", quote=v.name, page=page, line=line,
+                                 file=ctx.document.source, figure=v.name))
+    names = ", ".join(f"'{v.name}' ({v.count} lần)" for v in [NameVariant(main, sum(
+        x.count for x in variants if x.name == main))] + close)
     yield rule.check(not close,
                  f"Tên đơn vị viết thống nhất: '{main}'" if not close else
                  f"Tên đơn vị viết khác nhau: {names} / the ward's name is spelt differently",
-                 {"expected": main, "actual": [v["name"] for v in close]}, evidence, key="ward-name")
+                 {"expected": main, "actual": [v.name for v in close]}, evidence, key="ward-name")
 
 
 @rule("META004", "Thiếu người ký", "Signer missing", "warning")
@@ -97,8 +97,8 @@ def signer(rule: Rule, ctx: AuditContext):
     Okay: Nội dung.\\n\\nKT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH\\n\\nNguyễn Văn An
     Fail: Nội dung.\\n\\nKT. CHỦ TỊCH\\nPHÓ CHỦ TỊCH
     """
-    name = ctx.meta.get("signer")
-    title = ctx.meta.get("signer_title")
+    name = ctx.meta.signer
+    title = ctx.meta.signer_title
     yield rule.check(bool(name),
                  f"Người ký: {name}" if name
                  else (f"Có chức danh '{title}' nhưng không có tên người ký / no signer's name"
@@ -116,7 +116,7 @@ def expected_ward(rule: Rule, ctx: AuditContext):
     Okay: UBND xã Hòa An báo cáo kết quả.
     """
     expected = ctx.ward
-    found = ctx.meta.get("ward_name")
+    found = ctx.meta.ward_name
     if not expected or not found:
         return
     ok = found == expected or fold(found) == fold(expected)

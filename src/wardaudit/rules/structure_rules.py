@@ -247,7 +247,7 @@ def appendix_belongs_to_report(rule: Rule, ctx: AuditContext):
     """  # noqa: E501 - report sentences kept whole
     is_report = any(b.text.strip().upper().startswith("BÁO CÁO") for b in ctx.document.blocks[:12])
     title_kind = "báo cáo" if is_report else None
-    number_line = (ctx.meta.get("number_line") or {}).get("text", "")
+    number_line = ctx.meta.number_line.text if ctx.meta.number_line else ""
     if not title_kind and "/BC" in number_line:
         title_kind = "báo cáo"
     if not title_kind:

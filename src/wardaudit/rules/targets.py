@@ -110,8 +110,7 @@ def claims_vs_counts(rule: Rule, ctx: AuditContext):
         metric = cat.get(f.metric)
         if not metric or not metric.numerator or not metric.denominator:
             continue
-        from wardaudit.model.facts import period_string
-        rp = period_string(ctx.meta.get("period"))
+        rp = str(ctx.meta.period) if ctx.meta.period else None
         num = [g for g in ctx.facts if g.metric == metric.numerator and g.period == rp and g.origin == "text"
                and not (g.qualifier or "").startswith("target")]
         den = [g for g in ctx.facts if g.metric == metric.denominator and g.period == rp and g.origin == "text"

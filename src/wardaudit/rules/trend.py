@@ -15,10 +15,10 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import date
 from typing import Any
 
 from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.model.report import Period, ReportMeta
 from wardaudit.rules.base import AuditContext, Rule, rule
 from wardaudit.vi.numbers import finite
 
@@ -116,25 +116,19 @@ def _no_history(rule: Rule) -> CheckResult:
                                                "/ no earlier report of this ward to compare with")
 
 
-def _report_label(meta: dict[str, Any]) -> str:
-    period = meta.get("period") or {}
-    end = period.get("end") or meta.get("date")
-    return f"kỳ đến {end}" if end else "kỳ trước"
+def _report_label(meta: ReportMeta) -> str:
+    end = meta.end
+    return f"kỳ đến {end.isoformat()}" if end else "kỳ trước"
 
 
-def _days(period: dict[str, Any] | None) -> int | None:
-    try:
-        return (date.fromisoformat(period["end"]) - date.fromisoformat(period["start"])).days + 1
-    except (TypeError, KeyError, ValueError):
-        return None
+def _days(period: Period | None) -> int | None:
+    return period.days if period else None
 
 
-def _fact_period(f: dict[str, Any]) -> dict[str, str] | None:
-    p = f.get("period")
-    if isinstance(p, str) and "/" in p:
-        start, end = p.split("/", 1)
-        return {"start": start, "end": end}
-    return p if isinstance(p, dict) else None
+def _fact_period(f: dict[str, Any]) -> Period | None:
+    """A figure's period of days ('start/end'); None for a cut-off ('@end') or none stated."""
+    p = Period.parse(f.get("period"))
+    return None if p is None or p.instant else p
 
 
 # --- TREND001 ---------------------------------------------------------------------------------
@@ -165,15 +159,14 @@ def cumulative_not_decreasing(rule: Rule, ctx: AuditContext) -> Iterator[CheckRe
     keep = lambda f: f.get("qualifier") == CUMULATIVE  # noqa: E731
     before = _unambiguous(prev.facts, keep)
     now = _unambiguous(ctx.facts, keep)
-    prev_end = ((prev.meta.get("period") or {}).get("end") or prev.meta.get("date") or "")[:4]
-    this_end = ((ctx.meta.get("period") or {}).get("end") or ctx.meta.get("date") or "")[:4]
+    prev_end, this_end = prev.meta.end, ctx.meta.end
     for scope in sorted(set(before) & set(now), key=repr):
         a, b = before[scope], now[scope]
         pa, pb = _fact_period(a), _fact_period(b)
         if pa and pb:
-            if pa.get("start") != pb.get("start"):
+            if pa.start != pb.start:
                 continue
-        elif prev_end and this_end and prev_end != this_end:
+        elif prev_end and this_end and prev_end.year != this_end.year:
             continue
         va, vb = finite(a["value"]), finite(b["value"])
         label = _scope_label(scope)
@@ -192,15 +185,15 @@ def cumulative_not_decreasing(rule: Rule, ctx: AuditContext) -> Iterator[CheckRe
 
 # --- TREND002 ---------------------------------------------------------------------------------
 
-def _comparable_periods(prev_meta: dict[str, Any], meta: dict[str, Any], a: dict, b: dict) -> bool:
+def _comparable_periods(prev_meta: ReportMeta, meta: ReportMeta, a: dict, b: dict) -> bool:
     """Figures of a week and of six months differ by design: compare like with like only."""
     pa, pb = _fact_period(a), _fact_period(b)
     da, db = _days(pa), _days(pb)
     if da is None or db is None:
-        da, db = _days(prev_meta.get("period")), _days(meta.get("period"))
+        da, db = _days(prev_meta.period), _days(meta.period)
     if da is not None and db is not None:
         return max(da, db) <= 2 * min(da, db)
-    kinds = prev_meta.get("kind"), meta.get("kind")
+    kinds = prev_meta.kind, meta.kind
     return kinds[0] is not None and kinds[0] == kinds[1]
 
 

@@ -1,7 +1,7 @@
 """A hash of the package itself: what every ward's audit depends on besides its own inputs.
 
-The batch (:mod:`wardaudit.batch.digest`) skips a ward whose inputs and package are unchanged; the
-ward run (:mod:`wardaudit.run.ward`) keys its stored audit on it.
+The ward's plan (:mod:`wardaudit.run.plan`) puts it in the key of the stored audit, so a ward whose
+inputs and package are unchanged is not audited again.
 """
 from __future__ import annotations
 
@@ -11,20 +11,29 @@ from pathlib import Path
 from wardaudit.ingest import sha256_file
 from wardaudit.version import __version__
 
+#: the page template the batch executes (package data; edit it on purpose to change every page)
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "ward_audit.ipynb"
+
 _package_digest_cache: str | None = None
+
+
+def template_digest() -> str:
+    """The page template's content hash: changed, every ward's page is rendered again, none audited."""
+    return sha256_file(TEMPLATE)
 
 
 def package_digest() -> str:
     """A hash of the package's version and of every source and data file it ships.
 
-    Any edit to the code, a catalogue or a template changes it, so every ward re-runs.
+    Any edit to the code, a catalogue or a Jinja2 template changes it, so every ward is audited again;
+    the page template is left out (:func:`template_digest`): changing it renders the pages again only.
     """
     global _package_digest_cache
     if _package_digest_cache is None:
         root = Path(__file__).resolve().parents[1]
         h = hashlib.sha256(f"wardaudit {__version__}\n".encode())
         for p in sorted(root.rglob("*")):
-            if not p.is_file() or "__pycache__" in p.parts or p.suffix in (".pyc", ".pyo"):
+            if not p.is_file() or "__pycache__" in p.parts or p.suffix in (".pyc", ".pyo") or p == TEMPLATE:
                 continue
             h.update(f"{p.relative_to(root).as_posix()}\t{sha256_file(p)}\n".encode())
         _package_digest_cache = h.hexdigest()

@@ -1,4 +1,4 @@
-"""The full portfolio: every configured ward's findings documents and facts, read from disk.
+"""The full portfolio: every configured ward's findings documents and facts, from the ward stores.
 
 :func:`load_portfolio` is what the portfolio notebook and the cross-ward analyses read. A large
 batch does not read it: the index is built from the per-ward summaries
@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.errors import AuditError
-from wardaudit.model.findings import unread_files
+from wardaudit.model.audit import AuditResult
 from wardaudit.project.config import Paths, load_params
+from wardaudit.review.decisions import latest, load_decisions
+from wardaudit.store import WardStore, stored_wards, ward_facts_frame
 
 
 @dataclass
@@ -72,18 +74,28 @@ def report_end(doc: dict[str, Any]) -> str:
     return (report.get("period") or {}).get("end") or report.get("date") or ""
 
 
-def facts_frame(folder: Path, reports: list[dict[str, Any]]):
-    """data/processed/<ward>/facts.csv, or the facts of the findings documents when it is missing."""
+def facts_table(results: list[AuditResult]):
+    """The ward's facts as a table read like facts.csv (the same values and column types as a
+    spreadsheet or pandas reading that file get)."""
+    import io
+
     import pandas as pd
 
-    csv = folder / "facts.csv"
-    if csv.exists():
-        try:
-            return pd.read_csv(csv, dtype={"period": str, "qualifier": str, "file": str})
-        except (ValueError, OSError, pd.errors.EmptyDataError):
-            pass
-    rows = [{**f, "file": f.get("file") or d.get("source")} for d in reports for f in d.get("facts") or []]
-    return pd.DataFrame(rows)
+    if not results:
+        return pd.DataFrame()
+    text = ward_facts_frame(results).to_csv(index=False, lineterminator="\n")
+    return pd.read_csv(io.StringIO(text), dtype={"period": str, "qualifier": str, "file": str})
+
+
+def fill_record(rec: WardRecord, results: list[AuditResult], reviews: dict[str, dict[str, Any]]) -> WardRecord:
+    """Give ``rec`` the findings documents (oldest first, failing checks with their review) and the
+    facts of an audit."""
+    rec.reports = sorted((r.findings(reviews) for r in results), key=report_end)
+    rec.facts = facts_table(results)
+    rec.unread = [u.to_dict() for u in (results[-1].unread if results else [])]
+    if rec.ward == rec.slug and rec.reports and rec.reports[-1].get("ward"):
+        rec.ward = rec.reports[-1]["ward"]
+    return rec
 
 
 def ward_slugs(paths: Paths, entries: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
@@ -92,9 +104,7 @@ def ward_slugs(paths: Paths, entries: dict[str, dict[str, Any]]) -> tuple[list[s
     slugs = {p.stem for p in paths.parameters.glob("*.yaml")} if paths.parameters.is_dir() else set()
     slugs |= set(entries)
     stale = []
-    if paths.processed.is_dir():
-        stale = sorted(p.name for p in paths.processed.iterdir()
-                       if (p / "findings.json").exists() and p.name not in slugs)
+    stale = [s for s in stored_wards(paths) if s not in slugs]
     return sorted(slugs), stale
 
 
@@ -107,18 +117,17 @@ def read_ward(slug: str, paths: Paths, entry: dict[str, Any]) -> WardRecord:
             rec.ward, rec.level, rec.province = params.ward, params.level, params.province
         except AuditError as e:
             rec.status, rec.reason = "failed", e.one_line()
-    folder = paths.ward_processed(slug)
-    blob = read_json(folder / "findings.json")
-    if isinstance(blob, dict):
-        docs = blob["reports"] if isinstance(blob.get("reports"), list) else [blob]
-        rec.reports = sorted((d for d in docs if isinstance(d, dict)), key=report_end)
-        rec.unread = unread_files(blob)
-        rec.facts = facts_frame(folder, rec.reports)
-        if rec.ward == slug and rec.reports and rec.reports[-1].get("ward"):
-            rec.ward = rec.reports[-1]["ward"]
+    results = WardStore(paths, slug).load_audit()  # the last good audit, whatever it was made from
+    if results is not None:
+        try:
+            reviews = {k: d.review() for k, d in latest(load_decisions(slug, paths)).items()}
+        except AuditError as e:
+            reviews = {}
+            rec.status, rec.reason = "failed", e.one_line()
+        fill_record(rec, results, reviews)
     elif rec.status == "ok":
         rec.status = "missing"
-        rec.reason = f"chưa có data/processed/{slug}/findings.json / not processed yet"
+        rec.reason = "chưa kiểm tra / not audited yet"
     if entry.get("ward") and rec.ward == slug:
         rec.ward = entry["ward"]
     if entry.get("status") == "failed":
@@ -142,7 +151,7 @@ def load_portfolio(root: str | Path | None = None, paths: Paths | None = None) -
 
     ``root`` (the notebook's parameter) or ``paths`` chooses the project; by default the one
     :class:`~wardaudit.project.config.Paths` finds. A ward whose run failed in ``reports/batch.json`` or
-    that has no findings.json is listed with its status and reason, never dropped. A folder in
+    that was never audited is listed with its status and reason, never dropped. A folder in
     data/processed whose ward is no longer in parameters/ is left out and named in ``stale``.
     """
     paths = paths or Paths(Path(root) if root else None)

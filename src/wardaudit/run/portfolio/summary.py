@@ -10,21 +10,20 @@ hand) is rebuilt from it.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from wardaudit.model.audit import AuditResult
 from wardaudit.model.findings import summary as check_counts
-from wardaudit.project.config import Paths
-from wardaudit.project.iorw import write_text
+from wardaudit.project.config import Paths, WardParams
 from wardaudit.review.decisions import failing_checks
 from wardaudit.review.stats import review_counts, review_status
 from wardaudit.run.portfolio.charts import family
 from wardaudit.run.portfolio.exports import failed_rows
 from wardaudit.run.portfolio.indicators import port_unit, report_facts, report_indicators
-from wardaudit.run.portfolio.model import WardRecord, read_ward, report_end
+from wardaudit.run.portfolio.model import WardRecord, fill_record, read_ward, report_end
+from wardaudit.store import WardStore
 
-SUMMARY_FILE = "summary.json"
 SUMMARY_SCHEMA = "wardaudit.summary/1"
 #: Score weights of a check by severity (see :func:`score`).
 SCORE_WEIGHTS = {"error": 3, "warning": 2, "info": 1}
@@ -107,19 +106,27 @@ def summary_of(w: WardRecord) -> dict[str, Any]:
             "findings": failed_rows(w.slug, w.ward, w.province, w.reports), "unread": w.unread}
 
 
-def _plain(v: Any) -> Any:
-    if hasattr(v, "item"):
-        return v.item()
-    return str(v)
+def batch_counts(summary: dict[str, Any] | None) -> dict[str, int] | None:
+    """Failed checks by severity and passed checks, as the batch's summary table shows them."""
+    c = (summary or {}).get("counts")
+    if not isinstance(c, dict):
+        return None
+    return {"error": c.get("error", 0), "warning": c.get("warning", 0), "info": c.get("info", 0),
+            "pass": c.get("passed", 0)}
+
+
+def ward_summary(params: WardParams, results: list[AuditResult], reviews: dict[str, dict[str, Any]],
+                 paths: Paths) -> dict[str, Any]:
+    """The summary of an audit the worker holds (no file is read back)."""
+    rec = WardRecord(slug=params.slug, ward=params.ward, level=params.level, province=params.province)
+    return summary_of(fill_record(rec, results, reviews))
 
 
 def build_summary(slug: str, paths: Paths) -> dict[str, Any]:
-    """Read the ward's parameters, findings.json and facts.csv and summarise them."""
+    """The summary of a ward from its store (a ward whose summary.json is missing or outdated)."""
     return summary_of(read_ward(slug, paths, {}))
 
 
 def write_summary(slug: str, paths: Paths) -> Path:
-    """Write data/processed/<slug>/summary.json (atomically) and return its path."""
-    doc = build_summary(slug, paths)
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=_plain) + "\n"
-    return write_text(paths.ward_processed(slug) / SUMMARY_FILE, text)
+    """Write data/processed/<slug>/summary.json from the ward's store and return its path."""
+    return WardStore(paths, slug).write_summary(build_summary(slug, paths))

@@ -19,7 +19,8 @@ from wardaudit.extract.metadata import slugify
 from wardaudit.project.config import Paths
 from wardaudit.project.iorw import write_text
 from wardaudit.run.portfolio.model import read_json, read_ward
-from wardaudit.run.portfolio.summary import SUMMARY_FILE, SUMMARY_SCHEMA, summary_of, write_summary
+from wardaudit.run.portfolio.summary import SUMMARY_SCHEMA, summary_of, write_summary
+from wardaudit.store import WardStore
 from wardaudit.version import __version__
 
 CACHE_FILE = "portfolio-cache.json"
@@ -36,15 +37,12 @@ def _stat(path: Path) -> list[int] | None:
 
 
 def _summary_file(slug: str, paths: Paths) -> tuple[Path, list[int] | None]:
-    """The ward's summary.json and its stat, rebuilt first when findings.json is newer (a notebook
-    run by hand) or when no summary was written yet; (path, None) when the ward has no findings."""
-    folder = paths.ward_processed(slug)
-    target = folder / SUMMARY_FILE
-    findings = _stat(folder / "findings.json")
-    if findings is None:
-        return target, None
+    """The ward's summary.json and its stat, written first from the ward's store when it is missing;
+    (path, None) when the ward was never audited."""
+    store = WardStore(paths, slug)
+    target = store.summary_path
     st = _stat(target)
-    if st is None or st[0] < findings[0]:
+    if st is None and store.has_audit():
         write_summary(slug, paths)
         st = _stat(target)
     return target, st
@@ -53,7 +51,7 @@ def _summary_file(slug: str, paths: Paths) -> tuple[Path, list[int] | None]:
 def load_summaries(paths: Paths, slugs: Iterable[str],
                    tick: Callable[[], None] | None = None) -> tuple[dict[str, dict[str, Any]], int]:
     """The summaries of ``slugs`` and how many were read from their files (the rest were unchanged
-    and come from the cache). A ward with no findings.json gets a summary saying so, not cached."""
+    and come from the cache). A ward never audited gets a summary saying so, not cached."""
     cache_path = paths.processed / CACHE_FILE
     cache = read_json(cache_path) or {}
     known = cache.get("wards", {}) if cache.get("schema") == CACHE_SCHEMA else {}
