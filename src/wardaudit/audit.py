@@ -72,8 +72,9 @@ def audit_reports(sources: Iterable[tuple[Path, str]], params: WardParams | None
     from wardaudit.ingest import read_bundles
     from wardaudit.ingest.intake import bundle
 
-    names = dict(sources)
-    docs, missed = read_bundles(bundle(list(names)), names.__getitem__, cache_dir=ocr_cache, **_limits(params))
+    names, unread = dict(sources), list(unread)
+    docs, missed = read_bundles(bundle(list(names)), names.__getitem__, unread=unread, cache_dir=ocr_cache,
+                                **_limits(params))
     expected = params.ward if params else None
     read = sorted(((doc, extract_metadata(doc, expected_ward=expected)) for doc in docs),
                   key=lambda dm: (dm[1].end.isoformat() if dm[1].end else "", dm[0].source))

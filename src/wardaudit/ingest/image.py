@@ -10,8 +10,8 @@ report is.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import os
+import time
 from pathlib import Path
 
 from wardaudit.errors import InputError
@@ -21,7 +21,7 @@ from wardaudit.model.document import Document
 
 SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 A4_LONG_SIDE_IN = 11.69
-_FIXED = _dt.datetime(2026, 1, 1, tzinfo=_dt.UTC)  # the wrapper PDF's dates: the same image, the same bytes
+_FIXED = time.gmtime(1_767_225_600)  # 2026-01-01, the wrapper PDF's dates: the same image, the same bytes
 
 
 def _open(path: Path, shown: str):

@@ -113,7 +113,8 @@ def _layout(ws) -> _Layout:
         for _, el in ET.iterparse(src, events=("end",)):
             tag = el.tag
             if tag == f"{_NS}c":
-                if el.find(f"{_NS}f") is not None and el.find(f"{_NS}v") is None:
+                v = el.find(f"{_NS}v")
+                if el.find(f"{_NS}f") is not None and (v is None or not (v.text or "").strip()):
                     lay.uncached += 1
                 el.clear()
             elif tag == f"{_NS}row":
@@ -155,14 +156,16 @@ def _rows(ws, lay: _Layout, notes: list[str]) -> list[tuple[int, dict[int, str]]
 def _segments(rows: list[tuple[int, dict[int, str]]],
               hidden_rows: set[int]) -> list[tuple[str, list[tuple[int, dict[int, str]]]]]:
     """The sheet in parts: ('table', rows) for the grid, from its first row of two cells or more to its
-    last (a one-cell row right inside it, a group title, stays in it); ('paragraph', [row]) for the
-    one-cell rows before and after it (a title, notes, the signer) and after a blank row."""
+    last; ('paragraph', [row]) for the one-cell rows before it (a title), after a blank row, and right
+    under it when they start at its left edge (a note). A one-cell row inside the grid (a group title)
+    or under it but not at its left edge (a total row whose figures are empty) stays in the grid."""
     out: list[tuple[str, list]] = []
     grid: list[tuple[int, dict[int, str]]] = []
 
     def flush() -> None:
         tail = []
-        while grid and len(grid[-1][1]) < 2:
+        left = min((min(cells) for _, cells in grid if len(cells) >= 2), default=0)
+        while grid and len(grid[-1][1]) < 2 and min(grid[-1][1]) <= left:
             tail.insert(0, grid.pop())
         if grid:
             out.append(("table", list(grid)))
