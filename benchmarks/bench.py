@@ -242,9 +242,9 @@ def bench(n_wards: int) -> dict:
     r["warm_total"], r["warm_status"] = s, manifest(corpus)["totals"]
     print(f"warm: {s:.2f}s {r['warm_status']}", file=sys.stderr)
 
-    # (3b) the notebook saved in JupyterLab, nothing else changed: re-rendered, never re-audited
+    # (3b) the auditor's notebook saved in JupyterLab: not what the batch runs, nothing runs again
     nb = corpus / "notebooks" / "ward_audit.ipynb"
-    stores = {p: p.stat().st_mtime_ns for p in (corpus / "data" / "processed").glob("*/audit.pickle")}
+    stores = {p: p.stat().st_mtime_ns for p in (corpus / "data" / "processed").glob("*/audit.json")}
     nb.write_text(nb.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     s, rc, _ = run([wardaudit, "run", "--all", "--jobs", str(cores), "--quiet"], env, corpus)
     r["saved_total"], r["saved_status"] = s, manifest(corpus)["totals"]
@@ -358,9 +358,9 @@ def report(r: dict) -> str:
         f"wards phase {r[f'cold{cores}_wards']:.1f} s, portfolio {portfolio:.1f} s; {r[f'cold{cores}_status']} |",
         f"| `wardaudit run --all --jobs {cores}`, warm (nothing changed) | {warm:.2f} | {warm / n:.3f} | "
         f"{r['warm_status']} |",
-        f"| `wardaudit run --all --jobs {cores}` after saving the ward notebook (no input change) | "
-        f"{r['saved_total']:.2f} | {r['saved_total'] / n:.3f} | re-rendered from the stored audit; "
-        f"wards re-audited: {r['saved_reaudited']} (audit.pickle rewritten); {r['saved_status']} |",
+        f"| `wardaudit run --all --jobs {cores}` after saving the auditor's notebook (no input change) | "
+        f"{r['saved_total']:.2f} | {r['saved_total'] / n:.3f} | not what the batch runs: nothing to do; "
+        f"wards re-audited: {r['saved_reaudited']} (audit.json rewritten); {r['saved_status']} |",
         "",
         "Time inside the worker per ward (reports/batch.json): "
         + "; ".join(f"--jobs {j}: median {r[f'cold{j}_ward_seconds']['median']} s, max "

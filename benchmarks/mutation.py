@@ -105,7 +105,7 @@ def mutations(path: Path, params) -> list[Mutation]:
             for g in fs:
                 figure("recurrence", g, g.value + 11)
     # one spelling of the ward: drop a diacritic from one occurrence
-    name = base.meta.get("ward_name")
+    name = base.meta.ward_name
     if name:
         variant = _diacritic_variant(name)
         occ = [i for i, ln in enumerate(lines, 1) if name in ln]

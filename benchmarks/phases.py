@@ -1,11 +1,12 @@
 """Where one ward's time goes: run every ward of a project one after another on one warm kernel
-(what a `--jobs 1` worker does) and time each phase. Prints one JSON line.
+(what a `--jobs 1` worker does) and add up the seconds of each step the ward's run records
+(``run_ward``'s ``phases``: audit, store, summary, page, letter). Prints one JSON line.
 
     python benchmarks/phases.py PROJECT_ROOT
 
-Phases: the kernel start and reset, each notebook cell as papermill timed it (read from the
-executed notebook before its timings are stripped), papermill's own work around the cells, the
-HTML render, and the rest of execute_ward (hashing inputs, writing the notebook).
+"page" is the template notebook executed by papermill on the warm kernel plus its nbconvert render;
+what is left of the wall time (planning: reading parameters and hashing the reports, the kernel's
+start for the first ward) is "plan and kernel start".
 """
 from __future__ import annotations
 
@@ -15,65 +16,27 @@ import sys
 import time
 from pathlib import Path
 
-CELLS = {"load_ward": "audit (load_ward: read, check, write data/processed)",
-         "charts_section": "charts (matplotlib PNGs)"}
+NAMES = {"audit": "audit (read, facts, relations, rules)", "store": "store (audit.json, findings, facts, tables)",
+         "summary": "summary.json", "page": "page (papermill on a warm kernel, nbconvert)", "letter": "letter"}
 
 
 def main(root: Path) -> dict:
     os.environ["WARDAUDIT_ROOT"] = str(root)
     from wardaudit.project.config import Paths
-    from wardaudit.run import ward as notebook
+    from wardaudit.run.ward import execute_ward, shutdown_warm_kernels
 
     paths = Paths(root)
     spent: dict[str, float] = {}
-
-    def add(name: str, secs: float) -> None:
-        spent[name] = spent.get(name, 0.0) + secs
-
-    def timed(obj, attr: str, name: str) -> None:
-        inner = getattr(obj, attr)
-
-        def wrapper(*a, **k):
-            started = time.perf_counter()
-            try:
-                return inner(*a, **k)
-            finally:
-                add(name, time.perf_counter() - started)
-        setattr(obj, attr, wrapper)
-
-    cells_seen: list[float] = []
-    clean = notebook.clean_notebook
-
-    def clean_and_time(nb):
-        if nb.metadata.get("papermill", {}).get("duration") is not None:  # the executed notebook
-            for c in nb.cells:
-                d = (c.metadata.get("papermill") or {}).get("duration")
-                if c.cell_type != "code" or d is None:
-                    continue
-                key = next((k for k in CELLS if k in c.source), None)
-                add(CELLS[key] if key else "display cells (header, findings, source view, tables…)", d)
-                cells_seen.append(d)
-        return clean(nb)
-
-    notebook.clean_notebook = clean_and_time
-    timed(notebook.WarmKernel, "reset", "kernel start (first ward) and reset")
-    timed(notebook, "_render_page", "HTML render (nbconvert)")
-    import papermill
-    timed(papermill, "execute_notebook", "_papermill")
-
     slugs = sorted(p.stem for p in paths.parameters.glob("*.yaml"))
     started = time.perf_counter()
     for slug in slugs:
-        notebook.execute_ward(slug, paths, reuse_kernel=True)
+        result = execute_ward(slug, paths, reuse_kernel=True)
+        for name, secs in (result.get("phases") or {}).items():
+            spent[NAMES.get(name, name)] = spent.get(NAMES.get(name, name), 0.0) + secs
     wall = time.perf_counter() - started
-    notebook.shutdown_warm_kernels()
-    # papermill's own work: its run minus the cells' time
-    add("papermill around the cells (parameters, kernel client, saving)", spent.pop("_papermill") - sum(cells_seen))
-    add("rest of execute_ward (hashing inputs, writing the notebook)", wall - sum(spent.values()))
-    order = [*CELLS.values(), "display cells (header, findings, source view, tables…)",
-             "kernel start (first ward) and reset", "papermill around the cells (parameters, kernel client, saving)",
-             "HTML render (nbconvert)", "rest of execute_ward (hashing inputs, writing the notebook)"]
-    return {"wards": len(slugs), "seconds": {k: round(spent[k], 3) for k in order if k in spent}}
+    shutdown_warm_kernels()
+    spent["plan and kernel start"] = wall - sum(spent.values())
+    return {"wards": len(slugs), "seconds": {k: round(v, 3) for k, v in spent.items()}}
 
 
 if __name__ == "__main__":

@@ -191,3 +191,24 @@ def test_trend002_factor(before, after, status):
 def test_key_phrases_drop_boilerplate():
     assert "tiếp tục" not in trend.key_phrases("Tiếp tục triển khai lắp đặt wifi")
     assert "lắp đặt" in trend.key_phrases("Tiếp tục triển khai lắp đặt wifi")
+
+
+# --- the previous report is the previous period, whatever the files are called ---------------------
+
+def test_history_follows_the_periods_not_the_file_names(tmp_path, seed_text, first_report):
+    """The later report saved under the name that sorts first: the audit still compares it with the
+    earlier period (a cumulative figure that grew is not a fall)."""
+    from wardaudit.audit import audit_reports
+
+    folder = make_ward(tmp_path, "synthetic-ward", [second_report(seed_text, cum="1.310"), first_report],
+                       ward="Synthetic")
+    files = sorted(folder.iterdir())
+    assert files[0].read_text(encoding="utf-8") != first_report  # the later period sorts first by name
+    params = WardParams(ward="Synthetic", slug="synthetic-ward")
+    results = audit_reports([(f, f.name) for f in files], params)
+    assert [r.document.source for r in results] == [files[1].name, files[0].name]
+    assert results[0].meta.end < results[1].meta.end
+    trend001 = [c for c in results[1].checks if c.rule == "TREND001"]
+    assert not by_status(trend001, "fail")
+    assert any(c.values.get("previous") == 1250 and c.values.get("current") == 1310 for c in trend001)
+    assert all(c.status == "skip" for c in results[0].checks if c.rule.startswith("TREND"))

@@ -203,6 +203,40 @@ def test_the_checks_themselves_catch_what_they_look_for(tmp_path):
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert upward_imports({"wardaudit.model.x": {"wardaudit.run.y"}, "wardaudit.run.y": {"wardaudit.model.x"}}) \
         == ["wardaudit.model.x -> wardaudit.run.y"]
+    sample.write_text('def f():\n    import pickle\n    return "data/processed/findings.json"\n', encoding="utf-8")
+    assert "pickle" in imports_of(sample) and string_literals(sample, "findings.json") == [f"{_shown(sample)}:3"]
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module name ``path`` imports (top-level names), at module level or inside functions."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module.split(".")[0])
+    return out
+
+
+def string_literals(path: Path, text: str) -> list[str]:
+    """The places where a Python string of ``path`` contains ``text`` (docstrings and comments aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = _docstrings(tree)
+    return [f"{_shown(path)}:{n.lineno}" for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and text in n.value and id(n) not in docs]
+
+
+def test_no_pickle_anywhere_in_the_package():
+    """The audit is stored as JSON: data/processed may be a shared folder, and loading a pickle from it
+    would run whatever code someone put there."""
+    users = [_shown(p) for p in modules().values() if imports_of(p) & {"pickle", "cPickle", "dill", "joblib"}]
+    assert users == []
+
+
+def test_one_module_knows_the_store_file_names():
+    for name in ("findings.json", "audit.json", "summary.json", "facts.csv", "run.json"):
+        places = [x for p in modules().values() for x in string_literals(p, name)]
+        assert len(places) == 1 and places[0].startswith("src/wardaudit/store.py"), (name, places)
 
 
 def test_ruff_is_clean():

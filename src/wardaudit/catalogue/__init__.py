@@ -1,4 +1,6 @@
-"""The metric catalogue (metrics.yaml): what a figure measures, and how parts relate to totals."""
+"""The catalogues as typed data: metrics (metrics.yaml: what a figure measures, how parts relate to totals),
+cue words (cues.yaml), outlines, targets, and the rule table (rules.yaml: every rule's code, titles,
+severity, status and what it runs over, read without importing a rule)."""
 from __future__ import annotations
 
 import re
@@ -178,3 +180,46 @@ def load_cues() -> Cues:
                 cumulative=_words(data["cumulative"]), negation=_words(data["negation"]),
                 change_before=_words(data["change_before"]), change_after=_words(data["change_after"]),
                 introduces_base=_words(data["introduces_base"]))
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """One row of the rule table (catalogue/rules.yaml)."""
+
+    code: str
+    title_vi: str
+    title_en: str
+    severity: str
+    over: str  # report | history | portfolio
+    status: str  # stable | retired
+
+    @property
+    def family(self) -> str:
+        """The code without its number ('FOOT001' -> 'FOOT')."""
+        return self.code.rstrip("0123456789")
+
+    def title(self, lang: str = "vi") -> str:
+        return self.title_en if lang == "en" else self.title_vi
+
+
+RULE_SEVERITIES = ("error", "warning", "info")
+RULE_OVER = ("report", "history", "portfolio")
+RULE_STATUS = ("stable", "retired")
+
+
+@cache
+def rule_table() -> dict[str, RuleInfo]:
+    """Every rule of the table by code, in code order (retired ones included)."""
+    out = {}
+    for code, row in sorted(read_yaml("rules.yaml")["rules"].items()):
+        info = RuleInfo(code=code, title_vi=row["vi"], title_en=row["en"], severity=row["severity"],
+                        over=row["over"], status=row.get("status", "stable"))
+        if info.severity not in RULE_SEVERITIES or info.over not in RULE_OVER or info.status not in RULE_STATUS:
+            raise ValueError(f"catalogue/rules.yaml: {code}: severity, over or status not one of the known values")
+        out[code] = info
+    return out
+
+
+def rule_titles(lang: str = "vi") -> dict[str, str]:
+    """Each rule's title in ``lang``, by code."""
+    return {code: r.title(lang) for code, r in rule_table().items()}

@@ -28,13 +28,10 @@ def all_results(results: Any) -> list[Any]:
 
 
 def rule_titles(lang: str) -> dict[str, str]:
-    """Each rule's one-line title in the page's language."""
-    try:
-        from wardaudit.rules import load_rules  # the rule modules import on first use, not with the page
+    """Each rule's one-line title in the page's language, from the rule table (no rule is imported)."""
+    from wardaudit.catalogue import rule_titles as titles
 
-        return {code: (r.title_en if lang == "en" else r.title_vi) for code, r in load_rules().items()}
-    except Exception:  # noqa: BLE001 - titles are a nicety; the codes are always shown
-        return {}
+    return titles(lang)
 
 
 def loc_label(page: int | None, line: int | None, lang: str, sheet: str | None = None,

@@ -28,8 +28,8 @@ def queried(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _rule_titles() -> dict[str, str]:
-    from wardaudit.rules import load_rules
-    return {code: r.title_vi for code, r in load_rules().items()}
+    from wardaudit.catalogue import rule_titles
+    return rule_titles("vi")
 
 
 def _where(ev: Mapping[str, Any]) -> str:

@@ -1,6 +1,6 @@
 """The rule catalogue. Each rule is a small documented function registered with its code::
 
-    @rule("FOOT001", "Tổng khác tổng các phần", "Total differs from the sum of its parts", "error")
+    @rule("FOOT001")
     def total_equals_parts(rule: Rule, ctx: AuditContext) -> Iterable[CheckResult]:
         '''What it proves. What it cannot.
 
@@ -9,10 +9,11 @@
         '''
         yield rule.check(total == sum(parts), "message", values, evidence)
 
-The function receives its own :class:`Rule`, bound: ``rule.passed()``, ``rule.failed()``,
-``rule.check(ok, ...)``, ``rule.skipped()`` and ``rule.judge(relation, ...)`` build its results, so a rule
-states its code and severity once, in the decorator (``rule.at("info")`` for a result at another
-severity).
+The code's row in the rule table (catalogue/rules.yaml) states its titles, severity, status and what
+it runs over (one report, a ward's history, the portfolio), once; the function receives its own
+:class:`Rule`, bound: ``rule.passed()``, ``rule.failed()``, ``rule.check(ok, ...)``, ``rule.skipped()``
+and ``rule.judge(relation, ...)`` build its results (``rule.at("info")`` for a result at another
+severity). The page, the letter and the index read titles from the table and import no rule.
 
 The ``Okay:``/``Fail:`` lines are report snippets; one test runs every registered rule on them, so
 a rule without examples, or whose examples do not behave, fails the build. Codes are stable.
@@ -53,7 +54,7 @@ def run_rules(ctx: AuditContext, rules_off: Iterable[str] = ()) -> list[CheckRes
     off = {r.upper() for r in rules_off}
     results: list[CheckResult] = []
     for code, r in load_rules().items():
-        if code in off or r.family in off or r.family == "PORT":  # PORT rules compare units: run_port_checks
+        if code in off or r.family in off or r.over == "portfolio":  # units compared: run_port_checks
             continue
         results.extend(r(ctx))
     return dedupe(results)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from wardaudit.catalogue import rule_table
+from wardaudit.errors import RegistryError
 from wardaudit.model.document import Document
 from wardaudit.model.findings import CheckResult, Evidence, rule_family
 from wardaudit.model.report import ReportMeta
@@ -18,13 +20,15 @@ FAMILIES = ("META", "STRUCT", "FOOT", "RATE", "XREF", "BUDG", "TGT", "COMPL", "T
 
 @dataclass(frozen=True)
 class Rule:
-    """A registered rule: its code, titles, severity and function, and the results it builds."""
+    """A registered rule: its row of the rule table (code, titles, severity, what it runs over), its
+    function, and the results it builds."""
 
     code: str
     title_vi: str
     title_en: str
     severity: str
     func: Callable[..., Iterable[CheckResult]]
+    over: str = "report"
 
     def __call__(self, ctx: Any) -> Iterable[CheckResult]:
         """Run the rule on ``ctx`` (an :class:`AuditContext`, or the portfolio for PORT rules)."""
@@ -97,12 +101,15 @@ class Rule:
 rules: Registry[Rule] = Registry("rule")
 
 
-def rule(code: str, title_vi: str, title_en: str, severity: str):
-    if severity not in ("error", "warning", "info"):
-        raise ValueError(severity)
+def rule(code: str):
+    """Register the decorated function as the rule ``code`` of the rule table (catalogue/rules.yaml),
+    which states its titles, severity and what it runs over, once."""
+    info = rule_table().get(code)
+    if info is None or info.status != "stable":
+        raise RegistryError(f"rule {code!r} is not a stable rule of catalogue/rules.yaml")
 
     def wrap(fn) -> Rule:
-        bound = Rule(code, title_vi, title_en, severity, fn)
+        bound = Rule(code, info.title_vi, info.title_en, info.severity, fn, info.over)
         rules.register(code, bound)
         return bound  # calling it with a context runs the function with the rule bound
     return wrap

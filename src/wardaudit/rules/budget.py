@@ -12,7 +12,7 @@ def _year(f) -> str | None:
     return end[:4] if end else None
 
 
-@rule("BUDG001", "Giải ngân vượt kinh phí bố trí", "Disbursed exceeds allocated", "error")
+@rule("BUDG001")
 def disbursed_within_allocated(rule: Rule, ctx: AuditContext):
     """Money disbursed cannot exceed the money allocated for the same year; when multiplying the
     allocation by 1.000 removes the contradiction the message says the unit was likely mistyped.
@@ -45,7 +45,7 @@ def disbursed_within_allocated(rule: Rule, ctx: AuditContext):
                      [ev(a), ev(d)])
 
 
-@rule("BUDG002", "Số tiền lệch đơn vị 1.000 lần", "Amounts whose units disagree by 1.000", "warning")
+@rule("BUDG002")
 def unit_slip(rule: Rule, ctx: AuditContext):
     """An amount written in đồng that is a thousandth of the amounts it is compared with (its parts,
     the disbursement, the same budget elsewhere) was plainly meant in nghìn/triệu. Proves a
@@ -73,7 +73,7 @@ def unit_slip(rule: Rule, ctx: AuditContext):
                      key=f"unit:{a.metric}:{a.period}:{a.raw}")
 
 
-@rule("BUDG003", "Đã phân bổ + chưa phân bổ ≠ tổng", "Allocated + unallocated ≠ total", "error")
+@rule("BUDG003")
 def allocated_plus_unallocated(rule: Rule, ctx: AuditContext):
     """A budget total must equal what was allocated plus what remains unallocated, when the three are
     stated together. Proves the arithmetic gap; cannot see amounts the report leaves out.

@@ -13,7 +13,7 @@ def outline_profiles() -> dict:
     return read_yaml("outlines.yaml")
 
 
-@rule("COMPL001", "Báo cáo không có chỉ tiêu định lượng", "No quantitative indicator", "warning")
+@rule("COMPL001")
 def has_figures(rule: Rule, ctx: AuditContext):
     """A progress report must give figures an auditor can verify: counts or amounts of a known
     metric (dossiers, procedures, tasks, budget …). Percentages alone cannot be checked. Proves the
@@ -32,7 +32,7 @@ def has_figures(rule: Rule, ctx: AuditContext):
                  {"actual": len(checkable)}, [])
 
 
-@rule("COMPL002", "Thiếu mục bắt buộc của đề cương", "Required section of the outline missing", "warning")
+@rule("COMPL002")
 def required_sections(rule: Rule, ctx: AuditContext):
     """The reporting outline (catalogue/outlines.yaml; chosen per ward by `outline_profile`, or by the
     report kind when 'auto') lists sections a report must have; each is found by keywords in the
@@ -63,7 +63,7 @@ def required_sections(rule: Rule, ctx: AuditContext):
 _BLANK_FIELD = re.compile(r"\b(tỷ lệ|tỉ lệ)\s*(?::\s*)?(?=[(;,.]|$)", re.IGNORECASE | re.MULTILINE)
 
 
-@rule("COMPL003", "Trường số liệu bỏ trống", "A figure field left blank", "warning")
+@rule("COMPL003")
 def blank_fields(rule: Rule, ctx: AuditContext):
     """A field of the reporting template left without its figure ('đã giải ngân: 0 đồng, tỷ lệ (trong đó …)')
     is a figure the auditor cannot check. Proves the label has no value; cannot tell whether the figure

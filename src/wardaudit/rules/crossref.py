@@ -8,7 +8,7 @@ from wardaudit.rules._util import ev, fmt, is_target, period_label
 from wardaudit.rules.base import AuditContext, Rule, rule
 
 
-@rule("XREF001", "Cùng số liệu nhưng nêu khác nhau", "The same figure stated with different values", "error")
+@rule("XREF001")
 def same_figure(rule: Rule, ctx: AuditContext):
     """The same metric for the same period and scope must have one value wherever it is stated —
     in another section, or in the body and an appendix. Checks recurrence relations. Figures about
@@ -55,8 +55,7 @@ def _span(period: str | None):
     return (a or None, b or None)
 
 
-@rule("XREF002", "Tổng theo kỳ không khớp các kỳ thành phần", "Period split does not reconcile with the period total",
-      "error")
+@rule("XREF002")
 def period_split(rule: Rule, ctx: AuditContext):
     """A total for a period must reconcile with the same figure for its sub-periods (year 1 + year 2).
     Dossiers carried over from the first sub-period into the second are already counted in the
@@ -110,8 +109,7 @@ def period_split(rule: Rule, ctx: AuditContext):
                          [ev(total), ev(first), ev(last)])
 
 
-@rule("XREF003", "Số nhiệm vụ theo trạng thái khác danh sách", "Task counts by status differ from the task list",
-      "error")
+@rule("XREF003")
 def tasks_by_status(rule: Rule, ctx: AuditContext):
     """The completed / in-progress task counts stated in the body must match the task rows listed in
     the appendices with that status. Proves a mismatch; cannot judge whether a status is true.

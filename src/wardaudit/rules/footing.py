@@ -16,7 +16,7 @@ def _name(metric: str | None) -> str:
     return load_catalogue().label(metric)
 
 
-@rule("FOOT001", "Tổng khác tổng các phần", "Total differs from the sum of its parts", "error")
+@rule("FOOT001")
 def total_equals_parts(rule: Rule, ctx: AuditContext):
     """A total must equal the sum of its parts. Checks partition relations: explicit ones, whose
     text hands the total its parts ('trong đó …', 'gồm …', '(gồm: A: a; B: b)', bullets after
@@ -82,7 +82,7 @@ def _within_bound(s: float, total) -> bool:
     return abs(s - total.value) <= 0.05 * total.value  # 'khoảng 1.200': within 5%
 
 
-@rule("FOOT002", "Tiếp nhận ≠ đã giải quyết + đang giải quyết", "Received ≠ resolved + pending", "error")
+@rule("FOOT002")
 def dossier_flow(rule: Rule, ctx: AuditContext):
     """Dossiers received in a period equal those resolved plus those still pending at its end (plus
     withdrawn, when stated), where all three are stated within two outline items of the same section
@@ -147,7 +147,7 @@ def _cell_value(cell: str):
     return None
 
 
-@rule("FOOT003", "Dòng/cột tổng của bảng khác tổng các dòng/cột", "Table total row or column ≠ sum", "error")
+@rule("FOOT003")
 def table_totals(rule: Rule, ctx: AuditContext):
     """A table's total row ('Tổng', 'Cộng', 'Tổng cộng') must equal the sum of the rows above it in each
     numeric column; a 'Tổng' column under a spanning header must equal the sum of its sibling columns.

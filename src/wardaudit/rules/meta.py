@@ -13,7 +13,7 @@ def _head_evidence(ctx: AuditContext, line: SourceLine | None) -> list[Evidence]
     return [Evidence(section="", quote=line.text, page=line.page, line=line.line, file=ctx.document.source)]
 
 
-@rule("META001", "Thiếu số hiệu văn bản", "Report number missing", "warning")
+@rule("META001")
 def report_number(rule: Rule, ctx: AuditContext):
     """A report must carry its number ('Số: 12/BC-UBND'). Proves the number field is blank or absent;
     cannot tell whether the number, when present, is the right one.
@@ -30,7 +30,7 @@ def report_number(rule: Rule, ctx: AuditContext):
                  {"actual": number}, _head_evidence(ctx, ctx.meta.number_line))
 
 
-@rule("META002", "Ngày báo cáo thiếu hoặc không đầy đủ", "Report date missing or partial", "warning")
+@rule("META002")
 def report_date(rule: Rule, ctx: AuditContext):
     """The place-and-date line must give day, month and year. Proves a blank day or month (e.g.
     'ngày tháng 6 năm 2026'); cannot check that the date is plausible for the period.
@@ -54,7 +54,7 @@ def report_date(rule: Rule, ctx: AuditContext):
                  _head_evidence(ctx, ctx.meta.date_line), key="date")
 
 
-@rule("META003", "Tên xã/phường viết không thống nhất", "Ward name spelt differently", "warning")
+@rule("META003")
 def ward_name_spelling(rule: Rule, ctx: AuditContext):
     """The ward's name must be spelt the same everywhere; diacritics count ('Trung' and 'Trưng' are
     different names). Proves two spellings that fold to the same letters without diacritics, or the
@@ -87,7 +87,7 @@ def ward_name_spelling(rule: Rule, ctx: AuditContext):
                  {"expected": main, "actual": [v.name for v in close]}, evidence, key="ward-name")
 
 
-@rule("META004", "Thiếu người ký", "Signer missing", "warning")
+@rule("META004")
 def signer(rule: Rule, ctx: AuditContext):
     """The report must be signed: a signing title (TM./KT. CHỦ TỊCH …) followed by a name. Proves the
     name is missing; cannot verify the signer's authority.
@@ -106,7 +106,7 @@ def signer(rule: Rule, ctx: AuditContext):
                  {"actual": name}, [])
 
 
-@rule("META005", "Báo cáo không đúng đơn vị", "Report names another ward than expected", "warning")
+@rule("META005")
 def expected_ward(rule: Rule, ctx: AuditContext):
     """The report in a ward's folder should be that ward's: compares the name in parameters/ with
     the name the report uses most. Cannot run without parameters (skipped).

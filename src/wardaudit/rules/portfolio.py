@@ -61,7 +61,7 @@ def run_port_checks(units: Sequence[PortUnit], off: Iterable[str] = ()) -> list[
     skip = {c.upper() for c in off}
     out: list[CheckResult] = []
     for code, check in rules.items():
-        if check.family == "PORT" and code not in skip:
+        if check.over == "portfolio" and code not in skip:
             out.extend(check(units))
     return out
 
@@ -125,8 +125,7 @@ def _province_metric(rule: Rule, province: str, metric: str, units: list[PortUni
     return out
 
 
-@rule("PORT001", "Số liệu chung của tỉnh khác nhau giữa các đơn vị",
-      "Province-wide figure differs between units of the same province", "warning")
+@rule("PORT001")
 def province_wide_figures_agree(rule: Rule, units: Sequence[PortUnit]) -> list[CheckResult]:
     """Figures that every commune-level unit of a province takes from the province's own
     catalogue (``province_wide`` in catalogue/targets.yaml: the number of commune-level
@@ -184,8 +183,7 @@ def _outliers(rule: Rule, key: str, rows: list[tuple[PortUnit, dict[str, Any]]])
     return out
 
 
-@rule("PORT002", "Chỉ số khác thường so với các đơn vị khác",
-      "Indicator is an outlier against the other units", "info")
+@rule("PORT002")
 def indicator_outliers(rule: Rule, units: Sequence[PortUnit]) -> list[CheckResult]:
     """A standard indicator (catalogue/targets.yaml) of a unit's latest report whose modified
     z-score against all units exceeds 3.5 is reported; one pass per indicator otherwise.

@@ -10,7 +10,7 @@ from wardaudit.rules.base import AuditContext, Rule, rule
 from wardaudit.vi.numbers import tolerance
 
 
-@rule("RATE001", "Tỷ lệ không khớp tử số/mẫu số", "Stated rate ≠ numerator / denominator", "error")
+@rule("RATE001")
 def rate_matches(rule: Rule, ctx: AuditContext):
     """A stated rate must equal numerator/denominator at the precision it was written with (97,50%
     is checked to 0,005; 39% to 0,5; 'trên 94%' only as a lower bound, 'khoảng 90%' within a
@@ -63,7 +63,7 @@ def rate_matches(rule: Rule, ctx: AuditContext):
                      "expected": round(computed, 4), "actual": rate.value}, evidence)
 
 
-@rule("RATE002", "Tỷ lệ ngoài khoảng 0–100%", "Rate outside 0–100%", "error")
+@rule("RATE002")
 def rate_range(rule: Rule, ctx: AuditContext):
     """A share cannot exceed 100% or be negative ('đạt trên 100%'). Proves an impossible share; growth
     rates ('tăng 120%') are not shares and are not checked.
@@ -93,7 +93,7 @@ _OF_SOMETHING_ELSE = re.compile(r"^\s*(?:so với|kế hoạch|chỉ tiêu|cùng
                                 re.IGNORECASE)
 
 
-@rule("RATE003", "Tỷ trọng các phần không khớp số liệu", "Shares of one whole contradict their counts", "error")
+@rule("RATE003")
 def shares_of_a_whole(rule: Rule, ctx: AuditContext):
     """Shares given for the parts of one whole ('358 thủ tục, trong đó toàn trình 196 (54,7%), một phần
     162 (45,3%)', 'trực tuyến 860 hồ sơ, chiếm 86%') must equal part / whole at the precision written,

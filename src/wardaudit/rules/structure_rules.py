@@ -27,7 +27,7 @@ def _sec_ev(ctx, s) -> Evidence:
                     line=s.location.line, file=ctx.document.source, figure=s.number)
 
 
-@rule("STRUCT001", "Đánh số mục bị nhảy hoặc lặp", "Section numbering skips or repeats", "warning")
+@rule("STRUCT001")
 def numbering(rule: Rule, ctx: AuditContext):
     """Sibling headings must be numbered 1, 2, 3 … (I, II, III …; a), b) …) without a gap or a
     repeat. Proves a skipped or repeated number among siblings of the same style; cannot tell a
@@ -62,7 +62,7 @@ def numbering(rule: Rule, ctx: AuditContext):
     yield from check(ctx.document.sections, "gốc")
 
 
-@rule("STRUCT002", "Phụ lục được nhắc đến nhưng không có", "Appendix cited but absent", "warning")
+@rule("STRUCT002")
 def appendix_cited_present(rule: Rule, ctx: AuditContext):
     """Every appendix the body cites ('Có Phụ lục IX kèm theo') must be attached. Proves a cited id
     with no appendix heading; cannot judge an appendix's content.
@@ -87,7 +87,7 @@ def appendix_cited_present(rule: Rule, ctx: AuditContext):
                      key=f"appendix:{ref}")
 
 
-@rule("STRUCT003", "Phụ lục không được nhắc đến trong báo cáo", "Appendix never cited in the body", "info")
+@rule("STRUCT003")
 def appendix_never_cited(rule: Rule, ctx: AuditContext):
     """An attached appendix the body never cites is context for the auditor (it may be stray).
     Proves no citation; cannot tell whether the appendix belongs to this report.
@@ -120,7 +120,7 @@ def _listed_rows(ctx, appendix_id):
     return rows
 
 
-@rule("STRUCT004", "Số lượng khai báo khác số dòng liệt kê", "Declared count differs from the rows listed", "error")
+@rule("STRUCT004")
 def declared_counts(rule: Rule, ctx: AuditContext):
     """A count an appendix declares in its title ('(06 nhiệm vụ)'), or the tasks the body says were
     assigned, must equal the numbered rows listed. Proves a mismatch between a stated count and the
@@ -173,7 +173,7 @@ def declared_counts(rule: Rule, ctx: AuditContext):
                      key="declared:tasks")
 
 
-@rule("STRUCT005", "Bảng hoặc đoạn văn bị lặp", "The same table or passage pasted twice", "warning")
+@rule("STRUCT005")
 def pasted_twice(rule: Rule, ctx: AuditContext):
     """The same table (same header and the same rows, or most of them) pasted twice is a slip that
     can hide a changed figure. Proves repetition; cannot know which copy is meant.
@@ -234,7 +234,7 @@ _TYPE_CODE = {"báo cáo": "BC", "công văn": "UBND", "kế hoạch": "KH", "t�
               "thông báo": "TB"}
 
 
-@rule("STRUCT006", "Phụ lục ghi kèm theo văn bản khác", "Appendix says it belongs to another document", "warning")
+@rule("STRUCT006")
 def appendix_belongs_to_report(rule: Rule, ctx: AuditContext):
     """Each appendix's 'Kèm theo Báo cáo số …' line must name the same kind of document as the report
     itself (a report's appendix that says 'Kèm theo Công văn số …' was copied from another document).

@@ -14,7 +14,7 @@ _CLAIM_ON_TIME = re.compile(r"(hoàn thành đúng tiến độ|không (?:có|ph
                             re.IGNORECASE)
 
 
-@rule("TGT001", "Kết quả thấp hơn mục tiêu", "Result below target", "warning")
+@rule("TGT001")
 def result_vs_target(rule: Rule, ctx: AuditContext):
     """In an indicator table, the result must reach the target ('≥98' is met by 98). Proves a
     shortfall; cannot say whether the year is over (a mid-year shortfall may be on track).
@@ -38,7 +38,7 @@ def result_vs_target(rule: Rule, ctx: AuditContext):
                      {"expected": t.value, "actual": r.value}, [ev(t), ev(r)], key=f"tgt:{t.metric}:{label}")
 
 
-@rule("TGT002", "Khẳng định hoàn thành trái với số liệu", "Completion claim contradicted by the figures", "warning")
+@rule("TGT002")
 def completion_claim(rule: Rule, ctx: AuditContext):
     """A narrative claim that every task is completed ('hoàn thành 100% nhiệm vụ', 'đã hoàn thành tất cả
     nhiệm vụ') is contradicted when the report's own counts show fewer completed than assigned; a
@@ -87,8 +87,7 @@ _MAINTAIN = re.compile(r"\bduy trì\b", re.IGNORECASE)
 _FULL_COVERAGE = re.compile(r"(phủ kín(?: địa bàn)?|phủ sóng (?:toàn bộ|100%|khắp))", re.IGNORECASE)
 
 
-@rule("TGT003", "Khẳng định trái với số liệu của chính báo cáo", "A claim the report's own counts contradict",
-      "warning")
+@rule("TGT003")
 def claims_vs_counts(rule: Rule, ctx: AuditContext):
     """Two claims the report's own figures can refute: 'duy trì tỷ lệ … đạt Y%' (keep the rate at Y%)
     when the counts stated for the period give a lower rate, and full coverage ('phủ kín địa bàn')

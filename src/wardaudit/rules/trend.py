@@ -133,8 +133,7 @@ def _fact_period(f: dict[str, Any]) -> Period | None:
 
 # --- TREND001 ---------------------------------------------------------------------------------
 
-@rule("TREND001", "Số lũy kế giảm so với báo cáo kỳ trước",
-      "Cumulative figure decreased since the previous report", "warning")
+@rule("TREND001")
 def cumulative_not_decreasing(rule: Rule, ctx: AuditContext) -> Iterator[CheckResult]:
     """A cumulative figure (qualifier ``cumulative``, or an unqualified figure whose sentence says
     'lũy kế' / 'cộng dồn') must not fall between successive reports of the same ward. Figures are
@@ -197,8 +196,7 @@ def _comparable_periods(prev_meta: ReportMeta, meta: ReportMeta, a: dict, b: dic
     return kinds[0] is not None and kinds[0] == kinds[1]
 
 
-@rule("TREND002", "Số liệu thay đổi đột biến (gấp hoặc bằng 1/10) so với kỳ trước",
-      "Figure jumps by an order of magnitude since the previous report", "warning")
+@rule("TREND002")
 def no_order_of_magnitude_jump(rule: Rule, ctx: AuditContext) -> Iterator[CheckResult]:
     """The same metric and scope, over periods of comparable length, should not grow tenfold or
     shrink to a tenth between successive reports: such a jump is usually a misplaced thousands
@@ -323,8 +321,7 @@ def best_mention(task: str, paragraphs: list[tuple[str, Any]], weights: dict[str
     return best, where
 
 
-@rule("TREND003", "Nhiệm vụ kỳ tới của báo cáo trước không được nhắc lại",
-      "Task announced for the next period is not mentioned in the next report", "warning")
+@rule("TREND003")
 def announced_tasks_followed_up(rule: Rule, ctx: AuditContext) -> Iterator[CheckResult]:
     """Every task the previous report announced for the next period ('Nhiệm vụ tuần tiếp theo',
     'Mục tiêu, nhiệm vụ trọng tâm ... tiếp theo', '... thời gian tới') should be mentioned

@@ -55,8 +55,8 @@ def _units(summaries: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> 
 
 
 def _titles(lang: str) -> dict[str, str]:
-    from wardaudit.rules import load_rules
-    return {code: (r.title_en if lang == "en" else r.title_vi) for code, r in load_rules().items()}
+    from wardaudit.catalogue import rule_titles
+    return rule_titles(lang)
 
 
 def _groups(rows: list[dict[str, Any]], lang: str) -> dict[str, list[dict[str, Any]]]:

@@ -69,19 +69,17 @@ def wards_table_html(pf: Portfolio, lang: str = "vi") -> str:
 def rule_precision(pf: Portfolio, lang: str = "vi"):
     """Per rule, across every ward's reports: findings, decisions and the dismissal rate
     (:func:`wardaudit.review.stats.rule_precision`)."""
+    from wardaudit.catalogue import rule_titles
     from wardaudit.review.stats import rule_precision as precision
-    from wardaudit.rules import load_rules
 
-    titles = {code: (r.title_en if lang == "en" else r.title_vi) for code, r in load_rules().items()}
-    return precision(((w.slug, w.reports) for w in pf.wards), titles)
+    return precision(((w.slug, w.reports) for w in pf.wards), rule_titles(lang))
 
 
 def rule_precision_html(pf: Portfolio, lang: str = "vi") -> str:
     """The rule precision table; a dismissal rate above 20% is highlighted."""
-    from wardaudit.rules import load_rules
+    from wardaudit.catalogue import rule_titles
 
-    titles = {code: (r.title_en if lang == "en" else r.title_vi) for code, r in load_rules().items()}
-    return _macro("precision", precision_view([summary_of(w) for w in pf.wards], titles), _w(lang))
+    return _macro("precision", precision_view([summary_of(w) for w in pf.wards], rule_titles(lang)), _w(lang))
 
 
 def port_checks_html(pf: Portfolio, lang: str = "vi") -> str:
