@@ -171,3 +171,16 @@ def _audit_clean(tree: Paths) -> list[AuditResult]:
     (tree.raw / "w" / "ghi-chu.pages").unlink()
     params = WardParams(ward="Xã Thử", slug="w")
     return audit_reports([(tree.raw / "w" / "bao-cao.txt", "data/raw/w/bao-cao.txt")], params)
+
+
+def test_a_spreadsheet_without_libreoffice_calc_is_named(tmp_path, monkeypatch):
+    """LibreOffice's Writer alone (the program folder has its library, not Calc's): .xls needs Calc."""
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "soffice").write_text("#!/bin/sh\n")
+    (program / "libswlo.so").write_bytes(b"")
+    monkeypatch.setattr(office_reader, "soffice", lambda: str(program / "soffice"))
+    assert office_reader.missing_component(".doc") is None
+    assert office_reader.needs_reason(".xls").startswith("cần LibreOffice Calc để đọc tệp .xls")
+    (program / "libsclo.so").write_bytes(b"")
+    assert office_reader.needs_reason(".ods") is None

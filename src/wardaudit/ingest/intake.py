@@ -54,7 +54,6 @@ class Intake:
     folder: Path
     bundles: list[Bundle] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)  # every entry of the folder, in name order
 
     @property
     def sources(self) -> list[Path]:
@@ -136,7 +135,7 @@ def ward_intake(params: WardParams, paths: Paths) -> Intake:
     entries = sorted(folder.iterdir(), key=lambda p: p.name)
     chosen = [_inside(folder / s, folder, params.ward) for s in params.sources] if params.sources else None
     suffixes = set(supported_suffixes())
-    intake = Intake(folder=folder, files=entries)
+    intake = Intake(folder=folder)
     readable = []
     for f in chosen if chosen is not None else entries:
         if not f.exists():  # the parameters name a file that is not there: the ward's set-up is wrong

@@ -51,8 +51,9 @@ def missing_component(suffix: str) -> str | None:
         return "LibreOffice"
     component = CONVERSIONS[suffix][1]
     program = Path(os.path.realpath(exe)).parent
-    if (program / _COMPONENT_LIB["writer"]).exists() and not (program / _COMPONENT_LIB[component]).exists():
-        return f"LibreOffice {component.title()}"  # a layout we know, without this component
+    known = any((program / lib).exists() for lib in _COMPONENT_LIB.values())  # a layout we know ...
+    if known and not (program / _COMPONENT_LIB[component]).exists():
+        return f"LibreOffice {component.title()}"  # ... without this component (Debian: libreoffice-calc-nogui)
     return None
 
 
