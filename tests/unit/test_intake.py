@@ -184,3 +184,10 @@ def test_a_spreadsheet_without_libreoffice_calc_is_named(tmp_path, monkeypatch):
     assert office_reader.needs_reason(".xls").startswith("cần LibreOffice Calc để đọc tệp .xls")
     (program / "libsclo.so").write_bytes(b"")
     assert office_reader.needs_reason(".ods") is None
+
+
+def test_a_folder_of_one_unreadable_file_gives_that_files_line(tree):
+    _files(tree, {"bao-cao.txt": ""})
+    with pytest.raises(IntakeError) as info:
+        plan_ward("w", tree)
+    assert info.value.one_line() == "data/raw/w/bao-cao.txt: tệp rỗng / the file is empty"

@@ -67,9 +67,12 @@ class Intake:
 
 
 def nothing_readable(shown: str, unread: list[Unread]) -> str:
-    """'<folder>: không có tệp nào đọc được: a.pages (định dạng .pages chưa hỗ trợ); …' in one line."""
+    """'<folder>: không có tệp nào đọc được: a.pages (định dạng .pages chưa hỗ trợ); …' in one line; a folder
+    of one file gives that file's own line ('<file>: tệp rỗng / the file is empty')."""
     if not unread:
         return f"{shown}: thư mục không có tệp nào / the ward folder is empty"
+    if len(unread) == 1:
+        return f"{unread[0].file}: {unread[0].reason}"
     listed = "; ".join(f"{Path(u.file).name} ({u.reason})" for u in unread)
     return f"{shown}: không có tệp nào đọc được / no readable file: {listed}"
 
