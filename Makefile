@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 JOBS ?=
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf
 
 .PHONY: help setup system-deps audit test test-fast lint bench bench-scale eval lab lock clean-reports samples docs
 
@@ -31,11 +32,12 @@ SYSTEM_DEBS := $(sort $(foreach t,$(SYSTEM_TOOLS),$(word 2,$(subst =, ,$(t)))) $
 # LibreOffice Calc's core library, beside soffice's own program files
 CALC_LIB = $$(dirname "$$(readlink -f "$$(command -v soffice)")")/libsclo.so
 
-system-deps: ## install the Debian packages the product and tests run (chromium, OCR, LibreOffice, poppler)
+system-deps: ## install the Debian packages the product and tests run (chromium, OCR, LibreOffice, poppler, DejaVu fonts)
 	@missing=""; \
 	for t in $(SYSTEM_TOOLS); do command -v $${t%%=*} >/dev/null || missing="$$missing $${t%%=*}"; done; \
 	if command -v tesseract >/dev/null && ! tesseract --list-langs 2>/dev/null | grep -qx vie; then missing="$$missing tesseract-vie"; fi; \
 	if command -v soffice >/dev/null && [ ! -e "$(CALC_LIB)" ]; then missing="$$missing libreoffice-calc"; fi; \
+	if [ ! -f $(DEJAVU) ]; then missing="$$missing fonts-dejavu"; fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "system-deps: missing$$missing: installing $(SYSTEM_DEBS)" >&2; \
@@ -67,9 +69,11 @@ bench-scale: setup ## 300 and 1,000 synthetic wards over 10 provinces: wards and
 eval: setup ## measure relations found on the labelled corpus, seeds and held-out set; writes benchmarks/EVAL.md
 	$(PY) benchmarks/eval.py
 
-samples: setup ## regenerate the PDF/DOCX renderings of the seeds (deterministic) and the office exports
+samples: setup system-deps ## regenerate the PDF/DOCX renderings of the seeds (deterministic), the office exports (PDF, .doc, .odt), the reportlab tables and the intake fixture
 	$(PY) scripts/render_samples.py
 	$(PY) scripts/render_office.py
+	$(PY) scripts/render_reportlab.py
+	$(PY) scripts/render_intake.py
 
 docs: setup ## regenerate docs/rules.md from the rule docstrings
 	$(VENV)/bin/wardaudit rules --format markdown > docs/rules.md

@@ -36,6 +36,7 @@ from plant import (  # noqa: E402
     CORPUS,
     HELDOUT,
     KINDS,
+    PATTERNS,
     ROOT,
     SEED_LABELS,
     LabelError,
@@ -58,6 +59,7 @@ from wardaudit.project.config import WardParams, load_params  # noqa: E402
 from wardaudit.vi.numbers import find_figures  # noqa: E402
 
 RANK = {"info": 1, "warning": 2, "error": 3}
+STATED_BASES = ("stated", "partition", "compared")  # relation.base_source of a base the text ties to its rate
 OUT = ROOT / "benchmarks" / "EVAL.md"
 
 
@@ -194,6 +196,7 @@ class Tally:
     targets_unmet: int = 0
     targets_flagged: int = 0
     by_pattern: dict[str, Counter] = field(default_factory=dict)
+    rate_errors: Counter = field(default_factory=Counter)  # failing RATE001 errors by where their base came from
 
     @property
     def precision(self) -> float:
@@ -211,6 +214,8 @@ def _score_passage(p: Passage, checks: list[Check], t: Tally) -> None:
     for c in checks:
         if c.status == "skip" and not c.rule.startswith("TREND"):
             t.skips[c.rule] += 1
+        if c.rule == "RATE001" and c.status == "fail" and c.severity == "error":
+            t.rate_errors[(c.relation or {}).get("base_source") or "none"] += 1
         if c.relation and c.status == "fail":
             t.relation_cues[f"{c.relation.get('kind')}/{c.relation.get('cue')}/{c.relation.get('strength')}"] += 1
     about = {id(c): attributed(c, p.relations) for c in fails + passes}
@@ -252,14 +257,21 @@ def _score_passage(p: Passage, checks: list[Check], t: Tally) -> None:
             t.unjustified.append(f"{p.id} {c.rule}{how}: {c.message}")
 
 
+def _counts(t: Tally) -> tuple:
+    """What a passage adds to the per-pattern table (see :func:`_score_patterns`)."""
+    return (t.faults, t.faults_any, t.faults_error, t.correct, t.disputed["error"], t.errors - t.justified)
+
+
+PATTERN_KEYS = ("faults", "found", "found_error", "correct", "disputed_error", "unjustified")
+
+
 def _score_patterns(p: Passage, before: tuple, t: Tally) -> None:
     """Add what one passage contributed to the counts of each pattern it exercises."""
-    after = (t.faults, t.faults_any, t.correct, t.disputed["error"], t.errors - t.justified)
-    delta = [a - b for a, b in zip(after, before, strict=False)]
+    delta = [a - b for a, b in zip(_counts(t), before, strict=False)]
     for pattern in p.patterns:
         c = t.by_pattern.setdefault(pattern, Counter())
         c["passages"] += 1
-        for key, d in zip(("faults", "found", "correct", "disputed_error", "unjustified"), delta, strict=False):
+        for key, d in zip(PATTERN_KEYS, delta, strict=False):
             c[key] += d
 
 
@@ -285,7 +297,7 @@ def evaluate(passages: list[Passage], with_plants: bool = True) -> Tally:
     t = Tally()
     with tempfile.TemporaryDirectory(prefix="wardaudit-eval-") as tmp:
         for p in passages:
-            before = (t.faults, t.faults_any, t.correct, t.disputed["error"], t.errors - t.justified)
+            before = _counts(t)
             try:
                 _score_passage(p, audit_text(p, None, Path(tmp)), t)
                 _score_patterns(p, before, t)
@@ -311,7 +323,9 @@ def summary(t: Tally) -> list[tuple[str, str]]:
             ("correct relations disputed at error", _pct(t.disputed["error"], t.correct)),
             ("correct relations disputed at warning", _pct(t.disputed["warning"], t.correct)),
             ("correct relations disputed at info", _pct(t.disputed["info"], t.correct)),
-            ("correct explicit relations ticked", _pct(t.ticked, t.explicit))]
+            ("correct explicit relations ticked", _pct(t.ticked, t.explicit)),
+            ("rate errors whose base the text does not state with the rate",
+             f"{sum(n for k, n in t.rate_errors.items() if k not in STATED_BASES)}/{sum(t.rate_errors.values())}")]
     for kind in KINDS:
         rows.append((f"planted {kind}: found at error / any",
                      f"{_pct(t.planted_error[kind], t.planted[kind])} / {_pct(t.planted_any[kind], t.planted[kind])}"))
@@ -330,14 +344,31 @@ HELDOUT_NOTE = ("The held-out set (tests/fixtures/heldout) was written apart fro
                 "rules. Its column is a measurement, not a target, and only its totals are reported here.")
 
 
+PATTERN_HEAD = ["| pattern | passages | faults found (error / any severity) | correct relations disputed at error "
+                "| unjustified errors |", "|---|---|---|---|---|"]
+
+
+def _pattern_row(pattern: str, c: Counter) -> str:
+    return (f"| {pattern} | {c['passages']} | {c['found_error']} / {c['found']} of {c['faults']} | "
+            f"{c['disputed_error']}/{c['correct']} | {c['unjustified']} |")
+
+
 def _heldout_lines(heldout: Tally) -> list[str]:
     """Per-pattern totals of the held-out set (no passage, figure or message: nothing to tune on)."""
-    lines = ["Per pattern (held-out, totals only):", "", "| pattern | passages | faults found (any severity) "
-             "| correct relations disputed at error | unjustified errors |", "|---|---|---|---|---|"]
-    for pattern, c in sorted(heldout.by_pattern.items()):
-        lines.append(f"| {pattern} | {c['passages']} | {c['found']}/{c['faults']} | "
-                     f"{c['disputed_error']}/{c['correct']} | {c['unjustified']} |")
+    lines = ["Per pattern (held-out, totals only):", ""] + PATTERN_HEAD
+    lines += [_pattern_row(pattern, c) for pattern, c in sorted(heldout.by_pattern.items())]
     return lines + [""]
+
+
+def _pattern_lines(corpus: Tally) -> list[str]:
+    """Every known pattern (plant.PATTERNS) with what the corpus says of it, then what each means."""
+    lines = ["Per pattern (corpus; a passage may exercise several):", ""] + PATTERN_HEAD
+    lines += [_pattern_row(pattern, corpus.by_pattern.get(pattern, Counter())) for pattern in sorted(PATTERNS)]
+    lines += ["", "Patterns: " + "; ".join(f"**{k}**: {v}" for k, v in sorted(PATTERNS.items())) + ".", ""]
+    if corpus.rate_errors:
+        lines += ["RATE001 errors by where their base came from (relation.base_source): "
+                  + ", ".join(f"{k} {n}" for k, n in sorted(corpus.rate_errors.items())) + ".", ""]
+    return lines
 
 
 def render(corpus: Tally, seeds: Tally, n_corpus: int, n_seeds: int, seconds: float,
@@ -357,13 +388,7 @@ def render(corpus: Tally, seeds: Tally, n_corpus: int, n_seeds: int, seconds: fl
              "| measure | corpus | seeds | held-out |", "|---|---|---|---|"]
     for (name, a), (_, b), (_, h) in zip(summary(corpus), summary(seeds), summary(heldout), strict=False):
         lines.append(f"| {name} | {a} | {b} | {h} |")
-    lines += ["", "Per pattern (corpus; a passage may exercise several):", "",
-              "| pattern | passages | faults found (any severity) | correct relations disputed at error "
-              "| unjustified errors |", "|---|---|---|---|---|"]
-    for pattern, c in sorted(corpus.by_pattern.items()):
-        lines.append(f"| {pattern} | {c['passages']} | {c['found']}/{c['faults']} | "
-                     f"{c['disputed_error']}/{c['correct']} | {c['unjustified']} |")
-    lines.append("")
+    lines += [""] + _pattern_lines(corpus)
     lines += _heldout_lines(heldout)
     for label, t in (("Corpus", corpus), ("Seeds", seeds)):
         lines += [f"## {label}", ""]
@@ -396,9 +421,9 @@ def main() -> int:
     OUT.write_text(render(corpus, seeds, len(corpus_passages), len(seed_passages), seconds,
                           heldout, len(heldout_passages)), encoding="utf-8")
     width = max(len(n) for n, _ in summary(corpus))
-    print(f"{'measure':<{width}}  corpus{'':<24}seeds{'':<25}held-out")
+    print(f"{'measure':<{width}}  corpus{'':<27}seeds{'':<28}held-out")
     for (name, a), (_, b), (_, h) in zip(summary(corpus), summary(seeds), summary(heldout), strict=False):
-        print(f"{name:<{width}}  {a:<30}{b:<30}{h}")
+        print(f"{name:<{width}}  {a:<33}{b:<33}{h}")
     print(f"{len(corpus_passages)} passages, {len(seed_passages)} seeds, {len(heldout_passages)} held-out passages "
           f"in {seconds:.1f} s; wrote {OUT.relative_to(ROOT)}")
     return 0

@@ -38,7 +38,32 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 HELDOUT = ROOT / "tests" / "fixtures" / "heldout"  # measured, never tuned against (see EVAL.md)
 SEED_LABELS = ROOT / "tests" / "fixtures" / "labels" / "seeds"
-KINDS = ("sum_part", "bracketed_part", "rate", "recurrence", "name")
+KINDS = ("sum_part", "bracketed_part", "rate", "inferred_rate", "recurrence", "name")
+# the patterns a passage's label may name (``patterns:``), each with what it exercises; make eval has a row for each
+PATTERNS = {
+    "scope": "figures of another unit, level or ministry beside the reporting unit's",
+    "shares": "shares of one whole ('chiếm', '(54,7%)')",
+    "bounds": "bounds and approximations ('trên 99%', 'khoảng', 'gần')",
+    "base_of_rate": "which count a rate is over",
+    "stated_base": "a rate whose base the text names with it ('trên tổng số N', 'N/M', '(N người)')",
+    "inferred_base": "a rate whose base is stated apart from it (the sentence before, the paragraph, a part of a part)",
+    "rank": "a rank ('xếp thứ 12/34', 'đứng thứ 5 trên 63') beside rates and counts",
+    "unit_count": "a count of units meeting a condition ('4/7 huyện đạt tỷ lệ này dưới 2%', '8/8 xã')",
+    "level_split": "a whole split one sentence per level (cấp tỉnh/huyện/xã) or per named unit",
+    "unnamed_count": "counts of a noun the catalogue does not know ('9 nhà văn hóa', '24 camera'), 'N/M <unit>'",
+    "list_boundaries": "where a list of parts starts and ends",
+    "brackets": "parts or counts in brackets",
+    "implicit_partition": "a total and parts related with no cue word",
+    "headline_rounding": "a headline figure and the finer one it rounds",
+    "zeros": "zero counts and 0%/100% rates",
+    "title_table": "a total in a title or sentence, its parts in a table",
+    "budget": "money allocated, disbursed, and its parts",
+    "declared_count": "a declared count against the items listed",
+    "period_split": "a period total and its sub-periods",
+    "recurrence": "one quantity stated in several places",
+    "target": "results against targets",
+    "name": "the unit's name spelt two ways",
+}
 TEXT_KEYS = ("rows", "expected", "variant")  # label entries that are names, not figures
 _NUM_CORE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
 APPROX_POINTS = 1.0  # 'khoảng 80%', 'gần 99%': within one percentage point (2% of a count)
@@ -226,8 +251,9 @@ def recompute(rel: Relation) -> bool | None:
 
 
 def label_problems(p: Passage) -> list[str]:
-    """Everything wrong with a label: a figure not in the text, 'holds' not what the figures say."""
-    out = []
+    """Everything wrong with a label: a pattern eval does not know, a figure not in the text, 'holds' not
+    what the figures say."""
+    out = [f"{p.id}: mẫu '{x}' không có trong danh sách PATTERNS" for x in p.patterns if x not in PATTERNS]
     for rel in p.relations:
         for _, ref in figure_refs(rel):
             if locate(p.text, ref) is None:
@@ -349,16 +375,16 @@ def _plant_name(p: Passage) -> tuple[str, Relation] | None:
 def applicable(p: Passage) -> list[tuple[str, Relation | None]]:
     """Every (kind, relation) a fault can be planted into: relations that hold, and the name.
 
-    An inferred partition is planted (the tool should warn); an inferred rate is not (issue 10: a
-    rate tied to its base only across sentences is not checked)."""
+    An inferred partition is planted (the tool should warn); so is an inferred rate, as its own kind
+    (issue 23: a rate whose base is stated apart from it is checked, as a review)."""
     out: list[tuple[str, Relation | None]] = []
     for rel in p.relations:
         if not rel.holds:
             continue
         if rel.kind in ("partition", "period_split"):
             out.append(("bracketed_part" if rel.cue == "brackets" else "sum_part", rel))
-        elif rel.kind == "ratio" and rel.strength == "explicit":  # a rate whose base is elsewhere is not checked
-            out.append(("rate", rel))
+        elif rel.kind == "ratio":
+            out.append(("rate" if rel.strength == "explicit" else "inferred_rate", rel))
         elif rel.kind == "recurrence":
             out.append(("recurrence", rel))
     ward_level = (p.level or "") in ("xã", "phường")  # the tool audits communes and wards
@@ -383,7 +409,7 @@ def plant(p: Passage, rel: Relation | None, kind: str) -> tuple[str, Relation] |
             if got:
                 return got
         return None
-    if kind == "rate":
+    if kind in ("rate", "inferred_rate"):
         return _change(p, rel, "rate", None)
     if kind == "recurrence":
         return _change(p, rel, "values", len(rel.figures["values"]) - 1)

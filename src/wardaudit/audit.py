@@ -48,38 +48,46 @@ def _limits(params: WardParams | None) -> dict[str, int]:
     return {"max_pages": params.max_pages, "max_inflate_mb": params.max_inflate_mb} if params else {}
 
 
-def read_report(path: Path, shown: str | None, params: WardParams | None, ocr_cache: Path | None = None) -> Document:
+def read_report(path: Path, shown: str | None, params: WardParams | None, ocr_cache: Path | None = None,
+                sha256: str | None = None) -> Document:
     """One report file as a :class:`Document`, within the ward's limits (pages, inflation)."""
     from wardaudit.ingest import read_document
 
-    return read_document(path, display_path=shown, cache_dir=ocr_cache, **_limits(params))
+    return read_document(path, display_path=shown, cache_dir=ocr_cache, sha256=sha256, **_limits(params))
 
 
-def audit_reports(sources: Iterable[tuple[Path, str]], params: WardParams | None,
+def audit_reports(sources: Iterable[tuple[Path, str] | tuple[Path, str, str]], params: WardParams | None,
                   ocr_cache: Path | None = None, unread: Iterable[Unread] = ()) -> list[AuditResult]:
     """Audit a ward's reports, oldest period first, each against the ones before it.
 
-    ``sources`` are (file, name as shown): the files the ward's intake reads
-    (:func:`wardaudit.ingest.ward_intake`); a workbook among them is read as the appendix of the report
-    beside it (:func:`wardaudit.ingest.intake.bundle`). A file that cannot be read joins ``unread`` (the
-    files the listing already left out) and the others are audited; each result carries the ward's
-    unread files. Nothing readable raises :class:`wardaudit.ingest.IntakeError` naming every file.
-    Every report is read and its metadata taken first, so that the order (the end of each report's
-    period, else its date, then its name) and thus each report's "previous report" follow the periods,
-    whatever the files are called.
+    ``sources`` are (file, name as shown) or (file, name as shown, its sha256 when already known): the
+    files the ward's intake reads (:func:`wardaudit.ingest.ward_intake`); a workbook among them is read as
+    the appendix of the report beside it (:func:`wardaudit.ingest.intake.bundle`). A file that cannot be
+    read joins ``unread`` (the files the listing already left out) and the others are audited; each result
+    carries the ward's unread files. Nothing readable raises :class:`wardaudit.ingest.IntakeError` naming
+    every file. Every report is read and its metadata taken first, so that the order (the end of each
+    report's period, else its date, then its name) and thus each report's "previous report" follow the
+    periods, whatever the files are called.
     """
     from wardaudit.extract.metadata import extract_metadata
-    from wardaudit.ingest import read_bundles
+    from wardaudit.ingest import read_bundles, read_document
     from wardaudit.ingest.intake import bundle
 
-    names, unread = dict(sources), list(unread)
-    docs, missed = read_bundles(bundle(list(names)), names.__getitem__, unread=unread, cache_dir=ocr_cache,
+    sources = list(sources)
+    names = {path: shown for path, shown, *_ in sources}
+    known = {path: rest[0] for path, _, *rest in sources if rest}  # the plan hashed each file once
+
+    def read(path: Path, **options: object) -> Document:
+        return read_document(path, sha256=known.get(path), **options)
+
+    unread = list(unread)
+    docs, missed = read_bundles(bundle(list(names)), names.__getitem__, read, unread=unread, cache_dir=ocr_cache,
                                 **_limits(params))
     expected = params.ward if params else None
-    read = sorted(((doc, extract_metadata(doc, expected_ward=expected)) for doc in docs),
-                  key=lambda dm: (dm[1].end.isoformat() if dm[1].end else "", dm[0].source))
+    ordered = sorted(((doc, extract_metadata(doc, expected_ward=expected)) for doc in docs),
+                     key=lambda dm: (dm[1].end.isoformat() if dm[1].end else "", dm[0].source))
     results: list[AuditResult] = []
-    for doc, meta in read:
+    for doc, meta in ordered:
         results.append(audit_document(doc, params, history=results, meta=meta))
     for r in results:
         r.unread = [*unread, *missed]

@@ -16,6 +16,7 @@ trusted beyond its key.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -70,16 +71,18 @@ class WardStore:
 
     # --- the audit ----------------------------------------------------------------------------------
     def save_audit(self, results: Iterable[AuditResult], key: str) -> Path:
-        """Keep the audit of the ward's reports (oldest first) under ``key``, the digest of its inputs."""
-        doc = {"schema": AUDIT_SCHEMA, "version": __version__, "key": key,
-               "reports": [r.to_record() for r in results]}
-        return write_text(self.folder / AUDIT, json.dumps(doc, ensure_ascii=False) + "\n")
+        """Keep the audit of the ward's reports (oldest first) under ``key``, the digest of its inputs,
+        with the hash of what it holds (an entry edited by hand no longer matches it)."""
+        reports = _canonical([r.to_record() for r in results])
+        head = {"schema": AUDIT_SCHEMA, "version": __version__, "key": key, "sha256": _sha256(reports)}
+        text = json.dumps(head, ensure_ascii=False)[:-1] + f', "reports": {reports}}}\n'
+        return write_text(self.folder / AUDIT, text)
 
     def load_audit(self, key: str | None = None) -> list[AuditResult] | None:
         """The stored audit when it was made from ``key`` (any key when None); else None.
 
-        A file that is missing, is not this schema's JSON, or holds something else is None too: the
-        caller audits again instead of trusting it.
+        A file that is missing, is not this schema's JSON, was edited after it was written or holds
+        something else is None too: the caller audits again instead of trusting it.
         """
         try:
             doc = json.loads((self.folder / AUDIT).read_text(encoding="utf-8"))
@@ -87,7 +90,7 @@ class WardStore:
             return None
         if not isinstance(doc, dict) or doc.get("schema") != AUDIT_SCHEMA or doc.get("version") != __version__:
             return None
-        if key is not None and doc.get("key") != key:
+        if (key is not None and doc.get("key") != key) or doc.get("sha256") != _sha256(_canonical(doc.get("reports"))):
             return None
         try:
             return [AuditResult.from_record(r) for r in doc.get("reports") or []]
@@ -217,6 +220,15 @@ def table_frames(results: Iterable[AuditResult]) -> list[tuple[str, Any]]:
             name = f"{stem}_phu-luc-{t.appendix}_{i:02d}.csv" if t.appendix else f"{stem}_table_{i:02d}.csv"
             out.append((name, t.to_frame()))
     return out
+
+
+def _canonical(value: Any) -> str:
+    """One JSON text for a value: what the audit's hash is taken over, written and read back the same."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _read_json(path: Path) -> Any:

@@ -91,7 +91,8 @@ def test_cluster_run_equals_local_run(tmp_path, cluster, monkeypatch):
     started = time.monotonic()
     code = run_batch(wards=WARDS, scheduler=cluster, force=True, quiet=True, paths=paths,
                      portfolio=fake_portfolio)
-    assert code == 0, json.loads((paths.reports / "batch.json").read_text(encoding="utf-8"))
+    assert code == 0, [(w["slug"], w.get("reason")) for w in
+                       json.loads((paths.reports / "batch.json").read_text(encoding="utf-8"))["wards"]]
     assert time.monotonic() - started < 120
     manifest = json.loads((paths.reports / "batch.json").read_text(encoding="utf-8"))
     assert manifest["scheduler"] == cluster

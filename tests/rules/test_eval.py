@@ -123,10 +123,12 @@ def test_corpus_no_correct_relation_disputed_at_error(corpus):
     assert corpus.disputed["error"] == 0, "\n".join(d for d in corpus.disputes if "[error]" in d)
 
 
-# The issue's target is 90% for every kind. Reached on the whole corpus (benchmarks/EVAL.md): sum_part
-# 82/85 (96.5%), bracketed_part 8/8, rate 87/88 (98.9%), recurrence 21/22 (95.5%), name 40/41 (97.6%).
-# These floors are the levels reached, so that nothing regresses.
-PLANTED_FLOOR = {"sum_part": 0.96, "bracketed_part": 1.0, "rate": 0.98, "recurrence": 0.95, "name": 0.97}
+# The issue's target is 90% for every kind (issue 23: rates at least 95%). Reached on the whole corpus
+# (benchmarks/EVAL.md, 178 passages): sum_part 91/93 (97.8%), bracketed_part 8/8, rate 99/100 (99.0%), inferred_rate
+# (a rate whose base is stated apart from it, checked as a review) 12/13 (92.3%), recurrence 23/23, name 51/52
+# (98.1%). These floors are the levels reached, so that nothing regresses.
+PLANTED_FLOOR = {"sum_part": 0.97, "bracketed_part": 1.0, "rate": 0.99, "inferred_rate": 0.92, "recurrence": 1.0,
+                 "name": 0.98}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -139,3 +141,28 @@ def test_corpus_planted_recall(corpus, kind):
 
 def test_corpus_correct_explicit_relations_ticked(corpus):
     assert corpus.ticked / corpus.explicit >= 0.8, f"{corpus.ticked}/{corpus.explicit}"
+
+
+# --- issue 23: rates and their bases -----------------------------------------------------------------
+
+def test_corpus_rate_errors_have_a_stated_base(corpus):
+    """Every RATE001 error rests on a base the text ties to the rate (relation.base_source)."""
+    from eval import STATED_BASES
+
+    assert sum(corpus.rate_errors.values()) >= 10, corpus.rate_errors
+    assert set(corpus.rate_errors) <= set(STATED_BASES), corpus.rate_errors
+
+
+def test_corpus_planted_inferred_rates_are_never_errors(corpus):
+    assert corpus.planted["inferred_rate"] >= 10
+    assert corpus.planted_error["inferred_rate"] == 0, "a rate whose base is stated apart is a review at most"
+
+
+@pytest.mark.parametrize("pattern", ["stated_base", "inferred_base", "rank", "unit_count", "level_split",
+                                     "unnamed_count"])
+def test_corpus_new_patterns_are_measured(corpus, seeds, pattern):
+    c = corpus.by_pattern.get(pattern)
+    assert c is not None and c["passages"] >= 6, f"{pattern}: too few passages"
+    assert c["disputed_error"] == 0 and c["unjustified"] == 0
+    assert c["faults"] >= 3 and c["found"] / c["faults"] >= 0.6, dict(c)
+    assert f"| {pattern} | {c['passages']} |" in render(corpus, seeds, 1, 1, 0.0)

@@ -54,6 +54,18 @@ def test_corpus_size_and_coverage(folder, passages, least, per_pattern_least):
     assert {p.level for p in passages} == {"xã", "phường", "huyện", "tỉnh"}
 
 
+def test_the_corpus_covers_the_patterns_of_issue_23():
+    per_pattern = Counter(x for p in CORPUS_PASSAGES for x in p.patterns)
+    new = ("stated_base", "inferred_base", "rank", "unit_count", "level_split", "unnamed_count")
+    assert all(per_pattern[k] >= 6 for k in new), {k: per_pattern[k] for k in new}
+
+
+def test_a_label_naming_an_unknown_pattern_is_refused():
+    p = CORPUS_PASSAGES[0]
+    odd = type(p)(p.id, p.text_path, p.text, p.unit, p.level, ["ranks"], [])
+    assert label_problems(odd) == [f"{p.id}: mẫu 'ranks' không có trong danh sách PATTERNS"]
+
+
 @pytest.mark.parametrize("passages", [s[1] for s in SETS], ids=SET_IDS)
 def test_about_half_the_passages_carry_a_fault(passages):
     faulty = sum(any(not r.holds and r.kind != "target" for r in p.relations) for p in passages)

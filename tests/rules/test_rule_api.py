@@ -1,12 +1,19 @@
-"""The rule API: a rule states its code and severity once, in its decorator; the function gets the
-rule bound and builds every result through it."""
+"""The rule API: a rule's titles, severity and what it runs over are stated once, in the rule table
+(catalogue/rules.yaml); its decorator names its code; the function gets the rule bound and builds every
+result through it."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
+
+import pytest
 
 from conftest import REPO
+from wardaudit.catalogue import rule_table
+from wardaudit.errors import RegistryError
 from wardaudit.model.relations import Relation, Strength
-from wardaudit.rules import Rule, load_rules
+from wardaudit.rules import Rule, load_rules, rule
 
 
 def test_results_carry_the_decorators_code_and_severity():
@@ -54,6 +61,29 @@ def test_no_rule_module_states_a_code_outside_its_decorator():
 def test_every_rule_in_the_catalogue_is_a_bound_rule():
     for code, r in load_rules().items():
         assert isinstance(r, Rule) and r.code == code
+
+
+def test_the_rule_table_and_the_implementations_agree():
+    table, registered = rule_table(), load_rules()
+    stable = {code for code, info in table.items() if info.status == "stable"}
+    assert stable == set(registered)  # every stable row has a function; every function a row
+    for code, r in registered.items():
+        info = table[code]
+        assert (r.title_vi, r.title_en, r.severity, r.over) == (info.title_vi, info.title_en, info.severity, info.over)
+        assert info.over == {"TREND": "history", "PORT": "portfolio"}.get(info.family, "report")
+    with pytest.raises(RegistryError, match="NOPE999"):
+        rule("NOPE999")  # a code the table does not have cannot be registered
+
+
+def test_the_page_the_letter_and_the_index_name_rules_without_importing_them():
+    """Titles come from the table: a process that renders titles has not imported a rule module."""
+    code = ("import sys\n"
+            "from wardaudit.render.evidence import rule_titles\n"
+            "from wardaudit.review.letter import _rule_titles\n"
+            "t = rule_titles('vi'); assert t['FOOT001'] and _rule_titles()['FOOT001'] == t['FOOT001']\n"
+            "print(sorted(m for m in sys.modules if m.startswith('wardaudit.rules')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_port_rules_are_rules_of_the_catalogue_run_over_units_not_over_one_report():

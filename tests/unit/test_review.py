@@ -240,3 +240,17 @@ def test_the_stored_audit_is_reused_only_for_the_same_reports(tmp_path):
     store.write_text("not JSON", encoding="utf-8")  # a damaged store is never trusted: audited again
     again = audit_ward(plan_ward("trung-thanh", paths), paths)
     assert again.audited and again.results[0].checks == changed.results[0].checks
+
+
+def test_an_audit_edited_in_the_store_is_not_trusted(tmp_path):
+    """audit.json carries the hash of what it holds: text changed by hand makes the ward audited again."""
+    paths = copy_project(tmp_path, ("phu-thinh",))
+    plan = plan_ward("phu-thinh", paths)
+    first = audit_ward(plan, paths)
+    store = paths.ward_processed("phu-thinh") / "audit.json"
+    quote = first.results[0].facts[0].quote
+    store.write_text(store.read_text(encoding="utf-8").replace(quote, quote + " (sửa tay)", 1), encoding="utf-8")
+    assert WardStore(paths, "phu-thinh").load_audit(plan.inputs) is None
+    again = audit_ward(plan, paths)
+    assert again.audited and again.results[0].facts[0].quote == quote
+    assert "(sửa tay)" not in (paths.ward_processed("phu-thinh") / "findings.json").read_text(encoding="utf-8")

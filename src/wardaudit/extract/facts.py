@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from wardaudit.extract.table_facts import TableFacts
 from wardaudit.extract.text_facts import TextFacts
+from wardaudit.extract.unnamed import with_totals
 from wardaudit.model.document import Document
 from wardaudit.model.facts import Fact
 from wardaudit.model.report import ReportMeta
@@ -32,4 +33,4 @@ def extract_facts(doc: Document, meta: ReportMeta) -> list[Fact]:
     ex = _Extractor(doc, meta)
     ex.run_text()
     ex.run_tables()
-    return ex.facts
+    return with_totals(ex.facts)  # '12.300/45.000 tài khoản' states its total too

@@ -7,12 +7,14 @@ import re
 from wardaudit.catalogue import Catalogue, load_catalogue
 from wardaudit.vi.numbers import Figure, find_figures
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ\-+•(])|\n+")
+# a stop before a capital, a bullet or a figure ('… có 18 thôn. 15 thôn đã …'), or a line break
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-+•(])|\n+")
 CLAUSE_BREAK = re.compile(r"[,;()]|\btrong đó\b|\bgồm\b|\bvà\b", re.IGNORECASE)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a block's text: a stop before a capital or a bullet, or a line break."""
+    """(start, end) of each sentence of a block's text: a stop before a capital, a bullet or a figure, or a line
+    break."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
         if m.start() > start:
@@ -84,8 +86,11 @@ def unit_text(fig: Figure, right: str) -> str | None:
 
 def heading_with_figures(text: str) -> bool:
     """A numbered item that is a sentence with figures ('1. Tiếp nhận hồ sơ: UBND phường tiếp nhận
-    3.805 hồ sơ, trong đó …'), not a bare title."""
-    return len(text) >= 60 and bool(re.search(r"[:,]", text)) and bool(find_figures(text))
+    3.805 hồ sơ, trong đó …', '2. Tỷ lệ hồ sơ trực tuyến đạt 90,85%.'), not a bare title."""
+    if not find_figures(text):
+        return False
+    # '2. Tỷ lệ hồ sơ trực tuyến trong tuần đạt 90,85%.': a full stop ends a sentence, not a title
+    return (len(text) >= 60 and bool(re.search(r"[:,]", text))) or (len(text) >= 30 and text.rstrip().endswith("."))
 
 
 _BULLET = re.compile(r"^\s*([-+•*]|\(\d+\)|\d+\)|[a-zđ]\))\s*")

@@ -1,36 +1,28 @@
 """Ratio relations: a stated rate with its numerator and denominator — tied by the sentence, found by
-the catalogue nearby, read from a table's layout, or a rate of a compared period."""
+the catalogue nearby (:mod:`~wardaudit.extract.rate_bases` says where a base comes from), read from a
+table's layout, or a rate of a compared period."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
 from wardaudit.catalogue import load_catalogue, load_cues
-from wardaudit.extract.proximity import (
-    TOTAL_ROW,
-    extra_cues,
-    gap,
-    is_compared,
-    near,
-    own_scope,
-    same_block,
-    same_sentence,
-    words_after,
-)
-from wardaudit.model.facts import is_target
+from wardaudit.extract.proximity import TOTAL_ROW, is_compared, near, own_scope, same_block, same_sentence, words_after
+from wardaudit.extract.rate_bases import PREVIOUS, STATED, find_bases, scope_after, unit_like
+from wardaudit.model.facts import LOOSE, is_target
 from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
 
 
 def ratios(facts: list[Any]) -> list[Relation]:
-    """A stated rate with its numerator and denominator.
+    """A stated rate with its numerator and its base.
 
     The numerator is the count the rate follows in its clause ('đã giải quyết 950 hồ sơ, đạt tỷ lệ
-    95%'), or a count in brackets after it. The denominator is the numerator's own '/b', or the
-    catalogue's denominator metric stated in the same sentence (explicit); stated elsewhere in the
-    same paragraph, or named in words by the rate's sentence ('trên tổng số hồ sơ tiếp nhận') and
-    stated in the paragraphs just before, or — for a rate that names its own metric ('Tỷ lệ hồ sơ
-    trực tuyến đạt 95%') — with both counts in the two blocks before it (inferred). Anything else is
-    not borrowed: the rate is ambiguous and left unchecked."""
+    95%'), or a count in brackets after it. The base is found as :mod:`~wardaudit.extract.rate_bases`
+    says: explicit only when the text states it with the rate (the numerator's own '/M', 'trên tổng
+    số N', a bracketed base the words name) or it is the whole of the numerator's breakdown; found
+    anywhere else it is inferred, and the relation says where it came from. A count that is a part of
+    a part (the catalogue gives its rate several bases) is tried against each base found. A rank or a
+    count of units meeting a condition is never a numerator or a base. No base found: ambiguous."""
     cat, cues = load_catalogue(), load_cues()
     by_id = {f.id: f for f in facts}
     out = []
@@ -51,7 +43,7 @@ def ratios(facts: list[Any]) -> list[Relation]:
 
 def _is_stated_rate(rate) -> bool:
     """A rate of the report's results; a share of a part stated outside any breakdown ('401 hồ sơ,
-    chiếm 97,3%') is the part's rate."""
+    chiếm 97,3%') is the part's rate. A threshold ('4/7 huyện đạt tỷ lệ này dưới 2%') is not a rate."""
     if rate.kind != "percent" or is_target(rate):
         return False
     loose_share = rate.role == "share" and rate.base and not rate.group and not rate.over
@@ -64,161 +56,56 @@ def _numerators(facts, by_id, rate, metric) -> list[Any] | None:
     cumulative rate with no count of its own."""
     nums = [by_id[rate.base]] if rate.base in by_id else \
         [f for f in facts if rate.group and f.group == rate.group and f.role == "numerator"]
+    nums = [f for f in nums if not unit_like(f)]
     if nums:
         return nums
     if rate.role == "rate" or rate.qualifier == "cumulative":
         return None
     return [f for f in facts if metric and f.metric == metric.numerator and f.kind in ("count", "ratio")
-            and f.period == rate.period and not is_target(f) and near(f, rate) and f.scope == rate.scope]
+            and f.period == rate.period and not is_target(f) and near(f, rate) and f.scope == rate.scope
+            and not unit_like(f)]
 
 
 def _ratio(facts, by_id, rate, num, metric, cat, cues) -> Relation:
-    """The rate, its numerator and the denominator found for it, with the strength of the weaker tie;
-    ambiguous (with the reason) when no denominator is found, one is an estimate, or the scopes differ."""
+    """The rate, its numerator and the base(s) found for it, with the strength of the weaker tie (the
+    numerator's: its sentence; the base's: see :mod:`~wardaudit.extract.rate_bases`); ambiguous (with
+    the reason) when no base is found, one is an estimate, or the scopes differ."""
     cue = rate.cue or ("tỷ lệ" if rate.role == "rate" else CATALOGUE_CUE)
-    strength = Strength.EXPLICIT if same_sentence(num, rate) else Strength.INFERRED
-    if rate.qualifier == "approx":
-        strength = Strength.INFERRED  # 'khoảng 80%': checked within a point, as a review
+    tied = same_sentence(num, rate) and rate.qualifier != "approx"  # 'khoảng 80%': checked as a review
     if num.denominator:
-        return Relation("ratio", (rate, num), cue, strength, rate.scope)
+        return Relation("ratio", (rate, num), cue, Strength.EXPLICIT if tied else Strength.INFERRED, rate.scope,
+                        base_source=STATED, bases=(_as_written(num, num.denominator),))
     den_metrics = metric.denominators if metric else ()
     if not den_metrics:
         # a rate the text does not name ('quá hạn 0 nhiệm vụ (0%)'): its base is the whole the
         # numerator is a part of in the catalogue
         den_metrics = tuple(m.key for m, _ in cat.partitions_containing(num.metric or ""))
-    den, den_strength, reason = _denominator(facts, by_id, rate, num, den_metrics, cues)
-    if den is None:
-        return Relation("ratio", (rate, num), cue, Strength.AMBIGUOUS, rate.scope, reason=reason)
-    if (den.qualifier or num.qualifier or "") in ("lower_bound", "upper_bound", "approx", "at_least", "at_most"):
-        return Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
+    found = find_bases(facts, by_id, rate, num, den_metrics, cues)
+    if not found.facts:
+        return Relation("ratio", (rate, num), cue, Strength.AMBIGUOUS, rate.scope, reason=found.reason)
+    members = (rate, num, *found.facts)
+    if any((f.qualifier or "") in LOOSE for f in (num, *found.facts)):
+        return Relation("ratio", members, cue, Strength.AMBIGUOUS, rate.scope,
                         reason="tử số hoặc mẫu số là số ước lượng")
-    if (own_scope(den) != num.scope or own_scope(den) != rate.scope) and den.scope != _scope_after(rate, cues):
-        return Relation("ratio", (rate, num, den), cue, Strength.AMBIGUOUS, rate.scope,
+    inherits = found.source == PREVIOUS and num.scope is None and rate.scope is None
+    if any(own_scope(d) != num.scope or own_scope(d) != rate.scope for d in found.facts) and not inherits \
+            and found.facts[0].scope != scope_after(rate, cues):
+        return Relation("ratio", members, cue, Strength.AMBIGUOUS, rate.scope,
                         reason="tử số và mẫu số thuộc phạm vi khác nhau")
-    both = strength is Strength.EXPLICIT and den_strength is Strength.EXPLICIT
-    s = Strength.EXPLICIT if both else Strength.INFERRED
-    if rate.qualifier == "approx":
-        s = Strength.INFERRED
-    return Relation("ratio", (rate, num, den), cue, s, rate.scope)
+    strength = found.strength if tied else Strength.INFERRED
+    return Relation("ratio", members, cue, strength, rate.scope, base_source=found.source,
+                    bases=tuple(_as_written(f) for f in found.facts))
 
 
-def _denominator(facts, by_id, rate, num, den_metrics, cues):
-    # 'Trong 5.320 hồ sơ …, 5.118 hồ sơ được thanh toán trực tuyến, đạt 96,2%': the base is introduced
-    # as such in the rate's own sentence
-    if rate.over in by_id:
-        return by_id[rate.over], Strength.EXPLICIT, ""
-    introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
-                  and f.unit == num.unit and f.value >= num.value and cues.ends_with(cues.introduces_base, f.lead)]
-    if introduced:
-        return introduced[0], Strength.EXPLICIT, ""
-    # 'tiếp nhận 1.148 hồ sơ, trong đó 734 hồ sơ trực tuyến, đạt 63,9%': the part's own total
-    whole = [f for f in facts if num.role == "part" and f.group == num.group and f.role == "total"
-             and same_sentence(f, rate)]
-    if whole:
-        return whole[0], Strength.EXPLICIT, ""
-    plan = _of_plan(rate)
-    if not den_metrics:
-        earlier = _earlier_base(facts, rate, num, plan)
-        if earlier is not None:
-            return earlier, Strength.INFERRED, ""
-        named = _base_named_by_noun(facts, rate, num) or _base_of_scope(facts, rate, num, cues)
-        if named is not None:
-            return named, Strength.INFERRED, ""
-        return None, None, "không rõ mẫu số của tỷ lệ"
-    cands = [f for f in facts if f.metric in den_metrics and f.period == rate.period and not is_target(f)
-             and f.origin == "text" and f is not num and own_scope(f) == num.scope]
-    here = [f for f in cands if same_sentence(f, rate)]
-    if here:
-        return here[0], Strength.EXPLICIT, ""
-    para = [f for f in cands if same_block(f, rate)] or \
-        ([f for f in cands if near(f, rate)] if rate.role is None else [])
-    if para:
-        return min(para, key=lambda f: abs((f.sentence or 0) - (rate.sentence or 0))), Strength.INFERRED, ""
-    # 'Tiếp nhận 320 phản ánh …' then 'Đã xử lý xong 312 phản ánh (97,5%)': the one base of the
-    # catalogue in the paragraph just before, in the same section (inferred)
-    prev = [f for f in cands if f.section == rate.section and gap(f, rate) == 1 and f.role != "part"]
-    if len(prev) == 1:
-        return prev[0], Strength.INFERRED, ""
-    if cues.named_base.search(rate.quote or "") or plan:
-        # 'đạt 76,04% kế hoạch': the plan stated just before is the base
-        before = [f for f in cands if gap(f, rate) is not None and 0 < gap(f, rate) <= 3]
-        if before:
-            return max(before, key=lambda f: f.block), Strength.INFERRED, ""
-    # the catalogue's base under a name it does not know ('Kinh phí … là 1,6 tỷ đồng; đã giải ngân 1,12 tỷ
-    # đồng, đạt 70% kế hoạch'); a count the catalogue names as something else is not it
-    earlier = _earlier_base([f for f in facts if f.metric is None or f.metric in den_metrics], rate, num, plan)
-    if earlier is not None:
-        return earlier, Strength.INFERRED, ""
-    return None, None, "mẫu số không được nêu cùng câu với tỷ lệ"
-
-
-def _of_plan(rate) -> bool:
-    """'đạt 115% kế hoạch', 'bằng 68% dự toán': a rate of a plan or an allotment."""
-    m = extra_cues()["plan_base"].search(words_after(rate))
-    return bool(m) and not words_after(rate)[:m.start()].strip(" ,")
-
-
-def _same_noun(a, b) -> bool:
-    """Two counts of one thing: the same noun, money with money, or people in any of their nouns."""
-    if a.kind == "money" or b.kind == "money":
-        return a.kind == b.kind
-    persons = extra_cues()["person_units"]
-    return bool(a.unit) and (a.unit == b.unit
-                             or (bool(persons.fullmatch(a.unit)) and bool(persons.fullmatch(b.unit or ""))))
-
-
-def _earlier_base(facts, rate, num, plan: bool):
-    """'nhận 26 văn bản đến, đã xử lý 26 văn bản, đạt 100%', 'có 1.260 cán bộ; đã cấp chữ ký số cho 1.134
-    người, tương đương 90%': with no base named, the one earlier count of the numerator's noun (else the
-    only earlier count) in the rate's sentence is its base — a reading, so inferred. A rate of a plan
-    ('đạt 115% kế hoạch') may exceed it."""
-    pool = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
-            and f.kind in ("count", "money") and f.scope == num.scope and (f.end or 0) < (num.end or 0)
-            and (plan or f.value >= num.value) and f.role != "share" and (plan or not is_target(f))]
-    same = [f for f in pool if _same_noun(f, num)]
-    if len(same) == 1:
-        return same[0]
-    # another noun only when it is the one earlier count, and not for a plan (its figure may be unstated)
-    return pool[0] if not same and len(pool) == 1 and not plan else None
-
-
-def _scope_after(rate, cues) -> str | None:
-    """The wider scope a share is of, named right after it ('chiếm 27,7% toàn tỉnh'), or None."""
-    after = words_after(rate, 25)
-    return next((name for name, rx in cues.scopes.items() if rx.match(after)), None)
-
-
-def _base_of_scope(facts, rate, num, cues):
-    """'241.305 tài khoản, chiếm 27,7% toàn tỉnh': the words after a share name a wider scope; the one
-    count of the numerator's metric stated for that scope before it, in the same section, is the base
-    (inferred)."""
-    scope = _scope_after(rate, cues)
-    if scope is None or not num.metric:
-        return None
-    cands = [f for f in facts if f is not num and f.metric == num.metric and f.scope == scope and f.origin == "text"
-             and f.kind == num.kind and f.section == rate.section and f.period == num.period and not is_target(f)
-             and (f.block, f.end or 0) < (num.block, num.end or 0) and f.value >= num.value]
-    return cands[0] if len(cands) == 1 else None
-
-
-def _base_named_by_noun(facts, rate, num):
-    """'2.094 hộ, bằng 71,6% số hộ dùng cáp quang của phường': the words after the rate name the
-    numerator's noun; the one whole count of that noun stated before it in the rate's outline item or
-    the two before it, in the same section, is the base (inferred)."""
-    after = words_after(rate)
-    if not num.unit or not re.match(r"(?:tổng )?số " + re.escape(num.unit) + r"\b", after):
-        return None
-    cands = [f for f in facts if f is not num and f.section == rate.section
-             and gap(f, rate) is not None and 0 <= gap(f, rate) <= 2
-             and f.kind == num.kind and f.unit == num.unit and f.role != "part" and f.value >= num.value
-             and f.scope == num.scope and not is_target(f) and (f.block, f.end or 0) < (num.block, num.end or 0)]
-    return cands[0] if len(cands) == 1 else None
+def _as_written(f, value: float | None = None) -> str:
+    """A base as the auditor reads it: '2.140 hồ sơ' (the '/M' of a done/total figure when ``value``)."""
+    raw = f.raw.split("/")[-1].strip() if value is not None else f.raw
+    return f"{raw} {f.unit}".strip() if f.unit and f.kind != "money" else raw
 
 
 def compared_ratios(facts: list[Any]) -> list[Relation]:
     """'tiếp nhận 560 hồ sơ, bằng 112% so với tháng 9/2026 (500 hồ sơ)': the count before the rate over
-    the count in brackets of the 'so với' clause. The words state it, but which counts is a reading of
-    the layout: inferred."""
+    the count in brackets of the 'so với' clause: the words name the base ('so với N'), explicit."""
     out = []
     for rate in facts:
         if rate.kind != "percent" or rate.role != "change" \
@@ -230,7 +117,8 @@ def compared_ratios(facts: list[Any]) -> list[Relation]:
         if not before or not later or not later[0].value or before[-1].unit != later[0].unit:
             continue
         if re.match(r"so với [^,;.()]{0,40}\(\s*" + re.escape(later[0].raw.lower()) + r"\b", words_after(rate, 80)):
-            out.append(Relation("ratio", (rate, before[-1], later[0]), "bằng … so với", Strength.INFERRED, rate.scope))
+            out.append(Relation("ratio", (rate, before[-1], later[0]), "bằng … so với", Strength.EXPLICIT, rate.scope,
+                                base_source="compared", bases=(f"{later[0].raw} {later[0].unit or ''}".strip(),)))
     return out
 
 
@@ -255,7 +143,8 @@ def named_shares(facts: list[Any]) -> list[Relation]:
                 and (f.sentence or 0) < (rate.sentence or 0) and f.period == rate.period and f.scope == rate.scope
                 and not is_target(f) and not is_compared(f)]
         if len(nums) == 1 and nums[0].value <= later[0].value:
-            out.append(Relation("ratio", (rate, nums[0], later[0]), "chiếm", Strength.INFERRED, rate.scope))
+            out.append(Relation("ratio", (rate, nums[0], later[0]), "chiếm", Strength.INFERRED, rate.scope,
+                                base_source=STATED, bases=(f"{later[0].raw} {later[0].unit or ''}".strip(),)))
     return out
 
 
@@ -273,7 +162,8 @@ def table_ratios(facts: list[Any]) -> list[Relation]:
         if len(rates) != 1 or len(counts) != 2 or not max(c.value for c in counts):
             continue
         num, den = sorted(counts, key=lambda f: f.value)
-        out.append(Relation("ratio", (rates[0], num, den), "cột tỷ lệ của bảng", Strength.INFERRED, rates[0].scope))
+        out.append(Relation("ratio", (rates[0], num, den), "cột tỷ lệ của bảng", Strength.INFERRED, rates[0].scope,
+                            base_source="table", bases=(den.raw,)))
     return out + _rates_of_total_row(rows)
 
 
@@ -307,7 +197,7 @@ def _rates_of_total_row(rows: dict[tuple, list[Any]]) -> list[Relation]:
         total = totals.get((counts[0].file, counts[0].block, split(counts[0])[0]))
         if total is not None and total.value >= counts[0].value and total.value > 0:
             out.append(Relation("ratio", (rates[0], counts[0], total), "cột tỷ lệ của bảng", Strength.INFERRED,
-                                rates[0].scope))
+                                rates[0].scope, base_source="table", bases=(total.raw,)))
     return out
 
 

@@ -28,7 +28,9 @@ whose part is named in words, a sentence restating a table cell by its row and c
 of a done/total figure restating a declared count. Extra cue lists (plan_base, person_units,
 stock_raise, stock_added, scope_levels) are in catalogue/cues.yaml.
 
-The builders live by kind: :mod:`~wardaudit.extract.partitions`, :mod:`~wardaudit.extract.ratios`,
+The builders live by kind: :mod:`~wardaudit.extract.partitions` (and :mod:`~wardaudit.extract.level_splits`
+for a whole split one sentence per level or unit), :mod:`~wardaudit.extract.ratios` (with
+:mod:`~wardaudit.extract.rate_bases`: where a rate's base comes from),
 :mod:`~wardaudit.extract.shares` and :mod:`~wardaudit.extract.recurrences`, with the shared
 :mod:`~wardaudit.extract.proximity`; the :class:`~wardaudit.model.relations.Relation` type is in
 :mod:`wardaudit.model.relations`. This module names them in one place.
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from wardaudit.extract.level_splits import level_splits, threshold_bands
 from wardaudit.extract.partitions import (
     catalogue_partitions,
     column_totals,
@@ -47,12 +50,13 @@ from wardaudit.extract.partitions import (
 from wardaudit.extract.ratios import checked_first, compared_ratios, named_shares, ratios, table_ratios
 from wardaudit.extract.recurrences import back_references, done_of_declared, recurrences, row_restatements
 from wardaudit.extract.shares import share_sets, shares, stated_shares
+from wardaudit.extract.unnamed import guessed_back_references, unnamed_recurrences
 from wardaudit.model.relations import Relation
 
 __all__ = ["back_references", "build_relations", "catalogue_partitions", "checked_first", "column_totals",
-           "compared_ratios", "done_of_declared", "level_partitions", "named_shares", "partitions", "ratios",
-           "recurrences", "relation_facts", "row_restatements", "share_sets", "shares", "stated_shares", "stock_flows",
-           "table_ratios"]
+           "compared_ratios", "done_of_declared", "guessed_back_references", "level_partitions", "level_splits",
+           "named_shares", "partitions", "ratios", "recurrences", "relation_facts", "row_restatements", "share_sets",
+           "shares", "stated_shares", "stock_flows", "table_ratios", "threshold_bands", "unnamed_recurrences"]
 
 
 def build_relations(facts: list) -> dict[str, list[Relation]]:
@@ -62,12 +66,12 @@ def build_relations(facts: list) -> dict[str, list[Relation]]:
     """
     explicit = partitions(facts)
     return {"partition": explicit + catalogue_partitions(facts, explicit) + column_totals(facts)
-            + level_partitions(facts) + stock_flows(facts),
+            + level_partitions(facts) + level_splits(facts) + threshold_bands(facts) + stock_flows(facts),
             "ratio": checked_first(ratios(facts) + table_ratios(facts) + compared_ratios(facts) + named_shares(facts)),
             "share": shares(facts) + stated_shares(facts),
             "share_set": share_sets(facts),
             "recurrence": recurrences(facts) + back_references(facts) + row_restatements(facts)
-            + done_of_declared(facts)}
+            + done_of_declared(facts) + unnamed_recurrences(facts) + guessed_back_references(facts)}
 
 
 def relation_facts(relations: Iterable[Relation]) -> set[str]:

@@ -18,6 +18,7 @@ from wardaudit.extract.figure_context import (
     unit_text,
 )
 from wardaudit.extract.rate_links import RateLinks
+from wardaudit.extract.unnamed import name_total_by_part
 from wardaudit.model.document import Block
 from wardaudit.model.facts import Fact
 from wardaudit.vi.numbers import Figure, find_figures
@@ -55,6 +56,7 @@ class TextFacts(Breakdowns, RateLinks):
             if items.takes(marker) and len(self.facts) == n_before:
                 items.listed += 1  # an item with no figure: one of the things the total counts
             elif items.takes(marker) and len(self.facts) > n_before:
+                name_total_by_part(self.cat, items.total, self.facts[n_before])
                 if not self.attach_part(items.total, block, items.parts):
                     items.end()
             elif items.ends_at(marker):

@@ -22,7 +22,8 @@ def _load_readers() -> None:
 
 def read_document(path: str | Path, *, display_path: str | None = None,
                   max_pages: int = DEFAULT_MAX_PAGES, structure: bool = True,
-                  max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, cache_dir: Path | None = None) -> Document:
+                  max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, cache_dir: Path | None = None,
+                  sha256: str | None = None) -> Document:
     """Read one report into a structured :class:`Document`.
 
     Parameters
@@ -32,6 +33,8 @@ def read_document(path: str | Path, *, display_path: str | None = None,
     cache_dir
         Where OCR results are kept by file hash (default: data/processed/ocr of the project);
         LibreOffice's conversions are kept beside it (data/processed/office).
+    sha256
+        The file's content hash when the caller has it (a ward's plan hashes each report once).
 
     Raises :class:`InputError` (one line naming the file) for anything unreadable.
     """
@@ -60,7 +63,7 @@ def read_document(path: str | Path, *, display_path: str | None = None,
         detail = " ".join(str(e).split())[:160]
         raise InputError(f"{shown}: tệp bị hỏng, không đọc được / damaged file, could not be read "
                          f"({type(e).__name__}: {detail})", path=shown) from None
-    doc.sha256 = sha256_file(path)
+    doc.sha256 = sha256 or sha256_file(path)
     if structure:
         from wardaudit.ingest.structure import annotate
         annotate(doc)

@@ -1,5 +1,6 @@
 """Table clean-up shared by every reader: cell text, multi-row headers, rows split by page breaks,
-and stitching a table continued after a break (with or without its header repeated)."""
+and stitching a table continued in another part (after a page break or drawn in pieces on one
+page, with or without its header repeated)."""
 from __future__ import annotations
 
 import re
@@ -12,6 +13,7 @@ _MD_EMPH = re.compile(r"(?<!\\)(\*{1,3}|_{2,3})")
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 _NUMERIC = re.compile(r"^[\s\d.,%/≥≤<>+\-–]+$")
 _END_OF_SENTENCE = re.compile(r"[.!?;:]\s*$")
+_CLOSED = re.compile(r"[.!?…]\s*$")  # a text that ends here is finished (a list's ';' or ':' goes on)
 _GROUP_KEY = re.compile(r"^(?:[IVXLC]+|[A-Z])\.?$")  # I, II, A. : the key of a group title row
 
 
@@ -106,17 +108,23 @@ def build_table(raw: RawTable, max_header_rows: int = 3) -> Table:
 
 
 def _continues(prev: list[str], cur: list[str], *, across_break: bool = False) -> bool:
-    """Is ``cur`` the rest of ``prev`` cut by a page break? Its STT cell is empty and every cell it
-    fills either was empty in ``prev`` or continues an unfinished text there.
+    """Is ``cur`` the rest of ``prev``, cut where the row broke? Its number (first) cell is empty
+    and every cell it fills either was empty in ``prev`` or continues an unfinished text there.
 
-    ``across_break``: ``cur`` is the first row after a page break and ``prev`` the last row before
-    it, in a table whose rows are numbered. Word breaks a row anywhere, even between sentences, so
-    the text need not start in lower case; it must still be text continuing text.
+    Within one grid (``across_break`` false) the text must visibly run on: the cell above does not
+    end a sentence and the rest starts in lower case (or the cell above ends with ``-`` or ``,``).
+
+    ``across_break``: ``cur`` opens a part of a table (after a page break, or a table drawn in
+    pieces on one page) and ``prev`` closes the part before. A producer breaks a row anywhere, so
+    the rest may start in upper case; but the row above must be numbered, ``cur`` carries no figure
+    of its own, and at least one text it continues was left open (no full stop) or goes on in lower
+    case. A row broken just after a full stop in every cell cannot be told from a row of its own
+    and stays one.
     """
     if not cur or cur[0] or not prev:
         return False
-    if across_break and not prev[0]:
-        return False  # the row before the break has no number of its own: nothing says cur is its rest
+    if across_break and (not prev[0] or any(is_numeric(c) for c in cur)):
+        return False  # nothing says cur is the rest of an unnumbered row; figures make a row of its own
     filled = [j for j, c in enumerate(cur) if c]
     if not filled:
         return False
@@ -127,8 +135,12 @@ def _continues(prev: list[str], cur: list[str], *, across_break: bool = False) -
             continue
         if is_numeric(cur[j]) or is_numeric(before):
             return False
-        if not across_break and (_END_OF_SENTENCE.search(before)
-                                 or not _starts_lowercase(cur[j]) and not before.endswith(("-", ","))):
+        if across_break:
+            # a finished text followed by a capital proves nothing either way; an open one continues
+            text_continued |= not _CLOSED.search(before) or _starts_lowercase(cur[j])
+            continue
+        if (_END_OF_SENTENCE.search(before)
+                or not _starts_lowercase(cur[j]) and not before.endswith(("-", ","))):
             return False
         text_continued = True
     # at least one cell must continue text, otherwise it is a row of its own
@@ -198,7 +210,8 @@ def is_continuation(prev: Table, nxt: Table, *, header_repeated: bool | None = N
 
 def stitch(prev: Table, nxt: Table) -> Table:
     """``prev`` followed by the rows of ``nxt``; a first row that finishes prev's last row is merged
-    (Word lets a row break across the page: its rest has an empty STT cell)."""
+    (a producer lets a row break across the page, or cuts a table in the middle of a row: its rest
+    has an empty number cell)."""
     prev_rows = [list(r) for r in prev.rows]
     next_rows = [list(r) for r in nxt.rows]
     next_locs = [nxt.row_location(i) for i in range(len(nxt.rows))]

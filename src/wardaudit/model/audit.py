@@ -87,10 +87,11 @@ def _relation_record(r: Relation, ids: set[str]) -> dict[str, Any]:
     # a member outside the report's facts (a derived figure, e.g. the total of an 'a/b') travels whole
     members = [m.id if m.id in ids else {"fact": asdict(m)} for m in r.members]
     return {"kind": r.kind, "members": members, "cue": r.cue, "strength": r.strength.value, "scope": r.scope,
-            "exhaustive": r.exhaustive, "reason": r.reason}
+            "exhaustive": r.exhaustive, "reason": r.reason, "base_source": r.base_source, "bases": list(r.bases)}
 
 
 def _relation_from(d: dict[str, Any], by_id: dict[str, Fact]) -> Relation:
     members = tuple(by_id[m] if isinstance(m, str) else Fact(**m["fact"]) for m in d["members"])
     return Relation(d["kind"], members, d["cue"], Strength(d["strength"]), d.get("scope"),
-                    bool(d.get("exhaustive", True)), d.get("reason") or "")
+                    bool(d.get("exhaustive", True)), d.get("reason") or "", d.get("base_source"),
+                    tuple(d.get("bases") or ()))

@@ -3,7 +3,7 @@ stated twice, …) with the scope, cue and strength of that relation. Built by
 :mod:`wardaudit.extract.relations`; a failing relation's severity follows its strength."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -32,6 +32,10 @@ class Relation:
     scope: str | None = None
     exhaustive: bool = True
     reason: str = ""
+    # for a rate: where its base came from (stated, partition, same_sentence, previous_sentence, paragraph,
+    # earlier, one_of, table, compared) and the base(s) as written ('2.140 hồ sơ'); the render layer words it
+    base_source: str | None = None
+    bases: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -56,10 +60,13 @@ class Relation:
         """The same relation at most inferred (an approximate figure makes any check a review)."""
         if self.strength is not Strength.EXPLICIT:
             return self
-        return Relation(self.kind, self.members, self.cue, Strength.INFERRED, self.scope, self.exhaustive, self.reason)
+        return replace(self, strength=Strength.INFERRED)
 
     def to_dict(self) -> dict[str, Any]:
         d = {"kind": self.kind, "cue": self.cue, "strength": self.strength.value, "scope": self.scope}
         if self.reason:
             d["reason"] = self.reason
+        if self.base_source:
+            d["base_source"] = self.base_source
+            d["bases"] = list(self.bases)
         return d

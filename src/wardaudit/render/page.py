@@ -247,11 +247,9 @@ def charts_section(facts: Any, lang: str = "vi") -> str:
 
 def failure_page(slug: str, reason: str, lang: str = "vi") -> str:
     """The body of the page of a ward that never ran well: the unit, what failed, what to do."""
-    from markupsafe import Markup, escape
-
     data = {"heading": t("failure_heading", lang),
             "rows": [(t("failure_ward", lang), slug), (t("failure_reason", lang), reason)],
-            "next": Markup(t("failure_next", lang, slug=escape(slug)))}
+            "next": t("failure_next", lang), "command": f"wardaudit run {slug}"}
     return str(macros().failure(data))
 
 

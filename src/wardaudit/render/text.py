@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from wardaudit.model.findings import summary
+from wardaudit.render.wording import base_text
 
 _MARK = {"fail": "✗", "pass": "✓", "skip": "–"}
 _STRENGTH = {"explicit": "nêu rõ / explicit", "inferred": "suy ra / inferred", "ambiguous": "không rõ / ambiguous"}
@@ -27,7 +28,9 @@ def render_text(result, show_passed: bool = True) -> str:
             continue
         sev = c.severity.upper() if c.status == "fail" else c.status
         rel = c.relation or {}
-        why = f"  [{rel['cue']} · {_STRENGTH.get(rel['strength'], rel['strength'])}]" if rel.get("cue") else ""
+        base = base_text(rel)
+        why = f"  [{rel['cue']} · {_STRENGTH.get(rel['strength'], rel['strength'])}" + (f" · {base}" if base else "") \
+            + "]" if rel.get("cue") else ""
         lines.append(f"{_MARK[c.status]} {c.rule:9} {sev:8} {c.message}{why}")
         if c.status == "fail":
             for e in c.evidence:

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from wardaudit.render.messages import t
+from wardaudit.render.messages import has, t
 from wardaudit.vi.numbers import display_number
 
 __all__ = ["message", "review_prefix", "value_rows", "format_value", "display_date", "local_stamp",
-           "quote_at_words", "relation_text", "REVIEW_PREFIX"]
+           "quote_at_words", "relation_text", "base_text", "REVIEW_PREFIX"]
 
 REVIEW_PREFIX = "Cần rà soát:"
 LOCAL_TZ = "Asia/Ho_Chi_Minh"
@@ -66,8 +66,9 @@ def review_prefix(text: str) -> tuple[bool, str]:
 # --- values -------------------------------------------------------------------------------------
 
 # the value names rules use, in the order a reader wants them; anything else is not shown
-VALUE_ORDER = ("stated", "computed", "numerator", "denominator", "expected", "actual", "allocated",
-               "disbursed", "received", "resolved", "pending", "carried_over", "parts")
+VALUE_ORDER = ("stated", "computed", "numerator", "denominator", "bases", "computed_by_base", "implied_base",
+               "expected", "actual", "allocated", "disbursed", "received", "resolved", "pending", "carried_over",
+               "parts")
 
 
 def _decimals(v: float) -> int:
@@ -175,4 +176,17 @@ def relation_text(relation: Mapping[str, Any] | None, lang: str = "vi") -> str:
     reason = relation.get("reason")
     if reason and strength == "ambiguous":
         parts.append(str(reason))
+    base = base_text(relation, lang)
+    if base:
+        parts.append(base)
     return " · ".join(parts)
+
+
+def base_text(relation: Mapping[str, Any] | None, lang: str = "vi") -> str:
+    """Where a rate's base came from, in words: ``mẫu số lấy từ câu trước: 2.140 hồ sơ`` ('' for a relation
+    that is not a rate's, or one whose base the tool did not look for)."""
+    source = (relation or {}).get("base_source")
+    key = f"base_{source}"
+    if not source or not has(key):
+        return ""
+    return t(key, lang, bases=", ".join(str(b) for b in relation.get("bases") or ()) or "?")

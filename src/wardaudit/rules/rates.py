@@ -15,21 +15,25 @@ def rate_matches(rule: Rule, ctx: AuditContext):
     """A stated rate must equal numerator/denominator at the precision it was written with (97,50%
     is checked to 0,005; 39% to 0,5; 'trên 94%' only as a lower bound, 'khoảng 90%' within a
     point). Checks ratio relations: the numerator is the count the rate follows in its clause (or
-    a count in brackets after it); the denominator is the numerator's own '/b' or the base stated in
-    the same sentence (explicit), else stated in the same paragraph or named in words by the rate's
-    sentence ('trên tổng số hồ sơ tiếp nhận') and stated just before (inferred). Also inferred: the
-    plan a rate is 'of' ('đạt 115% kế hoạch') in its sentence or just before; the one earlier count of
-    the numerator's noun in the sentence (people in any of their nouns); the whole the words after
-    the rate name ('bằng 71,6% số hộ …', 'chiếm 27,7% toàn tỉnh'); the catalogue's base alone in the
-    paragraph before; a compared period's count ('bằng 112% so với tháng 9 (500 hồ sơ)'); for a share
-    whose part is named in words ('Số hồ sơ trực tuyến chiếm 80% tổng số 700 hồ sơ'), the one count of
-    that part earlier in the paragraph over the whole after it; in a table, a row's 'Tỷ lệ' cell as the
-    row's smaller count over its larger, or as its count over the total row's. A base stated anywhere
-    else is not borrowed: the rate is not checked, and counted as unchecked. Carried-over dossiers
-    are in or out of the denominator as the ward's parameters say.
+    a count in brackets after it). The base is explicit only when the text ties it to the rate: the
+    numerator's own '/M', a count introduced as a base in the rate's sentence ('trên tổng số N', 'trong
+    số N'), a bracketed count the words after the rate name ('đạt 98% số người thuộc diện (N người)'), a
+    compared period's count ('bằng 112% so với tháng 9 (N hồ sơ)'), or the whole of the numerator's
+    breakdown stated with it ('tiếp nhận N hồ sơ, trong đó M trực tuyến, chiếm X%'). A base found
+    anywhere else is inferred and the relation says where it came from (``base_source``: the rate's
+    sentence, the sentence before, its paragraph, an earlier item, a table's layout): the catalogue's
+    base nearby, the plan a rate is 'of' ('đạt 115% kế hoạch'), the one earlier count of the numerator's
+    noun in the sentence or the sentence before (people in any of their nouns), the whole the words after
+    the rate name ('bằng 71,6% số hộ …', 'chiếm 27,7% toàn tỉnh'); in a table, a row's 'Tỷ lệ' cell as the
+    row's smaller count over its larger, or as its count over the total row's. A count that is a part of
+    a part (on time ⊂ resolved ⊂ received) is tried against each base found (``one_of``): the rate holds
+    when one of them gives it, and the finding names which. A rank ('xếp thứ 12/34') or a count of units
+    meeting a condition ('4/7 huyện đạt tỷ lệ này dưới 2%') is never a rate's numerator or base. With no
+    base found the rate is not checked, and counted as unchecked. Carried-over dossiers are in or out of
+    the denominator as the ward's parameters say.
 
-    Strength: explicit → error; inferred → warning; ambiguous (no base tied to the rate, or figures
-    of different scopes) → skipped.
+    Strength: explicit (the base tied to the rate by the text) → error; inferred → warning "cần rà
+    soát"; ambiguous (no base, figures of different scopes) → skipped.
 
     Okay: Đã giải quyết 95 hồ sơ trên tổng số 100 hồ sơ tiếp nhận. Số hóa: 95/100 hồ sơ, tỷ lệ: 95%.
     Fail: Số hóa: 95/100 hồ sơ, tỷ lệ: 97%.
@@ -38,29 +42,58 @@ def rate_matches(rule: Rule, ctx: AuditContext):
         if rel.strength is Strength.AMBIGUOUS:
             yield rule.judge(rel, True, "", {"stated": rel.members[0].value}, [ev(rel.members[0])])
             continue
-        rate, num = rel.members[0], rel.members[1]
-        den_fact = rel.members[2] if len(rel.members) > 2 else None
-        if den_fact is None and not num.denominator:
+        rate, num, bases = rel.members[0], rel.members[1], rel.members[2:]
+        if not bases and not num.denominator:
             yield rule.judge(rel, True, "", {}, [ev(rate)])
             continue
-        den = num.denominator or den_fact.value
-        if den_fact is not None and den_fact.metric == "dossiers.received" and not ctx.carried_over_in_denominator:
-            den -= sum(f.value for f in ctx.facts if f.metric == "dossiers.carried_over"
-                       and f.period == den_fact.period and den_fact.group and f.group == den_fact.group)
-        if not den:
+        tried = [(b, _base_value(ctx, b)) for b in bases] if bases else [(None, num.denominator)]
+        tried = [(b, d) for b, d in tried if d]
+        if not tried:
             continue  # nothing to divide by ('0 hồ sơ'): no rate to check
-        computed = 100.0 * num.value / den
-        tol = tolerance(rate.decimals) + 1e-9
-        # a bound is a threshold, not a rounded value; an approximation is within a point
-        ok = meets(computed, rate) if rate.qualifier in LOOSE else abs(computed - rate.value) <= tol
-        if computed > 100 + 1e-9 and rate.value <= 100:
-            ok = False  # a share of at most 100% cannot come from a part larger than its whole
-        evidence = [ev(rate), ev(num)] + ([ev(den_fact)] if den_fact is not None and den_fact is not num else [])
-        yield rule.judge(rel, ok,
-                    f"Tỷ lệ {rate.raw} " + ("=" if ok else "≠") + f" {fmt(num.value)} / {fmt(den)} = "
-                    f"{fmt(computed, max(2, rate.decimals))}%",
-                    {"stated": rate.value, "computed": round(computed, 4), "numerator": num.value, "denominator": den,
-                     "expected": round(computed, 4), "actual": rate.value}, evidence)
+        results = [(b, d, 100.0 * num.value / d) for b, d in tried]
+        holding = [r for r in results if _holds(rate, r[2])]
+        base, den, computed = (holding or results)[0]
+        evidence = [ev(rate), ev(num)] + [ev(b) for b in bases if b is not num]
+        values = {"stated": rate.value, "computed": round(computed, 4), "numerator": num.value, "denominator": den,
+                  "expected": round(computed, 4), "actual": rate.value}
+        if len(results) > 1:
+            values["bases"] = [d for _, d, _ in results]
+            values["computed_by_base"] = [round(c, 4) for _, _, c in results]
+            if rate.value:
+                values["implied_base"] = round(100.0 * num.value / rate.value, 2)
+        yield rule.judge(rel, bool(holding), _message(rate, num, results, bool(holding)), values, evidence)
+
+
+def _base_value(ctx: AuditContext, base) -> float:
+    """A base's value, less the carried-over dossiers of its breakdown when the ward's parameters leave
+    them out of the denominator."""
+    den = base.value
+    if base.metric == "dossiers.received" and not ctx.carried_over_in_denominator:
+        den -= sum(f.value for f in ctx.facts if f.metric == "dossiers.carried_over"
+                   and f.period == base.period and base.group and f.group == base.group)
+    return den
+
+
+def _holds(rate, computed: float) -> bool:
+    """A bound is a threshold, not a rounded value; an approximation is within a point; a share of at most
+    100% cannot come from a part larger than its whole."""
+    if rate.qualifier in LOOSE:
+        ok = meets(computed, rate)
+    else:
+        ok = abs(computed - rate.value) <= tolerance(rate.decimals) + 1e-9
+    return ok and not (computed > 100 + 1e-9 and rate.value <= 100)
+
+
+def _message(rate, num, results: list, ok: bool) -> str:
+    """'Tỷ lệ 95% = 190 / 200 = 95,00%'; with several bases tried, each of them ('≠ … ; ≠ …'), or the
+    one that gives the rate."""
+    digits = max(2, rate.decimals)
+    if ok or len(results) == 1:
+        _, den, computed = next(r for r in results if _holds(rate, r[2])) if ok else results[0]
+        sign = "=" if ok else "≠"
+        return f"Tỷ lệ {rate.raw} {sign} {fmt(num.value)} / {fmt(den)} = {fmt(computed, digits)}%"
+    tried = "; ".join(f"≠ {fmt(num.value)} / {fmt(den)} = {fmt(c, digits)}%" for _, den, c in results)
+    return f"Tỷ lệ {rate.raw} {tried}: không mẫu số nào nêu trong văn bản cho ra tỷ lệ này"
 
 
 @rule("RATE002")

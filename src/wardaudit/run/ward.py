@@ -68,7 +68,7 @@ def audit_ward(plan: WardPlan, paths: Paths, *, force: bool = False) -> StoredWa
     results = None if force else store.load_audit(plan.inputs)
     audited = results is None
     if results is None:
-        results = audit_reports([(s.path, s.shown) for s in plan.sources], plan.params, paths.ocr_cache,
+        results = audit_reports([(s.path, s.shown, s.sha256) for s in plan.sources], plan.params, paths.ocr_cache,
                                 plan.unread)
         store.save_audit(results, plan.inputs)
     t0 = _lap(phases, "audit", t0)

@@ -43,7 +43,10 @@ _DOC_NUMBER = re.compile(r"\b\d+[A-Za-zĐđ]*(?:[-/][A-ZĐa-zđ][\wĐđ&.]*)+|s�
                          r"Nhóm|tổ dân phố số|mức độ|mức|cấp độ|loại|hạng|Bảng|Biểu|Hình)\s+(?:số\s+)?\d+\b",
                          re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\d.])")
-_NAMES = re.compile(r"\b\d+\s*cấp độ\b|\b\d\.0\b|\b\d+\s*G\b|\b\d+\s*Nhà\b|\bhai con số\b|\b\d+\s*con số\b|https?://\S+|\b[\w.]+@[\w.]+|"
+# '3 Nhà' is a name (mô hình 3 nhà); '9 nhà văn hóa', '4 nhà sinh hoạt cộng đồng' are counts of buildings
+_BUILDINGS = r"(?!\s+(?:văn\s+h|sinh hoạt|đa năng|ở\b|máy|trường|học|xưởng|kho|chờ|vệ sinh|thi đấu|tạm|dân))"
+_NAMES = re.compile(r"\b\d+\s*cấp độ\b|\b\d\.0\b|\b\d+\s*G\b|\b\d+\s*Nhà\b" + _BUILDINGS
+                    + r"|\bhai con số\b|\b\d+\s*con số\b|https?://\S+|\b[\w.]+@[\w.]+|"
                     r"\b\w+\.(?:vn|gov|com)\S*|\b\d+\s*Gbps\b|\b\d+\s*Gb/s\b|\b\d+\s*Mbps\b", re.IGNORECASE)
 _LIST_MARK = re.compile(r"(?:^|\n)\s*(?:[-+•]\s*)?(?:\(\d+\)|\d+(?:\.\d+)*\.(?!\d)|[a-zđ]\)|[IVX]+\.)\s"
                         r"|\(\d{1,2}\)(?=\s+[^\W\d])")  # '(1) làm sạch dữ liệu; (2) …' inside a sentence

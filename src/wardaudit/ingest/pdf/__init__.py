@@ -7,13 +7,15 @@ paths, no rendering), or, for a page whose text is laid out in columns without a
 with accuracy below :data:`LOW_ACCURACY` is flagged, never dropped.
 
 Paragraphs are the text-layer lines outside the tables, joined by vertical spacing, first-line
-indent and numbering; a paragraph or a table cut by a page break is put back together (a table
-continued with its header row(s) repeated is stitched by :func:`wardaudit.ingest.stitching.stitch`).
+indent and numbering; a paragraph cut by a page break is put back together, and so is a table cut
+into parts, by a page break or by its producer on one page (parts with nothing between them that
+repeat the header or open without one on the same columns are stitched by
+:func:`wardaudit.ingest.stitching.stitch`).
 Locations are ``(file, page, line)`` with ``line`` the 1-based visual line on the page.
 
 Word exports: running headers, footers and page numbers are dropped first
-(:mod:`wardaudit.ingest.pdf.furniture`); a table continued on the next page with its header repeated
-or with the same columns is one table (:mod:`wardaudit.ingest.pdf.tables`). Scans: pages without a
+(:mod:`wardaudit.ingest.pdf.furniture`); which table parts are one table is
+:func:`wardaudit.ingest.pdf.tables.mark_continuations`'s question. Scans: pages without a
 text layer are OCR'd (:mod:`wardaudit.ingest.pdf.ocr`) and their tables read by camelot's image path.
 The text layer itself is read by :mod:`wardaudit.ingest.pdf.layout`.
 """
@@ -270,12 +272,7 @@ def _page_items(page: _Page, boxes: list, shown: str) -> list[_Para | PageTable]
     for pt in page.tables:
         placed.append((-pt.top, 1, pt))
     placed.sort(key=lambda x: (x[0], x[1]))
-    items = [p[2] for p in placed]
-    for i, it in enumerate(items):
-        if isinstance(it, PageTable):
-            it.first_on_page = i == 0
-            it.last_on_page = i == len(items) - 1
-    return items
+    return [p[2] for p in placed]
 
 
 def _table_block(it: PageTable, blocks: list[Block], prev_item: object, doc: Document) -> None:

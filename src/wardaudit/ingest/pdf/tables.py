@@ -1,5 +1,10 @@
 """PDF tables: camelot per page (vector ruling, image path for scans, text alignment), camelot's
-cells as text, and which table on a page continues the one at the foot of the page before.
+cells as text, and which table continues the table before it.
+
+A table continues the one before it when nothing (no heading, no paragraph) stands between them,
+on the same page or the next, and it repeats that table's header or, without a header, has its
+columns: camelot cuts one table into several wherever the producer drew it in pieces (a page
+break, or parts set one below the other on one page).
 
 Each page's table keeps camelot's parsing report (accuracy, whitespace, flavor, engine); the reader
 (:mod:`wardaudit.ingest.pdf`) builds and stitches them with :mod:`wardaudit.ingest.stitching`.
@@ -13,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wardaudit.ingest.stitching import RawTable, clean_cell
+from wardaudit.ingest.stitching import RawTable, clean_cell, is_numeric
 from wardaudit.model.document import Location
 
 
@@ -22,29 +27,55 @@ class PageTable:
     raw: RawTable
     top: float
     page: int
-    first_on_page: bool = False
-    last_on_page: bool = False
     header_repeated: bool = False  # continues the table before it (header repeated or same columns)
     cols: list[tuple[float, float]] = field(default_factory=list)
 
 
+_ROW_KEY = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*\.?|[IVXLC]{1,6}\.?|[A-Za-zđ][.)]?)$")
+
 
 def mark_continuations(items: Sequence[object]) -> None:
-    """Mark each table that continues the table just before it on the previous page: its header
-    repeated (fuzzy on OCR text), or no header but the same columns (``header_rows = 0``: its
-    first rows are data, never header text)."""
+    """Mark each table that continues the table just before it.
+
+    ``items`` are the document's paragraphs and tables in reading order, so two tables next to
+    each other have nothing between them. Such a pair on one page or on two pages in a row is one
+    table when the second repeats the header rows of the table the first belongs to (fuzzy on OCR
+    text; a part without header may stand between), or opens without a header on the first one's
+    columns (``header_rows = 0``: its first rows are data, never header text). The header is
+    compared with the nearest part that shows it: a copy of the whole table pasted below it repeats
+    its first data rows too, which must not pass for header rows.
+    Whether the rows then read as a continuation (numbering, a restart) is
+    :func:`wardaudit.ingest.stitching.is_continuation`'s question.
+    """
+    shown: PageTable | None = None  # the last part of ``a``'s table that shows its header
     for a, b in zip(items, items[1:], strict=False):
-        if (isinstance(a, PageTable) and isinstance(b, PageTable) and b.page == a.page + 1
-                and a.last_on_page and b.first_on_page):
-            k = _repeated_header_rows(a.raw, b.raw, fuzzy=b.raw.quality.get("engine") == "image")
-            if k:
-                b.raw.header_rows = k
-                b.header_repeated = True
-                if a.raw.header_rows is None:
-                    a.raw.header_rows = k
-            elif _same_layout(a, b):
-                b.raw.header_rows = 0
-                b.header_repeated = True
+        if isinstance(a, PageTable) and (shown is None or not a.header_repeated or a.raw.header_rows):
+            shown = a
+        if not (isinstance(a, PageTable) and isinstance(b, PageTable) and 0 <= b.page - a.page <= 1):
+            continue
+        k = _repeated_header_rows(shown.raw, b.raw, limit=shown.raw.header_rows or 3,
+                                  fuzzy=b.raw.quality.get("engine") == "image")
+        if k:
+            b.raw.header_rows = k
+            b.header_repeated = True
+            if shown.raw.header_rows is None:
+                shown.raw.header_rows = k
+        elif _same_layout(a, b) and not _opens_with_header(b.raw):
+            b.raw.header_rows = 0
+            b.header_repeated = True
+
+
+def _opens_with_header(raw: RawTable) -> bool:
+    """Does a table's first row read as a header: text in its first cell that is not a row's
+    number, text in at least one more cell, and no figure? (A part continued without its header
+    opens with a numbered row, a group title, or the rest of a row, whose number cell is empty.)"""
+    first = next((row for row in raw.cells if any(c.strip() for c in row)), None)
+    if first is None:
+        return False
+    cells = [clean_cell(c) for c in first]
+    filled = [c for c in cells if c]
+    return (bool(cells[0]) and not _ROW_KEY.match(cells[0]) and len(filled) >= 2
+            and not any(is_numeric(c) for c in filled))
 
 
 def camelot_tables(path: Path, pages: list[int], flavor: str, **kwargs) -> list:
@@ -131,13 +162,26 @@ def _same_row(a: list[str], b: list[str], fuzzy: bool) -> bool:
 
 
 def _repeated_header_rows(prev: RawTable, nxt: RawTable, limit: int = 3, fuzzy: bool = False) -> int:
-    """How many leading rows of ``nxt`` repeat the leading rows of ``prev`` (a repeated header)."""
+    """How many leading rows of ``nxt`` repeat the leading rows of ``prev`` (a repeated header).
+    A numbered row (``I``, ``1.``) is data, however alike: a pasted copy repeats those too."""
     k = 0
     while (k < min(limit, len(prev.cells), len(nxt.cells) - 1)
            and _same_row(prev.cells[k], nxt.cells[k], fuzzy)
-           and any(c.strip() for c in nxt.cells[k])):
+           and any(c.strip() for c in nxt.cells[k])
+           and not _numbered_row(nxt.cells[k])):
         k += 1
     return k
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+def _numbered_row(cells: list[str]) -> bool:
+    """A data row: its first cell numbers it, and it holds more than a row of column numbers
+    (``1 | 2 | 3`` or ``(1) | (2)``, which a header may end with)."""
+    filled = [clean_cell(c) for c in cells if c.strip()]
+    return (bool(filled) and bool(cells[0].strip()) and bool(_ROW_KEY.match(clean_cell(cells[0])))
+            and not all(_COLUMN_NUMBER.match(c) for c in filled))
 
 
 def _same_layout(a: PageTable, b: PageTable, tolerance: float = 6.0) -> bool:
