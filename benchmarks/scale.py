@@ -10,9 +10,12 @@ For each size (default 300 and 1,000 wards over 10 provinces, benchmarks/synth.p
    workers, kernels; RSS summed, sampled every 0.5 s);
 4. a warm re-run after one ward's report changed: its time, and which pages were rewritten.
 
-It then projects 3,321 wards on 1, 2, 8 and 32 workers and writes benchmarks/SCALE.md.
+It then projects 3,321 wards on 1, 2, 8 and 32 workers and writes benchmarks/SCALE.md. With
+``--national`` it also runs the projection itself: every unit of the official list (3,321, all 34
+provinces, real names and codes; ``--wards N`` for the first N of them, drawn across the
+provinces), cold, and records the phases, the pages and who the index says has reported.
 
-    python benchmarks/scale.py [300 1000] [--jobs 2] [--provinces 10]
+    python benchmarks/scale.py [300 1000] [--jobs 2] [--provinces 34] [--national [--wards N]]
 """
 from __future__ import annotations
 
@@ -136,9 +139,59 @@ def measure(n: int, jobs: int, provinces: int) -> dict:
     return {"n": n, "jobs": jobs, "cold": cold, "pages": sizes, "disk": written, "warm": warm}
 
 
+COVERAGE_TILES = {"units": "Đơn vị trong phạm vi", "reported": "Đã nộp", "failed": "Chạy lỗi",
+                  "not_submitted": "Chưa nộp", "unknown_period": "Chưa xác định kỳ"}
+
+
+def coverage_figures(corpus: Path) -> dict:
+    """The index's "who has reported" tiles, as numbers."""
+    index = (corpus / "reports" / "index.html").read_text(encoding="utf-8")
+    out = {}
+    for key, label in COVERAGE_TILES.items():
+        m = re.search(r"<b>(\d+)</b>" + re.escape(label), index)
+        out[key] = int(m.group(1)) if m else None
+    return out
+
+
+def measure_national(n: int, jobs: int) -> dict:
+    """A cold run over ``n`` units of the official list (all provinces)."""
+    corpus = REPO / "benchmarks" / "corpus" / f"scale-national-{n}"
+    made = synth.make_corpus(n, corpus, provinces=34)
+    print(f"[national {n}] corpus made ({len({m['province'] for m in made})} provinces); cold run ...",
+          file=sys.stderr, flush=True)
+    cold = run(corpus, jobs)
+    print(f"[national {n}] cold: {cold}", file=sys.stderr, flush=True)
+    return {"n": n, "jobs": jobs, "national": True, "provinces": len({m["province"] for m in made}), "cold": cold,
+            "pages": pages(corpus), "disk": disk(corpus), "coverage": coverage_figures(corpus)}
+
+
+def national(results: list[dict]) -> list[str]:
+    """The national run's section of SCALE.md."""
+    runs = [r for r in results if r.get("national")]
+    if not runs:
+        return ["Not run yet: `python benchmarks/scale.py --national` (all 3,321 units; `--wards N` for fewer)."]
+    lines = ["| units | provinces | wards phase | portfolio phase | index | largest province page | peak (tree) | "
+             "units in scope | reported | not submitted | period unknown |", "|---" * 11 + "|"]
+    for r in runs:
+        c, p, cov = r["cold"], r["pages"], r["coverage"]
+        lines.append(f"| {r['n']:,} | {r['provinces']} | {c['wards_phase']:.0f} s | "
+                     f"{c['portfolio_phase'] or 0:.1f} s | "
+                     f"{p['index_kb']:.0f} KB | {p['province_max_kb']:.0f} KB ({p['provinces']} pages) | "
+                     f"{c['tree_peak_mb']:.0f} MB | {cov['units']} | {cov['reported']} | {cov['not_submitted']} | "
+                     f"{cov['unknown_period']} |")
+    lines += ["", "Every ward is a real unit of the official list (benchmarks/synth.py) with a synthetic report; the "
+              "index counts the units of every province in scope, so *units in scope* is the official count of the "
+              "provinces the corpus touches, and the units without a folder are *not submitted*. With no "
+              "project.yaml the calendar is monthly: a ward whose seed report ends in an earlier month is *not "
+              "submitted* for the current one, and copies of the seed that states no period are *period unknown*."]
+    lines += [f"The {r['n']}-unit run is a quick check (`--wards {r['n']}`), not the national run of "
+              f"`make bench-scale`." for r in runs if r["n"] < NATION]
+    return lines
+
+
 def projection(results: list[dict]) -> list[str]:
     """3,321 wards on 1/2/8/32 workers, from the per-ward cost of the largest run."""
-    big = max(results, key=lambda r: r["n"])
+    big = max((r for r in results if not r.get("national")), key=lambda r: r["n"])
     per_ward_cpu = big["cold"]["wards_phase"] * big["jobs"] / big["n"]  # worker-seconds a ward
     per_ward_portfolio = (big["cold"]["portfolio_phase"] or 0) / big["n"]
     lines = ["| workers | wards phase | portfolio phase | total |", "|---|---|---|---|"]
@@ -158,7 +211,8 @@ def projection(results: list[dict]) -> list[str]:
 
 def bounds(results: list[dict]) -> list[str]:
     """What limits the projection: the serial portfolio, disk, the scheduler, memory."""
-    big, small = max(results, key=lambda r: r["n"]), min(results, key=lambda r: r["n"])
+    sized = [r for r in results if not r.get("national")]
+    big, small = max(sized, key=lambda r: r["n"]), min(sized, key=lambda r: r["n"])
     per_ward = big["cold"]["wards_phase"] * big["jobs"] / big["n"]
     port = (big["cold"]["portfolio_phase"] or 0) / big["n"]
     lines = []
@@ -195,7 +249,7 @@ def report(results: list[dict], jobs: int) -> str:
     rows = ["| wards | wards phase | portfolio phase | portfolio / wards | index | largest province page | "
             "peak (tree) | peak (one process) | warm, 1 ward changed | pages rewritten |",
             "|---|---|---|---|---|---|---|---|---|---|"]
-    for r in results:
+    for r in (r for r in results if not r.get("national")):
         c, p, w = r["cold"], r["pages"], r["warm"]
         share = (c["portfolio_phase"] or 0) / c["wards_phase"] if c["wards_phase"] else float("nan")
         rows.append(f"| {r['n']} | {c['wards_phase']:.0f} s | {c['portfolio_phase']:.1f} s | {100 * share:.1f}% | "
@@ -206,8 +260,9 @@ def report(results: list[dict], jobs: int) -> str:
         "# Scale benchmark", "",
         f"`make bench-scale` (benchmarks/scale.py) on {platform.machine()}, {os.cpu_count()} cores shared with other "
         f"work (load average {load[0]:.1f} at the end), `wardaudit run --all --jobs {jobs}`, synthetic wards "
-        "(benchmarks/synth.py) over 10 provinces.", "",
+        "(benchmarks/synth.py: real units of the official list, drawn across the provinces).", "",
         *rows, "", "## Projection: 3,321 wards", "", *projection(results), "",
+        "## National run on the official list", "", *national(results), "",
         "## What bounds it", "", *bounds(results), "",
         "## Reading the figures", "",
         "- The wards phase is `seconds` of reports/batch.json (up to the manifest); the portfolio phase is what "
@@ -226,9 +281,11 @@ def report(results: list[dict], jobs: int) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("sizes", nargs="*", type=int, default=[300, 1000])
+    ap.add_argument("sizes", nargs="*", type=int, help="corpus sizes (default 300 1000; none with --national)")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--provinces", type=int, default=10)
+    ap.add_argument("--provinces", type=int, default=34, help="draw the sized corpora from this many provinces")
+    ap.add_argument("--national", action="store_true", help="also run every unit of the official list (3,321)")
+    ap.add_argument("--wards", type=int, default=3321, help="with --national: the first N units only")
     ap.add_argument("--warm-only", action="store_true",
                     help="redo only the warm re-run on the corpora and results of an earlier run")
     ap.add_argument("--report-only", action="store_true", help="rewrite SCALE.md from the saved results")
@@ -237,8 +294,9 @@ def main() -> None:
     if args.report_only:
         OUT.write_text(report(json.loads(saved.read_text(encoding="utf-8")), args.jobs), encoding="utf-8")
         return
+    sizes = args.sizes or ([] if args.national else [300, 1000])
     results = json.loads(saved.read_text(encoding="utf-8")) if args.warm_only else []
-    for n in args.sizes:
+    for n in sizes:
         if args.warm_only:
             r = next(r for r in results if r["n"] == n)
             corpus = REPO / "benchmarks" / "corpus" / f"scale-{n}"
@@ -246,11 +304,30 @@ def main() -> None:
             r["warm"] = warm_one_changed(corpus, r["jobs"])
             print(f"[{n}] warm: {r['warm']}", file=sys.stderr, flush=True)
         else:
+            results = [r for r in results if r.get("national") or r["n"] != n]
             results.append(measure(n, args.jobs, args.provinces))
         saved.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    text = report(results, args.jobs)
+    if args.national:
+        results = [r for r in results if not r.get("national")] + [measure_national(args.wards, args.jobs)]
+        saved.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    if any(not r.get("national") for r in results):
+        text = report(results, args.jobs)
+    else:  # a national run alone replaces only its own section of SCALE.md
+        text = _with_section(OUT.read_text(encoding="utf-8"), "## National run on the official list", national(results))
     print(text)
     OUT.write_text(text, encoding="utf-8")
+
+
+def _with_section(text: str, heading: str, lines: list[str]) -> str:
+    """``text`` with the section under ``heading`` replaced by ``lines`` (added before the next
+    section about the figures when it is not there yet)."""
+    body = "\n".join([heading, "", *lines, "", ""])
+    if heading in text:
+        start = text.index(heading)
+        nxt = text.find("\n## ", start + len(heading))
+        return text[:start] + body + (text[nxt + 1:] if nxt >= 0 else "")
+    at = text.find("## What bounds it")
+    return text[:at] + body + text[at:] if at >= 0 else text.rstrip("\n") + "\n\n" + body
 
 
 if __name__ == "__main__":

@@ -1,18 +1,23 @@
 """Make a synthetic corpus of wards from the seed reports, for the benchmark.
 
-Each synthetic ward is a seed report with
+The wards are real units of the official list (wardaudit.catalogue.units: 34 provinces, 3,321
+units), drawn across the provinces in turn so that any 34 wards or more cover every province, each
+with its real name, code, level and province in its parameters file. Each synthetic ward is a seed
+report with
 
-* the ward's name replaced everywhere by a generated one that says it is synthetic ("Giả Lập …");
+* the seed's unit name replaced everywhere by the drawn unit's name;
 * every count scaled by the same whole factor (2 or 3): numbers written with thousands
   separators, numbers followed by a count unit, both sides of "done/total", and whole-number table
   cells other than the first column. Totals and their parts scale together and rates stay as
   stated, so the seed's consistent figures stay consistent;
 * a few planted faults, listed in ``planted.json``: a total off by one, the ward's name misspelt
   once;
-* a closing line saying it is a synthetic document.
+* a closing line saying it is a synthetic document (not the unit's real report).
 
 Some wards are copies of the PDF renderings in tests/fixtures/renderings/ (unchanged, since a PDF
-cannot be edited like text). The corpus is a small project of its own, under benchmarks/corpus/
+cannot be edited like text: their text names the seed's unit, so META005 flags them). Wards drawn
+from one seed are near-copies of each other, and PORT003 says so where it can tell them from a
+template (fewer than 50 of them). The corpus is a small project of its own, under benchmarks/corpus/
 (git-ignored): data/raw/, parameters/, notebooks/. It is never written under data/raw.
 
     python benchmarks/synth.py [N] [--out benchmarks/corpus]
@@ -30,8 +35,6 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "benchmarks" / "corpus"
-SYLLABLES = ["An", "Bình", "Cường", "Dương", "Hòa", "Khánh", "Lâm", "Minh", "Ngọc", "Phúc", "Quang",
-             "Sơn", "Tâm", "Thái", "Vân", "Yên"]
 MARK = ("\n\n(Tài liệu giả lập từ một báo cáo mẫu, chỉ để đo hiệu năng — không phải báo cáo thật. "
         "Synthetic document derived from a seed report for benchmarking; not a real report.)\n")
 COUNT_UNITS = ("hồ sơ", "thủ tục", "tài khoản", "người", "lượt", "hộ", "cán bộ", "văn bản", "thuê bao",
@@ -44,10 +47,20 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def synthetic_name(i: int) -> str:
-    a, b = divmod(i, len(SYLLABLES))
-    suffix = f" {a // len(SYLLABLES) + 1}" if a >= len(SYLLABLES) else ""
-    return f"Giả Lập {SYLLABLES[a % len(SYLLABLES)]} {SYLLABLES[b]}" + suffix
+def official_wards(n: int, provinces: int = 34) -> list:
+    """``n`` units of the official list (all 3,321 at most), from the first ``provinces`` provinces
+    in turn: one of each province, then a second of each, and so on (a province out of units is
+    skipped)."""
+    from wardaudit.catalogue.units import official_units
+
+    units = official_units()
+    queues = [list(units.in_province(p.name)) for p in units.provinces[:provinces]]
+    out = []
+    while len(out) < n and any(queues):
+        for q in queues:
+            if q and len(out) < n:
+                out.append(q.pop(0))
+    return out
 
 
 def _fmt_thousands(n: int) -> str:
@@ -123,18 +136,19 @@ def seeds(repo: Path = REPO) -> list[tuple[str, dict, list[Path]]]:
 
 
 def _params_yaml(params: dict) -> str:
-    return ("# Synthetic ward for the benchmark (benchmarks/synth.py); not a real unit.\n"
+    return ("# Synthetic report for the benchmark (benchmarks/synth.py) filed under a real unit of the official\n"
+            "# list; not that unit's report.\n"
             + yaml.safe_dump(params, allow_unicode=True, sort_keys=False))
 
 
-def province_of(i: int, provinces: int) -> str:
-    """The synthetic province of ward ``i`` when the corpus spreads over ``provinces`` provinces."""
-    return f"Tỉnh Giả Lập {i % provinces + 1}" if provinces > 1 else "Giả lập / synthetic"
+def _unit_params(base: dict, unit, slug: str) -> dict:
+    return {**base, "ward": unit.name, "code": unit.code, "slug": slug, "level": unit.level,
+            "province": unit.province, "sources": []}
 
 
-def make_corpus(n: int = 12, out: Path = DEFAULT_OUT, *, pdf_every: int = 6, provinces: int = 1) -> list[dict]:
-    """Write ``n`` synthetic wards under ``out`` (replacing what was there), spread over
-    ``provinces`` synthetic provinces; return the manifest."""
+def make_corpus(n: int = 12, out: Path = DEFAULT_OUT, *, pdf_every: int = 6, provinces: int = 34) -> list[dict]:
+    """Write ``n`` synthetic wards under ``out`` (replacing what was there), real units of the first
+    ``provinces`` provinces of the official list (:func:`official_wards`); return the manifest."""
     out = Path(out)
     if REPO / "data" in out.resolve().parents or out.resolve() == REPO:
         raise SystemExit(f"refusing to write the synthetic corpus into the project's data: {out}")
@@ -149,23 +163,22 @@ def make_corpus(n: int = 12, out: Path = DEFAULT_OUT, *, pdf_every: int = 6, pro
     pdfs = sorted((REPO / "tests" / "fixtures" / "renderings").glob("*.pdf"))
     by_slug = {slug: params for slug, params, _ in seed_list}
     manifest = []
-    for i in range(n):
+    for i, unit in enumerate(official_wards(n, provinces)):
         if pdfs and pdf_every and i % pdf_every == pdf_every - 1:
             pdf = pdfs[(i // pdf_every) % len(pdfs)]
             base = by_slug.get(pdf.stem)
             if base is not None:
-                slug = f"pdf-{i:03d}-{pdf.stem}"
+                slug = f"pdf-{slugify(unit.name)}-{unit.code}"
                 (out / "data" / "raw" / slug).mkdir()
                 shutil.copy2(pdf, out / "data" / "raw" / slug / pdf.name)
-                (out / "parameters" / f"{slug}.yaml").write_text(
-                    _params_yaml({**base, "slug": slug, "sources": [],
-                                  **({"province": province_of(i, provinces)} if provinces > 1 else {})}),
-                    encoding="utf-8")
-                manifest.append({"slug": slug, "seed": pdf.stem, "format": "pdf", "scale": 1, "planted": []})
+                (out / "parameters" / f"{slug}.yaml").write_text(_params_yaml(_unit_params(base, unit, slug)),
+                                                                encoding="utf-8")
+                manifest.append({"slug": slug, "seed": pdf.stem, "format": "pdf", "scale": 1, "planted": [],
+                                 "code": unit.code, "province": unit.province})
                 continue
         seed_slug, params, files = seed_list[i % len(seed_list)]
-        name = synthetic_name(i)
-        slug = f"{slugify(name)}-{i:03d}"
+        name = unit.name
+        slug = f"{slugify(name)}-{unit.code}"
         k = 2 + i % 2
         planted = []
         folder = out / "data" / "raw" / slug
@@ -181,11 +194,10 @@ def make_corpus(n: int = 12, out: Path = DEFAULT_OUT, *, pdf_every: int = 6, pro
                 if what:
                     planted.append({"fault": "ward name misspelt", "where": f"{f.name}", "what": what})
             (folder / f"synthetic-{f.name}").write_text(text + MARK, encoding="utf-8")
-        (out / "parameters" / f"{slug}.yaml").write_text(
-            _params_yaml({**params, "ward": name, "slug": slug, "province": province_of(i, provinces),
-                          "sources": []}), encoding="utf-8")
+        (out / "parameters" / f"{slug}.yaml").write_text(_params_yaml(_unit_params(params, unit, slug)),
+                                                        encoding="utf-8")
         manifest.append({"slug": slug, "seed": seed_slug, "format": files[0].suffix.lstrip("."), "scale": k,
-                         "planted": planted})
+                         "planted": planted, "code": unit.code, "province": unit.province})
     (out / "planted.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
 
@@ -194,10 +206,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", nargs="?", type=int, default=12)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--provinces", type=int, default=1, help="spread the wards over this many provinces")
+    ap.add_argument("--provinces", type=int, default=34, help="draw the wards from this many provinces (of 34)")
     args = ap.parse_args()
     made = make_corpus(args.n, args.out, provinces=args.provinces)
-    print(f"{len(made)} synthetic wards in {args.out}")
+    print(f"{len(made)} synthetic wards in {args.out}, {len({m['province'] for m in made})} provinces")
 
 
 if __name__ == "__main__":

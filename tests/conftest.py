@@ -29,12 +29,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 def copy_project(dest: Path, slugs: tuple[str, ...] = SEED_WARDS) -> Paths:
-    """Copy data/raw/<slug>/, parameters/<slug>.yaml and notebooks/ of the repo under ``dest``."""
+    """Copy data/raw/<slug>/, parameters/<slug>.yaml, notebooks/ and project.yaml of the repo under ``dest``."""
     for slug in slugs:
         shutil.copytree(REPO / "data" / "raw" / slug, dest / "data" / "raw" / slug)
         (dest / "parameters").mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / "parameters" / f"{slug}.yaml", dest / "parameters" / f"{slug}.yaml")
     shutil.copytree(REPO / "notebooks", dest / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy2(REPO / "project.yaml", dest / "project.yaml")
     (dest / "data" / "processed").mkdir(parents=True, exist_ok=True)
     (dest / "reports").mkdir(exist_ok=True)
     return Paths(dest)

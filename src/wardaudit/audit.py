@@ -8,6 +8,7 @@ result is a :class:`~wardaudit.model.audit.AuditResult`; keeping it is the ward 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from wardaudit.model.audit import AuditResult
@@ -17,6 +18,14 @@ from wardaudit.model.report import ReportMeta
 from wardaudit.project.config import WardParams
 
 __all__ = ["AuditResult", "audit_document", "audit_file", "audit_reports", "read_report"]
+
+
+def report_key(meta: ReportMeta, source: str | None) -> str:
+    """What a finding's id says of its report: the period it covers, else its date, else its file's
+    name, so that two reports of one ward (two weeks) keep their findings apart."""
+    if meta.period:
+        return str(meta.period)
+    return meta.date.isoformat() if meta.date else (Path(source).name if source else "")
 
 
 def audit_document(doc: Document, params: WardParams | None = None,
@@ -33,7 +42,8 @@ def audit_document(doc: Document, params: WardParams | None = None,
                        carried_over_in_denominator=params.carried_over_in_denominator if params else True,
                        outline_profile=params.outline_profile if params else "auto",
                        history=list(history or []))
-    checks = sort_checks(run_rules(ctx, params.rules_off if params else ()))
+    key = report_key(meta, doc.source)
+    checks = sort_checks(replace(c, report=key) for c in run_rules(ctx, params.rules_off if params else ()))
     return AuditResult(document=doc, meta=meta, facts=facts, checks=checks, relations=ctx.relations,
                        ward=params.ward if params else None)
 
@@ -49,15 +59,18 @@ def _limits(params: WardParams | None) -> dict[str, int]:
 
 
 def read_report(path: Path, shown: str | None, params: WardParams | None, ocr_cache: Path | None = None,
-                sha256: str | None = None) -> Document:
-    """One report file as a :class:`Document`, within the ward's limits (pages, inflation)."""
+                sha256: str | None = None, refresh_cache: bool = False) -> Document:
+    """One report file as a :class:`Document`, within the ward's limits (pages, inflation);
+    ``refresh_cache`` OCRs scanned pages again instead of taking the cached result."""
     from wardaudit.ingest import read_document
 
-    return read_document(path, display_path=shown, cache_dir=ocr_cache, sha256=sha256, **_limits(params))
+    return read_document(path, display_path=shown, cache_dir=ocr_cache, sha256=sha256, refresh_cache=refresh_cache,
+                         **_limits(params))
 
 
 def audit_reports(sources: Iterable[tuple[Path, str] | tuple[Path, str, str]], params: WardParams | None,
-                  ocr_cache: Path | None = None, unread: Iterable[Unread] = ()) -> list[AuditResult]:
+                  ocr_cache: Path | None = None, unread: Iterable[Unread] = (),
+                  refresh_cache: bool = False) -> list[AuditResult]:
     """Audit a ward's reports, oldest period first, each against the ones before it.
 
     ``sources`` are (file, name as shown) or (file, name as shown, its sha256 when already known): the
@@ -67,7 +80,8 @@ def audit_reports(sources: Iterable[tuple[Path, str] | tuple[Path, str, str]], p
     carries the ward's unread files. Nothing readable raises :class:`wardaudit.ingest.IntakeError` naming
     every file. Every report is read and its metadata taken first, so that the order (the end of each
     report's period, else its date, then its name) and thus each report's "previous report" follow the
-    periods, whatever the files are called.
+    periods, whatever the files are called. ``refresh_cache`` (``run --force``): no OCR or LibreOffice
+    result is taken from the cache.
     """
     from wardaudit.extract.metadata import extract_metadata
     from wardaudit.ingest import read_bundles, read_document
@@ -82,7 +96,7 @@ def audit_reports(sources: Iterable[tuple[Path, str] | tuple[Path, str, str]], p
 
     unread = list(unread)
     docs, missed = read_bundles(bundle(list(names)), names.__getitem__, read, unread=unread, cache_dir=ocr_cache,
-                                **_limits(params))
+                                refresh_cache=refresh_cache, **_limits(params))
     expected = params.ward if params else None
     ordered = sorted(((doc, extract_metadata(doc, expected_ward=expected)) for doc in docs),
                      key=lambda dm: (dm[1].end.isoformat() if dm[1].end else "", dm[0].source))

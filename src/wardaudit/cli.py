@@ -1,21 +1,42 @@
 """Command line: ``wardaudit extract|check|rules|metrics|run|discover|review``.
 
 Exit codes of ``check``: 0 no error-severity finding, 1 at least one, 2 the input could not be read
-(one line on stderr naming the file, never a traceback).
+(one line on stderr naming the file, never a traceback). Text that comes from a report, a note or a
+file name reaches the terminal without its escape sequences and control characters
+(:func:`wardaudit.project.printable.for_terminal`); JSON output escapes them.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from wardaudit.errors import AuditError
+from wardaudit.project.printable import for_terminal
+
+_C1 = re.compile(r"[\x7f-\x9f]")  # json.dumps(ensure_ascii=False) leaves DEL and C1 controls as they are
 
 
 def _fail(msg: str, code: int = 2) -> int:
-    print(" ".join(msg.split()), file=sys.stderr)
+    print(" ".join(for_terminal(msg).split()), file=sys.stderr)
     return code
+
+
+def _say(text: str = "", file: Any = None) -> None:
+    """Print text that may carry a report's or a note's characters."""
+    print(for_terminal(text), file=file or sys.stdout)
+
+
+def _json_text(text: str) -> str:
+    """JSON text with DEL and C1 controls escaped too (still the same JSON)."""
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _json(value: Any) -> str:
+    return _json_text(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _params_for(args) -> object | None:
@@ -24,7 +45,7 @@ def _params_for(args) -> object | None:
     if getattr(args, "params", None):
         return load_params(args.params)
     if getattr(args, "ward", None):
-        from wardaudit.extract.metadata import slugify
+        from wardaudit.vi.names import slugify
         return WardParams(ward=args.ward, slug=slugify(args.ward))
     return None
 
@@ -35,22 +56,22 @@ def cmd_extract(args) -> int:
 
     doc = read_document(args.file, max_pages=args.max_pages)
     if args.format == "json":
-        sys.stdout.write(json.dumps(doc.to_json_outline(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(_json(doc.to_json_outline()))
         return 0
-    print(f"# {doc.source} ({doc.format}, sha256 {doc.sha256[:12]})")
+    _say(f"# {doc.source} ({doc.format}, sha256 {doc.sha256[:12]})")
     for note in doc.notes:
-        print(f"! {note}")
+        _say(f"! {note}")
     print("\n## Mục lục / sections")
     for line in outline(doc):
-        print(line)
+        _say(line)
     print("\n## Phụ lục / appendices")
     for a in doc.appendices:
-        print(f"Phụ lục {a.id}: {a.title} — {len(a.tables)} bảng / tables")
+        _say(f"Phụ lục {a.id}: {a.title} — {len(a.tables)} bảng / tables")
     for i, t in enumerate(doc.tables()):
         print(f"\n### Bảng {i} (Phụ lục {t.appendix or '-'}, {t.location.label()}, {len(t.rows)} dòng)")
-        print(" | ".join(t.header))
+        _say(" | ".join(t.header))
         for r in t.rows:
-            print(" | ".join(r))
+            _say(" | ".join(r))
     return 0
 
 
@@ -62,9 +83,9 @@ def cmd_check(args) -> int:
     params = _params_for(args)
     result = audit_file(args.file, params)
     if args.format == "json":
-        sys.stdout.write(dumps(result.findings()))
+        sys.stdout.write(_json_text(dumps(result.findings())))
     else:
-        sys.stdout.write(render_text(result, show_passed=not args.failures_only))
+        sys.stdout.write(for_terminal(render_text(result, show_passed=not args.failures_only)))
     return result.exit_code
 
 
@@ -102,12 +123,16 @@ def cmd_run(args) -> int:
 
 
 def cmd_discover(args) -> int:
-    from wardaudit.batch.local import discover
+    from wardaudit.batch.discover import discover_units
 
-    written = discover(Path(args.raw_dir) if args.raw_dir else None)
-    for p in written:
-        print(p)
-    print(f"{len(written)} tệp tham số mới / new parameters files", file=sys.stderr)
+    done = discover_units(Path(args.raw_dir) if args.raw_dir else None,
+                          say=lambda line: _say(line, file=sys.stderr))
+    for d in done:
+        if d.action != "kept":
+            _say(str(d.target))
+    settled = sum(d.binding.settled for d in done)
+    print(f"{len(done)} thư mục / folders: {settled} xác định được đơn vị / settled, {len(done) - settled} "
+          "chưa xác định, cần chọn mã / not settled, choose the code", file=sys.stderr)
     return 0
 
 
@@ -119,17 +144,19 @@ def cmd_review(args) -> int:
         if args.status or args.note is not None or args.by:
             return _fail("wardaudit review: --status/--note/--by cần một ID / need a finding ID")
         listing = review_list(args.ward)
+        if listing.get("damaged"):
+            _say(listing["damaged"], file=sys.stderr)
         if args.format == "json":
-            sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(_json(listing))
         else:
-            sys.stdout.write(review_text(listing))
+            sys.stdout.write(for_terminal(review_text(listing)))
         return 0
     if not args.status or args.note is None:
         return _fail("wardaudit review WARD ID: cần --status và --note / --status and --note are required")
     from wardaudit.project.config import Paths
     paths = Paths()
     d = decide(args.ward, args.id, args.status, args.note, by=args.by, paths=paths)
-    print(f"{d.id}: {d.status} ({d.by or '?'}, {d.at}) → {relative(paths.ward_reviews(Path(args.ward).stem), paths)}")
+    _say(f"{d.id}: {d.status} ({d.by or '?'}, {d.at}) → {relative(paths.ward_reviews(Path(args.ward).stem), paths)}")
     return 0
 
 

@@ -58,3 +58,7 @@ class NotebookError(AuditError):
 
 class ReviewError(AuditError):
     """A decisions file (data/reviews/<ward>.yaml) is malformed, or a decision is refused."""
+
+
+class ExportError(AuditError):
+    """The findings exports (reports/findings.csv, .xlsx) could not be written."""

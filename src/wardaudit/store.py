@@ -27,7 +27,7 @@ from wardaudit.model.audit import AuditResult
 from wardaudit.model.facts import facts_frame
 from wardaudit.model.findings import dumps
 from wardaudit.project.config import Paths
-from wardaudit.project.iorw import write_frame_csv, write_text
+from wardaudit.project.iorw import short_stem, write_frame_csv, write_text
 from wardaudit.version import __version__
 
 AUDIT_SCHEMA = "wardaudit.audit/1"
@@ -215,7 +215,7 @@ def table_frames(results: Iterable[AuditResult]) -> list[tuple[str, Any]]:
     """(file name, DataFrame) for every table of every report: ``<report>_phu-luc-<id>_NN.csv``."""
     out = []
     for r in results:
-        stem = Path(r.document.source).stem
+        stem = short_stem(Path(r.document.source).stem)  # a report's name may be near the filesystem's limit
         for i, t in enumerate(r.document.tables()):
             name = f"{stem}_phu-luc-{t.appendix}_{i:02d}.csv" if t.appendix else f"{stem}_table_{i:02d}.csv"
             out.append((name, t.to_frame()))

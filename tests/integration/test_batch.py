@@ -92,7 +92,7 @@ def test_a_failing_ward_does_not_stop_the_batch(project, capsys):
     ok = next(w for w in manifest(project)["wards"] if w["status"] == "ok")
     assert ok["counts"] == {"error": 1, "warning": 0, "info": 0, "pass": 1}
     assert len(ok["inputs_sha256"]) == 64 and ok["seconds"] >= 0
-    assert manifest(project)["totals"] == {"ok": 3, "failed": 1, "skipped": 0}
+    assert manifest(project)["totals"] == {"ok": 3, "failed": 1, "skipped": 0, "no_report": 0}
     # the portfolio ran once, after the wards, and saw the failure
     assert f"{FAILING}:failed" in (project.reports / "index.html").read_text(encoding="utf-8")
     out = capsys.readouterr().out
@@ -114,7 +114,7 @@ def test_incremental_skip_touch_and_force(project):
     wards = ["nam-thanh-mien", "trung-thanh", "vinh-thong"]
     assert run_batch(wards=wards, jobs=2, paths=project, runner=fake_runner, portfolio=fake_portfolio) == 0
     assert run_batch(wards=wards, jobs=2, paths=project, runner=fake_runner, portfolio=fake_portfolio) == 0
-    assert manifest(project)["totals"] == {"ok": 0, "failed": 0, "skipped": 3}
+    assert manifest(project)["totals"] == {"ok": 0, "failed": 0, "skipped": 3, "no_report": 0}
     assert [runs(project, s) for s in wards] == [1, 1, 1]
 
     # one input byte changes: only that ward runs again
@@ -231,3 +231,20 @@ def test_real_notebook_reports_and_byte_identical_outputs_across_jobs(tmp_path, 
     for slug in SMALL:
         out = paths.ward_processed(slug)
         assert {n: (out / n).read_bytes() for n in ("findings.json", "facts.csv")} == first[slug], slug
+
+
+def test_a_ward_folder_with_no_report_is_not_submitted_not_failed(project, capsys):
+    for f in project.ward_raw("vinh-thong").iterdir():
+        f.unlink()
+    shutil.rmtree(project.ward_raw("nam-thanh-mien"))
+    wards = ["nam-thanh-mien", "trung-thanh", "vinh-thong"]
+    assert run_batch(wards=wards, jobs=2, paths=project, runner=fake_runner, portfolio=fake_portfolio) == 0
+    assert statuses(project) == {"nam-thanh-mien": "no_report", "trung-thanh": "ok", "vinh-thong": "no_report"}
+    assert manifest(project)["totals"] == {"ok": 1, "failed": 0, "skipped": 0, "no_report": 2}
+    assert runs(project, "vinh-thong") == 0  # nothing to run
+    out = capsys.readouterr().out
+    assert "0 chạy lỗi / run failed" in out and "2 chưa nộp / not submitted" in out
+    # invalid parameters still fail the ward, report or not
+    project.ward_params("vinh-thong").write_text("ward: [x]\n", encoding="utf-8")
+    assert run_batch(wards=wards, jobs=1, paths=project, runner=fake_runner, portfolio=fake_portfolio) == 1
+    assert statuses(project)["vinh-thong"] == "failed"

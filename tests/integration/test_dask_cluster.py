@@ -122,9 +122,9 @@ def test_province_pages_render_on_the_cluster(tmp_path, cluster, monkeypatch):
     try:
         result = execute_portfolio(paths, mapper=mapper)
         assert calls == [3] and result["provinces"] == 3
-        task = ("province/x.html", "province", {"title": "<T>", "rows": [], "overview": {
-            "wards": 0, "failed": 0, "with_errors": 0, "no_report": 0, "no_report_names": [], "period": None,
-            "period_text": "", "top_rules": [], "titles": {}}, "filters": [], "heatmap": {"families": [], "rows": []},
+        task = ("province/x.html", "province", {"title": "<T>", "rows": [], "coverage": None, "overview": {
+            "wards": 0, "failed": 0, "with_errors": 0, "no_report": 0, "top_rules": [], "titles": {}},
+            "filters": [], "heatmap": {"families": [], "rows": []},
             "indicators": {"keys": [], "rows": []}, "trends": [], "port": {"rows": [], "heads": {}, "more": ""}},
             "vi", "now")
         remote = engine.map(render_task, [task, task])

@@ -119,3 +119,40 @@ def test_pixel_bomb_refused_before_ocr(tmp_path):
     assert peak < 200e6  # the 2.5 GB of pixels were never decoded
     assert ocr.calls == calls  # refused before ocrmypdf ran
     assert not (tmp_path / "ocr").exists() or not any((tmp_path / "ocr").iterdir())
+
+
+def _content_bomb_pdf(path: Path, size: int) -> None:
+    """A one-page PDF whose content stream is ``size`` bytes of spaces, Flate-compressed (about
+    1,000 to 1: 512 MiB is half a megabyte on disk), written as raw bytes (nothing inflates it)."""
+    import zlib
+
+    from helpers import pdf_bytes
+
+    c = zlib.compressobj(9)
+    chunk = b" " * (16 << 20)
+    data = b"".join([c.compress(chunk) for _ in range(size // len(chunk))] + [c.flush()])
+    path.write_bytes(pdf_bytes([(b"/Filter /FlateDecode", data)]))
+
+
+def test_pdf_content_stream_bomb_refused_by_check_fast_and_small(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "bomb.pdf"
+    _content_bomb_pdf(path, 512 << 20)
+    assert path.stat().st_size < 1 << 20
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "wardaudit.cli", "check", str(path)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(child.pid, 0)  # this child's own peak memory, not the test's other children
+    elapsed = time.perf_counter() - start
+    err = child.stderr.read()
+    child.stderr.close()
+    child.stdout.close()
+    peak_mb = usage.ru_maxrss / 1024
+    print(f"\n512 MiB content stream refused by `wardaudit check` in {elapsed:.1f} s, peak RSS {peak_mb:.0f} MB: {err}")
+    assert os.waitstatus_to_exitcode(status) == 2
+    assert err.count("\n") == 1 and err.startswith(str(path))
+    assert "256 MB limit at object 4 (decompression bomb?)" in err
+    assert elapsed < 15 and peak_mb < 600

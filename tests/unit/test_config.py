@@ -39,6 +39,16 @@ def test_valid_file(tree):
     assert ward_sources(params, tree) == [tree.raw / "w" / "report.txt"]
 
 
+@pytest.mark.parametrize("text, code", [
+    ("ward: X\ncode: '05899'\n", "05899"),
+    ("ward: X\ncode: 05899\n", "05899"),  # not octal (an 8 and a 9): YAML keeps it as text
+    ("ward: X\ncode: 11284\n", "11284"),
+    ("ward: X\ncode: null\n", None),
+])
+def test_the_unit_code_is_five_digits(tree, text, code):
+    assert load_params(_params(tree, text)).code == code
+
+
 @pytest.mark.parametrize("text, field", [
     ("ward: X\nmax_page: 50\n", "max_page"),  # a typo is an unknown key, not ignored
     ("ward: X\nsource: [a.txt]\n", "source"),
@@ -56,6 +66,10 @@ def test_valid_file(tree):
     ("ward: X\nslug: Phu Thinh\n", "slug"),
     ("ward: X\nslug: /abs\n", "slug"),
     ("ward: X\n1: one\n", "1"),  # a key that is not a string
+    ("ward: X\ncode: 01234\n", "code"),  # YAML's octal 668: the leading zero is lost, so refused
+    ("ward: X\ncode: 5899\n", "code"),
+    ("ward: X\ncode: '5899'\n", "code"),
+    ("ward: X\ncode: true\n", "code"),
 ])
 def test_errors_name_file_and_field(tree, text, field):
     p = _params(tree, text)
@@ -157,21 +171,21 @@ def test_missing_ward_folder(tree):
 
 
 def test_batch_refuses_a_slug_that_escapes(tree, tmp_path, capsys):
-    """`wardaudit run ../outside`: the ward fails with a reason; nothing is read or written outside."""
+    """`wardaudit run ../outside`: refused before anything is read, nothing written (no manifest that
+    would carry the bogus name into the index), nothing read or written outside."""
     from wardaudit.batch.local import run_batch
+    from wardaudit.errors import ParametersError
 
     (tree.root / "notebooks").mkdir()
     before = sorted(p.name for p in tmp_path.iterdir())
 
-    def no_runner(slug, paths):  # never reached: the ward fails while its parameters are checked
+    def no_runner(slug, paths):  # never reached: the names are refused first
         raise AssertionError(slug)
 
-    code = run_batch(["../outside", "/etc/passwd"], jobs=1, quiet=True, paths=tree, runner=no_runner,
-                     portfolio=lambda paths: {"status": "ok"})
-    assert code == 1
-    import json
-    manifest = json.loads((tree.reports / "batch.json").read_text(encoding="utf-8"))
-    assert [w["status"] for w in manifest["wards"]] == ["failed", "failed"]
-    assert all(w["reason"] for w in manifest["wards"])
+    for bad in (["../outside"], ["/etc/passwd"], ["xa-a", "../outside"]):
+        with pytest.raises(ParametersError, match="not a ward slug"):
+            run_batch(bad, jobs=1, quiet=True, paths=tree, runner=no_runner,
+                      portfolio=lambda paths: {"status": "ok"})
+    assert not (tree.reports / "batch.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert sorted(p.name for p in (tmp_path / "outside").iterdir()) == ["report.txt"]

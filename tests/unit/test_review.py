@@ -45,6 +45,58 @@ def test_a_finding_id_comes_from_the_rule_and_the_key_only():
     assert a.to_dict()["id"] == a.id and "review" not in a.to_dict()
 
 
+WEEK = ("Số: /BC-UBND\n\nTân An, ngày 08 tháng 5 năm 2026\n\nBÁO CÁO\n\nKết quả chuyển đổi số tuần "
+        "(từ ngày {start} đến ngày {end})\n\nUBND xã Tân An báo cáo kết quả trong tuần.\n")
+
+
+def _week(tmp_path: Path, name: str, start: str, end: str):
+    from wardaudit.audit import audit_file
+
+    path = tmp_path / name
+    path.write_text(WEEK.format(start=start, end=end), encoding="utf-8")
+    return audit_file(path)
+
+
+def test_two_reports_of_one_ward_give_the_same_kind_of_finding_different_ids(tmp_path):
+    first = _week(tmp_path, "tuan-18.txt", "24/4/2026", "30/4/2026")
+    second = _week(tmp_path, "tuan-19.txt", "01/5/2026", "07/5/2026")
+    a, b = ([c for c in r.checks if c.rule == "META001" and c.status == "fail"][0] for r in (first, second))
+    assert a.report == "2026-04-24/2026-04-30" and b.report == "2026-05-01/2026-05-07"
+    assert a.id != b.id and re.fullmatch(ID_PATTERN, a.id) and re.fullmatch(ID_PATTERN, b.id)
+    assert a.legacy_id == b.legacy_id  # before, one decision dismissed both weeks' findings
+    again = _week(tmp_path, "tuan-19-gui-lai.txt", "01/5/2026", "07/5/2026")  # re-sent: same period, same ids
+    assert {c.id for c in again.checks if c.status == "fail"} == {c.id for c in second.checks if c.status == "fail"}
+    assert a.to_dict()["legacy_id"] == a.legacy_id
+
+
+def test_a_decision_made_before_ids_named_the_report_keeps_attaching(tmp_path, monkeypatch):
+    from wardaudit.model.findings import review_of
+    from wardaudit.store import WardStore, findings_text
+
+    paths = Paths(tmp_path)
+    (tmp_path / "parameters").mkdir()
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(tmp_path))
+    results = [_week(tmp_path, "tuan-18.txt", "24/4/2026", "30/4/2026"),
+               _week(tmp_path, "tuan-19.txt", "01/5/2026", "07/5/2026")]
+    WardStore(paths, "tan-an").save_audit(results, key="k")  # the ids must survive the store's JSON
+    a, b = (next(c for c in r.checks if c.rule == "META001") for r in results)
+    # the file as an auditor left it before: the decision names the old id, shared by both weeks
+    paths.ward_reviews("tan-an").parent.mkdir(parents=True)
+    paths.ward_reviews("tan-an").write_text(f"- id: {a.legacy_id}\n  status: dismissed\n  note: không ghi số\n"
+                                            "  by: kt\n  at: '2026-05-01T00:00:00Z'\n", encoding="utf-8")
+    rows = {r["id"]: r for r in review_list("tan-an", paths)["findings"]}
+    assert rows[a.id]["status"] == rows[b.id]["status"] == "dismissed"
+    assert a.legacy_id not in rows  # attached, so not listed as "no longer found"
+    decide("tan-an", b.id, "query", "tuần 19: đề nghị bổ sung số", paths=paths)  # a new decision: one week only
+    state = latest(load_decisions("tan-an", paths))
+    assert review_of(state, a).status == "dismissed" and review_of(state, b).status == "query"
+    rows = {r["id"]: r for r in review_list("tan-an", paths)["findings"]}
+    assert (rows[a.id]["status"], rows[b.id]["status"]) == ("dismissed", "query")
+    doc = json.loads(findings_text(results, {k: d.review() for k, d in state.items()}))
+    reviewed = {c["id"]: c["review"]["status"] for d in doc["reports"] for c in d["checks"] if "review" in c}
+    assert reviewed[a.id] == "dismissed" and reviewed[b.id] == "query"
+
+
 # --- the store ------------------------------------------------------------------------------------
 
 def _check(rule: str, key: str) -> CheckResult:

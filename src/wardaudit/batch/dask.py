@@ -7,6 +7,7 @@ portfolio's province pages are rendered on the same client (:meth:`DaskEngine.ma
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -14,11 +15,40 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from wardaudit.batch.manifest import WardRun
-from wardaudit.batch.task import Runner, run_ward_task
+from wardaudit.batch.task import Runner
 from wardaudit.errors import AuditError, one_line
 from wardaudit.project.config import Paths
 
 MAX_ATTEMPTS = 2
+NO_WORKER_SECONDS = 30.0  # how long wards may wait with no worker connected before a line says so
+
+
+class _WorkerWatch:
+    """Says, on stderr, when the scheduler has had no worker for :data:`NO_WORKER_SECONDS` (again
+    each time as long again passes), and when one is back."""
+
+    def __init__(self, client: Any):
+        self.client, self.since, self.said = client, None, 0.0
+
+    def check(self, waiting: int) -> None:
+        import sys
+
+        try:
+            workers = len(self.client.scheduler_info().get("workers", {}))
+        except Exception:  # noqa: BLE001 - a scheduler that does not answer is not a worker count
+            return
+        now = time.monotonic()
+        if workers:
+            if self.said:
+                print(f"Dask: {workers} worker đã kết nối / connected again", file=sys.stderr)
+            self.since, self.said = None, 0.0
+            return
+        self.since = self.since or now
+        if waiting and now - self.since >= NO_WORKER_SECONDS and now - (self.said or self.since) >= NO_WORKER_SECONDS:
+            self.said = now
+            print(f"Dask: không có worker nào kết nối scheduler từ {now - self.since:.0f} giây, {waiting} phường/xã "
+                  f"đang chờ / no worker has been connected for {now - self.since:.0f} s; {waiting} wards are "
+                  "waiting", file=sys.stderr)
 
 
 class DaskEngine:
@@ -43,24 +73,34 @@ class DaskEngine:
 
     def run(self, todo: list[WardRun], paths: Paths, runner: Runner | None,
             finish: Callable[[WardRun, dict], None]) -> None:
-        """Run every ward of ``todo`` on the cluster; ``finish`` records each result as it arrives."""
-        from dask.distributed import as_completed
+        """Run every ward of ``todo`` on the cluster; ``finish`` records each result as it arrives.
+        While no worker is connected the wards wait, and every :data:`NO_WORKER_SECONDS` one line
+        on stderr says so."""
+        from dask.distributed import wait
+
+        from wardaudit.batch.guard import run_timed
 
         client = self.client
         token = hashlib.sha256(f"{time.time_ns()}:{os.getpid()}".encode()).hexdigest()[:8]
         futures = {}
         for run in todo:
             run.attempts += 1
-            fut = client.submit(run_ward_task, run.plan, str(paths.root), runner, False, self.force,
+            fut = client.submit(run_timed, run.plan, str(paths.root), runner, False, self.force,
                                 key=f"wardaudit-{run.slug}-{token}", pure=False, retries=MAX_ATTEMPTS - 1)
             futures[fut] = run
-        for fut in as_completed(list(futures), loop=client.loop):
-            run = futures[fut]
-            try:
-                result = fut.result()
-            except Exception as e:  # noqa: BLE001 - e.g. every worker holding the task died
-                result = {"status": "failed", "reason": one_line(f"Dask: {type(e).__name__}: {e}")}
-            finish(run, result)
+        pending, watch = set(futures), _WorkerWatch(client)
+        while pending:
+            with contextlib.suppress(Exception):  # a timeout, or cancelled futures: each reports itself below
+                wait(list(pending), timeout=min(5.0, NO_WORKER_SECONDS), return_when="FIRST_COMPLETED")
+            done = {f for f in pending if f.status != "pending"}
+            pending -= done
+            for fut in done:
+                try:
+                    result = fut.result()
+                except Exception as e:  # noqa: BLE001 - e.g. every worker holding the task died
+                    result = {"status": "failed", "reason": one_line(f"Dask: {type(e).__name__}: {e}")}
+                finish(futures[fut], result)
+            watch.check(len(pending))
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         """``fn`` over ``items`` on the cluster, results in order."""

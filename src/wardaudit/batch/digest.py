@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from wardaudit.ingest import sha256_file
 from wardaudit.project.config import Paths
 from wardaudit.run.digest import package_digest
 from wardaudit.store import WardStore, stored_wards
@@ -27,11 +28,14 @@ def read_digest(path: Path) -> str | None:
 
 
 def portfolio_digest(failed: Iterable[tuple[str, str | None]], paths: Paths) -> str:
-    """A hash of what the portfolio shows: the package, every ward's digests, and the failures
-    (slug, reason) of this run; unchanged, the portfolio is not rendered again."""
+    """A hash of what the portfolio shows: the package, project.yaml, every ward's digests, and the
+    failures and wards with no report (slug, reason) of this run; unchanged, the portfolio is not
+    rendered again."""
     h = hashlib.sha256(f"{package_digest()}\n".encode())
     names = {p.stem for p in paths.parameters.glob("*.yaml")} if paths.parameters.is_dir() else set()
     h.update(f"wards\t{' '.join(sorted(names))}\n".encode())
+    # the provinces in scope and the calendar decide who "has not reported"
+    h.update(f"project\t{sha256_file(paths.project_file) if paths.project_file.exists() else '-'}\n".encode())
     for slug in stored_wards(paths):
         store = WardStore(paths, slug)
         h.update(f"{slug}\t{store.digest('inputs') or '-'}\t{store.digest('reviews') or '-'}\n".encode())

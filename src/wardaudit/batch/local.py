@@ -2,12 +2,15 @@
 
 :func:`run_batch` is what ``wardaudit run`` calls. Per ward it
 
+0. refuses a ward name that is not a slug, a second run in the same project and an output folder
+   linked out of the project, each in one line (:mod:`wardaudit.batch.guard`);
 1. validates ``parameters/<ward>.yaml`` (a bad file is a failed ward with a one-line reason);
 2. plans it once (:func:`wardaudit.run.plan.plan_ward`: parameters read, reports hashed) and skips
    the ward when nothing changed; when only the auditor's decisions or the page template changed,
    the worker finds the stored audit current and renders the ward's page, letter and summary from it,
    without auditing again;
-3. hands the plan to :func:`wardaudit.batch.task.run_ward_task` in a worker process
+3. hands the plan to :func:`wardaudit.batch.task.run_ward_task`, within the ward's ``max_seconds``
+   (:func:`wardaudit.batch.guard.run_timed`), in a worker process
    (``concurrent.futures`` with a ``forkserver`` or ``spawn`` context, :class:`LocalEngine`) or on a
    Dask cluster (:class:`wardaudit.batch.dask.DaskEngine`), where the whole run happens;
 4. records the digests only after a successful run.
@@ -31,11 +34,13 @@ from typing import Any
 from wardaudit.batch.dask import MAX_ATTEMPTS, DaskEngine
 from wardaudit.batch.digest import PORTFOLIO_DIGEST, portfolio_digest, read_digest
 from wardaudit.batch.discover import discover
+from wardaudit.batch.guard import one_run, refuse_outside_links, run_timed, ward_slug
 from wardaudit.batch.manifest import Progress, WardRun, summary_table, unread_names, write_manifest
-from wardaudit.batch.task import Runner, run_ward_task, worker_init
+from wardaudit.batch.task import Runner, worker_init
 from wardaudit.errors import AuditError, ParametersError, one_line
-from wardaudit.project.config import Paths, relative
+from wardaudit.project.config import Paths, load_params, relative
 from wardaudit.project.iorw import write_text
+from wardaudit.project.printable import for_terminal
 from wardaudit.run.digest import package_digest
 from wardaudit.run.plan import plan_ward
 from wardaudit.run.portfolio.summary import batch_counts
@@ -51,10 +56,11 @@ def _select(wards: Iterable[str] | None, all_wards: bool, paths: Paths) -> list[
         if not slugs:
             raise ParametersError(f"{relative(paths.parameters, paths)}: không có tệp tham số nào / "
                                   "no parameters files (try `wardaudit discover`)")
-        return slugs + [w for w in (wards or []) if w not in slugs]
+        named = [ward_slug(w, paths) for w in wards or []]
+        return slugs + [w for w in named if w not in slugs]
     slugs = []
     for w in wards or []:
-        slug = Path(w).stem if w.endswith((".yaml", ".yml")) else w
+        slug = ward_slug(w, paths)  # refused before anything is read
         if slug not in slugs:
             slugs.append(slug)
     if not slugs:
@@ -71,10 +77,17 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
     """
     run = WardRun(slug=slug)
     try:
+        if _no_report(paths.ward_raw(slug)):
+            run.ward = load_params(paths.ward_params(slug), paths).ward  # invalid parameters still fail the ward
+            run.status = "no_report"
+            run.reason = (f"{relative(paths.ward_raw(slug), paths)}: chưa nộp báo cáo (thư mục trống hoặc chưa có) / "
+                          "not submitted: no report in the ward folder")
+            return run, 0
         run.plan = plan_ward(slug, paths)
         run.ward = run.plan.params.ward
-        from wardaudit.review.decisions import load_decisions
-        load_decisions(slug, paths)  # a malformed file fails this ward here, with its line
+        from wardaudit.review.decisions import read_decisions
+        # a malformed file fails this ward here, with its line; an entry cut short is named, not fatal
+        run.warning = read_decisions(slug, paths).warning(relative(paths.ward_reviews(slug), paths))
     except (AuditError, OSError) as e:
         run.status = "failed"
         run.reason = e.one_line() if isinstance(e, AuditError) else one_line(f"{slug}: {e}")
@@ -99,6 +112,15 @@ def _keep_page(slug: str, paths: Paths, reason: str) -> None:
     WardStore(paths, slug).record_run("failed", reason)
     with contextlib.suppress(Exception):  # the page stays as it was; the index names the failure
         keep_last_good_page(slug, paths, reason)
+
+
+def _no_report(folder: Path) -> bool:
+    """No folder, or a folder with no file in it: the unit has not submitted ("chưa nộp"), which is
+    not a failed run. A folder holding only files that cannot be read is a failed run (its reason
+    names them)."""
+    if not folder.is_dir():
+        return True
+    return not any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir())
 
 
 # what an interrupted run leaves behind, always under a hidden name: iorw's temporaries and the
@@ -177,7 +199,7 @@ class LocalEngine:
         futures = {}
         for run in pending:
             run.attempts += 1
-            futures[pool.submit(run_ward_task, run.plan, str(self.paths.root), self.runner, True,
+            futures[pool.submit(run_timed, run.plan, str(self.paths.root), self.runner, True,
                                 self.force)] = run
         broken: list[WardRun] = []
         waiting = set(futures)
@@ -231,7 +253,7 @@ class LocalEngine:
 def _render_portfolio(runs: list[WardRun], paths: Paths, force: bool, portfolio: Callable[..., dict] | None,
                       engine: LocalEngine | DaskEngine, quiet: bool) -> dict:
     """Render the index and province pages, unless nothing they show has changed since the last time."""
-    digest = portfolio_digest([(r.slug, r.reason) for r in runs if r.status == "failed"], paths)
+    digest = portfolio_digest([(r.slug, r.reason) for r in runs if r.status in ("failed", "no_report")], paths)
     stamp = paths.processed / PORTFOLIO_DIGEST
     index = paths.reports / "index.html"
     if not force and index.exists() and read_digest(stamp) == digest:
@@ -286,22 +308,27 @@ def _run_wards(engine: LocalEngine | DaskEngine, todo: list[WardRun], runs: list
 def _report(runs: list[WardRun], manifest: Path, index: dict, paths: Paths, quiet: bool, started: float) -> int:
     failed = [r for r in runs if r.status == "failed"]
     out = sys.stdout
-    if not quiet:
-        print(summary_table(runs), file=out)
+    if not quiet:  # reasons quote reports and file names: no escape sequence reaches the terminal
+        print(for_terminal(summary_table(runs)), file=out)
     ok = sum(r.status == "ok" for r in runs)
     skipped = sum(r.status == "skipped" for r in runs)
+    absent = sum(r.status == "no_report" for r in runs)
     found = {k: sum((r.counts or {}).get(k, 0) for r in runs) for k in ("error", "warning")}
     print(f"{len(runs)} phường/xã / wards: {ok} chạy xong / ran, {len(failed)} chạy lỗi / run failed, "
-          f"{skipped} bỏ qua / skipped (không đổi / unchanged) · phát hiện / findings: {found['error']} sai sót / "
+          f"{skipped} bỏ qua / skipped (không đổi / unchanged), {absent} chưa nộp / not submitted · "
+          f"phát hiện / findings: {found['error']} sai sót / "
           f"errors, {found['warning']} cảnh báo / warnings · {time.time() - started:.1f}s · "
           f"{relative(manifest, paths)}", file=out)
     if index.get("status") == "failed":
-        print(f"index: lỗi / failed: {index.get('reason')}", file=sys.stderr)
+        print(for_terminal(f"index: lỗi / failed: {index.get('reason')}"), file=sys.stderr)
     elif not quiet:
         print(f"index: {relative(Path(index.get('html') or paths.reports / 'index.html'), paths)} "
               f"({index.get('status')}, {index.get('seconds', 0):.1f}s)", file=out)
-    # the exit code speaks for the wards; a failed index is reported above and re-rendered next run
-    return 1 if failed else 0
+    if index.get("controls_removed"):
+        print(f"exports: đã bỏ {index['controls_removed']} ký tự điều khiển / {index['controls_removed']} control "
+              "characters removed", file=sys.stderr)
+    # a failed ward, index or export fails the run; what failed is re-rendered on the next run
+    return 1 if failed or index.get("status") == "failed" else 0
 
 
 def run_batch(wards: Iterable[str] | None = None, all_wards: bool = False, jobs: int | None = None,
@@ -329,22 +356,26 @@ def run_batch(wards: Iterable[str] | None = None, all_wards: bool = False, jobs:
     Returns
     -------
     int
-        0 when every ward ran or was up to date, 1 when a ward failed. A failed portfolio is
-        reported on stderr (and tried again on the next run) but does not change the code.
+        0 when every ward ran or was up to date and the portfolio was written, 1 when a ward or the
+        portfolio (index, province pages, exports) failed; a failed portfolio is one line on stderr
+        and is tried again on the next run.
     """
     paths = paths or Paths()
     started = time.time()
     jobs = max(1, jobs or os.cpu_count() or 1)
-    runs, todo = _plan(_select(wards, all_wards, paths), paths, force)
-    _remove_leftovers(paths, [r.slug for r in todo])
-    meta = {"jobs": None if scheduler else jobs, "scheduler": scheduler, "force": force}
-    engine = DaskEngine(scheduler, force) if scheduler else LocalEngine(paths, jobs, runner, force)
-    try:
+    slugs = _select(wards, all_wards, paths)
+    with one_run(paths):  # a second `run` in this project stops here, in one line
+        refuse_outside_links(paths, slugs)
+        runs, todo = _plan(slugs, paths, force)
+        _remove_leftovers(paths, [r.slug for r in todo])
+        meta = {"jobs": None if scheduler else jobs, "scheduler": scheduler, "force": force}
+        engine = DaskEngine(scheduler, force) if scheduler else LocalEngine(paths, jobs, runner, force)
         try:
-            _run_wards(engine, todo, runs, paths, runner, quiet)
+            try:
+                _run_wards(engine, todo, runs, paths, runner, quiet)
+            finally:
+                manifest = write_manifest(runs, paths, {**meta, "seconds": round(time.time() - started, 3)})
+            index = _render_portfolio(runs, paths, force, portfolio, engine, quiet)
         finally:
-            manifest = write_manifest(runs, paths, {**meta, "seconds": round(time.time() - started, 3)})
-        index = _render_portfolio(runs, paths, force, portfolio, engine, quiet)
-    finally:
-        engine.close()
-    return _report(runs, manifest, index, paths, quiet, started)
+            engine.close()
+        return _report(runs, manifest, index, paths, quiet, started)

@@ -19,7 +19,7 @@ from wardaudit.version import __version__
 class WardRun:
     slug: str
     ward: str | None = None
-    status: str = "pending"  # ok | failed | skipped
+    status: str = "pending"  # ok | failed | skipped | no_report (the folder holds no report: "chưa nộp")
     reason: str | None = None
     html: str | None = None
     seconds: float | None = None
@@ -28,6 +28,7 @@ class WardRun:
     unread: list[str] = field(default_factory=list)  # the ward's files that were not read (names)
     plan: WardPlan | None = field(default=None, repr=False, compare=False)
     attempts: int = 0
+    warning: str | None = None  # one line the auditor should see though the ward ran (a damaged decisions file)
     carried: bool = field(default=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -42,6 +43,8 @@ class WardRun:
             out.pop("unread")
         if not self.carried:
             out.pop("carried")
+        if self.warning is None:
+            out.pop("warning")
         return out
 
 
@@ -91,7 +94,7 @@ def write_manifest(runs: list[WardRun], paths: Paths, meta: dict[str, Any]) -> P
     except (OSError, ValueError, AttributeError):
         pass
     wards = sorted([r.to_json() for r in runs] + carried, key=lambda w: w["slug"])
-    totals = {s: sum(1 for w in wards if w["status"] == s) for s in ("ok", "failed", "skipped")}
+    totals = {s: sum(1 for w in wards if w["status"] == s) for s in ("ok", "failed", "skipped", "no_report")}
     doc = {"schema": MANIFEST_SCHEMA, "wardaudit": __version__, **meta, "totals": totals, "wards": wards}
     return write_text(target, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
@@ -116,17 +119,17 @@ def _counts_text(counts: dict[str, int] | None) -> str:
 
 def summary_table(runs: list[WardRun], max_rows: int = 30) -> str:
     """A table that fits on one screen: failures first, then the slowest wards."""
-    order = {"failed": 0, "ok": 1, "skipped": 2}
+    order = {"failed": 0, "no_report": 1, "ok": 2, "skipped": 3}
     rows = sorted(runs, key=lambda r: (order.get(r.status, 3), -(r.seconds or 0), r.slug))
     shown = rows[:max_rows]
     width = max([len("ward")] + [len(r.slug) for r in shown])
     lines = [f"{'ward':{width}}  {'lần chạy':9}  {'giây':>7}  {'phát hiện':32}  lý do",
              f"{'-' * width}  {'-' * 9}  {'-' * 7}  {'-' * 32}  {'-' * 6}"]
-    run_words = {"ok": "xong", "failed": "chạy lỗi", "skipped": "bỏ qua"}
+    run_words = {"ok": "xong", "failed": "chạy lỗi", "skipped": "bỏ qua", "no_report": "chưa nộp"}
     for r in shown:
         secs = f"{r.seconds:7.1f}" if r.seconds is not None else f"{'-':>7}"
         lines.append(f"{r.slug:{width}}  {run_words.get(r.status, r.status):9}  {secs}  {_counts_text(r.counts):32}  "
-                     f"{one_line(r.reason or unread_text(r.unread), 90)}")
+                     f"{one_line(r.reason or r.warning or unread_text(r.unread), 90)}")
     if len(rows) > len(shown):
         lines.append(f"… {len(rows) - len(shown)} phường/xã khác / more wards in reports/batch.json")
     return "\n".join(lines)

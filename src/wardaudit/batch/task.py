@@ -20,6 +20,7 @@ from pathlib import Path
 
 from wardaudit.errors import AuditError, one_line
 from wardaudit.project.config import Paths
+from wardaudit.project.iorw import open_log
 from wardaudit.run.plan import WardPlan
 from wardaudit.run.portfolio.summary import batch_counts
 from wardaudit.store import WardStore
@@ -38,7 +39,7 @@ def _output_to(log: Path | None) -> Iterator[None]:
     sys.stdout.flush()
     sys.stderr.flush()
     saved = [os.dup(1), os.dup(2)]
-    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = open_log(log)  # a symbolic link planted at run.log is replaced, never followed
     try:
         os.dup2(fd, 1)
         os.dup2(fd, 2)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from collections import Counter
 from datetime import date
 from typing import Any
 
 from wardaudit.model.document import Document
 from wardaudit.model.report import DateParts, NameVariant, Period, ReportMeta, SourceLine
+from wardaudit.vi.names import fold, slugify  # noqa: F401 - re-exported: callers import them from here
 
 _NUMBER = re.compile(r"^\s*Số\s*:?\s*(?P<num>[^\s/]*)\s*/\s*(?P<suffix>[A-ZĐ][\w\-Đ]*)", re.IGNORECASE)
 _DATE_LINE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s*"
@@ -31,17 +31,6 @@ _WARD = re.compile(rf"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|ỦY BAN N
                    rf"(xã|phường|đặc khu|XÃ|PHƯỜNG|ĐẶC KHU)\s+(?P<name>{_NAME})")
 _SIGNER_TITLE = re.compile(r"\b(CHỦ TỊCH|PHÓ CHỦ TỊCH|TM\.|KT\.)")
 _STOP_NAME_WORDS = {"UBND", "Ủy", "Uỷ", "Sở", "Phòng", "Ban", "Tổ", "Lưu", "Nơi", "Trên", "Kính", "Các", "Hội", "Đảng"}
-
-
-def slugify(name: str) -> str:
-    text = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "ward"
-
-
-def fold(name: str) -> str:
-    """The name without diacritics, lowercase: 'Hưng Long' and 'Hung Long' fold to the same."""
-    return slugify(name).replace("-", " ")
 
 
 _WARD_LEAD = re.compile(r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|địa bàn|của|tại)\s+$")

@@ -8,6 +8,7 @@ with its header repeated is stitched. ``Location.line`` is the 1-based paragraph
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def table_grid(table) -> list[list[str]]:
             tc = cell._tc
             same_left = j > 0 and cells[j - 1] is not None and cells[j - 1]._tc is tc
             same_above = j < len(above) and above[j] is not None and above[j]._tc is tc
-            texts.append("" if same_left or same_above else cell.text)
+            texts.append("" if same_left or same_above else unicodedata.normalize("NFC", cell.text))
         grid.append(texts)
         above = cells
     return grid
@@ -118,7 +119,7 @@ def read_docx(path: Path, *, display_path: str, max_pages: int | None = None,
         if el.tag == f"{_W}p":
             n_para += 1
             p = Paragraph(el, document)
-            text = p.text.strip()
+            text = unicodedata.normalize("NFC", p.text.strip())
             if not text:
                 continue
             blank_since_table = False

@@ -72,15 +72,15 @@ def _wrap(path: Path, shown: str, out: Path, max_pages: int, max_inflate_mb: int
 
 @reader(*SUFFIXES)
 def read_image(path: Path, *, display_path: str, max_pages: int = DEFAULT_MAX_PAGES, cache_dir: Path | None = None,
-               max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, **_: object) -> Document:
+               max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, refresh_cache: bool = False, **_: object) -> Document:
     """Read a photo or scan of report pages by OCR (see the module's docstring)."""
     shown = display_path
     folder = cache_folder(cache_dir, "ocr")
     folder.mkdir(parents=True, exist_ok=True)
     wrapped = folder / f"{sha256_file(path)[:32]}-image.pdf"
-    if not wrapped.is_file():
+    if refresh_cache or not wrapped.is_file():
         _wrap(path, shown, wrapped, max_pages, max_inflate_mb)
     doc = read_pdf(wrapped, display_path=shown, max_pages=max_pages, cache_dir=folder,
-                   max_inflate_mb=max_inflate_mb)
+                   max_inflate_mb=max_inflate_mb, refresh_cache=refresh_cache)
     doc.format = path.suffix.lower().lstrip(".")
     return doc

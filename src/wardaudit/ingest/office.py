@@ -88,15 +88,16 @@ def _run(cmd: list[str], shown: str) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
-def convert(path: Path, shown: str, *, cache_dir: Path | None = None) -> Path:
-    """``path`` converted by LibreOffice to the format its reader reads (.docx or .xlsx), cached by hash."""
+def convert(path: Path, shown: str, *, cache_dir: Path | None = None, refresh: bool = False) -> Path:
+    """``path`` converted by LibreOffice to the format its reader reads (.docx or .xlsx), cached by hash
+    (``refresh``: converted again, the cached entry replaced)."""
     global conversions
     suffix = path.suffix.lower()
     target = CONVERSIONS[suffix][0]
     sha = sha256_file(path)
     folder = cache_folder(cache_dir, "office")
     out = folder / f"{sha[:32]}.{target}"
-    if _cached(out, sha):
+    if not refresh and _cached(out, sha):
         return out
     reason = needs_reason(suffix)
     if reason:
@@ -126,7 +127,7 @@ def convert(path: Path, shown: str, *, cache_dir: Path | None = None) -> Path:
 @reader(*CONVERSIONS)
 def read_office(path: Path, *, display_path: str, max_pages: int | None = None,
                 max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, cache_dir: Path | None = None,
-                **_: object) -> Document:
+                refresh_cache: bool = False, **_: object) -> Document:
     """Read a .doc/.odt/.rtf (through .docx) or .xls/.ods (through .xlsx) converted by LibreOffice.
 
     A file larger than ``max_inflate_mb`` is refused before LibreOffice opens it; the conversion then
@@ -137,7 +138,7 @@ def read_office(path: Path, *, display_path: str, max_pages: int | None = None,
     if size > max_inflate_mb << 20:
         raise InputError(f"{shown}: tệp {suffix} lớn {size >> 20} MB, vượt giới hạn {max_inflate_mb} MB "
                          f"(max_inflate_mb) / the {suffix} file is {size >> 20} MB, over the limit", path=shown)
-    converted = convert(path, shown, cache_dir=cache_dir)
+    converted = convert(path, shown, cache_dir=cache_dir, refresh=refresh_cache)
     read = read_docx if converted.suffix == ".docx" else read_xlsx
     doc = read(converted, display_path=shown, max_pages=max_pages, max_inflate_mb=max_inflate_mb)
     doc.format = suffix.lstrip(".")

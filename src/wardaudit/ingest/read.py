@@ -23,7 +23,7 @@ def _load_readers() -> None:
 def read_document(path: str | Path, *, display_path: str | None = None,
                   max_pages: int = DEFAULT_MAX_PAGES, structure: bool = True,
                   max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, cache_dir: Path | None = None,
-                  sha256: str | None = None) -> Document:
+                  sha256: str | None = None, refresh_cache: bool = False) -> Document:
     """Read one report into a structured :class:`Document`.
 
     Parameters
@@ -35,6 +35,9 @@ def read_document(path: str | Path, *, display_path: str | None = None,
         LibreOffice's conversions are kept beside it (data/processed/office).
     sha256
         The file's content hash when the caller has it (a ward's plan hashes each report once).
+    refresh_cache
+        Do not use a cached OCR result or LibreOffice conversion: make it again and replace it
+        (``wardaudit run --force``).
 
     Raises :class:`InputError` (one line naming the file) for anything unreadable.
     """
@@ -53,7 +56,7 @@ def read_document(path: str | Path, *, display_path: str | None = None,
                                 path=shown)
     try:
         doc = readers.get(suffix)(path, display_path=shown, max_pages=max_pages,
-                                  max_inflate_mb=max_inflate_mb, cache_dir=cache_dir)
+                                  max_inflate_mb=max_inflate_mb, cache_dir=cache_dir, refresh_cache=refresh_cache)
     except InputError:
         raise
     except (MemoryError, RecursionError):

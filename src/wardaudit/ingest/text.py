@@ -27,6 +27,7 @@ from wardaudit.model.document import Block, Document, Location, Table
 _BULLET = re.compile(r"^\s*(?:[-+•*–]\s|\\\*\s|\d+\)\s|\(\d+\)\s)")
 _MD_HEADING = re.compile(r"^\s*(#{1,6})\s+")
 _NUMBERED = re.compile(r"^\s*(?:\*+\s*)?(?:Phần\s+\w+|[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))\s", re.IGNORECASE)
+NFC_NOTE = "Đã chuẩn hóa chữ có dấu tổ hợp (Unicode NFD) về dạng dựng sẵn (NFC) / decomposed Unicode normalised to NFC"
 _TERMINAL = re.compile(r"[.:;!?…)\]”\"»/]\s*$")
 
 
@@ -218,11 +219,14 @@ def table_text(t: Table) -> str:
 @reader(".txt", ".md", ".markdown", ".text")
 def read_text(path: Path, *, display_path: str, max_pages: int | None = None, **_: object) -> Document:
     data = path.read_bytes()
-    text, encoding_note = decode_bytes(data, display_path)
+    decoded, encoding_note = decode_bytes(data, display_path)
+    text = unicodedata.normalize("NFC", decoded)  # decomposed accents (some Mac and web tools) read as composed
     if not text.strip():
         raise InputError(f"{display_path}: tệp không có nội dung / the file has no text", path=display_path)
     doc = Document(source=display_path, format="markdown" if path.suffix.lower() in (".md", ".markdown") else "text",
                    sha256="", blocks=parse_text(text, display_path))
     if encoding_note:
         doc.notes.append(f"Đã giải mã tệp theo {encoding_note} / decoded as {encoding_note}")
+    if text != decoded:
+        doc.notes.append(NFC_NOTE)
     return doc

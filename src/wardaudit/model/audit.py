@@ -74,13 +74,14 @@ class AuditResult:
 
 def _check_record(c: CheckResult) -> dict[str, Any]:
     return {"rule": c.rule, "status": c.status, "severity": c.severity, "message": c.message,
-            "values": c.values, "evidence": [asdict(e) for e in c.evidence], "key": c.key, "relation": c.relation}
+            "values": c.values, "evidence": [asdict(e) for e in c.evidence], "key": c.key, "relation": c.relation,
+            "report": c.report}
 
 
 def _check_from(d: dict[str, Any]) -> CheckResult:
     return CheckResult(rule=d["rule"], status=d["status"], severity=d["severity"], message=d["message"],
                        values=d.get("values") or {}, evidence=tuple(Evidence(**e) for e in d.get("evidence") or ()),
-                       key=d.get("key") or "", relation=d.get("relation"))
+                       key=d.get("key") or "", relation=d.get("relation"), report=d.get("report") or "")
 
 
 def _relation_record(r: Relation, ids: set[str]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,21 +57,31 @@ class CheckResult:
     evidence: tuple[Evidence, ...] = ()
     key: str = ""  # what the check is about; used to avoid reporting one contradiction twice
     relation: dict[str, Any] | None = None  # the relation checked: kind, cue, strength, scope
+    report: str = ""  # the report it was found in: its period, else its date, else its file's name
 
     @property
     def id(self) -> str:
-        """A stable name for what this check is about: the rule and a hash of its relation key.
+        """A stable name for what this check is about: the rule, the report and its relation key.
 
         The key names the relation (metric, scope, period, figures), never a fact number or a
         line, so the same contradiction keeps its id across re-runs and a corrected
-        re-submission. A check without a key falls back to its message.
+        re-submission of the same period; the report's period (:attr:`report`) keeps two
+        reports of one ward apart. A check without a key falls back to its message.
         """
+        basis = self.key or self.message
+        return finding_id(self.rule, f"{self.report}\n{basis}" if self.report else basis)
+
+    @property
+    def legacy_id(self) -> str:
+        """The id before it named the report (rule and key only): decisions recorded on it still attach."""
         return finding_id(self.rule, self.key or self.message)
 
     def to_dict(self, review: dict[str, Any] | None = None) -> dict[str, Any]:
         d = {"id": self.id, "rule": self.rule, "status": self.status, "severity": self.severity,
              "message": self.message, "values": _clean_values(self.values),
              "evidence": [e.to_dict() for e in self.evidence]}
+        if self.report:
+            d["legacy_id"] = self.legacy_id
         if self.relation:
             d["relation"] = dict(self.relation)
         if review is not None:
@@ -92,6 +102,20 @@ def finding_id(rule: str, basis: str) -> str:
     """``RULE-<10 hex digits>``: the rule and a 40-bit BLAKE2b hash of ``basis``."""
     digest = hashlib.blake2b(f"{rule}\n{basis}".encode(), digest_size=5).hexdigest()
     return f"{rule}-{digest}"
+
+
+def review_of(reviews: Mapping[str, Any] | None, check: CheckResult | Mapping[str, Any]) -> Any:
+    """The decision on ``check`` in ``reviews`` (finding id → decision): by its id, else by its
+    legacy id (a decision recorded before ids named the report attaches as it did then: to every
+    report's finding of that legacy id that has no decision of its own)."""
+    if not reviews:
+        return None
+    if isinstance(check, CheckResult):
+        cid, legacy = check.id, (check.legacy_id if check.report else None)
+    else:
+        cid, legacy = check.get("id"), check.get("legacy_id")
+    found = reviews.get(cid)
+    return found if found is not None or not legacy else reviews.get(legacy)
 
 
 def _clean_number(v: Any) -> Any:
@@ -127,7 +151,7 @@ def findings_document(*, source: str, ward: str | None, report: dict[str, Any], 
     ``unread`` (the ward's files not read, with their reasons) is listed when there is any."""
     reviews = reviews or {}
     doc = {"schema": SCHEMA, "source": source, "ward": ward, "report": report,
-           "checks": [c.to_dict(reviews.get(c.id) if c.status == "fail" else None) for c in sort_checks(checks)],
+           "checks": [c.to_dict(review_of(reviews, c) if c.status == "fail" else None) for c in sort_checks(checks)],
            "facts": facts, "unchecked": unchecked(checks)}
     if notes:
         doc["notes"] = notes

@@ -1,7 +1,14 @@
 """Atomic writes: a temporary file in the same folder, fsync, then rename. An interrupted run
-leaves either the previous complete file or the new complete file, never half of one."""
+leaves either the previous complete file or the new complete file, never half of one.
+
+A symbolic link planted where an output goes is replaced, never written through (the rename
+replaces the link itself); a log opened for appending output never follows one either
+(:func:`open_log`). Names made from a report's file name are kept short enough for any
+filesystem (:func:`short_stem`)."""
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -38,7 +45,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # a name near the 255-byte limit leaves no room for the temporary's prefix and suffix
+    fd, tmp = tempfile.mkstemp(prefix=f".{short_stem(path.name, 100)}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -50,6 +58,31 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def short_stem(stem: str, limit: int = 120) -> str:
+    """``stem`` fit for part of a file name: when longer than ``limit`` UTF-8 bytes, cut at a
+    character boundary and followed by a hash of the whole (two long names stay apart)."""
+    raw = stem.encode("utf-8")
+    if len(raw) <= limit:
+        return stem
+    digest = hashlib.sha256(raw).hexdigest()[:10]
+    return f"{raw[: limit - 11].decode('utf-8', 'ignore')}-{digest}"
+
+
+def open_log(path: str | Path) -> int:
+    """A file descriptor on ``path``, emptied, for a process's output. A symbolic link there is
+    removed first (never followed: it could point anywhere, and O_TRUNC would empty its target)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+    try:
+        return os.open(path, flags, file_mode())
+    except OSError as e:
+        if e.errno != errno.ELOOP:
+            raise
+    path.unlink()
+    return os.open(path, flags | os.O_EXCL, file_mode())
 
 
 def write_text(path: str | Path, text: str) -> Path:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wardaudit.model.document import Block, Document
-from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, Evidence
+from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, Evidence, review_of
 from wardaudit.render.messages import t
 from wardaudit.render.placement import Placement, anchor_prefix, place_evidence, segments
 from wardaudit.render.templating import macros
@@ -125,13 +125,13 @@ def findings(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None =
     failures = _failures(results, lang)
     shown, dismissed = [], []
     for c, ci, pl, r in failures:
-        d = reviews.get(c.id)
+        d = review_of(reviews, c)
         review = _review_data(d, lang) if reviewing else None
         source = r.document.source if len(results) > 1 else None
         item = _finding_data(c, ci, pl, titles.get(c.rule, ""), source, review, lang, r.document)
         item["queried"] = d is not None and d.status == "query"
         (dismissed if d is not None and d.status == "dismissed" else shown).append(item)
-    current = {c.id for c, *_ in failures}
+    current = {i for c, *_ in failures for i in (c.id, c.legacy_id)}
     data = {"heading": t("findings", lang), "none": t("no_findings", lang), "shown": shown, "dismissed": dismissed,
             "dismissed_heading": t("dismissed_section", lang),
             "gone": _gone_data([reviews[k] for k in sorted(reviews) if k not in current], lang)}

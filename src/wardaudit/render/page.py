@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, sort_checks, summary, unchecked
+from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, review_of, sort_checks, summary, unchecked
 from wardaudit.render.charts import CHARTS, png_bytes
 from wardaudit.render.evidence import all_results, findings, loc_label, rule_titles, source_view, table_data
 from wardaudit.render.messages import has, t
@@ -119,7 +119,7 @@ def _family(rule: str) -> str:
 
 
 def _dismissed(c: CheckResult, reviews: Mapping[str, Any] | None) -> bool:
-    d = (reviews or {}).get(c.id)
+    d = review_of(reviews, c)
     return c.status == "fail" and d is not None and d.status == "dismissed"
 
 

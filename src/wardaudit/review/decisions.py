@@ -2,51 +2,47 @@
 
 ``data/reviews/<slug>.yaml`` is a YAML list of ``{id, status, note, by, at}``; :func:`decide`
 appends one entry and nothing in the product rewrites or deletes the file. The latest entry for
-an id is the finding's review state (``open`` when none). A decision whose finding no longer
+an id is the finding's review state (``open`` when none). A finding's id names its report's
+period; a decision recorded before it did carries the finding's ``legacy_id`` and still attaches
+(:func:`wardaudit.model.findings.review_of`) to every report's finding of that legacy id that has
+no decision of its own, as it did when it was made. A decision whose finding no longer
 appears in the ward's findings is kept and shown as "không còn phát hiện / no longer found".
 
-A malformed file raises :class:`~wardaudit.errors.ReviewError` naming the file and the line.
+A malformed file raises :class:`~wardaudit.errors.ReviewError` naming the file and the line; a last
+entry cut short by an interrupted write is set aside and named instead (:mod:`wardaudit.review.log`,
+which also appends all or nothing).
 """
 from __future__ import annotations
 
 import datetime as _dt
-import fcntl
 import getpass
 import hashlib
-import json
-import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from wardaudit.errors import ReviewError
-from wardaudit.project.config import Paths, relative
+from wardaudit.model.findings import review_of
+from wardaudit.project.config import SLUG_PATTERN, Paths, relative
+from wardaudit.review.log import (
+    MAX_BY,
+    MAX_NOTE,
+    STATUSES,
+    Decision,
+    DecisionsLog,
+    append,
+    entry_text,
+    parse_decisions,
+    read_log,
+)
 from wardaudit.store import WardStore
 
-STATUSES = ("open", "confirmed", "dismissed", "query")
 NO_LONGER_FOUND = "không còn phát hiện / no longer found"
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
-_HEADER = ("# Quyết định của kiểm toán viên về các phát hiện (chỉ ghi thêm, không sửa, không xóa).\n"
-           "# Auditors' decisions on findings: append-only, written by `wardaudit review`.\n")
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One entry of a ward's decisions file."""
-
-    id: str
-    status: str
-    note: str
-    by: str | None
-    at: str
-
-    def review(self) -> dict[str, Any]:
-        """The ``review`` object a failing check carries in findings.json."""
-        return {"status": self.status, "note": self.note, "by": self.by, "at": self.at}
+_SLUG = re.compile(SLUG_PATTERN)
+__all__ = ["STATUSES", "Decision", "DecisionsLog", "decide", "latest", "load_decisions", "parse_decisions",
+           "read_decisions", "review_list"]
 
 
 def _slug(ward: str) -> str:
@@ -57,72 +53,21 @@ def _slug(ward: str) -> str:
     return slug
 
 
-def _text(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, _dt.datetime):
-        v = v.astimezone(_dt.UTC) if v.tzinfo else v
-        return v.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return v if isinstance(v, str) else None
-
-
-def _decision(item: Any, shown: str, line: int) -> Decision:
-    where = f"{shown}:{line}"
-    if not isinstance(item, dict):
-        raise ReviewError(f"{where}: mỗi mục phải là một bảng id/status/note/by/at / "
-                          "each entry must be a mapping of id, status, note, by, at", path=shown)
-    unknown = sorted(set(map(str, item)) - {"id", "status", "note", "by", "at"})
-    if unknown:
-        raise ReviewError(f"{where}: khóa lạ / unknown key '{unknown[0]}'", path=shown)
-    did, status, at = _text(item.get("id")), item.get("status"), _text(item.get("at"))
-    note, by = item.get("note", ""), item.get("by")
-    if not did:
-        raise ReviewError(f"{where}: thiếu id / missing id", path=shown)
-    if status not in STATUSES:
-        raise ReviewError(f"{where}: trạng thái '{status}' không hợp lệ / invalid status (one of "
-                          f"{', '.join(STATUSES)})", path=shown)
-    if not isinstance(note, str) or (by is not None and not isinstance(by, str)) or not at:
-        raise ReviewError(f"{where}: note, by phải là chuỗi và cần at / note and by must be text, at is "
-                          "required", path=shown)
-    return Decision(id=did, status=status, note=note, by=by, at=at)
-
-
-def parse_decisions(text: str, shown: str) -> list[Decision]:
-    """The decisions in ``text`` (the content of the file ``shown``), oldest first."""
+def read_decisions(slug: str, paths: Paths | None = None) -> DecisionsLog:
+    """The ward's decisions file: its complete entries, oldest first, and the line of a last entry
+    cut short by an interrupted write (set aside, see :attr:`DecisionsLog.warning`)."""
+    paths = paths or Paths()
+    path = paths.ward_reviews(_slug(slug))
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        if mark is not None and e.context_mark is not None and mark.line >= len(text.splitlines()):
-            mark = e.context_mark  # "end of file": the line where the unclosed construct began
-        line = mark.line + 1 if mark else "?"
-        problem = " ".join(str(e.problem or e).split())[:120]
-        raise ReviewError(f"{shown}:{line}: YAML không hợp lệ / invalid YAML: {problem}", path=shown) from None
-    except yaml.YAMLError as e:
-        raise ReviewError(f"{shown}: YAML không hợp lệ / invalid YAML: {' '.join(str(e).split())[:120]}",
-                          path=shown) from None
-    if data is None:
-        return []
-    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
-        line = node.start_mark.line + 1 if node is not None else 1
-        raise ReviewError(f"{shown}:{line}: cần một danh sách quyết định / expected a list of decisions",
-                          path=shown)
-    return [_decision(item, shown, n.start_mark.line + 1) for item, n in zip(data, node.value, strict=False)]
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return DecisionsLog((), complete=0)
+    return read_log(data, relative(path, paths))
 
 
 def load_decisions(slug: str, paths: Paths | None = None) -> list[Decision]:
-    """Every decision recorded for the ward, oldest first; [] when it has no decisions file."""
-    paths = paths or Paths()
-    path = paths.ward_reviews(_slug(slug))
-    shown = relative(path, paths)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    except UnicodeDecodeError:
-        raise ReviewError(f"{shown}: không phải văn bản UTF-8 / not UTF-8 text", path=shown) from None
-    return parse_decisions(text, shown)
+    """Every complete decision recorded for the ward, oldest first; [] when it has no decisions file."""
+    return list(read_decisions(slug, paths).decisions)
 
 
 def latest(decisions: Iterable[Decision]) -> dict[str, Decision]:
@@ -164,6 +109,12 @@ def failing_checks(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def current_ids(checks: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The ids a decision may name to attach to ``checks``: theirs, and the legacy ids (before ids
+    named the report) that decisions recorded earlier carry."""
+    return {i for c in checks for i in (c.get("id"), c.get("legacy_id")) if i}
+
+
 def gone(state: Mapping[str, Decision], current_ids: Iterable[str]) -> list[Decision]:
     """Decisions whose finding no longer appears, in id order."""
     ids = set(current_ids)
@@ -175,46 +126,68 @@ def review_list(ward: str, paths: Paths | None = None) -> dict[str, Any]:
     then the decisions whose finding no longer appears (``"found": false``)."""
     paths = paths or Paths()
     slug = _slug(ward)
-    state = latest(load_decisions(slug, paths))
+    log = read_decisions(slug, paths)
+    state = latest(log.decisions)
     checks = failing_checks(findings_documents(slug, paths))
     rows = []
     for c in checks:
-        d = state.get(c["id"])
+        d = review_of(state, c)
         rows.append({"id": c["id"], "rule": c.get("rule"), "severity": c.get("severity"),
                      "message": c.get("message"), "status": d.status if d else "open",
                      "note": d.note if d else None, "by": d.by if d else None, "at": d.at if d else None,
                      "found": True})
-    for d in gone(state, (c["id"] for c in checks)):
+    for d in gone(state, current_ids(checks)):
         rows.append({"id": d.id, "rule": d.id.split("-")[0], "severity": None, "message": NO_LONGER_FOUND,
                      "status": d.status, "note": d.note, "by": d.by, "at": d.at, "found": False})
-    return {"ward": slug, "findings": rows}
+    out: dict[str, Any] = {"ward": slug, "findings": rows}
+    damaged = log.warning(relative(paths.ward_reviews(slug), paths))
+    if damaged:
+        out["damaged"] = damaged
+    return out
 
 
 # --- recording a decision ---------------------------------------------------------------------------
 
-def _entry(d: Decision) -> str:
-    q = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731 - a JSON string is a YAML scalar
-    return (f"- id: {q(d.id)}\n  status: {d.status}\n  note: {q(d.note)}\n  by: {q(d.by) if d.by else 'null'}\n"
-            f"  at: {q(d.at)}\n")
+# characters that break a line or reorder what a terminal shows (bidi embeddings, overrides, isolates)
+_INVISIBLE = {0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 
-def _append(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        size = os.fstat(fd).st_size
-        if size == 0:
-            text = _HEADER + text
-        else:
-            with open(path, "rb") as f:
-                f.seek(size - 1)
-                if f.read(1) != b"\n":
-                    text = "\n" + text
-        os.write(fd, text.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _refused_character(text: str, allowed: str = "") -> str | None:
+    """The first control character of ``text`` (other than ``allowed``), as U+XXXX, or None."""
+    for ch in text:
+        code = ord(ch)
+        if ch not in allowed and (code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000
+                                  or code in _INVISIBLE):
+            return f"U+{code:04X}"
+    return None
+
+
+def _checked_note(note: str, slug: str) -> str:
+    bad = _refused_character(str(note), "\t\n\r")
+    if bad:
+        raise ReviewError(f"--note: có ký tự điều khiển {bad} / a control character {bad} is not allowed", ward=slug)
+    note = unicodedata.normalize("NFC", " ".join(str(note).split()))
+    if len(note) > MAX_NOTE:
+        raise ReviewError(f"--note: dài {len(note)} ký tự, tối đa {MAX_NOTE} / {len(note)} characters, at most "
+                          f"{MAX_NOTE}", ward=slug)
+    return note
+
+
+def _checked_by(by: str | None, slug: str) -> str | None:
+    if by is None:
+        try:
+            by = getpass.getuser()
+        except (KeyError, OSError):
+            return None
+    bad = _refused_character(by)
+    if bad:
+        raise ReviewError(f"--by: phải là một dòng, không có ký tự điều khiển ({bad}) / must be one line without "
+                          f"control characters ({bad})", ward=slug)
+    by = unicodedata.normalize("NFC", by.strip())
+    if len(by) > MAX_BY:
+        raise ReviewError(f"--by: dài {len(by)} ký tự, tối đa {MAX_BY} / {len(by)} characters, at most {MAX_BY}",
+                          ward=slug)
+    return by or None
 
 
 def decide(ward: str, id: str, status: str, note: str, by: str | None = None, *,
@@ -230,14 +203,16 @@ def decide(ward: str, id: str, status: str, note: str, by: str | None = None, *,
     status
         ``confirmed``, ``dismissed``, ``query`` or ``open`` (undo an earlier decision).
     note
-        Why; it is shown on the ward page and, for a query, in the letter to the ward.
+        Why; it is shown on the ward page and, for a query, in the letter to the ward. At most
+        4,000 characters once runs of whitespace are one space; control characters are refused.
     by
-        Who decided; the login name when None.
+        Who decided, one line of at most 200 characters; the login name when None.
 
     Returns
     -------
     Decision
-        The entry written. The ward's page, letter and the index change at the next
+        The entry written, all or nothing: on a full disk or any write error the file is left as it
+        was and ReviewError says why in one line. The ward's page, letter and the index change at the next
         ``wardaudit run`` without re-auditing the report.
     """
     paths = paths or Paths()
@@ -245,19 +220,16 @@ def decide(ward: str, id: str, status: str, note: str, by: str | None = None, *,
     if status not in STATUSES:
         raise ReviewError(f"trạng thái '{status}' không hợp lệ / invalid status (one of {', '.join(STATUSES)})",
                           ward=slug)
+    note, by = _checked_note(note, slug), _checked_by(by, slug)
     history = load_decisions(slug, paths)  # refuses to append to a malformed file
-    known = {c["id"] for c in failing_checks(findings_documents(slug, paths))} | {d.id for d in history}
+    known = current_ids(failing_checks(findings_documents(slug, paths))) | {d.id for d in history}
     if id not in known:
         raise ReviewError(f"{id}: không có phát hiện này ở {slug}, xem `wardaudit review {slug}` / "
                           "no such finding in this ward", ward=slug)
-    if by is None:
-        try:
-            by = getpass.getuser()
-        except (KeyError, OSError):
-            by = None
     at = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    d = Decision(id=id, status=status, note=" ".join(str(note).split()), by=by or None, at=at)
-    _append(paths.ward_reviews(slug), _entry(d))
+    d = Decision(id=id, status=status, note=note, by=by, at=at)
+    path = paths.ward_reviews(slug)
+    append(path, entry_text(d), relative(path, paths))
     return d
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from wardaudit.model.audit import AuditResult
 from wardaudit.project.config import Paths, WardParams
+from wardaudit.project.printable import scrub
 from wardaudit.review.decisions import failing_checks
 
 FONT = "Times New Roman"
@@ -175,7 +176,7 @@ def write_letter(params: WardParams, results: list[AuditResult], decisions: Mapp
     from wardaudit.project.iorw import atomic_path
 
     reviews = {k: d.review() for k, d in decisions.items()}
-    docs = [r.findings(reviews) for r in results]
+    docs, _ = scrub([r.findings(reviews) for r in results])  # a .docx cannot hold control characters
     items = queried(docs)
     target = paths.ward_letter(params.slug)
     if not items:

@@ -1,10 +1,10 @@
 """META: the report's identity — number, date, the ward's name, the signer."""
 from __future__ import annotations
 
-from wardaudit.extract.metadata import fold
 from wardaudit.model.findings import Evidence
 from wardaudit.model.report import NameVariant, SourceLine
 from wardaudit.rules.base import AuditContext, Rule, rule
+from wardaudit.vi.names import fold
 
 
 def _head_evidence(ctx: AuditContext, line: SourceLine | None) -> list[Evidence]:

@@ -6,16 +6,28 @@ full portfolio (facts of every ward) and on the per-ward summaries of a large ba
 registered in the one rule catalogue like every rule (``wardaudit rules``, docs/rules.md), with
 family ``PORT``: :func:`wardaudit.rules.run_rules` leaves them out of a report's audit and
 :func:`run_port_checks` runs them over the units.
+
+PORT003 (copies) runs over the units' shingle sketches (:mod:`wardaudit.extract.shingles`), which
+each ward's summary stores, never over full texts: the portfolio of 3,321 units reads a few
+kilobytes per unit. Candidate pairs come from an inverted index of the sketches' hashes, leaving
+out hashes found in more than :data:`MAX_POSTING` reports (template text every unit shares says
+nothing about who copied whom, and would make the pairs quadratic); each candidate is then
+measured on its whole sketches.
 """
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 from wardaudit.catalogue import read_yaml
+from wardaudit.extract.shingles import COPY_JACCARD, MIN_SHINGLES, Sketch, similarity
 from wardaudit.model.findings import CheckResult, Evidence
 from wardaudit.rules.base import Rule, rule, rules
 from wardaudit.vi.numbers import finite, format_number
@@ -54,6 +66,9 @@ class PortUnit:
     has_report: bool = True
     province_wide: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     indicators: list[dict[str, Any]] = field(default_factory=list)
+    #: the unit's reports, oldest first: ``source``, ``period`` (the report's own) and ``sketch``
+    #: (:meth:`wardaudit.extract.shingles.Sketch.to_dict`), for PORT003
+    reports: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run_port_checks(units: Sequence[PortUnit], off: Iterable[str] = ()) -> list[CheckResult]:
@@ -199,4 +214,118 @@ def indicator_outliers(rule: Rule, units: Sequence[PortUnit]) -> list[CheckResul
         rows = [(u, r) for u in units for r in u.indicators if r.get("indicator") == key]
         if len(rows) >= OUTLIER_MIN_WARDS:
             out.extend(_outliers(rule, key, rows))
+    return out
+
+
+# --- PORT003: copies ------------------------------------------------------------------------------
+
+#: a hash in more reports than this is template text: it does not make two reports candidates
+MAX_POSTING = 50
+#: a candidate pair shares at least this share of the smaller sketch's hashes (rarer ones only)
+MIN_SHARED = 0.25
+
+
+@dataclass(frozen=True)
+class _Report:
+    unit: PortUnit
+    source: str
+    period: str
+    sketch: Sketch
+
+
+def _reports(u: PortUnit) -> list[_Report]:
+    out = []
+    for r in u.reports:
+        s = Sketch.from_dict(r.get("sketch"))
+        if s is not None and s.size >= MIN_SHINGLES:
+            out.append(_Report(u, str(r.get("source") or ""), str(r.get("period") or ""), s))
+    return out
+
+
+def _candidates(reports: list[_Report]) -> list[tuple[int, int]]:
+    """Pairs of reports (by index) of different units that share many of their rarer hashes."""
+    postings: dict[int, list[int]] = {}
+    for i, r in enumerate(reports):
+        for h in r.sketch.hashes:
+            postings.setdefault(h, []).append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for ids in postings.values():
+        if 1 < len(ids) <= MAX_POSTING:
+            shared.update(p for p in combinations(ids, 2) if reports[p[0]].unit.slug != reports[p[1]].unit.slug)
+    smaller = {p: min(len(reports[p[0]].sketch.hashes), len(reports[p[1]].sketch.hashes)) for p in shared}
+    return sorted(p for p, n in shared.items() if n >= MIN_SHARED * smaller[p])
+
+
+def _period_text(key: str) -> str:
+    """'2026-05-01/2026-05-07' as '01/05/2026–07/05/2026' (a key that is not dates stays)."""
+    try:
+        return "–".join(f"{date.fromisoformat(d):%d/%m/%Y}" if d else "…" for d in key.lstrip("@").split("/"))
+    except ValueError:
+        return key
+
+
+def _named(r: _Report) -> str:
+    return f"{r.unit.ward} ({Path(r.source).name or r.unit.slug}{', kỳ ' + _period_text(r.period) if r.period else ''})"
+
+
+def _copied(rule: Rule, a: _Report, b: _Report, j: float) -> CheckResult:
+    return rule.failed(
+        f"{a.unit.ward}: báo cáo gần như trùng văn bản với báo cáo của {_named(b)}, giống {j:.0%} "
+        f"/ mostly the same text as {b.unit.ward}'s report ({b.source})",
+        {"slug": a.unit.slug, "ward": a.unit.ward, "province": a.unit.province, "other_slug": b.unit.slug,
+         "other_source": b.source, "source": a.source, "similarity": round(j, 3), "expected": COPY_JACCARD,
+         "actual": round(j, 3)},
+        (Evidence(section=a.unit.ward, quote=a.source, file=a.source),
+         Evidence(section=b.unit.ward, quote=b.source, file=b.source)),
+        key=f"{rule.code}:{a.unit.slug}:{b.unit.slug}:{b.source}")
+
+
+def _own_previous(rule: Rule, u: PortUnit) -> list[CheckResult]:
+    """The unit's latest report against its previous one (dates are masked in the sketches)."""
+    own = _reports(u)
+    if len(own) < 2 or own[-1].period == own[-2].period:
+        return []
+    j = similarity(own[-1].sketch, own[-2].sketch)
+    if j < COPY_JACCARD:
+        return []
+    latest, previous = own[-1], own[-2]
+    period = _period_text(latest.period) or "?"
+    return [rule.failed(
+        f"{u.ward}: báo cáo kỳ {period} gần như trùng báo cáo kỳ trước ({_named(previous)}), "
+        f"chỉ khác ngày tháng, giống {j:.0%} / the unit's previous report with only the dates changed",
+        {"slug": u.slug, "ward": u.ward, "province": u.province, "other_slug": u.slug,
+         "other_source": previous.source, "source": latest.source, "similarity": round(j, 3),
+         "expected": COPY_JACCARD, "actual": round(j, 3)},
+        (Evidence(section=u.ward, quote=latest.source, file=latest.source),
+         Evidence(section=u.ward, quote=previous.source, file=previous.source)),
+        key=f"{rule.code}:{u.slug}:previous:{previous.source}")]
+
+
+@rule("PORT003")
+def copied_reports(rule: Rule, units: Sequence[PortUnit]) -> list[CheckResult]:
+    """A unit's latest report whose text is mostly the same as another unit's latest report, or as
+    the unit's own previous report with only the dates changed, names the other report. "Mostly
+    the same": the estimated Jaccard similarity of their 5-word shingles (dates masked) is at
+    least 0.7 (``extract/shingles.py`` says how a shared provincial template stays below it). Each
+    unit of a copied pair gets the finding, naming the other: the check cannot tell who copied.
+
+    It cannot see a copy rewritten in other words, and it does not compare reports shorter than
+    60 shingles (a cover note). Reports of different periods are compared too: a copy of another
+    unit's earlier report is still a copy.
+
+    Strength: not a relation within a report; two reports' texts compared (warning).
+    It runs on the portfolio (``wardaudit run``), not on one report.
+    """
+    latest = [rs[-1] for u in units if (rs := _reports(u))]
+    out: list[CheckResult] = []
+    for i, k in _candidates(latest):
+        a, b = latest[i], latest[k]
+        j = similarity(a.sketch, b.sketch)
+        if j >= COPY_JACCARD:
+            out += [_copied(rule, a, b, j), _copied(rule, b, a, j)]
+    for u in units:
+        out += _own_previous(rule, u)
+    if not out and len(latest) > 1:
+        out.append(rule.passed(f"Không có báo cáo trùng văn bản trong {len(latest)} báo cáo / no copied report "
+                               f"among {len(latest)} reports", {"units": len(latest)}))
     return out

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from wardaudit.errors import InputError
 from wardaudit.ingest.pdf.furniture import furniture_lines
+from wardaudit.ingest.pdf.inflate import refuse_bombs
 from wardaudit.ingest.pdf.layout import Line, Run, columned, inside, page_runs, tabular_areas, visual_lines
 from wardaudit.ingest.pdf.tables import PageTable, camelot_tables, mark_continuations, page_table
 from wardaudit.ingest.readers import DEFAULT_MAX_INFLATE_MB, reader
@@ -60,7 +61,7 @@ class _Page:
 
 
 # --- opening ---------------------------------------------------------------------------------------
-def _open(path: Path, shown: str):
+def _open(path: Path, shown: str, max_inflate_mb: int):
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -73,6 +74,7 @@ def _open(path: Path, shown: str):
     if b"%PDF-" not in head:
         raise InputError(f"{shown}: không phải tệp PDF (thiếu phần đầu %PDF) / not a PDF (no %PDF header)",
                          path=shown)
+    refuse_bombs(path, shown, max_inflate_mb)  # before pdfium inflates anything
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
@@ -187,7 +189,8 @@ def _page_ranges(pages: list[int]) -> str:
 
 
 def _ocr_empty_pages(path: Path, shown: str, empty: list[int], all_runs: list[list[Run]], doc: Document,
-                     cache_dir: Path | None, max_inflate_mb: int) -> tuple[Path, dict[int, float]]:
+                     cache_dir: Path | None, max_inflate_mb: int,
+                     refresh_cache: bool = False) -> tuple[Path, dict[int, float]]:
     """OCR the pages without a text layer; their runs replaced by the OCR text. Returns the OCR'd
     PDF (camelot reads its scanned pages) and each OCR'd page's mean confidence."""
     import pypdfium2 as pdfium
@@ -196,7 +199,10 @@ def _ocr_empty_pages(path: Path, shown: str, empty: list[int], all_runs: list[li
     from wardaudit.ingest.readers import sha256_file
 
     result = ocr_pages(path, empty, shown, sha256=sha256_file(path), cache_dir=cache_dir or default_cache_dir(),
-                       max_pixels=max_inflate_mb * (1 << 20) // 4)
+                       max_pixels=max_inflate_mb * (1 << 20) // 4, refresh=refresh_cache)
+    if result.rebuilt:
+        doc.notes.append("Bản OCR lưu trước không khớp với tệp, đã OCR lại / the cached OCR did not match the file "
+                         "and was redone")
     pdf = pdfium.PdfDocument(str(result.pdf))
     try:
         for number in empty:
@@ -318,14 +324,16 @@ def _blocks(items: list[_Para | PageTable], doc: Document, confidence: dict[int,
 
 @reader(".pdf")
 def read_pdf(path: Path, *, display_path: str, max_pages: int, cache_dir: Path | None = None,
-             max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, **_: object) -> Document:
+             max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, refresh_cache: bool = False, **_: object) -> Document:
     """Read a PDF report into a :class:`Document` (blocks in reading order, tables stitched).
 
-    Pages without a text layer are OCR'd (:mod:`wardaudit.ingest.pdf.ocr`, cached under ``cache_dir``);
+    A file whose streams inflate past ``max_inflate_mb`` is refused while they are decoded, before
+    pdfium opens it (:mod:`wardaudit.ingest.pdf.inflate`). Pages without a text layer are OCR'd
+    (:mod:`wardaudit.ingest.pdf.ocr`, cached under ``cache_dir``, OCR'd again with ``refresh_cache``);
     blocks read from them carry the page's mean OCR confidence.
     """
     shown = display_path
-    pdf = _open(path, shown)
+    pdf = _open(path, shown, max_inflate_mb)
     doc = Document(source=shown, format="pdf", sha256="")
     try:
         total = len(pdf)
@@ -341,7 +349,8 @@ def read_pdf(path: Path, *, display_path: str, max_pages: int, cache_dir: Path |
     empty = [k + 1 for k, runs in enumerate(all_runs) if not runs]
     ocr_pdf, confidence = path, {}
     if empty:
-        ocr_pdf, confidence = _ocr_empty_pages(path, shown, empty, all_runs, doc, cache_dir, max_inflate_mb)
+        ocr_pdf, confidence = _ocr_empty_pages(path, shown, empty, all_runs, doc, cache_dir, max_inflate_mb,
+                                               refresh_cache)
     still = [k + 1 for k, runs in enumerate(all_runs) if not runs]
     if n_read and len(still) == n_read:
         raise InputError(f"{shown}: không có lớp văn bản, OCR không đọc được chữ nào (trang {_page_ranges(still)}) / "

@@ -6,6 +6,7 @@ moves or a gap as wide as a column opens; runs sharing a baseline form a visual 
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from dataclasses import dataclass
 
 COLUMN_GAP = 18.0  # pt; a horizontal gap this wide between two runs of a line reads as a column
@@ -65,7 +66,8 @@ def page_runs(textpage) -> list[Run]:
             lead = len(text) - len(text.lstrip())
             trail = len(text.rstrip())
             kept = [b for ch, b in zip(text[lead:trail], boxes[lead:trail], strict=False) if not ch.isspace()] or boxes
-            runs.append(Run(text=" ".join(text.split()), x0=min(b[0] for b in kept), x1=max(b[2] for b in kept),
+            composed = unicodedata.normalize("NFC", " ".join(text.split()))  # accents as one character each
+            runs.append(Run(text=composed, x0=min(b[0] for b in kept), x1=max(b[2] for b in kept),
                              bottom=statistics.median(b[1] for b in kept), top=max(b[3] for b in kept)))
         chars.clear()
         boxes.clear()

@@ -4,13 +4,15 @@ Only the pages without a text layer are OCR'd (``--mode skip``: a page that has 
 it is), so a typed report whose signed last page is a scan costs one page of OCR. The result, a
 PDF with an invisible text layer under each scanned page, and each page's mean word confidence
 (from Tesseract's hOCR ``x_wconf``) are stored under the cache folder by the input's SHA-256: a
-second read of the same file runs no OCR.
+second read of the same file runs no OCR. The entry's record carries the hashes of the file it was
+built from and of the OCR'd PDF; an entry that does not match them is not used.
 
 Before anything is rasterised, the images of the pages headed for OCR are counted in pixels; a
 page over the limit is refused (a decompression bomb), one line naming the file and the page.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -37,6 +39,7 @@ class OcrResult:
     pdf: Path
     confidence: dict[int, float]
     cached: bool = False
+    rebuilt: bool = False  # a cache entry was there but did not match: OCR'd again
 
 
 def missing_tools() -> list[str]:
@@ -104,13 +107,46 @@ def _run_ocrmypdf(src: Path, dst: Path, pages: list[int], shown: str) -> dict[in
         return _confidences(Path(tmp))
 
 
+CACHE_SCHEMA = "wardaudit.ocr/2"
+
+
+def _entry_digest(entry: dict) -> str:
+    """A hash over what an entry says: the source it was built from, the pages, the PDF, the scores."""
+    fields = {k: entry.get(k) for k in ("schema", "source_sha256", "pages", "pdf_sha256", "confidence")}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _cached(pdf_out: Path, meta: Path, sha256: str, pages: list[int]) -> dict[int, float] | None:
+    """The confidences of a cache entry built from this very file and these pages and unchanged since,
+    or None (no entry, an entry of an older format, another source, or an edited PDF or record)."""
+    from wardaudit.ingest.readers import sha256_file
+
+    try:
+        entry = json.loads(meta.read_text(encoding="utf-8"))
+        if (not isinstance(entry, dict) or entry.get("schema") != CACHE_SCHEMA or entry.get("digest") !=
+                _entry_digest(entry) or entry.get("source_sha256") != sha256 or entry.get("pages") != pages
+                or entry.get("pdf_sha256") != sha256_file(pdf_out)):
+            return None
+        return {int(k): float(v) for k, v in entry["confidence"].items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+
+
 def ocr_pages(path: Path, pages: list[int], shown: str, *, sha256: str, cache_dir: Path,
-              max_pixels: int) -> OcrResult:
-    """OCR the given pages of ``path`` (1-based), or take the cached result of an earlier run."""
+              max_pixels: int, refresh: bool = False) -> OcrResult:
+    """OCR the given pages of ``path`` (1-based), or take the cached result of an earlier run.
+
+    A cache entry is used only when its record names this file's SHA-256 and these pages and the
+    OCR'd PDF still has the hash recorded when it was made; otherwise (or with ``refresh``, what
+    ``wardaudit run --force`` asks) the pages are OCR'd again and the entry replaced.
+    """
+    from wardaudit.ingest.readers import sha256_file
+
     key = f"{sha256[:32]}-{'-'.join(map(str, pages))}" if len(pages) <= 8 else f"{sha256[:32]}-{len(pages)}p"
     pdf_out, meta = cache_dir / f"{key}.pdf", cache_dir / f"{key}.json"
-    if pdf_out.exists() and meta.exists():
-        conf = {int(k): v for k, v in json.loads(meta.read_text(encoding="utf-8")).items()}
+    present = pdf_out.exists() or meta.exists()
+    conf = None if refresh else _cached(pdf_out, meta, sha256, pages)
+    if conf is not None:
         return OcrResult(pdf=pdf_out, confidence=conf, cached=True)
     missing = missing_tools()
     if missing:
@@ -121,10 +157,15 @@ def ocr_pages(path: Path, pages: list[int], shown: str, *, sha256: str, cache_di
     # private names until complete: two workers OCR'ing the same file never see half an entry
     partial = cache_dir / f"{key}.{os.getpid()}.part"
     conf = _run_ocrmypdf(path, partial.with_suffix(".pdf"), pages, shown)
-    partial.with_suffix(".json").write_text(json.dumps(conf), encoding="utf-8")
-    partial.with_suffix(".json").replace(meta)
-    partial.with_suffix(".pdf").replace(pdf_out)  # the PDF last: an entry is complete when both exist
-    return OcrResult(pdf=pdf_out, confidence=conf)
+    # page numbers as JSON keys (text): the digest is then the same before writing and after reading
+    # (sorted as numbers, 10 comes after 9; as text, before 2)
+    entry = {"schema": CACHE_SCHEMA, "source_sha256": sha256, "pages": pages,
+             "pdf_sha256": sha256_file(partial.with_suffix(".pdf")), "confidence": {str(k): v for k, v in conf.items()}}
+    entry["digest"] = _entry_digest(entry)
+    partial.with_suffix(".json").write_text(json.dumps(entry), encoding="utf-8")
+    partial.with_suffix(".pdf").replace(pdf_out)
+    partial.with_suffix(".json").replace(meta)  # the record last: it vouches for the PDF beside it
+    return OcrResult(pdf=pdf_out, confidence=conf, rebuilt=present and not refresh)
 
 
 def default_cache_dir() -> Path:

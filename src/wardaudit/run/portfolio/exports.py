@@ -1,14 +1,26 @@
-"""reports/findings.csv and reports/findings.xlsx: every failed check of every ward, one row each."""
+"""reports/findings.csv and reports/findings.xlsx: every failed check of every ward, one row each.
+
+What goes in comes from reports and auditors' notes, so it is made safe on the way: control
+characters (which a spreadsheet cannot hold, or which a terminal obeys) are removed and counted;
+a CSV cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first, and not a
+number) is written with a leading ``'``; the .xlsx marks every text cell as text. Both files are
+replaced together or, when either cannot be written, both are removed (never a stale pair) and
+:class:`~wardaudit.errors.ExportError` says why in one line.
+"""
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from wardaudit.errors import ExportError, one_line
 from wardaudit.model.findings import SEVERITY_ORDER
 from wardaudit.project.config import Paths, relative
-from wardaudit.project.iorw import atomic_path, write_frame_csv
+from wardaudit.project.iorw import atomic_path
+from wardaudit.project.printable import remove_controls
 from wardaudit.rules.portfolio import num
 from wardaudit.run.portfolio.charts import family
 from wardaudit.run.portfolio.indicators import run_port_checks
@@ -97,6 +109,37 @@ def _excel_value(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
 
 
+_FORMULA = re.compile(r"^[=+\-@]")
+_NUMBER = re.compile(r"^[+-]?(?:\d[\d.,\s]*)?\d(?:[eE][+-]?\d+)?%?$")
+
+
+def without_controls(frame) -> tuple[Any, int]:
+    """The frame with control characters removed from its text cells, and how many were removed."""
+    import pandas as pd
+
+    removed = 0
+
+    def clean(v: Any) -> Any:
+        nonlocal removed
+        if isinstance(v, str):
+            v, n = remove_controls(v)
+            removed += n
+        return v
+
+    out = frame.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):  # object or pandas' str dtype
+            out[col] = out[col].map(clean)
+    return out, removed
+
+
+def csv_safe(v: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, with a leading ``'``; numbers stay as they are."""
+    if isinstance(v, str) and _FORMULA.match(v) and not _NUMBER.match(v):
+        return "'" + v
+    return v
+
+
 def _write_sheet(ws, frame, lang: str | None = None) -> None:
     from openpyxl.styles import Font
 
@@ -115,21 +158,44 @@ def _write_sheet(ws, frame, lang: str | None = None) -> None:
     ws.freeze_panes = "A2"
 
 
+def _csv_text(frame) -> str:
+    import pandas as pd
+
+    safe = frame.copy()
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].map(csv_safe)
+    return safe.to_csv(index=False, lineterminator="\n")
+
+
 def write_exports(paths: Paths, frame, port_frame, lang: str = "vi") -> dict[str, Any]:
     """Write the findings table as reports/findings.csv (tools' column names, byte-identical across
-    runs) and reports/findings.xlsx (the page's language; PORT checks on a second sheet)."""
+    runs) and reports/findings.xlsx (the page's language; PORT checks on a second sheet), both or
+    neither: on any failure both old files are removed and ExportError is raised."""
     from openpyxl import Workbook
 
-    csv_path = write_frame_csv(paths.reports / "findings.csv", frame)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = word("export_sheet_findings", lang)
-    _write_sheet(ws, frame, lang)
-    _write_sheet(wb.create_sheet(word("export_sheet_port", lang)), port_frame, lang)
-    xlsx_path = paths.reports / "findings.xlsx"
-    with atomic_path(xlsx_path) as tmp:
-        wb.save(tmp)
-    return {"csv": relative(csv_path, paths), "xlsx": relative(xlsx_path, paths), "rows": len(frame)}
+    frame, removed = without_controls(frame)
+    port_frame, removed_port = without_controls(port_frame)
+    csv_path, xlsx_path = paths.reports / "findings.csv", paths.reports / "findings.xlsx"
+    try:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = word("export_sheet_findings", lang)
+        _write_sheet(ws, frame, lang)
+        _write_sheet(wb.create_sheet(word("export_sheet_port", lang)), port_frame, lang)
+        with atomic_path(csv_path) as tmp_csv, atomic_path(xlsx_path) as tmp_xlsx:
+            tmp_csv.write_text(_csv_text(frame), encoding="utf-8")
+            wb.save(tmp_xlsx)
+    except Exception as e:  # noqa: BLE001 - whatever stops an export, no stale file is left to be trusted
+        for stale in (csv_path, xlsx_path):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        shown = relative(xlsx_path, paths)
+        raise ExportError(one_line(f"{shown}: không ghi được tệp xuất, đã xóa bản cũ / the findings exports could "
+                                   f"not be written, the old ones were removed ({type(e).__name__}: {e})"),
+                          path=shown) from None
+    return {"csv": relative(csv_path, paths), "xlsx": relative(xlsx_path, paths), "rows": len(frame),
+            "controls_removed": removed + removed_port}
 
 
 def export_findings(paths: Paths | None = None, pf: Portfolio | None = None, lang: str = "vi") -> dict[str, Any]:

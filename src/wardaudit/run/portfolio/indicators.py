@@ -147,7 +147,7 @@ def port_unit(w: WardRecord) -> PortUnit:
         return PortUnit(w.slug, w.ward, w.province, has_report=False)
     facts = report_facts(w, w.latest)
     indicators = [{**r, "file": r["file"] or w.latest.get("source")} for r in report_indicators(facts)]
-    return PortUnit(w.slug, w.ward, w.province, True, province_wide_facts(facts), indicators)
+    return PortUnit(w.slug, w.ward, w.province, True, province_wide_facts(facts), indicators, w.sketches)
 
 
 def run_port_checks(pf: Portfolio, off: Iterable[str] = ()) -> list[CheckResult]:

@@ -32,6 +32,9 @@ class WardRecord:
     status: str = "ok"  # ok | failed | missing
     reason: str | None = None
     html: str | None = None  # the ward's report relative to reports/, when it exists
+    code: str | None = None  # the unit's code in the official list (parameters/<ward>.yaml)
+    #: each report's ``source``, ``period`` and shingle ``sketch`` (oldest first), for PORT003
+    sketches: list[dict[str, Any]] = field(default_factory=list)
     unread: list[dict[str, str]] = field(default_factory=list)  # the ward's files not read: {file, reason}
 
     @property
@@ -87,11 +90,25 @@ def facts_table(results: list[AuditResult]):
     return pd.read_csv(io.StringIO(text), dtype={"period": str, "qualifier": str, "file": str})
 
 
+def report_sketches(results: list[AuditResult]) -> list[dict[str, Any]]:
+    """Each report's shingle sketch (:mod:`wardaudit.extract.shingles`) in the order of its end date,
+    as PORT003 reads it: a few kilobytes per report instead of its text."""
+    from wardaudit.extract.shingles import sketch
+
+    out = []
+    for r in results:
+        period = r.meta.period
+        out.append({"source": r.document.source, "period": str(period) if period else "",
+                    "end": report_end(r.findings()), "sketch": sketch(r.document.text()).to_dict()})
+    return [{k: v for k, v in d.items() if k != "end"} for d in sorted(out, key=lambda d: d["end"])]
+
+
 def fill_record(rec: WardRecord, results: list[AuditResult], reviews: dict[str, dict[str, Any]]) -> WardRecord:
     """Give ``rec`` the findings documents (oldest first, failing checks with their review) and the
     facts of an audit."""
     rec.reports = sorted((r.findings(reviews) for r in results), key=report_end)
     rec.facts = facts_table(results)
+    rec.sketches = report_sketches(results)
     rec.unread = [u.to_dict() for u in (results[-1].unread if results else [])]
     if rec.ward == rec.slug and rec.reports and rec.reports[-1].get("ward"):
         rec.ward = rec.reports[-1]["ward"]
@@ -114,7 +131,7 @@ def read_ward(slug: str, paths: Paths, entry: dict[str, Any]) -> WardRecord:
     if paths.ward_params(slug).exists():
         try:
             params = load_params(paths.ward_params(slug), paths)
-            rec.ward, rec.level, rec.province = params.ward, params.level, params.province
+            rec.ward, rec.level, rec.province, rec.code = params.ward, params.level, params.province, params.code
         except AuditError as e:
             rec.status, rec.reason = "failed", e.one_line()
     results = WardStore(paths, slug).load_audit()  # the last good audit, whatever it was made from

@@ -18,13 +18,17 @@ from typing import Any
 
 from wardaudit.project.config import Paths, relative
 from wardaudit.project.iorw import write_text
+from wardaudit.project.settings import load_settings
 from wardaudit.rules.portfolio import PortUnit, run_port_checks
+from wardaudit.run.portfolio.coverage import build_coverage
 from wardaudit.run.portfolio.exports import frame_of_rows, port_checks_frame, write_exports
 from wardaudit.run.portfolio.model import batch_entries, read_json, ward_slugs
 from wardaudit.run.portfolio.pages import render_task, templates_digest
-from wardaudit.run.portfolio.triage import load_summaries, province_slugs, ward_rows
+from wardaudit.run.portfolio.triage import load_summaries, province_slugs, run_status, ward_rows
 from wardaudit.run.portfolio.views import (
+    INDEX_MAX_MISSING,
     INDEX_MAX_WARDS,
+    coverage_view,
     display_rows,
     filters_view,
     heatmap_view,
@@ -50,7 +54,7 @@ def _units(summaries: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> 
     for slug, s in summaries.items():
         port = s.get("port") or {}
         out[slug] = PortUnit(slug, names.get(slug, slug), s.get("province"), bool(port.get("has_report")),
-                             port.get("province_wide") or {}, port.get("indicators") or [])
+                             port.get("province_wide") or {}, port.get("indicators") or [], port.get("reports") or [])
     return out
 
 
@@ -59,8 +63,10 @@ def _titles(lang: str) -> dict[str, str]:
     return rule_titles(lang)
 
 
-def _groups(rows: list[dict[str, Any]], lang: str) -> dict[str, list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = {}
+def _groups(rows: list[dict[str, Any]], lang: str, scope: Iterable[str] = ()) -> dict[str, list[dict[str, Any]]]:
+    """The rows by province; a province in scope with no ward folder yet has a page too (its units
+    have all not reported)."""
+    groups: dict[str, list[dict[str, Any]]] = {name: [] for name in scope}
     for r in rows:
         group = groups.setdefault(r["province"] or word("no_province", lang), [])
         # ranked within the province, so that a change elsewhere leaves the page as it is
@@ -71,8 +77,11 @@ def _groups(rows: list[dict[str, Any]], lang: str) -> dict[str, list[dict[str, A
 def _province_view(name: str, rows: list[dict[str, Any]], ctx: dict[str, Any], lang: str) -> dict[str, Any]:
     slugs = {r["slug"] for r in rows}
     summaries = ctx["summaries"]
-    port = [c for c in ctx["port"] if c.values.get("slug") in slugs or c.values.get("province") == rows[0]["province"]]
+    province = rows[0]["province"] if rows else name
+    port = [c for c in ctx["port"] if c.values.get("slug") in slugs or c.values.get("province") == province]
+    cov = ctx["coverage"]
     return {"title": word("province_title", lang, province=name), "rows": rows,
+            "coverage": coverage_view(cov, lang, province=name) if name in cov["provinces"] else None,
             "overview": overview_view(rows, [summaries[s] for s in slugs], ctx["titles"]),
             "filters": filters_view(rows, lang, with_province=False), "heatmap": heatmap_view(rows, summaries, lang),
             "indicators": indicators_view(rows, ctx["units"], lang), "trends": trends_view(rows, summaries),
@@ -84,9 +93,10 @@ def _index_view(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, Any
     shown = rows[:INDEX_MAX_WARDS]
     cut = word("triage_cut", lang, shown=len(shown), total=len(rows)) if len(rows) > len(shown) else ""
     return {"title": word("title", lang), "rows": shown, "cut": cut, "stale": stale,
+            "coverage": coverage_view(ctx["coverage"], lang, max_missing=INDEX_MAX_MISSING),
             "overview": overview_view(rows, list(ctx["summaries"].values()), ctx["titles"]),
             "filters": filters_view(shown, lang, with_province=True),
-            "provinces": province_rollup(groups, ctx["province_slugs"], lang),
+            "provinces": province_rollup(groups, ctx["province_slugs"], lang, ctx["coverage"]),
             "indicators": province_indicator_view(groups, ctx["units"], lang),
             "precision": precision_view(ctx["summaries"].values(), ctx["titles"]),
             "port": port_view([c for c in ctx["port"] if c.status == "fail" or c.rule != "PORT001"], lang)}
@@ -102,14 +112,17 @@ def _views(paths: Paths, lang: str, tick: Callable[[], None] | None) -> tuple[di
     _, entries = batch_entries(paths)
     slugs, stale = ward_slugs(paths, entries)
     summaries, read = load_summaries(paths, slugs, tick)
-    rows = ward_rows(summaries, entries, paths)
+    statuses = {slug: run_status(s, entries.get(slug, {}))[0] for slug, s in summaries.items()}
+    cov = build_coverage(summaries, statuses, load_settings(paths))
+    rows = ward_rows(summaries, entries, paths, cov)
     units = _units(summaries, rows)
     ordered = sorted(units.values(), key=lambda u: (u.ward.casefold(), u.slug))
     ctx = {"summaries": summaries, "units": units, "port": run_port_checks(ordered), "titles": _titles(lang),
-           "province_slugs": province_slugs(r["province"] for r in rows), "read": read, "rows": rows}
+           "province_slugs": province_slugs([*(r["province"] for r in rows), *cov["provinces"]]), "read": read,
+           "rows": rows, "coverage": cov}
     shown = display_rows(rows, ctx["province_slugs"], lang)
-    groups = _groups(shown, lang)
-    views = {f"{PROVINCE_DIR}/{ctx['province_slugs'][g[0]['province']]}.html":
+    groups = _groups(shown, lang, cov["provinces"])
+    views = {f"{PROVINCE_DIR}/{ctx['province_slugs'][g[0]['province'] if g else n]}.html":
              ("province", _province_view(n, g, ctx, lang)) for n, g in groups.items()}
     views[INDEX] = ("index", _index_view(shown, groups, ctx, stale, lang))
     return views, ctx
@@ -188,4 +201,5 @@ def execute_portfolio(paths: Paths | None = None, *, lang: str = "vi", mapper: M
     return {"status": "ok", "html": relative(paths.reports / INDEX, paths), "rendered": sorted(rendered),
             "read": ctx["read"], "wards": len(ctx["rows"]), "provinces": len(views) - 1,
             "findings_csv": exports["csv"], "findings_xlsx": exports["xlsx"], "findings": exports["rows"],
+            "controls_removed": exports.get("controls_removed", 0),
             "seconds": round(time.perf_counter() - started, 3)}

@@ -3,8 +3,10 @@
 The ward run writes it next to findings.json (:func:`write_summary`, called by the batch in the
 worker that ran the ward): counts by status, severity and review state, the failures by rule
 family and by rule, the unchecked share, the period, province and level, the standard indicators
-and the province-wide figures the PORT checks compare, a short trend when the ward has several
-reports, and the ward's rows of the findings export. The portfolio then reads these summaries,
+and the province-wide figures the PORT checks compare with each report's shingle sketch (copies,
+PORT003), a short trend when the ward has several reports, the ward's rows of the findings export,
+its unit's code and each report's period, date and kind (who reported when:
+:mod:`wardaudit.run.portfolio.coverage`). The portfolio then reads these summaries,
 never the wards' full facts; a summary older than its findings.json (the notebook was run by
 hand) is rebuilt from it.
 """
@@ -102,8 +104,16 @@ def summary_of(w: WardRecord) -> dict[str, Any]:
             "counts": _counts(doc), "score": score(doc.get("checks") or []), "families": _families(doc),
             "rules": _rules(w.reports), "trend": _trend(w),
             "port": {"has_report": unit.has_report, "province_wide": unit.province_wide,
-                     "indicators": unit.indicators},
-            "findings": failed_rows(w.slug, w.ward, w.province, w.reports), "unread": w.unread}
+                     "indicators": unit.indicators, "reports": unit.reports},
+            "findings": failed_rows(w.slug, w.ward, w.province, w.reports),
+            "code": w.code, "report_list": [_report_entry(d) for d in w.reports], "unread": w.unread}
+
+
+def _report_entry(doc: dict[str, Any]) -> dict[str, Any]:
+    """What coverage needs of one report: its source, the period it states, its date and kind."""
+    report = doc.get("report") or {}
+    return {"source": doc.get("source"), "period": report.get("period") or {}, "date": report.get("date"),
+            "kind": report.get("kind")}
 
 
 def batch_counts(summary: dict[str, Any] | None) -> dict[str, int] | None:
@@ -118,7 +128,8 @@ def batch_counts(summary: dict[str, Any] | None) -> dict[str, int] | None:
 def ward_summary(params: WardParams, results: list[AuditResult], reviews: dict[str, dict[str, Any]],
                  paths: Paths) -> dict[str, Any]:
     """The summary of an audit the worker holds (no file is read back)."""
-    rec = WardRecord(slug=params.slug, ward=params.ward, level=params.level, province=params.province)
+    rec = WardRecord(slug=params.slug, ward=params.ward, level=params.level, province=params.province,
+                     code=params.code)
     return summary_of(fill_record(rec, results, reviews))
 
 

@@ -3,8 +3,9 @@
 :func:`load_summaries` reads data/processed/<ward>/summary.json for every configured ward, but
 only those that changed since the last portfolio run (their file's mtime, size and inode are kept
 with the summary in data/processed/portfolio-cache.json). :func:`ward_rows` turns them into the
-triage table: failed runs first, then wards with no audit yet, then by open errors, open
-warnings and the share of related figures that could not be checked.
+triage table: failed runs first, then wards with no audit yet, then those with no report this
+period (:mod:`wardaudit.run.portfolio.coverage`), then by open errors, open warnings and the share
+of related figures that could not be checked.
 """
 from __future__ import annotations
 
@@ -15,17 +16,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from wardaudit.extract.metadata import slugify
 from wardaudit.project.config import Paths
 from wardaudit.project.iorw import write_text
 from wardaudit.run.portfolio.model import read_json, read_ward
 from wardaudit.run.portfolio.summary import SUMMARY_SCHEMA, summary_of, write_summary
 from wardaudit.store import WardStore
 from wardaudit.version import __version__
+from wardaudit.vi.names import slugify
 
 CACHE_FILE = "portfolio-cache.json"
 CACHE_SCHEMA = f"wardaudit.portfolio-cache/1 {__version__}"
-STATUS_ORDER = {"failed": 0, "missing": 1, "ok": 2}
+STATUS_ORDER = {"failed": 0, "missing": 1, "not_submitted": 2, "ok": 3}
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -100,41 +101,49 @@ def _period_key(s: dict[str, Any]) -> str | None:
     return p.get("end") or p.get("start") or s.get("report_end")
 
 
-def current_period(summaries: Iterable[dict[str, Any]]) -> str | None:
-    """The period most wards' latest report covers (ties: the later one)."""
-    counts = Counter(k for s in summaries if (k := _period_key(s)))
-    if not counts:
-        return None
-    return max(counts, key=lambda k: (counts[k], k))
-
-
-def _row(s: dict[str, Any], entry: dict[str, Any], paths: Paths, current: str | None) -> dict[str, Any]:
-    c = s.get("counts") or {}
+def run_status(s: dict[str, Any], entry: dict[str, Any]) -> tuple[str, str | None]:
+    """A ward's run status and its reason: ``failed`` (in the summary or this run's manifest),
+    ``not_submitted`` (the batch found no report in its folder), ``missing`` (not processed yet) or ``ok``."""
     status, reason = s.get("status") or "ok", s.get("reason")
     if entry.get("status") == "failed":
-        status, reason = "failed", entry.get("reason") or reason
-    period = _period_key(s)
-    return {"slug": s["slug"], "ward": s.get("ward") or entry.get("ward") or s["slug"], "province": s.get("province"),
-            "level": s.get("level"), "period": period, "kind": s.get("kind"), "status": status, "reason": reason,
+        return "failed", entry.get("reason") or reason
+    if entry.get("status") == "no_report" and status != "failed":
+        return "not_submitted", entry.get("reason")
+    return status, reason
+
+
+def _row(s: dict[str, Any], entry: dict[str, Any], paths: Paths, coverage: dict[str, Any]) -> dict[str, Any]:
+    c = s.get("counts") or {}
+    status, reason = run_status(s, entry)
+    state = (coverage.get("states") or {}).get(s["slug"])
+    if status == "ok" and state == "not_submitted":
+        status = "not_submitted"  # its reports are of earlier periods: its page is the old one
+    province = (coverage.get("province_of") or {}).get(s["slug"]) or s.get("province")  # the official spelling
+    return {"slug": s["slug"], "ward": s.get("ward") or entry.get("ward") or s["slug"], "province": province,
+            "level": s.get("level"), "period": _period_key(s), "kind": s.get("kind"), "status": status,
+            "reason": reason,
             "open_errors": c.get("open_errors", 0), "open_warnings": c.get("open_warnings", 0),
             "error": c.get("error", 0), "warning": c.get("warning", 0), "info": c.get("info", 0),
             "unchecked_share": c.get("unchecked_share", 0.0), "open": c.get("open", 0),
             "confirmed": c.get("confirmed", 0), "query": c.get("query", 0), "dismissed": c.get("dismissed", 0),
-            "score": s.get("score"), "html": paths.ward_report(s["slug"]).exists(), "unread": s.get("unread") or [],
-            "no_report": status == "missing" or bool(current and period and period != current and period < current)}
+            "score": s.get("score"), "html": paths.ward_report(s["slug"]).exists(), "code": s.get("code"),
+            "unread": s.get("unread") or [],
+            "coverage": state, "old_period": (coverage.get("old_periods") or {}).get(s["slug"]),
+            "no_report": state == "not_submitted" or status == "not_submitted"}
 
 
 def triage_key(r: dict[str, Any]) -> tuple:
-    """Failed runs first, then wards not audited, then open errors, open warnings, unchecked share."""
-    return (STATUS_ORDER.get(r["status"], 3), -r["open_errors"], -r["open_warnings"], -r["unchecked_share"],
+    """Failed runs first, then wards not audited, then those with no report this period, then open
+    errors, open warnings, unchecked share."""
+    return (STATUS_ORDER.get(r["status"], 4), -r["open_errors"], -r["open_warnings"], -r["unchecked_share"],
             r["ward"].casefold(), r["slug"])
 
 
 def ward_rows(summaries: dict[str, dict[str, Any]], entries: dict[str, dict[str, Any]],
-              paths: Paths) -> list[dict[str, Any]]:
-    """One triage row per ward, in triage order (:func:`triage_key`), each with its rank."""
-    current = current_period(summaries.values())
-    rows = [_row(s, entries.get(slug, {}), paths, current) for slug, s in summaries.items()]
+              paths: Paths, coverage: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One triage row per ward, in triage order (:func:`triage_key`), each with its rank and, with
+    ``coverage`` (:func:`wardaudit.run.portfolio.coverage.build_coverage`), its state this period."""
+    rows = [_row(s, entries.get(slug, {}), paths, coverage or {}) for slug, s in summaries.items()]
     names = Counter(r["ward"] for r in rows)
     for r in rows:
         if names[r["ward"]] > 1:
@@ -154,8 +163,6 @@ def overview(rows: list[dict[str, Any]], summaries: Iterable[dict[str, Any]], to
             rules[rule] += r.get("findings", 0)
     return {"wards": len(rows), "failed": sum(r["status"] == "failed" for r in rows),
             "with_errors": sum(r["open_errors"] > 0 for r in rows), "no_report": sum(r["no_report"] for r in rows),
-            "no_report_names": [r["ward"] for r in rows if r["no_report"]][:20],
-            "period": current_period(summaries),
             "top_rules": sorted(rules.items(), key=lambda x: (-x[1], x[0]))[:top]}
 
 

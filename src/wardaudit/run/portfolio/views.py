@@ -18,6 +18,9 @@ from wardaudit.run.portfolio.words import shared, word
 #: the national index lists at most this many wards (those that need attention most); every
 #: ward is on its province's page
 INDEX_MAX_WARDS = 1200
+#: the national index lists at most this many units that have not reported (all are on their
+#: province's page)
+INDEX_MAX_MISSING = 1200
 #: PORT results listed on a page; the rest are in findings.xlsx
 PORT_MAX_ROWS = 60
 BAR_PX = 60
@@ -57,7 +60,9 @@ def display_rows(rows: list[dict[str, Any]], slugs: dict[str | None, str], lang:
     """The triage rows with the texts the table shows."""
     out = []
     for r in rows:
+        old = (r.get("old_period") or {}).get(lang)
         out.append({**r, "province_slug": slugs.get(r["province"], ""), "period_text": _dates(r["period"]),
+                    "old_text": word("cov_old_page", lang, period=old) if old and r["html"] else "",
                     "status_text": word(f"status_{r['status']}", lang),
                     "unchecked_text": _pct(r["unchecked_share"], lang),
                     "score_text": _score(r["score"], lang), **_unread_view(r.get("unread") or [], lang)})
@@ -81,7 +86,38 @@ def filters_view(rows: list[dict[str, Any]], lang: str, with_province: bool) -> 
 def overview_view(rows: list[dict[str, Any]], summaries: list[dict[str, Any]],
                   titles: dict[str, str]) -> dict[str, Any]:
     o = overview(rows, summaries)
-    return {**o, "period_text": _dates(o["period"]), "titles": {k: titles.get(k, "") for k, _ in o["top_rules"]}}
+    return {**o, "titles": {k: titles.get(k, "") for k, _ in o["top_rules"]}}
+
+
+def coverage_view(cov: dict[str, Any], lang: str, province: str | None = None,
+                  max_missing: int | None = None) -> dict[str, Any]:
+    """Who has reported this period, nationally (``province`` None: every province in scope, its
+    units not submitted listed up to ``max_missing``) or for one province (all of them)."""
+    provinces = [cov["provinces"][province]] if province else list(cov["provinces"].values())
+    counts = cov["provinces"][province] if province else cov["national"]
+    period = word("cov_period", lang, label=cov["labels"].get(lang, ""), start=_dates(cov["start"]),
+                  end=_dates(cov["end"]), due=_dates(cov["due"])) if cov.get("period") else word("cov_no_period", lang)
+    groups, left = [], max_missing
+    for p in provinces:
+        missing = p["missing"] if left is None else p["missing"][:left]
+        if left is not None:
+            left -= len(missing)
+        groups.append({"name": p["name"], "n": len(p["missing"]), "missing": [
+            {**m, "old": word("cov_old_page", lang, period=m["old_period"][lang])
+             if m.get("old_period") and m["old_period"].get(lang) else ""} for m in missing]})
+    more = sum(g["n"] - len(g["missing"]) for g in groups)
+    return {"period_text": period, "scoped": bool(provinces),
+            "counts": {k: v for k, v in counts.items() if k not in ("missing", "unknown", "name")} if counts else {},
+            "unknown": [m for p in provinces for m in p["unknown"]][:max_missing],
+            "groups": [g for g in groups if g["n"]], "more": word("cov_more", lang, n=more) if more else "",
+            "unlisted": word("cov_unlisted", lang, slugs=_first(cov.get("unlisted") or [], 20)) if cov.get("unlisted")
+            else ""}
+
+
+def _first(names: list[str], n: int) -> str:
+    """The first ``n`` names, and how many more."""
+    more = f" … (+{len(names) - n})" if len(names) > n else ""
+    return ", ".join(names[:n]) + more
 
 
 def heatmap_view(rows: list[dict[str, Any]], summaries: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
@@ -192,15 +228,20 @@ def province_indicator_view(groups: dict[str, list[dict[str, Any]]], units: dict
 
 
 def province_rollup(groups: dict[str, list[dict[str, Any]]], slugs: dict[str | None, str],
-                    lang: str) -> list[dict[str, Any]]:
-    """One row per province with its counts, worst first (failed runs, then open errors)."""
+                    lang: str, cov: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One row per province with its counts (and, in scope, its official units, how many reported
+    and how many have not), worst first (failed runs, then open errors)."""
     out = []
     for name, rows in groups.items():
         share = sum(r["unchecked_share"] for r in rows) / len(rows) if rows else 0.0
-        out.append({"name": name, "slug": slugs[rows[0]["province"]], "wards": len(rows),
+        p = ((cov or {}).get("provinces") or {}).get(name)
+        official = {"units": p["units"], "reported": p["reported"], "no_report": p["not_submitted"]} if p else \
+            {"units": None, "reported": None, "no_report": sum(r["no_report"] for r in rows)}
+        slug = slugs[rows[0]["province"]] if rows else slugs[name]
+        out.append({"name": name, "slug": slug, "wards": len(rows), **official,
                     "failed": sum(r["status"] == "failed" for r in rows),
                     "with_errors": sum(r["open_errors"] > 0 for r in rows),
                     "open_errors": sum(r["open_errors"] for r in rows), "warnings": sum(r["warning"] for r in rows),
-                    "no_report": sum(r["no_report"] for r in rows), "unchecked_share": round(share, 4),
+                    "unchecked_share": round(share, 4),
                     "unchecked_text": _pct(share, lang)})
     return sorted(out, key=lambda p: (-p["failed"], -p["open_errors"], p["name"].casefold()))
