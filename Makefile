@@ -3,9 +3,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-CHROMIUM ?= /usr/bin/chromium
 JOBS ?=
-OCR_DEBS := tesseract-ocr tesseract-ocr-vie ghostscript
 DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf
 # Times New Roman's metric twin with Vietnamese letters: the letter (.docx) prints as Word would lay it out
 LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
@@ -25,29 +23,32 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## build .venv from requirements.lock (exact versions) and install the package
 
-system-deps: ## install Debian packages the tests need (chromium; OCR: tesseract vie, ghostscript; LibreOffice; DejaVu and Liberation fonts)
-	@if [ ! -x $(CHROMIUM) ]; then \
+# The programs the package, tests, benchmarks and scripts run, each with the Debian package that provides it
+# (tests/unit/test_external_programs.py fails when the code runs a program missing from this list).
+SYSTEM_TOOLS := chromium=chromium tesseract=tesseract-ocr gs=ghostscript soffice=libreoffice-writer-nogui \
+	libreoffice=libreoffice-writer-nogui pdftotext=poppler-utils pdftoppm=poppler-utils mount=mount umount=mount
+# and what has no program of its own: the Vietnamese model, LibreOffice's spreadsheet filters (.xlsx from
+# .xls/.ods), the fonts the pages and the office renderings use
+SYSTEM_EXTRAS := tesseract-ocr-vie libreoffice-calc-nogui fonts-dejavu-core fonts-liberation2
+SYSTEM_DEBS := $(sort $(foreach t,$(SYSTEM_TOOLS),$(word 2,$(subst =, ,$(t)))) $(SYSTEM_EXTRAS))
+# LibreOffice Calc's core library, beside soffice's own program files
+CALC_LIB = $$(dirname "$$(readlink -f "$$(command -v soffice)")")/libsclo.so
+
+system-deps: ## install the Debian packages the product and tests run (chromium, OCR, LibreOffice, poppler, DejaVu and Liberation fonts)
+	@missing=""; \
+	for t in $(SYSTEM_TOOLS); do command -v $${t%%=*} >/dev/null || missing="$$missing $${t%%=*}"; done; \
+	if command -v tesseract >/dev/null && ! tesseract --list-langs 2>/dev/null | grep -qx vie; then missing="$$missing tesseract-vie"; fi; \
+	if command -v soffice >/dev/null && [ ! -e "$(CALC_LIB)" ]; then missing="$$missing libreoffice-calc"; fi; \
+	if [ ! -f $(DEJAVU) ]; then missing="$$missing fonts-dejavu"; fi; \
+	if [ ! -f $(LIBERATION) ]; then missing="$$missing fonts-liberation"; fi; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
-	  else echo "chromium is missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; \
-	fi
-	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx vie \
-	    || ! command -v gs >/dev/null || ! command -v soffice >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "system-deps: missing$$missing: installing $(SYSTEM_DEBS)" >&2; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      $(OCR_DEBS) libreoffice-writer-nogui fonts-dejavu-core >/dev/null; \
-	  else echo "OCR tools missing: run 'sudo apt-get install $(OCR_DEBS) libreoffice-writer-nogui'" >&2; exit 1; fi; \
+	      $(SYSTEM_DEBS) >/dev/null; \
+	  else echo "missing:$$missing; run 'sudo apt-get install $(SYSTEM_DEBS)'" >&2; exit 1; fi; \
 	fi
-	@if [ ! -f $(DEJAVU) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-dejavu-core >/dev/null; \
-	  else echo "DejaVu fonts missing: run 'sudo apt-get install fonts-dejavu-core'" >&2; exit 1; fi; \
-	fi
-	@if [ ! -f $(LIBERATION) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-liberation2 >/dev/null; \
-	  else echo "Liberation fonts missing: run 'sudo apt-get install fonts-liberation2'" >&2; exit 1; fi; \
-	fi
+	@for t in $(SYSTEM_TOOLS); do command -v $${t%%=*} >/dev/null || { echo "system-deps: $${t%%=*} still missing" >&2; exit 1; }; done
 
 audit: setup ## run every ward in parameters/ and render reports/ (index: reports/index.html)
 	$(VENV)/bin/wardaudit run --all $(if $(JOBS),--jobs $(JOBS))
@@ -71,10 +72,11 @@ bench-scale: setup ## 300 and 1,000 synthetic wards, then all 3,321 units of the
 eval: setup ## measure relations found on the labelled corpus, seeds and held-out set; writes benchmarks/EVAL.md
 	$(PY) benchmarks/eval.py
 
-samples: setup system-deps ## regenerate the PDF/DOCX renderings of the seeds (deterministic), the office exports and the reportlab tables
+samples: setup system-deps ## regenerate the PDF/DOCX renderings of the seeds (deterministic), the office exports (PDF, .doc, .odt), the reportlab tables and the intake fixture
 	$(PY) scripts/render_samples.py
 	$(PY) scripts/render_office.py
 	$(PY) scripts/render_reportlab.py
+	$(PY) scripts/render_intake.py
 
 docs: setup ## regenerate docs/rules.md from the rule docstrings
 	$(VENV)/bin/wardaudit rules --format markdown > docs/rules.md

@@ -8,10 +8,12 @@ written back as a .docx (python-docx) that has
 * each table as one Word table, its header rows marked ``w:tblHeader`` (repeated on each page)
   and its rows allowed to break across pages;
 
-then exported to PDF by LibreOffice headless (``soffice --convert-to pdf``) with a throw-away user
-profile; the export's creation date and ID are pinned, so a re-run over unchanged inputs leaves
-git clean. Both files go to ``tests/fixtures/renderings/office/``. Scans of the exports are made at
-test time (:func:`scan_pdf`), not committed.
+then exported by LibreOffice headless with a throw-away user profile to PDF (``--convert-to pdf``),
+to legacy Word (``.doc``) and to OpenDocument (``.odt``): what offices also send. What LibreOffice
+stamps is pinned (the PDF's creation date and ID; the .odt's zip dates and its random revision ids;
+the .doc carries the .docx's fixed dates), so a re-run over unchanged inputs leaves git clean. All
+go to ``tests/fixtures/renderings/office/``. Scans of the exports are made at test time
+(:func:`scan_pdf`), not committed.
 
 Usage: ``.venv/bin/python scripts/render_office.py [OUT_DIR]``
 """
@@ -115,16 +117,43 @@ def render_docx(doc, out: Path) -> None:
     out.write_bytes(_fixed_zip(buf.getvalue()))
 
 
-def export_pdf(docx_path: Path, out_dir: Path) -> Path:
-    """LibreOffice headless export, with a throw-away profile (no user settings leak in)."""
+def export(docx_path: Path, out_dir: Path, fmt: str = "pdf") -> Path:
+    """LibreOffice headless export to ``fmt`` (pdf, doc, odt), with a throw-away profile (no user
+    settings leak in)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise SystemExit("soffice not found: run 'apt-get install libreoffice-writer-nogui'")
+        raise SystemExit("soffice not found: run 'make system-deps'")
     with tempfile.TemporaryDirectory(prefix="wardaudit-lo-") as profile:
         subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
+                        "--convert-to", fmt, "--outdir", str(out_dir), str(docx_path)],
                        check=True, capture_output=True, timeout=300)
-    return out_dir / f"{docx_path.stem}.pdf"
+    return out_dir / f"{docx_path.stem}.{fmt}"
+
+
+def export_pdf(docx_path: Path, out_dir: Path) -> Path:
+    return export(docx_path, out_dir, "pdf")
+
+
+_RSID = re.compile(rb'(config:name="Rsid(?:Root)?" config:type="int">)\d+')
+
+
+def pin_odt(odt_path: Path) -> None:
+    """Make LibreOffice's .odt repeatable: every zip entry dated :data:`FIXED_DATE` (the ``mimetype``
+    entry first and stored, as OpenDocument requires) and the random revision ids in settings.xml fixed."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(odt_path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "settings.xml":
+                body = _RSID.sub(rb"\g<1>1", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, body)
+    odt_path.write_bytes(out.getvalue())
 
 
 _CREATION = re.compile(rb"/CreationDate\(D:\d{14}")
@@ -175,7 +204,10 @@ def render_all(out_dir: Path = DEFAULT_OUT) -> list[Path]:
         render_docx(doc, target)
         pdf = export_pdf(target, out_dir)
         pin_pdf(pdf, target.read_bytes())
-        written += [target, pdf]
+        doc_file = export(target, out_dir, "doc")
+        odt = export(target, out_dir, "odt")
+        pin_odt(odt)
+        written += [target, pdf, doc_file, odt]
     return written
 
 

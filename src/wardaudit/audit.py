@@ -13,7 +13,7 @@ from pathlib import Path
 
 from wardaudit.model.audit import AuditResult
 from wardaudit.model.document import Document
-from wardaudit.model.findings import sort_checks
+from wardaudit.model.findings import Unread, sort_checks
 from wardaudit.model.report import ReportMeta
 from wardaudit.project.config import WardParams
 
@@ -54,35 +54,55 @@ def audit_file(path: str | Path, params: WardParams | None = None, *, display_pa
     return audit_document(read_report(Path(path), display_path, params), params, history)
 
 
+def _limits(params: WardParams | None) -> dict[str, int]:
+    return {"max_pages": params.max_pages, "max_inflate_mb": params.max_inflate_mb} if params else {}
+
+
 def read_report(path: Path, shown: str | None, params: WardParams | None, ocr_cache: Path | None = None,
                 sha256: str | None = None, refresh_cache: bool = False) -> Document:
     """One report file as a :class:`Document`, within the ward's limits (pages, inflation);
     ``refresh_cache`` OCRs scanned pages again instead of taking the cached result."""
     from wardaudit.ingest import read_document
 
-    limits = {"max_pages": params.max_pages, "max_inflate_mb": params.max_inflate_mb} if params else {}
     return read_document(path, display_path=shown, cache_dir=ocr_cache, sha256=sha256, refresh_cache=refresh_cache,
-                         **limits)
+                         **_limits(params))
 
 
 def audit_reports(sources: Iterable[tuple[Path, str] | tuple[Path, str, str]], params: WardParams | None,
-                  ocr_cache: Path | None = None, refresh_cache: bool = False) -> list[AuditResult]:
+                  ocr_cache: Path | None = None, unread: Iterable[Unread] = (),
+                  refresh_cache: bool = False) -> list[AuditResult]:
     """Audit a ward's reports, oldest period first, each against the ones before it.
 
-    ``sources`` are (file, name as shown) or (file, name as shown, its sha256 when already known).
-    Every report is read and its metadata taken first, so that
-    the order (the end of each report's period, else its date, then its name) and thus each report's
-    "previous report" follow the periods, whatever the files are called.
+    ``sources`` are (file, name as shown) or (file, name as shown, its sha256 when already known): the
+    files the ward's intake reads (:func:`wardaudit.ingest.ward_intake`); a workbook among them is read as
+    the appendix of the report beside it (:func:`wardaudit.ingest.intake.bundle`). A file that cannot be
+    read joins ``unread`` (the files the listing already left out) and the others are audited; each result
+    carries the ward's unread files. Nothing readable raises :class:`wardaudit.ingest.IntakeError` naming
+    every file. Every report is read and its metadata taken first, so that the order (the end of each
+    report's period, else its date, then its name) and thus each report's "previous report" follow the
+    periods, whatever the files are called. ``refresh_cache`` (``run --force``): no OCR or LibreOffice
+    result is taken from the cache.
     """
     from wardaudit.extract.metadata import extract_metadata
+    from wardaudit.ingest import read_bundles, read_document
+    from wardaudit.ingest.intake import bundle
 
+    sources = list(sources)
+    names = {path: shown for path, shown, *_ in sources}
+    known = {path: rest[0] for path, _, *rest in sources if rest}  # the plan hashed each file once
+
+    def read(path: Path, **options: object) -> Document:
+        return read_document(path, sha256=known.get(path), **options)
+
+    unread = list(unread)
+    docs, missed = read_bundles(bundle(list(names)), names.__getitem__, read, unread=unread, cache_dir=ocr_cache,
+                                refresh_cache=refresh_cache, **_limits(params))
     expected = params.ward if params else None
-    read = []
-    for path, shown, *known in sources:
-        doc = read_report(path, shown, params, ocr_cache, known[0] if known else None, refresh_cache)
-        read.append((doc, extract_metadata(doc, expected_ward=expected)))
-    read.sort(key=lambda dm: (dm[1].end.isoformat() if dm[1].end else "", dm[0].source))
+    ordered = sorted(((doc, extract_metadata(doc, expected_ward=expected)) for doc in docs),
+                     key=lambda dm: (dm[1].end.isoformat() if dm[1].end else "", dm[0].source))
     results: list[AuditResult] = []
-    for doc, meta in read:
+    for doc, meta in ordered:
         results.append(audit_document(doc, params, history=results, meta=meta))
+    for r in results:
+        r.unread = [*unread, *missed]
     return results

@@ -191,9 +191,15 @@ def stored_wards(paths: Paths) -> list[str]:
 
 
 def findings_text(results: list[AuditResult], reviews: Mapping[str, dict[str, Any]] | None = None) -> str:
-    """findings.json: one document, or ``{"reports": [...]}`` when the ward has several."""
-    docs = [r.findings(dict(reviews or {})) for r in results]
-    return dumps(docs[-1] if len(docs) == 1 else {"reports": docs})
+    """findings.json: one document, or ``{"reports": [...], "unread": [...]}`` when the ward has several
+    (the ward's files not read are listed once, and only when there is any)."""
+    if len(results) == 1:
+        return dumps(results[0].findings(dict(reviews or {})))
+    blob: dict[str, Any] = {"reports": [r.findings(dict(reviews or {}), with_unread=False) for r in results]}
+    unread = [u.to_dict() for u in (results[-1].unread if results else [])]
+    if unread:
+        blob["unread"] = unread
+    return dumps(blob)
 
 
 def ward_facts_frame(results: Iterable[AuditResult]):

@@ -34,7 +34,7 @@ def test_rules_and_metrics_list():
     ("empty.txt", b"", "rỗng"),
     ("fake.pdf", b"this is not a pdf at all", "fake.pdf"),
     ("report.docx", b"not a zip", "report.docx"),
-    ("report.xyz", b"hello", "không được hỗ trợ"),
+    ("report.xyz", b"hello", "định dạng .xyz chưa hỗ trợ"),
     ("binary.txt", b"\x00\x01\x02" * 100, "nhị phân"),
 ])
 def test_unreadable_input_exit_2_one_line(tmp_path, name, content, needle):

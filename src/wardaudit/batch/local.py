@@ -35,7 +35,7 @@ from wardaudit.batch.dask import MAX_ATTEMPTS, DaskEngine
 from wardaudit.batch.digest import PORTFOLIO_DIGEST, portfolio_digest, read_digest
 from wardaudit.batch.discover import discover
 from wardaudit.batch.guard import one_run, refuse_outside_links, run_timed, ward_slug
-from wardaudit.batch.manifest import Progress, WardRun, summary_table, write_manifest
+from wardaudit.batch.manifest import Progress, WardRun, summary_table, unread_names, write_manifest
 from wardaudit.batch.task import Runner, worker_init
 from wardaudit.errors import AuditError, ParametersError, one_line
 from wardaudit.project.config import Paths, load_params, relative
@@ -98,7 +98,8 @@ def _prepare(slug: str, paths: Paths, force: bool) -> tuple[WardRun, int]:
     if (not force and report.exists() and store.digest("inputs") == plan.inputs
             and store.digest("reviews") == plan.reviews and store.digest("template") == plan.template):
         run.status, run.html, run.seconds = "skipped", relative(report, paths), 0.0
-        run.counts = batch_counts(store.read_summary())
+        summary = store.read_summary()
+        run.counts, run.unread = batch_counts(summary), unread_names(summary)
     return run, plan.size
 
 
@@ -155,6 +156,8 @@ def _apply(run: WardRun, result: dict, paths: Paths) -> None:
     elif paths.ward_report(run.slug).exists():
         run.html = relative(paths.ward_report(run.slug), paths)
     store = WardStore(paths, run.slug)
+    if run.status == "ok":
+        run.unread = unread_names(store.read_summary())  # the files the worker could not read too
     if run.status == "ok" and run.plan is not None:
         store.write_digests(inputs=run.plan.inputs, reviews=run.plan.reviews, template=run.plan.template)
     elif run.status == "failed":

@@ -25,6 +25,7 @@ class WardRun:
     seconds: float | None = None
     counts: dict[str, int] | None = None
     phases: dict[str, float] | None = None  # seconds of each step of the ward's run
+    unread: list[str] = field(default_factory=list)  # the ward's files that were not read (names)
     plan: WardPlan | None = field(default=None, repr=False, compare=False)
     attempts: int = 0
     warning: str | None = None  # one line the auditor should see though the ward ran (a damaged decisions file)
@@ -38,6 +39,8 @@ class WardRun:
             out["template_sha256"] = self.plan.template
         if not self.phases:
             out.pop("phases")
+        if not self.unread:
+            out.pop("unread")
         if not self.carried:
             out.pop("carried")
         if self.warning is None:
@@ -97,6 +100,16 @@ def write_manifest(runs: list[WardRun], paths: Paths, meta: dict[str, Any]) -> P
 
 
 
+def unread_names(summary: dict[str, Any] | None) -> list[str]:
+    """The names of the files a ward's summary lists as not read."""
+    return [Path(u["file"]).name for u in (summary or {}).get("unread") or [] if isinstance(u, dict) and u.get("file")]
+
+
+def unread_text(names: list[str]) -> str:
+    """'2 tệp không đọc được: a.pages, b.doc' (the reasons are on the ward's page)."""
+    return f"{len(names)} tệp không đọc được / not read: {', '.join(names)}" if names else ""
+
+
 def _counts_text(counts: dict[str, int] | None) -> str:
     """A ward's findings in words: errors (sai sót) and warnings (cảnh báo) are findings, not runs."""
     if not counts:
@@ -116,7 +129,7 @@ def summary_table(runs: list[WardRun], max_rows: int = 30) -> str:
     for r in shown:
         secs = f"{r.seconds:7.1f}" if r.seconds is not None else f"{'-':>7}"
         lines.append(f"{r.slug:{width}}  {run_words.get(r.status, r.status):9}  {secs}  {_counts_text(r.counts):32}  "
-                     f"{one_line(r.reason or r.warning or '', 90)}")
+                     f"{one_line(r.reason or r.warning or unread_text(r.unread), 90)}")
     if len(rows) > len(shown):
         lines.append(f"… {len(rows) - len(shown)} phường/xã khác / more wards in reports/batch.json")
     return "\n".join(lines)

@@ -58,6 +58,7 @@ class FactExtractor:
         block = self.doc.blocks[self.current_block] if self.current_block is not None else None
         kw.setdefault("ocr", getattr(block, "ocr_confidence", None))
         kw.setdefault("item", self.block_item.get(self.current_block) if self.current_block is not None else None)
+        kw.setdefault("sheet", block.location.sheet if block is not None else None)  # a workbook's title rows
         f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, sentence=self.current_sentence, **kw)
         self.facts.append(f)
         return f

@@ -74,7 +74,7 @@ class TableFacts(FactExtractor):
             metric = self.cat.best(label.lower(), pool)[0] if label else None
             gid = self.new_group()
             loc = t.row_location(i)
-            for figs, qual, cell in ((tf, "target", target), (rf, "result", result)):
+            for figs, qual, cell, col in ((tf, "target", target, target_col), (rf, "result", result, result_col)):
                 if not figs:
                     continue
                 f = figs[0]
@@ -85,7 +85,8 @@ class TableFacts(FactExtractor):
                          ("result:cumulative" if qual == "result" and to_date else qual),
                          role=qual, group=gid, scope=None, section=" > ".join(block.section), quote=cell,
                          file=loc.file, page=loc.page, line=loc.line, raw=f.raw, decimals=f.decimals,
-                         origin="table", label=f"{row[0]} {label}".strip())
+                         origin="table", label=f"{row[0]} {label}".strip(), sheet=loc.sheet,
+                         cell=t.cell_ref(i, col))
             self.completion_cell(row, share_col, gid, block, loc, f"{row[0]} {label}".strip())
 
     def completion_cell(self, row: list[str], col: int | None, gid: str, block: Block, loc, label: str) -> None:
@@ -96,7 +97,7 @@ class TableFacts(FactExtractor):
             self.add(metric=None, value=f.value, unit="%", kind="percent", period=period_string(self.report_period),
                      qualifier=None, role="completion", group=gid, scope=None, section=" > ".join(block.section),
                      quote=row[col], file=loc.file, page=loc.page, line=loc.line, raw=f.raw, decimals=f.decimals,
-                     origin="table", label=label)
+                     origin="table", label=label, sheet=loc.sheet)
 
     def _indicator_pool(self, unit: str | None) -> list:
         """The metrics an indicator row may be, from its unit: rates for '%', the family of a counted noun
@@ -125,7 +126,8 @@ class TableFacts(FactExtractor):
                      period=period_string(self.report_period), qualifier=None, role="row", group=None,
                      scope=None, section=" > ".join(block.section), quote=status_text, file=loc.file,
                      page=loc.page, line=loc.line, raw=row[0], origin="table",
-                     label=(row[name_col] if name_col < len(row) else "")[:160], status=status)
+                     label=(row[name_col] if name_col < len(row) else "")[:160], status=status, sheet=loc.sheet,
+                     cell=t.cell_ref(i, col))
 
     def numeric_table(self, block: Block, t: Table) -> None:
         gid = None
@@ -146,7 +148,7 @@ class TableFacts(FactExtractor):
                                            kind=fig.kind, period=period_string(self.report_period), qualifier=None,
                                            role="total", group=gid, scope="all", section=" > ".join(block.section),
                                            quote=t.title, file=loc.file, page=loc.page, line=loc.line, raw=fig.raw,
-                                           origin="table")
+                                           origin="table", sheet=loc.sheet)
                 title_total.role, title_total.group, title_total.scope = "total", gid, "all"
                 title_total.cue = "bảng dưới tiêu đề"
         units = column_units(t, table_unit(self.doc.blocks, self.current_block))
@@ -178,7 +180,7 @@ class TableFacts(FactExtractor):
                          scope=scope[0] if scope else None,
                          section=" > ".join(block.section), quote=cell, file=loc.file, page=loc.page, line=loc.line,
                          raw=f.raw, decimals=f.decimals, denominator=f.denominator, origin="table",
-                         label=f"{header} | {row_label}".strip(" |"))
+                         label=f"{header} | {row_label}".strip(" |"), sheet=loc.sheet, cell=t.cell_ref(i, j))
 
     def row_scope(self, t: Table, row: list[str]) -> str | None:
         """In a table of several rows each row is its own unit ('Nhà văn hóa ấp Long Thạnh', 'Bãi Dương'

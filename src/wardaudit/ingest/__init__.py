@@ -1,98 +1,19 @@
-"""Readers: one per format, registered by file suffix. :func:`read_document` is the entry point."""
+"""Readers: one per format, registered by file suffix. :func:`read_document` reads one file;
+:func:`ward_intake` lists a ward's folder (what will be read, and why anything else will not)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from wardaudit.errors import InputError, ParametersError, UnsupportedFormat
-from wardaudit.ingest.readers import DEFAULT_MAX_INFLATE_MB, DEFAULT_MAX_PAGES, readers, sha256_file
-from wardaudit.model.document import Document
+from wardaudit.ingest.intake import Bundle, Intake, IntakeError, read_bundles, ward_intake
+from wardaudit.ingest.read import read_document, supported_suffixes
+from wardaudit.ingest.readers import DEFAULT_MAX_INFLATE_MB, DEFAULT_MAX_PAGES, sha256_file
 from wardaudit.project.config import Paths, WardParams
 
-__all__ = ["DEFAULT_MAX_INFLATE_MB", "DEFAULT_MAX_PAGES", "read_document", "sha256_file", "supported_suffixes",
-           "ward_sources"]
-
-def _load_readers() -> None:
-    # imported lazily so that `import wardaudit` stays cheap; each module registers itself
-    from wardaudit.ingest import docx, pdf, text  # noqa: F401
-
-
-def read_document(path: str | Path, *, display_path: str | None = None,
-                  max_pages: int = DEFAULT_MAX_PAGES, structure: bool = True,
-                  max_inflate_mb: int = DEFAULT_MAX_INFLATE_MB, cache_dir: Path | None = None,
-                  sha256: str | None = None, refresh_cache: bool = False) -> Document:
-    """Read one report into a structured :class:`Document`.
-
-    Parameters
-    ----------
-    max_inflate_mb
-        What the file may inflate to (a .docx's parts; a scanned page's pixels at 4 bytes each).
-    cache_dir
-        Where OCR results are kept by file hash (default: data/processed/ocr of the project).
-    sha256
-        The file's content hash when the caller has it (a ward's plan hashes each report once).
-    refresh_cache
-        Do not use a cached OCR result: OCR again and replace it (``wardaudit run --force``).
-
-    Raises :class:`InputError` (one line naming the file) for anything unreadable.
-    """
-    path = Path(path)
-    shown = display_path or str(path)
-    _load_readers()  # idempotent: a reader module imported first must not leave the others out
-    if not path.exists():
-        raise InputError(f"{shown}: không tìm thấy tệp / file not found", path=shown)
-    if path.is_dir():
-        raise InputError(f"{shown}: là thư mục, không phải tệp / is a directory", path=shown)
-    if path.stat().st_size == 0:
-        raise InputError(f"{shown}: tệp rỗng / the file is empty", path=shown)
-    suffix = path.suffix.lower()
-    if suffix not in readers:
-        known = ", ".join(readers)
-        raise UnsupportedFormat(
-            f"{shown}: định dạng {suffix or '(không có đuôi)'} không được hỗ trợ / unsupported format "
-            f"(supported: {known})", path=shown)
-    try:
-        doc = readers.get(suffix)(path, display_path=shown, max_pages=max_pages,
-                                  max_inflate_mb=max_inflate_mb, cache_dir=cache_dir, refresh_cache=refresh_cache)
-    except InputError:
-        raise
-    except (MemoryError, RecursionError):
-        raise InputError(f"{shown}: tệp quá lớn hoặc quá phức tạp để đọc / too large or too deeply nested to read",
-                         path=shown) from None
-    except Exception as e:  # noqa: BLE001 - a damaged file is bad input: one line naming it, never a traceback
-        detail = " ".join(str(e).split())[:160]
-        raise InputError(f"{shown}: tệp bị hỏng, không đọc được / damaged file, could not be read "
-                         f"({type(e).__name__}: {detail})", path=shown) from None
-    doc.sha256 = sha256 or sha256_file(path)
-    if structure:
-        from wardaudit.ingest.structure import annotate
-        annotate(doc)
-    return doc
-
-
-def supported_suffixes() -> list[str]:
-    _load_readers()
-    return list(readers)
+__all__ = ["DEFAULT_MAX_INFLATE_MB", "DEFAULT_MAX_PAGES", "Bundle", "Intake", "IntakeError", "read_bundles",
+           "read_document", "sha256_file", "supported_suffixes", "ward_intake", "ward_sources"]
 
 
 def ward_sources(params: WardParams, paths: Paths) -> list[Path]:
-    """The report files of a ward, refusing anything that resolves outside data/raw/<slug>/."""
-    folder = paths.ward_raw(params.slug)
-    raw_root = paths.raw.resolve()
-    if not folder.is_dir():
-        raise ParametersError(f"{folder}: thư mục của phường/xã không tồn tại / ward folder missing",
-                              path=str(folder), ward=params.ward)
-    if raw_root not in folder.resolve().parents:
-        raise ParametersError(f"{folder}: nằm ngoài data/raw / escapes data/raw", path=str(folder))
-    if params.sources:
-        files = [folder / s for s in params.sources]
-    else:
-        suffixes = set(supported_suffixes())
-        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
-    out = []
-    for f in files:
-        resolved = f.resolve()
-        if folder.resolve() not in resolved.parents:
-            raise ParametersError(f"{f}: trỏ ra ngoài thư mục của phường/xã / points outside the ward folder",
-                                  path=str(f), ward=params.ward)
-        out.append(f)
-    return out
+    """The files of a ward that will be read (reports and their appendix workbooks), refusing anything
+    that resolves outside data/raw/<slug>/; :func:`ward_intake` also says why the others are not."""
+    return ward_intake(params, paths).sources

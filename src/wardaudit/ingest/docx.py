@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from wardaudit.errors import InputError
-from wardaudit.ingest.readers import DEFAULT_MAX_INFLATE_MB, reader
+from wardaudit.ingest.readers import DEFAULT_MAX_INFLATE_MB, check_inflate, reader
 from wardaudit.ingest.stitching import RawTable, build_table, is_continuation, stitch
 from wardaudit.ingest.text import table_text
 from wardaudit.model.document import Block, Document, Location
@@ -21,25 +21,7 @@ from wardaudit.model.document import Block, Document, Location
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:Heading|Tiêu đề|Title)\s*(\d)?", re.IGNORECASE)
 
-
-MAX_RATIO = 100  # a part that inflates more than this, and past a few MB, is a bomb (XML: ~5-20x)
-_RATIO_FLOOR = 8 << 20  # bytes; small parts may compress as they like
-
-
-def check_inflate(infos: list[zipfile.ZipInfo], shown: str, max_inflate_mb: int) -> None:
-    """Refuse a zip whose directory promises a huge inflate, from the declared sizes alone
-    (nothing is decompressed): the total over ``max_inflate_mb`` or one part's ratio over
-    :data:`MAX_RATIO` once it is past a few MB."""
-    total = sum(i.file_size for i in infos)
-    if total > max_inflate_mb << 20:
-        raise InputError(f"{shown}: tệp .docx giải nén ra {total >> 20} MB, vượt giới hạn {max_inflate_mb} MB "
-                         f"(max_inflate_mb) / the .docx would inflate to {total >> 20} MB, over the "
-                         f"{max_inflate_mb} MB limit (decompression bomb?)", path=shown)
-    for i in infos:
-        if i.file_size > _RATIO_FLOOR and i.file_size > MAX_RATIO * max(1, i.compress_size):
-            raise InputError(f"{shown}: phần {i.filename} nén {i.file_size // max(1, i.compress_size)} lần, "
-                             f"nghi là bom giải nén / part {i.filename} inflates "
-                             f"{i.file_size // max(1, i.compress_size)}x (decompression bomb)", path=shown)
+__all__ = ["check_inflate", "read_docx", "table_grid"]  # check_inflate: the zip guard, from readers
 
 
 def _open(path: Path, shown: str, max_inflate_mb: int):

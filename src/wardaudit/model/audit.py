@@ -12,7 +12,7 @@ from typing import Any
 
 from wardaudit.model.document import Document
 from wardaudit.model.facts import Fact
-from wardaudit.model.findings import CheckResult, Evidence, findings_document, summary
+from wardaudit.model.findings import CheckResult, Evidence, Unread, findings_document, summary
 from wardaudit.model.relations import Relation, Strength
 from wardaudit.model.report import ReportMeta
 
@@ -31,13 +31,16 @@ class AuditResult:
     relations: dict[str, list[Relation]] = field(default_factory=dict)
     ward: str | None = None
     notes: list[str] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)  # the ward's files not read (each report of the ward)
 
-    def findings(self, reviews: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The findings document; ``reviews`` (finding id → review) annotates failing checks."""
+    def findings(self, reviews: dict[str, dict[str, Any]] | None = None, *, with_unread: bool = True) -> dict[str, Any]:
+        """The findings document; ``reviews`` (finding id → review) annotates failing checks; the ward's
+        unread files are listed unless ``with_unread`` is False (a ward of several reports lists them once)."""
         return findings_document(source=self.document.source, ward=self.ward or self.meta.ward_name,
                                  report=self.meta.report_dict(), checks=self.checks,
                                  facts=[f.to_public() for f in self.facts],
-                                 notes=self.document.notes + self.notes, reviews=reviews)
+                                 notes=self.document.notes + self.notes, reviews=reviews,
+                                 unread=self.unread if with_unread else ())
 
     @property
     def summary(self) -> dict[str, int]:
@@ -54,7 +57,7 @@ class AuditResult:
         return {"document": self.document.to_dict(), "meta": self.meta.to_dict(),
                 "facts": [asdict(f) for f in self.facts], "checks": [_check_record(c) for c in self.checks],
                 "relations": {kind: [_relation_record(r, ids) for r in rels] for kind, rels in self.relations.items()},
-                "ward": self.ward, "notes": list(self.notes)}
+                "ward": self.ward, "notes": list(self.notes), "unread": [u.to_dict() for u in self.unread]}
 
     @classmethod
     def from_record(cls, d: dict[str, Any]) -> AuditResult:
@@ -65,7 +68,8 @@ class AuditResult:
                    checks=[_check_from(c) for c in d["checks"]],
                    relations={kind: [_relation_from(r, by_id) for r in rels]
                               for kind, rels in (d.get("relations") or {}).items()},
-                   ward=d.get("ward"), notes=list(d.get("notes") or []))
+                   ward=d.get("ward"), notes=list(d.get("notes") or []),
+                   unread=[Unread(**u) for u in d.get("unread") or []])
 
 
 def _check_record(c: CheckResult) -> dict[str, Any]:

@@ -6,6 +6,7 @@ and finds the appendices. Everything here converts to and from plain dicts (JSON
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -13,18 +14,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Location:
-    """Where a block came from: the file, the page (PDF only, 1-based) and the line.
+    """Where a block came from: the file, the page (PDF only, 1-based), the line and the sheet.
 
     For text/markdown ``line`` is the 1-based line in the file; for PDF the line within the page's
-    text layer; for DOCX the 1-based paragraph number in the body.
+    text layer; for DOCX the 1-based paragraph number in the body; for a workbook (.xlsx) the row
+    number of the sheet named by ``sheet``.
     """
 
     file: str
     page: int | None = None
     line: int | None = None
+    sheet: str | None = None
 
     def label(self) -> str:
-        parts = []
+        parts = [f"trang tính {self.sheet}"] if self.sheet is not None else []
         if self.page is not None:
             parts.append(f"tr. {self.page}")
         if self.line is not None:
@@ -32,13 +35,20 @@ class Location:
         return ", ".join(parts) or "?"
 
     def anchor(self) -> str:
-        """A stable HTML id for this location."""
+        """A stable HTML id for this location (a sheet's rows apart from the report's lines)."""
+        if self.sheet is not None:
+            tag = hashlib.blake2b(f"{self.file}\n{self.sheet}".encode(), digest_size=4).hexdigest()
+            return f"S{tag}-{self.line or 0}"
         return f"L{self.page or 0}-{self.line or 0}"
 
 
 @dataclass
 class Table:
-    """A table as extracted: one header row (multi-row headers joined) and data rows of strings."""
+    """A table as extracted: one header row (multi-row headers joined) and data rows of strings.
+
+    ``columns`` gives, for a table read from a workbook, the sheet's column letter of each column
+    (the row's number is its location's ``line``), so that a figure names its cell.
+    """
 
     header: list[str]
     rows: list[list[str]]
@@ -49,6 +59,7 @@ class Table:
     row_locations: list[Location] = field(default_factory=list)
     parts: int = 1
     low_confidence: bool = False
+    columns: list[str] = field(default_factory=list)
 
     @property
     def n_cols(self) -> int:
@@ -66,6 +77,20 @@ class Table:
         if i < len(self.row_locations):
             return self.row_locations[i]
         return self.location
+
+    def cell_range(self) -> str | None:
+        """A table read from a workbook: the cells it spans ('A5:F18'), header to last row; else None."""
+        if not self.columns or self.location.sheet is None or self.location.line is None:
+            return None
+        last = self.row_location(len(self.rows) - 1).line if self.rows else self.location.line
+        return f"{self.columns[0]}{self.location.line}:{self.columns[-1]}{last}"
+
+    def cell_ref(self, i: int, j: int) -> str | None:
+        """The sheet cell ('C12') of row ``i``, column ``j``; None for a table not read from a workbook."""
+        loc = self.row_location(i)
+        if j >= len(self.columns) or loc.line is None or loc.sheet is None:
+            return None
+        return f"{self.columns[j]}{loc.line}"
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -196,7 +221,7 @@ class Document:
             tables.append({"appendix": t.appendix, "title": t.title, "header": t.header,
                            "rows": t.rows, "parts": t.parts, "quality": t.quality,
                            "low_confidence": t.low_confidence,
-                           "location": asdict(t.location)})
+                           "location": asdict(t.location), **({"cells": t.cell_range()} if t.columns else {})})
         return {
             "source": self.source,
             "format": self.format,

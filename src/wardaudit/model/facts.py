@@ -50,6 +50,8 @@ class Fact:
     at: int | None = None  # where the figure starts in its quote (not published)
     outer: str | None = None  # for a total that is itself a part ('+ Quá hạn: 23 hồ sơ, trong đó …'): the outer group
     item: int | None = None  # its outline item: a block, with the bullets its lead-in hands parts to (not published)
+    sheet: str | None = None  # read from a workbook: the sheet ...
+    cell: str | None = None  # ... and the cell ('C12')
 
     def to_public(self) -> dict[str, Any]:
         d = {"metric": self.metric, "value": _num(self.value), "unit": self.unit, "kind": self.kind,
@@ -66,6 +68,8 @@ class Fact:
             d["cue"] = self.cue
         if self.ocr is not None:
             d["ocr"] = round(self.ocr, 1)
+        if self.sheet is not None:
+            d["sheet"], d["cell"] = self.sheet, self.cell
         return d
 
     @property
@@ -81,7 +85,8 @@ def _num(v: float) -> float | int:
 
 # the published columns of facts.csv; the working fields (end, lead, at, item, …) are left out
 COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role", "group", "scope", "section",
-           "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status", "cue", "ocr"]
+           "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status", "cue", "ocr",
+           "sheet", "cell"]
 
 
 def facts_frame(facts: Iterable[Fact]):

@@ -22,6 +22,8 @@ class Evidence:
     line: int | None = None
     file: str | None = None
     figure: str | None = None  # the figure as written in the quote ("1.234"), for tick marks
+    sheet: str | None = None  # read from a workbook: the sheet and the cell ('C12')
+    cell: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {"section": self.section, "quote": self.quote, "page": self.page, "line": self.line}
@@ -29,7 +31,20 @@ class Evidence:
             d["figure"] = self.figure
         if self.file:
             d["file"] = self.file
+        if self.sheet is not None:
+            d["sheet"], d["cell"] = self.sheet, self.cell
         return d
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A file of the ward's folder that was not read, and why (one line, Vietnamese / English)."""
+
+    file: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"file": self.file, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -130,15 +145,26 @@ def sort_checks(checks: Iterable[CheckResult]) -> list[CheckResult]:
 
 def findings_document(*, source: str, ward: str | None, report: dict[str, Any], checks: list[CheckResult],
                       facts: list[dict[str, Any]], notes: list[str] | None = None,
-                      reviews: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The findings document; ``reviews`` (finding id → decision) annotates the failing checks."""
+                      reviews: dict[str, dict[str, Any]] | None = None,
+                      unread: Iterable[Unread] = ()) -> dict[str, Any]:
+    """The findings document; ``reviews`` (finding id → decision) annotates the failing checks;
+    ``unread`` (the ward's files not read, with their reasons) is listed when there is any."""
     reviews = reviews or {}
     doc = {"schema": SCHEMA, "source": source, "ward": ward, "report": report,
            "checks": [c.to_dict(review_of(reviews, c) if c.status == "fail" else None) for c in sort_checks(checks)],
            "facts": facts, "unchecked": unchecked(checks)}
     if notes:
         doc["notes"] = notes
+    unread = [u.to_dict() for u in unread]
+    if unread:
+        doc["unread"] = unread
     return doc
+
+
+def unread_files(blob: Any) -> list[dict[str, str]]:
+    """The ``unread`` list of a findings.json (one document, or ``{"reports": [...], "unread": [...]}``)."""
+    items = blob.get("unread") if isinstance(blob, dict) else None
+    return [u for u in items or [] if isinstance(u, dict) and u.get("file")]
 
 
 def unchecked(checks: Iterable[CheckResult]) -> dict[str, Any]:

@@ -41,7 +41,10 @@ def rule_titles(lang: str) -> dict[str, str]:
     return titles(lang)
 
 
-def loc_label(page: int | None, line: int | None, lang: str) -> str:
+def loc_label(page: int | None, line: int | None, lang: str, sheet: str | None = None,
+              cell: str | None = None) -> str:
+    if sheet is not None:  # read from a workbook: the sheet and the cell (or the row)
+        return t("sheet_cell", lang, sheet=sheet, cell=cell) if cell else t("sheet_line", lang, sheet=sheet, line=line)
     if page is not None and line is not None:
         return t("page_line", lang, page=page, line=line)
     if page is not None:
@@ -70,7 +73,7 @@ def _evidence_data(c: CheckResult, ci: int, pl: Placement, lang: str, doc: Docum
     entries = []
     for ei, ev in enumerate(c.evidence):
         where = " · ".join(x for x in (f"{t('section', lang)}: {ev.section}" if ev.section else "",
-                                       loc_label(ev.page, ev.line, lang), ev.file or "") if x)
+                                       loc_label(ev.page, ev.line, lang, ev.sheet, ev.cell), ev.file or "") if x)
         entries.append({"quote": quote_text(doc, ev), "where": where, "figure": ev.figure,
                         "link": pl.links.get((ci, ei)) or None})
     return {"label": t("evidence", lang), "entries": entries, "go_to_source": t("go_to_source", lang),

@@ -32,6 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "format": ("Định dạng", "Format"),
     "pages": ("Số trang", "Pages"),
     "notes": ("Ghi chú khi đọc tệp", "Notes from reading the file"),
+    "unread": ("Tệp không đọc được ({n})", "Files not read ({n})"),
     "params_note": ("Quy ước: mẫu số của tỷ lệ {carried} hồ sơ kỳ trước chuyển sang; khung đề mục: {profile}; "
                     "quy tắc tắt: {off}.",
                     "Conventions: rate denominators {carried} dossiers carried over; outline profile: {profile}; "
@@ -102,6 +103,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page_line": ("tr. {page}, dòng {line}", "p. {page}, line {line}"),
     "page_only": ("tr. {page}", "p. {page}"),
     "line_only": ("dòng {line}", "line {line}"),
+    "sheet_cell": ("trang tính {sheet}, ô {cell}", "sheet {sheet}, cell {cell}"),
+    "sheet_line": ("trang tính {sheet}, dòng {line}", "sheet {sheet}, row {line}"),
     "unplaced": ("{n} số liệu của các phép kiểm tra không định vị được trong văn bản.",
                  "{n} figures used by checks could not be located in the text."),
     "relation_cue": ("căn cứ: «{cue}»", "basis: «{cue}»"),

@@ -86,12 +86,23 @@ def header(results: Any, params: Any = None, lang: str = "vi") -> str:
         off = ", ".join(getattr(p, "rules_off", []) or []) or t("none", lang)
         carried = t("carried_in" if getattr(p, "carried_over_in_denominator", True) else "carried_out", lang)
         note = t("params_note", lang, carried=carried, off=off, profile=getattr(p, "outline_profile", "auto"))
+    unread = _unread(results)
     data = {"title": t("title", lang, ward=" ".join(x for x in (level, ward) if x) or "?"),
+            "unread": unread, "unread_label": t("unread", lang, n=len(unread)),
             "contents_label": t("contents", lang), "contents": _contents_items(lang),
             "heading": t("header", lang), "rows": _params_rows(p, ward, lang), "params_note": note,
             "no_reports": None if results else t("no_reports", lang),
             "reports": [_report_data(r, i, len(results), lang) for i, r in enumerate(results)]}
     return str(macros().header(data))
+
+
+def _unread(results: list[Any]) -> list[dict[str, str]]:
+    """The ward's files that were not read, each once, with the reason (every report carries the list)."""
+    seen: dict[str, str] = {}
+    for r in results:
+        for u in getattr(r, "unread", None) or []:
+            seen.setdefault(u.file, u.reason)
+    return [{"file": f, "reason": why} for f, why in seen.items()]
 
 
 def _contents_items(lang: str) -> list[tuple[str, str]]:
@@ -171,7 +182,8 @@ def _appendix_table(r: Any, bi: int, lang: str) -> dict[str, Any]:
     b = r.document.blocks[bi]
     tbl = b.table
     title = t("appendix", lang, id=tbl.appendix or b.appendix)
-    meta = [loc_label(tbl.location.page, tbl.location.line, lang), t("rows_n", lang, n=len(tbl.rows))]
+    meta = [loc_label(tbl.location.page, tbl.location.line, lang, tbl.location.sheet, tbl.cell_range()),
+            t("rows_n", lang, n=len(tbl.rows))]
     if tbl.parts and tbl.parts > 1:
         meta.append(t("parts_n", lang, n=tbl.parts))
     quality = (f"{t('quality', lang)}: " + " · ".join(f"{k}: {_quality_text(v, lang)}"
@@ -193,7 +205,8 @@ def appendix_tables(results: Any, lang: str = "vi") -> str:
 
 def _check_row(c: CheckResult, titles: Mapping[str, str], lang: str) -> dict[str, Any]:
     ev = c.evidence[0] if c.evidence else None
-    where = "" if ev is None else " · ".join(x for x in (ev.section or "", loc_label(ev.page, ev.line, lang)) if x)
+    where = "" if ev is None else " · ".join(x for x in (ev.section or "", loc_label(ev.page, ev.line, lang, ev.sheet,
+                                                                                     ev.cell)) if x)
     return {"status": c.status, "rule": c.rule, "title": titles.get(c.rule, ""),
             "status_text": t("status_" + c.status, lang) if c.status in ("pass", "fail", "skip") else c.status,
             "severity": t("sev_" + c.severity, lang) if c.severity in SEVERITY_ORDER else c.severity,

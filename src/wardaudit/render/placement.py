@@ -77,6 +77,8 @@ def _quote_span(text: str, quote: str) -> tuple[int, int] | None:
 def _same_place(loc: Location, ev: Evidence) -> bool:
     if ev.line is None and ev.page is None:
         return False
+    if (ev.sheet or loc.sheet) and ev.sheet != loc.sheet:
+        return False  # a sheet's row 12 is not the report's line 12
     if ev.line is not None and loc.line != ev.line:
         return False
     return ev.page is None or loc.page is None or loc.page == ev.page

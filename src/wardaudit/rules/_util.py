@@ -10,7 +10,7 @@ from wardaudit.vi.numbers import format_number, tolerance
 
 def ev(fact) -> Evidence:
     return Evidence(section=fact.section, quote=fact.quote, page=fact.page, line=fact.line, file=fact.file,
-                    figure=fact.raw)
+                    figure=fact.raw, sheet=getattr(fact, "sheet", None), cell=getattr(fact, "cell", None))
 
 
 def fmt(v: float, decimals: int | None = None) -> str:

@@ -248,7 +248,7 @@ def _total_rows(rule: Rule, ctx: AuditContext, block, t, units):
                              {"expected": s * col.scale, "actual": total.value * col.scale,
                               "parts": [v.value * col.scale for v in addends]},
                              [Evidence(section=block.section_label, quote=cell, page=loc.page, line=loc.line,
-                                       file=ctx.document.source, figure=total.raw)],
+                                       file=loc.file, figure=total.raw, sheet=loc.sheet, cell=t.cell_ref(i, j))],
                              key=f"table-total:{block.section_label}:{t.header[j] if j < len(t.header) else j}:"
                                  f"{total.raw}",
                              relation={"kind": "partition", "cue": "dòng tổng của bảng", "strength": "explicit",
@@ -279,7 +279,7 @@ def _total_columns(rule: Rule, ctx: AuditContext, block, t):
                              + f" tổng các cột {fmt(s)}",
                              {"expected": s, "actual": total.value},
                              [Evidence(section=block.section_label, quote=row[tj], page=loc.page, line=loc.line,
-                                       file=ctx.document.source, figure=total.raw)],
+                                       file=loc.file, figure=total.raw, sheet=loc.sheet, cell=t.cell_ref(i, tj))],
                              key=f"table-total-col:{block.section_label}:{parent}:{total.raw}",
                              relation={"kind": "partition", "cue": "cột tổng của bảng", "strength": "explicit",
                                        "scope": None})

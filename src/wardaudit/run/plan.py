@@ -9,8 +9,10 @@ step reads either again.
 
 Three digests, kept apart so that each change costs only what it must:
 
-- ``inputs`` — the report files (name and content), the parameters (their validated values, so a
-  comment changes nothing) and the package: what the audit reads. Changed: the ward is audited again.
+- ``inputs`` — the report files (name and content), the files of the folder that are not read (name
+  and reason: a new file, or LibreOffice installed for a .doc, is news), the parameters (their
+  validated values, so a comment changes nothing) and the package: what the audit reads. Changed: the
+  ward is audited again.
 - ``reviews`` — the auditor's decisions file: the page, letter and index are rendered again from the
   stored audit.
 - ``template`` — the page template (the notebook the batch executes): every page is rendered again,
@@ -25,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.errors import ParametersError
-from wardaudit.ingest import sha256_file, ward_sources
+from wardaudit.ingest import sha256_file, ward_intake
+from wardaudit.model.findings import Unread
 from wardaudit.project.config import Paths, WardParams, load_params, relative
 from wardaudit.run.digest import package_digest, template_digest
 
@@ -53,6 +56,7 @@ class WardPlan:
     inputs: str
     reviews: str
     template: str
+    unread: tuple[Unread, ...] = ()  # the folder's files that will not be read, with their reasons
 
     @property
     def size(self) -> int:
@@ -65,12 +69,16 @@ def params_digest(params: WardParams) -> str:
     return hashlib.sha256(json.dumps(params.model_dump(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def inputs_digest(params: WardParams, sources: tuple[Source, ...], folder: Path) -> str:
+def inputs_digest(params: WardParams, sources: tuple[Source, ...], folder: Path,
+                  unread: tuple[Unread, ...] = ()) -> str:
     """One hash over what the audit reads: each report's name (within the ward folder) and content,
-    the parameters, the package. A project copied elsewhere keeps its digests."""
+    each unread file's name and reason, the parameters, the package. A project copied elsewhere keeps
+    its digests."""
     h = hashlib.sha256(f"{PLAN_SCHEMA}\n".encode())
     for s in sources:
         h.update(f"raw\t{s.path.relative_to(folder).as_posix()}\t{s.sha256}\n".encode())
+    for u in unread:
+        h.update(f"unread\t{Path(u.file).name}\t{u.reason}\n".encode())
     h.update(f"params\t{params_digest(params)}\n".encode())
     h.update(f"package\t{package_digest()}\n".encode())
     return h.hexdigest()
@@ -81,7 +89,8 @@ def plan_ward(slug: str, paths: Paths, overrides: dict[str, Any] | None = None,
     """Read and validate the ward's parameters (with ``overrides`` applied), list and hash its reports.
 
     Raises :class:`~wardaudit.errors.ParametersError` (one line naming the file) when the parameters
-    are invalid, name another ward, or the folder has no report to read.
+    are invalid or name another ward, :class:`~wardaudit.ingest.IntakeError` when the folder holds
+    nothing readable (the line names each file and why).
     """
     from wardaudit.review.decisions import decisions_digest
 
@@ -92,15 +101,12 @@ def plan_ward(slug: str, paths: Paths, overrides: dict[str, Any] | None = None,
                               f"differs from the file name '{slug}'", path=str(file))
     if overrides:
         params = WardParams(**{**params.model_dump(), **overrides})
-    files = ward_sources(params, paths)
-    if not files:
-        raise ParametersError(f"{relative(paths.ward_raw(params.slug), paths)}: không có báo cáo nào đọc được / "
-                              "no readable report in the ward folder", ward=params.ward)
-    missing = [f for f in files if not f.is_file()]
-    if missing:
-        raise ParametersError(f"{relative(missing[0], paths)}: không tìm thấy tệp / file not found", ward=params.ward)
+    intake = ward_intake(params, paths)
+    intake.require_readable(relative(paths.ward_raw(params.slug), paths), params.ward)
+    files = intake.sources
     sources = tuple(Source(f, relative(f, paths), sha256_file(f), f.stat().st_size) for f in files)
     params_source = Source(file, relative(file, paths), sha256_file(file), file.stat().st_size)
     return WardPlan(slug=params.slug, params=params, params_file=params_source, sources=sources,
-                    inputs=inputs_digest(params, sources, paths.ward_raw(params.slug)),
-                    reviews=decisions_digest(params.slug, paths), template=template_digest())
+                    inputs=inputs_digest(params, sources, paths.ward_raw(params.slug), tuple(intake.unread)),
+                    reviews=decisions_digest(params.slug, paths), template=template_digest(),
+                    unread=tuple(intake.unread))

@@ -100,7 +100,8 @@ def load_ward(slug: str, *, root: str | Path | None = None, params: dict[str, An
         results = store.load_audit(plan.inputs)
         stored = results is not None
         if results is None:
-            results = audit_reports([(s.path, s.shown, s.sha256) for s in plan.sources], ward_params, paths.ocr_cache)
+            results = audit_reports([(s.path, s.shown, s.sha256) for s in plan.sources], ward_params,
+                                    paths.ocr_cache, plan.unread)
     else:
         stored = True
     if lang is not None:

@@ -69,7 +69,7 @@ def audit_ward(plan: WardPlan, paths: Paths, *, force: bool = False) -> StoredWa
     audited = results is None
     if results is None:
         results = audit_reports([(s.path, s.shown, s.sha256) for s in plan.sources], plan.params, paths.ocr_cache,
-                                refresh_cache=force)  # --force: no cache of any kind is trusted
+                                plan.unread, refresh_cache=force)  # --force: no cache of any kind is trusted
         store.save_audit(results, plan.inputs)
     t0 = _lap(phases, "audit", t0)
     decisions = latest(load_decisions(plan.slug, paths))

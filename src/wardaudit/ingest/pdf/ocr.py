@@ -170,9 +170,6 @@ def ocr_pages(path: Path, pages: list[int], shown: str, *, sha256: str, cache_di
 
 def default_cache_dir() -> Path:
     """data/processed/ocr of the project (config.Paths), or the user's cache outside a project."""
-    from wardaudit.project.config import Paths
+    from wardaudit.ingest.readers import cache_folder
 
-    paths = Paths()
-    if (paths.root / "data").is_dir():
-        return paths.processed / "ocr"
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "wardaudit" / "ocr"
+    return cache_folder(None, "ocr")

@@ -35,6 +35,7 @@ class WardRecord:
     code: str | None = None  # the unit's code in the official list (parameters/<ward>.yaml)
     #: each report's ``source``, ``period`` and shingle ``sketch`` (oldest first), for PORT003
     sketches: list[dict[str, Any]] = field(default_factory=list)
+    unread: list[dict[str, str]] = field(default_factory=list)  # the ward's files not read: {file, reason}
 
     @property
     def latest(self) -> dict[str, Any] | None:
@@ -108,6 +109,7 @@ def fill_record(rec: WardRecord, results: list[AuditResult], reviews: dict[str, 
     rec.reports = sorted((r.findings(reviews) for r in results), key=report_end)
     rec.facts = facts_table(results)
     rec.sketches = report_sketches(results)
+    rec.unread = [u.to_dict() for u in (results[-1].unread if results else [])]
     if rec.ward == rec.slug and rec.reports and rec.reports[-1].get("ward"):
         rec.ward = rec.reports[-1]["ward"]
     return rec

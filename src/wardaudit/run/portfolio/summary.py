@@ -106,7 +106,7 @@ def summary_of(w: WardRecord) -> dict[str, Any]:
             "port": {"has_report": unit.has_report, "province_wide": unit.province_wide,
                      "indicators": unit.indicators, "reports": unit.reports},
             "findings": failed_rows(w.slug, w.ward, w.province, w.reports),
-            "code": w.code, "report_list": [_report_entry(d) for d in w.reports]}
+            "code": w.code, "report_list": [_report_entry(d) for d in w.reports], "unread": w.unread}
 
 
 def _report_entry(doc: dict[str, Any]) -> dict[str, Any]:

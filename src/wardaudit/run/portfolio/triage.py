@@ -128,6 +128,7 @@ def _row(s: dict[str, Any], entry: dict[str, Any], paths: Paths, coverage: dict[
             "confirmed": c.get("confirmed", 0), "query": c.get("query", 0), "dismissed": c.get("dismissed", 0),
             "score": s.get("score"), "html": paths.ward_report(s["slug"]).exists(), "code": s.get("code"),
             "letter": paths.ward_letter(s["slug"]).name if paths.ward_letter(s["slug"]).exists() else None,
+            "unread": s.get("unread") or [],
             "coverage": state, "old_period": (coverage.get("old_periods") or {}).get(s["slug"]),
             "no_report": state == "not_submitted" or status == "not_submitted"}
 

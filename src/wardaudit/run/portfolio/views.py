@@ -45,6 +45,17 @@ def _score(x: float | None, lang: str) -> str:
     return f"{x:.1f}".replace(".", ",") if lang == "vi" else f"{x:.1f}"
 
 
+def _unread_view(unread: list[dict[str, str]], lang: str) -> dict[str, str]:
+    """The ward's files not read: a count with their names, each name's reason on hover."""
+    from pathlib import PurePosixPath
+
+    if not unread:
+        return {"unread_text": "", "unread_title": ""}
+    names = [PurePosixPath(u["file"]).name for u in unread]
+    return {"unread_text": word("unread_files", lang, n=len(names), names=", ".join(names)),
+            "unread_title": "; ".join(f"{n}: {u.get('reason', '')}" for n, u in zip(names, unread, strict=True))}
+
+
 def display_rows(rows: list[dict[str, Any]], slugs: dict[str | None, str], lang: str) -> list[dict[str, Any]]:
     """The triage rows with the texts the table shows."""
     out = []
@@ -54,7 +65,7 @@ def display_rows(rows: list[dict[str, Any]], slugs: dict[str | None, str], lang:
                     "old_text": word("cov_old_page", lang, period=old) if old and r["html"] else "",
                     "status_text": word(f"status_{r['status']}", lang),
                     "unchecked_text": _pct(r["unchecked_share"], lang),
-                    "score_text": _score(r["score"], lang)})
+                    "score_text": _score(r["score"], lang), **_unread_view(r.get("unread") or [], lang)})
     return out
 
 

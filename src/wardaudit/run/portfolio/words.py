@@ -10,6 +10,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "province_title": ("Tổng hợp kiểm tra báo cáo: {province}", "Audit of the units' reports: {province}"),
     "summary": ("Tóm tắt", "Summary"),
     "wards_total": ("Số đơn vị", "Units"),
+    "unread_files": ("{n} tệp không đọc được: {names}", "{n} files not read: {names}"),
     "wards_failed": ("Đơn vị chạy lỗi", "Units whose run failed"),
     "wards_with_errors": ("Đơn vị có sai sót chưa xử lý", "Units with open errors"),
     "wards_no_report": ("Đơn vị chưa nộp báo cáo kỳ này", "Units with no report this period"),
