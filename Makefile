@@ -26,7 +26,7 @@ setup: $(STAMP) ## build .venv from requirements.lock (exact versions) and insta
 # The programs the package, tests, benchmarks and scripts run, each with the Debian package that provides it
 # (tests/unit/test_external_programs.py fails when the code runs a program missing from this list).
 SYSTEM_TOOLS := chromium=chromium tesseract=tesseract-ocr gs=ghostscript soffice=libreoffice-writer-nogui \
-	libreoffice=libreoffice-writer-nogui pdftotext=poppler-utils pdftoppm=poppler-utils mount=mount umount=mount
+	libreoffice=libreoffice-writer-nogui pdftotext=poppler-utils pdftoppm=poppler-utils pdfinfo=poppler-utils mount=mount umount=mount
 # and what has no program of its own: the Vietnamese model, LibreOffice's spreadsheet filters (.xlsx from
 # .xls/.ods), the fonts the pages and the office renderings use
 SYSTEM_EXTRAS := tesseract-ocr-vie libreoffice-calc-nogui fonts-dejavu-core fonts-liberation2
