@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 NAMES = {"audit": "audit (read, facts, relations, rules)", "store": "store (audit.json, findings, facts, tables)",
-         "summary": "summary.json", "page": "page (papermill on a warm kernel, nbconvert)", "letter": "letter"}
+         "summary": "summary.json", "notebook": "page template executed (papermill, warm kernel)",
+         "html": "HTML (nbconvert)", "read": "read the reports", "letter": "letter"}
 
 
 def main(root: Path) -> dict:

@@ -70,7 +70,7 @@ def read_report(path: Path, shown: str | None, params: WardParams | None, ocr_ca
 
 def audit_reports(sources: Iterable[tuple[Path, str] | tuple[Path, str, str]], params: WardParams | None,
                   ocr_cache: Path | None = None, unread: Iterable[Unread] = (),
-                  refresh_cache: bool = False) -> list[AuditResult]:
+                  refresh_cache: bool = False, timings: dict[str, float] | None = None) -> list[AuditResult]:
     """Audit a ward's reports, oldest period first, each against the ones before it.
 
     ``sources`` are (file, name as shown) or (file, name as shown, its sha256 when already known): the
@@ -81,8 +81,10 @@ def audit_reports(sources: Iterable[tuple[Path, str] | tuple[Path, str, str]], p
     every file. Every report is read and its metadata taken first, so that the order (the end of each
     report's period, else its date, then its name) and thus each report's "previous report" follow the
     periods, whatever the files are called. ``refresh_cache`` (``run --force``): no OCR or LibreOffice
-    result is taken from the cache.
+    result is taken from the cache. ``timings``, when given, gets the seconds spent reading (``read``).
     """
+    import time
+
     from wardaudit.extract.metadata import extract_metadata
     from wardaudit.ingest import read_bundles, read_document
     from wardaudit.ingest.intake import bundle
@@ -95,11 +97,14 @@ def audit_reports(sources: Iterable[tuple[Path, str] | tuple[Path, str, str]], p
         return read_document(path, sha256=known.get(path), **options)
 
     unread = list(unread)
+    started = time.perf_counter()
     docs, missed = read_bundles(bundle(list(names)), names.__getitem__, read, unread=unread, cache_dir=ocr_cache,
                                 refresh_cache=refresh_cache, **_limits(params))
     expected = params.ward if params else None
     ordered = sorted(((doc, extract_metadata(doc, expected_ward=expected)) for doc in docs),
                      key=lambda dm: (dm[1].end.isoformat() if dm[1].end else "", dm[0].source))
+    if timings is not None:
+        timings["read"] = round(time.perf_counter() - started, 4)
     results: list[AuditResult] = []
     for doc, meta in ordered:
         results.append(audit_document(doc, params, history=results, meta=meta))

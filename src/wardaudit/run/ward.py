@@ -69,9 +69,11 @@ def audit_ward(plan: WardPlan, paths: Paths, *, force: bool = False) -> StoredWa
     audited = results is None
     if results is None:
         results = audit_reports([(s.path, s.shown, s.sha256) for s in plan.sources], plan.params, paths.ocr_cache,
-                                plan.unread, refresh_cache=force)  # --force: no cache of any kind is trusted
+                                plan.unread, refresh_cache=force,  # --force: no cache of any kind is trusted
+                                timings=phases)
         store.save_audit(results, plan.inputs)
     t0 = _lap(phases, "audit", t0)
+    phases["audit"] = round(phases["audit"] - phases.get("read", 0.0), 4)  # reading is its own step
     decisions = latest(load_decisions(plan.slug, paths))
     reviews = {k: d.review() for k, d in decisions.items()}
     store.write_outputs(results, reviews, audited)
@@ -108,7 +110,7 @@ def _provenance(plan: WardPlan, parameters: dict[str, Any], now: _dt.datetime, r
 
 
 def _present(plan: WardPlan, paths: Paths, store: WardStore, kernel: WarmKernel | None,
-             kernel_name: str, letter_link: str | None = None) -> str | None:
+             kernel_name: str, letter_link: str | None = None, phases: dict[str, float] | None = None) -> str | None:
     """Execute the page template and render the page; the one-line reason when the notebook failed."""
     import nbformat
 
@@ -116,7 +118,9 @@ def _present(plan: WardPlan, paths: Paths, store: WardStore, kernel: WarmKernel 
 
     parameters = {"ward": plan.slug, "params": plan.params.model_dump(mode="json"), "key": plan.inputs}
     now = _dt.datetime.now(_dt.UTC)
+    t0 = time.perf_counter()
     nb, reason = execute_template(parameters, paths, kernel_name=kernel_name, kernel=kernel)
+    t0 = _lap(phases if phases is not None else {}, "notebook", t0)
     nb.metadata["wardaudit"] = _provenance(plan, parameters, now, reason)
     text = nbformat.writes(nb) + "\n"
     if reason:
@@ -127,6 +131,7 @@ def _present(plan: WardPlan, paths: Paths, store: WardStore, kernel: WarmKernel 
     render_page(nbformat.reads(text, as_version=4), paths.ward_report(plan.slug), _page_title(plan),
                 stamp=local_stamp(now), lang=plan.params.lang, exclude_markdown=True, back_link="index.html",
                 running_head=_running_head(plan), letter_link=letter_link)
+    _lap(phases if phases is not None else {}, "html", t0)
     return None
 
 
@@ -174,11 +179,10 @@ def run_ward(plan: WardPlan, paths: Paths, *, kernel: WarmKernel | None = None, 
         return _failed(plan, paths, store, e.one_line(), result, started)
     phases = done.phases
     result.update(audited=done.audited, counts=batch_counts(done.summary))
-    t0 = time.perf_counter()
     # the page links the letter the last step writes when a finding is confirmed or queried
     letter_link = paths.ward_letter(plan.slug).name if letter_items(done.results, done.decisions) else None
-    reason = _present(plan, paths, store, kernel, kernel_name, letter_link)
-    t0 = _lap(phases, "page", t0)
+    reason = _present(plan, paths, store, kernel, kernel_name, letter_link, phases)
+    t0 = time.perf_counter()
     if reason:
         return _failed(plan, paths, store, reason, result, started)
     letter = write_letter(plan.params, done.results, done.decisions, paths)
