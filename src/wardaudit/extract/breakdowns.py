@@ -49,7 +49,7 @@ class Breakdowns:
         total = state.total
         if total is None or fig.kind not in ("count", "money", "ratio") or not _compatible(fig, total):
             return self.x.resolve(fig, left_clause, left_sentence, right), None
-        if group_closed(text, total, fig, s):
+        if group_closed(text, total, self.x.place(total).end, fig, s):
             if state.pop():  # a part's own bracket is over: back to the total it is a part of
                 return self._in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
             state.close()
@@ -148,7 +148,7 @@ class Breakdowns:
             return False, None  # '23 phản ánh (qua Zalo 14 lượt, …)': occurrences of the total's items
         noun = nouns.pop()
         total = next((f for f in reversed(sentence_facts) if f is not fact and f.kind == "count" and f.unit == noun
-                      and f.end is not None and f.end < (fact.end or 0)), None)
+                      and (e := self.x.place(f).end) is not None and e < (self.x.place(fact).end or 0)), None)
         items = [x for x in re.split(r"\s*;\s*", inside) if x.strip()]
         if len(items) == len(figs) and float(fact.value).is_integer():
             fact.listed, fact.cue = len(items), "liệt kê trong ngoặc"
@@ -198,7 +198,8 @@ class Breakdowns:
         a total named as such after the figures of its noun in the same sentence ('… 615 người), tổng
         cộng 745 lượt người': occurrences of that noun)."""
         for k, total in enumerate(facts):
-            if total.group or total.kind not in ("count", "money") or not _TOTAL_AFTER.search(total.lead):
+            named = _TOTAL_AFTER.search(self.x.place(total).lead)
+            if total.group or total.kind not in ("count", "money") or not named:
                 continue
             units = {total.unit}
             counter, _, noun = (total.unit or "").partition(" ")
@@ -211,7 +212,7 @@ class Breakdowns:
                      and f.role is None and f.qualifier == total.qualifier]
             if len(parts) < 2:
                 continue
-            total.group, total.role, total.cue = self.x.new_group(), "total", _TOTAL_AFTER.search(total.lead).group(1)
+            total.group, total.role, total.cue = self.x.new_group(), "total", named.group(1)
             for p in parts:
                 p.group, p.role = total.group, "part"
 
@@ -221,9 +222,10 @@ class Breakdowns:
         for f in facts:
             # a colon after the count opened a breakdown that got no figure: the items are names
             alone = f.group is not None and not any(g is not f and g.group == f.group for g in facts)
-            if f.kind != "count" or f.end is None or (f.group and not alone) or not float(f.value).is_integer():
+            end = self.x.place(f).end
+            if f.kind != "count" or end is None or (f.group and not alone) or not float(f.value).is_integer():
                 continue
-            m = _INLINE_LIST.match(text[f.end:e])
+            m = _INLINE_LIST.match(text[end:e])
             if not m or find_figures(m.group("items")):
                 continue
             items = [x for x in re.split(r"\s*[;,]\s*|\s+và\s+", m.group("items").strip(" .")) if x.strip()]
@@ -337,11 +339,11 @@ def _bracket(rest: str) -> str | None:
     return None
 
 
-def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
+def group_closed(text: str, total: Fact, end: int | None, fig: Figure, start: int) -> bool:
     """A '(gồm …)' breakdown ends at its closing bracket (brackets inside it, '(chiếm 62,5%)', do not)."""
     if not (total.cue or "").startswith("("):
         return False
-    i = (total.end - len(total.raw)) if total.end is not None else text.find(total.raw, start)
+    i = (end - len(total.raw)) if end is not None else text.find(total.raw, start)
     between = text[i + len(total.raw):fig.start] if i >= 0 else ""
     depth = 0
     for ch in between:

@@ -20,19 +20,31 @@ gives the metric with the phrase that named it), nothing is left on the state fo
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from wardaudit.extract.state import Extraction
 from wardaudit.extract.table_facts import TableFacts
 from wardaudit.extract.text_facts import TextFacts
 from wardaudit.extract.unnamed import with_totals
 from wardaudit.model.document import Document
-from wardaudit.model.facts import Fact
+from wardaudit.model.facts import Fact, Places
 from wardaudit.model.report import ReportMeta
 
 
-def extract_facts(doc: Document, meta: ReportMeta) -> list[Fact]:
-    """Every figure of ``doc`` as a fact, in reading order (text, then tables); ``meta`` from
-    :func:`wardaudit.extract.metadata.extract_metadata` gives the report's period and the ward's names."""
+@dataclass(frozen=True)
+class Extracted:
+    """What extraction found in one report: its facts, in reading order, and where each figure of the
+    text stands (:class:`~wardaudit.model.facts.Places`, by fact id), which the relation builders read."""
+
+    facts: list[Fact]
+    places: Places
+
+
+def extract_facts(doc: Document, meta: ReportMeta) -> Extracted:
+    """Every figure of ``doc`` as a fact, in reading order (text, then tables), with their places; ``meta``
+    from :func:`wardaudit.extract.metadata.extract_metadata` gives the report's period and the ward's names."""
     x = Extraction.of(doc, meta)
     TextFacts(x).run()  # the text first: its totals may title the tables
     TableFacts(x).run()
-    return with_totals(x.facts)  # '12.300/45.000 tài khoản' states its total too
+    facts = with_totals(x.facts, x.places)  # '12.300/45.000 tài khoản' states its total too
+    return Extracted(facts, x.places)

@@ -54,6 +54,14 @@ class RateLinks:
     def __init__(self, x: Extraction):
         self.x = x
 
+    def end_in(self, fact: Fact, text: str, start: int) -> int:
+        """Where ``fact`` ends in ``text`` (searched from ``start`` when its place does not say)."""
+        end = self.x.place(fact).end
+        if end is not None:
+            return end
+        i = text.find(fact.raw, start)
+        return i + len(fact.raw) if i >= 0 else start
+
     def mark_rank(self, fact: Fact, fig: Figure, prev_fact: Fact | None, left_clause: str, between: str) -> bool:
         """'xếp thứ 12/34 tỉnh', 'đứng thứ 5 trên 63 tỉnh, thành phố': a rank (its field after '/' or 'trên'),
         never a count. Returns True when ``fact`` is a rank or the field of the rank before it."""
@@ -76,9 +84,10 @@ class RateLinks:
         when the percentage is a bound, is followed by 'trở lên', or names a rate or a noun other than the
         units'. The count becomes a ``unit_count``, the percentage its ``threshold``; neither is a metric's
         value."""
-        if prev_fact is None or prev_fact.kind not in ("count", "ratio") or ";" in between or prev_fact.end is None:
+        end = self.x.place(prev_fact).end if prev_fact is not None else None
+        if prev_fact is None or prev_fact.kind not in ("count", "ratio") or ";" in between or end is None:
             return False
-        noun = unit_noun(text[prev_fact.end:prev_fact.end + 40])
+        noun = unit_noun(text[end:end + 40])
         if noun is None:
             return False
         named = _NAMED_RATE.search(between)
@@ -99,7 +108,7 @@ class RateLinks:
                   sentence_facts: list[Fact]) -> None:
         """Tie a rate to its numerator in the same sentence; a count in brackets right after a rate is
         its numerator; 'chiếm X%' or '(X%)' right after a part is that part's share of the whole."""
-        between = text[prev_fact_end(prev_fact, text, s):fig.start] if prev_fact is not None else ""
+        between = text[self.end_in(prev_fact, text, s):fig.start] if prev_fact is not None else ""
         if self.mark_rank(fact, fig, prev_fact, left_clause, between):
             return
         if fig.kind == "percent":
@@ -132,19 +141,20 @@ class RateLinks:
         # the numerator is in the rate's own clause chain: no ';' between them, the same scope
         num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
                     and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
-                    and f.scope == fact.scope and not _introduces_base(self.x.cues, f.lead)
-                    and (fact.phrase or ";" not in text[prev_fact_end(f, text, s):fig.start])), None)
+                    and f.scope == fact.scope and not _introduces_base(self.x.cues, self.x.place(f).lead)
+                    and (fact.phrase or ";" not in text[self.end_in(f, text, s):fig.start])), None)
         if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
                 and ";" not in between and prev_fact.scope == fact.scope \
-                and not _introduces_base(self.x.cues, prev_fact.lead):
+                and not _introduces_base(self.x.cues, self.x.place(prev_fact).lead):
             num = prev_fact
-        if num is None and prev_fact is not None and _introduces_base(self.x.cues, prev_fact.lead) \
+        if num is None and prev_fact is not None and _introduces_base(self.x.cues, self.x.place(prev_fact).lead) \
                 and ";" not in between:
             # '48.210 giao dịch trên tổng số 78.650 giao dịch, đạt 61,3%': the count before the base is the
             # numerator, the base is stated with the rate
-            before = [f for f in sentence_facts if f is not prev_fact and (f.end or 0) < (prev_fact.end or 0)
+            base_end = self.x.place(prev_fact).end or 0
+            before = [f for f in sentence_facts if f is not prev_fact and (self.x.place(f).end or 0) < base_end
                       and f.kind == prev_fact.kind and f.unit == prev_fact.unit and f.value <= prev_fact.value
-                      and ";" not in text[prev_fact_end(f, text, s):fig.start]]
+                      and ";" not in text[self.end_in(f, text, s):fig.start]]
             if before:
                 num, fact.over = before[-1], prev_fact.id
         if num is None:
@@ -161,8 +171,9 @@ class RateLinks:
         """A count in brackets right after a rate: its base when the rate has its numerator already (or the
         words name a base), else its numerator; the units under a threshold ('không có đơn vị nào dưới 70%
         (0 đơn vị)') are neither."""
-        if prev_fact.qualifier in _THRESHOLD_BOUNDS and fact.end is not None \
-                and unit_noun(self.x.doc.blocks[self.x.current_block].text[fact.end:fact.end + 40]):
+        end = self.x.place(fact).end
+        if prev_fact.qualifier in _THRESHOLD_BOUNDS and end is not None \
+                and unit_noun(self.x.doc.blocks[self.x.current_block].text[end:end + 40]):
             fact.role, fact.metric, fact.phrase = "unit_count", None, None
             prev_fact.role, prev_fact.base, prev_fact.cue, prev_fact.metric = "threshold", fact.id, "ngưỡng", None
             return
@@ -210,11 +221,3 @@ def _introduces_base(cues, lead: str) -> bool:
     forms count here: a bare 'trong'/'trên' before a count is too common to exclude a numerator."""
     return cues.ends_with(cues.introduces_base, lead) and len(lead.split()) >= 2 and \
         any(lead.rstrip().endswith(w) for w in ("tổng số", "tổng", "trong số"))
-
-
-def prev_fact_end(fact: Fact, text: str, start: int) -> int:
-    """Where ``fact`` ends in ``text`` (searched from ``start`` when the fact does not know)."""
-    if fact.end is not None:
-        return fact.end
-    i = text.find(fact.raw, start)
-    return i + len(fact.raw) if i >= 0 else start

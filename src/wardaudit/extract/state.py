@@ -12,7 +12,7 @@ from wardaudit.catalogue import Catalogue, Cues, Metric, load_catalogue, load_cu
 from wardaudit.extract.figure_context import family_of
 from wardaudit.extract.metadata import fold, parse_period
 from wardaudit.model.document import Block, Document
-from wardaudit.model.facts import Fact, period_string
+from wardaudit.model.facts import Fact, Place, Places, period_string
 from wardaudit.model.report import ReportMeta
 from wardaudit.vi.numbers import Figure
 
@@ -57,6 +57,7 @@ class Extraction:
     section_titles: dict[tuple, str | None]
     own_names: set[str]
     facts: list[Fact] = field(default_factory=list)
+    places: Places = field(default_factory=Places)  # where each figure of the text stands: fact id -> Place
     current_block: int | None = None
     current_sentence: int | None = None
     block_item: dict[int, int] = field(default_factory=dict)  # block -> outline item ('near' counts items)
@@ -74,14 +75,22 @@ class Extraction:
         self.groups += 1
         return f"G{self.groups:03d}"
 
-    def add(self, **kw) -> Fact:
+    def add(self, *, end: int | None = None, lead: str = "", **kw) -> Fact:
+        """A new fact from ``kw``, at the walk's block and sentence; a figure of the text gives its place
+        (``end``, ``lead``), kept beside it."""
         block = self.doc.blocks[self.current_block] if self.current_block is not None else None
         kw.setdefault("ocr", getattr(block, "ocr_confidence", None))
         kw.setdefault("item", self.block_item.get(self.current_block) if self.current_block is not None else None)
         kw.setdefault("sheet", block.location.sheet if block is not None else None)  # a workbook's title rows
         f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, sentence=self.current_sentence, **kw)
         self.facts.append(f)
+        if end is not None or lead:
+            self.places[f.id] = Place(end, lead)
         return f
+
+    def place(self, f: Fact) -> Place:
+        """Where ``f`` stands in its text (:data:`~wardaudit.model.facts.NOWHERE` for a table's cell)."""
+        return self.places.of(f)
 
     def section_label(self, block: Block) -> str:
         return " > ".join(block.section)

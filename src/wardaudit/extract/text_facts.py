@@ -20,7 +20,7 @@ from wardaudit.extract.rate_links import RateLinks
 from wardaudit.extract.state import AS_OF, Extraction, sentence_period
 from wardaudit.extract.unnamed import name_total_by_part
 from wardaudit.model.document import Block
-from wardaudit.model.facts import Fact
+from wardaudit.model.facts import Fact, Places
 from wardaudit.vi.numbers import Figure, find_figures
 
 _CLAUSE_HAS_RATE_WORDS = re.compile(r"trực tuyến|số hóa|số hoá|kết quả điện tử|tái sử dụng|hài lòng|thanh toán"
@@ -104,9 +104,10 @@ class TextFacts:
         if tail.endswith((":", "trong đó", "gồm")) and self.x.facts and self.x.facts[-1].role == "total":
             return self.x.facts[-1]
         last = self.x.facts[-1] if self.x.facts else None
-        if tail.endswith(":") and last is not None and last.block == self.x.current_block and last.end is not None \
+        end = self.x.place(last).end if last is not None else None
+        if tail.endswith(":") and last is not None and last.block == self.x.current_block and end is not None \
                 and last.kind in ("count", "money") and not last.group \
-                and re.fullmatch(r"\s*[^\W\d][\w ]{0,20}:", tail[last.end:]):
+                and re.fullmatch(r"\s*[^\W\d][\w ]{0,20}:", tail[end:]):
             # '- Đã giải quyết 302 hồ sơ:' followed by its parts, one per bullet
             last.group, last.role, last.cue = self.x.new_group(), "total", ":"
             return last
@@ -128,7 +129,7 @@ class TextFacts:
             nxt_start = sent_figs[k + 1].start if k + 1 < len(sent_figs) else e
             w = _Window.around(text, s, fig, prev_end, nxt_start)
             # a rate after a closed bracket is the rate of the figure the bracket belongs to
-            before = _rate_anchor(sentence_facts, text, fig) if fig.kind == "percent" else prev_fact
+            before = _rate_anchor(self.x.places, sentence_facts, text, fig) if fig.kind == "percent" else prev_fact
             fact, words = self.figure_fact(sent, fig, w, state, before, words)
             self.rates.link_rate(fact, fig, before, text, s, w.left_clause, sentence_facts)
             self.rates.back_reference(fact, w.right_full)
@@ -140,7 +141,7 @@ class TextFacts:
             prev_fact = fact
             sentence_facts.append(fact)
             prev_end = fig.end
-        _shared_nouns(sentence_facts)
+        _shared_nouns(self.x.places, sentence_facts)
         self.breakdowns.total_after_parts(sentence_facts)
         self.breakdowns.inline_items(text, e, sentence_facts)
         return carry_total
@@ -210,33 +211,34 @@ class TextFacts:
         return qualifier
 
 
-def _rate_anchor(sentence_facts: list[Fact], text: str, fig: Figure) -> Fact | None:
+def _rate_anchor(places: Places, sentence_facts: list[Fact], text: str, fig: Figure) -> Fact | None:
     """The figure a rate is of: the one before it; when a bracket closes between them ('5.771 hồ sơ (đúng hạn
     5.748, quá hạn 23), đạt tỷ lệ 98,9%'), the figure the bracket follows; when that one is a base ('5.602
     hồ sơ trên tổng số 5.771 hồ sơ, đạt 97,1%'), the count before the base."""
-    prev = _bracket_owner(sentence_facts, text, fig)
-    if prev is not None and _BASE_LEAD.search(prev.lead or ""):
+    prev = _bracket_owner(places, sentence_facts, text, fig)
+    if prev is not None and _BASE_LEAD.search(places.of(prev).lead):
         k = sentence_facts.index(prev)
         return next((f for f in reversed(sentence_facts[:k]) if f.kind == prev.kind
                      and (f.unit == prev.unit or f.unit in ("trên", "trong"))), prev)
     return prev
 
 
-def _shared_nouns(facts: list[Fact]) -> None:
+def _shared_nouns(places: Places, facts: list[Fact]) -> None:
     """'đã số hóa 9.870 trên tổng số 12.400 sổ': the noun of a count right before its base is the base's."""
     for a, b in zip(facts, facts[1:], strict=False):
-        if a.kind == b.kind == "count" and a.unit in ("trên", "trong") and _BASE_LEAD.search(b.lead or ""):
+        if a.kind == b.kind == "count" and a.unit in ("trên", "trong") and _BASE_LEAD.search(places.of(b).lead):
             a.unit = b.unit
 
 
 _BASE_LEAD = re.compile(r"\b(?:trên tổng số|trên tổng|trong tổng số|so với tổng số)\s*$", re.IGNORECASE)
 
 
-def _bracket_owner(sentence_facts: list[Fact], text: str, fig: Figure) -> Fact | None:
+def _bracket_owner(places: Places, sentence_facts: list[Fact], text: str, fig: Figure) -> Fact | None:
     """The figure before ``fig``; when a bracket of parts closes between them, the figure the bracket
     follows (a bracket restating the figure, '(0 hồ sơ)', is not a breakdown: its figure stays)."""
     prev = sentence_facts[-1] if sentence_facts else None
-    if prev is None or prev.end is None or ")" not in text[prev.end:fig.start] or prev.role != "part":
+    end = places.of(prev).end if prev is not None else None
+    if prev is None or end is None or ")" not in text[end:fig.start] or prev.role != "part":
         return prev
     depth, i = 0, fig.start - 1
     while i >= 0:
@@ -245,7 +247,7 @@ def _bracket_owner(sentence_facts: list[Fact], text: str, fig: Figure) -> Fact |
         if depth == 0 and text[i] == "(":
             break
         i -= 1
-    return next((f for f in reversed(sentence_facts) if f.end is not None and f.end <= i), prev)
+    return next((f for f in reversed(sentence_facts) if (e := places.of(f).end) is not None and e <= i), prev)
 
 
 _ACHIEVED = re.compile(r"chỉ tiêu[^.;]*\b(?:đều|đã)\s+(?:đạt|vượt|hoàn thành)", re.IGNORECASE)
