@@ -183,6 +183,7 @@ def source_view(results: Any, lang: str = "vi") -> str:
         reports.append({"heading": t("report_n", lang, i=i + 1, n=n, source=doc.source) if n > 1 else None,
                         "source": doc.source,
                         "blocks": [_block_data(bi, b, pl, lang) for bi, b in enumerate(doc.blocks)]})
-    data = {"heading": t("source_view", lang), "legend": t("legend", lang), "print_note": t("print_note", lang),
+    data = {"heading": t("source_view", lang), "legend": t("legend", lang), "hint": t("legend_hint", lang),
+            "print_note": t("print_note", lang),
             "unplaced": t("unplaced", lang, n=unplaced) if unplaced else None, "reports": reports}
     return str(macros().source_view(data))

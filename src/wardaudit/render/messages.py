@@ -33,10 +33,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pages": ("Số trang", "Pages"),
     "notes": ("Ghi chú khi đọc tệp", "Notes from reading the file"),
     "unread": ("Tệp không đọc được ({n})", "Files not read ({n})"),
-    "params_note": ("Quy ước: mẫu số của tỷ lệ {carried} hồ sơ kỳ trước chuyển sang; khung đề mục: {profile}; "
-                    "quy tắc tắt: {off}.",
-                    "Conventions: rate denominators {carried} dossiers carried over; outline profile: {profile}; "
-                    "rules switched off: {off}."),
+    "params_note": ("Quy ước: mẫu số của tỷ lệ {carried} hồ sơ kỳ trước chuyển sang; quy tắc tắt: {off}.",
+                    "Conventions: rate denominators {carried} dossiers carried over; rules switched off: {off}."),
+    "outline_profile": ("Khung đề mục", "Outline profile"),
     "carried_in": ("có tính", "include"),
     "carried_out": ("không tính", "exclude"),
     "none": ("không có", "none"),
@@ -146,6 +145,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "base not stated, each plausible base tried: {bases}"),
     "contents": ("Mục lục", "Contents"),
     "page_word": ("Trang", "Page"),
+    "no_number": ("chưa ghi số", "no number"),
+    "period_until": ("kỳ đến {end}", "period to {end}"),
+    "number_short": ("Số {number}", "No. {number}"),
+    "technical": ("Thông tin kỹ thuật", "Technical details"),
     "back_to_index": ("← Về trang tổng hợp", "← Back to the index"),
     "letter_link": ("Công văn đề nghị chỉnh sửa, giải trình (.docx)", "Letter asking to correct and explain (.docx)"),
     "print_note": ("Bản in: toàn văn báo cáo là phụ lục, có thể bỏ khi in (chọn trang).",
@@ -153,10 +156,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page_footer": ("{ward} · {report} · trang", "{ward} · {report} · page"),
     # source view
     "source_view": ("Văn bản báo cáo (đánh dấu kiểm tra)", "Report text (tick-marked)"),
-    "legend": ("✓ xanh: số liệu đã đối chiếu và khớp; đỏ: số liệu có sai lệch. Di chuột hoặc chọn "
-               "số liệu để xem phép kiểm tra.",
-               "green ✓: figure checked and agrees; red: figure in a failed check. Hover or focus a "
-               "figure to see the check."),
+    "legend": ("✓ xanh: số liệu đã đối chiếu và khớp; ✗ đỏ: số liệu có sai lệch.",
+               "green ✓: figure checked and agrees; red ✗: figure in a failed check."),
+    "legend_hint": ("Di chuột hoặc chọn số liệu để xem phép kiểm tra.", "Hover or focus a figure to see the check."),
     "table": ("Bảng", "Table"),
     "appendix": ("Phụ lục {id}", "Appendix {id}"),
     # appendix tables

@@ -24,7 +24,7 @@ from wardaudit.render.templating import macros
 from wardaudit.render.wording import display_date, message, relation_text, value_rows
 from wardaudit.vi.numbers import display_number
 
-__all__ = ["header", "scorecard", "findings", "source_view", "appendix_tables", "all_checks", "chart",
+__all__ = ["header", "running_head", "scorecard", "findings", "source_view", "appendix_tables", "all_checks", "chart",
            "charts_heading", "charts_section", "contents", "run_failed_banner", "place_evidence", "Placement",
            "SECTIONS"]
 
@@ -62,7 +62,7 @@ def _report_data(r: Any, i: int, n: int, lang: str) -> dict[str, Any]:
     m, doc = r.meta, r.document
     period = m.period.to_dict() if m.period else {}
     dated = bool(m.period)
-    source = f" · {t('format', lang)}: {doc.format}" + (f" · {t('pages', lang)}: {doc.pages}" if doc.pages else "")
+    source = f" · {t('pages', lang)}: {doc.pages}" if doc.pages else ""
     rows = [_field(t("kind", lang), m.kind, lang),
             _field(t("period", lang), _period_text(period.get("start"), period.get("end"), lang) if dated else None,
                    lang),
@@ -70,8 +70,11 @@ def _report_data(r: Any, i: int, n: int, lang: str) -> dict[str, Any]:
             _field(t("date", lang), display_date(m.date.isoformat() if m.date else None), lang),
             _field(t("ward_in_report", lang), m.ward_name, lang),
             _field(t("signer", lang), m.signer, lang),
-            _code_field(t("sources", lang), doc.source, source), _code_field(t("sha256", lang), doc.sha256)]
+            _code_field(t("sources", lang), doc.source, source)]
+    # words an auditor does not need to read the page: kept for whoever checks the files, folded away
+    technical = [_field(t("format", lang), doc.format, lang), _code_field(t("sha256", lang), doc.sha256)]
     return {"heading": t("report_n", lang, i=i + 1, n=n, source=doc.source) if n > 1 else None, "rows": rows,
+            "technical": technical, "technical_label": t("technical", lang),
             "notes_label": t("notes", lang), "notes": list(doc.notes) + list(getattr(r, "notes", []) or [])}
 
 
@@ -85,15 +88,36 @@ def header(results: Any, params: Any = None, lang: str = "vi") -> str:
     if p is not None:
         off = ", ".join(getattr(p, "rules_off", []) or []) or t("none", lang)
         carried = t("carried_in" if getattr(p, "carried_over_in_denominator", True) else "carried_out", lang)
-        note = t("params_note", lang, carried=carried, off=off, profile=getattr(p, "outline_profile", "auto"))
+        note = t("params_note", lang, carried=carried, off=off)
     unread = _unread(results)
     data = {"title": t("title", lang, ward=" ".join(x for x in (level, ward) if x) or "?"),
             "unread": unread, "unread_label": t("unread", lang, n=len(unread)),
             "contents_label": t("contents", lang), "contents": _contents_items(lang),
             "heading": t("header", lang), "rows": _params_rows(p, ward, lang), "params_note": note,
+            "technical": [_field(t("outline_profile", lang), getattr(p, "outline_profile", None), lang)]
+            if p is not None else [], "technical_label": t("technical", lang),
             "no_reports": None if results else t("no_reports", lang),
             "reports": [_report_data(r, i, len(results), lang) for i, r in enumerate(results)]}
     return str(macros().header(data))
+
+
+def running_head(params: Any, results: Any, lang: str = "vi") -> str:
+    """What every printed page's head says: the unit, the latest report's number (or that it has none)
+    and its period (else its date), e.g. "xã Phú Thịnh · Số 12/BC-UBND · từ 04/05/2026 đến 10/05/2026"."""
+    results = all_results(results)
+    latest = results[-1].meta if results else None
+    ward = getattr(params, "ward", None) or (latest.ward_name if latest else None)
+    level = getattr(params, "level", None) or (latest.level if latest else None)
+    parts = [" ".join(x for x in (level, ward) if x)]
+    if latest is not None:
+        parts.append(t("number_short", lang, number=latest.number) if latest.number else t("no_number", lang))
+        if latest.period:
+            period = latest.period.to_dict()
+            parts.append(_period_text(period.get("start"), period.get("end"), lang) if period.get("start")
+                         else t("period_until", lang, end=display_date(period.get("end")) or "…"))
+        elif latest.date:
+            parts.append(display_date(latest.date.isoformat()))
+    return " · ".join(p for p in parts if p)
 
 
 def _unread(results: list[Any]) -> list[dict[str, str]]:
