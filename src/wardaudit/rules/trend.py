@@ -15,8 +15,10 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from wardaudit.catalogue import Tolerance
 from wardaudit.model.findings import CheckResult, Evidence
 from wardaudit.model.report import Period, ReportMeta
 from wardaudit.rules.base import AuditContext, Rule, rule
@@ -25,8 +27,6 @@ from wardaudit.vi.numbers import finite
 CUMULATIVE = "cumulative"
 # A figure whose own sentence says it is cumulative, when the extractor left the qualifier empty.
 _CUMULATIVE_WORDS = re.compile(r"\b(lũy kế|luỹ kế|cộng dồn|tính từ đầu năm)\b", re.IGNORECASE)
-#: How far apart two successive values must be (either way) to count as an order-of-magnitude jump.
-JUMP_FACTOR = 10.0
 #: A count jump is only reported when the larger value reaches this; 1 → 12 events is not a typo signal.
 JUMP_MIN_COUNT = 10
 #: Share of a task's key phrases (weighted) that one paragraph of the next report must contain.
@@ -196,47 +196,105 @@ def _comparable_periods(prev_meta: ReportMeta, meta: ReportMeta, a: dict, b: dic
     return kinds[0] is not None and kinds[0] == kinds[1]
 
 
+@dataclass(frozen=True)
+class Change:
+    """One figure stated in a report and in the ward's previous one (same metric and scope).
+
+    ``judged`` is False when the two cannot be weighed against each other (periods of different
+    lengths, a zero against a factor, a count under :data:`JUMP_MIN_COUNT`); ``beyond`` says whether
+    the change exceeds ``tolerance`` (the catalogue's, per metric). TREND002 and the page's
+    "So với kỳ trước" table both read this, so they never disagree.
+    """
+
+    scope: tuple
+    previous: dict[str, Any]
+    current: dict[str, Any]
+    tolerance: Tolerance
+    judged: bool
+    beyond: bool
+
+    @property
+    def values(self) -> tuple[float, float]:
+        return finite(self.previous["value"]), finite(self.current["value"])
+
+
+def changes(prev_facts: Iterable[Any], prev_meta: ReportMeta, facts: Iterable[Any], meta: ReportMeta) -> list[Change]:
+    """Every figure (targets aside) the two reports both state once in the same scope, in a stable order."""
+    from wardaudit.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    keep = lambda f: f.get("qualifier") != "target"  # noqa: E731
+    before = _unambiguous(prev_facts, keep)
+    now = _unambiguous(facts, keep)
+    out = []
+    for scope in sorted(set(before) & set(now), key=repr):
+        a, b = before[scope], now[scope]
+        va, vb = finite(a["value"]), finite(b["value"])
+        tol = cat.tolerance(a.get("metric"), a.get("kind") or b.get("kind"), a.get("unit"))
+        verdict = tol.beyond(va, vb)
+        judged = verdict is not None and _comparable_periods(prev_meta, meta, a, b)
+        if tol.points is None and (a.get("kind") or b.get("kind")) == "count" and max(va, vb) < JUMP_MIN_COUNT:
+            judged = False
+        out.append(Change(scope, a, b, tol, judged, bool(verdict) and judged))
+    return out
+
+
 @rule("TREND002")
 def no_order_of_magnitude_jump(rule: Rule, ctx: AuditContext) -> Iterator[CheckResult]:
-    """The same metric and scope, over periods of comparable length, should not grow tenfold or
-    shrink to a tenth between successive reports: such a jump is usually a misplaced thousands
-    separator ('1.250' read against '12.50'), a unit slip (triệu/tỷ) or a copied figure.
+    """The same metric and scope, over periods of comparable length, should not move beyond the
+    catalogue's tolerance between successive reports (metrics.yaml ``trend_tolerance``, or the
+    metric's own ``trend``): a rate by more than 2 percentage points, a count or a sum tenfold
+    or to a tenth. A tenfold jump is usually a misplaced thousands separator ('1.250' read
+    against '12.50'), a unit slip (triệu/tỷ) or a copied figure; a rate that moves by several
+    points in a week is a figure to explain.
 
-    It cannot say which of the two reports is wrong, and a real tenfold change (a new service
-    launched) is reported too; that is why the severity is a warning. Zero values, counts below
-    ten and figures over periods whose lengths differ more than twofold are not compared.
+    It cannot say which of the two reports is wrong, and a real change (a new service launched)
+    is reported too; that is why the severity is a warning. Counts and sums at zero, counts
+    below ten and figures over periods whose lengths differ more than twofold are not compared.
 
     Strength: inferred — the same metric across the ward's reports → warning.
 
     Okay: two successive weekly reports say 'tiếp nhận 125 hồ sơ' and 'tiếp nhận 131 hồ sơ'.
     Fail: two successive weekly reports say 'tiếp nhận 125 hồ sơ' and 'tiếp nhận 1.310 hồ sơ'.
+    Fail: two successive weekly reports say 'tỷ lệ số hóa hồ sơ đạt 99,9%' and 'tỷ lệ số hóa hồ sơ
+        đạt 95%'.
     """
     prev = _previous(ctx)
     if prev is None:
         yield _no_history(rule)
         return
-    keep = lambda f: f.get("qualifier") != "target"  # noqa: E731
-    before = _unambiguous(prev.facts, keep)
-    now = _unambiguous(ctx.facts, keep)
-    for scope in sorted(set(before) & set(now), key=repr):
-        a, b = before[scope], now[scope]
-        va, vb = finite(a["value"]), finite(b["value"])
-        if va <= 0 or vb <= 0 or not _comparable_periods(prev.meta, ctx.meta, a, b):
+    for ch in changes(prev.facts, prev.meta, ctx.facts, ctx.meta):
+        if not ch.judged:
             continue
-        if (a.get("kind") or b.get("kind")) == "count" and max(va, vb) < JUMP_MIN_COUNT:
+        va, vb = ch.values
+        label = _scope_label(ch.scope)
+        ev = (_evidence(ch.current, ctx.document.source), _evidence(ch.previous, prev.document.source))
+        if ch.tolerance.points is not None:
+            points = _fmt(ch.tolerance.points)
+            diff = round(vb - va, 4)
+            values = {"expected": va, "actual": vb, "previous": va, "current": vb, "change": diff,
+                      "tolerance": ch.tolerance.points}
+            if ch.beyond:
+                yield rule.failed(
+                    f"{label}: {_fmt(va)}% ({_report_label(prev.meta)}) → {_fmt(vb)}%, thay đổi "
+                    f"{_fmt(round(diff, 2))} điểm %, vượt biên độ {points} điểm / changed by {diff:+.2f} points, "
+                    f"beyond {ch.tolerance.points:g}", values, ev, key=f"TREND002:{label}")
+            else:
+                yield rule.passed(
+                    f"{label}: {_fmt(va)}% → {_fmt(vb)}%, trong biên độ {points} điểm / within "
+                    f"{ch.tolerance.points:g} points", values, ev)
             continue
         ratio = vb / va
-        label = _scope_label(scope)
+        factor = ch.tolerance.factor
         values = {"expected": va, "actual": vb, "previous": va, "current": vb, "ratio": round(ratio, 4)}
-        ev = (_evidence(b, ctx.document.source), _evidence(a, prev.document.source))
-        if ratio >= JUMP_FACTOR or ratio <= 1 / JUMP_FACTOR:
+        if ch.beyond:
             yield rule.failed(
                               f"{label}: {_fmt(va)} ({_report_label(prev.meta)}) → {_fmt(vb)}, "
                               f"gấp {_fmt(round(ratio, 2))} lần / changed ×{ratio:.2f}",
                               values, ev, key=f"TREND002:{label}")
         else:
             yield rule.passed(
-                              f"{label}: {_fmt(va)} → {_fmt(vb)}, thay đổi trong biên độ / within range",
+                              f"{label}: {_fmt(va)} → {_fmt(vb)}, không gấp {_fmt(factor)} lần / within ×{factor:g}",
                               values, ev)
 
 
