@@ -169,6 +169,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quality": ("Độ tin cậy trích xuất", "Extraction quality"),
     "low_confidence": ("ĐỘ TIN CẬY THẤP: kiểm tra lại bảng này với văn bản gốc",
                        "LOW CONFIDENCE: check this table against the original"),
+    # each report against the ward's previous one
+    "previous": ("So với kỳ trước", "Against the previous report"),
+    "previous_intro": ("Các số liệu báo cáo này và báo cáo kỳ trước cùng nêu; vượt biên độ (theo danh mục chỉ số) "
+                       "được đánh dấu ⚠.",
+                       "Figures this report and the previous one both state; a change beyond the catalogue's "
+                       "tolerance is marked ⚠."),
+    "previous_pair": ("Báo cáo {current} so với báo cáo {previous}", "Report {current} against report {previous}"),
+    "previous_indicator": ("Chỉ số", "Indicator"),
+    "previous_before": ("Kỳ trước ({period})", "Previous ({period})"),
+    "previous_now": ("Kỳ này ({period})", "This report ({period})"),
+    "previous_change": ("Thay đổi", "Change"),
+    "previous_verdict": ("Đánh giá", "Assessment"),
+    "previous_beyond": ("⚠ Vượt biên độ {tolerance}", "⚠ Beyond {tolerance}"),
+    "previous_within": ("Trong biên độ {tolerance}", "Within {tolerance}"),
+    "previous_not_judged": ("Không so sánh (kỳ dài ngắn khác nhau hoặc số quá nhỏ)",
+                            "Not compared (periods of different length, or too small a figure)"),
+    "previous_unchanged": ("{n} số liệu không đổi", "{n} figures unchanged"),
+    "previous_none": ("Hai báo cáo không có số liệu chung để so sánh.", "The two reports state no figure in common."),
+    "tolerance_points": ("±{n} điểm %", "±{n} points"),
+    "tolerance_factor": ("gấp {n} lần", "×{n}"),
+    "points_change": ("{n} điểm %", "{n} points"),
     # charts
     "charts": ("Biểu đồ", "Charts"),
     "chart_targets": ("Chỉ tiêu và kết quả", "Targets and results"),
