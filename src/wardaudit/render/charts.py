@@ -18,6 +18,7 @@ from typing import Any
 
 from wardaudit.render.messages import has, t
 from wardaudit.vi.numbers import display_number
+from wardaudit.vi.text import shorten
 
 DPI = 125  # a chart printed at WIDTH_IN is about 900 pixels wide on screen
 STYLE = {
@@ -137,7 +138,7 @@ def _label(d: dict[str, Any], labels: dict[str, str]) -> str:
     key = d.get("metric") or "?"
     text = d.get("label") or labels.get(key) or key.split(".", 1)[-1].replace("_", " ")
     text = text[:1].upper() + text[1:]
-    return text if len(text) <= 60 else text[:57] + "…"
+    return shorten(text, 60)
 
 
 def _number_axis(ax, lang: str) -> None:
@@ -145,15 +146,7 @@ def _number_axis(ax, lang: str) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _fmt(v, lang)))
 
 
-def _short(text: str, n: int = 60) -> str:
-    """One line of at most ``n`` characters, cut at a word and ending in a single ellipsis."""
-    text = " ".join(str(text).split())
-    if len(text) <= n:
-        return text
-    cut = text[: n - 1].rstrip(" .…")
-    if " " in cut[n // 2:]:
-        cut = cut[: cut.rindex(" ")].rstrip(" ,;:.…")
-    return cut + "…"
+_short = shorten
 
 
 def _finish(fig, lang: str, legend: list[tuple[str, str]] | None = None, left_out: list[str] | None = None):

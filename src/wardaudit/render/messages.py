@@ -119,6 +119,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "val_numerator": ("Tử số", "Numerator"),
     "val_denominator": ("Mẫu số", "Denominator"),
     "val_expected": ("Theo đối chiếu", "By the cross-check"),
+    "val_rows_first": ("Số dòng của bảng đầu", "Rows of the first table"),
+    "val_rows_copy": ("Số dòng của bảng lặp lại", "Rows of the repeated table"),
     "val_actual": ("Báo cáo ghi", "In the report"),
     "val_values_stated": ("Các giá trị được nêu", "Values stated"),
     "val_allocated": ("Kinh phí bố trí", "Allocated"),
