@@ -82,7 +82,7 @@ def test_budget_bars_are_named_for_the_money_and_overspending_is_red():
 
 
 def test_short_cuts_at_a_word_with_one_ellipsis():
-    cut = charts._short("Dân số trưởng thành tiếp cận dịch vụ số trong y tế, giáo dục, bảo hiểm", 40)
+    cut = charts.shorten("Dân số trưởng thành tiếp cận dịch vụ số trong y tế, giáo dục, bảo hiểm", 40)
     assert cut.endswith("…") and not cut.endswith(" …") and len(cut) <= 40 and cut.count("…") == 1
 
 

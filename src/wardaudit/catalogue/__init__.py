@@ -25,7 +25,7 @@ class Tolerance:
     def beyond(self, previous: float, current: float) -> bool | None:
         """True beyond the tolerance, False within it, None when it cannot judge the pair."""
         if self.points is not None:
-            # rounded: 99,9 → 97,9 is a change of 2 points, not of 2,0000000000000057
+            # rounded: the difference of two stated rates carries float noise (2,0000000000000057 for 2 points)
             return round(abs(current - previous), 6) > self.points
         if self.factor is not None:
             if previous <= 0 or current <= 0:

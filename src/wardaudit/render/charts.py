@@ -8,34 +8,15 @@ global settings are left as they were.
 """
 from __future__ import annotations
 
-import contextlib
-import functools
-import io
-import weakref
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
+# the style and the saving are re-exported: callers draw and save charts through this module
+from wardaudit.render.chart_style import DPI, STYLE, chart_style, png_bytes, styled  # noqa: F401
 from wardaudit.render.messages import has, t
 from wardaudit.vi.numbers import display_number
 from wardaudit.vi.text import shorten
 
-DPI = 125  # a chart printed at WIDTH_IN is about 900 pixels wide on screen
-STYLE = {
-    "figure.dpi": DPI,
-    "savefig.dpi": DPI,
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.titlesize": 11,
-    "axes.labelsize": 9.5,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "legend.fontsize": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "wardaudit",
-    "path.simplify": True,
-}
 PALETTE = {"target": "#9fb7cc", "result": "#2b5d8a", "allocated": "#9fb7cc", "disbursed": "#1d6b2c",
            "flow": "#2b5d8a", "late": "#b3261e", "pending": "#a15c00", "in_time": "#1d6b2c",
            "met": "#2b5d8a", "below": "#b3261e", "over": "#b3261e"}
@@ -68,44 +49,6 @@ def _public(facts: Iterable[Any]) -> list[dict[str, Any]]:
         if isinstance(d.get("value"), (int, float)) and not isinstance(d.get("value"), bool):
             out.append(d)
     return out
-
-
-@functools.lru_cache(maxsize=1)
-def _style_rc() -> dict[str, Any]:
-    """seaborn's whitegrid theme (notebook context, deep palette) with :data:`STYLE` over it."""
-    import seaborn as sns
-    from cycler import cycler
-
-    rc = {**sns.plotting_context("notebook"), **sns.axes_style("whitegrid", rc={"font.family": "sans-serif"})}
-    rc["axes.prop_cycle"] = cycler("color", sns.color_palette("deep"))
-    rc.update(STYLE)
-    return rc
-
-
-@contextmanager
-def chart_style() -> Iterator[None]:
-    """The charts' style for the duration of a ``with`` block; matplotlib's own settings come back after."""
-    import matplotlib
-
-    with matplotlib.rc_context(dict(_style_rc())):
-        yield
-
-
-# the figures the chart functions made: png_bytes saves them in the same style (a draw can add ticks,
-# which read the style as they are made); any other figure is saved as it is
-_STYLED: weakref.WeakSet[Any] = weakref.WeakSet()
-
-
-def _styled(make: Callable[..., Any]) -> Callable[..., Any]:
-    """A chart function drawn under :func:`chart_style` (artists read the style as they are made)."""
-    @functools.wraps(make)
-    def drawn(*args: Any, **kwargs: Any) -> Any:
-        with chart_style():
-            fig = make(*args, **kwargs)
-        if fig is not None:
-            _STYLED.add(fig)
-        return fig
-    return drawn
 
 
 def _figure(n_bars: int):
@@ -146,7 +89,6 @@ def _number_axis(ax, lang: str) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _fmt(v, lang)))
 
 
-_short = shorten
 
 
 def _finish(fig, lang: str, legend: list[tuple[str, str]] | None = None, left_out: list[str] | None = None):
@@ -191,7 +133,46 @@ def _hbar(ax, labels: list[str], series: list[tuple[str, list[float], Any]]):
     ax.invert_yaxis()
 
 
-@_styled
+def _share_bars(ax, labels: list[str], tgt: list[float], res: list[float], lang: str) -> list[tuple[str, str]]:
+    """Each result as a share of its target, red below 100 %; a result of nothing still gets a red stub."""
+    pct = [100.0 * r / v for r, v in zip(res, tgt, strict=True)]
+    below = [_below(r, v) for r, v in zip(res, tgt, strict=True)]
+    colors = [PALETTE["below"] if b else PALETTE["met"] for b in below]
+    xmax = max(pct + [100.0]) * 1.22  # room on the right for the longest value label
+    # a result of nothing against its target still gets a red stub: the worst shortfall is never invisible
+    widths = [max(p, ZERO_STUB * xmax) if b else p for p, b in zip(pct, below, strict=True)]
+    ax.barh(range(len(labels)), widths, height=0.7, color=colors)
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels)
+    ax.invert_yaxis()
+    ax.axvline(100, color="#173f63", linewidth=1, linestyle="--")
+    for i, (v, r, w) in enumerate(zip(tgt, res, widths, strict=True)):
+        ax.text(w, i, f"  {_fmt(r, lang)} / {_fmt(v, lang)}", va="center", fontsize=VALUE_FONT,
+                color=PALETTE["below"] if below[i] else "#1b1b1b")
+    ax.set_xlim(0, xmax)
+    ax.set_xlabel(t("pct_of_target", lang))
+    legend = [(t(key, lang), PALETTE[c]) for key, c in (("target_below", "below"), ("target_met", "met"))
+              if PALETTE[c] in colors]
+    return legend
+
+
+def _value_bars(ax, labels: list[str], tgt: list[float], res: list[float], lang: str) -> list[tuple[str, str]]:
+    """Target and result side by side in their own values (some target is 0); a zero result gets a red stub."""
+    xmax = max(tgt + res + [1.0]) * 1.15
+    stubs = [ZERO_STUB * xmax if r == 0 and v > 0 else r for r, v in zip(res, tgt, strict=True)]
+    result_colors = [PALETTE["below"] if _below(r, v) else PALETTE["result"] for r, v in zip(res, tgt, strict=True)]
+    _hbar(ax, labels, [(t("target", lang), tgt, [PALETTE["target"]] * len(tgt)),
+                       (t("result", lang), stubs, result_colors)])
+    ax.set_xlim(0, xmax)
+    legend = [(t("target", lang), PALETTE["target"]), (t("result", lang), PALETTE["result"]),
+              (t("target_below", lang), PALETTE["below"])]
+    legend = [x for x in legend if x[1] in result_colors or x[1] == PALETTE["target"]]
+    ax.set_xlabel(t("value", lang))
+    _number_axis(ax, lang)
+    return legend
+
+
+@styled
 def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     """Target against result for each indicator: facts qualified target/result sharing a group."""
     pairs: dict[str, dict[str, dict[str, Any]]] = {}
@@ -211,7 +192,7 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     if not groups:
         return None
     labels_cat = _labels(lang)
-    left_out = [_short(_label(next(iter(pairs[g].values())), labels_cat), 50) + " ("
+    left_out = [shorten(_label(next(iter(pairs[g].values())), labels_cat), 50) + " ("
                 + t("no_result" if "result" not in pairs[g] else "no_target" if "target" not in pairs[g]
                     else "too_many", lang) + ")" for g in order if g not in groups]
     rows = []
@@ -220,7 +201,7 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
         unit = f" ({d_t.get('unit')})" if d_t.get("unit") else ""
         name = _label(d_t, labels_cat)
         cut = name.rstrip(" .…")
-        short = _short(cut, 60 - len(unit))
+        short = shorten(cut, 60 - len(unit))
         # a label the report (or the reader) already cut keeps one ellipsis, never two
         rows.append(((short if short.endswith("…") or cut == name else short + "…") + unit,
                      float(d_t["value"]), float(d_r["value"])))
@@ -233,36 +214,9 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     ax = fig.add_subplot(111)
     # indicators have different units: show the result as a share of its target when every target is non-zero
     if all(v != 0 for v in tgt):
-        pct = [100.0 * r / v for r, v in zip(res, tgt, strict=True)]
-        below = [_below(r, v) for r, v in zip(res, tgt, strict=True)]
-        colors = [PALETTE["below"] if b else PALETTE["met"] for b in below]
-        xmax = max(pct + [100.0]) * 1.22  # room on the right for the longest value label
-        # a result of nothing against its target still gets a red stub: the worst shortfall is never invisible
-        widths = [max(p, ZERO_STUB * xmax) if b else p for p, b in zip(pct, below, strict=True)]
-        ax.barh(range(len(labels)), widths, height=0.7, color=colors)
-        ax.set_yticks(range(len(labels)))
-        ax.set_yticklabels(labels)
-        ax.invert_yaxis()
-        ax.axvline(100, color="#173f63", linewidth=1, linestyle="--")
-        for i, (v, r, w) in enumerate(zip(tgt, res, widths, strict=True)):
-            ax.text(w, i, f"  {_fmt(r, lang)} / {_fmt(v, lang)}", va="center", fontsize=VALUE_FONT,
-                    color=PALETTE["below"] if below[i] else "#1b1b1b")
-        ax.set_xlim(0, xmax)
-        ax.set_xlabel(t("pct_of_target", lang))
-        legend = [(t(key, lang), PALETTE[c]) for key, c in (("target_below", "below"), ("target_met", "met"))
-                  if PALETTE[c] in colors]
+        legend = _share_bars(ax, labels, tgt, res, lang)
     else:
-        xmax = max(tgt + res + [1.0]) * 1.15
-        stubs = [ZERO_STUB * xmax if r == 0 and v > 0 else r for r, v in zip(res, tgt, strict=True)]
-        result_colors = [PALETTE["below"] if _below(r, v) else PALETTE["result"] for r, v in zip(res, tgt, strict=True)]
-        _hbar(ax, labels, [(t("target", lang), tgt, [PALETTE["target"]] * len(tgt)),
-                           (t("result", lang), stubs, result_colors)])
-        ax.set_xlim(0, xmax)
-        legend = [(t("target", lang), PALETTE["target"]), (t("result", lang), PALETTE["result"]),
-                  (t("target_below", lang), PALETTE["below"])]
-        legend = [x for x in legend if x[1] in result_colors or x[1] == PALETTE["target"]]
-        ax.set_xlabel(t("value", lang))
-        _number_axis(ax, lang)
+        legend = _value_bars(ax, labels, tgt, res, lang)
     ax.set_title(t("chart_targets", lang))
     return _finish(fig, lang, legend, left_out)
 
@@ -285,7 +239,7 @@ def _count_bars(labels: list[str], values: list[float], colors: list[str], title
     return fig
 
 
-@_styled
+@styled
 def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
     """The dossier flow: received → resolved (on time / late) → pending, from dossiers.* facts."""
     seen: dict[str, dict[str, Any]] = {}
@@ -300,7 +254,7 @@ def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
         return (DOSSIER_ORDER.index(leaf) if leaf in DOSSIER_ORDER else len(DOSSIER_ORDER), "")
     metrics = sorted(seen, key=lambda m: rank(m))[:MAX_BARS]
     labels_cat = _labels(lang)
-    labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
+    labels = [shorten(_label(seen[m], labels_cat)) for m in metrics]
     values = [float(seen[m]["value"]) for m in metrics]
     colors = [_dossier_colour(m) for m in metrics]
     fig = _count_bars(labels, values, colors, "chart_dossiers", lang)
@@ -314,7 +268,7 @@ def _dossier_colour(metric: str) -> str:
     return PALETTE[DOSSIER_COLOURS.get(metric, "flow")]
 
 
-@_styled
+@styled
 def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     """Allocated against disbursed money (budget.* facts), in million đồng; disbursed above the
     allocation is drawn red and the legend says so."""
@@ -329,7 +283,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
             continue
         # one pair per scope (the ward's own money when the text names none), the first stated
         # figure of each kind: the same sum restated in another section is not a second bar
-        label = _short(str(d.get("scope") or t("budget_total", lang)), 45)
+        label = shorten(str(d.get("scope") or t("budget_total", lang)), 45)
         if label not in rows:
             rows[label] = {}
             order.append(label)
@@ -364,7 +318,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     return _finish(fig, lang, items)
 
 
-@_styled
+@styled
 def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
     """Task counts: the tasks.* figures the text states, and the listed task rows counted by status."""
     seen: dict[str, dict[str, Any]] = {}
@@ -382,13 +336,13 @@ def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
         return None
     labels_cat = _labels(lang)
     metrics = list(seen)[:MAX_BARS]
-    labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
+    labels = [shorten(_label(seen[m], labels_cat)) for m in metrics]
     values = [float(seen[m]["value"]) for m in metrics]
     colors = [PALETTE["late"] if m in LATE_TASKS else PALETTE["flow"] for m in metrics]
     for status in sorted(by_status):
         key = f"task_status_{status}"
         name = t(key, lang) if has(key) else status
-        labels.append(_short(f"{t('listed_tasks', lang)}: {name}"))
+        labels.append(shorten(f"{t('listed_tasks', lang)}: {name}"))
         values.append(float(by_status[status]))
         colors.append(PALETTE["late"] if status in ("overdue", "late") else PALETTE["target"])
     fig = _count_bars(labels, values, colors, "chart_tasks", lang)
@@ -404,12 +358,3 @@ CHARTS = (("chart_targets", targets_chart), ("chart_dossiers", dossiers_chart),
 def _fmt(v: float, lang: str) -> str:
     """A value on a chart: at most two decimals."""
     return display_number(float(v), lang, max_decimals=2)
-
-
-def png_bytes(fig) -> bytes:
-    """The figure as PNG without a software/date stamp (same facts, same bytes); a chart of this
-    module is saved in the style it was drawn in."""
-    buf = io.BytesIO()
-    with chart_style() if fig in _STYLED else contextlib.nullcontext():
-        fig.savefig(buf, format="png", metadata={"Software": None})  # laid out once by tight_layout
-    return buf.getvalue()

@@ -105,7 +105,7 @@ def header(results: Any, params: Any = None, lang: str = "vi") -> str:
 
 def running_head(params: Any, results: Any, lang: str = "vi") -> str:
     """What every printed page's head says: the unit, the latest report's number (or that it has none)
-    and its period (else its date), e.g. "xã Phú Thịnh · Số 12/BC-UBND · từ 04/05/2026 đến 10/05/2026"."""
+    and its period (else its date), e.g. "xã An Bình · Số 12/BC-UBND · từ 04/05/2026 đến 10/05/2026"."""
     results = all_results(results)
     latest = results[-1].meta if results else None
     ward = getattr(params, "ward", None) or (latest.ward_name if latest else None)
