@@ -21,7 +21,7 @@ from wardaudit.project.iorw import write_text
 from wardaudit.project.settings import load_settings
 from wardaudit.rules.portfolio import PortUnit, run_port_checks
 from wardaudit.run.portfolio.coverage import build_coverage
-from wardaudit.run.portfolio.exports import frame_of_rows, port_checks_frame, write_exports
+from wardaudit.run.portfolio.exports import frame_of_rows, port_checks_frame, wards_frame, write_exports
 from wardaudit.run.portfolio.model import batch_entries, read_json, ward_slugs
 from wardaudit.run.portfolio.pages import render_task, templates_digest
 from wardaudit.run.portfolio.triage import load_summaries, province_slugs, run_status, ward_rows
@@ -140,11 +140,12 @@ def _exports(paths: Paths, ctx: dict[str, Any], lang: str, known: dict[str, str]
     rows = [{**f, "ward": names.get(s, f.get("ward"))} for s in sorted(ctx["summaries"])
             for f in ctx["summaries"][s].get("findings") or []]
     port = port_checks_frame(ctx["port"])
-    digest = _digest({"rows": rows, "port": port.to_dict("records")}, lang)
+    wards = wards_frame(display_rows(ctx["rows"], ctx["province_slugs"], lang), lang)
+    digest = _digest({"rows": rows, "port": port.to_dict("records"), "wards": wards.to_dict("records")}, lang)
     files = [paths.reports / "findings.csv", paths.reports / "findings.xlsx"]
     if not force and known.get("exports") == digest and all(f.exists() for f in files):
         return {"csv": relative(files[0], paths), "xlsx": relative(files[1], paths), "rows": len(rows)}, digest
-    return write_exports(paths, frame_of_rows(rows), port, lang), digest
+    return write_exports(paths, frame_of_rows(rows), port, lang, wards), digest
 
 
 def _progress(total: int, quiet: bool) -> Any:
