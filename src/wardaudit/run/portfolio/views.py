@@ -19,7 +19,7 @@ from wardaudit.run.portfolio.words import shared, word
 #: the national index lists every ward; the first this many (those that need attention most) are in
 #: its HTML, the rest are data its script turns into the same rows (a row of HTML costs about four
 #: times its data: 3,321 rows of HTML would not fit in 1 MB)
-INDEX_STATIC_ROWS = 200
+INDEX_STATIC_ROWS = 100
 #: the national index lists at most this many units that have not reported (all are on their
 #: province's page)
 INDEX_MAX_MISSING = 1200
