@@ -51,7 +51,7 @@ WORDS: dict[str, tuple[str, str]] = {
                     "included). Open warnings: the same, for warnings. Not checked: the share of relations between "
                     "figures that could not be checked (no base, another scope…). Hover a number for its detail."),
     "search": ("Tìm đơn vị", "Find a unit"),
-    "search_hint": ("tên, tỉnh, vấn đề…; có dấu hay không dấu", "name, province, problem…"),
+    "search_hint": ("tên, tỉnh, vấn đề… (có dấu hay không)", "name, province, problem…"),
     "noscript": ("Trang cần JavaScript để hiện thêm {n} đơn vị; danh sách đầy đủ ở trang Đơn vị của findings.xlsx.",
                  "This page needs JavaScript to show {n} more units; the full list is on the Units sheet of "
                  "findings.xlsx."),
