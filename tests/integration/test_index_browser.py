@@ -5,8 +5,8 @@ controls, with a running head."""
 from __future__ import annotations
 
 import json
-import subprocess
 
+import pypdfium2 as pdfium
 import pytest
 
 import synthetic_summaries
@@ -210,14 +210,14 @@ def test_printed_on_a4_without_controls_with_a_running_head(browser, site, tmp_p
     assert page.locator("tr.st-failed td").first.evaluate("td => getComputedStyle(td).printColorAdjust") == "exact"
     pdf = tmp_path / "index.pdf"
     page.pdf(path=str(pdf), format="A4")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    pages = [p for p in text.split("\f") if p.strip()]
+    doc = pdfium.PdfDocument(str(pdf))
+    pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    text = "\n".join(pages)
     assert len(pages) >= 2
     for p in pages:  # the running head on every page, the time it was made at its foot
-        assert "Tổng hợp kiểm tra báo cáo các đơn vị" in p.strip().splitlines()[0]
-        assert "Lập lúc" in p
+        assert "Tổng hợp kiểm tra báo cáo các đơn vị" in p and "Lập lúc" in p
     assert "Tìm đơn vị" not in text and "tất cả" not in text and "Đang hiện" not in text
-    assert len(pages[-1].strip().splitlines()) > 3  # the time stamp is never alone on the last page
+    assert len(pages[-1].strip().splitlines()) > 4  # the time stamp is never alone on the last page
     page.close()
 
 

@@ -23,8 +23,7 @@ from wardaudit.project.iorw import atomic_path
 from wardaudit.project.printable import remove_controls
 from wardaudit.rules.portfolio import num
 from wardaudit.run.portfolio.charts import family
-from wardaudit.run.portfolio.indicators import run_port_checks
-from wardaudit.run.portfolio.model import Portfolio, load_portfolio
+from wardaudit.run.portfolio.model import Portfolio
 from wardaudit.run.portfolio.words import WORDS, word
 
 FINDING_COLUMNS = ["ward", "slug", "province", "source", "id", "rule", "family", "severity", "status", "message",
@@ -184,17 +183,14 @@ def readable(v: Any, lang: str = "vi") -> Any:
         return v
     if isinstance(v, Mapping) and {"day", "month", "year"} & set(v):
         return format_value(v, lang)
+    def text(x: Any) -> str:
+        shown = readable(x, lang)
+        return "—" if shown is None else format_value(shown, lang) if isinstance(shown, (int, float)) else str(shown)
+
     if isinstance(v, Mapping):
-        parts = []
-        for k, x in v.items():
-            shown = readable(x, lang)
-            name = t(f"val_{k}", lang) if has(f"val_{k}") else str(k)
-            parts.append(f"{name}: {'—' if shown is None else format_value(shown, lang) if isinstance(shown, (int, float)) else shown}")
-        return "; ".join(parts) or None
+        return "; ".join(f"{t(f'val_{k}', lang) if has(f'val_{k}') else k}: {text(x)}" for k, x in v.items()) or None
     if isinstance(v, (list, tuple)):
-        items = [readable(x, lang) for x in v]
-        return "; ".join("—" if x is None else format_value(x, lang) if isinstance(x, (int, float)) else str(x)
-                         for x in items) or None
+        return "; ".join(text(x) for x in v) or None
     return str(v)
 
 
@@ -347,22 +343,3 @@ def write_exports(paths: Paths, frame, port_frame, lang: str = "vi", wards=None)
                           path=shown) from None
     return {"csv": relative(csv_path, paths), "xlsx": relative(xlsx_path, paths), "rows": len(frame),
             "controls_removed": removed + removed_port + removed_wards}
-
-
-def portfolio_wards(pf: Portfolio, lang: str = "vi") -> list[dict[str, Any]]:
-    """The index's rows of a full portfolio (:func:`wardaudit.run.portfolio.views.display_rows`)."""
-    from wardaudit.run.portfolio.summary import summary_of
-    from wardaudit.run.portfolio.triage import province_slugs, ward_rows
-    from wardaudit.run.portfolio.views import display_rows
-
-    rows = ward_rows({w.slug: {**summary_of(w), "ward": w.ward} for w in pf.wards}, {}, pf.paths)
-    return display_rows(rows, province_slugs(r["province"] for r in rows), lang)
-
-
-def export_findings(paths: Paths | None = None, pf: Portfolio | None = None, lang: str = "vi") -> dict[str, Any]:
-    """Write reports/findings.csv and reports/findings.xlsx from the full portfolio: every ward, every
-    failed check of every ward, and the cross-ward (PORT) checks. Both are written atomically."""
-    paths = paths or (pf.paths if pf else Paths())
-    pf = pf or load_portfolio(paths=paths)
-    return write_exports(paths, findings_frame(pf), port_checks_frame(run_port_checks(pf)), lang,
-                         wards_frame(portfolio_wards(pf, lang), lang))

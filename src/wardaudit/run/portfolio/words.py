@@ -34,7 +34,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "cov_unlisted": ("Không tính vào tình hình nộp (chưa xác định được mã đơn vị, xem `wardaudit discover`): {slugs}",
                      "Not counted (no unit code settled, see `wardaudit discover`): {slugs}"),
     "cov_out_of_scope": ("Ngoài phạm vi", "Out of scope"),
-    "status_not_submitted": ("chưa nộp", "not submitted"),
     "top_rules": ("Quy tắc không đạt nhiều nhất", "Most frequent failing rules"),
     "triage": ("Đơn vị cần xem trước", "Units that need attention first"),
     "triage_note": ("Xếp theo: chạy lỗi trước, rồi chưa kiểm tra, chưa nộp, rồi số lỗi chưa xử lý, số cảnh báo "
