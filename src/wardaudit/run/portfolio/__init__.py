@@ -22,6 +22,7 @@ from wardaudit.run.portfolio.phase import execute_portfolio
 from wardaudit.run.portfolio.summary import build_summary, score, write_summary
 from wardaudit.run.portfolio.tables import (
                                             WARD_COLUMNS,
+                                            export_findings,
                                             exports_html,
                                             figure_html,
                                             heatmap_html,
