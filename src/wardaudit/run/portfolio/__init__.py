@@ -15,13 +15,14 @@ from wardaudit.run.portfolio.charts import (
                                             trends_figure,
                                             trends_frame,
 )
-from wardaudit.run.portfolio.exports import FINDING_COLUMNS, export_findings, findings_frame, port_checks_frame
+from wardaudit.run.portfolio.exports import FINDING_COLUMNS, findings_frame, port_checks_frame
 from wardaudit.run.portfolio.indicators import indicator_value, indicators_frame, pick_fact, run_port_checks, ward_facts
 from wardaudit.run.portfolio.model import Portfolio, WardRecord, load_portfolio
 from wardaudit.run.portfolio.phase import execute_portfolio
 from wardaudit.run.portfolio.summary import build_summary, score, write_summary
 from wardaudit.run.portfolio.tables import (
                                             WARD_COLUMNS,
+                                            export_findings,
                                             exports_html,
                                             figure_html,
                                             heatmap_html,

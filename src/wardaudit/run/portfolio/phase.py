@@ -21,13 +21,13 @@ from wardaudit.project.iorw import write_text
 from wardaudit.project.settings import load_settings
 from wardaudit.rules.portfolio import PortUnit, run_port_checks
 from wardaudit.run.portfolio.coverage import build_coverage
-from wardaudit.run.portfolio.exports import frame_of_rows, port_checks_frame, write_exports
+from wardaudit.run.portfolio.exports import frame_of_rows, port_checks_frame, wards_frame, write_exports
 from wardaudit.run.portfolio.model import batch_entries, read_json, ward_slugs
 from wardaudit.run.portfolio.pages import render_task, templates_digest
 from wardaudit.run.portfolio.triage import load_summaries, province_slugs, run_status, ward_rows
 from wardaudit.run.portfolio.views import (
     INDEX_MAX_MISSING,
-    INDEX_MAX_WARDS,
+    INDEX_STATIC_ROWS,
     coverage_view,
     display_rows,
     filters_view,
@@ -38,6 +38,8 @@ from wardaudit.run.portfolio.views import (
     precision_view,
     province_indicator_view,
     province_rollup,
+    running_head,
+    table_data,
     trends_view,
 )
 from wardaudit.run.portfolio.words import word
@@ -80,7 +82,9 @@ def _province_view(name: str, rows: list[dict[str, Any]], ctx: dict[str, Any], l
     province = rows[0]["province"] if rows else name
     port = [c for c in ctx["port"] if c.values.get("slug") in slugs or c.values.get("province") == province]
     cov = ctx["coverage"]
-    return {"title": word("province_title", lang, province=name), "rows": rows,
+    title = word("province_title", lang, province=name)
+    return {"title": title, "rows": rows, "more": None, "total": len(rows),
+            "running_head": running_head(title, cov, lang),
             "coverage": coverage_view(cov, lang, province=name) if name in cov["provinces"] else None,
             "overview": overview_view(rows, [summaries[s] for s in slugs], ctx["titles"]),
             "filters": filters_view(rows, lang, with_province=False), "heatmap": heatmap_view(rows, summaries, lang),
@@ -90,12 +94,13 @@ def _province_view(name: str, rows: list[dict[str, Any]], ctx: dict[str, Any], l
 
 def _index_view(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, Any]]], ctx: dict[str, Any],
                 stale: list[str], lang: str) -> dict[str, Any]:
-    shown = rows[:INDEX_MAX_WARDS]
-    cut = word("triage_cut", lang, shown=len(shown), total=len(rows)) if len(rows) > len(shown) else ""
-    return {"title": word("title", lang), "rows": shown, "cut": cut, "stale": stale,
+    rest = rows[INDEX_STATIC_ROWS:]
+    return {"title": word("title", lang), "rows": rows[:INDEX_STATIC_ROWS], "stale": stale,
+            "more": table_data(rest, lang, "", True) if rest else None, "total": len(rows),
+            "running_head": running_head(word("title", lang), ctx["coverage"], lang),
             "coverage": coverage_view(ctx["coverage"], lang, max_missing=INDEX_MAX_MISSING),
             "overview": overview_view(rows, list(ctx["summaries"].values()), ctx["titles"]),
-            "filters": filters_view(shown, lang, with_province=True),
+            "filters": filters_view(rows, lang, with_province=True),
             "provinces": province_rollup(groups, ctx["province_slugs"], lang, ctx["coverage"]),
             "indicators": province_indicator_view(groups, ctx["units"], lang),
             "precision": precision_view(ctx["summaries"].values(), ctx["titles"]),
@@ -135,11 +140,12 @@ def _exports(paths: Paths, ctx: dict[str, Any], lang: str, known: dict[str, str]
     rows = [{**f, "ward": names.get(s, f.get("ward"))} for s in sorted(ctx["summaries"])
             for f in ctx["summaries"][s].get("findings") or []]
     port = port_checks_frame(ctx["port"])
-    digest = _digest({"rows": rows, "port": port.to_dict("records")}, lang)
+    wards = wards_frame(display_rows(ctx["rows"], ctx["province_slugs"], lang), lang)
+    digest = _digest({"rows": rows, "port": port.to_dict("records"), "wards": wards.to_dict("records")}, lang)
     files = [paths.reports / "findings.csv", paths.reports / "findings.xlsx"]
     if not force and known.get("exports") == digest and all(f.exists() for f in files):
         return {"csv": relative(files[0], paths), "xlsx": relative(files[1], paths), "rows": len(rows)}, digest
-    return write_exports(paths, frame_of_rows(rows), port, lang), digest
+    return write_exports(paths, frame_of_rows(rows), port, lang, wards), digest
 
 
 def _progress(total: int, quiet: bool) -> Any:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from wardaudit.model.findings import summary
+from wardaudit.project.config import Paths
 from wardaudit.run.portfolio.charts import heatmap_figure, indicators_figure, trends_figure
+from wardaudit.run.portfolio.exports import findings_frame, port_checks_frame, wards_frame, write_exports
 from wardaudit.run.portfolio.indicators import run_port_checks
-from wardaudit.run.portfolio.model import Portfolio
+from wardaudit.run.portfolio.model import Portfolio, load_portfolio
 from wardaudit.run.portfolio.pages import environment
 from wardaudit.run.portfolio.summary import score, summary_of
 from wardaudit.run.portfolio.triage import province_slugs, ward_rows
@@ -113,3 +115,18 @@ def indicators_html(pf: Portfolio, lang: str = "vi") -> str:
 
 def trends_html(pf: Portfolio, lang: str = "vi") -> str:
     return figure_html(trends_figure(pf, lang), word("no_trends", lang), word("trends_title", lang))
+
+
+def portfolio_wards(pf: Portfolio, lang: str = "vi") -> list[dict[str, Any]]:
+    """The index's rows of a full portfolio (:func:`wardaudit.run.portfolio.views.display_rows`)."""
+    rows = ward_rows({w.slug: {**summary_of(w), "ward": w.ward} for w in pf.wards}, {}, pf.paths)
+    return display_rows(rows, province_slugs(r["province"] for r in rows), lang)
+
+
+def export_findings(paths: Paths | None = None, pf: Portfolio | None = None, lang: str = "vi") -> dict[str, Any]:
+    """Write reports/findings.csv and reports/findings.xlsx from the full portfolio: every ward, every
+    failed check of every ward, and the cross-ward (PORT) checks. Both are written atomically."""
+    paths = paths or (pf.paths if pf else Paths())
+    pf = pf or load_portfolio(paths=paths)
+    return write_exports(paths, findings_frame(pf), port_checks_frame(run_port_checks(pf)), lang,
+                         wards_frame(portfolio_wards(pf, lang), lang))

@@ -112,6 +112,43 @@ def run_status(s: dict[str, Any], entry: dict[str, Any]) -> tuple[str, str | Non
     return status, reason
 
 
+#: the states a ward's row reads, in triage order (:func:`ward_state`); every one is offered as a filter
+STATES = ("failed", "missing", "not_submitted", "errors", "warnings", "confirmed", "clean")
+#: a finding is still open while the auditor has neither confirmed nor dismissed it
+OPEN_REVIEW = ("open", "query")
+
+
+def ward_state(status: str, counts: dict[str, Any]) -> str:
+    """What the auditor reads of a ward: its run failed, was not audited, did not report this period,
+    or, for an audited report, whether an error (then a warning) is still open, whether confirmed
+    errors await the ward's correction, or nothing is left. A ward with an open error never reads as
+    dealt with."""
+    if status in ("failed", "missing", "not_submitted"):
+        return status
+    if counts.get("open_errors", 0):
+        return "errors"
+    if counts.get("open_warnings", 0):
+        return "warnings"
+    if counts.get("confirmed", 0):
+        return "confirmed"
+    return "clean"
+
+
+def main_problem(s: dict[str, Any]) -> tuple[dict[str, Any] | None, int]:
+    """The worst open finding of the ward's latest report (errors, then warnings; by rule, in the order
+    the ward page lists them) and how many other open findings it has."""
+    from wardaudit.model.findings import SEVERITY_ORDER
+
+    latest = ((s.get("report_list") or [{}])[-1] or {}).get("source")
+    rows = [f for f in s.get("findings") or [] if f.get("source") == latest and f.get("id")
+            and f.get("severity") in ("error", "warning") and (f.get("review_status") or "open") in OPEN_REVIEW]
+    if not rows:
+        return None, 0
+    worst = min(enumerate(rows), key=lambda x: (SEVERITY_ORDER[x[1]["severity"]], x[1].get("rule") or "", x[0]))[1]
+    return ({"id": worst["id"], "rule": worst.get("rule"), "severity": worst["severity"],
+             "message": worst.get("message") or ""}, len(rows) - 1)
+
+
 def _row(s: dict[str, Any], entry: dict[str, Any], paths: Paths, coverage: dict[str, Any]) -> dict[str, Any]:
     c = s.get("counts") or {}
     status, reason = run_status(s, entry)
@@ -130,7 +167,10 @@ def _row(s: dict[str, Any], entry: dict[str, Any], paths: Paths, coverage: dict[
             "letter": paths.ward_letter(s["slug"]).name if paths.ward_letter(s["slug"]).exists() else None,
             "unread": s.get("unread") or [],
             "coverage": state, "old_period": (coverage.get("old_periods") or {}).get(s["slug"]),
-            "no_report": state == "not_submitted" or status == "not_submitted"}
+            "no_report": state == "not_submitted" or status == "not_submitted",
+            "state": ward_state(status, c), "unchecked": c.get("unchecked", 0),
+            "ran": c.get("passed", 0) + c.get("failed", 0) + c.get("unchecked", 0),
+            **dict(zip(("main", "main_more"), main_problem(s), strict=True))}
 
 
 def triage_key(r: dict[str, Any]) -> tuple:

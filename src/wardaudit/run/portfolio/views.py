@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from wardaudit.rules import FAMILIES
 from wardaudit.rules.portfolio import PortUnit, fmt, load_targets
-from wardaudit.run.portfolio.triage import overview, rule_precision_rows
+from wardaudit.run.portfolio.triage import STATES, overview, rule_precision_rows
 from wardaudit.run.portfolio.words import shared, word
 
-#: the national index lists at most this many wards (those that need attention most); every
-#: ward is on its province's page
-INDEX_MAX_WARDS = 1200
+#: the national index lists every ward; the first this many (those that need attention most) are in
+#: its HTML, the rest are data its script turns into the same rows (a row of HTML costs about four
+#: times its data: 3,321 rows of HTML would not fit in 1 MB)
+INDEX_STATIC_ROWS = 100
 #: the national index lists at most this many units that have not reported (all are on their
 #: province's page)
 INDEX_MAX_MISSING = 1200
@@ -39,12 +41,6 @@ def _pct(x: float | None, lang: str) -> str:
     return "" if x is None else f"{100 * x:.0f}%"
 
 
-def _score(x: float | None, lang: str) -> str:
-    if x is None:
-        return ""
-    return f"{x:.1f}".replace(".", ",") if lang == "vi" else f"{x:.1f}"
-
-
 def _unread_view(unread: list[dict[str, str]], lang: str) -> dict[str, str]:
     """The ward's files not read: a count with their names, each name's reason on hover."""
     from pathlib import PurePosixPath
@@ -57,19 +53,77 @@ def _unread_view(unread: list[dict[str, str]], lang: str) -> dict[str, str]:
 
 
 def display_rows(rows: list[dict[str, Any]], slugs: dict[str | None, str], lang: str) -> list[dict[str, Any]]:
-    """The triage rows with the texts the table shows."""
+    """The triage rows with the texts the table shows: the state in words, the main problem's title
+    (the rule's, from the catalogue), and each count's detail for its tooltip."""
+    from wardaudit.catalogue import rule_titles
+
+    titles = rule_titles(lang)
     out = []
     for r in rows:
         old = (r.get("old_period") or {}).get(lang)
+        main = r.get("main")
         out.append({**r, "province_slug": slugs.get(r["province"], ""), "period_text": _dates(r["period"]),
                     "old_text": word("cov_old_page", lang, period=old) if old and r["html"] else "",
-                    "status_text": word(f"status_{r['status']}", lang),
+                    "state_text": word(f"state_{r['state']}", lang),
+                    "main_title": (titles.get(main["rule"]) or main["rule"]) if main else "",
+                    "main_more_text": word("main_more", lang, n=r["main_more"]) if r.get("main_more") else "",
                     "unchecked_text": _pct(r["unchecked_share"], lang),
-                    "score_text": _score(r["score"], lang), **_unread_view(r.get("unread") or [], lang)})
+                    **tips(r, lang), **_unread_view(r.get("unread") or [], lang)})
     return out
 
 
+def tips(r: dict[str, Any], lang: str) -> dict[str, str]:
+    """The detail behind each count of a ward's row, shown on hover (the page's script words the rows
+    it builds with the same wording, :func:`table_data`)."""
+    return {"tip_errors": word("tip_errors", lang, open=r["open_errors"], total=r["error"], confirmed=r["confirmed"],
+                               query=r["query"], dismissed=r["dismissed"]),
+            "tip_warnings": word("tip_warnings", lang, open=r["open_warnings"], total=r["warning"], info=r["info"]),
+            "tip_unchecked": word("tip_unchecked", lang, n=r["unchecked"], ran=r["ran"],
+                                  pct=_pct(r["unchecked_share"], lang))}
+
+
+#: what the script needs of each row it builds, in this order (:func:`table_data`)
+RECORD_FIELDS = ("rank", "slug", "ward", "html", "letter", "old_text", "reason", "unread_text", "unread_title",
+                 "province", "level", "period", "state", "main_id", "main_rule", "main_severity", "main_more",
+                 "open_errors", "error", "confirmed", "query", "dismissed", "open_warnings", "warning", "info",
+                 "unchecked", "ran", "unchecked_share")
+
+
+def table_data(rows: list[dict[str, Any]], lang: str, prefix: str, with_province: bool) -> dict[str, Any]:
+    """The rows past the first :data:`INDEX_STATIC_ROWS` as compact data, with the wording and look-up
+    tables the page's script needs to build each row as the template does (templates/portfolio.js)."""
+    from wardaudit.catalogue import rule_titles
+
+    provinces = sorted({(r["province_slug"], r["province"] or "") for r in rows})
+    periods = sorted({(r["period"] or "", r["period_text"]) for r in rows})
+    where = {"province": {p: i for i, p in enumerate(provinces)}, "period": {p: i for i, p in enumerate(periods)}}
+    records = []
+    for r in rows:
+        main = r.get("main") or {}
+        full = {**r, "html": int(bool(r["html"])), "letter": r.get("letter") or "", "reason": r.get("reason") or "",
+                "province": where["province"][(r["province_slug"], r["province"] or "")],
+                "period": where["period"][(r["period"] or "", r["period_text"])], "level": r.get("level") or "",
+                "main_id": main.get("id", ""), "main_rule": main.get("rule", ""),
+                "main_severity": main.get("severity", ""), "main_more": r.get("main_more") or 0}
+        records.append([full[k] for k in RECORD_FIELDS])
+    used = {rec[RECORD_FIELDS.index("main_rule")] for rec in records} - {""}
+    titles = rule_titles(lang)
+    words = {k: word(k, lang) for k in ("letter", "main_more", "tip_errors", "tip_warnings", "tip_unchecked")}
+    words |= {f"state_{k}": word(f"state_{k}", lang) for k in STATES}
+    return {"fields": list(RECORD_FIELDS), "prefix": prefix, "with_province": with_province, "words": words,
+            "provinces": provinces, "periods": periods, "titles": {k: titles.get(k) or k for k in sorted(used)},
+            "severity": {k: shared(f"sev_{k}", lang, k) for k in ("error", "warning", "info")}, "rows": records}
+
+
+def running_head(title: str, cov: dict[str, Any], lang: str) -> str:
+    """The head of every printed page: the page's title (the province's) and the reporting period."""
+    period = (cov.get("labels") or {}).get(lang)
+    return word("running_head", lang, title=title, period=period) if period else title
+
+
 def filters_view(rows: list[dict[str, Any]], lang: str, with_province: bool) -> list[dict[str, Any]]:
+    """The table's filters: province, level, period (the values its rows have) and the state, offering
+    every state with how many rows have it."""
     def values(key: str, text_key: str | None = None) -> list[tuple[str, str]]:
         seen = {(r[key] or ""): (r[text_key] if text_key else r[key]) or "—" for r in rows}
         return sorted(seen.items(), key=lambda x: x[1].casefold())
@@ -79,7 +133,9 @@ def filters_view(rows: list[dict[str, Any]], lang: str, with_province: bool) -> 
                    "values": values("province_slug", "province")})
     fs.append({"name": "level", "label": word("col_level", lang), "values": values("level")})
     fs.append({"name": "period", "label": word("col_period", lang), "values": values("period", "period_text")})
-    fs.append({"name": "status", "label": word("col_status", lang), "values": values("status", "status_text")})
+    n = Counter(r["state"] for r in rows)
+    fs.append({"name": "status", "label": word("col_state", lang),
+               "values": [(k, word("filter_state_n", lang, text=word(f"state_{k}", lang), n=n[k])) for k in STATES]})
     return fs
 
 
@@ -216,13 +272,17 @@ def province_indicator_view(groups: dict[str, list[dict[str, Any]]], units: dict
         for k in keys:
             vals = [i["value"] for r in rows for i in units[r["slug"]].indicators if i["indicator"] == k["key"]]
             if not vals:
-                cells.append({"median": None, "text": "—"})
+                cells.append({"median": None, "text": "—", "title": "", "below": False})
                 continue
             med = statistics.median(vals)
-            text = f"{fmt(round(med, 2))}% · {len(vals)}"
+            text = f"{fmt(round(med, 2))}%"
+            title = word("tip_indicator", lang, median=text, stated=len(vals))
+            meets = None
             if k["target"] is not None:
-                text += f" · {sum(v >= k['target'] for v in vals)}/{len(vals)}"
-            cells.append({"median": med, "text": text})
+                meets = sum(v >= k["target"] for v in vals)
+                title += word("tip_meets", lang, meets=meets, stated=len(vals), target=k["target_text"])
+            cells.append({"median": med, "text": text, "title": title,
+                          "below": k["target"] is not None and med < k["target"]})
         out.append({"name": name, "cells": cells})
     return {"keys": keys, "rows": out}
 

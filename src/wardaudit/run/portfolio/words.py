@@ -34,21 +34,54 @@ WORDS: dict[str, tuple[str, str]] = {
     "cov_unlisted": ("Không tính vào tình hình nộp (chưa xác định được mã đơn vị, xem `wardaudit discover`): {slugs}",
                      "Not counted (no unit code settled, see `wardaudit discover`): {slugs}"),
     "cov_out_of_scope": ("Ngoài phạm vi", "Out of scope"),
-    "status_not_submitted": ("chưa nộp", "not submitted"),
     "top_rules": ("Quy tắc không đạt nhiều nhất", "Most frequent failing rules"),
     "triage": ("Đơn vị cần xem trước", "Units that need attention first"),
-    "triage_note": ("Xếp theo: chạy lỗi trước, rồi số sai sót chưa xử lý, số cảnh báo, tỷ lệ chưa kiểm tra được. "
-                    "Bấm tiêu đề cột để sắp xếp; chọn bộ lọc để thu hẹp.",
-                    "Ranked: failed runs first, then open errors, warnings, the share not checked. "
-                    "Click a column header to sort; use the filters to narrow down."),
-    "triage_cut": ("Trang này liệt kê {shown} trong {total} đơn vị cần xem trước nhất; "
-                   "các đơn vị khác ở trang của tỉnh.",
-                   "This page lists the {shown} of {total} units that need attention most; the others are on "
-                   "their province's page."),
+    "triage_note": ("Xếp theo: chạy lỗi trước, rồi chưa kiểm tra, chưa nộp, rồi số lỗi chưa xử lý, số cảnh báo "
+                    "chưa xem, tỷ lệ chưa kiểm tra được. Bấm tiêu đề cột để sắp xếp; gõ tên để tìm; chọn bộ lọc "
+                    "để thu hẹp.",
+                    "Ranked: failed runs first, then not audited, not submitted, then open errors, open warnings, "
+                    "the share not checked. Click a column header to sort; type a name to search; use the filters "
+                    "to narrow down."),
+    "counts_note": ("Sai sót chưa xử lý: phát hiện mức lỗi mà kiểm toán viên chưa xác nhận hay loại trừ (kể cả đang đề "
+                    "nghị giải trình). Cảnh báo chưa xem: như vậy, mức cảnh báo. Chưa kiểm tra được: phần các mối "
+                    "liên hệ giữa số liệu không kiểm tra được (thiếu mẫu số, khác phạm vi…). Di chuột lên một số "
+                    "để xem chi tiết.",
+                    "Open errors: error findings the auditor has neither confirmed nor dismissed (queried ones "
+                    "included). Open warnings: the same, for warnings. Not checked: the share of relations between "
+                    "figures that could not be checked (no base, another scope…). Hover a number for its detail."),
+    "search": ("Tìm đơn vị", "Find a unit"),
+    "search_hint": ("tên, tỉnh, vấn đề… (có dấu hay không)", "name, province, problem…"),
+    "noscript": ("Trang cần JavaScript để hiện thêm {n} đơn vị; danh sách đầy đủ ở trang Đơn vị của findings.xlsx.",
+                 "This page needs JavaScript to show {n} more units; the full list is on the Units sheet of "
+                 "findings.xlsx."),
+    "col_state": ("Tình trạng", "State"),
+    "col_main": ("Vấn đề chính", "Main problem"),
+    "col_open_warnings": ("Cảnh báo chưa xem", "Open warnings"),
+    "main_more": ("+{n} khác", "+{n} more"),
+    "state_failed": ("chạy lỗi", "run failed"),
+    "state_missing": ("chưa kiểm tra", "not audited yet"),
+    "state_not_submitted": ("chưa nộp", "not submitted"),
+    "state_errors": ("có sai sót chưa xử lý", "open errors"),
+    "state_warnings": ("có cảnh báo chưa xem", "open warnings"),
+    "state_confirmed": ("sai sót đã xác nhận, chờ đơn vị sửa", "errors confirmed, awaiting the unit's correction"),
+    "state_clean": ("đã kiểm tra, không có sai sót", "audited, no error"),
+    "tip_errors": ("{open} lỗi chưa xử lý trong {total} lỗi; {confirmed} đã xác nhận, {query} đề nghị giải trình, "
+                   "{dismissed} đã loại trừ (mọi mức)",
+                   "{open} open of {total} errors; {confirmed} confirmed, {query} queried, {dismissed} dismissed "
+                   "(all severities)"),
+    "tip_warnings": ("{open} cảnh báo chưa xem trong {total} cảnh báo; {info} thông tin",
+                     "{open} open of {total} warnings; {info} info"),
+    "tip_unchecked": ("{n} mối liên hệ không kiểm tra được trong {ran} ({pct})",
+                      "{n} relations not checked of {ran} ({pct})"),
+    "tip_indicator": ("Trung vị {median} · {stated} đơn vị nêu", "Median {median} · {stated} units state it"),
+    "tip_meets": (" · {meets}/{stated} đơn vị đạt chỉ tiêu {target}", " · {meets}/{stated} meet the target {target}"),
+    "running_head": ("{title} · {period}", "{title} · {period}"),
+    "below_target": ("dưới chỉ tiêu", "below target"),
     "provinces": ("Theo tỉnh/thành phố", "By province"),
     "province_page": ("trang tỉnh", "province page"),
     "back_national": ("← Tổng hợp toàn quốc", "← National summary"),
     "filter_all": ("tất cả", "all"),
+    "filter_state_n": ("{text} ({n})", "{text} ({n})"),
     "shown": ("Đang hiện", "Showing"),
     "col_open_errors": ("Sai sót chưa xử lý", "Open errors"),
     "col_unchecked": ("Chưa kiểm tra được", "Not checked"),
@@ -61,8 +94,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "col_reported": ("Đã nộp", "Reported"),
     "col_code": ("Mã", "Code"),
     "col_median": ("Trung vị", "Median"),
-    "col_meets": ("Đạt chỉ tiêu", "Meet the target"),
-    "col_stated": ("Số đơn vị nêu", "Units stating it"),
     "col_indicator": ("Chỉ số", "Indicator"),
     "col_target": ("Chỉ tiêu", "Target"),
     "col_fails_trend": ("Số phép không đạt qua các kỳ", "Failed checks over the reports"),
@@ -78,6 +109,24 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_province": ("Chưa rõ tỉnh", "Province not set"),
     "run_stamp": ("Lập lúc {stamp}", "Made at {stamp}"),
     "letter": ("công văn", "letter"),
+    "export_sheet_wards": ("Đơn vị", "Units"),
+    "export_file": ("Tệp", "File"),
+    "export_title": ("Tên quy tắc", "Rule title"),
+    "export_level": ("Cấp", "Level"),
+    "export_code": ("Mã đơn vị", "Unit code"),
+    "export_period": ("Kỳ báo cáo", "Period"),
+    "export_state": ("Tình trạng", "State"),
+    "export_main": ("Vấn đề chính", "Main problem"),
+    "export_main_message": ("Nội dung vấn đề chính", "Main problem in detail"),
+    "export_open_errors": ("Sai sót chưa xử lý", "Open errors"),
+    "export_open_warnings": ("Cảnh báo chưa xem", "Open warnings"),
+    "export_error": ("Tổng số lỗi", "Errors"),
+    "export_warning": ("Tổng số cảnh báo", "Warnings"),
+    "export_confirmed": ("Đã xác nhận", "Confirmed"),
+    "export_query": ("Đề nghị giải trình", "Queried"),
+    "export_dismissed": ("Đã loại trừ", "Dismissed"),
+    "export_unchecked": ("Chưa kiểm tra được", "Not checked"),
+    "export_audit_page": ("Trang kiểm tra", "Audit page"),
 }
 
 
