@@ -39,6 +39,11 @@ class WardAudit:
         return self.results[-1] if self.results else None
 
     @property
+    def chart_cache(self) -> Path:
+        """Where this project keeps drawn charts (:meth:`wardaudit.project.config.Paths.chart_cache`)."""
+        return self.paths.chart_cache
+
+    @property
     def facts(self) -> list[Any]:
         """The facts of the latest report (the charts show one report)."""
         return list(self.latest.facts) if self.latest else []
