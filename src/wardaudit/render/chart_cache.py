@@ -11,6 +11,7 @@ drawing gave, so a page is the same whether its charts were drawn or found.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections import OrderedDict
@@ -86,10 +87,9 @@ class ChartCache:
         png = draw()
         self._remember(key, png)
         if folder is not None:
-            try:
+            # a read-only or full disk: the chart is still on this page, only not kept
+            with contextlib.suppress(OSError):
                 write_bytes(folder / (f"{key}.png" if png is not None else f"{key}.none"), png or b"")
-            except OSError:
-                pass  # a read-only or full disk: the chart is still on this page, only not kept
         return png
 
 
