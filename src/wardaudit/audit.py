@@ -37,15 +37,16 @@ def audit_document(doc: Document, params: WardParams | None = None,
 
     if meta is None:
         meta = extract_metadata(doc, expected_ward=params.ward if params else None)
-    facts = extract_facts(doc, meta)
-    ctx = AuditContext(document=doc, facts=facts, meta=meta, ward=params.ward if params else None,
+    extracted = extract_facts(doc, meta)
+    facts, places = extracted.facts, extracted.places
+    ctx = AuditContext(document=doc, facts=facts, meta=meta, places=places, ward=params.ward if params else None,
                        carried_over_in_denominator=params.carried_over_in_denominator if params else True,
                        outline_profile=params.outline_profile if params else "auto",
                        history=list(history or []))
     key = report_key(meta, doc.source)
     checks = sort_checks(replace(c, report=key) for c in run_rules(ctx, params.rules_off if params else ()))
     return AuditResult(document=doc, meta=meta, facts=facts, checks=checks, relations=ctx.relations,
-                       ward=params.ward if params else None)
+                       places=places, ward=params.ward if params else None)
 
 
 def audit_file(path: str | Path, params: WardParams | None = None, *, display_path: str | None = None,

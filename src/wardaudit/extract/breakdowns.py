@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-from wardaudit.catalogue import Metric
-from wardaudit.extract.extractor import FactExtractor
 from wardaudit.extract.figure_context import unit_text
+from wardaudit.extract.state import Extraction, Resolved
 from wardaudit.model.document import Block
 from wardaudit.model.facts import Fact
 from wardaudit.vi.numbers import Figure, find_figures
@@ -26,72 +25,74 @@ _ELIDED = (None, "về", "của", "tại", "ở", "thuộc", "là", "đối", "c
 _GENERIC_COUNTERS = ("lượt", "trường hợp")
 
 
-class Breakdowns(FactExtractor):
-    """Which total a figure is a part of, in its sentence or in the bullets after a lead-in."""
+class Breakdowns:
+    """Which total a figure is a part of, in its sentence or in the bullets after a lead-in; reads and
+    changes the extraction state ``x``."""
+
+    def __init__(self, x: Extraction):
+        self.x = x
 
     def resolve_in_group(self, state: OpenTotal, fig: Figure, text: str, s: int, left_clause: str,
-                         left_sentence: str, right: str, left_window: str) -> tuple[Metric | None, str | None]:
-        """The figure's metric, and 'part' when it is a part of the sentence's open total.
+                         left_sentence: str, right: str, left_window: str) -> tuple[Resolved | None, str | None]:
+        """The figure's metric (with the phrase that named it), and 'part' when it is a part of the
+        sentence's open total.
 
         Within an open partition a figure counting the same thing as the total is a part even when
         the catalogue does not name it ('Bộ Công an: 120 hồ sơ'): a named part, metric unknown."""
-        metric, role = self._in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
+        found, role = self._in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
         if role == "part":
             state.parts += 1
-        return metric, role
+        return found, role
 
     def _in_group(self, state: OpenTotal, fig: Figure, text: str, s: int, left_clause: str,
-                  left_sentence: str, right: str, left_window: str) -> tuple[Metric | None, str | None]:
+                  left_sentence: str, right: str, left_window: str) -> tuple[Resolved | None, str | None]:
         total = state.total
-        negated = bool(self.cues.negation.search(right)) and fig.kind == "percent"
         if total is None or fig.kind not in ("count", "money", "ratio") or not _compatible(fig, total):
-            return (None if negated else self.resolve(fig, left_clause, left_sentence, right)), None
-        if group_closed(text, total, fig, s):
+            return self.x.resolve(fig, left_clause, left_sentence, right), None
+        if group_closed(text, total, self.x.place(total).end, fig, s):
             if state.pop():  # a part's own bracket is over: back to the total it is a part of
                 return self._in_group(state, fig, text, s, left_clause, left_sentence, right, left_window)
             state.close()
-            return self.resolve(fig, left_clause, left_window, right), None
+            return self.x.resolve(fig, left_clause, left_window, right), None
         if self.breakdown_over(state, total, left_window):
             state.close()
-            return self.resolve(fig, left_clause, left_window, right), None
-        own = self.cat.get(total.metric)
+            return self.x.resolve(fig, left_clause, left_window, right), None
+        own = self.x.cat.get(total.metric)
         parts = [p for ps in (own.parts if own else ()) for p in ps]
-        direct = [self.cat.get(p) for p in parts if self.cat.get(p)]
-        nested = [self.cat.get(q) for m in direct for ps in m.parts for q in ps if self.cat.get(q)]
+        direct = [self.x.cat.get(p) for p in parts if self.x.cat.get(p)]
+        nested = [self.x.cat.get(q) for m in direct for ps in m.parts for q in ps if self.x.cat.get(q)]
         candidates = (direct + nested) or None
         # a part is named between the previous figure and itself, not by earlier parts of the sentence
-        metric = self.resolve(fig, left_clause, left_window, right, candidates) if candidates else None
-        if metric is not None:
+        found = self.x.resolve(fig, left_clause, left_window, right, candidates) if candidates else None
+        if found is not None:
             # a part of a part ('hoàn thành đúng hạn' under 'hoàn thành') is not in this sum
-            return metric, ("part" if metric.key in parts else None)
-        plain = self.resolve(fig, left_clause, left_window, right)
+            return found, ("part" if found.metric.key in parts else None)
+        resolved = self.x.resolve(fig, left_clause, left_window, right)
+        plain = resolved.metric if resolved else None
         counted = unit_text(fig, right)
         if counted in _GENERIC_COUNTERS and total.cue and total.unit != counted:
-            self.last_phrase = None
             return None, "part"  # '320 phản ánh, gồm: qua Zalo 96 lượt, …': occurrences of the total's items
         elided = counted in _ELIDED
         named_by_place = plain is not None and (counted == total.unit or (elided and total.cue)) \
-            and counted not in self.cat.families.get(plain.family, ())
-        own_family = self.cat.get(total.metric).family if self.cat.get(total.metric) else None
-        if counted and own_family and counted in self.cat.families.get(own_family, ()) and counted != total.unit:
+            and counted not in self.x.cat.families.get(plain.family, ())
+        own_family = self.x.cat.get(total.metric).family if self.x.cat.get(total.metric) else None
+        if counted and own_family and counted in self.x.cat.families.get(own_family, ()) and counted != total.unit:
             # '126 văn bản, trong đó: 14 kế hoạch, 37 quyết định, 69 công văn': kinds of what the total counts
-            self.last_phrase = None
             return None, "part"
         if total.metric is None and counted and counted == total.unit:
-            return plain, "part"  # '1.148 hồ sơ phát sinh nghĩa vụ tài chính, trong đó 734 hồ sơ thanh toán trực tuyến'
+            # '1.148 hồ sơ phát sinh nghĩa vụ tài chính, trong đó 734 hồ sơ thanh toán trực tuyến'
+            return resolved, "part"
         if (total.cue or "").startswith("(") and _same_unit(fig, right, total):
             # inside the total's own bracket every figure of its noun is a part, whatever words name it
             # ('(qua Cổng … 612 hồ sơ, qua Hệ thống thông tin giải quyết TTHC của tỉnh 468 hồ sơ)')
-            self.last_phrase = None
             return None, "part"
         if plain is not None and plain.key != total.metric and plain.family != "rate" and not named_by_place:
             state.close()  # another quantity: the breakdown is over
-            return plain, None
+            return resolved, None
         if _same_unit(fig, right, total):
-            self.last_phrase = None
             return None, "part"
         state.close()
-        return plain, None
+        return resolved, None
 
     def breakdown_over(self, state: OpenTotal, total: Fact, left_window: str) -> bool:
         """The words since the last figure end the breakdown: a ';' after parts joined by commas ('gồm 03 …
@@ -108,8 +109,8 @@ class Breakdowns(FactExtractor):
         """``fact`` (or the sentence's earlier total that has a partition) becomes the open total. A part
         with a bracket of its own opens a nested breakdown; a count of kinds hands its bracket to the
         figure counted in the bracket's noun."""
-        cue = partition_cue(right_full, self.cues, rest)
-        word = self.cues.partition.search(right_full)
+        cue = partition_cue(right_full, self.x.cues, rest)
+        word = self.x.cues.partition.search(right_full)
         if word and right_full[:word.start()].count(")") > right_full[:word.start()].count("("):
             return fact  # '146 hồ sơ (cấp mới 98, cấp đổi 46), trong đó …': the cue is the bracket owner's, not 46's
         bracket = bool(cue) and cue.startswith("(")
@@ -119,15 +120,15 @@ class Breakdowns(FactExtractor):
         owner = counted or fact
         if bracket and state.total is not None and owner.role == "part" and owner.group == state.group_id:
             state.push()
-            owner.outer, owner.group, owner.role, owner.cue = owner.group, self.new_group(), "total", cue
+            owner.outer, owner.group, owner.role, owner.cue = owner.group, self.x.new_group(), "total", cue
             state.total, state.group_id = owner, owner.group
             return owner
-        own = self.cat.get(fact.metric)
+        own = self.x.cat.get(fact.metric)
         if counted is None and not (own and own.parts):
             owner = next((f for f in reversed(sentence_facts) if f.kind == fact.kind
-                          and self.cat.get(f.metric) and self.cat.get(f.metric).parts), fact)
+                          and self.x.cat.get(f.metric) and self.x.cat.get(f.metric).parts), fact)
         if owner.group is None or owner.role != "total":
-            owner.group = self.new_group()
+            owner.group = self.x.new_group()
         owner.role = "total"
         owner.cue = cue
         state.total, state.group_id = owner, owner.group
@@ -147,7 +148,7 @@ class Breakdowns(FactExtractor):
             return False, None  # '23 phản ánh (qua Zalo 14 lượt, …)': occurrences of the total's items
         noun = nouns.pop()
         total = next((f for f in reversed(sentence_facts) if f is not fact and f.kind == "count" and f.unit == noun
-                      and f.end is not None and f.end < (fact.end or 0)), None)
+                      and (e := self.x.place(f).end) is not None and e < (self.x.place(fact).end or 0)), None)
         items = [x for x in re.split(r"\s*;\s*", inside) if x.strip()]
         if len(items) == len(figs) and float(fact.value).is_integer():
             fact.listed, fact.cue = len(items), "liệt kê trong ngoặc"
@@ -157,21 +158,21 @@ class Breakdowns(FactExtractor):
     def attach_part(self, total: Fact, block: Block, attached: list[Fact]) -> bool:
         """The first figure of a bullet after 'trong đó:' is a part of ``total``. Returns False when
         the bullet restates a part already listed (a recurrence, not one more part)."""
-        first = next((f for f in self.facts if f.file == block.location.file and f.line == block.location.line
+        first = next((f for f in self.x.facts if f.file == block.location.file and f.line == block.location.line
                       and f.page == block.location.page and f.kind in ("count", "ratio", "money")), None)
         if first is None:
             return True
-        metric = self.cat.get(total.metric)
+        metric = self.x.cat.get(total.metric)
         if metric and metric.parts:
-            cands = [self.cat.get(p) for ps in metric.parts for p in ps if self.cat.get(p)]
+            cands = [self.x.cat.get(p) for ps in metric.parts for p in ps if self.x.cat.get(p)]
             low = block.text.lower()
-            m, n = self.cat.best(low[: low.find(first.raw) if first.raw in block.text else len(low)], cands)
+            m, n = self.x.cat.best(low[: low.find(first.raw) if first.raw in block.text else len(low)], cands)
             if m:
                 first.metric = m.key
         own = {p for ps in (metric.parts if metric else ()) for p in ps}
-        other = self.cat.get(first.metric)
+        other = self.x.cat.get(first.metric)
         if other and first.metric != total.metric and first.metric not in own and not other.part_only \
-                and first.unit in self.cat.families.get(other.family, ()):
+                and first.unit in self.x.cat.families.get(other.family, ()):
             # '- Đã giải quyết 480 hồ sơ': another quantity of the same noun, the report's next item
             # ('+ Tại nhà văn hóa thôn: 15 điểm' names a place, and stays a part)
             return False
@@ -197,7 +198,8 @@ class Breakdowns(FactExtractor):
         a total named as such after the figures of its noun in the same sentence ('… 615 người), tổng
         cộng 745 lượt người': occurrences of that noun)."""
         for k, total in enumerate(facts):
-            if total.group or total.kind not in ("count", "money") or not _TOTAL_AFTER.search(total.lead):
+            named = _TOTAL_AFTER.search(self.x.place(total).lead)
+            if total.group or total.kind not in ("count", "money") or not named:
                 continue
             units = {total.unit}
             counter, _, noun = (total.unit or "").partition(" ")
@@ -210,7 +212,7 @@ class Breakdowns(FactExtractor):
                      and f.role is None and f.qualifier == total.qualifier]
             if len(parts) < 2:
                 continue
-            total.group, total.role, total.cue = self.new_group(), "total", _TOTAL_AFTER.search(total.lead).group(1)
+            total.group, total.role, total.cue = self.x.new_group(), "total", named.group(1)
             for p in parts:
                 p.group, p.role = total.group, "part"
 
@@ -220,9 +222,10 @@ class Breakdowns(FactExtractor):
         for f in facts:
             # a colon after the count opened a breakdown that got no figure: the items are names
             alone = f.group is not None and not any(g is not f and g.group == f.group for g in facts)
-            if f.kind != "count" or f.end is None or (f.group and not alone) or not float(f.value).is_integer():
+            end = self.x.place(f).end
+            if f.kind != "count" or end is None or (f.group and not alone) or not float(f.value).is_integer():
                 continue
-            m = _INLINE_LIST.match(text[f.end:e])
+            m = _INLINE_LIST.match(text[end:e])
             if not m or find_figures(m.group("items")):
                 continue
             items = [x for x in re.split(r"\s*[;,]\s*|\s+và\s+", m.group("items").strip(" .")) if x.strip()]
@@ -336,11 +339,11 @@ def _bracket(rest: str) -> str | None:
     return None
 
 
-def group_closed(text: str, total: Fact, fig: Figure, start: int) -> bool:
+def group_closed(text: str, total: Fact, end: int | None, fig: Figure, start: int) -> bool:
     """A '(gồm …)' breakdown ends at its closing bracket (brackets inside it, '(chiếm 62,5%)', do not)."""
     if not (total.cue or "").startswith("("):
         return False
-    i = (total.end - len(total.raw)) if total.end is not None else text.find(total.raw, start)
+    i = (end - len(total.raw)) if end is not None else text.find(total.raw, start)
     between = text[i + len(total.raw):fig.start] if i >= 0 else ""
     depth = 0
     for ch in between:

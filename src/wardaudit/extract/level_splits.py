@@ -19,7 +19,7 @@ from typing import Any
 from wardaudit.catalogue import _words
 from wardaudit.extract.proximity import cue_data, gap, index_of, same_sentence, words_after, words_before
 from wardaudit.extract.rate_bases import same_noun
-from wardaudit.model.facts import LOOSE, is_target
+from wardaudit.model.facts import LOOSE, Places, is_target
 from wardaudit.model.relations import Relation, Strength
 
 CUE = "các cấp, nêu từng câu"
@@ -35,7 +35,7 @@ def _lead() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return _words(lead), _words(data["partition"]["exhaustive"])
 
 
-def _comparable(whole, f) -> bool:
+def _comparable(places: Places, whole, f) -> bool:
     """``f`` counts what ``whole`` counts, for the same period, stated after it and not too far."""
     if f is whole or f.origin != "text" or f.kind != whole.kind or f.period != whole.period or is_target(f):
         return False
@@ -45,7 +45,7 @@ def _comparable(whole, f) -> bool:
         return False
     g = gap(whole, f)
     return f.section == whole.section and g is not None and 0 <= g <= MAX_ITEMS \
-        and (f.block, f.end or 0) > (whole.block, whole.end or 0) and f.qualifier not in LOOSE
+        and (f.block, places.of(f).end or 0) > (whole.block, places.of(whole).end or 0) and f.qualifier not in LOOSE
 
 
 def _led_in(whole, first) -> tuple[bool, bool]:
@@ -61,13 +61,13 @@ def _led_in(whole, first) -> tuple[bool, bool]:
     return True, any(exhaustive.fullmatch(m.group(0)) for m in found)
 
 
-def _levels(whole, facts: list[Any]) -> list[Any] | None:
+def _levels(places: Places, whole, facts: list[Any]) -> list[Any] | None:
     """The first statement after ``whole`` for each level of one full set of its levels, or None."""
     sets = (cue_data().get("scope_levels") or {}).get(whole.scope or "toàn tỉnh") or []
     wanted = {s for lv in sets for s in lv}
     parts: dict[str, Any] = {}
     for f in facts:
-        if not _comparable(whole, f):
+        if not _comparable(places, whole, f):
             continue
         if f.scope == whole.scope:
             break  # the whole stated again: another split, if any, is its own
@@ -75,13 +75,13 @@ def _levels(whole, facts: list[Any]) -> list[Any] | None:
             parts[f.scope] = f
     if not any(sorted(parts) == sorted(lv) for lv in sets):
         return None
-    chosen = sorted(parts.values(), key=lambda f: (f.block, f.end or 0))
+    chosen = sorted(parts.values(), key=lambda f: (f.block, places.of(f).end or 0))
     if all(same_sentence(f, chosen[0]) for f in chosen):
         return None  # one sentence: partitions.level_partitions reads it
     return chosen
 
 
-def _named_units(whole, facts: list[Any]) -> list[Any] | None:
+def _named_units(places: Places, whole, facts: list[Any]) -> list[Any] | None:
     """The parts named by unit ('thôn Đông', 'tổ dân phố số 3') in the sentences after ``whole``, one each,
     consecutive: the run ends at the first comparable figure of no named unit. Parts its own sentence
     hands it ('…, cụ thể: thôn Đông có 420 hộ. Thôn Tây có 380 hộ.') start the run."""
@@ -90,7 +90,7 @@ def _named_units(whole, facts: list[Any]) -> list[Any] | None:
     if parts and not all(p.scope and any(p.scope.startswith(n + " ") for n in named) for p in parts):
         return None
     for f in facts:
-        if not _comparable(whole, f) or same_sentence(f, whole):
+        if not _comparable(places, whole, f) or same_sentence(f, whole):
             continue
         if not f.scope or not any(f.scope.startswith(n + " ") for n in named) or f.role == "part":
             break
@@ -100,7 +100,7 @@ def _named_units(whole, facts: list[Any]) -> list[Any] | None:
     return parts if len(parts) >= 2 else None
 
 
-def level_splits(facts: list[Any]) -> list[Relation]:
+def level_splits(facts: list[Any], places: Places) -> list[Relation]:
     """A whole and its parts stated one sentence (or item) each, by level or by named unit (see the
     module). Explicit when the lead-in says a split follows, else inferred; a split by named units only
     with a lead-in. Not for a whole already given parts by a cue in its own sentence."""
@@ -114,11 +114,11 @@ def level_splits(facts: list[Any]) -> list[Relation]:
         handed = whole.role == "total" and whole.group and any(f.role == "part" for f in idx.group(whole.group))
         # a part is at most MAX_ITEMS items after its whole in its section: look there, not at the report
         after = [f for f in idx.near_items(whole, 0, MAX_ITEMS) if f.id in in_pool]
-        parts = _levels(whole, after) if not handed and (whole.scope is None or whole.scope in
+        parts = _levels(places, whole, after) if not handed and (whole.scope is None or whole.scope in
                                                           (cue_data().get("scope_levels") or {})) else None
         cue = CUE
         if parts is None:
-            parts, cue = _named_units(whole, after), UNIT_CUE
+            parts, cue = _named_units(places, whole, after), UNIT_CUE
         if not parts or (handed and all(same_sentence(p, whole) for p in parts)):
             continue  # parts handed to it in its own sentence or bullets: partitions.partitions reads them
         led, exhaustive = _led_in(whole, parts[0])
@@ -137,7 +137,7 @@ BANDS_CUE = "các nhóm theo ngưỡng"
 _AMONG = re.compile(r"\btrong(?: tổng)?(?: số)?\s*$", re.IGNORECASE)
 
 
-def threshold_bands(facts: list[Any]) -> list[Relation]:
+def threshold_bands(facts: list[Any], places: Places) -> list[Relation]:
     """'Trong 32 xã, phường của tỉnh: 20 đơn vị có tỷ lệ … trên 85%, 9 đơn vị đạt từ 60% đến 85%, 4 đơn vị
     dưới 60%': counts of units meeting thresholds (``unit_count``, see
     :meth:`~wardaudit.extract.rate_links.RateLinks.threshold_of_units`) after a count of those units
@@ -146,11 +146,11 @@ def threshold_bands(facts: list[Any]) -> list[Relation]:
     out = []
     for whole in facts:
         if whole.origin != "text" or whole.kind != "count" or whole.role not in (None, "total") \
-                or not _AMONG.search(whole.lead or "") or is_target(whole) \
+                or not _AMONG.search(places.of(whole).lead) or is_target(whole) \
                 or (whole.group and any(f.group == whole.group and f.role == "part" for f in facts)):
             continue  # a total its own sentence hands parts to: partitions.partitions reads it
         bands = [f for f in facts if f.role == "unit_count" and f.kind == "count" and same_sentence(f, whole)
-                 and (f.end or 0) > (whole.end or 0) and f.value <= whole.value]
+                 and (places.of(f).end or 0) > (places.of(whole).end or 0) and f.value <= whole.value]
         if len(bands) >= 2:
             out.append(Relation("partition", (whole, *bands), BANDS_CUE, Strength.EXPLICIT, whole.scope,
                                 exhaustive=False))

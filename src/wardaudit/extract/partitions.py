@@ -19,11 +19,11 @@ from wardaudit.extract.proximity import (
     words_after,
     words_before,
 )
-from wardaudit.model.facts import is_target
+from wardaudit.model.facts import Places, is_target
 from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
 
 
-def partitions(facts: list[Any]) -> list[Relation]:
+def partitions(facts: list[Any], places: Places) -> list[Relation]:
     """Totals with the parts their text hands them ('trong đó', 'gồm', brackets, bullets, a table
     under a titled total): explicit. Exhaustive when the cue means "consists of", the parts come
     from a table under the total, or they fill one of the catalogue's partitions; otherwise the
@@ -40,7 +40,7 @@ def partitions(facts: list[Any]) -> list[Relation]:
         parts = [f for f in members if f.role == "part"]
         inner = idx.nested_in(members[0].group)  # totals that are parts of this one
         if inner:  # in reading order with the other parts
-            parts = sorted(parts + inner, key=lambda f: (f.block or 0, f.end or 0))
+            parts = sorted(parts + inner, key=lambda f: (f.block or 0, places.of(f).end or 0))
         if len(totals) != 1 or not parts:
             continue
         total = totals[0]
@@ -123,7 +123,7 @@ def column_totals(facts: list[Any]) -> list[Relation]:
     return out
 
 
-def level_partitions(facts: list[Any]) -> list[Relation]:
+def level_partitions(facts: list[Any], places: Places) -> list[Relation]:
     """'Toàn tỉnh tiếp nhận 186.420 hồ sơ' and, in one sentence of the next items, the same count for
     'cấp tỉnh', 'cấp huyện' and 'cấp xã': the whole is the sum of its levels (cues.yaml scope_levels).
     Only the scopes relate them: inferred. Not when the levels stated are not a full set."""
@@ -137,7 +137,8 @@ def level_partitions(facts: list[Any]) -> list[Relation]:
         parts = [f for f in index_of(facts).metric(whole.metric) if f is not whole and f.origin == "text"
                  and f.period == whole.period and f.kind == whole.kind and not is_target(f)
                  and f.section == whole.section and gap(whole, f) is not None and 0 <= gap(whole, f) <= 2
-                 and any(f.scope in lv for lv in sets) and (f.block, f.end or 0) > (whole.block, whole.end or 0)]
+                 and any(f.scope in lv for lv in sets)
+                 and (f.block, places.of(f).end or 0) > (whole.block, places.of(whole).end or 0)]
         first = parts[0] if parts else None
         parts = [f for f in parts if first is not None and same_sentence(f, first)]
         scopes = sorted(f.scope for f in parts)
@@ -146,7 +147,7 @@ def level_partitions(facts: list[Any]) -> list[Relation]:
     return out
 
 
-def stock_flows(facts: list[Any]) -> list[Relation]:
+def stock_flows(facts: list[Any], places: Places) -> list[Relation]:
     """'lắp mới 24 camera, nâng tổng số camera đang hoạt động lên 186 camera (cuối quý III: 162 camera)':
     the new stock is the earlier stock plus what was added, all three counts of one noun in one
     sentence. The sentence says so only in words of change: inferred."""
@@ -158,7 +159,7 @@ def stock_flows(facts: list[Any]) -> list[Relation]:
                 or not re.search(r"\blên\s*$", before) or is_target(new):
             continue
         same = [f for f in index_of(facts).sentence(new) if f is not new and f.kind == "count" and f.unit == new.unit]
-        added = [f for f in same if (f.end or 0) < (new.end or 0)
+        added = [f for f in same if (places.of(f).end or 0) < (places.of(new).end or 0)
                  and cues["stock_added"].search(re.split(r"[,;]", words_before(f, 40))[-1] + " " + words_after(f, 25))]
         earlier = [f for f in same if f not in added]
         if len(added) == 1 and len(earlier) == 1 and earlier[0].value <= new.value:

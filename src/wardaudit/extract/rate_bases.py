@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wardaudit.extract.proximity import extra_cues, gap, near, own_scope, same_block, same_sentence, words_after
-from wardaudit.model.facts import is_target
+from wardaudit.model.facts import Places, is_target
 from wardaudit.model.relations import Strength
 
 STATED, PARTITION = "stated", "partition"
@@ -54,16 +54,17 @@ def unit_like(f) -> bool:
     return f.kind == "rank" or f.role in ("unit_count", "rank_total")
 
 
-def find_bases(facts: list[Any], by_id: dict, rate, num, den_metrics: tuple[str, ...], cues) -> Bases:
+def find_bases(facts: list[Any], places: Places, by_id: dict, rate, num, den_metrics: tuple[str, ...],
+               cues) -> Bases:
     """The base of ``rate`` over ``num``: stated, the partition's whole, or found nearby (see the module)."""
     if rate.over in by_id:
         return Bases((by_id[rate.over],), STATED)
     introduced = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
                   and f.unit == num.unit and f.value >= num.value and not unit_like(f)
-                  and cues.ends_with(cues.introduces_base, f.lead)]
+                  and cues.ends_with(cues.introduces_base, places.of(f).lead)]
     if introduced:
         return Bases((introduced[0],), STATED)
-    among = _among_these(facts, rate, num)
+    among = _among_these(facts, places, rate, num)
     if among is not None:
         return Bases((among,), STATED)
     whole = [f for f in facts if num.role == "part" and f.group == num.group and f.role == "total"]
@@ -72,24 +73,25 @@ def find_bases(facts: list[Any], by_id: dict, rate, num, den_metrics: tuple[str,
         return Bases((whole[0],), PARTITION)
     plan = of_plan(rate)
     if len(den_metrics) > 1:
-        found = _plausible(facts, rate, num, den_metrics, whole)
+        found = _plausible(facts, places, rate, num, den_metrics, whole)
         if found.facts:
             return found
     if not den_metrics:
-        return _unnamed_base(facts, rate, num, plan, cues)
-    return _catalogue_base(facts, rate, num, den_metrics, plan, cues)
+        return _unnamed_base(facts, places, rate, num, plan, cues)
+    return _catalogue_base(facts, places, rate, num, den_metrics, plan, cues)
 
 
 _AMONG_THESE = re.compile(r"\btrong số (?:này|đó|trên)\s*(?:có\s*)?$")
 
 
-def _among_these(facts, rate, num):
+def _among_these(facts, places, rate, num):
     """'Cấp xã có 486 cán bộ, công chức, trong số này 472 người đã có chữ ký số, chiếm 97,1%': the
     numerator is counted 'among these', the one earlier count of its noun in the sentence; the words tie
     the base to it."""
-    if not _AMONG_THESE.search(num.lead or "") or not same_sentence(num, rate):
+    if not _AMONG_THESE.search(places.of(num).lead) or not same_sentence(num, rate):
         return None
-    before = [f for f in facts if same_sentence(f, num) and f is not num and (f.end or 0) < (num.end or 0)
+    before = [f for f in facts if same_sentence(f, num) and f is not num
+              and (places.of(f).end or 0) < (places.of(num).end or 0)
               and f.kind == num.kind and f.value >= num.value and same_noun(f, num) and not unit_like(f)]
     return before[-1] if before else None
 
@@ -103,7 +105,7 @@ def _before(f, rate) -> bool:
     return same_sentence(f, rate) or (f.block, f.sentence or 0) < (rate.block, rate.sentence or 0)
 
 
-def _plausible(facts, rate, num, den_metrics, whole) -> Bases:
+def _plausible(facts, places, rate, num, den_metrics, whole) -> Bases:
     """A part of a part: the nearest statement before it of each base the catalogue allows (and the
     whole of the numerator's own breakdown), each a candidate; one found is an ordinary inferred base."""
     found: list[Any] = list(whole[:1])
@@ -111,7 +113,7 @@ def _plausible(facts, rate, num, den_metrics, whole) -> Bases:
         cands = [f for f in _candidates(facts, rate, num, (key,)) if _before(f, rate) and f.value >= num.value
                  and f.section == rate.section and gap(f, rate) is not None and 0 <= gap(f, rate) <= 2]
         if cands:
-            best = max(cands, key=lambda f: (f.block, f.sentence or 0, f.end or 0))
+            best = max(cands, key=lambda f: (f.block, f.sentence or 0, places.of(f).end or 0))
             if all(best is not g for g in found):
                 found.append(best)
     found = [f for f in found if f.value >= num.value]
@@ -122,7 +124,7 @@ def _plausible(facts, rate, num, den_metrics, whole) -> Bases:
     return Bases(tuple(found), ONE_OF)
 
 
-def _catalogue_base(facts, rate, num, den_metrics, plan, cues) -> Bases:
+def _catalogue_base(facts, places, rate, num, den_metrics, plan, cues) -> Bases:
     """The catalogue's base for the rate: in its sentence, its paragraph, the item before, or the plan
     its sentence names — every one a reading (inferred)."""
     cands = _candidates(facts, rate, num, den_metrics)
@@ -155,22 +157,22 @@ def _catalogue_base(facts, rate, num, den_metrics, plan, cues) -> Bases:
             return Bases((max(before, key=lambda f: f.block),), EARLIER)
     # the catalogue's base under a name it does not know ('Kinh phí … là 1,6 tỷ đồng; đã giải ngân 1,12 tỷ
     # đồng, đạt 70% kế hoạch'); a count the catalogue names as something else is not it
-    earlier = earlier_base([f for f in facts if f.metric is None or f.metric in den_metrics], rate, num, plan)
+    earlier = earlier_base([f for f in facts if f.metric is None or f.metric in den_metrics], places, rate, num, plan)
     if earlier is not None:
         return Bases((earlier,), SENTENCE)
     return Bases(reason="mẫu số không được nêu cùng câu với tỷ lệ")
 
 
-def _unnamed_base(facts, rate, num, plan, cues) -> Bases:
+def _unnamed_base(facts, places, rate, num, plan, cues) -> Bases:
     """A rate the catalogue gives no base: the one earlier count of the numerator's noun in its sentence,
     else in the sentence before; the whole its words name; the wider scope it is a share of."""
-    earlier = earlier_base(facts, rate, num, plan)
+    earlier = earlier_base(facts, places, rate, num, plan)
     if earlier is not None:
         return Bases((earlier,), SENTENCE)
     before = previous_sentence_base(facts, rate, num)
     if before is not None:
         return Bases((before,), PREVIOUS)
-    named = base_named_by_noun(facts, rate, num) or base_of_scope(facts, rate, num, cues)
+    named = base_named_by_noun(facts, places, rate, num) or base_of_scope(facts, places, rate, num, cues)
     if named is not None:
         return Bases((named,), where(named, rate))
     return Bases(reason="không rõ mẫu số của tỷ lệ")
@@ -191,13 +193,14 @@ def same_noun(a, b) -> bool:
                              or (bool(persons.fullmatch(a.unit)) and bool(persons.fullmatch(b.unit or ""))))
 
 
-def earlier_base(facts, rate, num, plan: bool):
+def earlier_base(facts, places, rate, num, plan: bool):
     """'nhận 26 văn bản đến, đã xử lý 26 văn bản, đạt 100%', 'có 1.260 cán bộ; đã cấp chữ ký số cho 1.134
     người, tương đương 90%': with no base named, the one earlier count of the numerator's noun (else the
     only earlier count) in the rate's sentence is its base. A rate of a plan ('đạt 115% kế hoạch') may
     exceed it."""
     pool = [f for f in facts if same_sentence(f, rate) and f is not num and f.kind == num.kind
-            and f.kind in ("count", "money") and f.scope == num.scope and (f.end or 0) < (num.end or 0)
+            and f.kind in ("count", "money") and f.scope == num.scope
+            and (places.of(f).end or 0) < (places.of(num).end or 0)
             and (plan or f.value >= num.value) and f.role != "share" and (plan or not is_target(f))
             and not unit_like(f)]
     same = [f for f in pool if same_noun(f, num)]
@@ -226,7 +229,7 @@ def scope_after(rate, cues) -> str | None:
     return next((name for name, rx in cues.scopes.items() if rx.match(after)), None)
 
 
-def base_of_scope(facts, rate, num, cues):
+def base_of_scope(facts, places, rate, num, cues):
     """'241.305 tài khoản, chiếm 27,7% toàn tỉnh': the words after a share name a wider scope; the one
     count of the numerator's metric stated for that scope before it, in the same section, is the base."""
     scope = scope_after(rate, cues)
@@ -234,11 +237,11 @@ def base_of_scope(facts, rate, num, cues):
         return None
     cands = [f for f in facts if f is not num and f.metric == num.metric and f.scope == scope and f.origin == "text"
              and f.kind == num.kind and f.section == rate.section and f.period == num.period and not is_target(f)
-             and (f.block, f.end or 0) < (num.block, num.end or 0) and f.value >= num.value]
+             and (f.block, places.of(f).end or 0) < (num.block, places.of(num).end or 0) and f.value >= num.value]
     return cands[0] if len(cands) == 1 else None
 
 
-def base_named_by_noun(facts, rate, num):
+def base_named_by_noun(facts, places, rate, num):
     """'2.094 hộ, bằng 71,6% số hộ dùng cáp quang của phường': the words after the rate name the
     numerator's noun; the one whole count of that noun stated before it in the rate's outline item or
     the two before it, in the same section, is the base."""
@@ -248,5 +251,6 @@ def base_named_by_noun(facts, rate, num):
     cands = [f for f in facts if f is not num and f.section == rate.section
              and gap(f, rate) is not None and 0 <= gap(f, rate) <= 2 and not unit_like(f)
              and f.kind == num.kind and f.unit == num.unit and f.role != "part" and f.value >= num.value
-             and f.scope == num.scope and not is_target(f) and (f.block, f.end or 0) < (num.block, num.end or 0)]
+             and f.scope == num.scope and not is_target(f)
+             and (f.block, places.of(f).end or 0) < (num.block, places.of(num).end or 0)]
     return cands[0] if len(cands) == 1 else None

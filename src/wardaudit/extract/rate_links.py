@@ -6,8 +6,8 @@ import re
 from functools import lru_cache
 
 from wardaudit.catalogue import _words
-from wardaudit.extract.extractor import FactExtractor
 from wardaudit.extract.proximity import cue_data
+from wardaudit.extract.state import Extraction
 from wardaudit.extract.unnamed import GUESSED_BACK_REFERENCE
 from wardaudit.model.facts import Fact
 from wardaudit.vi.numbers import Figure
@@ -47,8 +47,20 @@ def unit_noun(words: str) -> str | None:
     return None
 
 
-class RateLinks(FactExtractor):
-    """The ties a sentence states between a figure and the one before it."""
+class RateLinks:
+    """The ties a sentence states between a figure and the one before it; reads and changes the
+    extraction state ``x``."""
+
+    def __init__(self, x: Extraction):
+        self.x = x
+
+    def end_in(self, fact: Fact, text: str, start: int) -> int:
+        """Where ``fact`` ends in ``text`` (searched from ``start`` when its place does not say)."""
+        end = self.x.place(fact).end
+        if end is not None:
+            return end
+        i = text.find(fact.raw, start)
+        return i + len(fact.raw) if i >= 0 else start
 
     def mark_rank(self, fact: Fact, fig: Figure, prev_fact: Fact | None, left_clause: str, between: str) -> bool:
         """'xếp thứ 12/34 tỉnh', 'đứng thứ 5 trên 63 tỉnh, thành phố': a rank (its field after '/' or 'trên'),
@@ -61,7 +73,7 @@ class RateLinks(FactExtractor):
             fact.role, fact.qualifier, fact.base = "rank_total", None, prev_fact.id
             fact.metric = fact.phrase = None
             return True
-        if not self.cues.ends_with(_unit_words()[0], left_clause):
+        if not self.x.cues.ends_with(_unit_words()[0], left_clause):
             return False
         fact.kind, fact.metric, fact.phrase, fact.cue = "rank", None, None, "xếp hạng"
         return True
@@ -72,9 +84,10 @@ class RateLinks(FactExtractor):
         when the percentage is a bound, is followed by 'trở lên', or names a rate or a noun other than the
         units'. The count becomes a ``unit_count``, the percentage its ``threshold``; neither is a metric's
         value."""
-        if prev_fact is None or prev_fact.kind not in ("count", "ratio") or ";" in between or prev_fact.end is None:
+        end = self.x.place(prev_fact).end if prev_fact is not None else None
+        if prev_fact is None or prev_fact.kind not in ("count", "ratio") or ";" in between or end is None:
             return False
-        noun = unit_noun(text[prev_fact.end:prev_fact.end + 40])
+        noun = unit_noun(text[end:end + 40])
         if noun is None:
             return False
         named = _NAMED_RATE.search(between)
@@ -95,7 +108,7 @@ class RateLinks(FactExtractor):
                   sentence_facts: list[Fact]) -> None:
         """Tie a rate to its numerator in the same sentence; a count in brackets right after a rate is
         its numerator; 'chiếm X%' or '(X%)' right after a part is that part's share of the whole."""
-        between = text[prev_fact_end(prev_fact, text, s):fig.start] if prev_fact is not None else ""
+        between = text[self.end_in(prev_fact, text, s):fig.start] if prev_fact is not None else ""
         if self.mark_rank(fact, fig, prev_fact, left_clause, between):
             return
         if fig.kind == "percent":
@@ -108,39 +121,40 @@ class RateLinks(FactExtractor):
     def link_percent(self, fact: Fact, fig: Figure, prev_fact: Fact | None, text: str, s: int, left_clause: str,
                      sentence_facts: list[Fact], between: str) -> None:
         """A percentage is a change, a share of the part before it, or the rate of a count before it."""
-        if self.cues.ends_with(self.cues.change_before, left_clause) or \
-                self.cues.starts_with(self.cues.change_after, text[fig.end:fig.end + 30]):
+        if self.x.cues.ends_with(self.x.cues.change_before, left_clause) or \
+                self.x.cues.starts_with(self.x.cues.change_after, text[fig.end:fig.end + 30]):
             fact.role = "change"  # 'tăng 8% so với tháng trước': a change, not a rate of the counts before it
             return
         if self.threshold_of_units(fact, fig, prev_fact, text, between):
             return
         if prev_fact is not None and prev_fact.kind in ("count", "ratio") and ";" not in between and (
-                self.cues.share.search(left_clause)
+                self.x.cues.share.search(left_clause)
                 or (between.rstrip().endswith("(") and prev_fact.role == "part")):
             fact.role, fact.base = "share", prev_fact.id
-            fact.cue = "chiếm" if self.cues.share.search(left_clause) else "(%)"
+            fact.cue = "chiếm" if self.x.cues.share.search(left_clause) else "(%)"
             fact.group = prev_fact.group if prev_fact.role == "part" else None
             return
-        if self.cues.share.search(left_clause):
+        if self.x.cues.share.search(left_clause):
             fact.role, fact.cue = "share", "chiếm"  # a share of a whole the text does not count here
             return
-        metric = self.cat.get(fact.metric)
+        metric = self.x.cat.get(fact.metric)
         # the numerator is in the rate's own clause chain: no ';' between them, the same scope
         num = next((f for f in reversed(sentence_facts) if metric and metric.numerator
                     and f.metric == metric.numerator and f.kind in ("count", "ratio", "money")
-                    and f.scope == fact.scope and not _introduces_base(self.cues, f.lead)
-                    and (fact.phrase or ";" not in text[prev_fact_end(f, text, s):fig.start])), None)
+                    and f.scope == fact.scope and not _introduces_base(self.x.cues, self.x.place(f).lead)
+                    and (fact.phrase or ";" not in text[self.end_in(f, text, s):fig.start])), None)
         if num is None and prev_fact is not None and prev_fact.kind in ("count", "ratio", "money") \
                 and ";" not in between and prev_fact.scope == fact.scope \
-                and not _introduces_base(self.cues, prev_fact.lead):
+                and not _introduces_base(self.x.cues, self.x.place(prev_fact).lead):
             num = prev_fact
-        if num is None and prev_fact is not None and _introduces_base(self.cues, prev_fact.lead) \
+        if num is None and prev_fact is not None and _introduces_base(self.x.cues, self.x.place(prev_fact).lead) \
                 and ";" not in between:
             # '48.210 giao dịch trên tổng số 78.650 giao dịch, đạt 61,3%': the count before the base is the
             # numerator, the base is stated with the rate
-            before = [f for f in sentence_facts if f is not prev_fact and (f.end or 0) < (prev_fact.end or 0)
+            base_end = self.x.place(prev_fact).end or 0
+            before = [f for f in sentence_facts if f is not prev_fact and (self.x.place(f).end or 0) < base_end
                       and f.kind == prev_fact.kind and f.unit == prev_fact.unit and f.value <= prev_fact.value
-                      and ";" not in text[prev_fact_end(f, text, s):fig.start]]
+                      and ";" not in text[self.end_in(f, text, s):fig.start]]
             if before:
                 num, fact.over = before[-1], prev_fact.id
         if num is None:
@@ -148,17 +162,18 @@ class RateLinks(FactExtractor):
         fact.role, fact.base = "rate", num.id
         if num.role in (None, "numerator"):
             num.role = "numerator"
-            num.group = num.group or self.new_group()
+            num.group = num.group or self.x.new_group()
             fact.group = num.group
-        m = self.cues.rate.search(left_clause)
+        m = self.x.cues.rate.search(left_clause)
         fact.cue = m.group(0).lower() if m else None
 
     def link_bracketed_count(self, fact: Fact, fig: Figure, prev_fact: Fact, between: str) -> None:
         """A count in brackets right after a rate: its base when the rate has its numerator already (or the
         words name a base), else its numerator; the units under a threshold ('không có đơn vị nào dưới 70%
         (0 đơn vị)') are neither."""
-        if prev_fact.qualifier in _THRESHOLD_BOUNDS and fact.end is not None \
-                and unit_noun(self.doc.blocks[self.current_block].text[fact.end:fact.end + 40]):
+        end = self.x.place(fact).end
+        if prev_fact.qualifier in _THRESHOLD_BOUNDS and end is not None \
+                and unit_noun(self.x.doc.blocks[self.x.current_block].text[end:end + 40]):
             fact.role, fact.metric, fact.phrase = "unit_count", None, None
             prev_fact.role, prev_fact.base, prev_fact.cue, prev_fact.metric = "threshold", fact.id, "ngưỡng", None
             return
@@ -166,19 +181,19 @@ class RateLinks(FactExtractor):
             # '2.712 tài khoản, đạt 98% số người thuộc diện cấp (2.890 người)': the rate has its
             # numerator already, so the count in brackets is its base
             prev_fact.over = fact.id
-            rate_metric = self.cat.get(prev_fact.metric)
+            rate_metric = self.x.cat.get(prev_fact.metric)
             if rate_metric and rate_metric.denominator and fact.metric == rate_metric.numerator:
                 fact.metric = rate_metric.denominator  # '76,6% tổng số hồ sơ tiếp nhận (8.327 hồ sơ)'
             return
         # '100% hồ sơ ... (1.234 hồ sơ)', '76,4% (3.056/4.000 hồ sơ)': the count in brackets is the numerator
-        rate_metric = self.cat.get(prev_fact.metric)
+        rate_metric = self.x.cat.get(prev_fact.metric)
         if rate_metric and rate_metric.numerator:
             fact.metric = rate_metric.numerator
         elif rate_metric:
             # 'tỷ lệ thanh toán trực tuyến đạt 71,5% (286/400 hồ sơ có nghĩa vụ tài chính)': the rate's words
             # name the count, and the catalogue gives that rate no count: not one of the sentence's other metrics
             fact.metric, fact.phrase = None, None
-        gid = prev_fact.group or self.new_group()
+        gid = prev_fact.group or self.x.new_group()
         prev_fact.group, prev_fact.role, prev_fact.base = gid, "rate", fact.id
         fact.group, fact.role = gid, "numerator"
         prev_fact.cue = prev_fact.cue or "(số liệu trong ngoặc)"
@@ -187,7 +202,7 @@ class RateLinks(FactExtractor):
         """'6 đơn vị nêu trên', '1.512 hồ sơ trực tuyến … nêu trên': the figure restates one given earlier."""
         if fact.kind not in ("count", "money") or not _BACK_REFERENCE.match(right_full):
             return
-        earlier = [f for f in self.facts[:-1] if f.kind == fact.kind and f.unit == fact.unit and f.role != "share"
+        earlier = [f for f in self.x.facts[:-1] if f.kind == fact.kind and f.unit == fact.unit and f.role != "share"
                    and f.file == fact.file and (f.metric == fact.metric or f.metric is None or fact.metric is None)]
         # which earlier figure it restates: the only one of its noun in the section, else one with its value
         same_section = [f for f in earlier if f.section == fact.section]
@@ -206,11 +221,3 @@ def _introduces_base(cues, lead: str) -> bool:
     forms count here: a bare 'trong'/'trên' before a count is too common to exclude a numerator."""
     return cues.ends_with(cues.introduces_base, lead) and len(lead.split()) >= 2 and \
         any(lead.rstrip().endswith(w) for w in ("tổng số", "tổng", "trong số"))
-
-
-def prev_fact_end(fact: Fact, text: str, start: int) -> int:
-    """Where ``fact`` ends in ``text`` (searched from ``start`` when the fact does not know)."""
-    if fact.end is not None:
-        return fact.end
-    i = text.find(fact.raw, start)
-    return i + len(fact.raw) if i >= 0 else start

@@ -18,11 +18,11 @@ from wardaudit.extract.proximity import (
     words_after,
 )
 from wardaudit.extract.rate_bases import PREVIOUS, STATED, find_bases, scope_after, unit_like
-from wardaudit.model.facts import LOOSE, is_target
+from wardaudit.model.facts import LOOSE, Places, is_target
 from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
 
 
-def ratios(facts: list[Any]) -> list[Relation]:
+def ratios(facts: list[Any], places: Places) -> list[Relation]:
     """A stated rate with its numerator and its base.
 
     The numerator is the count the rate follows in its clause ('đã giải quyết 950 hồ sơ, đạt tỷ lệ
@@ -50,7 +50,8 @@ def ratios(facts: list[Any]) -> list[Relation]:
         num = nums[0]
         bases = (metric.denominators if metric else ()) or \
             tuple(m.key for m, _ in cat.partitions_containing(num.metric or ""))
-        out.append(_ratio(idx.around(rate, num, metrics=(*bases, num.metric)), by_id, rate, num, metric, cat, cues))
+        out.append(_ratio(idx.around(rate, num, metrics=(*bases, num.metric)), places, by_id, rate, num, metric, cat,
+                          cues))
     return out
 
 
@@ -79,7 +80,7 @@ def _numerators(facts, by_id, rate, metric) -> list[Any] | None:
             and not unit_like(f)]
 
 
-def _ratio(facts, by_id, rate, num, metric, cat, cues) -> Relation:
+def _ratio(facts, places, by_id, rate, num, metric, cat, cues) -> Relation:
     """The rate, its numerator and the base(s) found for it, with the strength of the weaker tie (the
     numerator's: its sentence; the base's: see :mod:`~wardaudit.extract.rate_bases`); ambiguous (with
     the reason) when no base is found, one is an estimate, or the scopes differ."""
@@ -93,7 +94,7 @@ def _ratio(facts, by_id, rate, num, metric, cat, cues) -> Relation:
         # a rate the text does not name ('quá hạn 0 nhiệm vụ (0%)'): its base is the whole the
         # numerator is a part of in the catalogue
         den_metrics = tuple(m.key for m, _ in cat.partitions_containing(num.metric or ""))
-    found = find_bases(facts, by_id, rate, num, den_metrics, cues)
+    found = find_bases(facts, places, by_id, rate, num, den_metrics, cues)
     if not found.facts:
         return Relation("ratio", (rate, num), cue, Strength.AMBIGUOUS, rate.scope, reason=found.reason)
     members = (rate, num, *found.facts)
@@ -116,17 +117,18 @@ def _as_written(f, value: float | None = None) -> str:
     return f"{raw} {f.unit}".strip() if f.unit and f.kind != "money" else raw
 
 
-def compared_ratios(facts: list[Any]) -> list[Relation]:
+def compared_ratios(facts: list[Any], places: Places) -> list[Relation]:
     """'tiếp nhận 560 hồ sơ, bằng 112% so với tháng 9/2026 (500 hồ sơ)': the count before the rate over
     the count in brackets of the 'so với' clause: the words name the base ('so với N'), explicit."""
     out = []
     for rate in facts:
         if rate.kind != "percent" or rate.role != "change" \
-                or not re.search(r"\b(?:bằng|tương đương)\s*$", rate.lead or ""):
+                or not re.search(r"\b(?:bằng|tương đương)\s*$", places.of(rate).lead):
             continue
-        sent = sorted((f for f in facts if same_sentence(f, rate) and f.kind == "count"), key=lambda f: f.end or 0)
-        before = [f for f in sent if (f.end or 0) < (rate.end or 0)]
-        later = [f for f in sent if (f.end or 0) > (rate.end or 0)]
+        sent = sorted((f for f in facts if same_sentence(f, rate) and f.kind == "count"),
+                      key=lambda f: places.of(f).end or 0)
+        before = [f for f in sent if (places.of(f).end or 0) < (places.of(rate).end or 0)]
+        later = [f for f in sent if (places.of(f).end or 0) > (places.of(rate).end or 0)]
         if not before or not later or not later[0].value or before[-1].unit != later[0].unit:
             continue
         if re.match(r"so với [^,;.()]{0,40}\(\s*" + re.escape(later[0].raw.lower()) + r"\b", words_after(rate, 80)):
@@ -135,7 +137,7 @@ def compared_ratios(facts: list[Any]) -> list[Relation]:
     return out
 
 
-def named_shares(facts: list[Any]) -> list[Relation]:
+def named_shares(facts: list[Any], places: Places) -> list[Relation]:
     """'Số hồ sơ trực tuyến chiếm 80% tổng số 700 hồ sơ tiếp nhận': a share whose part is named in words
     (the rate's metric) and whose whole follows it. The part is the one count of the catalogue's
     numerator stated earlier in the paragraph, not in a 'so với' clause: inferred."""
@@ -147,7 +149,7 @@ def named_shares(facts: list[Any]) -> list[Relation]:
                 or m is None or not m.numerator:
             continue
         later = sorted((f for f in facts if same_sentence(f, rate) and f.kind == "count"
-                        and (f.end or 0) > (rate.end or 0)), key=lambda f: f.end or 0)
+                        and (places.of(f).end or 0) > (places.of(rate).end or 0)), key=lambda f: places.of(f).end or 0)
         if not later or later[0].metric not in (None, *m.denominators) or not re.match(
                 r"(?:của\s+)?(?:trong\s+|trên\s+)?tổng(?:\s+số)?\s+" + re.escape(later[0].raw.lower()) + r"\b",
                 words_after(rate, 40)):

@@ -26,7 +26,7 @@ from wardaudit.extract.proximity import (
     words_after,
     words_before,
 )
-from wardaudit.model.facts import LOOSE, is_target
+from wardaudit.model.facts import LOOSE, Places, is_target
 from wardaudit.model.relations import CATALOGUE_CUE, Relation, Strength
 
 MAX_VALUES = 3  # more distinct values than this in one group is not one quantity mis-stated: not checked
@@ -148,7 +148,7 @@ def _bare(label: str) -> str:
     return re.sub(r"^(?:các|khối|số)\s+", "", " ".join(label.lower().split()))
 
 
-def _own_words(f, index) -> str:
+def _own_words(f, index, places: Places) -> str:
     """The words of a figure's sentence from the count before it (or the sentence's start) to the
     figure itself, lower case: what the figure is said about."""
     quote = (f.quote or "").lower()
@@ -157,7 +157,7 @@ def _own_words(f, index) -> str:
         return ""
     start = 0
     for g in index.sentence(f):
-        if g is not f and g.kind in ("count", "ratio", "money") and (g.end or 0) < (f.end or 0) \
+        if g is not f and g.kind in ("count", "ratio", "money") and (places.of(g).end or 0) < (places.of(f).end or 0) \
                 and g.quote == f.quote and 0 <= figure_at(g) < at:
             start = max(start, figure_at(g) + len(g.raw))
     return " ".join(quote[start:at].split())
@@ -167,7 +167,7 @@ def _names_column(header: str, own: str, f) -> bool:
     return header in own or bool(re.match(re.escape(header) + r"\s*(?:[,;.)]|$)", words_after(f)))
 
 
-def row_restatements(facts: list[Any]) -> list[Relation]:
+def row_restatements(facts: list[Any], places: Places) -> list[Relation]:
     """A sentence that names a table's row and one of its columns ('tổ dân phố Bãi Dương có số người
     được hướng dẫn cao nhất (263 người)') restates that cell, whatever metric each was given: the
     words, not the catalogue, tie them, so inferred. A done/total figure ('761/2.306') restates the
@@ -187,7 +187,7 @@ def row_restatements(facts: list[Any]) -> list[Relation]:
     for f in facts:
         if f.origin != "text" or f.kind not in ("count", "ratio", "money") or is_target(f) or f.role == "share":
             continue
-        own = _own_words(f, index)
+        own = _own_words(f, index, places)
         for row, cells in {id(c): (r, c) for w in set(re.findall(r"\w+", own)) for r, c in by_word.get(w, [])}.values():
             if cells[0].file != f.file or row not in own:
                 continue

@@ -53,6 +53,7 @@ from wardaudit.extract.recurrences import back_references, done_of_declared, rec
 from wardaudit.extract.shares import share_sets, shares, stated_shares
 from wardaudit.extract.splits import remainders, status_splits
 from wardaudit.extract.unnamed import guessed_back_references, unnamed_recurrences
+from wardaudit.model.facts import Places
 from wardaudit.model.relations import Relation
 
 __all__ = ["appendix_ties", "back_references", "build_relations", "catalogue_partitions", "checked_first",
@@ -62,24 +63,28 @@ __all__ = ["appendix_ties", "back_references", "build_relations", "catalogue_par
            "table_ratios", "threshold_bands", "unnamed_recurrences"]
 
 
-def build_relations(facts: list) -> dict[str, list[Relation]]:
-    """Every relation of one report's facts, by kind (:data:`wardaudit.model.audit.RELATION_KINDS`).
+def build_relations(facts: list, places: Places) -> dict[str, list[Relation]]:
+    """Every relation of one report's facts, by kind (:data:`wardaudit.model.audit.RELATION_KINDS`);
+    ``places`` says where each figure of the text stands (:func:`wardaudit.extract.facts.extract_facts`).
 
     Built once per report by the audit; the rules read them from their context and the store keeps them.
     """
-    explicit = partitions(facts)
+    explicit = partitions(facts, places)
     # appendix rows tied to the body figures they restate; the catalogue's groups leave those rows out
     ties = appendix_ties(facts)
     tied = {f.id for r in ties for f in r.members[1:]}
     return {"partition": explicit + catalogue_partitions(facts, explicit) + column_totals(facts)
-            + level_partitions(facts) + level_splits(facts) + threshold_bands(facts) + stock_flows(facts)
-            + status_splits(facts) + remainders(facts),
-            "ratio": checked_first(ratios(facts) + table_ratios(facts) + compared_ratios(facts) + named_shares(facts)
+            + level_partitions(facts, places) + level_splits(facts, places) + threshold_bands(facts, places)
+            + stock_flows(facts, places)
+            + status_splits(facts, places) + remainders(facts, places),
+            "ratio": checked_first(ratios(facts, places) + table_ratios(facts) + compared_ratios(facts, places)
+                                   + named_shares(facts, places)
                                    + completion_rates(facts)),
             "share": shares(facts) + stated_shares(facts),
             "share_set": share_sets(facts),
-            "recurrence": ties + recurrences(facts, skip=tied) + back_references(facts) + row_restatements(facts)
-            + done_of_declared(facts) + unnamed_recurrences(facts) + guessed_back_references(facts)}
+            "recurrence": ties + recurrences(facts, skip=tied) + back_references(facts)
+            + row_restatements(facts, places) + done_of_declared(facts) + unnamed_recurrences(facts)
+            + guessed_back_references(facts)}
 
 
 def relation_facts(relations: Iterable[Relation]) -> set[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import calendar
 import re
 
-from wardaudit.extract.extractor import FactExtractor
 from wardaudit.extract.figure_context import family_of
 from wardaudit.extract.metadata import parse_period
+from wardaudit.extract.state import Extraction
 from wardaudit.extract.table_units import column_units, in_unit, table_unit
 from wardaudit.model.document import Block, Table
 from wardaudit.model.facts import Fact, period_string
@@ -21,14 +21,17 @@ _STATUS = {
 }
 
 
-class TableFacts(FactExtractor):
-    """Facts of the tables: the extractor's table half."""
+class TableFacts:
+    """The table strategy: facts of every table of the document, added to the extraction state ``x``."""
 
-    def run_tables(self) -> None:
-        for bi, block in enumerate(self.doc.blocks):
+    def __init__(self, x: Extraction):
+        self.x = x
+
+    def run(self) -> None:
+        for bi, block in enumerate(self.x.doc.blocks):
             if block.kind != "table" or block.table is None:
                 continue
-            self.current_block = bi
+            self.x.current_block = bi
             t = block.table
             if _is_indicator_table(t):
                 self.indicator_table(block, t)
@@ -38,11 +41,11 @@ class TableFacts(FactExtractor):
                 self.numeric_table(block, t)
 
     def _table_period(self, header: str) -> tuple[str | None, str | None]:
-        end = (self.report_period or {}).get("end") or ""
+        end = (self.x.report_period or {}).get("end") or ""
         year = end[:4]
         low = header.lower()
         if "lũy kế" in low or "luỹ kế" in low:
-            return period_string(self.report_period), "cumulative"
+            return period_string(self.x.report_period), "cumulative"
         m = re.search(r"(\d+)\s+tháng\s+đầu\s+năm", low)
         if m and year and 1 <= int(m.group(1)) <= 12:
             months = int(m.group(1))
@@ -51,7 +54,7 @@ class TableFacts(FactExtractor):
         p = parse_period(header)
         if p:
             return period_string(p), None
-        return period_string(self.report_period), None
+        return period_string(self.x.report_period), None
 
     def indicator_table(self, block: Block, t: Table) -> None:
         cols = _indicator_columns(t)
@@ -71,16 +74,16 @@ class TableFacts(FactExtractor):
                 continue
             unit = row[unit_col] if unit_col is not None and unit_col < len(row) else None
             pool = self._indicator_pool(unit)
-            metric = self.cat.best(label.lower(), pool)[0] if label else None
-            gid = self.new_group()
+            metric = self.x.cat.best(label.lower(), pool)[0] if label else None
+            gid = self.x.new_group()
             loc = t.row_location(i)
             for figs, qual, cell, col in ((tf, "target", target, target_col), (rf, "result", result, result_col)):
                 if not figs:
                     continue
                 f = figs[0]
                 kind = "percent" if (unit or "").strip() == "%" else f.kind
-                self.add(metric=metric.key if metric else None, value=f.value, unit=unit or None, kind=kind,
-                         period=period_string(self.report_period),
+                self.x.add(metric=metric.key if metric else None, value=f.value, unit=unit or None, kind=kind,
+                         period=period_string(self.x.report_period),
                          qualifier=f"{qual}:{f.qualifier}" if f.qualifier else
                          ("result:cumulative" if qual == "result" and to_date else qual),
                          role=qual, group=gid, scope=None, section=" > ".join(block.section), quote=cell,
@@ -94,7 +97,7 @@ class TableFacts(FactExtractor):
         figs = find_figures(row[col]) if col is not None and col < len(row) else []
         if figs:
             f = figs[0]
-            self.add(metric=None, value=f.value, unit="%", kind="percent", period=period_string(self.report_period),
+            self.x.add(metric=None, value=f.value, unit="%", kind="percent", period=period_string(self.x.report_period),
                      qualifier=None, role="completion", group=gid, scope=None, section=" > ".join(block.section),
                      quote=row[col], file=loc.file, page=loc.page, line=loc.line, raw=f.raw, decimals=f.decimals,
                      origin="table", label=label, sheet=loc.sheet)
@@ -104,9 +107,9 @@ class TableFacts(FactExtractor):
         ('tài khoản', 'lượt'), never money for a row counted in something else."""
         unit = " ".join((unit or "").lower().split())
         is_pct = unit == "%"
-        pool = [m for m in self.cat.metrics if (m.kind == "percent") == is_pct and not m.part_only]
+        pool = [m for m in self.x.cat.metrics if (m.kind == "percent") == is_pct and not m.part_only]
         if unit and not is_pct:
-            fam = next((f for f, nouns in self.cat.families.items() if unit in nouns), None)
+            fam = next((f for f, nouns in self.x.cat.families.items() if unit in nouns), None)
             money = "đồng" in unit
             pool = [m for m in pool if (m.family == fam if fam else (m.kind == "money") == money)]
         return pool
@@ -122,8 +125,8 @@ class TableFacts(FactExtractor):
                 continue
             status = next((k for k, rx in _STATUS.items() if rx.search(status_text)), "other")
             loc = t.row_location(i)
-            self.add(metric="tasks.row", value=1, unit="nhiệm vụ", kind="count",
-                     period=period_string(self.report_period), qualifier=None, role="row", group=None,
+            self.x.add(metric="tasks.row", value=1, unit="nhiệm vụ", kind="count",
+                     period=period_string(self.x.report_period), qualifier=None, role="row", group=None,
                      scope=None, section=" > ".join(block.section), quote=status_text, file=loc.file,
                      page=loc.page, line=loc.line, raw=row[0], origin="table",
                      label=(row[name_col] if name_col < len(row) else "")[:160], status=status, sheet=loc.sheet,
@@ -138,20 +141,21 @@ class TableFacts(FactExtractor):
             figs = find_figures(t.title)
             if m and figs:
                 fig = figs[-1]
-                gid = self.new_group()
-                title_total = next((f for f in reversed(self.facts) if f.origin == "text" and f.raw == fig.raw
+                gid = self.x.new_group()
+                title_total = next((f for f in reversed(self.x.facts) if f.origin == "text" and f.raw == fig.raw
                                     and f.quote and f.quote in t.title), None)
                 if title_total is None:
-                    metric = self.resolve(fig, t.title[:fig.start], t.title[:fig.start], "")
+                    found = self.x.resolve(fig, t.title[:fig.start], t.title[:fig.start], "")
+                    metric = found.metric if found else None
                     loc = t.location
-                    title_total = self.add(metric=metric.key if metric else None, value=fig.value, unit=None,
-                                           kind=fig.kind, period=period_string(self.report_period), qualifier=None,
+                    title_total = self.x.add(metric=metric.key if metric else None, value=fig.value, unit=None,
+                                           kind=fig.kind, period=period_string(self.x.report_period), qualifier=None,
                                            role="total", group=gid, scope="all", section=" > ".join(block.section),
                                            quote=t.title, file=loc.file, page=loc.page, line=loc.line, raw=fig.raw,
                                            origin="table", sheet=loc.sheet)
                 title_total.role, title_total.group, title_total.scope = "total", gid, "all"
                 title_total.cue = "bảng dưới tiêu đề"
-        units = column_units(t, table_unit(self.doc.blocks, self.current_block))
+        units = column_units(t, table_unit(self.x.doc.blocks, self.x.current_block))
         row_periods = _row_periods(t)
         for i, row in enumerate(t.rows):
             loc = t.row_location(i)
@@ -166,15 +170,15 @@ class TableFacts(FactExtractor):
                 header = t.header[j] if j < len(t.header) else ""
                 f = _in_money(in_unit(f, units[j]) if j < len(units) else f, t, title_total)
                 context = f"{header} {row_label}".lower()
-                fam = family_of(f, context, "", self.cat)
-                cands = self.cat.in_family(fam) if fam else self.cat.metrics
-                metric = self.cat.best(context, cands)[0]
+                fam = family_of(f, context, "", self.x.cat)
+                cands = self.x.cat.in_family(fam) if fam else self.x.cat.metrics
+                metric = self.x.cat.best(context, cands)[0]
                 period, qual = self._table_period(header)
                 period = row_periods[i] or period  # a row of one week or month ('19/10 – 25/10/2026')
                 # a column's scope ('Cấp xã'), else in a table of several rows the row's own unit
                 row_unit = self.row_scope(t, row) if len(t.rows) >= 2 else None
-                scope = self.cues.scope_in(header) or ((row_unit,) if row_unit else self.cues.scope_in(row_label))
-                self.add(metric=metric.key if metric else None, value=f.value,
+                scope = self.x.cues.scope_in(header) or ((row_unit,) if row_unit else self.x.cues.scope_in(row_label))
+                self.x.add(metric=metric.key if metric else None, value=f.value,
                          unit=f.unit_text if f.kind == "money" else None, kind=f.kind, period=period,
                          qualifier=qual, role="part" if title_total else None, group=gid,
                          scope=scope[0] if scope else None,
@@ -187,10 +191,10 @@ class TableFacts(FactExtractor):
         under 'Tổ dân phố'): its cells are not restatements of each other. A total row is the whole."""
         col = next((j for j, c in enumerate(row[:2]) if c and not re.fullmatch(r"[\d.,/%\s]+", c)), None)
         name = " ".join(row[col].split()) if col is not None else ""
-        if not name or _TOTAL_ROW.match(name) or self.cat.best(name.lower(), self.cat.metrics)[0] is not None:
+        if not name or _TOTAL_ROW.match(name) or self.x.cat.best(name.lower(), self.x.cat.metrics)[0] is not None:
             return None  # a total row, or a row naming what is counted ('Đúng và trước hạn'), not a unit
         kind = t.header[col].strip() if col < len(t.header) else ""
-        if kind and (self.cues.named_scope.fullmatch(kind.lower()) or self.cues.named_unit.fullmatch(kind.lower())):
+        if kind and (self.x.cues.named_scope.fullmatch(kind.lower()) or self.x.cues.named_unit.fullmatch(kind.lower())):
             return f"{kind.lower()} {name}"
         return name
 

@@ -16,7 +16,7 @@ from typing import Any
 from wardaudit.catalogue import Catalogue
 from wardaudit.extract.proximity import clause_index, figure_at, is_compared, words_after, words_before
 from wardaudit.extract.recurrences import in_subgroup, statement_kind
-from wardaudit.model.facts import LOOSE, is_target
+from wardaudit.model.facts import LOOSE, Places, is_target
 from wardaudit.model.relations import Relation, Strength
 
 UNNAMED_CUE = "cùng danh từ, cùng cách nói"
@@ -40,10 +40,11 @@ def name_total_by_part(cat: Catalogue, total, first) -> None:
         total.metric = wholes[0].key
 
 
-def with_totals(facts: list[Any]) -> list[Any]:
+def with_totals(facts: list[Any], places: Places) -> list[Any]:
     """The facts with the total of each done/total figure ('12.300/45.000 tài khoản': 45.000) as a fact of
     its own right after it: role ``denominator``, no metric (what it counts is the figure's whole, which
-    the catalogue rarely names), ``base`` the done figure."""
+    the catalogue rarely names), ``base`` the done figure; it ends where the figure ends (its place in
+    ``places``, added here), with no words of its own before it."""
     out = []
     for f in facts:
         out.append(f)
@@ -53,7 +54,9 @@ def with_totals(facts: list[Any]) -> list[Any]:
         at = None if f.at is None else f.at + len(f.raw) - len(den_raw)
         out.append(replace(f, id=f"{f.id}t", value=f.denominator, denominator=None, kind="count", raw=den_raw,
                            decimals=0, role="denominator", group=None, base=f.id, metric=None, phrase=None,
-                           cue=None, over=None, qualifier=None, at=at, lead="", outer=None, listed=None, label=None))
+                           cue=None, over=None, qualifier=None, at=at, outer=None, listed=None, label=None))
+        if f.id in places:
+            places[out[-1].id] = replace(places[f.id], lead="")
     return out
 
 

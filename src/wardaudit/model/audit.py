@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from wardaudit.model.document import Document
-from wardaudit.model.facts import Fact
+from wardaudit.model.facts import Fact, Place, Places
 from wardaudit.model.findings import CheckResult, Evidence, Unread, findings_document, summary
 from wardaudit.model.relations import Relation, Strength
 from wardaudit.model.report import ReportMeta
@@ -29,6 +29,7 @@ class AuditResult:
     facts: list[Fact]
     checks: list[CheckResult]
     relations: dict[str, list[Relation]] = field(default_factory=dict)
+    places: Places = field(default_factory=Places)  # where each figure of the text stands, by fact id
     ward: str | None = None
     notes: list[str] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)  # the ward's files not read (each report of the ward)
@@ -52,10 +53,12 @@ class AuditResult:
 
     # --- the store's JSON form ------------------------------------------------------------------
     def to_record(self) -> dict[str, Any]:
-        """Everything, as plain JSON values: facts whole (working fields too), relations by fact id."""
+        """Everything, as plain JSON values: facts whole (working fields too), their places and relations
+        by fact id."""
         ids = {f.id for f in self.facts}
         return {"document": self.document.to_dict(), "meta": self.meta.to_dict(),
-                "facts": [asdict(f) for f in self.facts], "checks": [_check_record(c) for c in self.checks],
+                "facts": [asdict(f) for f in self.facts], "places": {k: asdict(p) for k, p in self.places.items()},
+                "checks": [_check_record(c) for c in self.checks],
                 "relations": {kind: [_relation_record(r, ids) for r in rels] for kind, rels in self.relations.items()},
                 "ward": self.ward, "notes": list(self.notes), "unread": [u.to_dict() for u in self.unread]}
 
@@ -64,7 +67,9 @@ class AuditResult:
         """The inverse of :meth:`to_record`."""
         facts = [Fact(**f) for f in d["facts"]]
         by_id = {f.id: f for f in facts}
+        places = Places({k: Place(**p) for k, p in (d.get("places") or {}).items()})
         return cls(document=Document.from_dict(d["document"]), meta=ReportMeta.from_dict(d["meta"]), facts=facts,
+                   places=places,
                    checks=[_check_from(c) for c in d["checks"]],
                    relations={kind: [_relation_from(r, by_id) for r in rels]
                               for kind, rels in (d.get("relations") or {}).items()},

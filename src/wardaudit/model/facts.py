@@ -2,7 +2,9 @@
 
 A :class:`Fact` carries the metric, value (normalised unit), unit as written, period, qualifier,
 scope, section, quote and location of one figure; totals with their parts and rates with their
-numerators share a group id. Built by :mod:`wardaudit.extract.facts`; the rules read it.
+numerators share a group id. Built by :mod:`wardaudit.extract.facts`; the rules read it. What only the
+extraction and the relation builders read of a figure's text (where it ends in its block, the words
+right before it) is its :class:`Place`, kept beside the facts by id (:class:`Places`), never on the fact.
 """
 from __future__ import annotations
 
@@ -45,11 +47,9 @@ class Fact:
     over: str | None = None  # for a rate: the id of its base when the text states it with the rate
     listed: int | None = None  # for a count ending in 'gồm:': the items listed after it, one per bullet
     ocr: float | None = None  # read by OCR: the page's mean word confidence (0–100)
-    end: int | None = None  # where the figure ends in its block's text (not published)
-    lead: str = ""  # the words right before the figure in its sentence (not published)
-    at: int | None = None  # where the figure starts in its quote (not published)
+    at: int | None = None  # where the figure starts in its quote (not in facts.csv; the rules read it)
     outer: str | None = None  # for a total that is itself a part ('+ Quá hạn: 23 hồ sơ, trong đó …'): the outer group
-    item: int | None = None  # its outline item: a block, with the bullets its lead-in hands parts to (not published)
+    item: int | None = None  # its outline item: a block, with the bullets its lead-in hands parts to (as 'at')
     sheet: str | None = None  # read from a workbook: the sheet ...
     cell: str | None = None  # ... and the cell ('C12')
 
@@ -83,7 +83,26 @@ def _num(v: float) -> float | int:
     return int(v) if float(v).is_integer() else round(v, 6)
 
 
-# the published columns of facts.csv; the working fields (end, lead, at, item, …) are left out
+@dataclass(frozen=True)
+class Place:
+    """Where a figure stands in its text, as the extraction read it (not published, not a rule's input):
+    where it ends in its block's text, and the words right before it in its sentence (lower case)."""
+
+    end: int | None = None
+    lead: str = ""
+
+
+NOWHERE = Place()
+
+
+class Places(dict):
+    """Each fact's :class:`Place` by fact id; a fact read from no sentence (a table cell) has none."""
+
+    def of(self, f) -> Place:
+        return self.get(f.id, NOWHERE)
+
+
+# the published columns of facts.csv; the working fields (at, item, block, sentence, …) are left out
 COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role", "group", "scope", "section",
            "quote", "file", "page", "line", "raw", "decimals", "denominator", "origin", "label", "status", "cue", "ocr",
            "sheet", "cell"]
@@ -91,7 +110,7 @@ COLUMNS = ["id", "metric", "value", "unit", "kind", "period", "qualifier", "role
 
 def facts_frame(facts: Iterable[Fact]):
     """The facts as a DataFrame, one row per fact, in the published columns (facts.csv); the working
-    fields (end, lead, at, item, …) are left out."""
+    fields (at, item, block, sentence, …) are left out."""
     import pandas as pd
 
     return pd.DataFrame([{k: getattr(f, k) for k in COLUMNS} for f in facts], columns=COLUMNS)

@@ -11,6 +11,7 @@ from typing import Any
 from wardaudit.catalogue import rule_table
 from wardaudit.errors import RegistryError
 from wardaudit.model.document import Document
+from wardaudit.model.facts import Places
 from wardaudit.model.findings import CheckResult, Evidence, rule_family
 from wardaudit.model.report import ReportMeta
 from wardaudit.registry import Registry
@@ -126,6 +127,7 @@ class AuditContext:
     carried_over_in_denominator: bool = True
     outline_profile: str = "auto"
     history: list[Any] = field(default_factory=list)  # earlier AuditResults of the same ward
+    places: Places = field(default_factory=Places)  # where each figure of the text stands (relations read it)
 
     @cached_property
     def relations(self) -> dict[str, list[Any]]:
@@ -133,4 +135,4 @@ class AuditContext:
         the audit keeps them with its result."""
         from wardaudit.extract.relations import build_relations
 
-        return build_relations(self.facts)
+        return build_relations(self.facts, self.places)

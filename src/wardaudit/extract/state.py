@@ -1,15 +1,18 @@
-"""What every part of fact extraction shares: the document, its catalogue and cue words, the facts
-so far, and how a figure gets its metric and its period."""
+"""One report's extraction state, passed to the text and table strategies: the document, its
+catalogue and cue words, the facts so far, where the walk stands (block, sentence) and the group
+counter; and how a figure gets its metric (:meth:`Extraction.resolve`, which returns what it found)
+and its period."""
 from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass, field
 
-from wardaudit.catalogue import Metric, load_catalogue, load_cues
+from wardaudit.catalogue import Catalogue, Cues, Metric, load_catalogue, load_cues
 from wardaudit.extract.figure_context import family_of
 from wardaudit.extract.metadata import fold, parse_period
 from wardaudit.model.document import Block, Document
-from wardaudit.model.facts import Fact, period_string
+from wardaudit.model.facts import Fact, Place, Places, period_string
 from wardaudit.model.report import ReportMeta
 from wardaudit.vi.numbers import Figure
 
@@ -31,37 +34,63 @@ def _year_period(year: str) -> dict:
     return {"start": f"{year}-01-01", "end": f"{year}-12-31"}
 
 
-class FactExtractor:
-    """One report's extraction state; the text and table halves extend it."""
+@dataclass(frozen=True)
+class Resolved:
+    """A figure's metric and the catalogue phrase that named it (None when the metric was named by
+    its words as a whole, not by one phrase)."""
 
-    def __init__(self, doc: Document, meta: ReportMeta):
-        self.doc = doc
-        self.meta = meta
-        self.cat = load_catalogue()
-        self.facts: list[Fact] = []
-        # a report whose title states no period is about the first period its text states
-        self.report_period = (meta.period.to_dict() if meta.period else None) or self.first_period(doc)
-        self.section_titles = {s.path: s.title for s in doc.walk_sections()}
-        self._group = 0
-        self.current_block: int | None = None
-        self.current_sentence: int | None = None
-        self.cues = load_cues()
-        self.own_names = {fold(n) for n in (meta.expected_ward, meta.ward_name) if n}
-        self.last_phrase: str | None = None
-        self.block_item: dict[int, int] = {}  # block -> outline item ('near' counts items, not sub-bullets)
+    metric: Metric
+    phrase: str | None
+
+
+@dataclass
+class Extraction:
+    """One report's extraction: what the strategies read (document, metadata, catalogue, cues, the
+    report's period) and what they change (the facts so far, the position of the walk, the group counter,
+    each block's outline item). Built by :meth:`of`; one per report, never shared."""
+
+    doc: Document
+    meta: ReportMeta
+    cat: Catalogue
+    cues: Cues
+    report_period: dict | None  # a report whose title states no period is about the first period its text states
+    section_titles: dict[tuple, str | None]
+    own_names: set[str]
+    facts: list[Fact] = field(default_factory=list)
+    places: Places = field(default_factory=Places)  # where each figure of the text stands: fact id -> Place
+    current_block: int | None = None
+    current_sentence: int | None = None
+    block_item: dict[int, int] = field(default_factory=dict)  # block -> outline item ('near' counts items)
+    groups: int = 0  # group ids handed out so far
+
+    @classmethod
+    def of(cls, doc: Document, meta: ReportMeta) -> Extraction:
+        """The state before the first figure of ``doc``."""
+        return cls(doc=doc, meta=meta, cat=load_catalogue(), cues=load_cues(),
+                   report_period=(meta.period.to_dict() if meta.period else None) or first_period(doc),
+                   section_titles={s.path: s.title for s in doc.walk_sections()},
+                   own_names={fold(n) for n in (meta.expected_ward, meta.ward_name) if n})
 
     def new_group(self) -> str:
-        self._group += 1
-        return f"G{self._group:03d}"
+        self.groups += 1
+        return f"G{self.groups:03d}"
 
-    def add(self, **kw) -> Fact:
+    def add(self, *, end: int | None = None, lead: str = "", **kw) -> Fact:
+        """A new fact from ``kw``, at the walk's block and sentence; a figure of the text gives its place
+        (``end``, ``lead``), kept beside it."""
         block = self.doc.blocks[self.current_block] if self.current_block is not None else None
         kw.setdefault("ocr", getattr(block, "ocr_confidence", None))
         kw.setdefault("item", self.block_item.get(self.current_block) if self.current_block is not None else None)
         kw.setdefault("sheet", block.location.sheet if block is not None else None)  # a workbook's title rows
         f = Fact(id=f"F{len(self.facts) + 1:04d}", block=self.current_block, sentence=self.current_sentence, **kw)
         self.facts.append(f)
+        if end is not None or lead:
+            self.places[f.id] = Place(end, lead)
         return f
+
+    def place(self, f: Fact) -> Place:
+        """Where ``f`` stands in its text (:data:`~wardaudit.model.facts.NOWHERE` for a table's cell)."""
+        return self.places.of(f)
 
     def section_label(self, block: Block) -> str:
         return " > ".join(block.section)
@@ -72,7 +101,10 @@ class FactExtractor:
                    for k in range(1, len(path) + 1))
 
     def resolve(self, fig: Figure, left_clause: str, left_sentence: str, right: str,
-                candidates: list[Metric] | None = None) -> Metric | None:
+                candidates: list[Metric] | None = None) -> Resolved | None:
+        """The figure's metric among ``candidates`` (else its family's, from its noun or unit): the longest
+        catalogue phrase in the words right after it, else in its clause before it, else in its sentence
+        before it; with the phrase that named it. None when nothing names it."""
         cat = self.cat
         if candidates is None:
             fam = family_of(fig, left_clause, right, cat) or family_of(fig, left_sentence, right, cat)
@@ -83,13 +115,11 @@ class FactExtractor:
         if left_clause.rstrip().endswith(":") and len(left_clause.split()) <= 5:
             # 'Số hóa: 404/404 hồ sơ …' — a short label names the figure
             order = ((left_clause, "last"), (right, "first"), (left_sentence, "last"))
-        self.last_phrase = None
         for ctx, prefer in order:
-            m, n = cat.best(ctx.lower(), candidates, prefer)
+            m, _ = cat.best(ctx.lower(), candidates, prefer)
             if m:
                 low = ctx.lower()
-                self.last_phrase = next((ph for ph in sorted(m.phrases, key=len, reverse=True) if ph in low), None)
-                return m
+                return Resolved(m, next((ph for ph in sorted(m.phrases, key=len, reverse=True) if ph in low), None))
         return None
 
     def scope_of(self, left_sentence: str, right_full: str) -> str | None:
@@ -104,23 +134,6 @@ class FactExtractor:
         if found and self.own_names and fold(found[0].split(" ", 1)[-1]) in self.own_names:
             return None  # the reporting unit named by its own name
         return found[0] if found else None
-
-    def first_period(self, doc: Document) -> dict | None:
-        for block in doc.blocks[:40]:
-            if block.kind != "table":
-                p = self.sentence_period(block.text)
-                if p:
-                    return p
-        return None
-
-    def sentence_period(self, sentence: str) -> dict | None:
-        p = parse_period(sentence)
-        if p and p.get("start"):
-            return p
-        m = _YEAR_START.match(sentence)
-        if m:
-            return _year_period(m.group(1))
-        return None
 
     def sub_period(self, clause: str) -> dict | None:
         """A quarter or month the figure's own clause names without a year ('quý I tiếp nhận mới 2.782 hồ
@@ -149,3 +162,24 @@ class FactExtractor:
             end = (base or {}).get("end")
             return f"@{end}" if end else None
         return period_string(base)
+
+
+def first_period(doc: Document) -> dict | None:
+    """The first period the text of ``doc`` states, in its first 40 blocks (tables aside)."""
+    for block in doc.blocks[:40]:
+        if block.kind != "table":
+            p = sentence_period(block.text)
+            if p:
+                return p
+    return None
+
+
+def sentence_period(sentence: str) -> dict | None:
+    """The period a sentence states ('6 tháng đầu năm 2026', 'Năm 2026, …'), None when it states none."""
+    p = parse_period(sentence)
+    if p and p.get("start"):
+        return p
+    m = _YEAR_START.match(sentence)
+    if m:
+        return _year_period(m.group(1))
+    return None
