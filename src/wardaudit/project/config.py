@@ -50,12 +50,6 @@ class Paths:
         return self.processed / "ocr"
 
     @property
-    def chart_cache(self) -> Path:
-        """data/processed/.chart-cache/: drawn charts by the hash of their facts (a chart whose facts did not
-        change is not drawn again; :mod:`wardaudit.render.chart_cache`). The dot keeps it apart from any ward."""
-        return self.processed / ".chart-cache"
-
-    @property
     def reviews(self) -> Path:
         """data/reviews/: the auditors' decisions, one append-only file per ward (never deleted)."""
         return self.root / "data" / "reviews"

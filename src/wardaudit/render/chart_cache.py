@@ -1,13 +1,14 @@
 """Charts drawn once: each chart's PNG kept by the hash of what it is drawn from.
 
 A chart is a pure function of the facts it is given, the page language, the package (its code and
-catalogues: :func:`wardaudit.run.digest.package_digest`) and matplotlib's version; drawing it costs far
-more than auditing a small report. :class:`ChartCache` keeps each drawn chart (its PNG, or the fact
-that there was nothing to draw) under the sha256 of those four, in memory for the life of the process
-(a batch worker's kernel keeps it across wards and resets) and, when given a folder, on disk
-(``data/processed/.chart-cache/<key>.png``; an empty ``<key>.none`` for "nothing to draw"), so that the
-next week's batch does not redraw a chart whose facts did not change. A hit returns the very bytes the
-drawing gave, so a page is the same whether its charts were drawn or found.
+catalogues: :func:`wardaudit.run.digest.package_digest`) and matplotlib's version; drawing one costs far
+more than auditing a small report. :func:`ward_charts` gives each chart of a ward's page (its PNG, or None
+when there is nothing to draw) from a :class:`ChartCache`: in memory for the life of the process, and in a
+folder when given one (the ward's ``data/processed/WARD/charts/<key>.png``; an empty ``<key>.none`` for
+"nothing to draw"). A batch worker draws them there before the page's notebook runs (the ``charts`` step of
+:func:`wardaudit.run.ward.run_ward`), so the notebook's kernel only reads them and never loads matplotlib;
+next week's batch does not draw again a chart whose facts did not change. A chart found is the very bytes
+its drawing gave, so a page is the same whether its charts were drawn or found.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import Any
 
 from wardaudit.project.iorw import write_bytes
 
-__all__ = ["ChartCache", "chart_key", "published", "shared_cache"]
+__all__ = ["ChartCache", "chart_key", "published", "shared_cache", "ward_charts"]
 
 _MISSING = object()
 
@@ -33,12 +34,12 @@ def published(facts: Any) -> list[dict[str, Any]]:
 
 def chart_key(name: str, lang: str, facts: list[dict[str, Any]]) -> str:
     """The hash a chart is kept under: the chart, the language, the facts, the package and matplotlib."""
-    import matplotlib
+    from importlib.metadata import version
 
     from wardaudit.run.digest import package_digest
 
     h = hashlib.sha256()
-    for part in (package_digest(), matplotlib.__version__, name, lang):
+    for part in (package_digest(), version("matplotlib"), name, lang):  # matplotlib's version, not matplotlib
         h.update(part.encode())
         h.update(b"\0")
     h.update(json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str).encode())
@@ -46,9 +47,9 @@ def chart_key(name: str, lang: str, facts: list[dict[str, Any]]) -> str:
 
 
 class ChartCache:
-    """Drawn charts by key: at most ``size`` in memory, and every one on disk when ``folder`` is set."""
+    """Drawn charts by key: at most ``size`` in memory, and every one in ``folder`` when one is given."""
 
-    def __init__(self, size: int = 256):
+    def __init__(self, size: int = 64):
         self.size = size
         self._memory: OrderedDict[str, bytes | None] = OrderedDict()
         self.hits = self.misses = 0
@@ -65,11 +66,10 @@ class ChartCache:
             return self._memory[key]
         if folder is None:
             return _MISSING
-        png_path, none_path = folder / f"{key}.png", folder / f"{key}.none"
         try:
-            png: bytes | None = png_path.read_bytes()
+            png: bytes | None = (folder / f"{key}.png").read_bytes()
         except OSError:
-            if not none_path.is_file():
+            if not (folder / f"{key}.none").is_file():
                 return _MISSING
             png = None
         if png is not None and not png.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -78,7 +78,7 @@ class ChartCache:
         return png
 
     def get_or_draw(self, key: str, draw: Callable[[], bytes | None], folder: Path | None = None) -> bytes | None:
-        """The chart kept under ``key``, else ``draw()`` (PNG bytes, or None for nothing to draw) kept."""
+        """The chart kept under ``key``, else ``draw()`` (PNG bytes, or None for nothing to draw), kept."""
         found = self._read(key, folder)
         if found is not _MISSING:
             self.hits += 1
@@ -99,3 +99,26 @@ _shared = ChartCache()
 def shared_cache() -> ChartCache:
     """This process's cache (a worker's kernel keeps it from one ward to the next)."""
     return _shared
+
+
+def ward_charts(facts: Any, lang: str = "vi", folder: str | Path | None = None,
+                cache: ChartCache | None = None) -> list[tuple[str, str, bytes | None]]:
+    """Each chart of :data:`wardaudit.render.charts.CHARTS` for ``facts``: (message key, cache key, PNG or
+    None when there is nothing to draw), found in ``cache`` (default: this process's) or ``folder``, else
+    drawn (matplotlib is loaded then only)."""
+    from wardaudit.render.charts import CHARTS
+
+    public = published(facts)
+    cache = cache or _shared
+    where = Path(folder) if folder else None
+    out = []
+    for name, make in CHARTS:
+        def draw(make: Any = make) -> bytes | None:
+            from wardaudit.render.charts import png_bytes
+
+            fig = make(public, lang)
+            return None if fig is None else png_bytes(fig)
+
+        key = chart_key(name, lang, public)
+        out.append((name, key, cache.get_or_draw(key, draw, where)))
+    return out

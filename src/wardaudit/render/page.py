@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, review_of, sort_checks, summary, unchecked
-from wardaudit.render.charts import CHARTS, png_bytes
+from wardaudit.render.charts import png_bytes
 from wardaudit.render.evidence import all_results, findings, loc_label, rule_titles, source_view, table_data
 from wardaudit.render.messages import has, t
 from wardaudit.render.placement import Placement, place_evidence
@@ -246,23 +246,14 @@ def chart(fig: Any, key: str, lang: str = "vi", *, png: bytes | None = None) -> 
 def charts_section(facts: Any, lang: str = "vi", cache_dir: str | Path | None = None) -> str:
     """Every chart of :data:`wardaudit.render.charts.CHARTS`, each drawn or said to have nothing to draw.
 
-    A chart whose facts, language and package are unchanged is not drawn again: it comes from this
-    process's :func:`~wardaudit.render.chart_cache.shared_cache`, and from ``cache_dir`` when given.
+    A chart whose facts, language and package are unchanged is not drawn again
+    (:func:`~wardaudit.render.chart_cache.ward_charts`): it comes from this process's memory, or from
+    ``cache_dir`` where the batch's worker drew it.
     """
-    from wardaudit.render.chart_cache import chart_key, published, shared_cache
+    from wardaudit.render.chart_cache import ward_charts
 
-    public = published(facts)
-    folder = Path(cache_dir) if cache_dir else None
-    cache = shared_cache()
-
-    def drawn(make: Any) -> bytes | None:
-        fig = make(public, lang)
-        return None if fig is None else png_bytes(fig)
-
-    return charts_heading(lang) + "".join(
-        chart(None, key, lang, png=cache.get_or_draw(chart_key(key, lang, public),
-                                                     lambda make=make: drawn(make), folder))
-        for key, make in CHARTS)
+    return charts_heading(lang) + "".join(chart(None, name, lang, png=png)
+                                          for name, _, png in ward_charts(facts, lang, cache_dir))
 
 
 def failure_page(slug: str, reason: str, lang: str = "vi") -> str:

@@ -44,8 +44,9 @@ def _wardaudit_reset():
 _wardaudit_reset()
 """
 # run by the kernel as it starts, while the worker does its own start-up: the package modules
-# every ward's notebook imports (the names they bind are gone with the first reset)
-_WARMUP_IMPORTS = "import wardaudit.audit, wardaudit.render.page, wardaudit.run.ward"
+# every ward's notebook imports (the names they bind are gone with the first reset). Only what presents a
+# stored audit: the auditing stack, pandas and matplotlib stay out of a batch kernel unless a ward needs them
+_WARMUP_IMPORTS = "import wardaudit.run.present, wardaudit.render.page"
 
 
 class WarmKernel:
