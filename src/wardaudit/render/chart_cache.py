@@ -13,6 +13,7 @@ its drawing gave, so a page is the same whether its charts were drawn or found.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 from collections import OrderedDict
@@ -32,17 +33,26 @@ def published(facts: Any) -> list[dict[str, Any]]:
     return [f.to_public() if hasattr(f, "to_public") else dict(f) for f in facts or []]
 
 
-def chart_key(name: str, lang: str, facts: list[dict[str, Any]]) -> str:
-    """The hash a chart is kept under: the chart, the language, the facts, the package and matplotlib."""
+@functools.lru_cache(maxsize=1)
+def _drawing_stack() -> bytes:
+    """The package and matplotlib's version (read from its metadata: matplotlib itself is not loaded)."""
     from importlib.metadata import version
 
     from wardaudit.run.digest import package_digest
 
-    h = hashlib.sha256()
-    for part in (package_digest(), version("matplotlib"), name, lang):  # matplotlib's version, not matplotlib
-        h.update(part.encode())
-        h.update(b"\0")
-    h.update(json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return f"{package_digest()}\0{version('matplotlib')}\0".encode()
+
+
+def _facts_blob(facts: list[dict[str, Any]]) -> bytes:
+    return json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
+def chart_key(name: str, lang: str, facts: list[dict[str, Any]], *, blob: bytes | None = None) -> str:
+    """The hash a chart is kept under: the chart, the language, the facts (``blob``: their JSON, when the
+    caller has it already), the package and matplotlib's version."""
+    h = hashlib.sha256(_drawing_stack())
+    h.update(f"{name}\0{lang}\0".encode())
+    h.update(blob if blob is not None else _facts_blob(facts))
     return h.hexdigest()
 
 
@@ -53,6 +63,10 @@ class ChartCache:
         self.size = size
         self._memory: OrderedDict[str, bytes | None] = OrderedDict()
         self.hits = self.misses = 0
+
+    def clear(self) -> None:
+        """Forget every chart held in memory (the folders are left as they are)."""
+        self._memory.clear()
 
     def _remember(self, key: str, png: bytes | None) -> None:
         self._memory[key] = png
@@ -109,6 +123,7 @@ def ward_charts(facts: Any, lang: str = "vi", folder: str | Path | None = None,
     from wardaudit.render.charts import CHARTS
 
     public = published(facts)
+    blob = _facts_blob(public)
     cache = cache or _shared
     where = Path(folder) if folder else None
     out = []
@@ -119,6 +134,6 @@ def ward_charts(facts: Any, lang: str = "vi", folder: str | Path | None = None,
             fig = make(public, lang)
             return None if fig is None else png_bytes(fig)
 
-        key = chart_key(name, lang, public)
+        key = chart_key(name, lang, public, blob=blob)
         out.append((name, key, cache.get_or_draw(key, draw, where)))
     return out
