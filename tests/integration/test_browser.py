@@ -68,7 +68,7 @@ def test_ward_report_marks_links_and_no_network(browser, rendered_ward):
     # each mark carries its check in a tooltip and can take keyboard focus
     if ticks:
         tick = page.locator(".source .tick").first
-        assert re.match(r"[A-Z]+\d+: ", tick.get_attribute("title"))
+        assert re.match(r"[✓✗] [A-Z]+\d+: ", tick.get_attribute("title"))  # each line says pass or fail
         assert tick.get_attribute("tabindex") == "0"
     # the findings' evidence links land on their source element
     links = page.locator(".finding a.ev-link")

@@ -73,8 +73,8 @@ def test_ward_notebook_parameters_cell_and_section_order(path, names):
     # findings and charts before the report's text, which comes last (an appendix when printed); the auditor's
     # working copy shows the findings as the review panel (buttons in a live kernel, the same cards when static)
     findings = "review_panel" if path.parent.name == "notebooks" else "findings"
-    assert order == ["header", "scorecard", findings, "charts_section", "appendix_tables", "all_checks",
-                     "source_view"]
+    assert order == ["header", "scorecard", findings, "previous_period", "charts_section", "appendix_tables",
+                     "all_checks", "source_view"]
     assert nb.metadata.kernelspec.name == "wardaudit"  # the kernel `make setup` installs
 
 

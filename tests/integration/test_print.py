@@ -1,5 +1,6 @@
 """Printing a ward page on A4 with Chromium (`page.pdf`, print media): a bounded page count, every
-finding card whole on one page, badges that print, and the ward named in every page's head."""
+finding card whole on one page, badges that print, the ward named in every page's head, no heading
+printed empty, the report's text starting a page of its own, and no hint or link text on paper."""
 from __future__ import annotations
 
 import re
@@ -39,6 +40,19 @@ def test_a_printed_ward_page_keeps_cards_whole_within_the_page_bound(browser, se
     })""")
     badge = page.evaluate("""() => { const b = document.querySelector('.finding .badge');
         return b ? [getComputedStyle(b).printColorAdjust, b.innerText.trim()] : null; }""")
+    # a heading printed with nothing under it before the next heading of its rank (its section folded away)
+    empty_headings = page.evaluate("""() => [...document.querySelectorAll('main h1, main h2, main h3')]
+        .filter(h => h.getClientRects().length).filter(h => {
+            const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            w.currentNode = h;
+            for (let n = w.nextNode(); n; n = w.nextNode()) {
+                if (h.contains(n) || !n.textContent.trim() || !n.parentElement.getClientRects().length) continue;
+                const next = n.parentElement.closest('h1, h2, h3');  // a subsection's heading is content
+                return !!next && next.tagName <= h.tagName;
+            }
+            return true;
+        }).map(h => h.innerText.trim())""")
+    source_heading = page.evaluate("() => document.querySelector('#sec-source').innerText.trim()")
     body_bottom = page.evaluate("""() => { const s = document.querySelector('.source-appendix');
         return s ? s.getBoundingClientRect().top + window.scrollY : document.body.scrollHeight; }""")
     pdf = tmp_path / f"{slug}.pdf"
@@ -58,6 +72,15 @@ def test_a_printed_ward_page_keeps_cards_whole_within_the_page_bound(browser, se
     ward = seed_pages.ward_params(slug).read_text(encoding="utf-8")
     name = re.search(r"^ward:\s*(.+)$", ward, flags=re.M).group(1).strip().strip("'\"")
     assert all(name in t for t in texts), f"{slug}: a page without the running head"
+    assert not empty_headings, f"{slug}: headings printed empty: {empty_headings}"
+    # the report's text starts a page of its own: its heading opens the page, right under the running head
+    starts = [i for i, t in enumerate(texts) if source_heading in t]
+    assert starts, f"{slug}: the report's text is not printed"
+    head = texts[starts[0]].split(source_heading)[0]
+    assert name in head and len(head) < 120, f"{slug}: the report's text starts mid-page {starts[0] + 1}: {head[-200:]}"
+    # no hint for a mouse and no link text on paper
+    printed = " ".join(texts)
+    assert "Di chuột" not in printed and "xem trong văn bản" not in printed and "Về trang tổng hợp" not in printed
     for card in cards:
         # a card taller than a page would have to split; every card fits on one
         assert card["height"] < PAGE_HEIGHT_PX, f"{slug}: card {card['id']} is {card['height']:.0f}px high"

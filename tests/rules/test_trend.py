@@ -105,6 +105,20 @@ def test_trend002_fails_on_tenfold_jump(tmp_path, seed_text, first_report):
     assert [(c.values["previous"], c.values["current"]) for c in fails] == [(125, 1310)]
 
 
+RATE = "tỷ lệ số hóa hồ sơ đạt 99,9%"
+
+
+@pytest.mark.parametrize("stated, flagged", [("95%", True), ("98,9%", False), ("97,9%", False), ("97,8%", True)])
+def test_trend002_judges_a_rate_by_points_not_by_factor(tmp_path, seed_text, first_report, stated, flagged):
+    # the case: 99,9% → 95% is a fall of 4,9 points, not "within range"; 2 points is the default
+    assert RATE in seed_text, "the weekly seed no longer states the rate this test changes"
+    second = second_report(seed_text).replace(RATE, f"tỷ lệ số hóa hồ sơ đạt {stated}")
+    ctx = audit_pair(tmp_path, first_report, second)
+    results = [c for c in trend.no_order_of_magnitude_jump(ctx) if c.values.get("previous") == 99.9]
+    assert [c.status for c in results] == ["fail" if flagged else "pass"], [c.message for c in results]
+    assert results[0].values["tolerance"] == 2
+
+
 def test_trend003_consistent_series_passes(tmp_path, seed_text, first_report):
     ctx = audit_pair(tmp_path, first_report, second_report(seed_text))
     results = list(trend.announced_tasks_followed_up(ctx))

@@ -40,14 +40,14 @@ def test_targets_colour_the_bars_below_target_and_name_what_is_left_out():
     fig = targets_chart(facts)
     ax = fig.axes[0]
     colours = [to_hex(p.get_facecolor()) for p in ax.patches]
-    assert colours == [PALETTE["met"], PALETTE["below"]]
+    assert colours == [PALETTE["below"], PALETTE["met"]]  # below target first
     assert "% của chỉ tiêu" in ax.get_xlabel()
     assert set(_legend_labels(fig)) == {"Đạt hoặc vượt chỉ tiêu", "Thấp hơn chỉ tiêu"}
     note = " ".join(_texts(fig))
     assert "Không vẽ" in note and "3. Chỉ tiêu chưa có kết quả" in note and "thiếu kết quả" in note
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert not [x for x in labels if "……" in x or "...…" in x or "... …" in x], labels
-    assert labels[1].endswith("… (%)")  # the report's own cut keeps one ellipsis
+    assert labels[0].endswith("… (%)")  # the report's own cut keeps one ellipsis
     # every value label lies inside the axes (none clipped at the right edge)
     right = ax.get_xlim()[1]
     renderer = _renderer(fig)
@@ -82,7 +82,7 @@ def test_budget_bars_are_named_for_the_money_and_overspending_is_red():
 
 
 def test_short_cuts_at_a_word_with_one_ellipsis():
-    cut = charts._short("Dân số trưởng thành tiếp cận dịch vụ số trong y tế, giáo dục, bảo hiểm", 40)
+    cut = charts.shorten("Dân số trưởng thành tiếp cận dịch vụ số trong y tế, giáo dục, bảo hiểm", 40)
     assert cut.endswith("…") and not cut.endswith(" …") and len(cut) <= 40 and cut.count("…") == 1
 
 
@@ -176,3 +176,58 @@ def test_charts_leave_matplotlib_settings_as_they_were():
                 charts.png_bytes(fig)
         changed = sorted(k for k, v in matplotlib.rcParams.items() if before.get(k) != v)
     assert not changed, changed
+
+
+# --- the worst is visible (issue 24) ---------------------------------------------------------------
+
+def test_a_zero_result_against_its_target_is_a_red_bar_on_top_with_its_value():
+    facts = (_pair("1", "Tỷ lệ hộ gia đình dùng cáp quang", 80, 95)
+             + _pair("2", "Tỷ lệ thôn có sóng di động thế hệ mới", 90, 0)
+             + _pair("3", "Tỷ lệ người dân dùng chữ ký số", 80, 70))
+    fig = targets_chart(facts)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    # below target first, the largest shortfall on top
+    assert [x.split(" (")[0] for x in labels] == ["Tỷ lệ thôn có sóng di động thế hệ mới",
+                                                   "Tỷ lệ người dân dùng chữ ký số",
+                                                   "Tỷ lệ hộ gia đình dùng cáp quang"]
+    bars = ax.patches
+    assert [to_hex(p.get_facecolor()) for p in bars] == [PALETTE["below"], PALETTE["below"], PALETTE["met"]]
+    # the zero is drawn: a red bar wide enough to see on paper (at least 1 mm at print width)
+    renderer = _renderer(fig)
+    width_px = bars[0].get_window_extent(renderer).width
+    assert width_px / fig.dpi * 25.4 >= 1.0, width_px
+    texts = {t.get_text().strip(): to_hex(t.get_color()) for t in ax.texts}
+    assert texts["0 / 90"] == PALETTE["below"]
+    assert set(_legend_labels(fig)) == {"Đạt hoặc vượt chỉ tiêu", "Thấp hơn chỉ tiêu"}
+
+
+def test_the_targets_legend_names_only_the_colours_drawn():
+    fig = targets_chart(_pair("1", "Tỷ lệ hộ dùng cáp quang", 80, 95) + _pair("2", "Tỷ lệ ký số", 50, 60))
+    assert _legend_labels(fig) == ["Đạt hoặc vượt chỉ tiêu"]
+
+
+def test_a_budget_chart_without_disbursement_has_no_disbursement_bar_or_legend():
+    fig = budget_chart([_money("budget.allocated", 316_000_000)])
+    ax = fig.axes[0]
+    assert [to_hex(p.get_facecolor()) for p in ax.patches] == [PALETTE["allocated"]]
+    assert _legend_labels(fig) == ["Bố trí"]
+
+
+def test_chart_text_is_legible_on_a_printed_a4_page():
+    # the page prints a chart at most 186 mm wide (A4 less its margins): no text under 8 points there
+    facts = (_pair("1", "Tỷ lệ hộ dùng cáp quang", 80, 95) + _pair("2", "Tỷ lệ ký số", 50, 0)
+             + _pair("3", "Chỉ tiêu chưa có kết quả", 50, None)
+             + [_money("budget.allocated", 316_000_000), _money("budget.disbursed", 100_000_000)]
+             + [{"metric": "dossiers.received", "value": 12, "unit": "hồ sơ", "kind": "count"}])
+    for key, make in charts.CHARTS:
+        fig = make(facts, "vi")
+        if fig is None:
+            continue
+        scale = min(1.0, 186 / 25.4 / fig.get_figwidth())
+        _renderer(fig)
+        texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
+                 if t.get_text().strip() and t.get_visible()]
+        assert texts, key
+        smallest = min(t.get_fontsize() for t in texts) * scale
+        assert smallest >= 8, (key, smallest)

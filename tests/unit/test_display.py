@@ -114,7 +114,7 @@ def test_quotes_in_report_text_cannot_end_an_attribute(result):
                           (Evidence("I", "Tổng số hồ sơ là 100 hồ sơ", None, 5, FILE, "100"),))]
     html = display.source_view([FakeResult(result.document, ReportMeta(), checks)])
     title = re.search(r'<span class="tick" title="([^"]*)"', html).group(1)
-    assert title == "FOOT001: Tổng &quot; onmouseover=&quot;alert(1)&#x27; x"
+    assert title == "✓ FOOT001: Tổng &quot; onmouseover=&quot;alert(1)&#x27; x"
     assert '" onmouseover="' not in html
 
 
@@ -154,7 +154,10 @@ def test_source_view_ticks_and_red_marks_sit_on_the_figures(result):
     # "60" in the paragraph is used by a passing and a failing check: it is red and names both
     assert sorted((f, r) for _, r, f in fails) == [("40", "XREF001"), ("60", "FOOT001 XREF001"),
                                                    ("98,70%", "RATE001")]
-    assert "FOOT001: Tổng 100 = 60 + 40" in ticks[0][0]
+    assert "✓ FOOT001: Tổng 100 = 60 + 40" in ticks[0][0]
+    # each line of a tooltip says ✓ or ✗, the failed checks first
+    both = next(title for title, r, f in fails if f == "60").split("\n")
+    assert [line[:9] for line in both] == ["✗ XREF001", "✓ FOOT001"], both
     # "4" is not marked inside "40" or "12.294"; the failing table figure is in row L0-13
     row = re.search(r'<tr id="L0-13">(.*?)</tr>', html).group(1)
     assert 'class="mark-fail"' in row
@@ -293,3 +296,35 @@ def test_charts_and_wording_do_not_import_the_page():
     for name in ("charts", "wording", "placement", "messages", "templating"):
         imported = graph[f"wardaudit.render.{name}"]
         assert not imported & {"wardaudit.render.page", "wardaudit.render.evidence"}, (name, imported)
+
+
+# --- issue 24: what a finding card shows ------------------------------------------------------------
+
+def test_a_name_variant_marks_the_letters_that_differ(result):
+    import unicodedata
+
+    # the variant written decomposed (u + combining horn): compared in NFC, still one letter
+    variant = unicodedata.normalize("NFD", "Xã Bình Lưu")
+    check = CheckResult("META003", "fail", "warning", "Tên đơn vị viết khác nhau",
+                        {"expected": "Xã Bình Lưu", "actual": ["Xã Bình Luu"]}, ())
+    check2 = CheckResult("META003", "fail", "warning", "Tên đơn vị viết khác nhau",
+                         {"expected": "Xã Bình Lau", "actual": [variant]}, ())
+    for c, marked in ((check, ("ư", "u")), (check2, ("a", "ư"))):
+        html = display.findings([FakeResult(result.document, result.meta, [c])])
+        assert re.findall(r"<mark>([^<]*)</mark>", html) == list(marked), html
+
+
+def test_a_repeated_table_says_what_its_numbers_count(result):
+    check = CheckResult("STRUCT005", "fail", "warning", "Bảng bị lặp nguyên văn", {"expected": 1, "actual": 1}, ())
+    html = display.findings([FakeResult(result.document, result.meta, [check])])
+    assert "Số dòng của bảng đầu" in html and "Số dòng của bảng lặp lại" in html
+    assert "Theo đối chiếu" not in html and "Báo cáo ghi" not in html
+
+
+def test_a_title_is_cut_at_a_word():
+    from wardaudit.vi.text import shorten
+
+    cut = shorten("TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ ĐƯỢC GIAO THEO KẾ HOẠCH CHUYỂN ĐỔI SỐ NĂM NAY", 60)
+    assert cut.endswith("…") and len(cut) <= 60
+    assert all(w in "TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ ĐƯỢC GIAO THEO KẾ HOẠCH CHUYỂN ĐỔI SỐ NĂM NAY".split()
+               for w in cut.rstrip("…").split())

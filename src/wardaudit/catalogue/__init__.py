@@ -13,6 +13,35 @@ import yaml
 
 
 @dataclass(frozen=True)
+class Tolerance:
+    """How far a figure may move from a ward's report to the next before the change is flagged
+    (TREND002 and the page's "So với kỳ trước" table read the same one): ``points``, percentage points
+    either way, for a rate; ``factor``, growing to ``factor`` times or shrinking to its inverse, for a
+    count or a sum (zero on either side is not judged: no factor leads from or to nothing)."""
+
+    points: float | None = None
+    factor: float | None = None
+
+    def beyond(self, previous: float, current: float) -> bool | None:
+        """True beyond the tolerance, False within it, None when it cannot judge the pair."""
+        if self.points is not None:
+            # rounded: the difference of two stated rates carries float noise (2,0000000000000057 for 2 points)
+            return round(abs(current - previous), 6) > self.points
+        if self.factor is not None:
+            if previous <= 0 or current <= 0:
+                return None
+            ratio = current / previous
+            return ratio >= self.factor or ratio <= 1 / self.factor
+        return None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Tolerance | None:
+        if not d:
+            return None
+        return cls(points=d.get("points"), factor=d.get("factor"))
+
+
+@dataclass(frozen=True)
 class Metric:
     key: str
     family: str
@@ -27,6 +56,7 @@ class Metric:
     label: str | None = None  # Vietnamese name shown to auditors
     xref: bool = True  # False for catch-all metrics whose recurrences need not be the same quantity
     denominators: tuple[str, ...] = ()  # every base the rate may be stated against (the first is usual)
+    trend: Tolerance | None = None  # its own tolerance between successive reports (else its kind's)
 
 
 @dataclass
@@ -34,6 +64,8 @@ class Catalogue:
     families: dict[str, tuple[str, ...]]
     metrics: list[Metric]
     by_key: dict[str, Metric] = field(default_factory=dict)
+    # the kinds' tolerances between successive reports ("percent", "default"), from metrics.yaml
+    trend_tolerance: dict[str, Tolerance] = field(default_factory=dict)
 
     def __post_init__(self):
         self.by_key = {m.key: m for m in self.metrics}
@@ -45,6 +77,15 @@ class Catalogue:
         """The Vietnamese name of a metric, or its key when it has none."""
         m = self.by_key.get(key) if key else None
         return (m.label or m.key) if m else (key or "số liệu")
+
+    def tolerance(self, key: str | None, kind: str | None = None, unit: str | None = None) -> Tolerance:
+        """How far the metric ``key`` may move between two reports: its own ``trend`` in metrics.yaml, else
+        its kind's (a rate: ``percent``), else the default."""
+        m = self.get(key)
+        if m is not None and m.trend is not None:
+            return m.trend
+        share = (kind or (m.kind if m else None)) in ("percent", "rate") or (unit or "").startswith("%")
+        return self.trend_tolerance.get("percent" if share else "default") or Tolerance(factor=10.0)
 
     def in_family(self, family: str) -> list[Metric]:
         return [m for m in self.metrics if m.family == family]
@@ -100,9 +141,11 @@ def load_catalogue() -> Catalogue:
                       parts=tuple(tuple(p) for p in m.get("parts", ())),
                       numerator=m.get("numerator"), denominator=_first(m.get("denominator")),
                       denominators=_all(m.get("denominator")), stock=bool(m.get("stock")),
-                      part_only=bool(m.get("part_only")), xref=m.get("xref", True), label=m.get("label"))
+                      part_only=bool(m.get("part_only")), xref=m.get("xref", True), label=m.get("label"),
+                      trend=Tolerance.from_dict(m.get("trend")))
                for m in data["metrics"]]
-    return Catalogue(families=families, metrics=metrics)
+    tolerances = {k: Tolerance.from_dict(v) for k, v in (data.get("trend_tolerance") or {}).items()}
+    return Catalogue(families=families, metrics=metrics, trend_tolerance={k: v for k, v in tolerances.items() if v})
 
 
 def _words(phrases) -> re.Pattern[str]:

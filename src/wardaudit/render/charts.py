@@ -8,33 +8,25 @@ global settings are left as they were.
 """
 from __future__ import annotations
 
-import contextlib
-import functools
-import io
-import weakref
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
+# the style and the saving are re-exported: callers draw and save charts through this module
+from wardaudit.render.chart_style import DPI, STYLE, chart_style, png_bytes, styled  # noqa: F401
 from wardaudit.render.messages import has, t
 from wardaudit.vi.numbers import display_number
+from wardaudit.vi.text import shorten
 
-STYLE = {
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.titlesize": 11,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "wardaudit",
-    "path.simplify": True,
-}
 PALETTE = {"target": "#9fb7cc", "result": "#2b5d8a", "allocated": "#9fb7cc", "disbursed": "#1d6b2c",
            "flow": "#2b5d8a", "late": "#b3261e", "pending": "#a15c00", "in_time": "#1d6b2c",
            "met": "#2b5d8a", "below": "#b3261e", "over": "#b3261e"}
 MAX_BARS = 25
-WIDTH_IN = 9.0
+# printed at the width of A4 less its margins (186 mm), so a font's size on paper is its size here
+WIDTH_IN = 7.3
+# the smallest text of a chart (value labels, legend, notes), in points, on paper
+VALUE_FONT = 8.5
+# a result of 0 against its target is drawn as a bar this share of the axis wide
+ZERO_STUB = 0.02
 
 # Every metric named here is a key of catalogue/metrics.yaml (a test holds them to it), matched whole.
 # the dossier flow reads top to bottom in this order; other dossiers.* metrics follow
@@ -57,44 +49,6 @@ def _public(facts: Iterable[Any]) -> list[dict[str, Any]]:
         if isinstance(d.get("value"), (int, float)) and not isinstance(d.get("value"), bool):
             out.append(d)
     return out
-
-
-@functools.lru_cache(maxsize=1)
-def _style_rc() -> dict[str, Any]:
-    """seaborn's whitegrid theme (notebook context, deep palette) with :data:`STYLE` over it."""
-    import seaborn as sns
-    from cycler import cycler
-
-    rc = {**sns.plotting_context("notebook"), **sns.axes_style("whitegrid", rc={"font.family": "sans-serif"})}
-    rc["axes.prop_cycle"] = cycler("color", sns.color_palette("deep"))
-    rc.update(STYLE)
-    return rc
-
-
-@contextmanager
-def chart_style() -> Iterator[None]:
-    """The charts' style for the duration of a ``with`` block; matplotlib's own settings come back after."""
-    import matplotlib
-
-    with matplotlib.rc_context(dict(_style_rc())):
-        yield
-
-
-# the figures the chart functions made: png_bytes saves them in the same style (a draw can add ticks,
-# which read the style as they are made); any other figure is saved as it is
-_STYLED: weakref.WeakSet[Any] = weakref.WeakSet()
-
-
-def _styled(make: Callable[..., Any]) -> Callable[..., Any]:
-    """A chart function drawn under :func:`chart_style` (artists read the style as they are made)."""
-    @functools.wraps(make)
-    def drawn(*args: Any, **kwargs: Any) -> Any:
-        with chart_style():
-            fig = make(*args, **kwargs)
-        if fig is not None:
-            _STYLED.add(fig)
-        return fig
-    return drawn
 
 
 def _figure(n_bars: int):
@@ -127,7 +81,7 @@ def _label(d: dict[str, Any], labels: dict[str, str]) -> str:
     key = d.get("metric") or "?"
     text = d.get("label") or labels.get(key) or key.split(".", 1)[-1].replace("_", " ")
     text = text[:1].upper() + text[1:]
-    return text if len(text) <= 60 else text[:57] + "…"
+    return shorten(text, 60)
 
 
 def _number_axis(ax, lang: str) -> None:
@@ -135,15 +89,6 @@ def _number_axis(ax, lang: str) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _fmt(v, lang)))
 
 
-def _short(text: str, n: int = 60) -> str:
-    """One line of at most ``n`` characters, cut at a word and ending in a single ellipsis."""
-    text = " ".join(str(text).split())
-    if len(text) <= n:
-        return text
-    cut = text[: n - 1].rstrip(" .…")
-    if " " in cut[n // 2:]:
-        cut = cut[: cut.rindex(" ")].rstrip(" ,;:.…")
-    return cut + "…"
 
 
 def _finish(fig, lang: str, legend: list[tuple[str, str]] | None = None, left_out: list[str] | None = None):
@@ -157,18 +102,27 @@ def _finish(fig, lang: str, legend: list[tuple[str, str]] | None = None, left_ou
     bottom = 0.0
     note = ""
     if left_out:
-        note = "\n".join(textwrap.wrap(t("chart_left_out", lang, items="; ".join(left_out)), 150))
-        fig.text(0.01, 0.02 / height, note, fontsize=7.5, color="#5c6670", va="bottom")
+        note = "\n".join(textwrap.wrap(t("chart_left_out", lang, items="; ".join(left_out)), 120))
+        fig.text(0.01, 0.02 / height, note, fontsize=VALUE_FONT, color="#5c6670", va="bottom")
         bottom += (0.16 * (note.count("\n") + 1) + 0.05) / height
     if legend:
         fig.legend(handles=[Patch(facecolor=colour, label=name) for name, colour in legend], loc="lower center",
-                   bbox_to_anchor=(0.5, bottom), ncol=min(4, len(legend)), frameon=False, fontsize=8)
+                   bbox_to_anchor=(0.5, bottom), ncol=min(4, len(legend)), frameon=False, fontsize=VALUE_FONT)
         bottom += 0.3 / height
     fig.tight_layout(rect=(0, min(bottom, 0.5), 1, 1))
     return fig
 
 
-def _hbar(ax, labels: list[str], series: list[tuple[str, list[float], str]]):
+def _below(result: float, target: float) -> bool:
+    """A result short of its target (a target of 0 cannot be missed)."""
+    return target > 0 and result < target
+
+
+def _share(result: float, target: float) -> float:
+    return result / target if target else 0.0
+
+
+def _hbar(ax, labels: list[str], series: list[tuple[str, list[float], Any]]):
     import numpy as np
     y = np.arange(len(labels))
     h = 0.8 / max(1, len(series))
@@ -179,7 +133,46 @@ def _hbar(ax, labels: list[str], series: list[tuple[str, list[float], str]]):
     ax.invert_yaxis()
 
 
-@_styled
+def _share_bars(ax, labels: list[str], tgt: list[float], res: list[float], lang: str) -> list[tuple[str, str]]:
+    """Each result as a share of its target, red below 100 %; a result of nothing still gets a red stub."""
+    pct = [100.0 * r / v for r, v in zip(res, tgt, strict=True)]
+    below = [_below(r, v) for r, v in zip(res, tgt, strict=True)]
+    colors = [PALETTE["below"] if b else PALETTE["met"] for b in below]
+    xmax = max(pct + [100.0]) * 1.22  # room on the right for the longest value label
+    # a result of nothing against its target still gets a red stub: the worst shortfall is never invisible
+    widths = [max(p, ZERO_STUB * xmax) if b else p for p, b in zip(pct, below, strict=True)]
+    ax.barh(range(len(labels)), widths, height=0.7, color=colors)
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels)
+    ax.invert_yaxis()
+    ax.axvline(100, color="#173f63", linewidth=1, linestyle="--")
+    for i, (v, r, w) in enumerate(zip(tgt, res, widths, strict=True)):
+        ax.text(w, i, f"  {_fmt(r, lang)} / {_fmt(v, lang)}", va="center", fontsize=VALUE_FONT,
+                color=PALETTE["below"] if below[i] else "#1b1b1b")
+    ax.set_xlim(0, xmax)
+    ax.set_xlabel(t("pct_of_target", lang))
+    legend = [(t(key, lang), PALETTE[c]) for key, c in (("target_below", "below"), ("target_met", "met"))
+              if PALETTE[c] in colors]
+    return legend
+
+
+def _value_bars(ax, labels: list[str], tgt: list[float], res: list[float], lang: str) -> list[tuple[str, str]]:
+    """Target and result side by side in their own values (some target is 0); a zero result gets a red stub."""
+    xmax = max(tgt + res + [1.0]) * 1.15
+    stubs = [ZERO_STUB * xmax if r == 0 and v > 0 else r for r, v in zip(res, tgt, strict=True)]
+    result_colors = [PALETTE["below"] if _below(r, v) else PALETTE["result"] for r, v in zip(res, tgt, strict=True)]
+    _hbar(ax, labels, [(t("target", lang), tgt, [PALETTE["target"]] * len(tgt)),
+                       (t("result", lang), stubs, result_colors)])
+    ax.set_xlim(0, xmax)
+    legend = [(t("target", lang), PALETTE["target"]), (t("result", lang), PALETTE["result"]),
+              (t("target_below", lang), PALETTE["below"])]
+    legend = [x for x in legend if x[1] in result_colors or x[1] == PALETTE["target"]]
+    ax.set_xlabel(t("value", lang))
+    _number_axis(ax, lang)
+    return legend
+
+
+@styled
 def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     """Target against result for each indicator: facts qualified target/result sharing a group."""
     pairs: dict[str, dict[str, dict[str, Any]]] = {}
@@ -199,43 +192,31 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
     if not groups:
         return None
     labels_cat = _labels(lang)
-    left_out = [_short(_label(next(iter(pairs[g].values())), labels_cat), 50) + " ("
+    left_out = [shorten(_label(next(iter(pairs[g].values())), labels_cat), 50) + " ("
                 + t("no_result" if "result" not in pairs[g] else "no_target" if "target" not in pairs[g]
                     else "too_many", lang) + ")" for g in order if g not in groups]
-    labels, pct = [], []
-    tgt, res = [], []
+    rows = []
     for g in groups:
         d_t, d_r = pairs[g]["target"], pairs[g]["result"]
         unit = f" ({d_t.get('unit')})" if d_t.get("unit") else ""
         name = _label(d_t, labels_cat)
         cut = name.rstrip(" .…")
-        short = _short(cut, 60 - len(unit))
+        short = shorten(cut, 60 - len(unit))
         # a label the report (or the reader) already cut keeps one ellipsis, never two
-        labels.append((short if short.endswith("…") or cut == name else short + "…") + unit)
-        tgt.append(float(d_t["value"]))
-        res.append(float(d_r["value"]))
+        rows.append(((short if short.endswith("…") or cut == name else short + "…") + unit,
+                     float(d_t["value"]), float(d_r["value"])))
+    # the worst first: results below their target, the largest shortfall on top, then the others as stated
+    rows.sort(key=lambda r: (0, _share(r[2], r[1])) if _below(r[2], r[1]) else (1, 0.0))
+    labels = [r[0] for r in rows]
+    tgt = [r[1] for r in rows]
+    res = [r[2] for r in rows]
     fig = _figure(len(groups) + 3)
     ax = fig.add_subplot(111)
     # indicators have different units: show the result as a share of its target when every target is non-zero
     if all(v != 0 for v in tgt):
-        pct = [100.0 * r / v for r, v in zip(res, tgt, strict=True)]
-        colors = [PALETTE["met"] if p >= 100 else PALETTE["below"] for p in pct]
-        ax.barh(range(len(labels)), pct, height=0.7, color=colors)
-        ax.set_yticks(range(len(labels)))
-        ax.set_yticklabels(labels)
-        ax.invert_yaxis()
-        ax.axvline(100, color="#173f63", linewidth=1, linestyle="--")
-        for i, (v, r, p) in enumerate(zip(tgt, res, pct, strict=True)):
-            ax.text(p, i, f"  {_fmt(r, lang)} / {_fmt(v, lang)}", va="center", fontsize=8)
-        # room on the right for the longest value label
-        ax.set_xlim(0, max(pct + [100.0]) * 1.22)
-        ax.set_xlabel(t("pct_of_target", lang))
-        legend = [(t("target_met", lang), PALETTE["met"]), (t("target_below", lang), PALETTE["below"])]
+        legend = _share_bars(ax, labels, tgt, res, lang)
     else:
-        _hbar(ax, labels, [(t("target", lang), tgt, PALETTE["target"]), (t("result", lang), res, PALETTE["result"])])
-        legend = [(t("target", lang), PALETTE["target"]), (t("result", lang), PALETTE["result"])]
-        ax.set_xlabel(t("value", lang))
-        _number_axis(ax, lang)
+        legend = _value_bars(ax, labels, tgt, res, lang)
     ax.set_title(t("chart_targets", lang))
     return _finish(fig, lang, legend, left_out)
 
@@ -249,7 +230,7 @@ def _count_bars(labels: list[str], values: list[float], colors: list[str], title
     ax.set_yticklabels(labels)
     ax.invert_yaxis()
     for i, v in enumerate(values):
-        ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=8)
+        ax.text(v, i, f"  {_fmt(v, lang)}", va="center", fontsize=VALUE_FONT)
     ax.set_xlim(0, max(values + [1.0]) * 1.15)  # room for the value labels
     ax.set_xlabel(t("count", lang))
     _number_axis(ax, lang)
@@ -258,7 +239,7 @@ def _count_bars(labels: list[str], values: list[float], colors: list[str], title
     return fig
 
 
-@_styled
+@styled
 def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
     """The dossier flow: received → resolved (on time / late) → pending, from dossiers.* facts."""
     seen: dict[str, dict[str, Any]] = {}
@@ -273,7 +254,7 @@ def dossiers_chart(facts: Iterable[Any], lang: str = "vi"):
         return (DOSSIER_ORDER.index(leaf) if leaf in DOSSIER_ORDER else len(DOSSIER_ORDER), "")
     metrics = sorted(seen, key=lambda m: rank(m))[:MAX_BARS]
     labels_cat = _labels(lang)
-    labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
+    labels = [shorten(_label(seen[m], labels_cat)) for m in metrics]
     values = [float(seen[m]["value"]) for m in metrics]
     colors = [_dossier_colour(m) for m in metrics]
     fig = _count_bars(labels, values, colors, "chart_dossiers", lang)
@@ -287,7 +268,7 @@ def _dossier_colour(metric: str) -> str:
     return PALETTE[DOSSIER_COLOURS.get(metric, "flow")]
 
 
-@_styled
+@styled
 def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     """Allocated against disbursed money (budget.* facts), in million đồng; disbursed above the
     allocation is drawn red and the legend says so."""
@@ -302,7 +283,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
             continue
         # one pair per scope (the ward's own money when the text names none), the first stated
         # figure of each kind: the same sum restated in another section is not a second bar
-        label = _short(str(d.get("scope") or t("budget_total", lang)), 45)
+        label = shorten(str(d.get("scope") or t("budget_total", lang)), 45)
         if label not in rows:
             rows[label] = {}
             order.append(label)
@@ -314,15 +295,19 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     ax = fig.add_subplot(111)
     import numpy as np
     y = np.arange(len(order))
-    alloc = [rows[k].get("allocated", 0.0) for k in order]
-    spent = [rows[k].get("disbursed", 0.0) for k in order]
-    over = [PALETTE["over"] if s > a > 0 else PALETTE["disbursed"] for a, s in zip(alloc, spent, strict=True)]
-    ax.barh(y - 0.2, alloc, height=0.4, color=PALETTE["allocated"])
-    ax.barh(y + 0.2, spent, height=0.4, color=over)
+    # a bar only for a figure the report states, and a legend entry only for a bar drawn
+    alloc = [(i, rows[k]["allocated"]) for i, k in enumerate(order) if "allocated" in rows[k]]
+    spent = [(i, rows[k]["disbursed"]) for i, k in enumerate(order) if "disbursed" in rows[k]]
+    over = [PALETTE["over"] if s > rows[order[i]].get("allocated", 0.0) > 0 else PALETTE["disbursed"]
+            for i, s in spent]
+    if alloc:
+        ax.barh([y[i] - 0.2 for i, _ in alloc], [a for _, a in alloc], height=0.4, color=PALETTE["allocated"])
+    if spent:
+        ax.barh([y[i] + 0.2 for i, _ in spent], [s for _, s in spent], height=0.4, color=over)
     ax.set_yticks(y)
     ax.set_yticklabels(order)
     ax.invert_yaxis()
-    items = [(t("allocated", lang), PALETTE["allocated"])]
+    items = [(t("allocated", lang), PALETTE["allocated"])] if alloc else []
     if PALETTE["disbursed"] in over:
         items.append((t("disbursed", lang), PALETTE["disbursed"]))
     if PALETTE["over"] in over:
@@ -333,7 +318,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
     return _finish(fig, lang, items)
 
 
-@_styled
+@styled
 def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
     """Task counts: the tasks.* figures the text states, and the listed task rows counted by status."""
     seen: dict[str, dict[str, Any]] = {}
@@ -351,13 +336,13 @@ def tasks_chart(facts: Iterable[Any], lang: str = "vi"):
         return None
     labels_cat = _labels(lang)
     metrics = list(seen)[:MAX_BARS]
-    labels = [_short(_label(seen[m], labels_cat)) for m in metrics]
+    labels = [shorten(_label(seen[m], labels_cat)) for m in metrics]
     values = [float(seen[m]["value"]) for m in metrics]
     colors = [PALETTE["late"] if m in LATE_TASKS else PALETTE["flow"] for m in metrics]
     for status in sorted(by_status):
         key = f"task_status_{status}"
         name = t(key, lang) if has(key) else status
-        labels.append(_short(f"{t('listed_tasks', lang)}: {name}"))
+        labels.append(shorten(f"{t('listed_tasks', lang)}: {name}"))
         values.append(float(by_status[status]))
         colors.append(PALETTE["late"] if status in ("overdue", "late") else PALETTE["target"])
     fig = _count_bars(labels, values, colors, "chart_tasks", lang)
@@ -373,12 +358,3 @@ CHARTS = (("chart_targets", targets_chart), ("chart_dossiers", dossiers_chart),
 def _fmt(v: float, lang: str) -> str:
     """A value on a chart: at most two decimals."""
     return display_number(float(v), lang, max_decimals=2)
-
-
-def png_bytes(fig) -> bytes:
-    """The figure as PNG without a software/date stamp (same facts, same bytes); a chart of this
-    module is saved in the style it was drawn in."""
-    buf = io.BytesIO()
-    with chart_style() if fig in _STYLED else contextlib.nullcontext():
-        fig.savefig(buf, format="png", metadata={"Software": None})  # laid out once by tight_layout
-    return buf.getvalue()

@@ -15,12 +15,14 @@ from wardaudit.render.placement import Placement, anchor_prefix, place_evidence,
 from wardaudit.render.templating import macros
 from wardaudit.render.wording import (
     display_stamp,
+    format_value,
     message,
     quote_at_words,
     relation_text,
     review_prefix,
     value_rows,
 )
+from wardaudit.vi.text import letter_diff
 
 __all__ = ["findings", "source_view", "table_data", "all_results", "rule_titles", "loc_label", "quote_text"]
 
@@ -96,8 +98,31 @@ def _finding_data(c: CheckResult, ci: int, pl: Placement, title: str, source: st
             "severity_text": t("sev_" + sev, lang) if sev in SEVERITY_ORDER else sev,
             "to_review": t("to_review", lang), "title": title, "source": source, "message": message(text, lang),
             "relation": relation_text(c.relation, lang), "strength": (c.relation or {}).get("strength", ""),
-            "review": review, "value_rows": value_rows(c.values, c.rule, lang),
+            "review": review, "value_rows": _marked_values(c, lang),
             "evidence": _evidence_data(c, ci, pl, lang, doc)}
+
+
+def _marked_values(c: CheckResult, lang: str) -> list[tuple[str, Any]]:
+    """The check's value rows; where it sets a spelling against the expected one (a name variant), the
+    letters that differ are marked in both (pieces of (text, differs) instead of a string)."""
+    rows: list[tuple[str, Any]] = list(value_rows(c.values, c.rule, lang))
+    expected, actual = c.values.get("expected"), c.values.get("actual")
+    variants = actual if isinstance(actual, (list, tuple)) else [actual]
+    if not isinstance(expected, str) or not variants or not all(isinstance(v, str) for v in variants):
+        return rows
+    texts = {format_value(expected, lang): [letter_diff(variants[0], expected)],
+             format_value(actual, lang): [letter_diff(expected, v) for v in variants]}
+    out = []
+    for label, text in rows:
+        pieces = texts.get(text)
+        if pieces is None:
+            out.append((label, text))
+            continue
+        joined: list[tuple[str, bool]] = []
+        for i, p in enumerate(pieces):
+            joined.extend(([("; ", False)] if i else []) + p)
+        out.append((label, joined))
+    return out
 
 
 def _gone_data(gone: list[Any], lang: str) -> dict[str, Any]:
@@ -183,6 +208,7 @@ def source_view(results: Any, lang: str = "vi") -> str:
         reports.append({"heading": t("report_n", lang, i=i + 1, n=n, source=doc.source) if n > 1 else None,
                         "source": doc.source,
                         "blocks": [_block_data(bi, b, pl, lang) for bi, b in enumerate(doc.blocks)]})
-    data = {"heading": t("source_view", lang), "legend": t("legend", lang), "print_note": t("print_note", lang),
+    data = {"heading": t("source_view", lang), "legend": t("legend", lang), "hint": t("legend_hint", lang),
+            "print_note": t("print_note", lang),
             "unplaced": t("unplaced", lang, n=unplaced) if unplaced else None, "reports": reports}
     return str(macros().source_view(data))

@@ -33,10 +33,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pages": ("Số trang", "Pages"),
     "notes": ("Ghi chú khi đọc tệp", "Notes from reading the file"),
     "unread": ("Tệp không đọc được ({n})", "Files not read ({n})"),
-    "params_note": ("Quy ước: mẫu số của tỷ lệ {carried} hồ sơ kỳ trước chuyển sang; khung đề mục: {profile}; "
-                    "quy tắc tắt: {off}.",
-                    "Conventions: rate denominators {carried} dossiers carried over; outline profile: {profile}; "
-                    "rules switched off: {off}."),
+    "params_note": ("Quy ước: mẫu số của tỷ lệ {carried} hồ sơ kỳ trước chuyển sang; quy tắc tắt: {off}.",
+                    "Conventions: rate denominators {carried} dossiers carried over; rules switched off: {off}."),
+    "outline_profile": ("Khung đề mục", "Outline profile"),
     "carried_in": ("có tính", "include"),
     "carried_out": ("không tính", "exclude"),
     "none": ("không có", "none"),
@@ -120,6 +119,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "val_numerator": ("Tử số", "Numerator"),
     "val_denominator": ("Mẫu số", "Denominator"),
     "val_expected": ("Theo đối chiếu", "By the cross-check"),
+    "val_rows_first": ("Số dòng của bảng đầu", "Rows of the first table"),
+    "val_rows_copy": ("Số dòng của bảng lặp lại", "Rows of the repeated table"),
     "val_actual": ("Báo cáo ghi", "In the report"),
     "val_values_stated": ("Các giá trị được nêu", "Values stated"),
     "val_allocated": ("Kinh phí bố trí", "Allocated"),
@@ -146,6 +147,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "base not stated, each plausible base tried: {bases}"),
     "contents": ("Mục lục", "Contents"),
     "page_word": ("Trang", "Page"),
+    "no_number": ("chưa ghi số", "no number"),
+    "period_until": ("kỳ đến {end}", "period to {end}"),
+    "number_short": ("Số {number}", "No. {number}"),
+    "technical": ("Thông tin kỹ thuật", "Technical details"),
     "back_to_index": ("← Về trang tổng hợp", "← Back to the index"),
     "letter_link": ("Công văn đề nghị chỉnh sửa, giải trình (.docx)", "Letter asking to correct and explain (.docx)"),
     "print_note": ("Bản in: toàn văn báo cáo là phụ lục, có thể bỏ khi in (chọn trang).",
@@ -153,10 +158,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page_footer": ("{ward} · {report} · trang", "{ward} · {report} · page"),
     # source view
     "source_view": ("Văn bản báo cáo (đánh dấu kiểm tra)", "Report text (tick-marked)"),
-    "legend": ("✓ xanh: số liệu đã đối chiếu và khớp; đỏ: số liệu có sai lệch. Di chuột hoặc chọn "
-               "số liệu để xem phép kiểm tra.",
-               "green ✓: figure checked and agrees; red: figure in a failed check. Hover or focus a "
-               "figure to see the check."),
+    "legend": ("✓ xanh: số liệu đã đối chiếu và khớp; ✗ đỏ: số liệu có sai lệch.",
+               "green ✓: figure checked and agrees; red ✗: figure in a failed check."),
+    "legend_hint": ("Di chuột hoặc chọn số liệu để xem phép kiểm tra.", "Hover or focus a figure to see the check."),
     "table": ("Bảng", "Table"),
     "appendix": ("Phụ lục {id}", "Appendix {id}"),
     # appendix tables
@@ -167,6 +171,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quality": ("Độ tin cậy trích xuất", "Extraction quality"),
     "low_confidence": ("ĐỘ TIN CẬY THẤP: kiểm tra lại bảng này với văn bản gốc",
                        "LOW CONFIDENCE: check this table against the original"),
+    # each report against the ward's previous one
+    "previous": ("So với kỳ trước", "Against the previous report"),
+    "previous_intro": ("Các số liệu báo cáo này và báo cáo kỳ trước cùng nêu; vượt biên độ (theo danh mục chỉ số) "
+                       "được đánh dấu ⚠.",
+                       "Figures this report and the previous one both state; a change beyond the catalogue's "
+                       "tolerance is marked ⚠."),
+    "previous_pair": ("Báo cáo {current} so với báo cáo {previous}", "Report {current} against report {previous}"),
+    "previous_indicator": ("Chỉ số", "Indicator"),
+    "previous_before": ("Kỳ trước ({period})", "Previous ({period})"),
+    "previous_now": ("Kỳ này ({period})", "This report ({period})"),
+    "previous_change": ("Thay đổi", "Change"),
+    "previous_verdict": ("Đánh giá", "Assessment"),
+    "previous_beyond": ("⚠ Vượt biên độ {tolerance}", "⚠ Beyond {tolerance}"),
+    "previous_within": ("Trong biên độ {tolerance}", "Within {tolerance}"),
+    "previous_not_judged": ("Không so sánh (kỳ dài ngắn khác nhau hoặc số quá nhỏ)",
+                            "Not compared (periods of different length, or too small a figure)"),
+    "previous_unchanged": ("{n} số liệu không đổi", "{n} figures unchanged"),
+    "previous_none": ("Hai báo cáo không có số liệu chung để so sánh.", "The two reports state no figure in common."),
+    "tolerance_points": ("±{n} điểm %", "±{n} points"),
+    "tolerance_factor": ("gấp {n} lần", "×{n}"),
+    "points_change": ("{n} điểm %", "{n} points"),
     # charts
     "charts": ("Biểu đồ", "Charts"),
     "chart_targets": ("Chỉ tiêu và kết quả", "Targets and results"),

@@ -25,13 +25,15 @@ from wardaudit.render.templating import macros
 from wardaudit.render.wording import display_date, message, relation_text, value_rows
 from wardaudit.vi.numbers import display_number
 
-__all__ = ["header", "scorecard", "findings", "source_view", "appendix_tables", "all_checks", "chart",
+__all__ = ["header", "running_head", "previous_period", "scorecard", "findings", "source_view", "appendix_tables",
+           "all_checks", "chart",
            "charts_heading", "charts_section", "contents", "run_failed_banner", "place_evidence", "Placement",
            "SECTIONS"]
 
 # the page's sections, in the order the ward notebook shows them (ids of their headings)
 SECTIONS = (("sec-header", "header"), ("sec-score", "scorecard"), ("sec-findings", "findings"),
-            ("sec-charts", "charts"), ("sec-appendix", "appendix_tables"), ("sec-checks", "all_checks_title"),
+            ("sec-previous", "previous"), ("sec-charts", "charts"), ("sec-appendix", "appendix_tables"),
+            ("sec-checks", "all_checks_title"),
             ("sec-source", "source_view"))
 
 
@@ -63,7 +65,7 @@ def _report_data(r: Any, i: int, n: int, lang: str) -> dict[str, Any]:
     m, doc = r.meta, r.document
     period = m.period.to_dict() if m.period else {}
     dated = bool(m.period)
-    source = f" · {t('format', lang)}: {doc.format}" + (f" · {t('pages', lang)}: {doc.pages}" if doc.pages else "")
+    source = f" · {t('pages', lang)}: {doc.pages}" if doc.pages else ""
     rows = [_field(t("kind", lang), m.kind, lang),
             _field(t("period", lang), _period_text(period.get("start"), period.get("end"), lang) if dated else None,
                    lang),
@@ -71,8 +73,11 @@ def _report_data(r: Any, i: int, n: int, lang: str) -> dict[str, Any]:
             _field(t("date", lang), display_date(m.date.isoformat() if m.date else None), lang),
             _field(t("ward_in_report", lang), m.ward_name, lang),
             _field(t("signer", lang), m.signer, lang),
-            _code_field(t("sources", lang), doc.source, source), _code_field(t("sha256", lang), doc.sha256)]
+            _code_field(t("sources", lang), doc.source, source)]
+    # words an auditor does not need to read the page: kept for whoever checks the files, folded away
+    technical = [_field(t("format", lang), doc.format, lang), _code_field(t("sha256", lang), doc.sha256)]
     return {"heading": t("report_n", lang, i=i + 1, n=n, source=doc.source) if n > 1 else None, "rows": rows,
+            "technical": technical, "technical_label": t("technical", lang),
             "notes_label": t("notes", lang), "notes": list(doc.notes) + list(getattr(r, "notes", []) or [])}
 
 
@@ -86,15 +91,36 @@ def header(results: Any, params: Any = None, lang: str = "vi") -> str:
     if p is not None:
         off = ", ".join(getattr(p, "rules_off", []) or []) or t("none", lang)
         carried = t("carried_in" if getattr(p, "carried_over_in_denominator", True) else "carried_out", lang)
-        note = t("params_note", lang, carried=carried, off=off, profile=getattr(p, "outline_profile", "auto"))
+        note = t("params_note", lang, carried=carried, off=off)
     unread = _unread(results)
     data = {"title": t("title", lang, ward=" ".join(x for x in (level, ward) if x) or "?"),
             "unread": unread, "unread_label": t("unread", lang, n=len(unread)),
-            "contents_label": t("contents", lang), "contents": _contents_items(lang),
+            "contents_label": t("contents", lang), "contents": _contents_items(lang, len(results)),
             "heading": t("header", lang), "rows": _params_rows(p, ward, lang), "params_note": note,
+            "technical": [_field(t("outline_profile", lang), getattr(p, "outline_profile", None), lang)]
+            if p is not None else [], "technical_label": t("technical", lang),
             "no_reports": None if results else t("no_reports", lang),
             "reports": [_report_data(r, i, len(results), lang) for i, r in enumerate(results)]}
     return str(macros().header(data))
+
+
+def running_head(params: Any, results: Any, lang: str = "vi") -> str:
+    """What every printed page's head says: the unit, the latest report's number (or that it has none)
+    and its period (else its date), e.g. "xã An Bình · Số 12/BC-UBND · từ 04/05/2026 đến 10/05/2026"."""
+    results = all_results(results)
+    latest = results[-1].meta if results else None
+    ward = getattr(params, "ward", None) or (latest.ward_name if latest else None)
+    level = getattr(params, "level", None) or (latest.level if latest else None)
+    parts = [" ".join(x for x in (level, ward) if x)]
+    if latest is not None:
+        parts.append(t("number_short", lang, number=latest.number) if latest.number else t("no_number", lang))
+        if latest.period:
+            period = latest.period.to_dict()
+            parts.append(_period_text(period.get("start"), period.get("end"), lang) if period.get("start")
+                         else t("period_until", lang, end=display_date(period.get("end")) or "…"))
+        elif latest.date:
+            parts.append(display_date(latest.date.isoformat()))
+    return " · ".join(p for p in parts if p)
 
 
 def _unread(results: list[Any]) -> list[dict[str, str]]:
@@ -106,8 +132,10 @@ def _unread(results: list[Any]) -> list[dict[str, str]]:
     return [{"file": f, "reason": why} for f, why in seen.items()]
 
 
-def _contents_items(lang: str) -> list[tuple[str, str]]:
-    return [(sid, t(key, lang, n="").replace(" ()", "")) for sid, key in SECTIONS]
+def _contents_items(lang: str, n_reports: int = 1) -> list[tuple[str, str]]:
+    """The sections a page has: the comparison with the previous report only when there is one."""
+    return [(sid, t(key, lang, n="").replace(" ()", "")) for sid, key in SECTIONS
+            if sid != "sec-previous" or n_reports > 1]
 
 
 def contents(lang: str = "vi") -> str:
@@ -223,6 +251,85 @@ def all_checks(results: Any, lang: str = "vi") -> str:
     data = {"heading": t("all_checks_title", lang), "summary": t("all_checks", lang, n=len(checks)), "head": head,
             "rows": [_check_row(c, titles, lang) for c in checks], "none": t("no_checks", lang)}
     return str(macros().all_checks(data))
+
+
+def _report_name(meta: Any, lang: str) -> str:
+    """A report as the comparison names it: its number, else its period, else its date."""
+    if meta.number:
+        return t("number_short", lang, number=meta.number)
+    return _when(meta, lang)
+
+
+def _when(meta: Any, lang: str) -> str:
+    if meta.period:
+        period = meta.period.to_dict()
+        if period.get("start"):
+            return _period_text(period.get("start"), period.get("end"), lang)
+        return t("period_until", lang, end=display_date(period.get("end")) or "…")
+    return display_date(meta.date.isoformat()) if meta.date else "?"
+
+
+def _with_unit(value: float, unit: str | None, lang: str) -> str:
+    text = display_number(value, lang)
+    if not unit:
+        return text
+    return text + unit if unit.startswith("%") else f"{text} {unit}"
+
+
+def _signed(x: float, lang: str) -> str:
+    text = display_number(abs(x), lang)
+    return ("+" if x > 0 else "−" if x < 0 else "±") + text
+
+
+def _change_row(ch: Any, labels: Any, lang: str) -> dict[str, Any]:
+    """One line of the table: the indicator, both values, the change and the verdict."""
+    a = ch.previous
+    va, vb = ch.values
+    metric = labels.get(a.get("metric"))
+    # the row's own name (an indicator table's), else the catalogue's label, else the words it goes by
+    name = a.get("label") or (metric and (metric.label or (metric.phrases[0] if metric.phrases else None))) \
+        or str(a.get("metric"))
+    extra = ", ".join(str(x) for x in (a.get("scope"),) if x)
+    unit = a.get("unit")
+    tol = ch.tolerance
+    if tol.points is not None:
+        change = t("points_change", lang, n=_signed(round(vb - va, 4), lang))
+        tolerance = t("tolerance_points", lang, n=display_number(tol.points, lang))
+    else:
+        change = _signed(vb - va, lang) + (f" ({_signed(round(100 * (vb - va) / va, 1), lang)}%)" if va else "")
+        tolerance = t("tolerance_factor", lang, n=display_number(tol.factor, lang))
+    verdict = (t("previous_beyond", lang, tolerance=tolerance) if ch.beyond
+               else t("previous_within", lang, tolerance=tolerance) if ch.judged else t("previous_not_judged", lang))
+    return {"label": name[:1].upper() + name[1:] + (f" ({extra})" if extra else ""), "metric": a.get("metric"),
+            "before": _with_unit(va, unit, lang), "now": _with_unit(vb, unit, lang), "change": change,
+            "verdict": verdict, "beyond": ch.beyond, "judged": ch.judged, "same": va == vb}
+
+
+def previous_period(results: Any, lang: str = "vi") -> str:
+    """Each report of the ward against the one before it (newest first): the figures both state, with a
+    change beyond the catalogue's tolerance flagged as TREND002 flags it; nothing for a ward with one report."""
+    from wardaudit.catalogue import load_catalogue
+    from wardaudit.rules.trend import changes
+
+    results = all_results(results)
+    if len(results) < 2:
+        return ""
+    cat = load_catalogue()
+    pairs = []
+    for prev, cur in reversed(list(zip(results, results[1:], strict=False))):
+        rows = [_change_row(ch, cat, lang) for ch in changes(prev.facts, prev.meta, cur.facts, cur.meta)]
+        # the flagged first, then what moved, then (folded away) what did not
+        rows.sort(key=lambda r: (not r["beyond"], r["same"]))
+        pairs.append({"heading": t("previous_pair", lang, current=_report_name(cur.meta, lang),
+                                   previous=_report_name(prev.meta, lang)) if len(results) > 2 else None,
+                      "head": [t("previous_indicator", lang), t("previous_before", lang, period=_when(prev.meta, lang)),
+                               t("previous_now", lang, period=_when(cur.meta, lang)), t("previous_change", lang),
+                               t("previous_verdict", lang)],
+                      "rows": [r for r in rows if not r["same"]], "same": [r for r in rows if r["same"]],
+                      "same_label": t("previous_unchanged", lang, n=sum(r["same"] for r in rows))})
+    data = {"heading": t("previous", lang), "intro": t("previous_intro", lang), "pairs": pairs,
+            "none": t("previous_none", lang)}
+    return str(macros().previous(data))
 
 
 def charts_heading(lang: str = "vi") -> str:

@@ -159,9 +159,14 @@ def _mark_check(doc: Document, ci: int, c: CheckResult, pl: Placement, lang: str
 
 
 def _note(c: CheckResult, lang: str) -> str:
-    """What a mark's tooltip says: the rule, its message and the relation it checked."""
+    """What a mark's tooltip says: ✓ or ✗, the rule, its message and the relation it checked."""
     rel = relation_text(c.relation, lang)
-    return f"{c.rule}: {message(c.message, lang)}" + (f" ({rel})" if rel else "")
+    sign = STATUS_SIGNS.get(c.status, "·")
+    return f"{sign} {c.rule}: {message(c.message, lang)}" + (f" ({rel})" if rel else "")
+
+
+# each line of a tooltip says whether its check passed
+STATUS_SIGNS = {"pass": "✓", "fail": "✗"}
 
 
 def _candidates(doc: Document, ev: Evidence) -> list[tuple]:
@@ -314,7 +319,10 @@ class Segment:
 
     @property
     def title(self) -> str:
-        return "\n".join(self.mark.notes) if self.mark else ""
+        """The checks on this figure, one a line, the failed ones first."""
+        if not self.mark:
+            return ""
+        return "\n".join(sorted(self.mark.notes, key=lambda n: not n.startswith(STATUS_SIGNS["fail"])))
 
     @property
     def rules(self) -> str:

@@ -71,6 +71,10 @@ VALUE_ORDER = ("stated", "computed", "numerator", "denominator", "bases", "compu
                "parts")
 
 
+# what "expected" and "actual" mean for a rule where they are not a cross-check against a statement
+RULE_VALUE_NAMES = {"STRUCT005": {"expected": "val_rows_first", "actual": "val_rows_copy"}}
+
+
 def _decimals(v: float) -> int:
     s = f"{v:.6f}".rstrip("0")
     return len(s.split(".")[1]) if "." in s else 0
@@ -103,7 +107,8 @@ def value_rows(values: Mapping[str, Any], rule: str, lang: str = "vi") -> list[t
     for k in VALUE_ORDER:
         if k not in values or values[k] is None or (named and k in ("expected", "actual")):
             continue
-        name = "val_values_stated" if (k == "actual" and rule.startswith("XREF")) else f"val_{k}"
+        name = "val_values_stated" if (k == "actual" and rule.startswith("XREF")) else \
+            RULE_VALUE_NAMES.get(rule, {}).get(k, f"val_{k}")
         if rule.startswith("XREF") and k == "expected":
             continue
         text = format_value(values[k], lang, decimals if k == "computed" else None)

@@ -7,6 +7,7 @@ from collections import Counter
 from wardaudit.ingest.structure import roman_to_int
 from wardaudit.model.findings import Evidence
 from wardaudit.rules.base import AuditContext, Rule, rule
+from wardaudit.vi.text import shorten
 
 
 def _ordinal(number: str) -> tuple[str, int] | None:
@@ -121,9 +122,13 @@ def appendix_never_cited(rule: Rule, ctx: AuditContext):
         ok = a.id in cited
         yield rule.check(ok,
                      f"Phụ lục {a.id} được nhắc đến trong báo cáo" if ok else
-                     f"Phụ lục {a.id} ({a.title[:60]}) không được nhắc đến trong phần báo cáo / never cited",
+                     f"Phụ lục {a.id} ({shorten(a.title, 60)}) không được nhắc đến trong phần báo cáo / never cited",
                      {"actual": a.id}, [Evidence(section=f"Phụ lục {a.id}", quote=f"Phụ lục {a.id}. {a.title}"[:200],
-                                                 page=a.location.page, line=a.location.line, file=ctx.document.source)])
+                                                 page=a.location.page, line=a.location.line, file=ctx.document.source)],
+                     # the id keeps the basis it had when the message cut the title at 60 characters, so
+                     # the auditors' decisions recorded on it still attach
+                     key="" if ok else f"Phụ lục {a.id} ({a.title[:60]}) không được nhắc đến trong phần báo cáo "
+                                       "/ never cited")
 
 
 def _listed_rows(ctx, appendix_id):

@@ -14,21 +14,21 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from wardaudit.model.findings import CheckResult, Evidence
-from wardaudit.model.report import Period, ReportMeta
+from wardaudit.model.report import ReportMeta
+from wardaudit.rules._history import (
+    CUMULATIVE,
+    _fact_period,
+    _scope_label,
+    _unambiguous,
+    changes,
+)
 from wardaudit.rules.base import AuditContext, Rule, rule
 from wardaudit.vi.numbers import finite
 
-CUMULATIVE = "cumulative"
-# A figure whose own sentence says it is cumulative, when the extractor left the qualifier empty.
-_CUMULATIVE_WORDS = re.compile(r"\b(lũy kế|luỹ kế|cộng dồn|tính từ đầu năm)\b", re.IGNORECASE)
-#: How far apart two successive values must be (either way) to count as an order-of-magnitude jump.
-JUMP_FACTOR = 10.0
-#: A count jump is only reported when the larger value reaches this; 1 → 12 events is not a typo signal.
-JUMP_MIN_COUNT = 10
 #: Share of a task's key phrases (weighted) that one paragraph of the next report must contain.
 TASK_MATCH_THRESHOLD = 0.4
 
@@ -51,44 +51,6 @@ ubnd xã phường đặc khu ủy ban nhân dân địa phương địa bàn c�
 
 
 # --- shared helpers --------------------------------------------------------------------------
-
-def _public(fact: Any) -> dict[str, Any]:
-    if isinstance(fact, dict):
-        f = dict(fact)
-    elif hasattr(fact, "to_public"):
-        f = fact.to_public()
-    else:
-        f = dict(vars(fact))
-    if not f.get("qualifier") and _CUMULATIVE_WORDS.search(f.get("quote") or ""):
-        f["qualifier"] = CUMULATIVE
-    return f
-
-
-def _scope(f: dict[str, Any]) -> tuple:
-    return (f.get("metric"), f.get("unit"), f.get("kind"), f.get("qualifier"), f.get("scope"), f.get("role"),
-            f.get("group"))
-
-
-def _scope_label(scope: tuple) -> str:
-    metric, unit, _kind, qualifier, where, role, group = scope
-    extra = ", ".join(str(x) for x in (qualifier, where, role, group) if x)
-    return f"{metric} ({extra})" if extra else str(metric)
-
-
-def _unambiguous(facts: Iterable[Any], keep) -> dict[tuple, dict[str, Any]]:
-    """Scope → the one fact of that scope; scopes stated with two different values are dropped."""
-    seen: dict[tuple, dict[str, Any]] = {}
-    ambiguous: set[tuple] = set()
-    for raw in facts:
-        f = _public(raw)
-        if not f.get("metric") or finite(f.get("value")) is None or not keep(f):
-            continue
-        s = _scope(f)
-        if s in seen and finite(seen[s]["value"]) != finite(f["value"]):
-            ambiguous.add(s)
-        seen.setdefault(s, f)
-    return {s: f for s, f in seen.items() if s not in ambiguous}
-
 
 def _evidence(f: dict[str, Any], source: str | None = None) -> Evidence:
     return Evidence(section=f.get("section") or "", quote=f.get("quote") or "", page=_int(f.get("page")),
@@ -119,16 +81,6 @@ def _no_history(rule: Rule) -> CheckResult:
 def _report_label(meta: ReportMeta) -> str:
     end = meta.end
     return f"kỳ đến {end.isoformat()}" if end else "kỳ trước"
-
-
-def _days(period: Period | None) -> int | None:
-    return period.days if period else None
-
-
-def _fact_period(f: dict[str, Any]) -> Period | None:
-    """A figure's period of days ('start/end'); None for a cut-off ('@end') or none stated."""
-    p = Period.parse(f.get("period"))
-    return None if p is None or p.instant else p
 
 
 # --- TREND001 ---------------------------------------------------------------------------------
@@ -184,59 +136,62 @@ def cumulative_not_decreasing(rule: Rule, ctx: AuditContext) -> Iterator[CheckRe
 
 # --- TREND002 ---------------------------------------------------------------------------------
 
-def _comparable_periods(prev_meta: ReportMeta, meta: ReportMeta, a: dict, b: dict) -> bool:
-    """Figures of a week and of six months differ by design: compare like with like only."""
-    pa, pb = _fact_period(a), _fact_period(b)
-    da, db = _days(pa), _days(pb)
-    if da is None or db is None:
-        da, db = _days(prev_meta.period), _days(meta.period)
-    if da is not None and db is not None:
-        return max(da, db) <= 2 * min(da, db)
-    kinds = prev_meta.kind, meta.kind
-    return kinds[0] is not None and kinds[0] == kinds[1]
-
-
 @rule("TREND002")
 def no_order_of_magnitude_jump(rule: Rule, ctx: AuditContext) -> Iterator[CheckResult]:
-    """The same metric and scope, over periods of comparable length, should not grow tenfold or
-    shrink to a tenth between successive reports: such a jump is usually a misplaced thousands
-    separator ('1.250' read against '12.50'), a unit slip (triệu/tỷ) or a copied figure.
+    """The same metric and scope, over periods of comparable length, should not move beyond the
+    catalogue's tolerance between successive reports (metrics.yaml ``trend_tolerance``, or the
+    metric's own ``trend``): a rate by more than 2 percentage points, a count or a sum tenfold
+    or to a tenth. A tenfold jump is usually a misplaced thousands separator ('1.250' read
+    against '12.50'), a unit slip (triệu/tỷ) or a copied figure; a rate that moves by several
+    points in a week is a figure to explain.
 
-    It cannot say which of the two reports is wrong, and a real tenfold change (a new service
-    launched) is reported too; that is why the severity is a warning. Zero values, counts below
-    ten and figures over periods whose lengths differ more than twofold are not compared.
+    It cannot say which of the two reports is wrong, and a real change (a new service launched)
+    is reported too; that is why the severity is a warning. Counts and sums at zero, counts
+    below ten and figures over periods whose lengths differ more than twofold are not compared.
 
     Strength: inferred — the same metric across the ward's reports → warning.
 
     Okay: two successive weekly reports say 'tiếp nhận 125 hồ sơ' and 'tiếp nhận 131 hồ sơ'.
     Fail: two successive weekly reports say 'tiếp nhận 125 hồ sơ' and 'tiếp nhận 1.310 hồ sơ'.
+    Fail: two successive weekly reports say 'tỷ lệ số hóa hồ sơ đạt 97,5%' and 'tỷ lệ số hóa hồ sơ
+        đạt 92%'.
     """
     prev = _previous(ctx)
     if prev is None:
         yield _no_history(rule)
         return
-    keep = lambda f: f.get("qualifier") != "target"  # noqa: E731
-    before = _unambiguous(prev.facts, keep)
-    now = _unambiguous(ctx.facts, keep)
-    for scope in sorted(set(before) & set(now), key=repr):
-        a, b = before[scope], now[scope]
-        va, vb = finite(a["value"]), finite(b["value"])
-        if va <= 0 or vb <= 0 or not _comparable_periods(prev.meta, ctx.meta, a, b):
+    for ch in changes(prev.facts, prev.meta, ctx.facts, ctx.meta):
+        if not ch.judged:
             continue
-        if (a.get("kind") or b.get("kind")) == "count" and max(va, vb) < JUMP_MIN_COUNT:
+        va, vb = ch.values
+        label = _scope_label(ch.scope)
+        ev = (_evidence(ch.current, ctx.document.source), _evidence(ch.previous, prev.document.source))
+        if ch.tolerance.points is not None:
+            points = _fmt(ch.tolerance.points)
+            diff = round(vb - va, 4)
+            values = {"expected": va, "actual": vb, "previous": va, "current": vb, "change": diff,
+                      "tolerance": ch.tolerance.points}
+            if ch.beyond:
+                yield rule.failed(
+                    f"{label}: {_fmt(va)}% ({_report_label(prev.meta)}) → {_fmt(vb)}%, thay đổi "
+                    f"{_fmt(round(diff, 2))} điểm %, vượt biên độ {points} điểm / changed by {diff:+.2f} points, "
+                    f"beyond {ch.tolerance.points:g}", values, ev, key=f"TREND002:{label}")
+            else:
+                yield rule.passed(
+                    f"{label}: {_fmt(va)}% → {_fmt(vb)}%, trong biên độ {points} điểm / within "
+                    f"{ch.tolerance.points:g} points", values, ev)
             continue
         ratio = vb / va
-        label = _scope_label(scope)
+        factor = ch.tolerance.factor
         values = {"expected": va, "actual": vb, "previous": va, "current": vb, "ratio": round(ratio, 4)}
-        ev = (_evidence(b, ctx.document.source), _evidence(a, prev.document.source))
-        if ratio >= JUMP_FACTOR or ratio <= 1 / JUMP_FACTOR:
+        if ch.beyond:
             yield rule.failed(
                               f"{label}: {_fmt(va)} ({_report_label(prev.meta)}) → {_fmt(vb)}, "
                               f"gấp {_fmt(round(ratio, 2))} lần / changed ×{ratio:.2f}",
                               values, ev, key=f"TREND002:{label}")
         else:
             yield rule.passed(
-                              f"{label}: {_fmt(va)} → {_fmt(vb)}, thay đổi trong biên độ / within range",
+                              f"{label}: {_fmt(va)} → {_fmt(vb)}, không gấp {_fmt(factor)} lần / within ×{factor:g}",
                               values, ev)
 
 

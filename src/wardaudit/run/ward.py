@@ -96,8 +96,12 @@ def _page_title(plan: WardPlan) -> str:
     return f"{plan.params.ward} · wardaudit"
 
 
-def _running_head(plan: WardPlan) -> str:
-    return " · ".join(x for x in (plan.params.ward, ", ".join(s.path.name for s in plan.sources)) if x)
+def _running_head(plan: WardPlan, results: list[AuditResult] | None = None) -> str:
+    """The unit, its latest report's number and period (no file name); the unit alone when the audit
+    is not at hand (a failed run)."""
+    from wardaudit.render.page import running_head
+
+    return running_head(plan.params, results or [], plan.params.lang)
 
 
 def _provenance(plan: WardPlan, parameters: dict[str, Any], now: _dt.datetime, reason: str | None) -> dict[str, Any]:
@@ -112,7 +116,8 @@ def _provenance(plan: WardPlan, parameters: dict[str, Any], now: _dt.datetime, r
 
 
 def _present(plan: WardPlan, paths: Paths, store: WardStore, kernel: WarmKernel | None,
-             kernel_name: str, letter_link: str | None = None, phases: dict[str, float] | None = None) -> str | None:
+             kernel_name: str, letter_link: str | None = None, phases: dict[str, float] | None = None,
+             running_head: str | None = None) -> str | None:
     """Execute the page template and render the page; the one-line reason when the notebook failed."""
     import nbformat
 
@@ -132,7 +137,7 @@ def _present(plan: WardPlan, paths: Paths, store: WardStore, kernel: WarmKernel 
     store.failed_notebook_path.unlink(missing_ok=True)
     render_page(nbformat.reads(text, as_version=4), paths.ward_report(plan.slug), _page_title(plan),
                 stamp=local_stamp(now), lang=plan.params.lang, exclude_markdown=True, back_link="index.html",
-                running_head=_running_head(plan), letter_link=letter_link)
+                running_head=running_head or _running_head(plan), letter_link=letter_link)
     _lap(phases if phases is not None else {}, "html", t0)
     return None
 
@@ -186,7 +191,8 @@ def run_ward(plan: WardPlan, paths: Paths, *, kernel: WarmKernel | None = None, 
     _lap(phases, "charts", t0)
     # the page links the letter the last step writes when a finding is confirmed or queried
     letter_link = paths.ward_letter(plan.slug).name if letter_items(done.results, done.decisions) else None
-    reason = _present(plan, paths, store, kernel, kernel_name, letter_link, phases)
+    reason = _present(plan, paths, store, kernel, kernel_name, letter_link, phases,
+                      _running_head(plan, done.results))
     t0 = time.perf_counter()
     if reason:
         return _failed(plan, paths, store, reason, result, started)
