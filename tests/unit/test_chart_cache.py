@@ -70,3 +70,11 @@ def test_the_store_keeps_only_the_charts_the_page_shows(tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_shared_cache(monkeypatch):
     monkeypatch.setattr(chart_cache, "_shared", ChartCache())
+
+
+def test_a_chart_found_in_memory_is_kept_in_every_folder_that_asks_for_it(tmp_path):
+    cache = ChartCache()
+    first = ward_charts(_facts(), "vi", tmp_path / "a", cache=cache)
+    again = ward_charts(_facts(), "vi", tmp_path / "b", cache=cache)  # a copy's ward: same facts
+    assert cache.hits == len(first) and again == first
+    assert sorted(f.name for f in (tmp_path / "a").iterdir()) == sorted(f.name for f in (tmp_path / "b").iterdir())

@@ -94,16 +94,21 @@ class ChartCache:
     def get_or_draw(self, key: str, draw: Callable[[], bytes | None], folder: Path | None = None) -> bytes | None:
         """The chart kept under ``key``, else ``draw()`` (PNG bytes, or None for nothing to draw), kept."""
         found = self._read(key, folder)
-        if found is not _MISSING:
+        drawn = found is _MISSING
+        if drawn:
+            self.misses += 1
+            png = draw()
+            self._remember(key, png)
+        else:
             self.hits += 1
-            return found
-        self.misses += 1
-        png = draw()
-        self._remember(key, png)
+            png = found
         if folder is not None:
-            # a read-only or full disk: the chart is still on this page, only not kept
-            with contextlib.suppress(OSError):
-                write_bytes(folder / (f"{key}.png" if png is not None else f"{key}.none"), png or b"")
+            # found in memory (another ward with the same facts) or drawn: the folder gets it too, since the
+            # page's kernel reads it there; a read-only or full disk: the chart is still on this page
+            path = folder / (f"{key}.png" if png is not None else f"{key}.none")
+            if drawn or not path.is_file():
+                with contextlib.suppress(OSError):
+                    write_bytes(path, png or b"")
         return png
 
 
