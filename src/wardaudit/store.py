@@ -41,6 +41,7 @@ RUN = "run.json"
 NOTEBOOK = "ward_audit.ipynb"
 FAILED_NOTEBOOK = "ward_audit.failed.ipynb"
 RUN_LOG = "run.log"
+CHARTS = "charts"
 
 #: the digests a batch compares: what the audit read, the auditor's decisions, the page template
 DIGESTS = {"inputs": "inputs.sha256", "reviews": "reviews.sha256", "template": "notebook.sha256"}
@@ -176,6 +177,19 @@ class WardStore:
     def failed_notebook_path(self) -> Path:
         """The notebook of a run that failed, kept apart so the good one stays."""
         return self.folder / FAILED_NOTEBOOK
+
+    @property
+    def chart_folder(self) -> Path:
+        """The ward's drawn charts, by the hash of what each is drawn from (:mod:`wardaudit.render.chart_cache`)."""
+        return self.folder / CHARTS
+
+    def keep_charts(self, keys: Iterable[str]) -> None:
+        """Remove the drawn charts the ward's page no longer shows (those not in ``keys``)."""
+        keep = set(keys)
+        if self.chart_folder.is_dir():
+            for f in self.chart_folder.iterdir():
+                if f.is_file() and f.name.split(".", 1)[0] not in keep:
+                    f.unlink(missing_ok=True)
 
     @property
     def log_path(self) -> Path:

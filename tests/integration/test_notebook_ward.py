@@ -298,3 +298,31 @@ def test_the_project_root_is_a_parameter_and_the_workers_environment_is_left_alo
     assert result["status"] == "ok", result.get("reason")
     assert (paths.ward_processed("phu-thinh") / "findings.json").is_file()
     assert os.environ["WARDAUDIT_ROOT"] == str(elsewhere) and not any(elsewhere.iterdir())
+
+
+def test_a_batch_kernel_presents_without_the_auditing_or_drawing_stack(tmp_path, monkeypatch):
+    """The worker audits and draws; the kernel that runs the page only reads the store: it never loads
+    matplotlib, pandas or the auditing modules (a worker with its kernel stays small), and the charts the
+    page shows are the ones the worker drew."""
+    from jupyter_core.utils import run_sync
+
+    from wardaudit.run.ward import shutdown_warm_kernels, warm_kernel
+
+    paths = copy_project(tmp_path / "project", (SLUG,))
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))
+    try:
+        kernel = warm_kernel(paths)
+        result = execute_ward(SLUG, paths, reuse_kernel=True)
+        assert result["status"] == "ok", result.get("reason")
+        assert result["phases"]["charts"] > 0 and {"audit", "notebook", "html"} <= set(result["phases"])
+        out: list[str] = []
+        run_sync(kernel.kc.execute_interactive)(
+            "import sys; print(sorted(m for m in ('matplotlib', 'seaborn', 'pandas', 'wardaudit.audit', "
+            "'wardaudit.extract.facts') if m in sys.modules))", store_history=False, timeout=60,
+            output_hook=lambda msg: out.append(msg["content"]["text"]) if msg["msg_type"] == "stream" else None)
+        assert ast.literal_eval("".join(out)) == []
+        drawn = {f.stem for f in (paths.processed / SLUG / "charts").glob("*.png")}
+        html = Path(result["html"]).read_text(encoding="utf-8")
+        assert drawn and html.count('class="chart"') >= len(drawn)
+    finally:
+        shutdown_warm_kernels()

@@ -13,10 +13,11 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, review_of, sort_checks, summary, unchecked
-from wardaudit.render.charts import CHARTS, png_bytes
+from wardaudit.render.charts import png_bytes
 from wardaudit.render.evidence import all_results, findings, loc_label, rule_titles, source_view, table_data
 from wardaudit.render.messages import has, t
 from wardaudit.render.placement import Placement, place_evidence
@@ -335,21 +336,31 @@ def charts_heading(lang: str = "vi") -> str:
     return str(macros().heading("sec-charts", t("charts", lang)))
 
 
-def chart(fig: Any, key: str, lang: str = "vi") -> str:
+def chart(fig: Any, key: str, lang: str = "vi", *, png: bytes | None = None) -> str:
     """A chart as an embedded PNG with its caption, or a sentence saying there is nothing to draw.
 
-    ``key`` is the chart's message key (``chart_targets`` …). The figure is closed afterwards.
+    ``key`` is the chart's message key (``chart_targets`` …); ``fig`` a figure (saved here) or None, or
+    ``png`` the chart already saved (:mod:`wardaudit.render.chart_cache`).
     """
     title = t(key, lang)
-    png = None if fig is None else base64.b64encode(png_bytes(fig)).decode("ascii")
-    return str(macros().chart({"key": key, "title": title, "png": png,
+    if png is None and fig is not None:
+        png = png_bytes(fig)
+    shown = None if png is None else base64.b64encode(png).decode("ascii")
+    return str(macros().chart({"key": key, "title": title, "png": shown,
                                "nothing": t("nothing_to_draw", lang, chart=title)}))
 
 
-def charts_section(facts: Any, lang: str = "vi") -> str:
-    """Every chart of :data:`wardaudit.render.charts.CHARTS`, each drawn or said to have nothing to draw."""
-    facts = list(facts or [])
-    return charts_heading(lang) + "".join(chart(make(facts, lang), key, lang) for key, make in CHARTS)
+def charts_section(facts: Any, lang: str = "vi", cache_dir: str | Path | None = None) -> str:
+    """Every chart of :data:`wardaudit.render.charts.CHARTS`, each drawn or said to have nothing to draw.
+
+    A chart whose facts, language and package are unchanged is not drawn again
+    (:func:`~wardaudit.render.chart_cache.ward_charts`): it comes from this process's memory, or from
+    ``cache_dir`` where the batch's worker drew it.
+    """
+    from wardaudit.render.chart_cache import ward_charts
+
+    return charts_heading(lang) + "".join(chart(None, name, lang, png=png)
+                                          for name, _, png in ward_charts(facts, lang, cache_dir))
 
 
 def failure_page(slug: str, reason: str, lang: str = "vi") -> str:

@@ -28,10 +28,25 @@ __all__ = ["WARM_ENGINE", "WarmKernel", "WarmKernelEngine", "register_engine", "
 # Run silently (no history, no execution count) before each ward: IPython empties the user
 # namespace, the output cache and the In/Out history and restarts the execution counter at 1, as
 # on a fresh kernel. Imported modules stay: that is the point, and they hold no ward's data.
-_RESET_CODE = "get_ipython().reset(new_session=True)"
+# IPython's reset ends with a full garbage collection (gc.collect()), 0.15-0.2 s with pandas and
+# matplotlib loaded: more than a small ward's audit. The ward's objects are freed by their reference
+# counts as the namespace empties; only the young generations are collected here (cycles left in the
+# old one go at Python's own next full collection), which costs a few milliseconds.
+_RESET_CODE = """\
+def _wardaudit_reset():
+    import gc
+    full = gc.collect
+    gc.collect = lambda generation=2: full(min(generation, 1))
+    try:
+        get_ipython().reset(new_session=True)
+    finally:
+        gc.collect = full
+_wardaudit_reset()
+"""
 # run by the kernel as it starts, while the worker does its own start-up: the package modules
-# every ward's notebook imports (the names they bind are gone with the first reset)
-_WARMUP_IMPORTS = "import wardaudit.audit, wardaudit.render.page, wardaudit.run.ward"
+# every ward's notebook imports (the names they bind are gone with the first reset). Only what presents a
+# stored audit: the auditing stack, pandas and matplotlib stay out of a batch kernel unless a ward needs them
+_WARMUP_IMPORTS = "import wardaudit.run.present, wardaudit.render.page"
 
 
 class WarmKernel:

@@ -102,6 +102,37 @@ def execute_template(parameters: dict[str, Any], paths: Paths, *, kernel_name: s
     return nb, reason
 
 
+def _page_exporter_class() -> Any:
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    from wardaudit.run.canonical import canonical_html
+
+    class PageExporter(HTMLExporter):
+        """nbconvert's HTML exporter, with its closing BeautifulSoup round trip written in one pass
+        (:mod:`wardaudit.run.canonical`: the same bytes, a fraction of the time); where that pass is not
+        sure of the result, nbconvert's own path runs."""
+
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:
+            # what HTMLExporter.from_notebook_node does before its round trip
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(dict(resources or {}))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            fast = canonical_html(html)
+            if fast is None:
+                return super().from_notebook_node(nb, None, **kw)
+            return fast, resources
+
+    return PageExporter
+
+
 _exporters: dict[bool, Any] = {}
 
 
@@ -109,9 +140,7 @@ def _exporter(exclude_markdown: bool) -> Any:
     """One HTML exporter per process and option: building it (templates, filters) costs more than a
     render. It keeps no state from one notebook to the next."""
     if exclude_markdown not in _exporters:
-        from nbconvert import HTMLExporter
-
-        exporter = HTMLExporter(template_name="wardaudit", extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+        exporter = _page_exporter_class()(template_name="wardaudit", extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                                 exclude_markdown=exclude_markdown, embed_images=True)
         exporter.register_preprocessor(RunCleaner, enabled=True)

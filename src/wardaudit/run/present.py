@@ -39,6 +39,13 @@ class WardAudit:
         return self.results[-1] if self.results else None
 
     @property
+    def chart_cache(self) -> Path | None:
+        """The ward's drawn charts (:meth:`wardaudit.store.WardStore.chart_folder`), where the batch's worker
+        drew them; None for an audit made in this kernel (its charts are drawn here and kept in memory only:
+        nothing the batch owns is written)."""
+        return WardStore(self.paths, self.params.slug).chart_folder if self.stored else None
+
+    @property
     def facts(self) -> list[Any]:
         """The facts of the latest report (the charts show one report)."""
         return list(self.latest.facts) if self.latest else []
@@ -79,9 +86,7 @@ def load_ward(slug: str, *, root: str | Path | None = None, params: dict[str, An
         Notebook overrides; None keeps the parameters file's value. An override that changes the audit
         (rules, the carried-over convention, the outline profile) audits in the kernel.
     """
-    from wardaudit.audit import audit_reports
     from wardaudit.review.decisions import latest, load_decisions
-    from wardaudit.run.plan import plan_ward
 
     paths = paths or Paths(Path(root) if root else None)
     store = WardStore(paths, slug)
@@ -90,6 +95,10 @@ def load_ward(slug: str, *, root: str | Path | None = None, params: dict[str, An
         ward_params = WardParams(**params)
         results = store.load_audit(key)
     if results is None:
+        # the auditing stack is imported only here: a batch's kernel, which reads the store, never needs it
+        from wardaudit.audit import audit_reports
+        from wardaudit.run.plan import plan_ward
+
         if not params_file:
             _check_ward(slug, paths)
         overrides = {k: v for k, v in {"rules_off": list(rules_off) if rules_off is not None else None,

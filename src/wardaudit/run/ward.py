@@ -1,4 +1,4 @@
-"""One ward's run, as a chain of named steps: plan → audit → store → summarise → present → render → letter.
+"""One ward's run, as a chain of named steps: plan → audit → store → summarise → charts → present → render → letter.
 
 :func:`run_ward` is what a batch worker (or a Dask worker) runs for one ward, given its
 :class:`~wardaudit.run.plan.WardPlan`:
@@ -8,9 +8,11 @@
 2. **store** — the audit (JSON), findings.json with the auditor's decisions, facts.csv and the tables
    (:class:`~wardaudit.store.WardStore`);
 3. **summarise** — summary.json, what the index reads;
-4. **present** — papermill executes the page template, which reads the stored audit;
-5. **render** — nbconvert turns it into reports/<ward>.html;
-6. **letter** — reports/<ward>-giai-trinh.docx when a finding is queried or confirmed.
+4. **charts** — the page's charts drawn into the ward's store (:mod:`wardaudit.render.chart_cache`; a chart
+   whose facts did not change is not drawn again);
+5. **present** — papermill executes the page template, which reads the stored audit and the drawn charts;
+6. **render** — nbconvert turns it into reports/<ward>.html;
+7. **letter** — reports/<ward>-giai-trinh.docx when a finding is queried or confirmed.
 
 A run that fails never cuts a page down: nothing of the audit is written, and the page is rendered
 again from the last good run's executed notebook under a banner naming the failure (file and reason)
@@ -184,6 +186,9 @@ def run_ward(plan: WardPlan, paths: Paths, *, kernel: WarmKernel | None = None, 
         return _failed(plan, paths, store, e.one_line(), result, started)
     phases = done.phases
     result.update(audited=done.audited, counts=batch_counts(done.summary))
+    t0 = time.perf_counter()
+    _draw_charts(plan, done, store)
+    _lap(phases, "charts", t0)
     # the page links the letter the last step writes when a finding is confirmed or queried
     letter_link = paths.ward_letter(plan.slug).name if letter_items(done.results, done.decisions) else None
     reason = _present(plan, paths, store, kernel, kernel_name, letter_link, phases,
@@ -198,6 +203,16 @@ def run_ward(plan: WardPlan, paths: Paths, *, kernel: WarmKernel | None = None, 
                   phases=phases,
                   seconds=round(time.perf_counter() - started, 3))
     return result
+
+
+def _draw_charts(plan: WardPlan, done: StoredWard, store: WardStore) -> None:
+    """The charts step: the page's charts drawn here, in the worker, into the ward's chart folder, where the
+    page's notebook finds them (a chart whose facts did not change is found, not drawn); charts the page no
+    longer shows are removed."""
+    from wardaudit.render.chart_cache import ward_charts
+
+    facts = done.results[-1].facts if done.results else []
+    store.keep_charts(key for _, key, _ in ward_charts(facts, plan.params.lang, store.chart_folder))
 
 
 def _failed(plan: WardPlan, paths: Paths, store: WardStore, reason: str, result: dict[str, Any],

@@ -39,11 +39,25 @@ def report_facts(w: WardRecord, doc: dict[str, Any]):
 def ward_facts(facts, metric: str):
     """The rows of ``metric`` that are the ward's own results: not targets, not the province's
     or the whole table's figure, with a numeric value; in reading order."""
-    import numpy as np
-
     if facts is None or facts.empty or "metric" not in facts.columns or "value" not in facts.columns:
         return None
-    rows = facts[(facts["metric"] == metric).to_numpy(dtype=bool)]
+    groups = _own_rows(facts)
+    return groups[metric] if metric in groups else facts.iloc[0:0]
+
+
+# the last few facts tables, each with its own rows by metric: an indicator looks up one metric at a time and
+# a report has about fifteen to look up (the table is held, so its id is not reused while it is here)
+_OWN: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def _own_rows(facts) -> dict[str, Any]:
+    """The ward's own rows of ``facts`` (see :func:`ward_facts`), sorted in reading order, by metric."""
+    import numpy as np
+
+    hit = _OWN.get(id(facts))
+    if hit is not None and hit[0] is facts:
+        return hit[1]
+    rows = facts[facts["metric"].notna().to_numpy(dtype=bool)]
     if "qualifier" in rows.columns:
         rows = rows[(rows["qualifier"].fillna("") != "target").to_numpy(dtype=bool)]
     if "scope" in rows.columns:
@@ -53,7 +67,11 @@ def ward_facts(facts, metric: str):
     if "page" in rows.columns and "line" in rows.columns and not rows.empty:
         rows = rows.assign(_p=rows["page"].map(lambda x: num(x) or 0), _l=rows["line"].map(lambda x: num(x) or 0))
         rows = rows.sort_values(["_p", "_l"], kind="stable").drop(columns=["_p", "_l"])
-    return rows
+    groups = {m: g for m, g in rows.groupby("metric", sort=False)} if not rows.empty else {}
+    if len(_OWN) >= 8:
+        _OWN.clear()
+    _OWN[id(facts)] = (facts, groups)
+    return groups
 
 
 def record(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,141 @@
+"""The page body as nbconvert's HTML exporter leaves it, written in one pass instead of a parse tree.
+
+nbconvert's :class:`~nbconvert.HTMLExporter` ends every export by parsing the whole body with
+BeautifulSoup (``html.parser``) and writing it back, to add an ``alt`` text to images that lack one. On a
+ward page that round trip costs more than the rest of the export: every tag of the report's text
+(thousands of tick marks) becomes an object. Writing it back is a function of the tags, in order: sorted
+attributes, ``&``, ``<`` and ``>`` escaped, character references resolved, a text of spaces alone made one
+space or one line break (outside ``pre`` and ``textarea``), void tags closed as ``<br/>``, the contents of
+``style`` and ``script`` as they are. :func:`canonical_html` does that while reading the tags with the
+standard library's parser; for anything it does not know to be written the same way (a tag left open or
+closed out of order, a rare character reference, a declaration), it answers None and the exporter takes
+nbconvert's own path. ``tests/unit/test_canonical.py`` holds the two to the same bytes.
+"""
+from __future__ import annotations
+
+from html.entities import name2codepoint
+from html.parser import HTMLParser
+
+__all__ = ["MISSING_ALT", "canonical_html"]
+
+#: what nbconvert's exporter gives an image without an ``alt``
+MISSING_ALT = "No description has been provided for this image"
+_VOID = frozenset("area base basefont bgsound br col command embed frame hr image img input isindex keygen link "
+                  "menuitem meta nextid param source spacer track wbr".split())
+_MULTI = frozenset({"class", "rel", "rev", "accept-charset", "headers", "accesskey", "dropzone"})
+_RAW = frozenset({"script", "style"})
+_KEEP_SPACE = frozenset({"pre", "textarea"})
+_SPACES = frozenset("\x20\x0a\x09\x0c\x0d")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\xa0"}
+
+
+class _Unsure(Exception):
+    """Input whose written-back form this module does not reproduce: the caller takes the slow path."""
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(name: str, value: str | None) -> str:
+    if value is None:
+        return f" {name}"
+    if name in _MULTI:
+        value = " ".join(value.split())
+    value = _escape(value)
+    quote = '"'
+    if '"' in value:
+        if "'" in value:
+            value = value.replace('"', "&quot;")
+        else:
+            quote = "'"
+    return f" {name}={quote}{value}{quote}"
+
+
+class _Writer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.text: list[str] = []
+        self.open: list[str] = []
+
+    def _flush(self) -> None:
+        if not self.text:
+            return
+        data = "".join(self.text)
+        self.text = []
+        if not any(t in _KEEP_SPACE for t in self.open) and all(c in _SPACES for c in data):
+            data = "\n" if "\n" in data else " "
+        self.out.append(data if self.open and self.open[-1] in _RAW else _escape(data))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._flush()
+        found: dict[str, str | None] = {}
+        for k, v in attrs:
+            found[k] = "" if v is None else v  # html.parser gives None for a bare name; bs4 keeps ''
+        if tag == "img" and "alt" not in found:
+            found["alt"] = MISSING_ALT
+        self.out.append(f"<{tag}{''.join(_attribute(k, v) for k, v in sorted(found.items()))}")
+        if tag in _VOID:
+            self.out.append("/>")
+        else:
+            self.out.append(">")
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID:
+            raise _Unsure(tag)
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._flush()
+        if tag in _VOID or not self.open or self.open[-1] != tag:
+            raise _Unsure(tag)
+        self.open.pop()
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in _NAMED and name not in name2codepoint:
+            raise _Unsure(name)
+        self.text.append(_NAMED.get(name) or chr(name2codepoint[name]))
+
+    def handle_charref(self, name: str) -> None:
+        code = int(name[1:], 16) if name[:1] in "xX" else int(name)
+        if 0x80 <= code < 0xA0 or code < 0x20 and code not in (9, 10, 13) or 0xD800 <= code < 0xE000 \
+                or code > 0x10FFFF:
+            raise _Unsure(name)  # windows-1252 guesses and other repairs
+        self.text.append(chr(code))
+
+    def handle_comment(self, data: str) -> None:
+        self._flush()
+        if not any(t in _KEEP_SPACE for t in self.open) and all(c in _SPACES for c in data):
+            # an empty one too: BeautifulSoup treats a comment's text as a string of spaces
+            data = "\n" if "\n" in data else " "
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        raise _Unsure(decl)
+
+    def handle_pi(self, data: str) -> None:
+        raise _Unsure(data)
+
+    def unknown_decl(self, data: str) -> None:
+        raise _Unsure(data)
+
+
+def canonical_html(html: str) -> str | None:
+    """``html`` as BeautifulSoup (``html.parser``) writes it back, with the image ``alt`` nbconvert adds;
+    None when this module is not sure to write it the same way."""
+    writer = _Writer()
+    try:
+        writer.feed(html)
+        writer.close()
+        writer._flush()
+    except (_Unsure, ValueError):
+        return None
+    if writer.open or writer.rawdata:
+        return None
+    return "".join(writer.out)
