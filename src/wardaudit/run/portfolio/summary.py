@@ -4,9 +4,9 @@ The ward run writes it next to findings.json (:func:`write_summary`, called by t
 worker that ran the ward): counts by status, severity and review state, the failures by rule
 family and by rule, the unchecked share, the period, province and level, the standard indicators
 and the province-wide figures the PORT checks compare with each report's shingle sketch (copies,
-PORT003), a short trend when the ward has several reports (failed checks per report, and each standard
-indicator of the latest report against the previous one: :mod:`wardaudit.run.portfolio.trend`), the ward's rows of the findings export,
-its unit's code and each report's period, date and kind (who reported when:
+PORT003), a short trend when the ward has several reports (failed checks per report, and each
+standard indicator of the latest report against the previous one: :mod:`wardaudit.run.portfolio.trend`),
+the ward's rows of the findings export, its unit's code and each report's period, date and kind (who reported when:
 :mod:`wardaudit.run.portfolio.coverage`). The portfolio then reads these summaries,
 never the wards' full facts; a summary older than its findings.json (the notebook was run by
 hand) is rebuilt from it.
