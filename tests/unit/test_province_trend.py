@@ -110,3 +110,22 @@ def test_a_small_move_is_shown_within_its_tolerance(tmp_path, seed_text):
     s = _section(_province_page(tmp_path, seed_text, "98,9%"))
     cls, cells = next((cls, cells) for cls, cells in s.tables["rate.digitised"] if cells and cells[0] == "Hai Kỳ")
     assert cls == "within" and cells[3] == "−1 điểm %" and cells[4] == "Trong biên độ ±2 điểm %", cells
+
+
+def test_a_province_of_100_wards_each_flagged_on_every_indicator_stays_small():
+    from wardaudit.rules.portfolio import load_targets
+    from wardaudit.run.portfolio.pages import environment
+    from wardaudit.run.portfolio.trend import indicator_trend_view
+
+    keys = [i["key"] for i in load_targets()["indicators"]]
+    rows = [{"ward": f"Phường Số {i}", "slug": f"phuong-so-{i}", "html": True} for i in range(100)]
+    pair = {"previous_end": "2026-05-07", "end": "2026-05-14",
+            "rows": [{"indicator": k, "previous": 99.9, "current": 50.5, "judged": True, "beyond": True,
+                      "tolerance": {"points": 2.0, "factor": None}} for k in keys]}
+    view = indicator_trend_view(rows, {r["slug"]: {"indicator_trend": pair} for r in rows})
+    assert [len(ind["rows"]) for ind in view["indicators"]] == [100] * len(keys)
+    macro = environment().get_template("portfolio_trend.html.j2").module.indicator_trend
+    html = str(macro(view, "../"))
+    assert html.count('class="beyond"') == 100 * len(keys)
+    # every ward on every indicator: well under the province page's 1 MB, with room for its other sections
+    assert len(html.encode("utf-8")) < 400_000, len(html.encode("utf-8"))
