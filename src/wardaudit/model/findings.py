@@ -24,6 +24,9 @@ class Evidence:
     figure: str | None = None  # the figure as written in the quote ("1.234"), for tick marks
     sheet: str | None = None  # read from a workbook: the sheet and the cell ('C12')
     cell: str | None = None
+    # the id of the fact quoted (facts.csv's ``id``), when the evidence is a fact: which checks used the very
+    # same figure (wardaudit.render.causes). Kept in the ward's store, not written to findings.json.
+    fact: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {"section": self.section, "quote": self.quote, "page": self.page, "line": self.line}

@@ -10,6 +10,7 @@ from typing import Any
 
 from wardaudit.model.document import Block, Document
 from wardaudit.model.findings import SEVERITY_ORDER, CheckResult, Evidence, review_of
+from wardaudit.render.causes import causes
 from wardaudit.render.messages import t
 from wardaudit.render.placement import Placement, anchor_prefix, place_evidence, segments
 from wardaudit.render.templating import macros
@@ -134,14 +135,24 @@ def _gone_data(gone: list[Any], lang: str) -> dict[str, Any]:
 
 
 def _failures(results: list[Any], lang: str) -> list[tuple]:
-    """(check, index, placement, result) of every failed check, worst first."""
+    """(check, index, placement, result, the check it follows from or None) of every failed check, worst first."""
     items = []
     for i, r in enumerate(results):
         checks = list(r.checks)
         pl = place_evidence(r.document, checks, anchor_prefix(i, len(results)), lang)
-        items.extend((SEVERITY_ORDER.get(c.severity, 9), c.rule, i, ci, c, pl)
+        cause_of = causes(checks)
+        items.extend((SEVERITY_ORDER.get(c.severity, 9), c.rule, i, ci, c, pl,
+                      checks[cause_of[ci]] if ci in cause_of else None)
                      for ci, c in enumerate(checks) if c.status == "fail")
-    return [(c, ci, pl, results[i]) for _, _, i, ci, c, pl in sorted(items, key=lambda x: x[:4])]
+    return [(c, ci, pl, results[i], cause) for _, _, i, ci, c, pl, cause in sorted(items, key=lambda x: x[:4])]
+
+
+def _follows_data(cause: CheckResult | None, titles: Mapping[str, str], lang: str) -> dict[str, Any] | None:
+    """What a consequence's card says of its cause: the words, the cause's rule and title, its card's anchor."""
+    if cause is None:
+        return None
+    return {"label": t("follows_from", lang), "rule": cause.rule, "title": titles.get(cause.rule, ""),
+            "anchor": f"f-{cause.id}"}
 
 
 def findings(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None = None) -> str:
@@ -156,11 +167,12 @@ def findings(results: Any, lang: str = "vi", reviews: Mapping[str, Any] | None =
     reviewing, reviews = reviews is not None, reviews or {}
     failures = _failures(results, lang)
     shown, dismissed = [], []
-    for c, ci, pl, r in failures:
+    for c, ci, pl, r, cause in failures:
         d = review_of(reviews, c)
         review = _review_data(d, lang) if reviewing else None
         source = r.document.source if len(results) > 1 else None
         item = _finding_data(c, ci, pl, titles.get(c.rule, ""), source, review, lang, r.document)
+        item["follows"] = _follows_data(cause, titles, lang)
         item["queried"] = d is not None and d.status == "query"
         (dismissed if d is not None and d.status == "dismissed" else shown).append(item)
     current = {i for c, *_ in failures for i in (c.id, c.legacy_id)}

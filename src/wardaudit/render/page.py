@@ -25,8 +25,8 @@ from wardaudit.render.templating import macros
 from wardaudit.render.wording import display_date, message, relation_text, value_rows
 from wardaudit.vi.numbers import display_number
 
-__all__ = ["header", "running_head", "previous_period", "scorecard", "findings", "source_view", "appendix_tables",
-           "all_checks", "chart",
+__all__ = ["header", "running_head", "previous_period", "change_words", "scorecard", "findings", "source_view",
+           "appendix_tables", "all_checks", "chart",
            "charts_heading", "charts_section", "contents", "run_failed_banner", "place_evidence", "Placement",
            "SECTIONS"]
 
@@ -290,19 +290,25 @@ def _change_row(ch: Any, labels: Any, lang: str) -> dict[str, Any]:
     name = a.get("label") or (metric and (metric.label or (metric.phrases[0] if metric.phrases else None))) \
         or str(a.get("metric"))
     extra = ", ".join(str(x) for x in (a.get("scope"),) if x)
-    unit = a.get("unit")
-    tol = ch.tolerance
+    return {"label": name[:1].upper() + name[1:] + (f" ({extra})" if extra else ""), "metric": a.get("metric"),
+            **change_words(va, vb, a.get("unit"), ch.tolerance, ch.judged, ch.beyond, lang)}
+
+
+def change_words(va: float, vb: float, unit: str | None, tol: Any, judged: bool, beyond: bool,
+                 lang: str = "vi") -> dict[str, Any]:
+    """How a change is written wherever one is shown (this page's "So với kỳ trước" table, the province
+    page's indicators over time): both values with their unit, the change (points for a rate judged by
+    points), the verdict against ``tol`` (a :class:`wardaudit.catalogue.Tolerance`)."""
     if tol.points is not None:
         change = t("points_change", lang, n=_signed(round(vb - va, 4), lang))
         tolerance = t("tolerance_points", lang, n=display_number(tol.points, lang))
     else:
         change = _signed(vb - va, lang) + (f" ({_signed(round(100 * (vb - va) / va, 1), lang)}%)" if va else "")
         tolerance = t("tolerance_factor", lang, n=display_number(tol.factor, lang))
-    verdict = (t("previous_beyond", lang, tolerance=tolerance) if ch.beyond
-               else t("previous_within", lang, tolerance=tolerance) if ch.judged else t("previous_not_judged", lang))
-    return {"label": name[:1].upper() + name[1:] + (f" ({extra})" if extra else ""), "metric": a.get("metric"),
-            "before": _with_unit(va, unit, lang), "now": _with_unit(vb, unit, lang), "change": change,
-            "verdict": verdict, "beyond": ch.beyond, "judged": ch.judged, "same": va == vb}
+    verdict = (t("previous_beyond", lang, tolerance=tolerance) if beyond
+               else t("previous_within", lang, tolerance=tolerance) if judged else t("previous_not_judged", lang))
+    return {"before": _with_unit(va, unit, lang), "now": _with_unit(vb, unit, lang), "change": change,
+            "verdict": verdict, "beyond": beyond, "judged": judged, "same": va == vb}
 
 
 def previous_period(results: Any, lang: str = "vi") -> str:

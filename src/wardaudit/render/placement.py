@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from wardaudit.model.document import Document, Location
 from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.render.causes import causes
+from wardaudit.render.messages import t
 from wardaudit.render.wording import message, relation_text
 
 __all__ = ["Placement", "Mark", "Segment", "place_evidence", "segments", "anchor_prefix"]
@@ -37,6 +39,9 @@ class Mark:
     status: str
     notes: list[str]
     rules: list[str]
+    # a consequence's note → (its cause's note, the words naming the cause when the cause is not on this
+    # figure, the word marking it when it is listed under its cause)
+    follows: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,9 +130,11 @@ def _names_the_expected(c: CheckResult, ev: Evidence) -> bool:
 def place_evidence(doc: Document, checks: Sequence[CheckResult], prefix: str = "", lang: str = "vi") -> Placement:
     """Locate every evidence of ``checks`` in ``doc`` (see the module docstring)."""
     pl = Placement(ids=_anchor_ids(doc, prefix))
+    cause_of = causes(checks)
     for ci, c in enumerate(checks):
         if c.status in ("pass", "fail"):
-            _mark_check(doc, ci, c, pl, lang)
+            cause = checks[cause_of[ci]] if ci in cause_of else None
+            _mark_check(doc, ci, c, pl, lang, cause)
         else:
             _link_check(doc, ci, c, pl)
     return pl
@@ -139,9 +146,14 @@ def _link_check(doc: Document, ci: int, c: CheckResult, pl: Placement) -> None:
         pl.links[(ci, ei)] = _link_only(doc, ev, pl)
 
 
-def _mark_check(doc: Document, ci: int, c: CheckResult, pl: Placement, lang: str) -> None:
-    """Link each evidence of a passed or failed check and mark its figure (each figure once)."""
+def _mark_check(doc: Document, ci: int, c: CheckResult, pl: Placement, lang: str,
+                cause: CheckResult | None = None) -> None:
+    """Link each evidence of a passed or failed check and mark its figure (each figure once); a consequence's
+    note remembers its cause's (:func:`wardaudit.render.causes.causes`)."""
     claimed: set[tuple] = set()
+    note = _note(c, lang)
+    follows = {note: (_note(cause, lang), t("consequence_of", lang, rule=cause.rule), t("consequence", lang))
+               } if cause else {}
     for ei, ev in enumerate(c.evidence):
         target, span, link = _locate(doc, ev, pl, claimed)
         pl.links[(ci, ei)] = link
@@ -155,7 +167,7 @@ def _mark_check(doc: Document, ci: int, c: CheckResult, pl: Placement, lang: str
             pl.unplaced += 1
             continue
         claimed.add((target, span))
-        pl.marks.setdefault(target, []).append(Mark(span[0], span[1], c.status, [_note(c, lang)], [c.rule]))
+        pl.marks.setdefault(target, []).append(Mark(span[0], span[1], c.status, [note], [c.rule], dict(follows)))
 
 
 def _note(c: CheckResult, lang: str) -> str:
@@ -167,6 +179,8 @@ def _note(c: CheckResult, lang: str) -> str:
 
 # each line of a tooltip says whether its check passed
 STATUS_SIGNS = {"pass": "✓", "fail": "✗"}
+# a consequence's line under its cause's
+CONSEQUENCE_INDENT = "   ↳ "
 
 
 def _candidates(doc: Document, ev: Evidence) -> list[tuple]:
@@ -301,8 +315,9 @@ def _merge(marks: list[Mark]) -> list[Mark]:
             last.status = "fail" if "fail" in (last.status, m.status) else last.status
             last.notes = last.notes + [n for n in m.notes if n not in last.notes]
             last.rules = last.rules + [r for r in m.rules if r not in last.rules]
+            last.follows = {**last.follows, **m.follows}
         else:
-            out.append(Mark(m.start, m.end, m.status, list(m.notes), list(m.rules)))
+            out.append(Mark(m.start, m.end, m.status, list(m.notes), list(m.rules), dict(m.follows)))
     return out
 
 
@@ -319,10 +334,23 @@ class Segment:
 
     @property
     def title(self) -> str:
-        """The checks on this figure, one a line, the failed ones first."""
+        """The checks on this figure, one a line, the failed ones first; a consequence whose cause is on
+        this figure too is indented under it ("   ↳ ✗ …"), else its line names the cause."""
         if not self.mark:
             return ""
-        return "\n".join(sorted(self.mark.notes, key=lambda n: not n.startswith(STATUS_SIGNS["fail"])))
+        notes = sorted(self.mark.notes, key=lambda n: not n.startswith(STATUS_SIGNS["fail"]))
+        follows = self.mark.follows
+        under: dict[str, list[str]] = {}
+        for n in notes:
+            if n in follows and follows[n][0] in notes:
+                under.setdefault(follows[n][0], []).append(n)
+        lines = []
+        for n in notes:
+            if n in follows and follows[n][0] in notes:
+                continue
+            lines.append(f"{n} ({follows[n][1]})" if n in follows else n)
+            lines.extend(f"{CONSEQUENCE_INDENT}{k} ({follows[k][2]})" for k in under.get(n, []))
+        return "\n".join(lines)
 
     @property
     def rules(self) -> str:

@@ -10,7 +10,8 @@ from wardaudit.vi.numbers import format_number, tolerance
 
 def ev(fact) -> Evidence:
     return Evidence(section=fact.section, quote=fact.quote, page=fact.page, line=fact.line, file=fact.file,
-                    figure=fact.raw, sheet=getattr(fact, "sheet", None), cell=getattr(fact, "cell", None))
+                    figure=fact.raw, sheet=getattr(fact, "sheet", None), cell=getattr(fact, "cell", None),
+                    fact=getattr(fact, "id", None))
 
 
 def fmt(v: float, decimals: int | None = None) -> str:

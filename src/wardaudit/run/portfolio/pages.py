@@ -18,7 +18,7 @@ from wardaudit.run.portfolio.words import word
 
 TEMPLATES = {"index": "index.html.j2", "province": "province.html.j2"}
 TEMPLATE_FILES = ("portfolio_base.html.j2", "portfolio_macros.html.j2", "index.html.j2", "province.html.j2",
-                  "portfolio.css", "portfolio.js")
+                  "portfolio_trend.html.j2", "portfolio.css", "portfolio.js")
 
 
 def _read(name: str) -> str:

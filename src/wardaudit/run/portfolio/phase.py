@@ -24,6 +24,7 @@ from wardaudit.run.portfolio.coverage import build_coverage
 from wardaudit.run.portfolio.exports import frame_of_rows, port_checks_frame, wards_frame, write_exports
 from wardaudit.run.portfolio.model import batch_entries, read_json, ward_slugs
 from wardaudit.run.portfolio.pages import render_task, templates_digest
+from wardaudit.run.portfolio.trend import indicator_trend_view
 from wardaudit.run.portfolio.triage import load_summaries, province_slugs, run_status, ward_rows
 from wardaudit.run.portfolio.views import (
     INDEX_MAX_MISSING,
@@ -89,6 +90,7 @@ def _province_view(name: str, rows: list[dict[str, Any]], ctx: dict[str, Any], l
             "overview": overview_view(rows, [summaries[s] for s in slugs], ctx["titles"]),
             "filters": filters_view(rows, lang, with_province=False), "heatmap": heatmap_view(rows, summaries, lang),
             "indicators": indicators_view(rows, ctx["units"], lang), "trends": trends_view(rows, summaries),
+            "indicator_trend": indicator_trend_view(rows, summaries, lang),
             "port": port_view(port, lang)}
 
 

@@ -4,8 +4,9 @@ The ward run writes it next to findings.json (:func:`write_summary`, called by t
 worker that ran the ward): counts by status, severity and review state, the failures by rule
 family and by rule, the unchecked share, the period, province and level, the standard indicators
 and the province-wide figures the PORT checks compare with each report's shingle sketch (copies,
-PORT003), a short trend when the ward has several reports, the ward's rows of the findings export,
-its unit's code and each report's period, date and kind (who reported when:
+PORT003), a short trend when the ward has several reports (failed checks per report, and each
+standard indicator of the latest report against the previous one: :mod:`wardaudit.run.portfolio.trend`),
+the ward's rows of the findings export, its unit's code and each report's period, date and kind (who reported when:
 :mod:`wardaudit.run.portfolio.coverage`). The portfolio then reads these summaries,
 never the wards' full facts; a summary older than its findings.json (the notebook was run by
 hand) is rebuilt from it.
@@ -24,6 +25,7 @@ from wardaudit.run.portfolio.charts import family
 from wardaudit.run.portfolio.exports import failed_rows
 from wardaudit.run.portfolio.indicators import port_unit, report_facts, report_indicators
 from wardaudit.run.portfolio.model import WardRecord, fill_record, read_ward, report_end
+from wardaudit.run.portfolio.trend import indicator_changes
 from wardaudit.store import WardStore
 
 SUMMARY_SCHEMA = "wardaudit.summary/1"
@@ -102,7 +104,7 @@ def summary_of(w: WardRecord) -> dict[str, Any]:
             "status": w.status, "reason": w.reason, "reports": len(w.reports), "kind": report.get("kind"),
             "period": report.get("period") or {}, "report_end": report_end(doc) or None,
             "counts": _counts(doc), "score": score(doc.get("checks") or []), "families": _families(doc),
-            "rules": _rules(w.reports), "trend": _trend(w),
+            "rules": _rules(w.reports), "trend": _trend(w), "indicator_trend": indicator_changes(w),
             "port": {"has_report": unit.has_report, "province_wide": unit.province_wide,
                      "indicators": unit.indicators, "reports": unit.reports},
             "findings": failed_rows(w.slug, w.ward, w.province, w.reports),
