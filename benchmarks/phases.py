@@ -18,7 +18,8 @@ from pathlib import Path
 
 NAMES = {"audit": "audit (read, facts, relations, rules)", "store": "store (audit.json, findings, facts, tables)",
          "summary": "summary.json", "notebook": "page template executed (papermill, warm kernel)",
-         "html": "HTML (nbconvert)", "read": "read the reports", "letter": "letter"}
+         "html": "HTML (nbconvert)", "read": "read the reports", "letter": "letter",
+         "charts": "charts (drawn in the worker, or found)"}
 
 
 def main(root: Path) -> dict:
