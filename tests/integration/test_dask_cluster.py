@@ -125,7 +125,8 @@ def test_province_pages_render_on_the_cluster(tmp_path, cluster, monkeypatch):
         task = ("province/x.html", "province", {"title": "<T>", "rows": [], "coverage": None, "overview": {
             "wards": 0, "failed": 0, "with_errors": 0, "no_report": 0, "top_rules": [], "titles": {}},
             "filters": [], "heatmap": {"families": [], "rows": []},
-            "indicators": {"keys": [], "rows": []}, "trends": [], "port": {"rows": [], "heads": {}, "more": ""}},
+            "indicators": {"keys": [], "rows": []}, "trends": [], "indicator_trend": None,
+                "port": {"rows": [], "heads": {}, "more": ""}},
             "vi", "now")
         remote = engine.map(render_task, [task, task])
         assert remote == [render_task(task)] * 2 and "<title>&lt;T&gt;</title>" in remote[0][1]

@@ -217,6 +217,7 @@ def test_printed_on_a4_without_controls_with_a_running_head(browser, site, tmp_p
     for p in pages:  # the running head on every page, the time it was made at its foot
         assert "Tổng hợp kiểm tra báo cáo các đơn vị" in p and "Lập lúc" in p
     assert "Tìm đơn vị" not in text and "tất cả" not in text and "Đang hiện" not in text
+    assert "Bấm tiêu đề cột" not in text and "Xếp theo" in text  # how to use the controls is not printed
     assert len(pages[-1].strip().splitlines()) > 4  # the time stamp is never alone on the last page
     page.close()
 

@@ -76,7 +76,9 @@ def test_findings_and_ticks_show_their_relation_and_the_page_counts_what_was_not
             if c["message"].startswith("Cần rà soát:"):
                 assert 'data-inferred="1"' in cards[c["id"]] and "Cần rà soát (quan hệ suy ra)" in cards[c["id"]]
         ticked = [c for c in checks if c["status"] == "pass" and (c.get("relation") or {}).get("strength")]
-        titles = [html.unescape(t) for t in re.findall(r'class="tick"[^>]*title="([^"]*)"', page)]
+        # one line per check in a tick's tooltip, each opening with its sign (✓ or ✗, '↳' under its cause)
+        titles = [line.lstrip(" ↳✓✗") for t in re.findall(r'class="tick"[^>]*title="([^"]*)"', page)
+                  for line in html.unescape(t).splitlines()]
         for c in ticked[:5]:
             words = relation_text(c["relation"], "vi")
             assert any(words in t for t in titles if t.startswith(c["rule"])), (slug, c["rule"], words)

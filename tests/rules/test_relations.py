@@ -187,6 +187,13 @@ MECHANISMS = {
                              "2. Giải quyết hồ sơ\n\nNăm 2026, xã đã giải quyết {} hồ sơ, "
                              "còn 20 hồ sơ đang giải quyết.",
                              "800", "790", "FOOT002"),
+    # the section opens with the one whole of the rate's base (new receipts within it are its part); the rate
+    # stands items later, its base named nowhere near it
+    "section-base": ("1. Tiếp nhận và giải quyết thủ tục hành chính\n\nTổng số hồ sơ tiếp nhận tại Bộ phận một cửa: "
+                     "1.250 hồ sơ, trong đó:\n- Hồ sơ kỳ trước chuyển sang: 30 hồ sơ;\n- Hồ sơ tiếp nhận mới: 1.220 hồ "
+                     "sơ, trong đó trực tuyến 1.000 hồ sơ, trực tiếp 220 hồ sơ.\n\nHồ sơ tập trung chủ yếu ở lĩnh vực "
+                     "hộ tịch và chứng thực.\n\nSố hồ sơ đã giải quyết: 1.200 hồ sơ (trước hạn 700 hồ sơ, đúng hạn 500 "
+                     "hồ sơ), đạt tỷ lệ {}.", "96%", "94%", "RATE001"),
     # the column's name is the figure's whole noun
     "row-noun": ("PHỤ LỤC\n\n| TT | Đơn vị | Lượt truy cập |\n|---|---|---|\n"
                  "| 1 | Trung tâm học tập cộng đồng | 1.240 |\n"
@@ -306,3 +313,23 @@ def test_a_count_of_a_compared_period_is_not_a_part(tmp_path):
 def test_clean_texts_near_the_new_mechanisms_raise_nothing(text, tmp_path):
     checks, _ = _checks(tmp_path, text)
     assert not [c for c in checks if c.status == "fail"], [c.message for c in checks if c.status == "fail"]
+
+
+def test_a_rate_is_not_given_a_section_base_when_the_section_states_two_wholes(tmp_path):
+    """Two different counts of the base in the section before the rate: which one it is over is not said."""
+    text = ("1. Tiếp nhận hồ sơ\n\nTháng 10, Bộ phận một cửa tiếp nhận 640 hồ sơ.\n\nCác lĩnh vực hộ tịch, chứng "
+            "thực chiếm phần lớn.\n\nTháng 11, Bộ phận một cửa tiếp nhận 710 hồ sơ.\n\nTrong đó đáng chú ý là "
+            "lĩnh vực đất đai.\n\nĐã giải quyết 600 hồ sơ, đạt tỷ lệ 91%.")
+    checks, _ = _checks(tmp_path, text)
+    assert [c.status for c in checks if c.rule == "RATE001"] == ["skip"], [c.message for c in checks]
+
+
+@pytest.mark.parametrize(("part", "status"), [("900", "pass"), ("1.000", "fail"), ("700", None)])
+def test_money_parts_after_among_which_may_not_exceed_their_total(part, status, tmp_path):
+    """'trong đó' names some of the sources of a budget: their sum equal to it is ticked, above it is an error
+    (in đồng, whatever unit each amount is written in), below it says nothing."""
+    text = ("Năm 2026, tổng kinh phí bố trí cho chuyển đổi số của xã Đông Hải là 2,4 tỷ đồng, trong đó vốn ngân sách "
+            f"huyện 1.500 triệu đồng, vốn ngân sách xã {part} triệu đồng.")
+    checks, _ = _checks(tmp_path, text)
+    foot = [(c.status, c.severity) for c in checks if c.rule == "FOOT001"]
+    assert foot == ([] if status is None else [(status, "error")]), [c.message for c in checks]

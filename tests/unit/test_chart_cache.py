@@ -48,7 +48,7 @@ def test_a_changed_figure_language_or_spoiled_file_draws_again(tmp_path):
 
 def test_the_key_covers_the_package(monkeypatch):
     a = chart_key("chart_dossiers", "vi", _facts())
-    monkeypatch.setattr("wardaudit.run.digest.package_digest", lambda: "another package")
+    monkeypatch.setattr("wardaudit.version.package_files_digest", lambda: "another package")
     chart_cache._drawing_stack.cache_clear()
     try:
         assert chart_key("chart_dossiers", "vi", _facts()) != a

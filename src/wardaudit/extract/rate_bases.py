@@ -17,7 +17,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from wardaudit.extract.proximity import extra_cues, gap, near, own_scope, same_block, same_sentence, words_after
+from wardaudit.extract.proximity import (
+    extra_cues,
+    gap,
+    is_compared,
+    near,
+    own_scope,
+    same_block,
+    same_sentence,
+    words_after,
+)
 from wardaudit.model.facts import Places, is_target
 from wardaudit.model.relations import Strength
 
@@ -160,7 +169,23 @@ def _catalogue_base(facts, places, rate, num, den_metrics, plan, cues) -> Bases:
     earlier = earlier_base([f for f in facts if f.metric is None or f.metric in den_metrics], places, rate, num, plan)
     if earlier is not None:
         return Bases((earlier,), SENTENCE)
+    whole = section_whole(cands, rate, num)
+    if whole is not None:
+        return Bases((whole,), EARLIER)
     return Bases(reason="mẫu số không được nêu cùng câu với tỷ lệ")
+
+
+def section_whole(cands, rate, num):
+    """'Tổng số hồ sơ tiếp nhận trong kỳ: 2.400 hồ sơ, trong đó: …' opening a section and, items later,
+    'Đã giải quyết 2.352 hồ sơ, đạt tỷ lệ 98%': the section states before the rate one whole of the
+    catalogue's base for its period and scope (a whole that is itself a part of another, new receipts
+    within all received, is that other's part), at least the numerator. Only the catalogue and the
+    section tie them: the base is an earlier item's, inferred. Two different wholes: none."""
+    wholes = [f for f in cands if f.section == rate.section and _before(f, rate) and f.role != "part"
+              and not getattr(f, "outer", None) and not is_compared(f)]
+    if len({f.value for f in wholes}) != 1 or wholes[0].value < num.value:
+        return None
+    return wholes[0]
 
 
 def _unnamed_base(facts, places, rate, num, plan, cues) -> Bases:

@@ -1,7 +1,7 @@
 """Charts drawn once: each chart's PNG kept by the hash of what it is drawn from.
 
 A chart is a pure function of the facts it is given, the page language, the package (its code and
-catalogues: :func:`wardaudit.run.digest.package_digest`) and matplotlib's version; drawing one costs far
+catalogues: :func:`wardaudit.version.package_files_digest`) and matplotlib's version; drawing one costs far
 more than auditing a small report. :func:`ward_charts` gives each chart of a ward's page (its PNG, or None
 when there is nothing to draw) from a :class:`ChartCache`: in memory for the life of the process, and in a
 folder when given one (the ward's ``data/processed/WARD/charts/<key>.png``; an empty ``<key>.none`` for
@@ -38,9 +38,9 @@ def _drawing_stack() -> bytes:
     """The package and matplotlib's version (read from its metadata: matplotlib itself is not loaded)."""
     from importlib.metadata import version
 
-    from wardaudit.run.digest import package_digest
+    from wardaudit.version import package_files_digest
 
-    return f"{package_digest()}\0{version('matplotlib')}\0".encode()
+    return f"{package_files_digest()}\0{version('matplotlib')}\0".encode()
 
 
 def _facts_blob(facts: list[dict[str, Any]]) -> bytes:

@@ -46,7 +46,7 @@ def total_equals_parts(rule: Rule, ctx: AuditContext):
                         + f" với tổng các phần {' + '.join(fmt(f.value) for f in parts)} = {fmt(s)}", values, evidence)
             continue
         if not rel.exhaustive:
-            if total.kind != "money" and s > total.value + 1e-9:
+            if s > total.value + 1e-9:
                 yield rule.judge(rel, False,
                             f"{_name(total.metric)}: các phần ({' + '.join(fmt(f.value) for f in parts)} = {fmt(s)}) "
                             f"lớn hơn tổng {fmt(total.value)}", values, evidence)

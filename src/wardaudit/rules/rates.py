@@ -22,8 +22,9 @@ def rate_matches(rule: Rule, ctx: AuditContext):
     breakdown stated with it ('tiếp nhận N hồ sơ, trong đó M trực tuyến, chiếm X%'). A base found
     anywhere else is inferred and the relation says where it came from (``base_source``: the rate's
     sentence, the sentence before, its paragraph, an earlier item, a table's layout): the catalogue's
-    base nearby, the plan a rate is 'of' ('đạt 115% kế hoạch'), the one earlier count of the numerator's
-    noun in the sentence or the sentence before (people in any of their nouns), the whole the words after
+    base nearby (else the one whole of it the rate's section states before it), the plan a rate is 'of'
+    ('đạt 115% kế hoạch'), the one earlier count of the numerator's noun in the sentence or the sentence
+    before (people in any of their nouns), the whole the words after
     the rate name ('bằng 71,6% số hộ …', 'chiếm 27,7% toàn tỉnh'); in a table, a row's 'Tỷ lệ' cell as the
     row's smaller count over its larger, or as its count over the total row's. A count that is a part of
     a part (on time ⊂ resolved ⊂ received) is tried against each base found (``one_of``): the rate holds

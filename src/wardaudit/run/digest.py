@@ -5,16 +5,13 @@ inputs and package are unchanged is not audited again.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from wardaudit.ingest import sha256_file
-from wardaudit.version import __version__
+from wardaudit.version import package_files_digest
 
 #: the page template the batch executes (package data; edit it on purpose to change every page)
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "ward_audit.ipynb"
-
-_package_digest_cache: str | None = None
 
 
 def template_digest() -> str:
@@ -28,13 +25,4 @@ def package_digest() -> str:
     Any edit to the code, a catalogue or a Jinja2 template changes it, so every ward is audited again;
     the page template is left out (:func:`template_digest`): changing it renders the pages again only.
     """
-    global _package_digest_cache
-    if _package_digest_cache is None:
-        root = Path(__file__).resolve().parents[1]
-        h = hashlib.sha256(f"wardaudit {__version__}\n".encode())
-        for p in sorted(root.rglob("*")):
-            if not p.is_file() or "__pycache__" in p.parts or p.suffix in (".pyc", ".pyo") or p == TEMPLATE:
-                continue
-            h.update(f"{p.relative_to(root).as_posix()}\t{sha256_file(p)}\n".encode())
-        _package_digest_cache = h.hexdigest()
-    return _package_digest_cache
+    return package_files_digest((TEMPLATE.relative_to(Path(__file__).resolve().parents[1]).as_posix(),))

@@ -37,11 +37,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "top_rules": ("Quy tắc không đạt nhiều nhất", "Most frequent failing rules"),
     "triage": ("Đơn vị cần xem trước", "Units that need attention first"),
     "triage_note": ("Xếp theo: chạy lỗi trước, rồi chưa kiểm tra, chưa nộp, rồi số lỗi chưa xử lý, số cảnh báo "
-                    "chưa xem, tỷ lệ chưa kiểm tra được. Bấm tiêu đề cột để sắp xếp; gõ tên để tìm; chọn bộ lọc "
-                    "để thu hẹp.",
+                    "chưa xem, tỷ lệ chưa kiểm tra được.",
                     "Ranked: failed runs first, then not audited, not submitted, then open errors, open warnings, "
-                    "the share not checked. Click a column header to sort; type a name to search; use the filters "
-                    "to narrow down."),
+                    "the share not checked."),
+    # how to use the page's controls: on screen only (the printed page has none)
+    "triage_hint": ("Bấm tiêu đề cột để sắp xếp; gõ tên để tìm; chọn bộ lọc để thu hẹp.",
+                    "Click a column header to sort; type a name to search; use the filters to narrow down."),
     "counts_note": ("Sai sót chưa xử lý: phát hiện mức lỗi mà kiểm toán viên chưa xác nhận hay loại trừ (kể cả đang đề "
                     "nghị giải trình). Cảnh báo chưa xem: như vậy, mức cảnh báo. Chưa kiểm tra được: phần các mối "
                     "liên hệ giữa số liệu không kiểm tra được (thiếu mẫu số, khác phạm vi…). Di chuột lên một số "
