@@ -144,6 +144,15 @@ def test_query_then_write_the_letter(desk, browser):
     card.locator('[data-state="query"]').wait_for(timeout=SLOW)
     entries = _entries(paths)
     assert len(entries) == before + 1 and (entries[-1]["id"], entries[-1]["status"]) == (finding, "query")
+    # the re-rendered page shows the finding queried, with the note
+    page.get_by_role("button", name="Cập nhật trang").click()
+    page.get_by_text("Đã cập nhật trang").wait_for(timeout=SLOW)
+    link = page.get_by_role("link", name="Mở trang kiểm tra")
+    shown = page.request.get(url.rstrip("/") + link.get_attribute("href")).text()
+    queried = shown.split(f'data-id="{finding}"', 1)[1].split('<div class="finding ', 1)[0]
+    head = shown.split(f'data-id="{finding}"', 1)[0].rsplit('<div class="finding ', 1)[1]
+    assert "queried" in head and 'data-review="query"' in head + queried
+    assert "Đề nghị nêu rõ nguồn số liệu" in queried and "Đề nghị giải trình" in queried
 
     page.get_by_role("button", name="Tạo công văn").click()
     page.get_by_text("Đã tạo công văn").wait_for(timeout=SLOW)
