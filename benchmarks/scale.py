@@ -58,18 +58,20 @@ def _tree_rss(pid: int) -> int:
 
 
 def _pair_rss(pid: int) -> int:
-    """The largest worker with its notebook kernel: for each child of the batch process, its RSS plus its
-    descendants' (a pool worker's kernel is its child)."""
+    """The largest worker with its notebook kernel: a process of the batch's tree that is a kernel's parent
+    (a pool worker; with forkserver the workers are the fork server's children, not the batch's), its RSS
+    plus its descendants' (the kernel)."""
     import psutil
 
     try:
-        children = psutil.Process(pid).children()
+        tree = psutil.Process(pid).children(recursive=True)
     except psutil.Error:
         return 0
     best = 0
-    for c in children:
+    for p in tree:
         with contextlib.suppress(psutil.Error):
-            best = max(best, _tree_rss(c.pid))
+            if "ipykernel" in " ".join(p.cmdline()):
+                best = max(best, _tree_rss(p.ppid()))
     return best
 
 
