@@ -371,7 +371,9 @@ def run_batch(wards: Iterable[str] | None = None, all_wards: bool = False, jobs:
     with one_run(paths):  # a second `run` in this project stops here, in one line
         refuse_outside_links(paths, slugs)
         runs, todo = _plan(slugs, paths, force)
-        _remove_leftovers(paths, [r.slug for r in todo])
+        # every selected ward's folder: a ward killed mid-write keeps its last complete outputs and its
+        # digests, so the next run may skip it; its hidden temporaries go all the same
+        _remove_leftovers(paths, slugs)
         meta = {"jobs": None if scheduler else jobs, "scheduler": scheduler, "force": force}
         engine = DaskEngine(scheduler, force) if scheduler else LocalEngine(paths, jobs, runner, force)
         try:
