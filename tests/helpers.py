@@ -44,3 +44,14 @@ def store_failing(paths: Any, slug: str, checks: list[Any]) -> None:
 
     doc = Document(source="r.txt", format="text", sha256="0" * 64)
     WardStore(paths, slug).save_audit([AuditResult(doc, ReportMeta(), [], checks)], "-")
+
+
+def seed_stating(phrase: str) -> str:
+    """The text of the first seed report (data/raw/*/*.txt) that states ``phrase``."""
+    from pathlib import Path
+
+    for f in sorted((Path(__file__).resolve().parents[1] / "data" / "raw").glob("*/*.txt")):
+        text = f.read_text(encoding="utf-8")
+        if phrase in text:
+            return text
+    raise AssertionError(f"no seed report states {phrase!r}")

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from helpers import seed_stating
 from synthetic import make_report, make_ward
 from wardaudit.audit import audit_reports
 from wardaudit.project.config import WardParams
 from wardaudit.render import page
 
-ROOT = Path(__file__).resolve().parents[2]
 RATE = "tỷ lệ số hóa hồ sơ đạt 99,9%"
 
 
@@ -44,11 +44,7 @@ class _Rows(HTMLParser):
 
 @pytest.fixture(scope="module")
 def seed_text() -> str:
-    for f in sorted((ROOT / "data" / "raw").glob("*/*.txt")):
-        text = f.read_text(encoding="utf-8")
-        if RATE in text:
-            return text
-    raise AssertionError("no seed report states the rate this test changes")
+    return seed_stating(RATE)  # the report whose rate this test changes
 
 
 def _two_reports(tmp_path: Path, seed_text: str, stated: str):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import seed_stating
 from synthetic import make_report, make_ward
 from wardaudit.project.config import Paths
 
@@ -60,11 +61,7 @@ class _Section(HTMLParser):
 
 @pytest.fixture(scope="module")
 def seed_text() -> str:
-    for f in sorted((ROOT / "data" / "raw").glob("*/*.txt")):
-        text = f.read_text(encoding="utf-8")
-        if RATE in text:
-            return text
-    raise AssertionError("no seed report states the rate this test changes")
+    return seed_stating(RATE)  # the report whose rate this test changes
 
 
 def _province_page(root: Path, seed_text: str, stated: str) -> str:

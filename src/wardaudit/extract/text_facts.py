@@ -212,9 +212,9 @@ class TextFacts:
 
 
 def _rate_anchor(places: Places, sentence_facts: list[Fact], text: str, fig: Figure) -> Fact | None:
-    """The figure a rate is of: the one before it; when a bracket closes between them ('5.771 hồ sơ (đúng hạn
-    5.748, quá hạn 23), đạt tỷ lệ 98,9%'), the figure the bracket follows; when that one is a base ('5.602
-    hồ sơ trên tổng số 5.771 hồ sơ, đạt 97,1%'), the count before the base."""
+    """The figure a rate is of: the one before it; when a bracket closes between them ('640 hồ sơ (đúng hạn
+    630, quá hạn 10), đạt tỷ lệ 98,4%'), the figure the bracket follows; when that one is a base ('620
+    hồ sơ trên tổng số 640 hồ sơ, đạt 96,9%'), the count before the base."""
     prev = _bracket_owner(places, sentence_facts, text, fig)
     if prev is not None and _BASE_LEAD.search(places.of(prev).lead):
         k = sentence_facts.index(prev)

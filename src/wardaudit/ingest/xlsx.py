@@ -36,7 +36,7 @@ _TOKEN = re.compile(r'"([^"]*)"|\\(.)|\[\$([^\]-]*)[^\]]*\]|\[[^\]]*\]|_.|\*.|([
 
 # --- numbers as the sheet shows them -----------------------------------------------------------------
 def _vi(text: str) -> str:
-    """'12,456.50' → '12.456,50'."""
+    """'1,234.5' → '1.234,5': the thousands comma becomes a dot and the decimal point a comma."""
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 

@@ -205,31 +205,33 @@ def sheet_findings(frame, lang: str):
     import pandas as pd
 
     from wardaudit.catalogue import rule_titles
-    from wardaudit.render.wording import message
     from wardaudit.run.portfolio.words import shared
 
     titles = rule_titles(lang)
     out = pd.DataFrame({c: frame[c] for c in SHEET_FINDINGS if c in frame.columns}, columns=SHEET_FINDINGS)
-    out["title"] = frame["rule"].map(lambda r: titles.get(r, ""))
     out["family"] = frame["family"].map(lambda f: shared(f"fam_{f}", lang, f))
-    out["severity"] = frame["severity"].map(lambda x: shared(f"sev_{x}", lang, x))
     out["review_status"] = frame["review_status"].map(lambda x: shared(f"review_{x or 'open'}", lang, x))
-    out["message"] = frame["message"].map(lambda m: message(m, lang) if isinstance(m, str) else m)
-    for col in ("expected", "actual"):
-        out[col] = frame[col].map(lambda v: readable(v, lang)).astype(object)
-    return out
+    return _worded(out, frame, lang, titles)
 
 
 def sheet_port(frame, lang: str):
     """The checks across units, worded like the findings sheet."""
     from wardaudit.catalogue import rule_titles
-    from wardaudit.render.wording import message
     from wardaudit.run.portfolio.words import shared
 
     titles = rule_titles(lang)
     out = frame.reindex(columns=SHEET_PORT).astype(object)
-    out["title"] = frame["rule"].map(lambda r: titles.get(r, ""))
     out["status"] = frame["status"].map(lambda x: shared(f"status_{x}", lang, x))
+    return _worded(out, frame, lang, titles)
+
+
+def _worded(out, frame, lang: str, titles: dict[str, str]):
+    """What both sheets word alike: the rule's title, the severity, the message in the page's language
+    and the compared values as a person writes them."""
+    from wardaudit.render.wording import message
+    from wardaudit.run.portfolio.words import shared
+
+    out["title"] = frame["rule"].map(lambda r: titles.get(r, ""))
     out["severity"] = frame["severity"].map(lambda x: shared(f"sev_{x}", lang, x))
     out["message"] = frame["message"].map(lambda m: message(m, lang) if isinstance(m, str) else m)
     for col in ("expected", "actual"):
