@@ -54,10 +54,13 @@ def _public(facts: Iterable[Any]) -> list[dict[str, Any]]:
 def _figure(n_bars: int):
     # a bare Figure, not pyplot: no global figure list, so nothing is shown twice by the notebook's
     # inline backend and nothing depends on the active backend
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     height = max(2.4, min(12.0, 0.32 * n_bars + 1.2))
-    return Figure(figsize=(WIDTH_IN, height))
+    fig = Figure(figsize=(WIDTH_IN, height))
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def _is_share(d: dict[str, Any]) -> bool:
@@ -110,6 +113,9 @@ def _finish(fig, lang: str, legend: list[tuple[str, str]] | None = None, left_ou
                    bbox_to_anchor=(0.5, bottom), ncol=min(4, len(legend)), frameon=False, fontsize=VALUE_FONT)
         bottom += 0.3 / height
     fig.tight_layout(rect=(0, min(bottom, 0.5), 1, 1))
+    # laid out once: tight_layout leaves a placeholder engine that would make savefig walk every artist
+    # again (text measured, nothing drawn) before drawing; with none, savefig only draws
+    fig.set_layout_engine(None)
     return fig
 
 
@@ -235,7 +241,7 @@ def _count_bars(labels: list[str], values: list[float], colors: list[str], title
     ax.set_xlabel(t("count", lang))
     _number_axis(ax, lang)
     ax.set_title(t(title_key, lang))
-    fig.tight_layout()
+    fig.tight_layout()  # the first layout sets the axis length the ticks are chosen for: _finish's depends on it
     return fig
 
 

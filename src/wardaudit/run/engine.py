@@ -19,16 +19,20 @@ WARM_ENGINE = "wardaudit-warm"
 class WarmKernelEngine(NBClientEngine):
     """papermill's nbclient engine on a :class:`WarmKernel` (its manager and its client).
 
-    The notebook is written once, when the run ends or stops: papermill writes it on a cell
-    error, this engine (to ``save_on_error``) on anything else, e.g. a dead kernel.
+    ``ran`` (a dict), when given, gets the notebook being run under ``"nb"`` before its first cell: the
+    caller keeps what ran, error marks included, without papermill writing it to a file and the caller
+    reading it back. Without it the notebook is written once, when the run ends or stops: papermill
+    writes it on a cell error, this engine (to ``save_on_error``) on anything else, e.g. a dead kernel.
     """
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
                                  start_timeout=60, execution_timeout=None, warm_kernel=None, save_on_error=None,
-                                 **kwargs):
+                                 ran=None, **kwargs):
         if warm_kernel is None:
             raise NotebookError(f"the {WARM_ENGINE} engine needs warm_kernel=WarmKernel(...)")
+        if ran is not None:
+            ran["nb"] = nb_man.nb
         client = PapermillNotebookClient(nb_man, km=warm_kernel.km, timeout=execution_timeout,
                                          startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
                                          log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
@@ -38,6 +42,6 @@ class WarmKernelEngine(NBClientEngine):
         try:
             return client.execute()
         except Exception:
-            if save_on_error:  # what ran so far, for the failure page
+            if save_on_error and ran is None:  # what ran so far, for the failure page
                 write_ipynb(nb_man.nb, save_on_error)
             raise

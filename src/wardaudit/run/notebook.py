@@ -76,18 +76,23 @@ def execute_template(parameters: dict[str, Any], paths: Paths, *, kernel_name: s
 
     source = source or digest.TEMPLATE
     reason = None
-    # papermill writes the running notebook outside the project: a killed run leaves no partial file
+    # on a warm kernel the engine hands over the notebook it runs (error marks included): nothing is written
+    # and read back. Otherwise papermill writes the running notebook outside the project: a killed run
+    # leaves no partial file
+    held: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="wardaudit-") as scratch:
         running = Path(scratch) / source.name
+        output: str | None = str(running)
         kwargs: dict[str, Any] = {}
         if kernel is not None:
             register_engine()
             kernel.reset()
-            kwargs = {"engine_name": WARM_ENGINE, "warm_kernel": kernel, "save_on_error": str(running),
+            output = None
+            kwargs = {"engine_name": WARM_ENGINE, "warm_kernel": kernel, "ran": held,
                       "request_save_on_cell_execute": False}
         try:
             # the root travels as a parameter: no environment variable is set in the worker
-            pm.execute_notebook(str(source), str(running), parameters={**parameters, "root": str(paths.root)},
+            pm.execute_notebook(str(source), output, parameters={**parameters, "root": str(paths.root)},
                                 kernel_name=kernel_name, cwd=str(paths.notebooks), progress_bar=False,
                                 log_output=False, **kwargs)
         except pm.PapermillExecutionError as e:
@@ -96,8 +101,11 @@ def execute_template(parameters: dict[str, Any], paths: Paths, *, kernel_name: s
             reason = one_line(f"{type(e).__name__}: {e}")
             if kernel is not None:  # its state is unknown: the next ward gets a new kernel
                 kernel.shutdown()
-        ran = running if running.exists() and running.stat().st_size else source
-        nb = nbformat.read(str(ran), as_version=4)
+        if "nb" in held:
+            nb = held["nb"]
+        else:
+            ran = running if running.exists() and running.stat().st_size else source
+            nb = nbformat.read(str(ran), as_version=4)
     RunCleaner().preprocess(nb, {})
     return nb, reason
 
@@ -142,7 +150,10 @@ def _exporter(exclude_markdown: bool) -> Any:
     if exclude_markdown not in _exporters:
         exporter = _page_exporter_class()(template_name="wardaudit", extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                                exclude_markdown=exclude_markdown, embed_images=True)
+                                exclude_markdown=exclude_markdown, embed_images=True,
+                                # the notebook is validated once, after every preprocessor, not after each of
+                                # them (thirteen schema validations a page): a page is the same either way
+                                optimistic_validation=True)
         exporter.register_preprocessor(RunCleaner, enabled=True)
         _exporters[exclude_markdown] = exporter
     return _exporters[exclude_markdown]
