@@ -54,13 +54,28 @@ def _public(facts: Iterable[Any]) -> list[dict[str, Any]]:
 def _figure(n_bars: int):
     # a bare Figure, not pyplot: no global figure list, so nothing is shown twice by the notebook's
     # inline backend and nothing depends on the active backend
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     height = max(2.4, min(12.0, 0.32 * n_bars + 1.2))
     fig = Figure(figsize=(WIDTH_IN, height))
-    FigureCanvasAgg(fig)
+    _own_canvas(fig)
     return fig
+
+
+def _own_canvas(fig) -> None:
+    """Give the figure the Agg canvas png_bytes saves it with. A bare Figure's layout would make a
+    throw-away canvas and renderer for every measure of its text; on its own canvas tight_layout and
+    savefig share one renderer and the text measured for the layout is not measured again (the same
+    bytes: tests/unit/test_charts.py draws both ways)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+
+
+def _laid_out(fig) -> None:
+    """The layout is done: tight_layout leaves a placeholder engine that makes savefig walk every artist
+    once more (text measured, nothing drawn) before it draws; with no engine savefig only draws."""
+    fig.set_layout_engine(None)
 
 
 def _is_share(d: dict[str, Any]) -> bool:
@@ -113,9 +128,7 @@ def _finish(fig, lang: str, legend: list[tuple[str, str]] | None = None, left_ou
                    bbox_to_anchor=(0.5, bottom), ncol=min(4, len(legend)), frameon=False, fontsize=VALUE_FONT)
         bottom += 0.3 / height
     fig.tight_layout(rect=(0, min(bottom, 0.5), 1, 1))
-    # laid out once: tight_layout leaves a placeholder engine that would make savefig walk every artist
-    # again (text measured, nothing drawn) before drawing; with none, savefig only draws
-    fig.set_layout_engine(None)
+    _laid_out(fig)
     return fig
 
 
