@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 __all__ = ["DPI", "STYLE", "chart_style", "png_bytes", "styled"]
@@ -29,14 +31,30 @@ STYLE = {
     "svg.hashsalt": "wardaudit",
     "path.simplify": True,
 }
-@functools.lru_cache(maxsize=1)
-def _style_rc() -> dict[str, Any]:
-    """seaborn's whitegrid theme (notebook context, deep palette) with :data:`STYLE` over it."""
+#: seaborn's theme as :func:`seaborn_theme` gives it, kept with the package: a worker draws in seaborn's theme
+#: without importing seaborn (which loads pyplot, IPython and ipywidgets: 8 MB and 0.14 s a process);
+#: tests/unit/test_chart_style.py holds the file to what the installed seaborn gives
+THEME = Path(__file__).with_name("chart_theme.json")
+
+
+def seaborn_theme() -> dict[str, Any]:
+    """seaborn's whitegrid theme (notebook context) and its deep palette, as JSON values."""
     import seaborn as sns
-    from cycler import cycler
 
     rc = {**sns.plotting_context("notebook"), **sns.axes_style("whitegrid", rc={"font.family": "sans-serif"})}
-    rc["axes.prop_cycle"] = cycler("color", sns.color_palette("deep"))
+    # seaborn's colormap exists only once seaborn is imported, and the ward charts draw no image
+    rc.pop("image.cmap", None)
+    return json.loads(json.dumps({"rc": rc, "palette": [list(c) for c in sns.color_palette("deep")]}))
+
+
+@functools.lru_cache(maxsize=1)
+def _style_rc() -> dict[str, Any]:
+    """seaborn's whitegrid theme (notebook context, deep palette: :data:`THEME`) with :data:`STYLE` over it."""
+    from cycler import cycler
+
+    theme = json.loads(THEME.read_text(encoding="utf-8"))
+    rc = dict(theme["rc"])
+    rc["axes.prop_cycle"] = cycler("color", [tuple(c) for c in theme["palette"]])
     rc.update(STYLE)
     return rc
 
