@@ -326,3 +326,32 @@ def test_a_batch_kernel_presents_without_the_auditing_or_drawing_stack(tmp_path,
         assert drawn and html.count('class="chart"') >= len(drawn)
     finally:
         shutdown_warm_kernels()
+
+
+def test_a_batch_kernel_keeps_its_heap_small_and_both_ends_forget_old_message_signatures(tmp_path, monkeypatch):
+    """The worker's kernel starts with glibc's fixed mapping threshold and two arenas (run/heap.py), and the
+    signatures jupyter_client remembers against replayed messages are forgotten at each reset, on the
+    worker's side and the kernel's: none of them grows with the wards of a batch."""
+    from jupyter_core.utils import run_sync
+
+    from wardaudit.run.heap import HEAP_ENV, keep_heap_small
+    from wardaudit.run.ward import shutdown_warm_kernels, warm_kernel
+
+    assert keep_heap_small()  # glibc: the worker's own heap settings are taken
+    paths = copy_project(tmp_path / "project", (SLUG,))
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))
+    try:
+        kernel = warm_kernel(paths)
+        assert execute_ward(SLUG, paths, reuse_kernel=True)["status"] == "ok"
+        environ = Path(f"/proc/{kernel.km.provisioner.pid}/environ").read_bytes().split(b"\0")
+        assert {f"{k}={v}".encode() for k, v in HEAP_ENV.items()} <= set(environ)
+        assert len(kernel.kc.session.digest_history) > 20  # the ward's messages, remembered until the reset
+        kernel.reset()
+        assert len(kernel.kc.session.digest_history) == 0
+        out: list[str] = []
+        run_sync(kernel.kc.execute_interactive)(
+            "print(len(get_ipython().kernel.session.digest_history))", store_history=False, timeout=60,
+            output_hook=lambda msg: out.append(msg["content"]["text"]) if msg["msg_type"] == "stream" else None)
+        assert int("".join(out)) <= 2  # this request (and at most the reset's) only
+    finally:
+        shutdown_warm_kernels()

@@ -21,6 +21,7 @@ from pathlib import Path
 from wardaudit.errors import AuditError, one_line
 from wardaudit.project.config import Paths
 from wardaudit.project.iorw import open_log
+from wardaudit.run.heap import keep_heap_small, release_heap
 from wardaudit.run.plan import WardPlan
 from wardaudit.run.portfolio.summary import batch_counts
 from wardaudit.store import WardStore
@@ -66,6 +67,7 @@ def run_ward_task(plan: WardPlan, root: str, runner: Runner | None = None, log_o
     started = time.perf_counter()
     paths = Paths(Path(root))
     store = WardStore(paths, plan.slug)
+    keep_heap_small()
     try:
         if runner is None:
             from wardaudit.run.ward import run_ward, warm_kernel
@@ -86,6 +88,7 @@ def run_ward_task(plan: WardPlan, root: str, runner: Runner | None = None, log_o
     result["seconds"] = round(time.perf_counter() - started, 3)
     if result.get("html") is not None:
         result["html"] = str(result["html"])
+    release_heap()  # what this ward freed goes back to the system before the next one
     # only plain JSON values travel back
     return json.loads(json.dumps(result, ensure_ascii=False, default=str))
 

@@ -112,7 +112,8 @@ class ChartCache:
         return png
 
 
-_shared = ChartCache()
+# a handful: charts are found in a ward's folder; memory serves only wards with the very same facts (copies)
+_shared = ChartCache(size=16)
 
 
 def shared_cache() -> ChartCache:

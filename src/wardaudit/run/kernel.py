@@ -21,6 +21,7 @@ from papermill.engines import papermill_engines
 from wardaudit.errors import NotebookError
 from wardaudit.project.config import Paths
 from wardaudit.run.engine import WARM_ENGINE, WarmKernelEngine
+from wardaudit.run.heap import HEAP_ENV
 
 __all__ = ["WARM_ENGINE", "WarmKernel", "WarmKernelEngine", "register_engine", "shutdown_warm_kernels",
            "warm_kernel"]
@@ -41,8 +42,14 @@ def _wardaudit_reset():
         get_ipython().reset(new_session=True)
     finally:
         gc.collect = full
+    kernel = getattr(get_ipython(), "kernel", None)
+    if kernel is not None:
+        kernel.session.digest_history.clear()
 _wardaudit_reset()
 """
+# jupyter_client's Session remembers the signature of every message it received (up to 65,536, against replayed
+# messages): a few thousand bytes a ward, megabytes over a batch, on both ends. A ward's messages are new, so
+# both ends forget the previous ward's at each reset.
 # run by the kernel as it starts, while the worker does its own start-up: the package modules
 # every ward's notebook imports (the names they bind are gone with the first reset). Only what presents a
 # stored audit: the auditing stack, pandas and matplotlib stay out of a batch kernel unless a ward needs them
@@ -90,7 +97,7 @@ class WarmKernel:
             # its console output would garble the batch's progress bar; what a cell prints
             # reaches the notebook through the kernel's own channels
             self._client.start_new_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                          env={**os.environ, "WARDAUDIT_ROOT": str(self.root)})
+                                          env={**os.environ, **HEAP_ENV, "WARDAUDIT_ROOT": str(self.root)})
         return self
 
     def alive(self) -> bool:
@@ -112,6 +119,7 @@ class WarmKernel:
                                                       timeout=timeout, output_hook=lambda msg: None)
         if reply["content"].get("status") != "ok":
             raise NotebookError(f"kernel reset failed: {reply['content'].get('evalue')}")
+        self.kc.session.digest_history.clear()
         self.resets += 1
 
     def shutdown(self) -> None:
