@@ -27,7 +27,7 @@ from wardaudit.model.audit import AuditResult
 from wardaudit.model.facts import facts_frame
 from wardaudit.model.findings import dumps
 from wardaudit.project.config import Paths
-from wardaudit.project.iorw import short_stem, write_frame_csv, write_text
+from wardaudit.project.iorw import frame_csv_text, short_stem, write_frame_csv, write_text
 from wardaudit.version import __version__
 
 AUDIT_SCHEMA = "wardaudit.audit/1"
@@ -103,17 +103,21 @@ class WardStore:
 
     # --- what people and tools read -------------------------------------------------------------------
     def write_outputs(self, results: list[AuditResult], reviews: Mapping[str, dict[str, Any]],
-                      audited: bool = True) -> None:
-        """findings.json (with the auditor's decisions on failing checks), facts.csv and tables/*.csv.
+                      audited: bool = True) -> str | None:
+        """findings.json (with the auditor's decisions on failing checks), facts.csv and tables/*.csv;
+        returns the text of facts.csv when it was written now (the summary reads the same table), else None.
 
         Facts and tables depend on the audit alone: after a stored audit was reused (``audited`` False)
         they are written only when missing.
         """
         write_text(self.folder / FINDINGS, findings_text(results, reviews))
-        if audited or not (self.folder / FACTS).is_file():
-            write_frame_csv(self.folder / FACTS, ward_facts_frame(results))
-            for name, frame in table_frames(results):
-                write_frame_csv(self.folder / TABLES / name, frame)
+        if not audited and (self.folder / FACTS).is_file():
+            return None
+        facts = facts_csv(results)
+        write_text(self.folder / FACTS, facts)
+        for name, frame in table_frames(results):
+            write_frame_csv(self.folder / TABLES / name, frame)
+        return facts
 
     def findings_path(self) -> Path:
         """findings.json, for a tool that reads it (the product itself reads :meth:`load_audit`)."""
@@ -223,6 +227,12 @@ def ward_facts_frame(results: Iterable[AuditResult]):
     # one frame per report, then concatenated: a column's type is inferred per report, as it always was
     frames = [facts_frame(r.facts) for r in results]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def facts_csv(results: Iterable[AuditResult]) -> str:
+    """facts.csv's text (:func:`ward_facts_frame` written as :func:`wardaudit.project.iorw.write_frame_csv`
+    writes a frame)."""
+    return frame_csv_text(ward_facts_frame(results))
 
 
 def table_frames(results: Iterable[AuditResult]) -> list[tuple[str, Any]]:

@@ -97,6 +97,11 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     return Path(path)
 
 
+def frame_csv_text(frame) -> str:
+    """A DataFrame as the CSV text :func:`write_frame_csv` writes."""
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
 def write_frame_csv(path: str | Path, frame) -> Path:
     """A DataFrame as UTF-8 CSV with a BOM-less header, LF line ends (stable bytes across runs)."""
-    return write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    return write_text(path, frame_csv_text(frame))

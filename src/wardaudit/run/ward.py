@@ -78,9 +78,9 @@ def audit_ward(plan: WardPlan, paths: Paths, *, force: bool = False) -> StoredWa
     phases["audit"] = round(phases["audit"] - phases.get("read", 0.0), 4)  # reading is its own step
     decisions = latest(load_decisions(plan.slug, paths))
     reviews = {k: d.review() for k, d in decisions.items()}
-    store.write_outputs(results, reviews, audited)
+    facts_text = store.write_outputs(results, reviews, audited)
     t0 = _lap(phases, "store", t0)
-    summary = ward_summary(plan.params, results, reviews, paths)
+    summary = ward_summary(plan.params, results, reviews, paths, facts_text)
     store.write_summary(summary)
     _lap(phases, "summary", t0)
     return StoredWard(results, decisions, summary, audited, phases)

@@ -16,7 +16,7 @@ from wardaudit.errors import AuditError
 from wardaudit.model.audit import AuditResult
 from wardaudit.project.config import Paths, load_params
 from wardaudit.review.decisions import latest, load_decisions
-from wardaudit.store import WardStore, stored_wards, ward_facts_frame
+from wardaudit.store import WardStore, facts_csv, stored_wards
 
 
 @dataclass
@@ -77,16 +77,17 @@ def report_end(doc: dict[str, Any]) -> str:
     return (report.get("period") or {}).get("end") or report.get("date") or ""
 
 
-def facts_table(results: list[AuditResult]):
+def facts_table(results: list[AuditResult], text: str | None = None):
     """The ward's facts as a table read like facts.csv (the same values and column types as a
-    spreadsheet or pandas reading that file get)."""
+    spreadsheet or pandas reading that file get); ``text``: facts.csv's text when the caller has it."""
     import io
 
     import pandas as pd
 
     if not results:
         return pd.DataFrame()
-    text = ward_facts_frame(results).to_csv(index=False, lineterminator="\n")
+    if text is None:
+        text = facts_csv(results)
     return pd.read_csv(io.StringIO(text), dtype={"period": str, "qualifier": str, "file": str})
 
 
@@ -103,11 +104,12 @@ def report_sketches(results: list[AuditResult]) -> list[dict[str, Any]]:
     return [{k: v for k, v in d.items() if k != "end"} for d in sorted(out, key=lambda d: d["end"])]
 
 
-def fill_record(rec: WardRecord, results: list[AuditResult], reviews: dict[str, dict[str, Any]]) -> WardRecord:
+def fill_record(rec: WardRecord, results: list[AuditResult], reviews: dict[str, dict[str, Any]],
+                facts_text: str | None = None) -> WardRecord:
     """Give ``rec`` the findings documents (oldest first, failing checks with their review) and the
-    facts of an audit."""
+    facts of an audit (``facts_text``: facts.csv's text, when the caller has it)."""
     rec.reports = sorted((r.findings(reviews) for r in results), key=report_end)
-    rec.facts = facts_table(results)
+    rec.facts = facts_table(results, facts_text)
     rec.sketches = report_sketches(results)
     rec.unread = [u.to_dict() for u in (results[-1].unread if results else [])]
     if rec.ward == rec.slug and rec.reports and rec.reports[-1].get("ward"):

@@ -128,11 +128,12 @@ def batch_counts(summary: dict[str, Any] | None) -> dict[str, int] | None:
 
 
 def ward_summary(params: WardParams, results: list[AuditResult], reviews: dict[str, dict[str, Any]],
-                 paths: Paths) -> dict[str, Any]:
-    """The summary of an audit the worker holds (no file is read back)."""
+                 paths: Paths, facts_text: str | None = None) -> dict[str, Any]:
+    """The summary of an audit the worker holds (no file is read back; ``facts_text``: the facts.csv it
+    has just written, not made again)."""
     rec = WardRecord(slug=params.slug, ward=params.ward, level=params.level, province=params.province,
                      code=params.code)
-    return summary_of(fill_record(rec, results, reviews))
+    return summary_of(fill_record(rec, results, reviews, facts_text))
 
 
 def build_summary(slug: str, paths: Paths) -> dict[str, Any]:
