@@ -5,6 +5,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wardaudit.extract.shingles import COPY_JACCARD, similarity, sketch, words
 from wardaudit.rules.portfolio import MAX_POSTING, PortUnit, run_port_checks
@@ -118,3 +120,22 @@ def test_the_units_own_previous_report_with_only_dates_changed():
 def test_too_few_reports_or_too_short_ones_are_not_compared(n):
     units = [_unit(f"xa-{i}", "Báo cáo ngắn.") for i in range(n)]
     assert [c for c in run_port_checks(units) if c.rule == "PORT003"] == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["xã", "phường", "hồ sơ", "12/5/2026", "1.234", "trực tuyến", "đạt", "95,5%", "năm",
+                                 "chỉ tiêu", "Đề án 06", "tháng 5/2026"]), min_size=0, max_size=400))
+def test_the_sketch_is_the_bottom_k_of_every_shingles_blake2b_hash(tokens):
+    """The sketch as first written: each shingle hashed with a new blake2b of 48 bits, every distinct hash
+    counted, the smallest kept; the faster hashing gives exactly that (summaries of earlier runs compare)."""
+    import hashlib
+    import heapq
+
+    from wardaudit.extract.shingles import HASH_BITS, SHINGLE_WORDS, SKETCH_SIZE
+
+    w = words(" ".join(tokens))
+    plain = {int.from_bytes(hashlib.blake2b(" ".join(w[i:i + SHINGLE_WORDS]).encode("utf-8"),
+                                            digest_size=HASH_BITS // 8).digest(), "big")
+             for i in range(max(0, len(w) - SHINGLE_WORDS + 1))}
+    got = sketch(" ".join(tokens))
+    assert got.size == len(plain) and got.hashes == tuple(heapq.nsmallest(SKETCH_SIZE, plain))

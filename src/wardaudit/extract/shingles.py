@@ -75,14 +75,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_DATE.sub(" ngàyx ", text))
 
 
+# a blake2b state before any byte: a copy of it hashes a shingle for less than a new hash object with its options
+_BLAKE = hashlib.blake2b(digest_size=HASH_BITS // 8)
+
+
 def _hash(shingle: str) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=HASH_BITS // 8).digest(), "big")
+    h = _BLAKE.copy()
+    h.update(shingle.encode("utf-8"))
+    return int.from_bytes(h.digest(), "big")
 
 
 def sketch(text: str, k: int = SKETCH_SIZE) -> Sketch:
-    """The bottom-``k`` sketch of the text's word shingles."""
+    """The bottom-``k`` sketch of the text's word shingles (a shingle that recurs is hashed once)."""
     w = words(text)
-    distinct = {_hash(" ".join(w[i:i + SHINGLE_WORDS])) for i in range(max(0, len(w) - SHINGLE_WORDS + 1))}
+    shingles = {" ".join(w[i:i + SHINGLE_WORDS]) for i in range(max(0, len(w) - SHINGLE_WORDS + 1))}
+    distinct = {_hash(s) for s in shingles}
     return Sketch(tuple(heapq.nsmallest(k, distinct)), len(distinct))
 
 
