@@ -13,6 +13,8 @@ nbconvert's own path. ``tests/unit/test_canonical.py`` holds the two to the same
 """
 from __future__ import annotations
 
+import re
+from html import unescape
 from html.entities import name2codepoint
 from html.parser import HTMLParser
 
@@ -126,9 +128,71 @@ class _Writer(HTMLParser):
         raise _Unsure(data)
 
 
+_WS = "[ \t\n\r\f]"
+# the markup a page body is made of, token by token; at any other character the tokens stop
+_TOKEN = re.compile(
+    rf"<(?P<tag>[a-z][a-z0-9]*)(?P<attrs>(?:{_WS}+[a-z_][-a-z0-9_:.]*(?:=\"[^\"]*\"|='[^']*')?)*){_WS}*(?P<close>/?)>"
+    r"|</(?P<end>[a-z][a-z0-9]*)>"
+    r"|<!--(?P<comment>(?:[^-]|-(?!-))*)-->"
+    r"|&(?P<ent>[a-zA-Z][a-zA-Z0-9]*);"
+    r"|&#(?P<num>[0-9]+|[xX][0-9a-fA-F]+);"
+    r"|(?P<text>[^<&]+)")
+_ATTR = re.compile(rf"{_WS}+([a-z_][-a-z0-9_:.]*)(?:=\"([^\"]*)\"|='([^']*)')?")
+
+
+def _tokens(writer: _Writer, html: str) -> None:
+    """Feed ``writer`` the calls ``html.parser`` would make for ``html``, for markup written the plain way
+    (lowercase names, quoted values, references ended by ``;``); :class:`_Unsure` at anything else."""
+    pos, end = 0, len(html)
+    match = _TOKEN.match
+    while pos < end:
+        m = match(html, pos)
+        if m is None:
+            raise _Unsure(html[pos:pos + 20])
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "text":
+            writer.handle_data(m.group("text"))
+        elif kind == "ent":
+            writer.handle_entityref(m.group("ent"))
+        elif kind == "num":
+            writer.handle_charref(m.group("num"))
+        elif kind == "end":
+            writer.handle_endtag(m.group("end"))
+        elif kind == "comment":
+            writer.handle_comment(m.group("comment"))
+        else:
+            tag = m.group("tag")
+            attrs = [(a.group(1), None if a.group(2) is None and a.group(3) is None
+                      else unescape(a.group(2) if a.group(2) is not None else a.group(3)))
+                     for a in _ATTR.finditer(m.group("attrs"))]
+            if m.group("close"):
+                writer.handle_startendtag(tag, attrs)
+            elif tag in _RAW:  # its text runs to its end tag, as it is
+                stop = html.find(f"</{tag}>", pos)
+                if stop < 0 or f"</{tag}" in html[pos:stop].lower():
+                    raise _Unsure(tag)
+                writer.handle_starttag(tag, attrs)
+                if stop > pos:
+                    writer.handle_data(html[pos:stop])
+                writer.handle_endtag(tag)
+                pos = stop + len(tag) + 3
+            else:
+                writer.handle_starttag(tag, attrs)
+
+
 def canonical_html(html: str) -> str | None:
     """``html`` as BeautifulSoup (``html.parser``) writes it back, with the image ``alt`` nbconvert adds;
-    None when this module is not sure to write it the same way."""
+    None when this module is not sure to write it the same way. Markup written the plain way is read by a
+    tokenizer of this module; other markup by ``html.parser``."""
+    writer = _Writer()
+    try:
+        _tokens(writer, html)
+        writer._flush()
+    except _Unsure:
+        writer = None
+    if writer is not None and not writer.open:
+        return "".join(writer.out)
     writer = _Writer()
     try:
         writer.feed(html)
