@@ -81,6 +81,7 @@ class WarmKernel:
                                       resources={"metadata": {"path": str(self.cwd)}},
                                       extra_arguments=[f"--IPKernelApp.exec_lines={_WARMUP_IMPORTS!r}"])
         self.resets = 0
+        self._pending: str | None = None  # the reset sent by reset_later, not waited for
 
     @property
     def km(self) -> Any:
@@ -105,9 +106,15 @@ class WarmKernel:
         return self.km is not None and self.km.has_kernel and bool(run_sync(self.km.is_alive)())
 
     def reset(self, timeout: float = 60) -> None:
-        """Empty the kernel's namespace and restart its counter; (re)start it and wait if needed."""
+        """Empty the kernel's namespace and restart its counter; (re)start it and wait if needed. After
+        :meth:`reset_later` there is nothing to wait for, unless the kernel died since."""
         from jupyter_core.utils import run_sync
 
+        if self._pending is not None:
+            self._pending = None
+            if self.alive():
+                self.resets += 1
+                return
         if self.km is not None and self.km.has_kernel and not self.alive():
             self.shutdown()
         self.start()
@@ -122,7 +129,18 @@ class WarmKernel:
         self.kc.session.digest_history.clear()
         self.resets += 1
 
+    def reset_later(self) -> None:
+        """Send the reset without waiting for it, when a ward's notebook has run: the kernel empties its
+        namespace while the worker renders the page, and before it runs anything sent later (a kernel
+        runs its requests in order; papermill's client, like any, reads only the replies to its own
+        requests, so the reset's are left unread). The next :meth:`reset` has then nothing to wait for."""
+        if self.kc is None:
+            return
+        self._pending = self.kc.execute(_RESET_CODE, silent=True, store_history=False)
+        self.kc.session.digest_history.clear()
+
     def shutdown(self) -> None:
+        self._pending = None
         if self.km is not None:
             with contextlib.suppress(Exception):  # already gone
                 self._client._cleanup_kernel()

@@ -101,6 +101,8 @@ def execute_template(parameters: dict[str, Any], paths: Paths, *, kernel_name: s
             reason = one_line(f"{type(e).__name__}: {e}")
             if kernel is not None:  # its state is unknown: the next ward gets a new kernel
                 kernel.shutdown()
+        if kernel is not None:
+            kernel.reset_later()  # the next ward's kernel is made clean while this one's page is rendered
         if "nb" in held:
             nb = held["nb"]
         else:
