@@ -62,8 +62,9 @@ test-fast: setup ## the quick tests: no notebook, browser, cluster or OCR (tests
 lint: setup ## ruff check (rules in pyproject.toml: E, F, W, B, I, UP, SIM)
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 
-bench: setup system-deps ## run the batch and OCR benchmarks (benchmarks/RESULTS.md, benchmarks/OCR.md)
+bench: setup system-deps ## run the batch, start-up and OCR benchmarks (benchmarks/RESULTS.md, STARTUP.md, OCR.md)
 	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/ocr.py
 
 bench-scale: setup ## 300 and 1,000 synthetic wards, then all 3,321 units of the official list: phases, page sizes, memory, who reported (benchmarks/SCALE.md; about 2 h on 2 cores)
