@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wardaudit.run.canonical import MISSING_ALT, canonical_html
+from wardaudit.run.canonical import MISSING_ALT, by_html_parser, by_tokens, canonical_html
 
 TAGS = ["div", "span", "p", "table", "tr", "td", "details", "summary", "pre", "b", "style", "figure", "h2"]
 VOID = ["br", "img", "hr", "input"]
@@ -95,31 +95,6 @@ def test_the_page_exporter_gives_nbconverts_bytes():
         assert nbm._exporter(exclude_markdown).from_notebook_node(nb)[0] == ref.from_notebook_node(nb)[0]
 
 
-def _by_html_parser(html: str) -> str | None:
-    from wardaudit.run.canonical import _Unsure, _Writer
-
-    writer = _Writer()
-    try:
-        writer.feed(html)
-        writer.close()
-        writer._flush()
-    except (_Unsure, ValueError):
-        return None
-    return None if writer.open or writer.rawdata else "".join(writer.out)
-
-
-def _by_tokens(html: str) -> str | None:
-    from wardaudit.run.canonical import _tokens, _Unsure, _Writer
-
-    writer = _Writer()
-    try:
-        _tokens(writer, html)
-        writer._flush()
-    except _Unsure:
-        return None
-    return None if writer.open else "".join(writer.out)
-
-
 ODD = ["<DIV>x</DIV>", "<p  class = 'a'>x</p>", "<a href=x>y</a>", "1 < 2", "&amp", "&#x41", "<!-- a -- b -->",
        "<style>p < q {}</STYLE></style>", "<br / >", "<p\tid=\"a\"\n>x</p>", "<td data-x=\"&lt;&quot;\">", "</p >",
        "<x-y>z</x-y>", "<script>if (a<b) {}</script>", "<p>&#0;</p>", "<p title=\"a\"title='b'>x</p>"]
@@ -129,9 +104,9 @@ ODD = ["<DIV>x</DIV>", "<p  class = 'a'>x</p>", "<a href=x>y</a>", "1 < 2", "&am
 @given(st.lists(st.one_of(fragments(), st.sampled_from(ODD)), max_size=6).map("".join))
 def test_the_tokenizer_reads_what_it_takes_as_html_parser_does(html):
     """The module's own tokenizer (the fast path) either steps aside or gives what html.parser gives."""
-    fast = _by_tokens(html)
+    fast = by_tokens(html)
     if fast is not None:
-        assert fast == _by_html_parser(html)
+        assert fast == by_html_parser(html)
         assert fast == soup(html)
 
 
@@ -139,4 +114,4 @@ def test_a_page_body_is_read_by_the_tokenizer():
     html = ('<div class="jp-Cell" id="cell-id=x">\n<div class="jp-OutputArea"><style>.a>b{c:"d"}</style>'
             '<p title="1 &amp; 2 &#39;x&#39;" data-rules="A B">12.456 &nbsp;<span>✓</span></p>'
             '<img src="data:image/png;base64,AAAA"/><br><!-- ghi chú --></div>\n</div>\n')
-    assert _by_tokens(html) is not None and _by_tokens(html) == _by_html_parser(html) == soup(html)
+    assert by_tokens(html) is not None and by_tokens(html) == by_html_parser(html) == soup(html)

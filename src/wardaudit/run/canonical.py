@@ -18,7 +18,7 @@ from html import unescape
 from html.entities import name2codepoint
 from html.parser import HTMLParser
 
-__all__ = ["MISSING_ALT", "canonical_html"]
+__all__ = ["MISSING_ALT", "by_html_parser", "by_tokens", "canonical_html"]
 
 #: what nbconvert's exporter gives an image without an ``alt``
 MISSING_ALT = "No description has been provided for this image"
@@ -185,14 +185,23 @@ def canonical_html(html: str) -> str | None:
     """``html`` as BeautifulSoup (``html.parser``) writes it back, with the image ``alt`` nbconvert adds;
     None when this module is not sure to write it the same way. Markup written the plain way is read by a
     tokenizer of this module; other markup by ``html.parser``."""
+    fast = by_tokens(html)
+    return fast if fast is not None else by_html_parser(html)
+
+
+def by_tokens(html: str) -> str | None:
+    """``html`` written back as read by this module's tokenizer; None where it steps aside."""
     writer = _Writer()
     try:
         _tokens(writer, html)
         writer._flush()
     except _Unsure:
-        writer = None
-    if writer is not None and not writer.open:
-        return "".join(writer.out)
+        return None
+    return None if writer.open else "".join(writer.out)
+
+
+def by_html_parser(html: str) -> str | None:
+    """``html`` written back as read by ``html.parser``; None where the writer is unsure."""
     writer = _Writer()
     try:
         writer.feed(html)
@@ -200,6 +209,4 @@ def canonical_html(html: str) -> str | None:
         writer._flush()
     except (_Unsure, ValueError):
         return None
-    if writer.open or writer.rawdata:
-        return None
-    return "".join(writer.out)
+    return None if writer.open or writer.rawdata else "".join(writer.out)

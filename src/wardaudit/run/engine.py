@@ -42,6 +42,6 @@ class WarmKernelEngine(NBClientEngine):
         try:
             return client.execute()
         except Exception:
-            if save_on_error and ran is None:  # what ran so far, for the failure page
+            if save_on_error:  # what ran so far, for the failure page
                 write_ipynb(nb_man.nb, save_on_error)
             raise
