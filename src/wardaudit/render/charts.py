@@ -65,11 +65,12 @@ def _figure(n_bars: int):
 def _own_canvas(fig) -> None:
     """Give the figure the Agg canvas png_bytes saves it with. A bare Figure's layout would make a
     throw-away canvas and renderer for every measure of its text; on its own canvas tight_layout and
-    savefig share one renderer and the text measured for the layout is not measured again (the same
+    savefig share one renderer and the text measured for the layout is not measured again; its renderer keeps
+    what text measures and how it is shaped for every chart of the process (:mod:`.chart_canvas`; the same
     bytes: tests/unit/test_charts.py draws both ways)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from wardaudit.render.chart_canvas import ChartCanvas
 
-    FigureCanvasAgg(fig)
+    ChartCanvas(fig)
 
 
 def _laid_out(fig) -> None:
