@@ -49,14 +49,25 @@ class Line:
 
 
 def page_runs(textpage) -> list[Run]:
+    """The page's runs (see the module). pdfium is called directly with one box and one origin made once
+    a page: pypdfium2's helpers make new ctypes values for every character, which on a page of three
+    thousand characters cost more than the reading itself. A space's box is never read: a run's box is
+    that of its other characters."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
+    from pypdfium2 import PdfiumError
 
-    runs: list[Run] = []
+    handle = textpage.raw
+    get_unicode, get_box, get_origin = (pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox,
+                                        pdfium_c.FPDFText_GetCharOrigin)
+    rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    x_ref, y_ref = ctypes.byref(origin_x), ctypes.byref(origin_y)
+    runs: list[Run] = []
     chars: list[str] = []
-    boxes: list[tuple[float, float, float, float]] = []
+    boxes: list[tuple[float, float, float, float] | None] = []  # None for a space
     last: tuple[float, float, float, float] | None = None  # the last non-space character's box
     last_baseline = 0.0
 
@@ -65,7 +76,7 @@ def page_runs(textpage) -> list[Run]:
         if text.strip():
             lead = len(text) - len(text.lstrip())
             trail = len(text.rstrip())
-            kept = [b for ch, b in zip(text[lead:trail], boxes[lead:trail], strict=False) if not ch.isspace()] or boxes
+            kept = [b for ch, b in zip(text[lead:trail], boxes[lead:trail], strict=False) if not ch.isspace()]
             composed = unicodedata.normalize("NFC", " ".join(text.split()))  # accents as one character each
             runs.append(Run(text=composed, x0=min(b[0] for b in kept), x1=max(b[2] for b in kept),
                              bottom=statistics.median(b[1] for b in kept), top=max(b[3] for b in kept)))
@@ -73,21 +84,26 @@ def page_runs(textpage) -> list[Run]:
         boxes.clear()
 
     for i in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        code = get_unicode(handle, i)
         ch = chr(code) if code else ""
         if ch in ("\r", "\n"):
             flush()
             continue
         if not ch or ch in ("\ufffe", "\x02", "\u00ad"):
             continue
-        box = textpage.get_charbox(i, loose=True)
-        if not ch.isspace():
-            # the baseline is the glyph's origin: a box's bottom moves with a dot below (ụ, ậ)
-            pdfium_c.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
-            if last is not None and chars and (abs(origin_y.value - last_baseline) > 2.5  # new baseline
-                                               or box[0] - last[2] > COLUMN_GAP):  # next column
-                flush()
-            last, last_baseline = box, origin_y.value
+        if ch.isspace():
+            chars.append(ch)
+            boxes.append(None)
+            continue
+        if not get_box(handle, i, rect_ref):
+            raise PdfiumError("Failed to get charbox.")
+        box = (rect.left, rect.bottom, rect.right, rect.top)
+        # the baseline is the glyph's origin: a box's bottom moves with a dot below (ụ, ậ)
+        get_origin(handle, i, x_ref, y_ref)
+        if last is not None and chars and (abs(origin_y.value - last_baseline) > 2.5  # new baseline
+                                           or box[0] - last[2] > COLUMN_GAP):  # next column
+            flush()
+        last, last_baseline = box, origin_y.value
         chars.append(ch)
         boxes.append(box)
     flush()
