@@ -7,12 +7,13 @@ view of it (:meth:`AuditResult.findings`).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from wardaudit.model.document import Document
 from wardaudit.model.facts import Fact, Place, Places
 from wardaudit.model.findings import CheckResult, Evidence, Unread, findings_document, summary
+from wardaudit.model.plain import plain
 from wardaudit.model.relations import Relation, Strength
 from wardaudit.model.report import ReportMeta
 
@@ -57,7 +58,7 @@ class AuditResult:
         by fact id."""
         ids = {f.id for f in self.facts}
         return {"document": self.document.to_dict(), "meta": self.meta.to_dict(),
-                "facts": [asdict(f) for f in self.facts], "places": {k: asdict(p) for k, p in self.places.items()},
+                "facts": [plain(f) for f in self.facts], "places": {k: plain(p) for k, p in self.places.items()},
                 "checks": [_check_record(c) for c in self.checks],
                 "relations": {kind: [_relation_record(r, ids) for r in rels] for kind, rels in self.relations.items()},
                 "ward": self.ward, "notes": list(self.notes), "unread": [u.to_dict() for u in self.unread]}
@@ -79,7 +80,7 @@ class AuditResult:
 
 def _check_record(c: CheckResult) -> dict[str, Any]:
     return {"rule": c.rule, "status": c.status, "severity": c.severity, "message": c.message,
-            "values": c.values, "evidence": [asdict(e) for e in c.evidence], "key": c.key, "relation": c.relation,
+            "values": c.values, "evidence": [plain(e) for e in c.evidence], "key": c.key, "relation": c.relation,
             "report": c.report}
 
 
@@ -91,7 +92,7 @@ def _check_from(d: dict[str, Any]) -> CheckResult:
 
 def _relation_record(r: Relation, ids: set[str]) -> dict[str, Any]:
     # a member outside the report's facts (a derived figure, e.g. the total of an 'a/b') travels whole
-    members = [m.id if m.id in ids else {"fact": asdict(m)} for m in r.members]
+    members = [m.id if m.id in ids else {"fact": plain(m)} for m in r.members]
     return {"kind": r.kind, "members": members, "cue": r.cue, "strength": r.strength.value, "scope": r.scope,
             "exhaustive": r.exhaustive, "reason": r.reason, "base_source": r.base_source, "bases": list(r.bases)}
 

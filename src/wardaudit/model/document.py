@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
+
+from wardaudit.model.plain import plain
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ class Document:
 
     # --- plain-dict round trip (JSON cache, process boundaries) ---------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Document:
@@ -221,7 +223,7 @@ class Document:
             tables.append({"appendix": t.appendix, "title": t.title, "header": t.header,
                            "rows": t.rows, "parts": t.parts, "quality": t.quality,
                            "low_confidence": t.low_confidence,
-                           "location": asdict(t.location), **({"cells": t.cell_range()} if t.columns else {})})
+                           "location": plain(t.location), **({"cells": t.cell_range()} if t.columns else {})})
         return {
             "source": self.source,
             "format": self.format,
@@ -229,11 +231,11 @@ class Document:
             "pages": self.pages,
             "notes": self.notes,
             "sections": [_section_outline(s) for s in self.sections],
-            "appendices": [{"id": a.id, "title": a.title, "location": asdict(a.location),
+            "appendices": [{"id": a.id, "title": a.title, "location": plain(a.location),
                             "tables": a.tables, "declared_count": a.declared_count}
                            for a in self.appendices],
             "blocks": [{"kind": b.kind, "section": list(b.section), "appendix": b.appendix,
-                        "text": b.text, "location": asdict(b.location)}
+                        "text": b.text, "location": plain(b.location)}
                        for b in self.blocks if b.kind != "table"],
             "tables": tables,
         }
@@ -241,4 +243,4 @@ class Document:
 
 def _section_outline(s: Section) -> dict[str, Any]:
     return {"number": s.number, "title": s.title, "level": s.level,
-            "location": asdict(s.location), "children": [_section_outline(c) for c in s.children]}
+            "location": plain(s.location), "children": [_section_outline(c) for c in s.children]}
