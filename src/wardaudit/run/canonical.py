@@ -27,7 +27,7 @@ _VOID = frozenset("area base basefont bgsound br col command embed frame hr imag
 _MULTI = frozenset({"class", "rel", "rev", "accept-charset", "headers", "accesskey", "dropzone"})
 _RAW = frozenset({"script", "style"})
 _KEEP_SPACE = frozenset({"pre", "textarea"})
-_SPACES = frozenset("\x20\x0a\x09\x0c\x0d")
+_SPACES = "\x20\x0a\x09\x0c\x0d"
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\xa0"}
 
 
@@ -54,35 +54,44 @@ def _attribute(name: str, value: str | None) -> str:
     return f" {name}={quote}{value}{quote}"
 
 
+def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+    """A start tag as written back: attributes sorted, escaped and quoted; a void tag closed."""
+    found: dict[str, str | None] = {}
+    for k, v in attrs:
+        found[k] = "" if v is None else v  # html.parser gives None for a bare name; bs4 keeps ''
+    if tag == "img" and "alt" not in found:
+        found["alt"] = MISSING_ALT
+    return f"<{tag}{''.join(_attribute(k, v) for k, v in sorted(found.items()))}" + ("/>" if tag in _VOID else ">")
+
+
 class _Writer(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
         self.text: list[str] = []
         self.open: list[str] = []
+        self.keep = 0  # how many of the open tags keep their spaces (pre, textarea)
 
     def _flush(self) -> None:
         if not self.text:
             return
         data = "".join(self.text)
         self.text = []
-        if not any(t in _KEEP_SPACE for t in self.open) and all(c in _SPACES for c in data):
+        if not self.keep and not data.strip(_SPACES):  # a text of spaces alone
             data = "\n" if "\n" in data else " "
         self.out.append(data if self.open and self.open[-1] in _RAW else _escape(data))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.written_start(tag, _start_tag(tag, attrs))
+
+    def written_start(self, tag: str, written: str) -> None:
+        """A start tag already written back (:func:`_start_tag`)."""
         self._flush()
-        found: dict[str, str | None] = {}
-        for k, v in attrs:
-            found[k] = "" if v is None else v  # html.parser gives None for a bare name; bs4 keeps ''
-        if tag == "img" and "alt" not in found:
-            found["alt"] = MISSING_ALT
-        self.out.append(f"<{tag}{''.join(_attribute(k, v) for k, v in sorted(found.items()))}")
-        if tag in _VOID:
-            self.out.append("/>")
-        else:
-            self.out.append(">")
+        self.out.append(written)
+        if tag not in _VOID:
             self.open.append(tag)
+            if tag in _KEEP_SPACE:
+                self.keep += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _VOID:
@@ -94,6 +103,8 @@ class _Writer(HTMLParser):
         if tag in _VOID or not self.open or self.open[-1] != tag:
             raise _Unsure(tag)
         self.open.pop()
+        if tag in _KEEP_SPACE:
+            self.keep -= 1
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
@@ -113,7 +124,7 @@ class _Writer(HTMLParser):
 
     def handle_comment(self, data: str) -> None:
         self._flush()
-        if not any(t in _KEEP_SPACE for t in self.open) and all(c in _SPACES for c in data):
+        if not self.keep and not data.strip(_SPACES):
             # an empty one too: BeautifulSoup treats a comment's text as a string of spaces
             data = "\n" if "\n" in data else " "
         self.out.append(f"<!--{data}-->")
@@ -138,6 +149,9 @@ _TOKEN = re.compile(
     r"|&#(?P<num>[0-9]+|[xX][0-9a-fA-F]+);"
     r"|(?P<text>[^<&]+)")
 _ATTR = re.compile(rf"{_WS}+([a-z_][-a-z0-9_:.]*)(?:=\"([^\"]*)\"|='([^']*)')?")
+# start tags as read and written back, by their text: a page repeats most of its tags (rows, cells, marks)
+_STARTS: dict[str, tuple[str, str, bool]] = {}
+_STARTS_KEPT = 20_000
 
 
 def _tokens(writer: _Writer, html: str) -> None:
@@ -162,23 +176,32 @@ def _tokens(writer: _Writer, html: str) -> None:
         elif kind == "comment":
             writer.handle_comment(m.group("comment"))
         else:
-            tag = m.group("tag")
-            attrs = [(a.group(1), None if a.group(2) is None and a.group(3) is None
-                      else unescape(a.group(2) if a.group(2) is not None else a.group(3)))
-                     for a in _ATTR.finditer(m.group("attrs"))]
-            if m.group("close"):
-                writer.handle_startendtag(tag, attrs)
+            raw = m.group(0)
+            known = _STARTS.get(raw)
+            if known is None:
+                tag = m.group("tag")
+                attrs = [(a.group(1), None if a.group(2) is None and a.group(3) is None
+                          else unescape(a.group(2) if a.group(2) is not None else a.group(3)))
+                         for a in _ATTR.finditer(m.group("attrs"))]
+                known = (tag, _start_tag(tag, attrs), bool(m.group("close")))
+                if len(_STARTS) < _STARTS_KEPT:
+                    _STARTS[raw] = known
+            tag, written, close = known
+            if close:
+                if tag not in _VOID:
+                    raise _Unsure(tag)
+                writer.written_start(tag, written)
             elif tag in _RAW:  # its text runs to its end tag, as it is
                 stop = html.find(f"</{tag}>", pos)
                 if stop < 0 or f"</{tag}" in html[pos:stop].lower():
                     raise _Unsure(tag)
-                writer.handle_starttag(tag, attrs)
+                writer.written_start(tag, written)
                 if stop > pos:
                     writer.handle_data(html[pos:stop])
                 writer.handle_endtag(tag)
                 pos = stop + len(tag) + 3
             else:
-                writer.handle_starttag(tag, attrs)
+                writer.written_start(tag, written)
 
 
 def canonical_html(html: str) -> str | None:
