@@ -257,9 +257,9 @@ def _varied_facts(seed: int) -> list[dict]:
 
 def test_the_faster_drawing_gives_the_bytes_of_matplotlib_plain_path(monkeypatch):
     """The charts' shortcuts (their own Agg canvas, whose renderer keeps text measures and shapes across
-    charts, and no layout engine left for savefig) change the time a chart takes, never its pixels: each
-    chart of varied reports drawn cold, drawn again from what the renderer kept, and drawn by matplotlib's
-    plain path gives the same PNG."""
+    charts, no layout engine left for savefig, the title's place given) change the time a chart takes,
+    never its pixels: each chart of varied reports drawn cold, drawn again from what the renderer kept,
+    and drawn by matplotlib's plain path gives the same PNG."""
     from wardaudit.render.chart_canvas import _MEASURES, _SHAPES, clear_text_cache
     from wardaudit.render.charts import CHARTS, png_bytes
 
@@ -281,6 +281,7 @@ def test_the_faster_drawing_gives_the_bytes_of_matplotlib_plain_path(monkeypatch
     with monkeypatch.context() as m:
         m.setattr(charts, "_own_canvas", lambda fig: None)
         m.setattr(charts, "_laid_out", lambda fig: None)
+        m.setattr(charts, "_title", lambda ax, text: ax.set_title(text))  # placed by matplotlib
         for seed in range(8):
             for name, make in CHARTS:
                 fig = make(_varied_facts(seed), "vi")

@@ -79,6 +79,14 @@ def _laid_out(fig) -> None:
     fig.set_layout_engine(None)
 
 
+def _title(ax, text: str) -> None:
+    """The chart's title where matplotlib would put it: at the top of the axes (``y=1.0``). Given, not
+    found: matplotlib measures every tick label of the y axis at each layout and draw to see whether
+    something above the axes pushes the title up, and nothing on these charts is above the axes (no
+    ticks or label on top, no offset text on the y axis)."""
+    ax.set_title(text, y=1.0)
+
+
 def _is_share(d: dict[str, Any]) -> bool:
     """A rate or a percentage: not a count to draw as a bar."""
     return (d.get("unit") or "").startswith("%") or (d.get("kind") or "") in ("rate", "percent")
@@ -237,7 +245,7 @@ def targets_chart(facts: Iterable[Any], lang: str = "vi"):
         legend = _share_bars(ax, labels, tgt, res, lang)
     else:
         legend = _value_bars(ax, labels, tgt, res, lang)
-    ax.set_title(t("chart_targets", lang))
+    _title(ax, t("chart_targets", lang))
     return _finish(fig, lang, legend, left_out)
 
 
@@ -254,7 +262,7 @@ def _count_bars(labels: list[str], values: list[float], colors: list[str], title
     ax.set_xlim(0, max(values + [1.0]) * 1.15)  # room for the value labels
     ax.set_xlabel(t("count", lang))
     _number_axis(ax, lang)
-    ax.set_title(t(title_key, lang))
+    _title(ax, t(title_key, lang))
     fig.tight_layout()  # the first layout sets the axis length the ticks are chosen for: _finish's depends on it
     return fig
 
@@ -334,7 +342,7 @@ def budget_chart(facts: Iterable[Any], lang: str = "vi"):
         items.append((t("over_budget", lang), PALETTE["over"]))
     ax.set_xlabel(t("million_dong", lang))
     _number_axis(ax, lang)
-    ax.set_title(t("chart_budget", lang))
+    _title(ax, t("chart_budget", lang))
     return _finish(fig, lang, items)
 
 
