@@ -355,3 +355,51 @@ def test_a_batch_kernel_keeps_its_heap_small_and_both_ends_forget_old_message_si
         assert int("".join(out)) <= 2  # this request (and at most the reset's) only
     finally:
         shutdown_warm_kernels()
+
+
+def test_what_a_batch_kernels_cell_prints_reaches_the_notebook_in_order(tmp_path, monkeypatch):
+    """The batch kernel's streams skip the wait of a flush when every write is sent (run/kernel_stream.py): a
+    cell that prints, displays and prints again, to stdout and stderr, keeps every line, in order, run after
+    run on the same kernel; a cell that prints nothing has no stream output."""
+    from wardaudit.run.notebook import execute_template
+    from wardaudit.run.ward import shutdown_warm_kernels, warm_kernel
+
+    paths = copy_project(tmp_path / "project", (SLUG,))
+    monkeypatch.setenv("WARDAUDIT_ROOT", str(paths.root))
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("ward = None", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import sys\nfrom IPython.display import HTML, display\n"
+            "for i in range(3):\n    print('dòng', i)\n    display(HTML(f'<b>{i}</b>'))\n"
+            "    print('lỗi', i, file=sys.stderr)\nprint('hết', end='')"),
+        nbformat.v4.new_code_cell("1 + 1")], metadata=json.loads(TEMPLATE.read_text(encoding="utf-8"))["metadata"])
+    source = tmp_path / "prints.ipynb"
+    nbformat.write(nb, str(source))
+    try:
+        kernel = warm_kernel(paths)
+        for run in range(5):
+            ran, reason = execute_template({"ward": f"w{run}"}, paths, kernel=kernel, source=source)
+            assert reason is None
+            outs = ran.cells[-2].outputs
+            got = [(o["name"], o["text"]) if o["output_type"] == "stream" else ("html", o["data"]["text/html"])
+                   for o in outs]
+            stdout = "".join(text for name, text in got if name == "stdout")
+            assert stdout == "dòng 0\ndòng 1\ndòng 2\nhết"
+            assert [x for x in got if x[0] == "html"] == [("html", f"<b>{i}</b>") for i in range(3)]
+            # a line printed before a display comes before it
+            assert got.index(("html", "<b>0</b>")) > next(i for i, x in enumerate(got) if x[0] == "stdout")
+            assert not [o for o in ran.cells[-1].outputs if o["output_type"] == "stream"]
+        from jupyter_core.utils import run_sync
+
+        out: list[str] = []
+
+        def keep(msg: dict) -> None:
+            if msg["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+
+        run_sync(kernel.kc.execute_interactive)(
+            "import sys; print(type(sys.stdout).__name__, get_ipython().kernel._execute_sleep)", store_history=False,
+            timeout=60, output_hook=keep)
+        assert "".join(out).split() == ["BatchOutStream", "0.0"]
+    finally:
+        shutdown_warm_kernels()

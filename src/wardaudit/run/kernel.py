@@ -54,6 +54,12 @@ _wardaudit_reset()
 # every ward's notebook imports (the names they bind are gone with the first reset). Only what presents a
 # stored audit: the auditing stack, pandas and matplotlib stay out of a batch kernel unless a ward needs them
 _WARMUP_IMPORTS = "import wardaudit.run.present, wardaudit.render.page"
+# the batch kernel's options: its streams wait on a flush only for what is unsent (run/kernel_stream.py), and it
+# does not sleep half a millisecond after each cell before replying (ipykernel's guard for a flush that did not
+# reach the client: the client reads the kernel's output up to its idle status whatever the order)
+_KERNEL_ARGS = [f"--IPKernelApp.exec_lines={_WARMUP_IMPORTS!r}",
+                "--IPKernelApp.outstream_class=wardaudit.run.kernel_stream.BatchOutStream",
+                "--Kernel._execute_sleep=0"]
 
 
 class WarmKernel:
@@ -79,7 +85,7 @@ class WarmKernel:
         self._client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=kernel_name,
                                       startup_timeout=startup_timeout,
                                       resources={"metadata": {"path": str(self.cwd)}},
-                                      extra_arguments=[f"--IPKernelApp.exec_lines={_WARMUP_IMPORTS!r}"])
+                                      extra_arguments=list(_KERNEL_ARGS))
         self.resets = 0
         self._pending: str | None = None  # the reset sent by reset_later, not waited for
 
