@@ -76,7 +76,7 @@ class WardStore:
         with the hash of what it holds (an entry edited by hand no longer matches it)."""
         reports = _canonical([r.to_record() for r in results])
         head = {"schema": AUDIT_SCHEMA, "version": __version__, "key": key, "sha256": _sha256(reports)}
-        text = json.dumps(head, ensure_ascii=False)[:-1] + f', "reports": {reports}}}\n'
+        text = json.dumps(head, ensure_ascii=False)[:-1] + f"{_REPORTS_AT}{reports}{_REPORTS_END}"
         return write_text(self.folder / AUDIT, text)
 
     def load_audit(self, key: str | None = None) -> list[AuditResult] | None:
@@ -86,12 +86,13 @@ class WardStore:
         something else is None too: the caller audits again instead of trusting it.
         """
         try:
-            doc = json.loads((self.folder / AUDIT).read_text(encoding="utf-8"))
+            text = (self.folder / AUDIT).read_text(encoding="utf-8")
+            doc = json.loads(text)
         except (OSError, ValueError):
             return None
         if not isinstance(doc, dict) or doc.get("schema") != AUDIT_SCHEMA or doc.get("version") != __version__:
             return None
-        if (key is not None and doc.get("key") != key) or doc.get("sha256") != _sha256(_canonical(doc.get("reports"))):
+        if (key is not None and doc.get("key") != key) or not _holds_what_was_written(text, doc):
             return None
         try:
             return [AuditResult.from_record(r) for r in doc.get("reports") or []]
@@ -249,6 +250,21 @@ def table_frames(results: Iterable[AuditResult]) -> list[tuple[str, Any]]:
 def _canonical(value: Any) -> str:
     """One JSON text for a value: what the audit's hash is taken over, written and read back the same."""
     return json.dumps(value, ensure_ascii=False)
+
+
+# how save_audit writes the reports: after the head's fields, to the end of the file
+_REPORTS_AT, _REPORTS_END = ', "reports": ', "}\n"
+
+
+def _holds_what_was_written(text: str, doc: dict[str, Any]) -> bool:
+    """The stored reports are the ones hashed when they were written: their text as save_audit wrote it is
+    hashed as it stands (no second serialisation); a file laid out otherwise is written again to be hashed,
+    which accepts exactly the same files."""
+    at = text.find(_REPORTS_AT)
+    written = text[at + len(_REPORTS_AT):-len(_REPORTS_END)] if at >= 0 and text.endswith(_REPORTS_END) else None
+    if written is not None and _sha256(written) == doc.get("sha256"):
+        return True
+    return doc.get("sha256") == _sha256(_canonical(doc.get("reports")))
 
 
 def _sha256(text: str) -> str:

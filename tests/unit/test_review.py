@@ -299,6 +299,26 @@ def test_the_stored_audit_is_reused_only_for_the_same_reports(tmp_path):
     assert again.audited and again.results[0].checks == changed.results[0].checks
 
 
+def test_a_stored_audit_is_checked_on_its_text_as_written_and_a_relaid_one_the_long_way(tmp_path, monkeypatch):
+    """load_audit hashes the reports' text as save_audit wrote it (nothing serialised again); the same audit
+    laid out otherwise (indented) is still accepted, by serialising it again: the files accepted are the same."""
+    import json
+
+    import wardaudit.store as store_module
+
+    paths = copy_project(tmp_path, ("phu-thinh",))
+    plan = plan_ward("phu-thinh", paths)
+    first = audit_ward(plan, paths)
+    store = WardStore(paths, "phu-thinh")
+    with monkeypatch.context() as m:
+        m.setattr(store_module, "_canonical", lambda value: pytest.fail("serialised again"))
+        assert store.load_audit(plan.inputs)[0].checks == first.results[0].checks
+    path = paths.ward_processed("phu-thinh") / "audit.json"
+    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False, indent=1),
+                    encoding="utf-8")
+    assert store.load_audit(plan.inputs)[0].checks == first.results[0].checks
+
+
 def test_an_audit_edited_in_the_store_is_not_trusted(tmp_path):
     """audit.json carries the hash of what it holds: text changed by hand makes the ward audited again."""
     paths = copy_project(tmp_path, ("phu-thinh",))
