@@ -135,7 +135,8 @@ def _present(plan: WardPlan, paths: Paths, store: WardStore, kernel: WarmKernel 
         return reason
     write_text(store.notebook_path, text)
     store.failed_notebook_path.unlink(missing_ok=True)
-    render_page(nbformat.reads(text, as_version=4), paths.ward_report(plan.slug), _page_title(plan),
+    # the notebook as it ran (the exporter works on its own copy): the same page as from the text just written
+    render_page(nb, paths.ward_report(plan.slug), _page_title(plan),
                 stamp=local_stamp(now), lang=plan.params.lang, exclude_markdown=True, back_link="index.html",
                 running_head=running_head or _running_head(plan), letter_link=letter_link)
     _lap(phases if phases is not None else {}, "html", t0)
