@@ -28,6 +28,10 @@ def _set(paths, slug: str, **values) -> None:
 def test_a_ward_past_its_time_limit_fails_and_the_batch_goes_on(tmp_path, capsys):
     paths = copy_project(tmp_path / "p", ("phu-thinh", "trung-thanh", "vinh-thong"))
     _set(paths, "trung-thanh", max_seconds=1)
+    # a report sixty times the seed's length: its audit alone takes seconds, so the ward is past its one-second
+    # limit however fast the rest of a run has become (the seed itself now runs in less than a second)
+    slow = next(paths.ward_raw("trung-thanh").iterdir())
+    slow.write_text(slow.read_text(encoding="utf-8") * 60, encoding="utf-8")
     report = next(paths.ward_raw("vinh-thong").iterdir())
     room = 240 - len(report.suffix)
     stem = ("báo-cáo-tổng-hợp-kết-quả-" * 12).encode()[:room].decode("utf-8", "ignore")

@@ -9,12 +9,12 @@ cannot be found is counted, not guessed. Nothing here builds markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from wardaudit.model.document import Document, Location
 from wardaudit.model.findings import CheckResult, Evidence
+from wardaudit.render.candidates import by_line, candidates
 from wardaudit.render.causes import causes
 from wardaudit.render.messages import t
 from wardaudit.render.wording import message, relation_text
@@ -59,7 +59,7 @@ class Placement:
     links: dict[tuple[int, int], str | None] = field(default_factory=dict)
     placed: dict[tuple[int, int], bool] = field(default_factory=dict)
     unplaced: int = 0
-    # the document's blocks and table rows by line (:func:`_by_line`), made at the first evidence with a line
+    # the document's blocks and table rows by line (render/candidates.py), made at the first evidence with a line
     lines: dict[int, list[tuple[int, int | None]]] | None = field(default=None, repr=False, compare=False)
 
 
@@ -80,16 +80,6 @@ def _quote_span(text: str, quote: str) -> tuple[int, int] | None:
         return None
     m = re.search(r"\s+".join(re.escape(w) for w in words), text)
     return (m.start(), m.end()) if m else None
-
-
-def _same_place(loc: Location, ev: Evidence) -> bool:
-    if ev.line is None and ev.page is None:
-        return False
-    if (ev.sheet or loc.sheet) and ev.sheet != loc.sheet:
-        return False  # a sheet's row 12 is not the report's line 12
-    if ev.line is not None and loc.line != ev.line:
-        return False
-    return ev.page is None or loc.page is None or loc.page == ev.page
 
 
 def _anchor_ids(doc: Document, prefix: str) -> dict[tuple, str]:
@@ -187,62 +177,11 @@ CONSEQUENCE_INDENT = "   ↳ "
 
 
 def _candidates(doc: Document, ev: Evidence, pl: Placement | None = None) -> list[tuple]:
-    """Blocks/rows at the evidence's location, in reading order. An evidence with a line looks only at what
-    sits on that line (``pl``'s index of the document); the others are held to every block."""
-    if pl is not None and ev.line is not None:
-        if pl.lines is None:
-            pl.lines = _by_line(doc)
-        return _at(doc, ev, pl.lines.get(ev.line, []))
-    return _at(doc, ev, ((bi, None) for bi in range(len(doc.blocks))), every_row=True)
-
-
-def _rows(b: Any) -> range:
-    """A table block's rows that have a location of their own."""
-    return range(min(len(b.table.rows), len(b.table.row_locations)))
-
-
-def _by_line(doc: Document) -> dict[int, list[tuple[int, int | None]]]:
-    """(block, row) by the line they sit on, in reading order: a table's rows, then the table itself
-    (row None); a block that is not a table as (block, None)."""
-    out: dict[int, list[tuple[int, int | None]]] = {}
-    for bi, b in enumerate(doc.blocks):
-        if b.kind == "table" and b.table is not None:
-            for ri in _rows(b):
-                line = b.table.row_locations[ri].line
-                if line is not None:
-                    out.setdefault(line, []).append((bi, ri))
-        if b.location.line is not None:
-            out.setdefault(b.location.line, []).append((bi, None))
-    return out
-
-
-def _at(doc: Document, ev: Evidence, entries: Iterable[tuple[int, int | None]], every_row: bool = False) -> list[tuple]:
-    """The candidates among ``entries`` ((block, row), grouped by block in reading order): a table's rows at
-    the evidence's place, else the table itself when it is there; any other block when it is there.
-    ``every_row``: the entries name blocks only, and each table's rows are all looked at."""
-    out: list[tuple] = []
-    entries = list(entries)
-    i = 0
-    while i < len(entries):
-        bi = entries[i][0]
-        j = i
-        while j < len(entries) and entries[j][0] == bi:
-            j += 1
-        group, i = entries[i:j], j
-        b = doc.blocks[bi]
-        if ev.file and b.location.file and ev.file != b.location.file and not b.location.file.endswith(ev.file):
-            continue
-        own = any(ri is None for _, ri in group)
-        if b.kind == "table" and b.table is not None:
-            rows = _rows(b) if every_row else [ri for _, ri in group if ri is not None]
-            found = [("r", bi, ri) for ri in rows if _same_place(b.table.row_locations[ri], ev)]
-            if found:
-                out.extend(found)
-            elif own and _same_place(b.location, ev):
-                out.append(("t", bi))
-        elif own and _same_place(b.location, ev):
-            out.append(("b", bi))
-    return out
+    """Blocks/rows at the evidence's location, in reading order (:func:`wardaudit.render.candidates.candidates`),
+    through ``pl``'s index of the document, made at the first evidence with a line."""
+    if pl is not None and ev.line is not None and pl.lines is None:
+        pl.lines = by_line(doc)
+    return candidates(doc, ev, pl.lines if pl is not None else None)
 
 
 def _link_for(key: tuple, pl: Placement) -> str | None:
