@@ -5,12 +5,14 @@ tests/unit/test_placement_index.py holds the index to the look at every block.""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from wardaudit.model.document import Document, Location
 from wardaudit.model.findings import Evidence
 
-__all__ = ["by_line", "candidates", "same_place"]
+__all__ = ["Lines", "by_line", "candidates", "same_place"]
 
 
 def same_place(loc: Location, ev: Evidence) -> bool:
@@ -44,7 +46,7 @@ def _rows(b: Any) -> range:
 def by_line(doc: Document) -> Lines:
     """(block, row) by the line they sit on, in reading order: a table's rows, then the table itself
     (row None); a block that is not a table as (block, None)."""
-    out: dict[int, list[tuple[int, int | None]]] = {}
+    out: Lines = {}
     for bi, b in enumerate(doc.blocks):
         if b.kind == "table" and b.table is not None:
             for ri in _rows(b):
@@ -61,14 +63,8 @@ def _at(doc: Document, ev: Evidence, entries: Iterable[tuple[int, int | None]], 
     the evidence's place, else the table itself when it is there; any other block when it is there.
     ``every_row``: the entries name blocks only, and each table's rows are all looked at."""
     out: list[tuple] = []
-    entries = list(entries)
-    i = 0
-    while i < len(entries):
-        bi = entries[i][0]
-        j = i
-        while j < len(entries) and entries[j][0] == bi:
-            j += 1
-        group, i = entries[i:j], j
+    for bi, grouped in groupby(entries, key=itemgetter(0)):
+        group = list(grouped)
         b = doc.blocks[bi]
         if ev.file and b.location.file and ev.file != b.location.file and not b.location.file.endswith(ev.file):
             continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from wardaudit.model.document import Document, Location
 from wardaudit.model.findings import CheckResult, Evidence
-from wardaudit.render.candidates import by_line, candidates
+from wardaudit.render.candidates import Lines, by_line, candidates
 from wardaudit.render.causes import causes
 from wardaudit.render.messages import t
 from wardaudit.render.wording import message, relation_text
@@ -60,7 +60,7 @@ class Placement:
     placed: dict[tuple[int, int], bool] = field(default_factory=dict)
     unplaced: int = 0
     # the document's blocks and table rows by line (render/candidates.py), made at the first evidence with a line
-    lines: dict[int, list[tuple[int, int | None]]] | None = field(default=None, repr=False, compare=False)
+    lines: Lines | None = field(default=None, repr=False, compare=False)
 
 
 def _figure_pattern(figure: str) -> re.Pattern[str]:

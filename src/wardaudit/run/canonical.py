@@ -13,6 +13,7 @@ nbconvert's own path. ``tests/unit/test_canonical.py`` holds the two to the same
 """
 from __future__ import annotations
 
+import functools
 import re
 from html import unescape
 from html.entities import name2codepoint
@@ -149,9 +150,18 @@ _TOKEN = re.compile(
     r"|&#(?P<num>[0-9]+|[xX][0-9a-fA-F]+);"
     r"|(?P<text>[^<&]+)")
 _ATTR = re.compile(rf"{_WS}+([a-z_][-a-z0-9_:.]*)(?:=\"([^\"]*)\"|='([^']*)')?")
-# start tags as read and written back, by their text: a page repeats most of its tags (rows, cells, marks)
-_STARTS: dict[str, tuple[str, str, bool]] = {}
-_STARTS_KEPT = 20_000
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_start(raw: str) -> tuple[str, str, bool]:
+    """A start tag as :data:`_TOKEN` matched it: (its name, its text written back, closed with ``/>``). Kept by
+    its text: a page repeats most of its tags (rows, cells, marks)."""
+    m = _TOKEN.match(raw)
+    tag = m.group("tag")
+    attrs = [(a.group(1), None if a.group(2) is None and a.group(3) is None
+              else unescape(a.group(2) if a.group(2) is not None else a.group(3)))
+             for a in _ATTR.finditer(m.group("attrs"))]
+    return tag, _start_tag(tag, attrs), bool(m.group("close"))
 
 
 def _tokens(writer: _Writer, html: str) -> None:
@@ -176,17 +186,7 @@ def _tokens(writer: _Writer, html: str) -> None:
         elif kind == "comment":
             writer.handle_comment(m.group("comment"))
         else:
-            raw = m.group(0)
-            known = _STARTS.get(raw)
-            if known is None:
-                tag = m.group("tag")
-                attrs = [(a.group(1), None if a.group(2) is None and a.group(3) is None
-                          else unescape(a.group(2) if a.group(2) is not None else a.group(3)))
-                         for a in _ATTR.finditer(m.group("attrs"))]
-                known = (tag, _start_tag(tag, attrs), bool(m.group("close")))
-                if len(_STARTS) < _STARTS_KEPT:
-                    _STARTS[raw] = known
-            tag, written, close = known
+            tag, written, close = _read_start(m.group(0))
             if close:
                 if tag not in _VOID:
                     raise _Unsure(tag)
